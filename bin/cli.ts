@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+/**
+ * `npx generator-django-static [check] [options]`: runs the same generators as
+ * `yo django-static`, through yeoman-environment, without a global yo.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { prepareCommand } from 'yeoman-environment';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const argv = process.argv.slice(2);
+const sub = argv[0] === 'check' || argv[0] === 'app' ? argv.shift()! : 'app';
+
+const command = await prepareCommand({
+  resolved: path.join(here, '..', 'generators', sub, 'index.js'),
+  namespace: `django-static:${sub}`,
+});
+command.name(sub === 'app' ? 'generator-django-static' : 'generator-django-static check');
+try {
+  await command.parseAsync(argv, { from: 'user' });
+} catch (error) {
+  console.error(`error: ${(error as Error).message}`);
+  process.exit(1);
+}

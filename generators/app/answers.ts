@@ -1,0 +1,99 @@
+/**
+ * Resolves each answer from, in order: the CLI option, the prompt (unless --yes), the
+ * stored answer from the last generation (unless the project changed it), the detection.
+ * Pure apart from the `ask` callback, so it is tested without Yeoman.
+ */
+import { QUESTIONS, parseRaw, type Answers, type Question } from '../../lib/config/questions.js';
+import type { ProjectFacts } from '../../lib/detect/project.js';
+import { regenerationDefault, summarizeFacts, type Detected, type Manifest } from '../../lib/regen/manifest.js';
+
+export interface AskRequest {
+  question: Question;
+  default: unknown;
+  /** Returns a reason when the raw input is not acceptable. */
+  validate: (raw: unknown) => string | undefined;
+}
+
+export type Ask = (request: AskRequest) => Promise<unknown>;
+
+export class AnswerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AnswerError';
+  }
+}
+
+export async function resolveAnswers(options: {
+  facts: ProjectFacts;
+  cliValues: Partial<Record<keyof Answers, unknown>>;
+  stored?: Manifest;
+  /** undefined means --yes: never prompt. */
+  ask?: Ask;
+  warn: (message: string) => void;
+}): Promise<Answers> {
+  const { facts, cliValues, stored, ask, warn } = options;
+  const answers: Partial<Answers> = {};
+  const detectedNow = summarizeFacts(facts);
+  const detectedBefore = stored?.detected;
+
+  for (const question of QUESTIONS as readonly Question[]) {
+    if (question.when && !question.when(answers)) continue;
+    const check = (raw: unknown): { value: unknown } | { error: string } => {
+      const parsed = parseRaw(question.kind, raw);
+      if ('error' in parsed) return parsed;
+      const reason = question.validate(parsed.value as never, answers);
+      return reason ? { error: reason } : parsed;
+    };
+
+    const cli = cliValues[question.name];
+    if (cli !== undefined) {
+      const result = check(cli);
+      if ('value' in result) {
+        (answers as Record<string, unknown>)[question.name] = result.value;
+        continue;
+      }
+      if (!ask) throw new AnswerError(`--${question.option}: ${result.error}`);
+      warn(`--${question.option}: ${result.error}`);
+    }
+
+    const detected = question.detect(facts, answers);
+    const storedAnswer = stored?.answers[question.name];
+    const defaultValue = isTracked(question.name)
+      ? regenerationDefault(storedAnswer, trackedValue(question.name, detectedBefore), trackedValue(question.name, detectedNow), detected)
+      : (storedAnswer ?? detected);
+
+    if (!ask) {
+      if (defaultValue === undefined) {
+        throw new AnswerError(`${question.message}: could not be detected; pass --${question.option}`);
+      }
+      const result = check(defaultValue);
+      if ('error' in result) throw new AnswerError(`${question.message}: ${result.error}; pass --${question.option}`);
+      (answers as Record<string, unknown>)[question.name] = result.value;
+      continue;
+    }
+    const raw = await ask({
+      question,
+      default: defaultValue,
+      validate: (input) => {
+        const result = check(input);
+        return 'error' in result ? result.error : undefined;
+      },
+    });
+    const result = check(raw);
+    if ('error' in result) throw new AnswerError(`${question.message}: ${result.error}`);
+    (answers as Record<string, unknown>)[question.name] = result.value;
+  }
+  // Skipped questions keep a stable value, so .yo-rc.json and re-runs stay deterministic.
+  if (answers.media === false) answers.mediaUrl = stored?.answers.mediaUrl ?? facts.mediaUrl?.value ?? '/media/';
+  return answers as Answers;
+}
+
+/** Answers that mirror a detected value, so a change in the project since last time is noticed. */
+const TRACKED = ['settingsModule', 'dependencies', 'staticUrl', 'staticfilesDirs', 'media', 'mediaUrl'] as const;
+const isTracked = (name: keyof Answers) => (TRACKED as readonly string[]).includes(name);
+
+function trackedValue(name: keyof Answers, detected: Detected | undefined): unknown {
+  if (!detected) return undefined;
+  if (name === 'media') return Boolean(detected.mediaUrl || detected.mediaRoot);
+  return detected[name as keyof Detected];
+}

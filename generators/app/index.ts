@@ -1,0 +1,222 @@
+/**
+ * `yo django-static`: the Yeoman shell. Detection, the model, rendering, validation and the
+ * health check are plain modules in lib/; this class wires options, prompts and this.fs to them.
+ */
+import path from 'node:path';
+import Generator, { type BaseOptions } from 'yeoman-generator';
+import { QUESTIONS, type Answers } from '../../lib/config/questions.js';
+import { buildStackConfig, ConfigError, type StackConfig } from '../../lib/config/stack-config.js';
+import { where, type Found } from '../../lib/detect/found.js';
+import { detectProject, NotDjangoProjectError, type ProjectFacts } from '../../lib/detect/project.js';
+import { runHealthCheck } from '../../lib/health/run.js';
+import { packageRoot } from '../../lib/package-root.js';
+import { answerChanges, detectedChanges, hashContent, isUserEdited, summarizeFacts, type Manifest } from '../../lib/regen/manifest.js';
+import { renderCompose } from '../../lib/render/compose.js';
+import { envFileContent, gitignoreWithEnv } from '../../lib/render/env-file.js';
+import { GENERATED_FILES, templateFiles } from '../../lib/render/files.js';
+import { InvalidOutputError, validateOutput } from '../../lib/validate/output.js';
+import { AnswerError, resolveAnswers, type Ask } from './answers.js';
+
+const CONFIG_KEY = 'manifest';
+
+type Options = BaseOptions & Record<string, unknown>;
+
+export default class DjangoStaticGenerator extends Generator<Record<string, unknown>, Options> {
+  private facts!: ProjectFacts;
+  private answers!: Answers;
+  private stackConfig!: StackConfig;
+  private stored: Manifest | undefined;
+  /** Generated files the user had edited, written beside as <file>.new instead. */
+  private sidecars: string[] = [];
+
+  constructor(args: string[], options: Options) {
+    super(args, options, { customPriorities: [{ priorityName: 'validate', before: 'conflicts' }] });
+    this.option('yes', { alias: 'y', type: Boolean, description: 'Accept every detected or stored answer; never prompt (for scripts and CI)' });
+    this.option('skip-health-check', { type: Boolean, description: 'Write the files but do not build, start and probe the stack' });
+    this.option('down', { type: Boolean, description: 'Stop and remove the stack (and its volumes) after the health check' });
+    for (const question of QUESTIONS) {
+      this.option(question.option, {
+        type: question.kind === 'number' ? Number : question.kind === 'boolean' ? Boolean : String,
+        description: `${question.message} (default: detected)`,
+      });
+    }
+    this.sourceRoot(path.join(packageRoot(), 'templates'));
+  }
+
+  initializing(): void {
+    const settingsOption = this.options['settingsModule'];
+    try {
+      this.facts = detectProject(this.destinationRoot(), { settingsModule: typeof settingsOption === 'string' ? settingsOption : undefined });
+    } catch (error) {
+      if (error instanceof NotDjangoProjectError) throw new Error(error.message);
+      throw error;
+    }
+    this.stored = this.config.get(CONFIG_KEY) as Manifest | undefined;
+    this._reportDetection();
+  }
+
+  async prompting(): Promise<void> {
+    const cliValues: Partial<Record<keyof Answers, unknown>> = {};
+    for (const question of QUESTIONS) {
+      const value = this.options[camel(question.option)];
+      if (value !== undefined) cliValues[question.name] = value;
+    }
+    const ask: Ask = async ({ question, default: defaultValue, validate }) => {
+      const base = { name: 'value', message: question.message, validate: (input: unknown) => validate(input) ?? true };
+      const choices = question.choices?.(this.facts) ?? [];
+      const prompt =
+        question.kind === 'boolean'
+          ? { ...base, type: 'confirm', default: defaultValue }
+          : choices.length > 1
+            ? { ...base, type: 'list', choices: [...new Set([...choices, String(defaultValue)])], default: String(defaultValue) }
+            : { ...base, type: 'input', default: Array.isArray(defaultValue) ? defaultValue.join(',') : defaultValue };
+      const { value } = await this.prompt<{ value: unknown }>([prompt as never]);
+      return value;
+    };
+    try {
+      this.answers = await resolveAnswers({
+        facts: this.facts,
+        cliValues,
+        stored: this.stored,
+        ask: this.options['yes'] ? undefined : ask,
+        warn: (message) => this.log.error(message),
+      });
+    } catch (error) {
+      if (error instanceof AnswerError) throw new Error(error.message);
+      throw error;
+    }
+  }
+
+  configuring(): void {
+    try {
+      this.stackConfig = buildStackConfig(this.answers, this.facts);
+    } catch (error) {
+      if (error instanceof ConfigError) throw new Error(`invalid answers, nothing written:\n${error.message}`);
+      throw error;
+    }
+    for (const line of [...detectedChanges(this.stored?.detected, summarizeFacts(this.facts)), ...answerChanges(this.stored?.answers, this.answers)]) {
+      this.log.info(`changed since the last generation: ${line}`);
+    }
+  }
+
+  writing(): void {
+    const config = this.stackConfig;
+    const hashes: Record<string, string> = {};
+    const write = (file: string, render: (target: string) => void) => {
+      const onDisk = this._readDisk(file);
+      const edited = isUserEdited(onDisk, this.stored?.files[file]);
+      // --yes never overwrites an edit without --force: the new version goes beside it.
+      const target = edited && this.options['yes'] && !this.options['force'] ? `${file}.new` : file;
+      render(this.destinationPath(target));
+      const content = this.fs.read(this.destinationPath(target)) ?? '';
+      hashes[file] = hashContent(content);
+      if (target !== file) {
+        if (hashContent(onDisk ?? '') === hashes[file]) {
+          this.fs.delete(this.destinationPath(target));
+          return;
+        }
+        this.sidecars.push(file);
+      }
+      // Our own unedited files are replaced without a conflict prompt; edited ones go through Yeoman's.
+      if (onDisk !== undefined && (!edited || target !== file)) this._markForce(target);
+    };
+
+    write(GENERATED_FILES.compose, (target) => this.fs.write(target, renderCompose(config)));
+    for (const file of templateFiles(config)) {
+      if ('template' in file) write(file.path, (target) => this.fs.copyTpl(this.templatePath(file.template), target, file.data));
+      else write(file.path, (target) => this.fs.write(target, file.content));
+    }
+
+    // .env holds secrets: never overwritten, not even with --force; only missing keys are appended.
+    const env = envFileContent(config, this._readDisk(GENERATED_FILES.env));
+    if (env !== undefined) {
+      const existed = this._readDisk(GENERATED_FILES.env) !== undefined;
+      this.fs.write(this.destinationPath(GENERATED_FILES.env), env);
+      if (existed) this._markForce(this.destinationPath(GENERATED_FILES.env));
+    }
+    if (this.facts.usesGit) {
+      const gitignore = gitignoreWithEnv(this._readDisk('.gitignore'));
+      if (gitignore !== undefined) {
+        this.fs.write(this.destinationPath('.gitignore'), gitignore);
+        this._markForce(this.destinationPath('.gitignore'));
+      }
+    }
+    const manifest: Manifest = { answers: this.answers, detected: summarizeFacts(this.facts), files: hashes };
+    this.config.set(CONFIG_KEY, manifest);
+  }
+
+  /** Custom priority, before `conflicts`: nothing reaches the disk unless the whole output is valid. */
+  validate(): void {
+    const problems = validateOutput(this.stackConfig, (file) => {
+      const target = this.sidecars.includes(file) ? `${file}.new` : file;
+      return this.fs.read(this.destinationPath(target)) ?? undefined;
+    });
+    // Throwing here stops the run before `conflicts`, where mem-fs would be committed to disk.
+    if (problems.length > 0) throw new InvalidOutputError(problems);
+  }
+
+  async end(): Promise<void> {
+    if (this.sidecars.length > 0) {
+      const list = this.sidecars.map((file) => `  ${file} -> ${file}.new`).join('\n');
+      throw new Error(
+        `these generated files were edited by hand, so the new versions were written beside them:\n${list}\n` +
+          'Merge them (or delete the .new files), or re-run with --force to overwrite.',
+      );
+    }
+    if (this.options['dryRun']) return;
+    if (this.options['skipHealthCheck']) {
+      this.log.info('health check skipped (--skip-health-check). Run `yo django-static:check` to build, start and probe the stack.');
+      return;
+    }
+    const result = await runHealthCheck({
+      config: this.stackConfig,
+      cwd: this.destinationRoot(),
+      down: Boolean(this.options['down']),
+      log: (line) => this.log.writeln(line),
+    });
+    if (result === 'no-engine') return;
+    if (!result.ok) throw new Error(`the health check failed: ${result.summary}`);
+  }
+
+  private _reportDetection(): void {
+    const facts = this.facts;
+    const line = (label: string, found: Found<unknown> | undefined, show?: string) => {
+      if (!found) return this.log.writeln(`  ${label.padEnd(18)} not found`);
+      const value = show ?? (Array.isArray(found.value) ? found.value.join(', ') || '(none)' : String(found.value));
+      const env = found.env ? `, or $${found.env}` : '';
+      const note = found.note ? ` (${found.note})` : '';
+      this.log.writeln(`  ${label.padEnd(18)} ${value}  [${where(found)}${env}]${note}`);
+    };
+    this.log.writeln('Detected:');
+    line('settings module', facts.settingsModule);
+    line('WSGI application', facts.wsgiApplication);
+    line('Python', facts.pythonVersion);
+    line('dependencies', facts.dependencies, facts.dependencies?.value.file);
+    line('Django', facts.djangoVersion);
+    line('STATIC_URL', facts.staticUrl);
+    line('STATIC_ROOT', facts.staticRoot);
+    line('STATICFILES_DIRS', facts.staticfilesDirs);
+    line('MEDIA_URL', facts.mediaUrl);
+    line('static storage', facts.staticfilesStorage);
+    if (facts.whitenoise?.value) {
+      this.log.writeln('  WhiteNoise is in MIDDLEWARE: nginx serves static files before a request reaches it, so it stays idle for them.');
+    }
+    for (const warning of facts.warnings) this.log.writeln(`  warning: ${warning}`);
+  }
+
+  private _readDisk(file: string): string | undefined {
+    try {
+      return this.fs.read(this.destinationPath(file)) ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private _markForce(absolutePath: string): void {
+    if (this.options['dryRun']) return; // let the conflicter print the diff and skip
+    const file = this.fs.store.get(absolutePath) as { conflicter?: string };
+    file.conflicter = 'force';
+  }
+}
+
+const camel = (kebab: string) => kebab.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());

@@ -1,0 +1,41 @@
+/**
+ * `yo django-static:check`: the health check on its own, for a project generated earlier.
+ * It rebuilds the StackConfig from the stored answers, so it checks what was generated.
+ */
+import Generator, { type BaseOptions } from 'yeoman-generator';
+import type { Answers } from '../../lib/config/questions.js';
+import { buildStackConfig, ConfigError } from '../../lib/config/stack-config.js';
+import { detectProject } from '../../lib/detect/project.js';
+import { runHealthCheck } from '../../lib/health/run.js';
+import type { Manifest } from '../../lib/regen/manifest.js';
+
+export default class CheckGenerator extends Generator<Record<string, unknown>, BaseOptions & Record<string, unknown>> {
+  constructor(args: string[], options: BaseOptions & Record<string, unknown>) {
+    super(args, options);
+    this.option('down', { type: Boolean, description: 'Stop and remove the stack (and its volumes) after the check' });
+    this.option('timeout', { type: Number, description: 'Seconds to wait for the stack to build and become healthy', default: 600 });
+  }
+
+  async default(): Promise<void> {
+    const stored = this.config.get('manifest') as Manifest | undefined;
+    if (!stored) throw new Error('no .yo-rc.json from `yo django-static` here: generate the stack first');
+    let config;
+    try {
+      config = buildStackConfig(stored.answers as Answers, detectProject(this.destinationRoot(), { settingsModule: stored.answers.settingsModule }));
+    } catch (error) {
+      if (error instanceof ConfigError) throw new Error(`the stored answers are no longer valid for this project:\n${error.message}`);
+      throw error;
+    }
+    const timeout = Number(this.options['timeout']);
+    if (!Number.isFinite(timeout) || timeout <= 0) throw new Error(`--timeout ${String(this.options['timeout'])}: give a number of seconds`);
+    const result = await runHealthCheck({
+      config,
+      cwd: this.destinationRoot(),
+      down: Boolean(this.options['down']),
+      log: (line) => this.log.writeln(line),
+      startTimeoutMs: timeout * 1000,
+    });
+    if (result === 'no-engine') throw new Error('no Docker engine answers, so nothing could be checked');
+    if (!result.ok) throw new Error(`the health check failed: ${result.summary}`);
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * One validator per answer. Each returns a one-line reason when the value is wrong, or
+ * undefined when it is fine, so prompts (ask again) and --yes (exit non-zero) share them.
+ */
+import { SUPPORTED_PYTHON } from '../detect/dependencies.js';
+
+export type Validator<T> = (value: T) => string | undefined;
+
+/** Compose project names: lowercase letters, digits, dashes and underscores, starting with a letter or digit. */
+export const projectName: Validator<string> = (value) =>
+  /^[a-z0-9][a-z0-9_-]*$/.test(value)
+    ? undefined
+    : `"${value}" is not a valid compose project name: use lowercase letters, digits, "-" and "_", starting with a letter or digit`;
+
+const DOTTED = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/;
+
+export const settingsModule: Validator<string> = (value) =>
+  DOTTED.test(value) ? undefined : `"${value}" is not a Python module path (expected something like mysite.settings)`;
+
+export const wsgiApplication: Validator<string> = (value) =>
+  /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*[.:][A-Za-z_]\w*$/.test(value) && value.includes('.')
+    ? undefined
+    : `"${value}" is not a WSGI application path (expected something like mysite.wsgi.application)`;
+
+export const pythonVersion: Validator<string> = (value) =>
+  (SUPPORTED_PYTHON as readonly string[]).includes(value)
+    ? undefined
+    : `Python "${value}" has no supported python:${value}-slim image; choose one of ${SUPPORTED_PYTHON.join(', ')}`;
+
+/** A URL path that nginx can own: /x/ with safe characters, never "/" alone. */
+export const urlPath =
+  (setting: string): Validator<string> =>
+  (value) => {
+    if (/^[a-z]+:\/\//i.test(value) || value.startsWith('//')) {
+      return `${setting} "${value}" is a full URL (a CDN?); this stack serves ${setting} from nginx, so it must be a path like /static/`;
+    }
+    if (!value.startsWith('/') || !value.endsWith('/')) return `${setting} "${value}" must start and end with "/" (for example /static/)`;
+    if (value === '/') return `${setting} "/" would hand every URL of the site to nginx's file server; use a prefix like /static/`;
+    if (!/^\/([A-Za-z0-9._~-]+\/)+$/.test(value)) return `${setting} "${value}" may only use letters, digits, ".", "_", "~" and "-" between slashes`;
+    if (value.split('/').some((segment) => segment === '.' || segment === '..')) return `${setting} "${value}" must not contain "." or ".." segments`;
+    return undefined;
+  };
+
+export const port: Validator<number> = (value) =>
+  Number.isInteger(value) && value >= 1 && value <= 65535 ? undefined : `port "${value}" is impossible: use a whole number from 1 to 65535`;
+
+export const bindAddress: Validator<string> = (value) => {
+  const octets = value.split('.');
+  const ok = octets.length === 4 && octets.every((octet) => /^\d{1,3}$/.test(octet) && Number(octet) <= 255);
+  return ok ? undefined : `bind address "${value}" is not an IPv4 address (use 127.0.0.1 for this machine only, 0.0.0.0 for every interface)`;
+};
+
+const HOST_LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
+
+/** Host names as Django ALLOWED_HOSTS and nginx server_name both understand them. */
+export const serverNames: Validator<string[]> = (names) => {
+  if (names.length === 0) return 'give at least one server name (for example localhost or example.com)';
+  for (const name of names) {
+    const bare = name.startsWith('.') ? name.slice(1) : name;
+    if (!bare.split('.').every((label) => HOST_LABEL.test(label))) {
+      return `"${name}" is not a host name (letters, digits and "-" between dots; a leading "." also matches subdomains)`;
+    }
+  }
+  return undefined;
+};
+
+export const workers: Validator<string> = (value) =>
+  value === 'auto' || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 128)
+    ? undefined
+    : `workers "${value}" must be "auto" (2 × CPUs + 1 at start-up) or a whole number from 1 to 128`;
+
+export const bodySize: Validator<string> = (value) =>
+  /^\d+[kKmMgG]?$/.test(value) ? undefined : `client_max_body_size "${value}" must be a size like 10m, 512k or 1g`;
+
+/** Docker image references: [registry[:port]/]name[:tag][@digest]. */
+export const imageReference: Validator<string> = (value) =>
+  /^([a-z0-9.-]+(:\d+)?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/.test(value)
+    ? undefined
+    : `"${value}" is not a Docker image reference (expected something like python:3.12-slim)`;
+
+/** Project-relative folders only: the Docker build context is the project. */
+export const projectRelativeDir: Validator<string> = (value) =>
+  value.startsWith('/') || value.split('/').includes('..') || value === ''
+    ? `"${value}" must be a folder inside the project, written relative to its root`
+    : undefined;

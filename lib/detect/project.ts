@@ -1,0 +1,223 @@
+/**
+ * Reads a Django project from disk (as text, never importing it) into ProjectFacts: every
+ * value the questions need a default for, each with the file and line it came from.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  dependencyCandidates,
+  detectPythonVersion,
+  lineOf,
+  mentionsPackage,
+  packageVersion,
+  read,
+  type DependencySpec,
+} from './dependencies.js';
+import { describe, type Value } from './evaluate.js';
+import { where, type Found } from './found.js';
+import { moduleFile, readSettings, type Setting } from './settings.js';
+
+export interface ProjectFacts {
+  root: string;
+  projectName: Found<string>;
+  /** The settings module to build on, and the others that could be meant. */
+  settingsModule: Found<string>;
+  settingsCandidates: string[];
+  settingsFiles: string[];
+  wsgiApplication?: Found<string>;
+  pythonVersion?: Found<string>;
+  dependencies?: Found<DependencySpec>;
+  dependencyCandidates: DependencySpec[];
+  djangoVersion?: Found<string>;
+  hasGunicorn: boolean;
+  staticUrl?: Found<string>;
+  staticRoot?: Found<string>;
+  staticfilesDirs: Found<string[]>;
+  mediaUrl?: Found<string>;
+  mediaRoot?: Found<string>;
+  staticfilesStorage?: Found<string>;
+  whitenoise?: Found<boolean>;
+  admin: boolean;
+  usesGit: boolean;
+  warnings: string[];
+}
+
+export class NotDjangoProjectError extends Error {
+  constructor(root: string) {
+    super(
+      `${root} does not look like a Django project: found no manage.py naming DJANGO_SETTINGS_MODULE, ` +
+        `no wsgi.py/asgi.py doing so, and no DJANGO_SETTINGS_MODULE in .env, pytest.ini, setup.cfg or pyproject.toml. ` +
+        `Run this in the project root (where manage.py is), or pass --settings-module.`,
+    );
+    this.name = 'NotDjangoProjectError';
+  }
+}
+
+const SETTINGS_MODULE_CALL = /DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']/;
+const SETTINGS_MODULE_ASSIGNMENT = /^\s*DJANGO_SETTINGS_MODULE\s*[=:]\s*["']?([\w.]+)/m;
+const PRODUCTION_NAMES = ['production', 'prod'];
+
+export function detectProject(root: string, options: { settingsModule?: string } = {}): ProjectFacts {
+  const warnings: string[] = [];
+  const named = options.settingsModule
+    ? { value: options.settingsModule, source: { file: '--settings-module' } }
+    : findSettingsModule(root);
+  if (!named) throw new NotDjangoProjectError(root);
+
+  const { chosen, candidates } = preferProduction(root, named);
+  const read = readSettings(root, chosen.value);
+  warnings.push(...read.warnings);
+  const setting = (name: string) => read.settings.get(name);
+
+  const dependencies = dependencyCandidates(root);
+  const spec = dependencies[0];
+  const facts: ProjectFacts = {
+    root,
+    projectName: { value: composeName(path.basename(path.resolve(root))), source: { file: '(directory name)' } },
+    settingsModule: chosen,
+    settingsCandidates: candidates,
+    settingsFiles: read.files,
+    wsgiApplication: wsgiApplication(root, chosen.value, setting('WSGI_APPLICATION')),
+    pythonVersion: detectPythonVersion(root),
+    dependencies: spec ? { value: spec, source: { file: spec.file } } : undefined,
+    dependencyCandidates: dependencies,
+    djangoVersion: spec ? packageVersion(root, spec, 'django') : undefined,
+    hasGunicorn: spec ? mentionsPackage(root, spec, 'gunicorn') : false,
+    staticUrl: stringSetting(setting('STATIC_URL'), warnings),
+    staticRoot: pathSetting(setting('STATIC_ROOT')),
+    staticfilesDirs: pathListSetting(setting('STATICFILES_DIRS')),
+    mediaUrl: stringSetting(setting('MEDIA_URL'), warnings),
+    mediaRoot: pathSetting(setting('MEDIA_ROOT')),
+    staticfilesStorage: storageBackend(setting('STORAGES'), setting('STATICFILES_STORAGE')),
+    whitenoise: listMentions(setting('MIDDLEWARE'), 'whitenoise'),
+    admin: listMentions(setting('INSTALLED_APPS'), 'django.contrib.admin')?.value ?? false,
+    usesGit: fs.existsSync(path.join(root, '.git')),
+    warnings,
+  };
+  for (const dir of facts.staticfilesDirs.value) {
+    if (!dir.startsWith('/') && !fs.existsSync(path.join(root, dir))) {
+      warnings.push(`STATICFILES_DIRS names ${dir}, which does not exist (${where(facts.staticfilesDirs)})`);
+    }
+  }
+  return facts;
+}
+
+/** Compose's own normalisation of a directory name into a project name. */
+export function composeName(directory: string): string {
+  const name = directory.toLowerCase().replace(/[^a-z0-9_-]/g, '');
+  return /^[a-z0-9]/.test(name) ? name : `app${name}`;
+}
+
+function findSettingsModule(root: string): Found<string> | undefined {
+  for (const file of ['manage.py', ...entryPoints(root)]) {
+    const text = read(root, file);
+    const match = text && SETTINGS_MODULE_CALL.exec(text);
+    if (match) return { value: match[1]!, source: { file, line: lineOf(text, match.index) } };
+  }
+  for (const file of ['.env', 'pytest.ini', 'setup.cfg', 'pyproject.toml', 'tox.ini']) {
+    const text = read(root, file);
+    const match = text && SETTINGS_MODULE_ASSIGNMENT.exec(text);
+    if (match) return { value: match[1]!, source: { file, line: lineOf(text, match.index) } };
+  }
+  return undefined;
+}
+
+/** wsgi.py / asgi.py up to two folders deep, the places startproject and cookiecutter use. */
+function entryPoints(root: string): string[] {
+  const found: string[] = [];
+  const visit = (dir: string, depth: number) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(path.join(root, dir), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const relative = dir ? `${dir}/${entry.name}` : entry.name;
+      if (entry.isFile() && (entry.name === 'wsgi.py' || entry.name === 'asgi.py')) found.push(relative);
+      else if (entry.isDirectory() && depth < 2 && !entry.name.startsWith('.') && !IGNORED_DIRS.has(entry.name)) visit(relative, depth + 1);
+    }
+  };
+  visit('', 0);
+  return found;
+}
+
+const IGNORED_DIRS = new Set(['node_modules', 'venv', '.venv', 'env', '__pycache__', 'static', 'staticfiles', 'media']);
+
+/**
+ * manage.py usually names the development settings. When the package beside it has a
+ * production module, that is what a production stack should build on.
+ */
+function preferProduction(root: string, named: Found<string>): { chosen: Found<string>; candidates: string[] } {
+  const parts = named.value.split('.');
+  const last = parts.at(-1)!;
+  const packageParts = moduleFile(root, named.value)?.endsWith('__init__.py') ? parts : parts.slice(0, -1);
+  const production = PRODUCTION_NAMES.map((name) => [...packageParts, name].join('.')).filter((module) => moduleFile(root, module));
+  if (production.length === 0 || PRODUCTION_NAMES.includes(last)) return { chosen: named, candidates: [named.value] };
+  const candidates = [...production, named.value];
+  const file = moduleFile(root, production[0]!)!;
+  return {
+    chosen: { value: production[0]!, source: { file }, note: `preferred over ${named.value} (named in ${named.source?.file})` },
+    candidates,
+  };
+}
+
+function wsgiApplication(root: string, settingsModule: string, setting: Setting | undefined): Found<string> | undefined {
+  if (setting?.value.kind === 'str') {
+    return { value: setting.value.value, source: { file: setting.file, line: setting.line } };
+  }
+  // startproject puts wsgi.py beside settings.py; a settings package sits one level deeper.
+  const parts = settingsModule.split('.');
+  for (let cut = parts.length - 1; cut >= 1; cut--) {
+    const module = [...parts.slice(0, cut), 'wsgi'].join('.');
+    const file = moduleFile(root, module);
+    if (file) return { value: `${module}.application`, source: { file } };
+  }
+  return undefined;
+}
+
+function stringSetting(setting: Setting | undefined, warnings: string[]): Found<string> | undefined {
+  if (!setting) return undefined;
+  const value = setting.value;
+  const source = { file: setting.file, line: setting.line };
+  if (value.kind === 'str') return { value: value.value, source, env: value.env?.variable };
+  if (value.kind === 'unknown' && value.env) {
+    warnings.push(`${setting.file}:${setting.line}: comes only from the environment variable ${value.env.variable}; it will be asked`);
+  }
+  return undefined;
+}
+
+function pathSetting(setting: Setting | undefined): Found<string> | undefined {
+  if (!setting) return undefined;
+  const value = setting.value;
+  const source = { file: setting.file, line: setting.line };
+  if (value.kind === 'path' || value.kind === 'str') return { value: value.value, source, env: value.env?.variable };
+  return { value: describe(value), source };
+}
+
+function pathListSetting(setting: Setting | undefined): Found<string[]> {
+  if (!setting) return { value: [] };
+  const source = { file: setting.file, line: setting.line };
+  if (setting.value.kind !== 'list') return { value: [], source, note: `not read: ${describe(setting.value)}` };
+  // Entries may be (prefix, path) tuples.
+  const paths = setting.value.items.map((item: Value) => (item.kind === 'list' ? item.items[1] : item));
+  return { value: paths.flatMap((item) => (item && (item.kind === 'path' || item.kind === 'str') ? [item.value] : [])), source };
+}
+
+function storageBackend(storages: Setting | undefined, legacy: Setting | undefined): Found<string> | undefined {
+  if (storages?.value.kind === 'dict') {
+    const entry = storages.value.entries.find(([key]) => key.kind === 'str' && key.value === 'staticfiles')?.[1];
+    const backend = entry?.kind === 'dict' ? entry.entries.find(([key]) => key.kind === 'str' && key.value === 'BACKEND')?.[1] : undefined;
+    if (backend?.kind === 'str') return { value: backend.value, source: { file: storages.file, line: storages.line }, note: 'STORAGES' };
+  }
+  if (legacy?.value.kind === 'str') {
+    return { value: legacy.value.value, source: { file: legacy.file, line: legacy.line }, note: 'STATICFILES_STORAGE' };
+  }
+  return undefined;
+}
+
+function listMentions(setting: Setting | undefined, needle: string): Found<boolean> | undefined {
+  if (!setting || setting.value.kind !== 'list') return undefined;
+  const hit = setting.value.items.some((item) => item.kind === 'str' && item.value.toLowerCase().startsWith(needle));
+  return { value: hit, source: { file: setting.file, line: setting.line } };
+}

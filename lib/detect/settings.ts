@@ -1,0 +1,102 @@
+/**
+ * Follows a Django settings module through its star-import chain (`from .base import *`)
+ * and collects every module-level setting with the file and line that set it last.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { evaluateExpression, unknown, type Value } from './evaluate.js';
+import { settingAssignments, starImports } from './python-source.js';
+
+export interface Setting {
+  value: Value;
+  file: string;
+  line: number;
+}
+
+export interface SettingsRead {
+  settings: Map<string, Setting>;
+  /** Project-relative files read, base first. */
+  files: string[];
+  warnings: string[];
+}
+
+/** Project-relative path of a module's file, or undefined when it does not exist. */
+export function moduleFile(root: string, module: string): string | undefined {
+  const base = module.split('.').join('/');
+  for (const candidate of [`${base}.py`, `${base}/__init__.py`]) {
+    if (fs.existsSync(path.join(root, candidate))) return candidate;
+  }
+  return undefined;
+}
+
+/** The absolute module name a `from X import *` inside `fromModule` refers to. */
+export function resolveImport(fromModule: string, fromFile: string, target: string): string {
+  if (!target.startsWith('.')) return target;
+  const dots = /^\.+/.exec(target)![0].length;
+  // A package's __init__ is itself the package, so its relative imports start one level lower.
+  const packageParts = fromFile.endsWith('__init__.py') ? fromModule.split('.') : fromModule.split('.').slice(0, -1);
+  const parts = packageParts.slice(0, packageParts.length - (dots - 1));
+  const rest = target.slice(dots);
+  return [...parts, ...(rest ? rest.split('.') : [])].join('.');
+}
+
+export function readSettings(root: string, module: string): SettingsRead {
+  const result: SettingsRead = { settings: new Map(), files: [], warnings: [] };
+  readModule(root, module, result, new Set());
+  return result;
+}
+
+function readModule(root: string, module: string, result: SettingsRead, seen: Set<string>): void {
+  const file = moduleFile(root, module);
+  if (!file) {
+    result.warnings.push(`settings module ${module} has no file in the project (looked for ${module.replaceAll('.', '/')}.py)`);
+    return;
+  }
+  if (seen.has(file)) return;
+  seen.add(file);
+
+  let source: string;
+  try {
+    source = fs.readFileSync(path.join(root, file), 'utf8');
+  } catch (error) {
+    result.warnings.push(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    return;
+  }
+
+  // Bases first, so this module's own assignments override theirs, as Python would.
+  for (const imported of starImports(source)) {
+    const target = resolveImport(module, file, imported.module);
+    if (moduleFile(root, target)) readModule(root, target, result, seen);
+  }
+  result.files.push(file);
+
+  const names = new Map<string, Value>([...result.settings].map(([name, setting]) => [name, setting.value]));
+  const scope = { file, names };
+  for (const assignment of settingAssignments(source)) {
+    let value = evaluateExpression(assignment.expression, scope);
+    if (assignment.op === '+=') {
+      const previous = names.get(assignment.name);
+      value =
+        previous?.kind === 'list' && value.kind === 'list'
+          ? { kind: 'list', items: [...previous.items, ...value.items] }
+          : unknown(`${assignment.name} += … on a value that is not understood`);
+    }
+    if (value.kind === 'unknown' && !value.env && WATCHED.has(assignment.name)) {
+      result.warnings.push(`${file}:${assignment.line}: ${assignment.name} could not be read (${value.reason}); it will be asked`);
+    }
+    names.set(assignment.name, value);
+    result.settings.set(assignment.name, { value, file, line: assignment.line });
+  }
+}
+
+/** Settings whose unreadable values deserve a warning. */
+const WATCHED = new Set([
+  'STATIC_URL',
+  'STATIC_ROOT',
+  'STATICFILES_DIRS',
+  'MEDIA_URL',
+  'MEDIA_ROOT',
+  'WSGI_APPLICATION',
+  'STORAGES',
+  'STATICFILES_STORAGE',
+]);

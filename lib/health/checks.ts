@@ -1,0 +1,125 @@
+/**
+ * The checks run against a started stack: the app through nginx, static files from nginx
+ * (not gunicorn), media, and the safety probes. Each yields a pass/fail row.
+ */
+import type { StackConfig } from '../config/stack-config.js';
+import { SERVICES } from '../render/files.js';
+import { inspectContainer, type ComposeProject } from './compose-cli.js';
+import { header, probe, type ProbeResponse } from './http-probe.js';
+
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  detail: string;
+  /** The response behind the verdict, for the diagnosis. */
+  response?: ProbeResponse;
+}
+
+const HASHED = /\.[0-9a-f]{12}\.[A-Za-z0-9]+$/;
+
+export async function runChecks(config: StackConfig, project: ComposeProject): Promise<CheckResult[]> {
+  const port = config.http.port;
+  const host = { Host: portHost(config) };
+  const results: CheckResult[] = [];
+  const attempt = async (name: string, body: () => Promise<Omit<CheckResult, 'name'>>) => {
+    try {
+      results.push({ name, ...(await body()) });
+    } catch (error) {
+      results.push({ name, ok: false, detail: (error as Error).message });
+    }
+  };
+
+  await attempt('app through nginx', async () => {
+    let response = await probe(port, '/', host);
+    if (response.status === 404 && config.probeStaticFile) response = await probe(port, '/admin/', host);
+    const fromNginxItself = /<center>nginx<\/center>/.test(response.body);
+    const ok = header(response, 'server') === 'nginx' && response.status < 500 && response.status !== 400 && !fromNginxItself;
+    return { ok, detail: `${response.status} for Host ${host.Host}${ok ? ' (Django answered)' : ''}`, response };
+  });
+
+  const manifest = await readManifest(config, project);
+  const logical = config.probeStaticFile ?? Object.keys(manifest).find((name) => /\.(css|js)$/.test(name));
+  const staticPath = logical ? config.static.url + (manifest[logical] ?? logical) : undefined;
+  await attempt('static file from nginx', async () => {
+    if (!staticPath) return { ok: false, detail: 'no collected file to probe (staticfiles.json is empty or unreadable)' };
+    const response = await probe(port, staticPath, { ...host, 'Accept-Encoding': 'gzip' });
+    const type = header(response, 'content-type') ?? '';
+    const cacheControl = response.headers.get('cache-control') ?? [];
+    const problems: string[] = [];
+    if (response.status !== 200) problems.push(`status ${response.status}`);
+    if (response.status === 200 && !/^(text\/css|application\/javascript|text\/javascript)/.test(type)) problems.push(`Content-Type ${type || 'missing'}`);
+    if (HASHED.test(staticPath) && (cacheControl.length !== 1 || !cacheControl[0]!.includes('immutable'))) {
+      problems.push(`Cache-Control ${JSON.stringify(cacheControl)} (want exactly one, immutable)`);
+    }
+    // Files under 1 KiB are sent plain on purpose (gzip_min_length).
+    const small = Number(header(response, 'content-length') ?? Infinity) < 1024;
+    if (response.status === 200 && header(response, 'content-encoding') !== 'gzip' && !small) problems.push('not gzip-encoded');
+    return { ok: problems.length === 0, detail: `${staticPath}: ${problems.length ? problems.join(', ') : `200 ${type}, immutable, ${header(response, 'content-encoding') ?? 'plain (small)'}`}`, response };
+  });
+
+  await attempt('static not served by gunicorn', async () => {
+    if (!staticPath) return { ok: false, detail: 'no static file was probed' };
+    const appLog = await project.logs(SERVICES.app, 500);
+    const leaked = appLog.split('\n').some((line) => line.includes(staticPath));
+    return { ok: !leaked, detail: leaked ? `gunicorn's access log shows ${staticPath}` : 'no static request reached gunicorn' };
+  });
+
+  if (config.media) {
+    const media = config.media;
+    await attempt('media file from nginx', async () => {
+      const name = `health-check-${Date.now()}.txt`;
+      const write = await project.run(['exec', '-T', SERVICES.app, 'sh', '-c', `echo media-ok > ${media.appDir}/${name}`], { timeoutMs: 30_000 });
+      if (write.exitCode !== 0) return { ok: false, detail: `could not write into the media volume: ${write.output.trim().split('\n').at(-1)}` };
+      const response = await probe(port, media.url + name, host);
+      await project.run(['exec', '-T', SERVICES.app, 'rm', '-f', `${media.appDir}/${name}`], { timeoutMs: 30_000 });
+      const ok = response.status === 200 && response.body.trim() === 'media-ok';
+      return { ok, detail: `${media.url}${name}: ${response.status}`, response };
+    });
+  }
+
+  await attempt('no path traversal', async () => {
+    const base = config.static.url.replace(/\/$/, '');
+    const leaks: string[] = [];
+    for (const path of [`${base}../`, `${base}..%2f`, `${base}../manage.py`, `${config.static.url}../manage.py`]) {
+      const response = await probe(port, path, host);
+      if (response.status === 200 && /DJANGO_SETTINGS_MODULE|Index of/.test(response.body)) leaks.push(`${path} -> 200`);
+    }
+    return { ok: leaks.length === 0, detail: leaks.length ? `files outside the static folder are readable: ${leaks.join(', ')}` : 'traversal probes get no file content' };
+  });
+
+  await attempt('dotfiles hidden', async () => {
+    const name = '.health-check-dotfile';
+    const write = await project.run(
+      ['run', '--rm', '--no-deps', '-T', SERVICES.collectstatic, 'sh', '-c', `echo secret > ${config.static.appDir}/${name}`],
+      { timeoutMs: 60_000 },
+    );
+    const response = await probe(port, config.static.url + name, host);
+    await project.run(['run', '--rm', '--no-deps', '-T', SERVICES.collectstatic, 'rm', '-f', `${config.static.appDir}/${name}`], { timeoutMs: 60_000 });
+    if (write.exitCode !== 0) return { ok: response.status === 404, detail: `${response.status} (could not place a dotfile to test with)` };
+    return { ok: response.status === 404, detail: `${config.static.url}${name}: ${response.status}`, response };
+  });
+
+  await attempt('gunicorn not published', async () => {
+    const id = await project.containerId(SERVICES.app);
+    const state = id ? await inspectContainer(id) : undefined;
+    const published = Object.entries(state?.ports ?? {}).filter(([, bindings]) => Array.isArray(bindings) && bindings.length > 0);
+    return { ok: Boolean(state) && published.length === 0, detail: published.length ? `published: ${published.map(([p]) => p).join(', ')}` : 'only nginx has a host port' };
+  });
+  return results;
+}
+
+/** The Host header a browser would send: the name plus the port unless it is 80. */
+export function portHost(config: StackConfig): string {
+  return config.http.port === 80 ? config.http.probeHost : `${config.http.probeHost}:${config.http.port}`;
+}
+
+/** staticfiles.json's logical -> hashed names, read from the static volume through the app. */
+async function readManifest(config: StackConfig, project: ComposeProject): Promise<Record<string, string>> {
+  const result = await project.run(['exec', '-T', SERVICES.app, 'cat', `${config.static.appDir}/staticfiles.json`], { timeoutMs: 30_000 });
+  try {
+    const start = result.output.indexOf('{');
+    return (JSON.parse(result.output.slice(start)) as { paths?: Record<string, string> }).paths ?? {};
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Finds a Docker engine and a Compose implementation, and runs compose commands with a
+ * bounded time and streamed, indented output.
+ */
+import { execa, type ResultPromise } from 'execa';
+
+export type Compose = { variant: 'v2' | 'v1'; command: string[]; version: string };
+
+const quiet = { reject: false, timeout: 20_000, stdin: 'ignore' } as const;
+
+export async function engineAnswers(): Promise<boolean> {
+  const result = await execa('docker', ['info', '--format', '{{.ServerVersion}}'], quiet).catch(() => undefined);
+  return result?.exitCode === 0;
+}
+
+/** Compose v2 (`docker compose`) when present, else docker-compose 1.x. */
+export async function findCompose(): Promise<Compose | undefined> {
+  const v2 = await execa('docker', ['compose', 'version', '--short'], quiet).catch(() => undefined);
+  if (v2?.exitCode === 0) return { variant: 'v2', command: ['docker', 'compose'], version: v2.stdout.trim() };
+  const v1 = await execa('docker-compose', ['version', '--short'], quiet).catch(() => undefined);
+  if (v1?.exitCode === 0) return { variant: 'v1', command: ['docker-compose'], version: v1.stdout.trim() };
+  return undefined;
+}
+
+export interface ComposeRun {
+  exitCode: number;
+  output: string;
+  timedOut: boolean;
+}
+
+export class ComposeProject {
+  constructor(
+    readonly compose: Compose,
+    readonly cwd: string,
+    readonly projectName: string,
+  ) {}
+
+  private args(args: string[]): [string, string[]] {
+    const [file, ...rest] = this.compose.command;
+    return [file!, [...rest, '--project-name', this.projectName, ...args]];
+  }
+
+  /** Runs a compose command; with `stream`, each output line goes to it as it arrives. */
+  async run(args: string[], options: { timeoutMs?: number; stream?: (line: string) => void; input?: string } = {}): Promise<ComposeRun> {
+    const [file, fullArgs] = this.args(args);
+    const child: ResultPromise = execa(file, fullArgs, {
+      cwd: this.cwd,
+      reject: false,
+      all: true,
+      timeout: options.timeoutMs ?? 60_000,
+      ...(options.input === undefined ? { stdin: 'ignore' } : { input: options.input }),
+      env: { COMPOSE_ANSI: 'never', BUILDKIT_PROGRESS: 'plain', DOCKER_CLI_HINTS: 'false' },
+    });
+    if (options.stream) {
+      let pending = '';
+      child.all?.on('data', (chunk: Buffer) => {
+        pending += chunk.toString();
+        const lines = pending.split(/\r?\n/);
+        pending = lines.pop() ?? '';
+        for (const line of lines) if (line.trim()) options.stream!(line);
+      });
+    }
+    const result = await child;
+    return { exitCode: result.exitCode ?? 1, output: String(result.all ?? ''), timedOut: Boolean(result.timedOut) };
+  }
+
+  /** Container id of a service (also of a one-shot service that has exited). */
+  async containerId(service: string): Promise<string | undefined> {
+    const result = await this.run(['ps', '-a', '-q', service], { timeoutMs: 20_000 });
+    return result.output.split('\n').map((l) => l.trim()).find((l) => /^[0-9a-f]{12,}$/.test(l));
+  }
+
+  async logs(service: string, tail = 200): Promise<string> {
+    return (await this.run(['logs', '--no-color', '--tail', String(tail), service], { timeoutMs: 20_000 })).output;
+  }
+}
+
+export interface ContainerState {
+  status: string;
+  exitCode: number;
+  health?: string;
+  ports: Record<string, unknown>;
+}
+
+export async function inspectContainer(id: string): Promise<ContainerState | undefined> {
+  const result = await execa('docker', ['inspect', '--format', '{{json .State}}|{{json .NetworkSettings.Ports}}', id], quiet);
+  if (result.exitCode !== 0) return undefined;
+  const [state, ports] = result.stdout.split('|');
+  const parsed = JSON.parse(state!) as { Status: string; ExitCode: number; Health?: { Status: string } };
+  return { status: parsed.Status, exitCode: parsed.ExitCode, health: parsed.Health?.Status, ports: JSON.parse(ports!) ?? {} };
+}

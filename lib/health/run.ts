@@ -1,0 +1,131 @@
+/**
+ * The post-generation health check: build and start the stack with whichever Compose is
+ * present, probe it through the published port on 127.0.0.1, print a pass/fail table and,
+ * on failure, the diagnosed cause.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { StackConfig } from '../config/stack-config.js';
+import { SERVICES } from '../render/files.js';
+import { checkInvariants } from '../validate/invariants.js';
+import { runChecks, type CheckResult } from './checks.js';
+import { ComposeProject, engineAnswers, findCompose, inspectContainer } from './compose-cli.js';
+import { diagnose } from './diagnose.js';
+
+export interface HealthOptions {
+  config: StackConfig;
+  cwd: string;
+  /** Tear the stack down (with its volumes) afterwards. */
+  down: boolean;
+  log: (line: string) => void;
+  /** Bound on build + start. */
+  startTimeoutMs?: number;
+}
+
+export interface HealthResult {
+  ok: boolean;
+  summary: string;
+  checks: CheckResult[];
+  causes: string[];
+}
+
+const PROBE_ADDRESSES = new Set(['127.0.0.1', '0.0.0.0']);
+
+export async function runHealthCheck(options: HealthOptions): Promise<HealthResult | 'no-engine'> {
+  const { config, cwd, log } = options;
+  const startTimeoutMs = options.startTimeoutMs ?? 600_000;
+  if (!(await engineAnswers())) {
+    log('No Docker engine answered (`docker info`), so the health check was skipped. Start Docker, then run `yo django-static:check`.');
+    return 'no-engine';
+  }
+  const compose = await findCompose();
+  if (!compose) {
+    log('A Docker engine answers, but neither `docker compose` (v2) nor `docker-compose` (v1) was found; health check skipped.');
+    return 'no-engine';
+  }
+  if (!PROBE_ADDRESSES.has(config.http.bind)) {
+    const summary = `the port is bound to ${config.http.bind}; the check only probes 127.0.0.1, so bind 127.0.0.1 or 0.0.0.0 to check`;
+    log(`Health check not run: ${summary}.`);
+    return { ok: false, summary, checks: [], causes: [] };
+  }
+
+  const project = new ComposeProject(compose, cwd, config.projectName);
+  const seconds = Math.round(startTimeoutMs / 1000);
+  log(`Health check: building and starting the stack with ${compose.variant === 'v2' ? 'Compose v2' : 'docker-compose'} ${compose.version} (at most ${seconds} s)…`);
+  const stream = (line: string) => log(`  │ ${line.length > 160 ? `${line.slice(0, 157)}...` : line}`);
+  const started = Date.now();
+  const up =
+    compose.variant === 'v2'
+      ? await project.run(['up', '-d', '--build', '--wait', '--wait-timeout', String(seconds)], { timeoutMs: startTimeoutMs + 30_000, stream })
+      : await upAndPollV1(project, startTimeoutMs, stream);
+  const startOk = up.exitCode === 0 && !up.timedOut;
+  log(startOk ? `Stack healthy after ${((Date.now() - started) / 1000).toFixed(1)} s; probing http://127.0.0.1:${config.http.port}/` : `The stack did not become healthy${up.timedOut ? ` within ${seconds} s` : ''}.`);
+
+  const checks = startOk ? await runChecks(config, project) : [];
+  const ok = startOk && checks.every((check) => check.ok);
+  printTable(checks, startOk, log);
+
+  let causes: string[] = [];
+  if (!ok) {
+    const collectId = await project.containerId(SERVICES.collectstatic);
+    const collectState = collectId ? await inspectContainer(collectId) : undefined;
+    causes = diagnose(config, {
+      upOutput: up.output,
+      collectstatic: collectState && collectState.status === 'exited' ? { exitCode: collectState.exitCode, logs: await project.logs(SERVICES.collectstatic) } : undefined,
+      appLogs: await project.logs(SERVICES.app),
+      nginxLogs: await project.logs(SERVICES.nginx),
+      checks,
+      fileProblems: checkInvariants(config, (file) => readIfExists(path.join(cwd, file))),
+    });
+    log('Diagnosis:');
+    for (const cause of causes) log(`  - ${cause}`);
+  }
+
+  if (options.down) {
+    log('Stopping the stack and removing its volumes (--down)…');
+    await project.run(['down', '-v', '--remove-orphans'], { timeoutMs: 120_000 });
+  } else if (startOk) {
+    const host = config.http.bind === '0.0.0.0' ? 'localhost' : config.http.bind;
+    log(`The stack keeps running at http://${host}:${config.http.port}/ (Host: ${config.http.probeHost}). Stop it with \`docker compose down\`.`);
+  }
+  const failedNames = checks.filter((c) => !c.ok).map((c) => c.name);
+  const summary = ok ? 'all checks passed' : startOk ? `failed: ${failedNames.join(', ')}` : 'the stack did not start';
+  return { ok, summary: causes.length ? `${summary} (${causes[0]!.split('\n')[0]})` : summary, checks, causes };
+}
+
+/** docker-compose 1.x has no --wait: start, then poll the containers' health ourselves. */
+async function upAndPollV1(project: ComposeProject, timeoutMs: number, stream: (line: string) => void) {
+  const deadline = Date.now() + timeoutMs;
+  const up = await project.run(['up', '-d', '--build'], { timeoutMs, stream });
+  if (up.exitCode !== 0) return up;
+  while (Date.now() < deadline) {
+    const states = await Promise.all(
+      [SERVICES.collectstatic, SERVICES.app, SERVICES.nginx].map(async (service) => {
+        const id = await project.containerId(service);
+        return id ? inspectContainer(id) : undefined;
+      }),
+    );
+    const [collect, app, nginx] = states;
+    if (collect?.status === 'exited' && collect.exitCode !== 0) return { ...up, exitCode: 1, output: `${up.output}\ncollectstatic exited with ${collect.exitCode}` };
+    if (app?.health === 'healthy' && nginx?.health === 'healthy') return up;
+    if (app?.health === 'unhealthy' || nginx?.health === 'unhealthy' || app?.status === 'exited') {
+      return { ...up, exitCode: 1, output: `${up.output}\napp is ${app?.health ?? app?.status}, nginx is ${nginx?.health ?? nginx?.status ?? 'not started'}` };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  return { ...up, exitCode: 1, timedOut: true };
+}
+
+function printTable(checks: CheckResult[], started: boolean, log: (line: string) => void): void {
+  if (!started) return;
+  const width = Math.max(...checks.map((c) => c.name.length));
+  for (const check of checks) log(`  ${check.ok ? 'PASS' : 'FAIL'}  ${check.name.padEnd(width)}  ${check.detail}`);
+}
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

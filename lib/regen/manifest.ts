@@ -1,0 +1,89 @@
+/**
+ * What the last generation wrote, stored in .yo-rc.json: the answers, a summary of what was
+ * detected, and a hash per generated file. On a re-run this tells a file the user edited
+ * apart from one that is still ours, and what changed in the project since.
+ */
+import { createHash } from 'node:crypto';
+import type { ProjectFacts } from '../detect/project.js';
+import type { Answers } from '../config/questions.js';
+
+export interface Detected {
+  settingsModule: string;
+  dependencies?: string;
+  staticUrl?: string;
+  staticfilesDirs: string[];
+  mediaUrl?: string;
+  mediaRoot?: string;
+  djangoVersion?: string;
+}
+
+export interface Manifest {
+  answers: Answers;
+  detected: Detected;
+  /** Generated file -> sha256 of the content this generator wrote. */
+  files: Record<string, string>;
+}
+
+export const hashContent = (content: string | Buffer): string => createHash('sha256').update(content).digest('hex');
+
+export function summarizeFacts(facts: ProjectFacts): Detected {
+  return {
+    settingsModule: facts.settingsModule.value,
+    dependencies: facts.dependencies?.value.file,
+    staticUrl: facts.staticUrl?.value,
+    staticfilesDirs: facts.staticfilesDirs.value,
+    mediaUrl: facts.mediaUrl?.value,
+    mediaRoot: facts.mediaRoot?.value,
+    djangoVersion: facts.djangoVersion?.value,
+  };
+}
+
+/** A file the user changed after we wrote it (or that existed before we ever wrote it). */
+export function isUserEdited(onDisk: string | Buffer | undefined, storedHash: string | undefined): boolean {
+  if (onDisk === undefined) return false;
+  return storedHash === undefined || hashContent(onDisk) !== storedHash;
+}
+
+const DETECTED_LABELS: Record<keyof Detected, string> = {
+  settingsModule: 'settings module',
+  dependencies: 'dependency file',
+  staticUrl: 'STATIC_URL',
+  staticfilesDirs: 'STATICFILES_DIRS',
+  mediaUrl: 'MEDIA_URL',
+  mediaRoot: 'MEDIA_ROOT',
+  djangoVersion: 'Django version',
+};
+
+const show = (value: unknown) => (Array.isArray(value) ? `[${value.join(', ')}]` : String(value));
+
+/** Human lines: "STATIC_URL /static/ -> /assets/", "MEDIA_ROOT added", ... */
+export function detectedChanges(before: Detected | undefined, now: Detected): string[] {
+  if (!before) return [];
+  const lines: string[] = [];
+  for (const key of Object.keys(DETECTED_LABELS) as (keyof Detected)[]) {
+    const [a, b] = [before[key], now[key]];
+    if (show(a) === show(b)) continue;
+    const label = DETECTED_LABELS[key];
+    if (a === undefined || (Array.isArray(a) && a.length === 0)) lines.push(`${label} added: ${show(b)}`);
+    else if (b === undefined || (Array.isArray(b) && b.length === 0)) lines.push(`${label} removed (was ${show(a)})`);
+    else lines.push(`${label} ${show(a)} -> ${show(b)}`);
+  }
+  return lines;
+}
+
+export function answerChanges(before: Partial<Answers> | undefined, now: Answers): string[] {
+  if (!before) return [];
+  return (Object.keys(now) as (keyof Answers)[])
+    .filter((key) => before[key] !== undefined && show(before[key]) !== show(now[key]))
+    .map((key) => `${key} ${show(before[key])} -> ${show(now[key])}`);
+}
+
+/**
+ * The default for a detected answer on a re-run: the stored answer, unless the project
+ * itself changed that value since the last generation (then the new detection wins).
+ */
+export function regenerationDefault<T>(stored: T | undefined, detectedBefore: unknown, detectedNow: unknown, value: T | undefined): T | undefined {
+  if (stored === undefined) return value;
+  const projectChanged = show(detectedBefore) !== show(detectedNow);
+  return projectChanged && value !== undefined ? value : stored;
+}

@@ -1,0 +1,121 @@
+/**
+ * Cross-file invariants, checked on the rendered (or on-disk) files themselves, so a
+ * template bug or a hand edit that breaks the chain
+ *   settings STATIC_ROOT == app's volume mount, nginx's volume mount == nginx's location dir,
+ *   settings STATIC_URL == nginx location
+ * is caught with the file and the reason.
+ */
+import { parse } from 'yaml';
+import type { Location, StackConfig } from '../config/stack-config.js';
+import { evaluateExpression } from '../detect/evaluate.js';
+import { settingAssignments } from '../detect/python-source.js';
+import { GENERATED_FILES, SERVICES } from '../render/files.js';
+import { fileLocations, findAll, parseNginx } from './nginx-conf.js';
+
+export interface Problem {
+  file: string;
+  message: string;
+}
+
+export type FileReader = (path: string) => string | undefined;
+
+export function checkInvariants(config: StackConfig, read: FileReader): Problem[] {
+  const problems: Problem[] = [];
+  const composeText = read(GENERATED_FILES.compose);
+  const nginxText = read(GENERATED_FILES.nginxConf);
+  const overlayText = read(config.overlayFile);
+  if (composeText === undefined || nginxText === undefined || overlayText === undefined) {
+    for (const [file, text] of [
+      [GENERATED_FILES.compose, composeText],
+      [GENERATED_FILES.nginxConf, nginxText],
+      [config.overlayFile, overlayText],
+    ] as const) {
+      if (text === undefined) problems.push({ file, message: 'is missing' });
+    }
+    return problems;
+  }
+
+  const mounts = volumeMounts(composeText);
+  const overlay = overlaySettings(overlayText, config.overlayFile);
+  const locations = fileLocations(nginxText);
+
+  for (const [kind, location] of [['STATIC', config.static], ['MEDIA', config.media]] as const) {
+    if (!location) continue;
+    checkLocation(kind, location, { mounts, overlay, locations, overlayFile: config.overlayFile }, problems);
+  }
+  for (const location of locations) {
+    for (const message of location.problems) problems.push({ file: GENERATED_FILES.nginxConf, message });
+  }
+  for (const autoindex of findAll(parseNginx(nginxText), 'autoindex')) {
+    if (autoindex.args[0] === 'on') {
+      problems.push({ file: GENERATED_FILES.nginxConf, message: `line ${autoindex.line}: autoindex on lists every static file to anyone` });
+    }
+  }
+  return problems;
+}
+
+function checkLocation(
+  kind: 'STATIC' | 'MEDIA',
+  expected: Location,
+  found: { mounts: Map<string, Map<string, string>>; overlay: Map<string, string>; locations: ReturnType<typeof fileLocations>; overlayFile: string },
+  problems: Problem[],
+): void {
+  const compose = GENERATED_FILES.compose;
+  const nginxConf = GENERATED_FILES.nginxConf;
+  const root = found.overlay.get(`${kind}_ROOT`);
+  const url = found.overlay.get(`${kind}_URL`);
+  if (root !== expected.appDir) {
+    problems.push({ file: found.overlayFile, message: `${kind}_ROOT is ${root ?? 'not set'}, but the ${expected.volume} volume is mounted at ${expected.appDir}` });
+  }
+  if (url !== expected.url) {
+    problems.push({ file: found.overlayFile, message: `${kind}_URL is ${url ?? 'not set'}, but nginx serves the ${expected.volume} volume under ${expected.url}` });
+  }
+
+  const writers = kind === 'STATIC' ? [SERVICES.collectstatic, SERVICES.app] : [SERVICES.app];
+  for (const service of writers) {
+    const target = found.mounts.get(service)?.get(expected.volume);
+    if (target !== expected.appDir) {
+      problems.push({ file: compose, message: `${service} mounts the ${expected.volume} volume at ${target ?? '(nowhere)'}, but ${kind}_ROOT is ${expected.appDir}` });
+    }
+  }
+  const nginxMount = found.mounts.get(SERVICES.nginx)?.get(expected.volume);
+  const location = found.locations.find((l) => l.prefix === expected.url);
+  if (!location) {
+    problems.push({ file: nginxConf, message: `no "location ${expected.url}" block, so ${kind}_URL ${expected.url} is not served by nginx` });
+  } else if (location.directory !== nginxMount) {
+    problems.push({
+      file: nginxConf,
+      message: `line ${location.line}: location ${expected.url} reads files from ${location.directory ?? '(no root or alias)'}, but the ${expected.volume} volume is mounted in nginx at ${nginxMount ?? '(nowhere)'}`,
+    });
+  }
+}
+
+/** service -> volume -> container path, from short-syntax ("vol:/path[:ro]") and long-syntax mounts. */
+export function volumeMounts(composeText: string): Map<string, Map<string, string>> {
+  const result = new Map<string, Map<string, string>>();
+  const compose = (parse(composeText) ?? {}) as { services?: Record<string, { volumes?: unknown[] }> };
+  for (const [name, service] of Object.entries(compose.services ?? {})) {
+    const mounts = new Map<string, string>();
+    for (const volume of service.volumes ?? []) {
+      if (typeof volume === 'string') {
+        const [source, target] = volume.split(':');
+        if (source && target) mounts.set(source, target);
+      } else if (volume && typeof volume === 'object') {
+        const { source, target } = volume as { source?: string; target?: string };
+        if (source && target) mounts.set(source, target);
+      }
+    }
+    result.set(name, mounts);
+  }
+  return result;
+}
+
+/** Literal values of the overlay's path settings, read the same way detection reads user settings. */
+function overlaySettings(text: string, file: string): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const assignment of settingAssignments(text)) {
+    const value = evaluateExpression(assignment.expression, { file, names: new Map() });
+    if (value.kind === 'str') values.set(assignment.name, value.value);
+  }
+  return values;
+}

@@ -1,0 +1,39 @@
+/**
+ * Validation of the complete output before anything is written: the compose schema, the
+ * Dockerfile's syntax, and the cross-file invariants. Each problem names its file.
+ */
+import { parse } from 'yaml';
+import type { StackConfig } from '../config/stack-config.js';
+import { GENERATED_FILES } from '../render/files.js';
+import { composeSchemaErrors } from './compose-schema.js';
+import { dockerfileErrors } from './dockerfile.js';
+import { checkInvariants, type FileReader, type Problem } from './invariants.js';
+
+export function validateOutput(config: StackConfig, read: FileReader): Problem[] {
+  const problems: Problem[] = [];
+  const composeText = read(GENERATED_FILES.compose);
+  if (composeText !== undefined) {
+    let compose: unknown;
+    try {
+      compose = parse(composeText);
+    } catch (error) {
+      problems.push({ file: GENERATED_FILES.compose, message: `is not valid YAML: ${(error as Error).message}` });
+    }
+    if (compose !== undefined) {
+      for (const message of composeSchemaErrors(compose)) problems.push({ file: GENERATED_FILES.compose, message: `compose-spec schema: ${message}` });
+    }
+  }
+  const dockerfile = read(GENERATED_FILES.dockerfile);
+  if (dockerfile === undefined) problems.push({ file: GENERATED_FILES.dockerfile, message: 'is missing' });
+  else for (const message of dockerfileErrors(dockerfile)) problems.push({ file: GENERATED_FILES.dockerfile, message });
+
+  problems.push(...checkInvariants(config, read));
+  return problems;
+}
+
+export class InvalidOutputError extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(`the generated files failed validation, so nothing was written:\n${problems.map((p) => `  ${p.file}: ${p.message}`).join('\n')}`);
+    this.name = 'InvalidOutputError';
+  }
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Builds local stand-ins for the base images the generated files name, for machines that
+# cannot pull from a registry. Each stand-in is a Debian root filesystem (debootstrap)
+# imported under the exact tag, so the generated Dockerfile and compose file run unmodified.
+#
+# A tag that already exists and is not one of ours (a real pulled image) is left alone.
+# Stand-ins are cached: the rootfs by a hash of this recipe, the image as
+# django-static-standin:<kind>-<suite>-<hash>.
+# Usage: scripts/standin-images.sh python:3.12-slim nginx:1.27-alpine ...
+set -euo pipefail
+log() { printf '[standin] %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+recipe_hash=$(sha256sum "$0" | cut -c1-12)
+cache=${DJANGO_STATIC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/django-static}
+mkdir -p "$cache"
+
+# Python 3.11 images get bookworm (Django 3.2: the pre-STORAGES settings path);
+# everything else gets trixie (Python 3.13, Django 4.2).
+suite_for() { case "$1" in python:3.11*) echo bookworm ;; *) echo trixie ;; esac; }
+kind_for() {
+  case "$1" in
+    python:*) echo python ;;
+    nginx:*) echo nginx ;;
+    *) die "no stand-in recipe for $1" ;;
+  esac
+}
+
+rootfs_tar() {
+  local suite=$1 tar="$cache/rootfs-$1-$recipe_hash.tar"
+  if [ ! -s "$tar" ]; then
+    command -v debootstrap >/dev/null || die "debootstrap is needed to build stand-in images"
+    local dir; dir=$(mktemp -d /tmp/django-static-rootfs.XXXXXX)
+    log "debootstrap $suite (about a minute)"
+    debootstrap --variant=minbase \
+      --include=python3,python3-pip,python3-django,gunicorn,libjs-jquery,nginx-light,wget,ca-certificates \
+      "$suite" "$dir" >"$cache/debootstrap-$suite.log" 2>&1 \
+      || { tail -n 20 "$cache/debootstrap-$suite.log" >&2; die "debootstrap $suite failed"; }
+    rm -f "$dir"/usr/lib/python3*/EXTERNALLY-MANAGED      # official python images have no PEP 668 marker
+    ln -sf /usr/bin/python3 "$dir/usr/local/bin/python"
+    rm -f "$dir/etc/nginx/sites-enabled/default"           # official nginx images read conf.d/ only
+    ln -sf /dev/stdout "$dir/var/log/nginx/access.log"      # as the official image does
+    ln -sf /dev/stderr "$dir/var/log/nginx/error.log"
+    rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/*
+    tar -C "$dir" -cf "$tar.part" . && mv "$tar.part" "$tar"
+    rm -rf "$dir"
+  fi
+  echo "$tar"
+}
+
+ensure_standin() {
+  local tag=$1 kind suite id
+  kind=$(kind_for "$tag"); suite=$(suite_for "$tag")
+  local ours="django-static-standin:$kind-$suite-$recipe_hash"
+  if docker image inspect "$tag" >/dev/null 2>&1; then
+    if ! docker image inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$tag" | grep -q '^DJANGO_STATIC_STANDIN='; then
+      log "$tag exists and is a real image: using it"; return 0
+    fi
+    if [ "$(docker image inspect --format '{{.Id}}' "$tag")" = "$(docker image inspect --format '{{.Id}}' "$ours" 2>/dev/null || true)" ]; then
+      return 0
+    fi
+  fi
+  if ! docker image inspect "$ours" >/dev/null 2>&1; then
+    local tar; tar=$(rootfs_tar "$suite")
+    local changes=(-c "ENV DJANGO_STATIC_STANDIN=$kind-$suite-$recipe_hash")
+    case "$kind" in
+      # pip resolves only from what the image holds, through pip's own environment;
+      # the generated Dockerfile stays exactly what users get.
+      python) changes+=(-c 'ENV PIP_NO_INDEX=1' -c 'ENV PIP_DISABLE_PIP_VERSION_CHECK=1' -c 'CMD ["python3"]') ;;
+      nginx) changes+=(-c 'CMD ["nginx","-g","daemon off;"]' -c 'EXPOSE 80') ;;
+    esac
+    log "importing $ours"
+    docker import "${changes[@]}" "$tar" "$ours" >/dev/null
+  fi
+  docker tag "$ours" "$tag"
+  log "$tag -> stand-in $ours"
+}
+
+[ $# -gt 0 ] || set -- python:3.12-slim nginx:1.27-alpine
+for tag in "$@"; do ensure_standin "$tag"; done
