@@ -249,7 +249,10 @@ function call(node: Extract<Node, { t: 'call' }>, scope: Scope): Value {
   if (name === undefined) return unknown('call not understood');
 
   if (name === 'Path' || name === 'pathlib.Path' || name === 'os.path.join' || name === 'PurePath') {
-    return args.reduce<Value>((acc, arg) => binop('/', acc, arg), args[0] ?? unknown('empty path'));
+    const [first, ...rest] = args;
+    if (!first) return unknown('empty path');
+    const start: Value = first.kind === 'str' ? { ...first, kind: 'path' } : first;
+    return rest.reduce<Value>((acc, arg) => binop('/', acc, arg), start);
   }
   if (['os.path.abspath', 'os.path.realpath', 'os.path.normpath', 'str', 'os.fspath'].includes(name)) {
     return args[0] ?? unknown(`${name}() without argument`);

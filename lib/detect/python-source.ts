@@ -91,7 +91,7 @@ function stripComment(text: string): string {
       let i = 0;
       while (i < line.length) {
         const ch = line[i]!;
-        if (ch === '#') return line.slice(0, i);
+        if (ch === '#') return line.slice(0, i).trimEnd();
         if (ch === '"' || ch === "'") i = skipString(line, i);
         else i++;
       }

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { buildStackConfig, ConfigError, overlayFor } from '../../lib/config/stack-config.js';
+import * as validate from '../../lib/config/validators.js';
+import { detectProject } from '../../lib/detect/project.js';
+import { envFileContent, gitignoreWithEnv, newSecretKey } from '../../lib/render/env-file.js';
+import * as fixtures from '../fixtures/projects.js';
+import { defaultAnswers } from './helpers.js';
+
+describe('validators', () => {
+  it.each([
+    [validate.port(70000), /impossible/],
+    [validate.port(0), /impossible/],
+    [validate.urlPath('STATIC_URL')('static/'), /start and end with "\/"/],
+    [validate.urlPath('STATIC_URL')('/'), /every URL/],
+    [validate.urlPath('STATIC_URL')('https://cdn.example.com/static/'), /full URL/],
+    [validate.urlPath('STATIC_URL')('/a/../b/'), /"\.\."/],
+    [validate.projectName('My App'), /not a valid compose project name/],
+    [validate.pythonVersion('3.7'), /no supported python:3\.7-slim image/],
+    [validate.bindAddress('999.1.1.1'), /not an IPv4 address/],
+    [validate.serverNames(['exa mple.com']), /not a host name/],
+    [validate.workers('many'), /"auto"/],
+    [validate.imageReference('Python:3.12'), /not a Docker image reference/],
+  ])('rejects with a one-line reason: %s', (message, pattern) => {
+    expect(message).toMatch(pattern);
+    expect(message).not.toContain('\n');
+  });
+
+  it.each([validate.port(8080), validate.urlPath('STATIC_URL')('/assets/'), validate.serverNames(['localhost', '.example.com']), validate.imageReference('registry.local:5000/team/python:3.12-slim')])(
+    'accepts good values',
+    (message) => expect(message).toBeUndefined(),
+  );
+});
+
+describe('buildStackConfig', () => {
+  it('derives every path from one place', () => {
+    const root = fixtures.writeProject(fixtures.settingsPackage());
+    const config = buildStackConfig(defaultAnswers(root, { port: 80, serverNames: ['example.com', '.example.org'] }), detectProject(root));
+    expect(config.overlayModule).toBe('config.settings_docker');
+    expect(config.overlayFile).toBe('config/settings_docker.py');
+    expect(config.wsgiApp).toBe('config.wsgi:application');
+    expect(config.static).toEqual({ url: '/static/', volume: 'static', appDir: '/srv/django/static', nginxDir: '/srv/www/static' });
+    expect(config.http.csrfTrustedOrigins).toEqual(['http://example.com', 'https://example.com', 'http://*.example.org', 'https://*.example.org']);
+    expect(config.staticfilesDirs).toBeUndefined(); // same as the settings: left to them
+  });
+
+  it('lists every problem, including ones only the project on disk can reveal', () => {
+    const root = fixtures.writeProject(fixtures.startproject());
+    const answers = defaultAnswers(root, { wsgiApplication: 'nope.wsgi.application', dependencies: 'missing.txt', staticfilesDirs: ['nowhere'] });
+    const error = (() => {
+      try {
+        buildStackConfig(answers, detectProject(root));
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.problems.map((p) => p.field)).toEqual(['wsgi-application', 'dependencies', 'staticfiles-dirs']);
+  });
+
+  it('places the overlay beside the settings', () => {
+    expect(overlayFor('mysite.settings')).toEqual({ module: 'mysite.settings_docker', file: 'mysite/settings_docker.py' });
+    expect(overlayFor('config.settings.production').module).toBe('config.settings_docker');
+    expect(overlayFor('settings').module).toBe('settings_docker');
+  });
+});
+
+describe('.env', () => {
+  const root = fixtures.writeProject(fixtures.startproject());
+  const config = buildStackConfig(defaultAnswers(root), detectProject(root));
+  it('gets a fresh CSPRNG secret, and an existing file only gains missing keys', () => {
+    expect(newSecretKey()).toMatch(/^[A-Za-z0-9_-]{50}$/);
+    expect(newSecretKey()).not.toBe(newSecretKey());
+    const created = envFileContent(config, undefined)!;
+    expect(created).toMatch(/^DJANGO_SECRET_KEY=[A-Za-z0-9_-]{50}$/m);
+    expect(envFileContent(config, created)).toBeUndefined();
+    const kept = envFileContent(config, 'DJANGO_SECRET_KEY=mine')!;
+    expect(kept.startsWith('DJANGO_SECRET_KEY=mine\n')).toBe(true);
+    expect(kept).toContain('COMPOSE_PROJECT_NAME=');
+    expect(kept.match(/DJANGO_SECRET_KEY/g)).toHaveLength(1);
+  });
+  it('is added to .gitignore once', () => {
+    expect(gitignoreWithEnv('node_modules\n')).toBe('node_modules\n# secrets for the Docker stack (generator-django-static)\n.env\n');
+    expect(gitignoreWithEnv('.env\n')).toBeUndefined();
+  });
+});

@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { evaluateExpression } from '../../lib/detect/evaluate.js';
+import { pickFromSpecifier } from '../../lib/detect/dependencies.js';
+import { detectProject, NotDjangoProjectError } from '../../lib/detect/project.js';
+import { topLevelStatements } from '../../lib/detect/python-source.js';
+import * as fixtures from '../fixtures/projects.js';
+
+const detect = (files: fixtures.Files) => detectProject(fixtures.writeProject(files));
+
+describe('detectProject', () => {
+  it('reads a startproject layout, with sources', () => {
+    const facts = detect(fixtures.startproject());
+    expect(facts.settingsModule).toMatchObject({ value: 'mysite.settings', source: { file: 'manage.py' } });
+    expect(facts.wsgiApplication).toMatchObject({ value: 'mysite.wsgi.application', source: { file: 'mysite/settings.py' } });
+    expect(facts.staticUrl).toMatchObject({ value: 'static/', source: { file: 'mysite/settings.py' } });
+    expect(facts.dependencies?.value).toEqual({ manager: 'pip', file: 'requirements.txt' });
+    expect(facts.djangoVersion?.value).toBe('4.2');
+    expect(facts.hasGunicorn).toBe(true);
+    expect(facts.admin).toBe(true);
+    expect(facts.warnings).toEqual([]);
+  });
+
+  it('follows a settings package to its production module and through `from .base import *`', () => {
+    const facts = detect(fixtures.settingsPackage());
+    expect(facts.settingsModule.value).toBe('config.settings.production');
+    expect(facts.settingsModule.note).toContain('config.settings.local');
+    expect(facts.settingsCandidates).toEqual(['config.settings.production', 'config.settings.local']);
+    expect(facts.settingsFiles).toEqual(['config/settings/base.py', 'config/settings/production.py']);
+    expect(facts.staticfilesDirs.value).toEqual(['frontend/static']);
+    expect(facts.staticRoot?.value).toBe('staticfiles');
+    expect(facts.dependencies?.value.file).toBe('requirements/production.txt');
+    expect(facts.hasGunicorn).toBe(true); // through -r base.txt + production.txt
+  });
+
+  it('reads cookiecutter-django: django-environ defaults recorded as environment-provided', () => {
+    const facts = detect(fixtures.cookiecutterLike());
+    expect(facts.settingsModule.value).toBe('config.settings.production');
+    expect(facts.staticUrl).toMatchObject({ value: '/static/', env: 'DJANGO_STATIC_URL', source: { file: 'config/settings/production.py' } });
+    expect(facts.staticfilesDirs.value).toEqual(['my_awesome_project/static']);
+    expect(facts.mediaUrl?.value).toBe('/media/');
+    expect(facts.mediaRoot?.value).toBe('my_awesome_project/media');
+    expect(facts.staticfilesStorage).toMatchObject({ value: 'whitenoise.storage.CompressedManifestStaticFilesStorage', note: 'STORAGES' });
+    expect(facts.djangoVersion?.value).toBe('5.0.6');
+    expect(facts.pythonVersion).toMatchObject({ value: '3.12', source: { file: '.python-version' } });
+  });
+
+  it('reads python-decouple and os.path-style paths', () => {
+    const facts = detect(fixtures.decoupleProject());
+    expect(facts.staticUrl).toMatchObject({ value: '/static/', env: 'STATIC_URL' });
+    expect(facts.staticRoot?.value).toBe('staticfiles');
+    expect(facts.staticfilesDirs.value).toEqual(['static']);
+    expect(facts.djangoVersion?.value).toBe('4.2.0');
+  });
+
+  it('detects uv and poetry projects and their Django versions', () => {
+    const uv = detect(fixtures.uvProject());
+    expect(uv.dependencies?.value).toEqual({ manager: 'uv', file: 'uv.lock' });
+    expect(uv.djangoVersion?.value).toBe('5.1.4');
+    expect(uv.pythonVersion?.value).toBe('3.12');
+    const poetry = detect(fixtures.poetryProject());
+    expect(poetry.dependencies?.value).toEqual({ manager: 'poetry', file: 'poetry.lock' });
+    expect(poetry.djangoVersion?.value).toBe('4.2.16');
+  });
+
+  it('warns, naming file and line, when a setting cannot be read', () => {
+    const files = fixtures.startproject();
+    files['mysite/settings.py'] += '\nSTATIC_URL = compute_prefix()\n';
+    const facts = detect(files);
+    expect(facts.staticUrl).toBeUndefined();
+    expect(facts.warnings.join('\n')).toMatch(/mysite\/settings\.py:\d+: STATIC_URL could not be read/);
+  });
+
+  it('rejects a directory that is not a Django project, saying what it looked for', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'not-django-'));
+    fs.writeFileSync(path.join(dir, 'index.js'), '');
+    expect(() => detectProject(dir)).toThrow(NotDjangoProjectError);
+    expect(() => detectProject(dir)).toThrow(/manage\.py.*wsgi\.py.*pyproject\.toml/);
+  });
+
+  it('handles paths with spaces and non-ASCII names', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'projét avec espaces-'));
+    const facts = detectProject(fixtures.writeProject(fixtures.startproject(), dir));
+    expect(facts.settingsModule.value).toBe('mysite.settings');
+    expect(facts.projectName.value).toMatch(/^[a-z0-9][a-z0-9_-]*$/);
+  });
+});
+
+describe('evaluateExpression', () => {
+  const scope = (file = 'mysite/settings.py') => ({ file, names: new Map() });
+  it.each([
+    ['Path(__file__).resolve().parent.parent', ''],
+    ['Path(__file__).resolve(strict=True).parent.parent.parent', '..'],
+    ['os.path.dirname(os.path.dirname(os.path.abspath(__file__)))', ''],
+    ['os.path.join(os.path.dirname(os.path.dirname(__file__)), "static", "css")', 'static/css'],
+    ['str(Path(__file__).parent / "assets")', 'mysite/assets'],
+  ])('%s', (expression, expected) => {
+    expect(evaluateExpression(expression, scope())).toMatchObject({ kind: 'path', value: expected });
+  });
+
+  it('takes environment defaults and records the variable', () => {
+    expect(evaluateExpression('os.environ.get("STATIC_URL", "/s/")', scope())).toEqual({ kind: 'str', value: '/s/', env: { variable: 'STATIC_URL' } });
+    expect(evaluateExpression("env.str('X', default='/y/')", scope())).toMatchObject({ value: '/y/', env: { variable: 'X' } });
+    expect(evaluateExpression('os.environ["X"]', scope()).kind).toBe('unknown');
+    expect(evaluateExpression('f"/{x}/"', scope()).kind).toBe('unknown');
+  });
+});
+
+describe('python source reading', () => {
+  it('keeps module-level statements only, joined across lines', () => {
+    const statements = topLevelStatements('A = [\n  "x",  # comment\n]\nif DEBUG:\n    B = 1\n"""doc\nC = 2\n"""\nD = "#not a comment"\n');
+    expect(statements.map((s) => s.text)).toEqual(['A = [\n  "x",\n]', 'if DEBUG:', '"""doc\nC = 2\n"""', 'D = "#not a comment"']);
+  });
+
+  it('chooses a Python version from requires-python', () => {
+    expect(pickFromSpecifier('>=3.10')).toBe('3.12');
+    expect(pickFromSpecifier('>=3.13')).toBe('3.14');
+    expect(pickFromSpecifier('>=3.9,<3.12')).toBe('3.11');
+    expect(pickFromSpecifier('<3.0')).toBeUndefined();
+  });
+});

@@ -1,0 +1,21 @@
+import { defineConfig } from 'vitest/config';
+
+// The default `forks` pool is kept: yeoman-test calls process.chdir, which threads cannot.
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/generator/**/*.test.ts'], testTimeout: 30_000 } },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          // Real builds and containers: one file at a time, generous bounds.
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+          globalSetup: ['test/e2e/global-setup.ts'],
+        },
+      },
+    ],
+  },
+});
