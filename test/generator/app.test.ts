@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import helpers from 'yeoman-test';
+import { describe, expect, it } from 'vitest';
+import AppGenerator from '../../generators/app/index.js';
+import * as fixtures from '../fixtures/projects.js';
+
+const ALL_FILES = ['compose.yaml', 'Dockerfile', '.dockerignore', 'nginx/default.conf', 'gunicorn.conf.py', 'docker/compress_static.py', '.env', '.env.example', '.yo-rc.json'];
+
+async function generate(dir: string, options: Record<string, unknown> = {}) {
+  return helpers
+    .run(AppGenerator as never, { namespace: 'django-static:app' })
+    .cd(dir)
+    // yeoman-test defaults to force: true; the product's default is false.
+    .withOptions({ yes: true, skipHealthCheck: true, force: false, ...options });
+}
+
+const snapshot = (dir: string) => Object.fromEntries(ALL_FILES.map((file) => [file, fs.readFileSync(path.join(dir, file), 'utf8')]));
+
+describe('yo django-static --yes', () => {
+  it('writes every file for a startproject, and a re-run changes nothing', async () => {
+    const dir = fixtures.writeProject(fixtures.startproject());
+    fs.mkdirSync(path.join(dir, '.git'));
+    await generate(dir);
+    for (const file of [...ALL_FILES, 'mysite/settings_docker.py']) expect(fs.existsSync(path.join(dir, file)), file).toBe(true);
+    expect(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')).toContain('.env');
+    const first = snapshot(dir);
+    await generate(dir);
+    expect(snapshot(dir)).toEqual(first); // byte-identical, .env included
+  });
+
+  it('keeps a hand-edited file and writes the new version beside it, failing unless --force', async () => {
+    const dir = fixtures.writeProject(fixtures.settingsPackage());
+    await generate(dir);
+    const conf = path.join(dir, 'nginx/default.conf');
+    fs.writeFileSync(conf, fs.readFileSync(conf, 'utf8') + '\n# my edit\n');
+    const edited = fs.readFileSync(conf, 'utf8');
+    await expect(generate(dir, { staticUrl: '/assets/' })).rejects.toThrow(/edited by hand[\s\S]*nginx\/default\.conf -> nginx\/default\.conf\.new/);
+    expect(fs.readFileSync(conf, 'utf8')).toBe(edited);
+    expect(fs.readFileSync(`${conf}.new`, 'utf8')).toContain('location /assets/');
+    const secret = fs.readFileSync(path.join(dir, '.env'), 'utf8');
+    await generate(dir, { staticUrl: '/assets/', force: true });
+    expect(fs.readFileSync(conf, 'utf8')).toContain('location /assets/');
+    expect(fs.readFileSync(path.join(dir, '.env'), 'utf8')).toBe(secret); // never overwritten, even with --force
+  });
+
+  it('rejects bad options with a one-line reason and writes nothing', async () => {
+    for (const [options, reason] of [
+      [{ port: 70000 }, /--port: port "70000" is impossible/],
+      [{ staticUrl: 'static' }, /--static-url: STATIC_URL "static" must start and end with "\/"/],
+      [{ projectName: 'Bad Name' }, /--project-name: "Bad Name" is not a valid compose project name/],
+      [{ pythonVersion: '2.7' }, /--python-version: Python "2.7" has no supported/],
+    ] as const) {
+      const dir = fixtures.writeProject(fixtures.startproject());
+      await expect(generate(dir, options)).rejects.toThrow(reason);
+      expect(fs.existsSync(path.join(dir, 'compose.yaml'))).toBe(false);
+      expect(fs.existsSync(path.join(dir, '.yo-rc.json'))).toBe(false);
+    }
+  });
+
+  it('refuses a directory that is not a Django project', async () => {
+    const dir = fixtures.writeProject({ 'README.md': 'hello\n' });
+    await expect(generate(dir)).rejects.toThrow(/does not look like a Django project/);
+    expect(fs.readdirSync(dir)).toEqual(['README.md']);
+  });
+
+  it('writes nothing when the output fails validation (the priority before `conflicts`)', async () => {
+    const dir = fixtures.writeProject(fixtures.startproject());
+    // A writing step that slips in a traversal-prone alias and a mismatched mount.
+    // Yeoman queues the class's own methods only, so each priority is restated.
+    class BrokenWriter extends AppGenerator {
+      override initializing() {
+        return super.initializing();
+      }
+      override prompting() {
+        return super.prompting();
+      }
+      override configuring() {
+        return super.configuring();
+      }
+      override validate() {
+        return super.validate();
+      }
+      override end() {
+        return super.end();
+      }
+      override writing(): void {
+        super.writing();
+        this.fs.write(this.destinationPath('nginx/default.conf'), 'server { location /static { alias /srv/www/static/; } }\n');
+      }
+    }
+    await expect(
+      helpers.run(BrokenWriter as never, { namespace: 'django-static:app' }).cd(dir).withOptions({ yes: true, skipHealthCheck: true }),
+    ).rejects.toThrow(/nothing was written[\s\S]*nginx\/default\.conf: .*path traversal/);
+    expect(fs.readdirSync(dir).sort()).toEqual(['manage.py', 'mysite', 'requirements.txt']);
+  });
+});
