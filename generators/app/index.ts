@@ -36,7 +36,8 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     this.option('down', { type: Boolean, description: 'Stop and remove the stack (and its volumes) after the health check' });
     for (const question of QUESTIONS) {
       this.option(question.option, {
-        type: question.kind === 'number' ? Number : question.kind === 'boolean' ? Boolean : String,
+        // Numbers travel as strings (the commander bridge gives Number options no value) and are parsed with the answers.
+        type: question.kind === 'boolean' ? Boolean : String,
         description: `${question.message} (default: detected)`,
       });
     }

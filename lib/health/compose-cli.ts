@@ -13,10 +13,15 @@ export async function engineAnswers(): Promise<boolean> {
   return result?.exitCode === 0;
 }
 
-/** Compose v2 (`docker compose`) when present, else docker-compose 1.x. */
-export async function findCompose(): Promise<Compose | undefined> {
-  const v2 = await execa('docker', ['compose', 'version', '--short'], quiet).catch(() => undefined);
+/**
+ * Compose v2 (`docker compose`) when present, else docker-compose 1.x.
+ * DJANGO_STATIC_COMPOSE=v1 or v2 forces one (both installed, e.g. to test each).
+ */
+export async function findCompose(forced = process.env['DJANGO_STATIC_COMPOSE']): Promise<Compose | undefined> {
+  if (forced && forced !== 'v1' && forced !== 'v2') throw new Error(`DJANGO_STATIC_COMPOSE=${forced}: use v1 or v2`);
+  const v2 = forced === 'v1' ? undefined : await execa('docker', ['compose', 'version', '--short'], quiet).catch(() => undefined);
   if (v2?.exitCode === 0) return { variant: 'v2', command: ['docker', 'compose'], version: v2.stdout.trim() };
+  if (forced === 'v2') return undefined;
   const v1 = await execa('docker-compose', ['version', '--short'], quiet).catch(() => undefined);
   if (v1?.exitCode === 0) return { variant: 'v1', command: ['docker-compose'], version: v1.stdout.trim() };
   return undefined;

@@ -12,7 +12,7 @@ async function generate(dir: string, options: Record<string, unknown> = {}) {
     .run(AppGenerator as never, { namespace: 'django-static:app' })
     .cd(dir)
     // yeoman-test defaults to force: true; the product's default is false.
-    .withOptions({ yes: true, skipHealthCheck: true, force: false, ...options });
+    .withOptions({ yes: true, skipHealthCheck: true, force: false, ...options } as never);
 }
 
 const snapshot = (dir: string) => Object.fromEntries(ALL_FILES.map((file) => [file, fs.readFileSync(path.join(dir, file), 'utf8')]));
@@ -90,7 +90,7 @@ describe('yo django-static --yes', () => {
       }
     }
     await expect(
-      helpers.run(BrokenWriter as never, { namespace: 'django-static:app' }).cd(dir).withOptions({ yes: true, skipHealthCheck: true }),
+      helpers.run(BrokenWriter as never, { namespace: 'django-static:app' }).cd(dir).withOptions({ yes: true, skipHealthCheck: true } as never),
     ).rejects.toThrow(/nothing was written[\s\S]*nginx\/default\.conf: .*path traversal/);
     expect(fs.readdirSync(dir).sort()).toEqual(['manage.py', 'mysite', 'requirements.txt']);
   });

@@ -1,0 +1,112 @@
+/**
+ * End to end, for real: generate a stack for each fixture with the built CLI, let the
+ * generator build, start and check it on a real Docker engine (Compose v2 and
+ * docker-compose 1.29), then tear it down. Faults must fail with the right diagnosis.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { probe } from '../../lib/health/http-probe.js';
+import * as fixtures from '../fixtures/projects.js';
+import { cli, composeDown } from './stack.js';
+
+const started: { dir: string; project: string }[] = [];
+afterEach(() => {
+  for (const stack of started.splice(0)) composeDown(stack.dir, stack.project);
+});
+
+let nextPort = 18_080;
+function project(files: fixtures.Files, name: string) {
+  const dir = fixtures.writeProject(files);
+  const port = nextPort++;
+  started.push({ dir, project: name });
+  return { dir, port, base: ['--yes', '--project-name', name, '--port', String(port)] };
+}
+
+const passed = (output: string) => {
+  expect(output).not.toMatch(/^\s+FAIL /m);
+  expect(output).toMatch(/PASS {2}static file from nginx/);
+  expect(output).toMatch(/PASS {2}no path traversal/);
+};
+
+const MATRIX = {
+  startproject: { files: fixtures.startproject, args: [] as string[], staticPrefix: '/static/admin/css/base.' },
+  'settings package with STATICFILES_DIRS': { files: fixtures.settingsPackage, args: [], staticPrefix: '/static/admin/css/base.' },
+  'STATIC_URL /assets/ with media': { files: fixtures.assetsAndMedia, args: [], staticPrefix: '/assets/admin/css/base.' },
+};
+
+for (const compose of ['v2', 'v1'] as const) {
+  describe(`Compose ${compose}`, () => {
+    for (const [name, fixture] of Object.entries(MATRIX)) {
+      it(`${name}: generated, started and checked`, () => {
+        const { dir, base } = project(fixture.files(), `e2e-${compose}-${name.split(' ')[0]!.toLowerCase()}`);
+        const run = cli(dir, [...base, '--down', ...fixture.args], { DJANGO_STATIC_COMPOSE: compose });
+        expect(run.output).toContain(compose === 'v2' ? 'with Compose v2' : 'with docker-compose 1.');
+        passed(run.output);
+        expect(run.output).toContain(fixture.staticPrefix);
+        if (name.includes('media')) expect(run.output).toMatch(/PASS {2}media file from nginx/);
+        expect(run.status, run.output).toBe(0);
+      });
+    }
+  });
+}
+
+describe('faults are caught and named', () => {
+  it('a collectstatic that raises', () => {
+    const files = fixtures.settingsPackage();
+    files['frontend/static/css/site.css'] += '\n.logo { background: url("missing.png"); }\n';
+    const { dir, base } = project(files, 'e2e-fault-collectstatic');
+    const run = cli(dir, [...base, '--down']);
+    expect(run.status).not.toBe(0);
+    expect(run.output).toMatch(/collectstatic failed \(exit 1\)[\s\S]*missing\.png/);
+  });
+
+  it('a wrong WSGI module', () => {
+    const { dir, base } = project(fixtures.startproject(), 'e2e-fault-wsgi');
+    const run = cli(dir, [...base, '--down', '--wsgi-application', 'mysite.wsgi.applicaton']);
+    expect(run.status).not.toBe(0);
+    expect(run.output).toMatch(/gunicorn cannot load the WSGI application mysite\.wsgi:applicaton/);
+  });
+
+  it('a static path mismatch introduced by hand-editing the nginx config', () => {
+    const { dir, base } = project(fixtures.startproject(), 'e2e-fault-nginx');
+    expect(cli(dir, [...base, '--skip-health-check']).status).toBe(0);
+    const conf = path.join(dir, 'nginx/default.conf');
+    fs.writeFileSync(conf, fs.readFileSync(conf, 'utf8').replace('root /srv/www;', 'root /srv/www/static;'));
+    const run = cli(dir, ['check', '--down']);
+    expect(run.status).not.toBe(0);
+    expect(run.output).toMatch(/FAIL {2}static file from nginx/);
+    expect(run.output).toMatch(/nginx\/default\.conf: line \d+: location \/static\/ reads files from \/srv\/www\/static\/static/);
+  });
+});
+
+describe('redeploy and regeneration', () => {
+  it('a changed CSS file is served under its new hashed name after the generator runs again', async () => {
+    const { dir, base, port } = project(fixtures.settingsPackage(), 'e2e-redeploy');
+    const host = { Host: `localhost:${port}` };
+    expect(cli(dir, base).status).toBe(0);
+    const before = /href="([^"]+)"/.exec((await probe(port, '/', host)).body)![1]!;
+    fs.writeFileSync(path.join(dir, 'frontend/static/css/site.css'), fixtures.css('v2'));
+    const again = cli(dir, base);
+    passed(again.output);
+    const page = (await probe(port, '/', host)).body;
+    const after = /href="([^"]+)"/.exec(page)![1]!;
+    expect(after).not.toBe(before);
+    expect(after).toMatch(/^\/static\/css\/site\.[0-9a-f]{12}\.css$/);
+    const css = await probe(port, after, host);
+    expect(css.status).toBe(200);
+    expect(css.body).toContain('rule-v2');
+  });
+
+  it('STATIC_URL changed in the settings: regenerate, up, and the check passes on the new prefix', () => {
+    const { dir, base } = project(fixtures.startproject(), 'e2e-regen-static-url');
+    expect(cli(dir, [...base, '--skip-health-check']).status).toBe(0);
+    const settings = path.join(dir, 'mysite/settings.py');
+    fs.writeFileSync(settings, fs.readFileSync(settings, 'utf8').replace("STATIC_URL = 'static/'", "STATIC_URL = 'assets/'"));
+    const run = cli(dir, [...base, '--down']);
+    expect(run.output).toContain('changed since the last generation: STATIC_URL static/ -> assets/');
+    expect(run.output).toContain('/assets/admin/css/base.');
+    passed(run.output);
+    expect(run.status, run.output).toBe(0);
+  });
+});
