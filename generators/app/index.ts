@@ -3,6 +3,10 @@
  * health check are plain modules in lib/; this class wires options, prompts and this.fs to them.
  */
 import path from 'node:path';
+import { Transform } from 'node:stream';
+import { createConflicterTransform, createYoResolveTransform, forceYoFiles } from '@yeoman/conflicter';
+import type { MemFsEditorFile } from 'mem-fs-editor';
+import { clearFileState, isFilePending, setCommittedFile } from 'mem-fs-editor/state';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { QUESTIONS, type Answers } from '../../lib/config/questions.js';
 import { buildStackConfig, ConfigError, type StackConfig } from '../../lib/config/stack-config.js';
@@ -10,10 +14,13 @@ import { where, type Found } from '../../lib/detect/found.js';
 import { detectProject, NotDjangoProjectError, type ProjectFacts } from '../../lib/detect/project.js';
 import { runHealthCheck } from '../../lib/health/run.js';
 import { packageRoot } from '../../lib/package-root.js';
+import { readText } from '../../lib/read-text.js';
+import { writeAllOrNothing } from '../../lib/regen/atomic-write.js';
 import { answerChanges, detectedChanges, hashContent, isUserEdited, summarizeFacts, type Manifest } from '../../lib/regen/manifest.js';
 import { renderCompose } from '../../lib/render/compose.js';
 import { envFileContent, gitignoreWithEnv } from '../../lib/render/env-file.js';
 import { GENERATED_FILES, templateFiles } from '../../lib/render/files.js';
+import { checkInvariants } from '../../lib/validate/invariants.js';
 import { InvalidOutputError, validateOutput } from '../../lib/validate/output.js';
 import { AnswerError, resolveAnswers, type Ask } from './answers.js';
 
@@ -42,6 +49,9 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       });
     }
     this.sourceRoot(path.join(packageRoot(), 'templates'));
+    // Replaces Yeoman's file-by-file commit: same conflicter (prompts, diffs, --force, --dry-run),
+    // then every accepted file is written all-or-nothing.
+    this.setFeatures({ customCommitTask: () => this._commitAllOrNothing() });
   }
 
   initializing(): void {
@@ -133,6 +143,8 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     if (env !== undefined) {
       const existed = this._readDisk(GENERATED_FILES.env) !== undefined;
       this.fs.write(this.destinationPath(GENERATED_FILES.env), env);
+      // A new secrets file is readable by its owner only (compose reads it as the user who runs it).
+      if (!existed) (this.fs.store.get(this.destinationPath(GENERATED_FILES.env)) as { stat?: { mode: number } }).stat = { mode: 0o600 };
       if (existed) this._markForce(this.destinationPath(GENERATED_FILES.env));
     }
     if (this.facts.usesGit) {
@@ -165,6 +177,14 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       );
     }
     if (this.options['dryRun']) return;
+    // A file kept with the user's edits (conflict prompt: "do not overwrite") can break the chain.
+    const onDisk = checkInvariants(this.stackConfig, (file) => readText(this.destinationPath(file)));
+    if (onDisk.length > 0) {
+      throw new Error(
+        `the files on disk no longer agree with each other (a file kept with your edits?):\n${onDisk.map((p) => `  ${p.file}: ${p.message}`).join('\n')}\n` +
+          'Merge the new version into it, or re-run and overwrite it.',
+      );
+    }
     if (this.options['skipHealthCheck']) {
       this.log.info('health check skipped (--skip-health-check). Run `yo django-static:check` to build, start and probe the stack.');
       return;
@@ -210,6 +230,34 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       return this.fs.read(this.destinationPath(file)) ?? undefined;
     } catch {
       return undefined;
+    }
+  }
+
+  private async _commitAllOrNothing(): Promise<void> {
+    const env = this.env as unknown as { sharedFs: { pipeline: (...args: unknown[]) => Promise<void> }; adapter: unknown; conflicterOptions: object };
+    const accepted: MemFsEditorFile[] = [];
+    const collect = new Transform({
+      objectMode: true,
+      transform(file: MemFsEditorFile, _encoding, callback) {
+        if (isFilePending(file)) accepted.push(file);
+        callback(null, file);
+      },
+    });
+    await env.sharedFs.pipeline(
+      { filter: (file: MemFsEditorFile) => isFilePending(file) || file.path.endsWith('.yo-resolve') },
+      createYoResolveTransform(),
+      forceYoFiles(),
+      createConflicterTransform(env.adapter as never, env.conflicterOptions),
+      collect,
+    );
+    const { heldSignal } = writeAllOrNothing(accepted.filter((file) => file.contents).map((file) => ({ path: file.path, contents: file.contents!, mode: file.stat?.mode ?? undefined })));
+    for (const file of accepted) {
+      setCommittedFile(file);
+      clearFileState(file);
+    }
+    if (heldSignal) {
+      this.log.info(`${heldSignal} received: the complete new set of files was written first; stopping now.`);
+      process.kill(process.pid, heldSignal);
     }
   }
 

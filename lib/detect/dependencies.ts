@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { readText } from '../read-text.js';
 import type { Found } from './found.js';
 
 export type DependencyManager = 'pip' | 'pip-pyproject' | 'poetry' | 'uv' | 'pipenv';
@@ -161,13 +162,7 @@ function compare(a: string, b: string): number {
   return a1 - b1 || a2 - b2;
 }
 
-export function read(root: string, file: string): string | undefined {
-  try {
-    return fs.readFileSync(path.join(root, file), 'utf8');
-  } catch {
-    return undefined;
-  }
-}
+export const read = (root: string, file: string): string | undefined => readText(path.join(root, file));
 
 export function lineOf(text: string, index: number): number {
   return text.slice(0, index).split('\n').length;

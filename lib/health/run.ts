@@ -3,9 +3,9 @@
  * present, probe it through the published port on 127.0.0.1, print a pass/fail table and,
  * on failure, the diagnosed cause.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { StackConfig } from '../config/stack-config.js';
+import { readText } from '../read-text.js';
 import { SERVICES } from '../render/files.js';
 import { checkInvariants } from '../validate/invariants.js';
 import { runChecks, type CheckResult } from './checks.js';
@@ -75,7 +75,7 @@ export async function runHealthCheck(options: HealthOptions): Promise<HealthResu
       appLogs: await project.logs(SERVICES.app),
       nginxLogs: await project.logs(SERVICES.nginx),
       checks,
-      fileProblems: checkInvariants(config, (file) => readIfExists(path.join(cwd, file))),
+      fileProblems: checkInvariants(config, (file) => readText(path.join(cwd, file))),
     });
     log('Diagnosis:');
     for (const cause of causes) log(`  - ${cause}`);
@@ -120,12 +120,4 @@ function printTable(checks: CheckResult[], started: boolean, log: (line: string)
   if (!started) return;
   const width = Math.max(...checks.map((c) => c.name.length));
   for (const check of checks) log(`  ${check.ok ? 'PASS' : 'FAIL'}  ${check.name.padEnd(width)}  ${check.detail}`);
-}
-
-function readIfExists(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }

@@ -44,6 +44,21 @@ describe('yo django-static --yes', () => {
     expect(fs.readFileSync(path.join(dir, '.env'), 'utf8')).toBe(secret); // never overwritten, even with --force
   });
 
+  it('interactively, Yeoman\'s conflict prompt guards an edit, and keeping it is reported as a broken chain', async () => {
+    const dir = fixtures.writeProject(fixtures.startproject());
+    await generate(dir);
+    const conf = path.join(dir, 'nginx/default.conf');
+    fs.appendFileSync(conf, '# my edit\n');
+    const interactive = helpers
+      .run(AppGenerator as never, { namespace: 'django-static:app' }, { force: false } as never) // the test env forces by default
+      .cd(dir)
+      .withOptions({ skipHealthCheck: true, force: false, staticUrl: '/assets/' } as never)
+      .withAnswers({ action: 'skip' }); // every question keeps its default; the conflict is answered "skip"
+    await expect(interactive).rejects.toThrow(/no longer agree[\s\S]*no "location \/assets\/" block/);
+    expect(fs.readFileSync(conf, 'utf8')).toContain('# my edit');
+    expect(fs.readFileSync(path.join(dir, 'mysite/settings_docker.py'), 'utf8')).toContain('STATIC_URL = "/assets/"');
+  });
+
   it('rejects bad options with a one-line reason and writes nothing', async () => {
     for (const [options, reason] of [
       [{ port: 70000 }, /--port: port "70000" is impossible/],
@@ -56,6 +71,19 @@ describe('yo django-static --yes', () => {
       expect(fs.existsSync(path.join(dir, 'compose.yaml'))).toBe(false);
       expect(fs.existsSync(path.join(dir, '.yo-rc.json'))).toBe(false);
     }
+  });
+
+  it('writes all files or none: a folder in the way of one file stops every write', async () => {
+    const dir = fixtures.writeProject(fixtures.startproject());
+    fs.mkdirSync(path.join(dir, 'gunicorn.conf.py'));
+    await expect(generate(dir)).rejects.toThrow(/cannot write .*gunicorn\.conf\.py: a folder is in the way\. Nothing was written\./);
+    expect(fs.readdirSync(dir).sort()).toEqual(['gunicorn.conf.py', 'manage.py', 'mysite', 'requirements.txt']);
+  });
+
+  it('creates .env readable by its owner only', async () => {
+    const dir = fixtures.writeProject(fixtures.startproject());
+    await generate(dir);
+    expect(fs.statSync(path.join(dir, '.env')).mode & 0o777).toBe(0o600);
   });
 
   it('refuses a directory that is not a Django project', async () => {
