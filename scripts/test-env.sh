@@ -61,7 +61,7 @@ ensure_compose_v2() {
 }
 
 main() {
-  apt_install nginx-light python3
+  apt_install nginx-light python3 python3-django   # nginx -t, and Django for --inspect's tests
   [ "${E2E_IMAGES:-auto}" = real ] || apt_install debootstrap
   ensure_engine
   ensure_compose_v1

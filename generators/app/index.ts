@@ -11,6 +11,7 @@ import Generator, { type BaseOptions } from 'yeoman-generator';
 import { QUESTIONS, type Answers } from '../../lib/config/questions.js';
 import { buildStackConfig, ConfigError, type StackConfig } from '../../lib/config/stack-config.js';
 import { where, type Found } from '../../lib/detect/found.js';
+import { compareWithText, inspectSettings } from '../../lib/detect/inspect.js';
 import { detectProject, NotDjangoProjectError, type ProjectFacts } from '../../lib/detect/project.js';
 import { runHealthCheck } from '../../lib/health/run.js';
 import { packageRoot } from '../../lib/package-root.js';
@@ -41,6 +42,8 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     this.option('yes', { alias: 'y', type: Boolean, description: 'Accept every detected or stored answer; never prompt (for scripts and CI)' });
     this.option('skip-health-check', { type: Boolean, description: 'Write the files but do not build, start and probe the stack' });
     this.option('down', { type: Boolean, description: 'Stop and remove the stack (and its volumes) after the health check' });
+    this.option('inspect', { type: Boolean, description: "Also ask Django itself (manage.py shell, runs the project's code) and report differences" });
+    this.option('inspect-python', { type: String, description: 'Interpreter for --inspect', default: 'python3' });
     for (const question of QUESTIONS) {
       this.option(question.option, {
         // Numbers travel as strings (the commander bridge gives Number options no value) and are parsed with the answers.
@@ -54,7 +57,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     this.setFeatures({ customCommitTask: () => this._commitAllOrNothing() });
   }
 
-  initializing(): void {
+  async initializing(): Promise<void> {
     const settingsOption = this.options['settingsModule'];
     try {
       this.facts = detectProject(this.destinationRoot(), { settingsModule: typeof settingsOption === 'string' ? settingsOption : undefined });
@@ -64,6 +67,19 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     }
     this.stored = this.config.get(CONFIG_KEY) as Manifest | undefined;
     this._reportDetection();
+    if (this.options['inspect']) await this._inspect();
+  }
+
+  private async _inspect(): Promise<void> {
+    const python = String(this.options['inspectPython'] ?? 'python3');
+    const result = await inspectSettings(this.facts.root, this.facts.settingsModule.value, python);
+    if (!result.ok) {
+      this.log.error(`--inspect: ${result.reason}`);
+      return;
+    }
+    const differences = compareWithText(this.facts, result.settings);
+    this.log.writeln(`Inspected with Django ${result.settings.DJANGO_VERSION} (${python}): ${differences.length ? 'differences from the text analysis:' : 'same values as the text analysis.'}`);
+    for (const line of differences) this.log.writeln(`  ${line}`);
   }
 
   async prompting(): Promise<void> {

@@ -156,8 +156,9 @@ function preferProduction(root: string, named: Found<string>): { chosen: Found<s
   if (production.length === 0 || PRODUCTION_NAMES.includes(last)) return { chosen: named, candidates: [named.value] };
   const candidates = [...production, named.value];
   const file = moduleFile(root, production[0]!)!;
+  const ambiguous = production.length > 1 ? `; ambiguous: ${production.join(' and ')} both exist (interactive runs ask; --settings-module decides)` : '';
   return {
-    chosen: { value: production[0]!, source: { file }, note: `preferred over ${named.value} (named in ${named.source?.file})` },
+    chosen: { value: production[0]!, source: { file }, note: `preferred over ${named.value} (named in ${named.source?.file})${ambiguous}` },
     candidates,
   };
 }

@@ -100,14 +100,22 @@ function stripComment(text: string): string {
     .join('\n');
 }
 
-export type Assignment = { name: string; op: '=' | '+='; expression: string; line: number };
+export type Assignment = { name: string; op: '=' | '+=' | 'insert' | 'append' | 'extend'; expression: string; line: number };
 
-/** `NAME = expr` and `NAME += expr` at module level, for upper-case setting names. */
+/**
+ * `NAME = expr`, `NAME += expr`, and list mutations `NAME.insert(i, x)`, `NAME.append(x)`,
+ * `NAME.extend(xs)` at module level, for upper-case setting names.
+ */
 export function settingAssignments(source: string): Assignment[] {
   const result: Assignment[] = [];
   for (const statement of topLevelStatements(source)) {
-    const match = /^([A-Z_][A-Z0-9_]*)\s*(\+?=)(?!=)\s*([\s\S]+)$/.exec(statement.text);
-    if (match) result.push({ name: match[1]!, op: match[2] as '=' | '+=', expression: match[3]!, line: statement.line });
+    const assign = /^([A-Z_][A-Z0-9_]*)\s*(\+?=)(?!=)\s*([\s\S]+)$/.exec(statement.text);
+    if (assign) {
+      result.push({ name: assign[1]!, op: assign[2] as '=' | '+=', expression: assign[3]!, line: statement.line });
+      continue;
+    }
+    const mutation = /^([A-Z_][A-Z0-9_]*)\.(insert|append|extend)\(([\s\S]*)\)$/.exec(statement.text);
+    if (mutation) result.push({ name: mutation[1]!, op: mutation[2] as 'insert' | 'append' | 'extend', expression: mutation[3]!, line: statement.line });
   }
   return result;
 }

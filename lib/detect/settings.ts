@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { evaluateExpression, unknown, type Value } from './evaluate.js';
-import { settingAssignments, starImports } from './python-source.js';
+import { settingAssignments, starImports, type Assignment } from './python-source.js';
 
 export interface Setting {
   value: Value;
@@ -73,19 +73,37 @@ function readModule(root: string, module: string, result: SettingsRead, seen: Se
   const names = new Map<string, Value>([...result.settings].map(([name, setting]) => [name, setting.value]));
   const scope = { file, names };
   for (const assignment of settingAssignments(source)) {
-    let value = evaluateExpression(assignment.expression, scope);
-    if (assignment.op === '+=') {
-      const previous = names.get(assignment.name);
-      value =
-        previous?.kind === 'list' && value.kind === 'list'
-          ? { kind: 'list', items: [...previous.items, ...value.items] }
-          : unknown(`${assignment.name} += … on a value that is not understood`);
-    }
+    const value = assignment.op === '=' ? evaluateExpression(assignment.expression, scope) : mutate(names.get(assignment.name), assignment, scope);
     if (value.kind === 'unknown' && !value.env && WATCHED.has(assignment.name)) {
       result.warnings.push(`${file}:${assignment.line}: ${assignment.name} could not be read (${value.reason}); it will be asked`);
     }
     names.set(assignment.name, value);
     result.settings.set(assignment.name, { value, file, line: assignment.line });
+  }
+}
+
+/** `+=`, `.insert(i, x)`, `.append(x)` and `.extend(xs)` on a list setting read earlier. */
+function mutate(previous: Value | undefined, assignment: Assignment, scope: { file: string; names: Map<string, Value> }): Value {
+  const fail = unknown(`${assignment.name}.${assignment.op} on a value that is not understood`);
+  if (previous?.kind !== 'list') return fail;
+  // Arguments evaluate as a tuple: "1, 'x'" -> (1, 'x').
+  const args = evaluateExpression(`(${assignment.expression},)`, scope);
+  if (args.kind !== 'list') return fail;
+  const [first, second] = args.items;
+  switch (assignment.op) {
+    case '+=':
+    case 'extend':
+      return first?.kind === 'list' ? { kind: 'list', items: [...previous.items, ...first.items] } : fail;
+    case 'append':
+      return first ? { kind: 'list', items: [...previous.items, first] } : fail;
+    case 'insert': {
+      if (first?.kind !== 'num' || !second) return fail;
+      const items = [...previous.items];
+      items.splice(first.value, 0, second);
+      return { kind: 'list', items };
+    }
+    default:
+      return fail;
   }
 }
 

@@ -45,6 +45,16 @@ describe('detectProject', () => {
     expect(facts.staticfilesStorage).toMatchObject({ value: 'whitenoise.storage.CompressedManifestStaticFilesStorage', note: 'STORAGES' });
     expect(facts.djangoVersion?.value).toBe('5.0.6');
     expect(facts.pythonVersion).toMatchObject({ value: '3.12', source: { file: '.python-version' } });
+    // MIDDLEWARE.insert(1, "whitenoise...") in production.py
+    expect(facts.whitenoise).toMatchObject({ value: true, source: { file: 'config/settings/production.py' } });
+  });
+
+  it('says when prod and production are both there, and offers both', () => {
+    const files = fixtures.settingsPackage();
+    files['config/settings/prod.py'] = 'from .base import *\n';
+    const facts = detect(files);
+    expect(facts.settingsCandidates).toEqual(['config.settings.production', 'config.settings.prod', 'config.settings.local']);
+    expect(facts.settingsModule.note).toMatch(/ambiguous: config\.settings\.production and config\.settings\.prod both exist/);
   });
 
   it('reads python-decouple and os.path-style paths', () => {
