@@ -17,7 +17,7 @@ import { runHealthCheck } from '../../lib/health/run.js';
 import { packageRoot } from '../../lib/package-root.js';
 import { readText } from '../../lib/read-text.js';
 import { writeAllOrNothing } from '../../lib/regen/atomic-write.js';
-import { answerChanges, detectedChanges, hashContent, isUserEdited, summarizeFacts, type Manifest } from '../../lib/regen/manifest.js';
+import { answerChanges, detectedChanges, hashContent, regenerationAction, summarizeFacts, type Manifest } from '../../lib/regen/manifest.js';
 import { renderCompose } from '../../lib/render/compose.js';
 import { envFileContent, gitignoreWithEnv } from '../../lib/render/env-file.js';
 import { GENERATED_FILES, templateFiles } from '../../lib/render/files.js';
@@ -36,6 +36,10 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
   private stored: Manifest | undefined;
   /** Generated files the user had edited, written beside as <file>.new instead. */
   private sidecars: string[] = [];
+  /** Generated content that is not going to its own path (kept edits, .new files): validated all the same. */
+  private generatedElsewhere = new Map<string, string>();
+  /** Files left to Yeoman's conflict prompt: absolute path -> manifest entry before this run. */
+  private asked = new Map<string, { file: string; storedHash: string | undefined }>();
 
   constructor(args: string[], options: Options) {
     super(args, options, { customPriorities: [{ priorityName: 'validate', before: 'conflicts' }] });
@@ -130,22 +134,42 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     const config = this.stackConfig;
     const hashes: Record<string, string> = {};
     const write = (file: string, render: (target: string) => void) => {
+      const target = this.destinationPath(file);
       const onDisk = this._readDisk(file);
-      const edited = isUserEdited(onDisk, this.stored?.files[file]);
-      // --yes never overwrites an edit without --force: the new version goes beside it.
-      const target = edited && this.options['yes'] && !this.options['force'] ? `${file}.new` : file;
-      render(this.destinationPath(target));
-      const content = this.fs.read(this.destinationPath(target)) ?? '';
-      hashes[file] = hashContent(content);
-      if (target !== file) {
-        if (hashContent(onDisk ?? '') === hashes[file]) {
-          this.fs.delete(this.destinationPath(target));
-          return;
-        }
-        this.sidecars.push(file);
+      render(target);
+      const generated = this.fs.read(target) ?? '';
+      const storedHash = this.stored?.files[file];
+      // The manifest records what was last written to each path: a version that did not go
+      // there (.new, a kept edit, a declined conflict) must not count as written.
+      hashes[file] = hashContent(generated);
+      const action = regenerationAction({
+        onDisk,
+        storedHash,
+        generated,
+        yes: Boolean(this.options['yes']),
+        force: Boolean(this.options['force']),
+      });
+      switch (action) {
+        case 'write': // ours: replaced without a conflict prompt
+          if (onDisk !== undefined) this._markForce(target);
+          break;
+        case 'ask': // Yeoman's conflict prompt shows the diff; a declined one is undone in the commit
+          this.asked.set(target, { file, storedHash });
+          break;
+        case 'keep-edit':
+          this.fs.write(target, onDisk!);
+          this.generatedElsewhere.set(file, generated);
+          this.log.info(`kept your edits to ${file} (what the generator writes there has not changed)`);
+          break;
+        case 'beside':
+          this.fs.write(target, onDisk!);
+          this.fs.write(`${target}.new`, generated);
+          this._markForce(`${target}.new`);
+          this.generatedElsewhere.set(file, generated);
+          this.sidecars.push(file);
+          restoreHash(hashes, file, storedHash);
+          break;
       }
-      // Our own unedited files are replaced without a conflict prompt; edited ones go through Yeoman's.
-      if (onDisk !== undefined && (!edited || target !== file)) this._markForce(target);
     };
 
     write(GENERATED_FILES.compose, (target) => this.fs.write(target, renderCompose(config)));
@@ -176,10 +200,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
 
   /** Custom priority, before `conflicts`: nothing reaches the disk unless the whole output is valid. */
   validate(): void {
-    const problems = validateOutput(this.stackConfig, (file) => {
-      const target = this.sidecars.includes(file) ? `${file}.new` : file;
-      return this.fs.read(this.destinationPath(target)) ?? undefined;
-    });
+    const problems = validateOutput(this.stackConfig, (file) => this.generatedElsewhere.get(file) ?? this.fs.read(this.destinationPath(file)) ?? undefined);
     // Throwing here stops the run before `conflicts`, where mem-fs would be committed to disk.
     if (problems.length > 0) throw new InvalidOutputError(problems);
   }
@@ -266,6 +287,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       createConflicterTransform(env.adapter as never, env.conflicterOptions),
       collect,
     );
+    this._forgetDeclined(accepted);
     const { heldSignal } = writeAllOrNothing(accepted.filter((file) => file.contents).map((file) => ({ path: file.path, contents: file.contents!, mode: file.stat?.mode ?? undefined })));
     for (const file of accepted) {
       setCommittedFile(file);
@@ -277,11 +299,29 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     }
   }
 
+  /** A conflict answered "do not overwrite" keeps that file's previous manifest entry. */
+  private _forgetDeclined(accepted: MemFsEditorFile[]): void {
+    const declined = [...this.asked].filter(([target]) => !accepted.some((file) => file.path === target));
+    const yoRc = accepted.find((file) => path.basename(file.path) === '.yo-rc.json');
+    if (declined.length === 0 || !yoRc?.contents) return;
+    const content = JSON.parse(yoRc.contents.toString()) as Record<string, { [CONFIG_KEY]?: Manifest }>;
+    for (const stored of Object.values(content)) {
+      const manifest = stored[CONFIG_KEY];
+      if (manifest) for (const [, { file, storedHash }] of declined) restoreHash(manifest.files, file, storedHash);
+    }
+    yoRc.contents = Buffer.from(`${JSON.stringify(content, null, 2)}\n`);
+  }
+
   private _markForce(absolutePath: string): void {
     if (this.options['dryRun']) return; // let the conflicter print the diff and skip
     const file = this.fs.store.get(absolutePath) as { conflicter?: string };
     file.conflicter = 'force';
   }
+}
+
+function restoreHash(hashes: Record<string, string>, file: string, storedHash: string | undefined): void {
+  if (storedHash === undefined) delete hashes[file];
+  else hashes[file] = storedHash;
 }
 
 const camel = (kebab: string) => kebab.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());

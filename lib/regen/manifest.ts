@@ -87,3 +87,19 @@ export function regenerationDefault<T>(stored: T | undefined, detectedBefore: un
   const projectChanged = show(detectedBefore) !== show(detectedNow);
   return projectChanged && value !== undefined ? value : stored;
 }
+
+/**
+ * What to do with one generated file on a (re-)run:
+ * - write: new, still ours, identical anyway, or --force;
+ * - keep-edit: the user edited it, but our output has not changed since: nothing to merge;
+ * - beside: --yes and an edit to protect: write <file>.new instead;
+ * - ask: interactive, an edit to protect: Yeoman's conflict prompt with the diff.
+ */
+export type RegenerationAction = 'write' | 'keep-edit' | 'beside' | 'ask';
+
+export function regenerationAction(input: { onDisk: string | undefined; storedHash: string | undefined; generated: string; yes: boolean; force: boolean }): RegenerationAction {
+  const { onDisk, storedHash, generated } = input;
+  if (onDisk === undefined || !isUserEdited(onDisk, storedHash) || onDisk === generated || input.force) return 'write';
+  if (storedHash !== undefined && hashContent(generated) === storedHash) return 'keep-edit';
+  return input.yes ? 'beside' : 'ask';
+}

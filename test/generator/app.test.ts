@@ -4,16 +4,9 @@ import helpers from 'yeoman-test';
 import { describe, expect, it } from 'vitest';
 import AppGenerator from '../../generators/app/index.js';
 import * as fixtures from '../fixtures/projects.js';
+import { generate } from './run.js';
 
 const ALL_FILES = ['compose.yaml', 'Dockerfile', '.dockerignore', 'nginx/default.conf', 'gunicorn.conf.py', 'docker/compress_static.py', '.env', '.env.example', '.yo-rc.json'];
-
-async function generate(dir: string, options: Record<string, unknown> = {}) {
-  return helpers
-    .run(AppGenerator as never, { namespace: 'django-static:app' })
-    .cd(dir)
-    // yeoman-test defaults to force: true; the product's default is false.
-    .withOptions({ yes: true, skipHealthCheck: true, force: false, ...options } as never);
-}
 
 const snapshot = (dir: string) => Object.fromEntries(ALL_FILES.map((file) => [file, fs.readFileSync(path.join(dir, file), 'utf8')]));
 
@@ -57,6 +50,8 @@ describe('yo django-static --yes', () => {
     await expect(interactive).rejects.toThrow(/no longer agree[\s\S]*no "location \/assets\/" block/);
     expect(fs.readFileSync(conf, 'utf8')).toContain('# my edit');
     expect(fs.readFileSync(path.join(dir, 'mysite/settings_docker.py'), 'utf8')).toContain('STATIC_URL = "/assets/"');
+    // Declining did not record the new version as written: the next run still offers it.
+    await expect(generate(dir, { staticUrl: '/assets/' })).rejects.toThrow(/nginx\/default\.conf -> nginx\/default\.conf\.new/);
   });
 
   it('rejects bad options with a one-line reason and writes nothing', async () => {

@@ -1,0 +1,81 @@
+/**
+ * Regeneration over the whole fixture corpus: byte-identical re-runs, only affected files
+ * change after a scripted settings change, and edits survive in both modes.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { detectProject } from '../../lib/detect/project.js';
+import * as fixtures from '../fixtures/projects.js';
+import { generate, generateInteractively } from './run.js';
+
+const CORPUS = {
+  startproject: fixtures.startproject,
+  'settings package': fixtures.settingsPackage,
+  'assets + media': fixtures.assetsAndMedia,
+  'cookiecutter-like (django-environ)': fixtures.cookiecutterLike,
+  'python-decouple': fixtures.decoupleProject,
+  uv: fixtures.uvProject,
+  poetry: fixtures.poetryProject,
+};
+
+function tree(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (relative: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, relative), { withFileTypes: true })) {
+      const file = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(file);
+      else files[file] = fs.readFileSync(path.join(dir, file), 'utf8');
+    }
+  };
+  walk('');
+  return files;
+}
+
+const changedFiles = (before: Record<string, string>, after: Record<string, string>) =>
+  Object.keys({ ...before, ...after })
+    .filter((file) => before[file] !== after[file])
+    .sort();
+
+describe.each(Object.entries(CORPUS))('%s', (_name, files) => {
+  it('re-runs byte-identically; a STATIC_URL change touches only nginx, compose, the overlay and .yo-rc.json', async () => {
+    const dir = fixtures.writeProject(files());
+    await generate(dir);
+    const first = tree(dir);
+    await generate(dir);
+    expect(tree(dir)).toEqual(first);
+
+    // The scripted settings change, in the settings file the stack builds on.
+    const facts = detectProject(dir);
+    const settingsFile = path.join(dir, facts.settingsFiles.at(-1)!);
+    fs.appendFileSync(settingsFile, '\nSTATIC_URL = "/changed/"\n');
+    await generate(dir);
+    const after = tree(dir);
+    const overlay = facts.settingsModule.value.includes('.settings.') ? 'config/settings_docker.py' : 'mysite/settings_docker.py';
+    expect(changedFiles(first, after)).toEqual(['.yo-rc.json', 'compose.yaml', facts.settingsFiles.at(-1)!, 'nginx/default.conf', overlay].sort());
+    expect(after['nginx/default.conf']).toContain('location /changed/ {');
+    expect(after[overlay]).toContain('STATIC_URL = "/changed/"');
+    expect(JSON.parse(after['.yo-rc.json']!)['*'].manifest.detected.staticUrl).toBe('/changed/');
+  });
+
+  it('keeps edits: --yes writes <file>.new and fails; interactive asks; unchanged output keeps the edit silently', async () => {
+    const dir = fixtures.writeProject(files());
+    await generate(dir);
+    const conf = path.join(dir, 'nginx/default.conf');
+    fs.appendFileSync(conf, '# hand edit\n');
+    const dockerfile = path.join(dir, 'Dockerfile');
+    fs.appendFileSync(dockerfile, '# hand edit\n');
+
+    await expect(generate(dir, { staticUrl: '/other/' })).rejects.toThrow(/nginx\/default\.conf -> nginx\/default\.conf\.new/);
+    expect(fs.readFileSync(conf, 'utf8')).toMatch(/# hand edit\n$/);
+    expect(fs.readFileSync(`${conf}.new`, 'utf8')).toContain('location /other/ {');
+    // The Dockerfile does not depend on STATIC_URL: the edit stays, and no .new is written for it.
+    expect(fs.readFileSync(dockerfile, 'utf8')).toMatch(/# hand edit\n$/);
+    expect(fs.existsSync(`${dockerfile}.new`)).toBe(false);
+
+    fs.rmSync(`${conf}.new`);
+    await generateInteractively(dir, 'write', { staticUrl: '/other/' });
+    expect(fs.readFileSync(conf, 'utf8')).toContain('location /other/ {');
+    expect(fs.readFileSync(dockerfile, 'utf8')).toMatch(/# hand edit\n$/);
+  });
+});
