@@ -84,6 +84,8 @@ export interface ContainerState {
   status: string;
   exitCode: number;
   health?: string;
+  /** Output of the latest healthcheck run, when there is one. */
+  healthOutput?: string;
   ports: Record<string, unknown>;
 }
 
@@ -91,6 +93,7 @@ export async function inspectContainer(id: string): Promise<ContainerState | und
   const result = await execa('docker', ['inspect', '--format', '{{json .State}}|{{json .NetworkSettings.Ports}}', id], quiet);
   if (result.exitCode !== 0) return undefined;
   const [state, ports] = result.stdout.split('|');
-  const parsed = JSON.parse(state!) as { Status: string; ExitCode: number; Health?: { Status: string } };
-  return { status: parsed.Status, exitCode: parsed.ExitCode, health: parsed.Health?.Status, ports: JSON.parse(ports!) ?? {} };
+  const parsed = JSON.parse(state!) as { Status: string; ExitCode: number; Health?: { Status: string; Log?: { Output: string }[] } };
+  const healthOutput = parsed.Health?.Log?.at(-1)?.Output.trim();
+  return { status: parsed.Status, exitCode: parsed.ExitCode, health: parsed.Health?.Status, healthOutput, ports: JSON.parse(ports!) ?? {} };
 }

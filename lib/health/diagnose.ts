@@ -10,6 +10,8 @@ export interface Evidence {
   upOutput: string;
   collectstatic?: { exitCode: number; logs: string };
   appLogs: string;
+  /** The app's last healthcheck output, when the app is unhealthy. */
+  appHealth?: string;
   nginxLogs: string;
   checks: CheckResult[];
   /** Cross-file invariant problems found in the files on disk (hand edits). */
@@ -53,7 +55,8 @@ export function diagnose(config: StackConfig, evidence: Evidence): string[] {
     causes.push(`The app hit "permission denied":\n${lastLines(appLogs.split('\n').filter((l) => /Permission/.test(l)).join('\n'), 3)}`);
   }
   const app = failed('app through nginx');
-  if (app?.response?.status === 400 || /Invalid HTTP_HOST header/.test(appLogs)) {
+  const hostRejected = /HTTP 400 from Django/.test(evidence.appHealth ?? '');
+  if (app?.response?.status === 400 || hostRejected || /Invalid HTTP_HOST header/.test(appLogs)) {
     causes.push(`Django rejected the Host header (400, DisallowedHost): ALLOWED_HOSTS does not include ${config.http.probeHost}. Set --server-names, or DJANGO_ALLOWED_HOSTS in .env.`);
   }
   if (app?.response?.status === 502 || app?.response?.status === 504 || /connect\(\) failed|upstream timed out|no live upstreams/.test(nginxLogs)) {
@@ -66,6 +69,9 @@ export function diagnose(config: StackConfig, evidence: Evidence): string[] {
       `Static file 404 although collectstatic filled the volume: nginx looks in the wrong place${tried ? ` (it tried ${tried})` : ''}. ` +
         `The volume is mounted in nginx at ${config.static.nginxDir}, so \`location ${config.static.url}\` needs \`root ${config.nginxDocroot};\`.`,
     );
+  }
+  if (evidence.appHealth && !hostRejected && !importError) {
+    causes.push(`The app container is unhealthy; its healthcheck last said:\n${lastLines(evidence.appHealth, 4)}`);
   }
   for (const problem of evidence.fileProblems) causes.push(`${problem.file}: ${problem.message}`);
   if (/Permission denied/.test(nginxLogs)) causes.push(`nginx cannot read the static files (permission denied):\n${lastLines(nginxLogs.split('\n').filter((l) => /Permission denied/.test(l)).join('\n'), 3)}`);

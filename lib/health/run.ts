@@ -69,10 +69,13 @@ export async function runHealthCheck(options: HealthOptions): Promise<HealthResu
   if (!ok) {
     const collectId = await project.containerId(SERVICES.collectstatic);
     const collectState = collectId ? await inspectContainer(collectId) : undefined;
+    const appId = await project.containerId(SERVICES.app);
+    const appState = appId ? await inspectContainer(appId) : undefined;
     causes = diagnose(config, {
       upOutput: up.output,
       collectstatic: collectState && collectState.status === 'exited' ? { exitCode: collectState.exitCode, logs: await project.logs(SERVICES.collectstatic) } : undefined,
       appLogs: await project.logs(SERVICES.app),
+      appHealth: appState?.health === 'unhealthy' ? appState.healthOutput : undefined,
       nginxLogs: await project.logs(SERVICES.nginx),
       checks,
       fileProblems: checkInvariants(config, (file) => readText(path.join(cwd, file))),

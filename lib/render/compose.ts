@@ -28,6 +28,8 @@ export function appHealthcheckScript(config: StackConfig): string {
     `req = r.Request("http://127.0.0.1:${config.gunicorn.port}/", headers={"Host": "${config.http.probeHost}"})`,
     'try: status = r.urlopen(req, timeout=3).status',
     'except e.HTTPError as error: status = error.code',
+    // Printed into the container's health log, where the health check's diagnosis reads it.
+    `print("HTTP %d from Django for Host ${config.http.probeHost}" % status)`,
     'sys.exit(0 if status < 500 and status != 400 else 1)',
   ].join('\n');
 }

@@ -3,12 +3,15 @@
  * generator build, start and check it on a real Docker engine (Compose v2 and
  * docker-compose 1.29), then tear it down. Faults must fail with the right diagnosis.
  */
+import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { probe } from '../../lib/health/http-probe.js';
 import * as fixtures from '../fixtures/projects.js';
-import { cli, composeDown } from './stack.js';
+import { cli, cliAsync, composeDown } from './stack.js';
 
 const started: { dir: string; project: string }[] = [];
 afterEach(() => {
@@ -77,6 +80,51 @@ describe('faults are caught and named', () => {
     expect(run.status).not.toBe(0);
     expect(run.output).toMatch(/FAIL {2}static file from nginx/);
     expect(run.output).toMatch(/nginx\/default\.conf: line \d+: location \/static\/ reads files from \/srv\/www\/static\/static/);
+  });
+});
+
+describe('more faults from real deployments', () => {
+  it('the port is already in use', async () => {
+    const { dir, base, port } = project(fixtures.startproject(), 'e2e-fault-port');
+    const blocker = net.createServer().listen(port, '127.0.0.1');
+    await once(blocker, 'listening');
+    try {
+      const run = await cliAsync(dir, [...base, '--down']);
+      expect(run.status).not.toBe(0);
+      expect(run.output).toMatch(new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is already in use`));
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('ALLOWED_HOSTS overridden in .env without the served host', () => {
+    const { dir, base } = project(fixtures.startproject(), 'e2e-fault-hosts');
+    fs.writeFileSync(path.join(dir, '.env'), 'DJANGO_ALLOWED_HOSTS=example.com\n'); // kept: .env is never overwritten
+    const run = cli(dir, [...base, '--down']);
+    expect(run.status).not.toBe(0);
+    expect(run.output).toMatch(/Django rejected the Host header \(400, DisallowedHost\): ALLOWED_HOSTS does not include localhost/);
+  });
+
+  it('a static volume left with the wrong owner (permission denied)', () => {
+    const name = 'e2e-fault-perm';
+    const { dir, base } = project(fixtures.startproject(), name);
+    execFileSync('docker', ['volume', 'create', `${name}_static`], { stdio: 'ignore' });
+    execFileSync('docker', ['run', '--rm', '-v', `${name}_static:/v`, 'python:3.12-slim', 'sh', '-c', 'touch /v/.keep && chown 0:0 /v && chmod 755 /v'], { stdio: 'ignore' });
+    const run = cli(dir, [...base, '--down']);
+    expect(run.status).not.toBe(0);
+    expect(run.output).toMatch(/collectstatic could not write to the static volume \(permission denied\)/);
+  });
+});
+
+describe('Django 3.2 on Python 3.11 (STATICFILES_STORAGE instead of STORAGES)', () => {
+  it('generated, started and checked', () => {
+    const files = fixtures.startproject();
+    files['requirements.txt'] = 'Django>=3.2,<5.3\ngunicorn\n';
+    const { dir, base } = project(files, 'e2e-django32');
+    const run = cli(dir, [...base, '--down', '--python-version', '3.11']);
+    expect(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('FROM python:3.11-slim');
+    passed(run.output);
+    expect(run.status, run.output).toBe(0);
   });
 });
 

@@ -1,5 +1,5 @@
 /** Helpers for the end-to-end suite: run the built CLI for real, clean up every stack. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { packageRoot } from '../../lib/package-root.js';
 
@@ -19,6 +19,17 @@ export function cli(dir: string, args: string[], env: Record<string, string> = {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return { status: result.status ?? 1, output: `${result.stdout}\n${result.stderr}` };
+}
+
+/** The same, without blocking this process (a test may be serving a port meanwhile). */
+export function cliAsync(dir: string, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, env: { ...process.env, ...env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('close', (status) => resolve({ status: status ?? 1, output }));
+  });
 }
 
 /** Always run, even after a failure: no containers, networks or volumes are left behind. */
