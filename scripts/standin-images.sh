@@ -17,11 +17,12 @@ mkdir -p "$cache"
 
 # Python 3.11 images get bookworm (Django 3.2: the pre-STORAGES settings path);
 # everything else gets trixie (Python 3.13, Django 4.2).
-suite_for() { case "$1" in python:3.11*) echo bookworm ;; *) echo trixie ;; esac; }
+suite_for() { case "$1" in python:3.11* | debian:bookworm*) echo bookworm ;; *) echo trixie ;; esac; }
 kind_for() {
   case "$1" in
     python:*) echo python ;;
     nginx:*) echo nginx ;;
+    debian:*) echo debian ;;   # the benchmark's load generator (wrk is in the rootfs)
     *) die "no stand-in recipe for $1" ;;
   esac
 }
@@ -33,7 +34,7 @@ rootfs_tar() {
     local dir; dir=$(mktemp -d /tmp/django-static-rootfs.XXXXXX)
     log "debootstrap $suite (about a minute)"
     debootstrap --variant=minbase \
-      --include=python3,python3-pip,python3-django,gunicorn,libjs-jquery,nginx-light,wget,ca-certificates \
+      --include=python3,python3-pip,python3-django,gunicorn,libjs-jquery,nginx-light,wget,ca-certificates,python3-whitenoise,wrk \
       "$suite" "$dir" >"$cache/debootstrap-$suite.log" 2>&1 \
       || { tail -n 20 "$cache/debootstrap-$suite.log" >&2; die "debootstrap $suite failed"; }
     rm -f "$dir"/usr/lib/python3*/EXTERNALLY-MANAGED      # official python images have no PEP 668 marker
@@ -68,6 +69,7 @@ ensure_standin() {
       # the generated Dockerfile stays exactly what users get.
       python) changes+=(-c 'ENV PIP_NO_INDEX=1' -c 'ENV PIP_DISABLE_PIP_VERSION_CHECK=1' -c 'CMD ["python3"]') ;;
       nginx) changes+=(-c 'CMD ["nginx","-g","daemon off;"]' -c 'EXPOSE 80') ;;
+      debian) changes+=(-c 'CMD ["bash"]') ;;
     esac
     log "importing $ours"
     docker import "${changes[@]}" "$tar" "$ours" >/dev/null
@@ -76,5 +78,6 @@ ensure_standin() {
   log "$tag -> stand-in $ours"
 }
 
-[ $# -gt 0 ] || set -- python:3.12-slim nginx:1.27-alpine
+# The generator's default images (lib/config/questions.ts) plus Python 3.11 for the Django 3.2 e2e stack.
+[ $# -gt 0 ] || set -- python:3.12-slim python:3.11-slim nginx:1.27-alpine
 for tag in "$@"; do ensure_standin "$tag"; done

@@ -3,7 +3,7 @@
 #   host nginx (for `nginx -t`), a Docker engine, docker-compose 1.29, Compose v2,
 #   and base images under the exact tags the generated files use.
 # Safe to re-run: each step checks first and does nothing when already satisfied.
-# Usage: scripts/test-env.sh [image-tag ...]   (default: the generator's default tags)
+# Usage: scripts/test-env.sh [image-tag ...]   (default: see standin-images.sh)
 #   E2E_IMAGES=real     never build stand-ins (a laptop that can pull real images)
 #   E2E_IMAGES=auto     (default) build a stand-in only where the tag is missing
 set -euo pipefail

@@ -24,6 +24,8 @@ export interface HealthOptions {
 
 export interface HealthResult {
   ok: boolean;
+  /** From `up` to healthy (build included when images are not built yet). */
+  secondsToHealthy?: number;
   summary: string;
   checks: CheckResult[];
   causes: string[];
@@ -59,7 +61,8 @@ export async function runHealthCheck(options: HealthOptions): Promise<HealthResu
       ? await project.run(['up', '-d', '--build', '--wait', '--wait-timeout', String(seconds)], { timeoutMs: startTimeoutMs + 30_000, stream })
       : await upAndPollV1(project, startTimeoutMs, stream);
   const startOk = up.exitCode === 0 && !up.timedOut;
-  log(startOk ? `Stack healthy after ${((Date.now() - started) / 1000).toFixed(1)} s; probing http://127.0.0.1:${config.http.port}/` : `The stack did not become healthy${up.timedOut ? ` within ${seconds} s` : ''}.`);
+  const secondsToHealthy = startOk ? (Date.now() - started) / 1000 : undefined;
+  log(startOk ? `Stack healthy after ${secondsToHealthy!.toFixed(1)} s; probing http://127.0.0.1:${config.http.port}/` : `The stack did not become healthy${up.timedOut ? ` within ${seconds} s` : ''}.`);
 
   const checks = startOk ? await runChecks(config, project) : [];
   const ok = startOk && checks.every((check) => check.ok);
@@ -93,7 +96,7 @@ export async function runHealthCheck(options: HealthOptions): Promise<HealthResu
   }
   const failedNames = checks.filter((c) => !c.ok).map((c) => c.name);
   const summary = ok ? 'all checks passed' : startOk ? `failed: ${failedNames.join(', ')}` : 'the stack did not start';
-  return { ok, summary: causes.length ? `${summary} (${causes[0]!.split('\n')[0]})` : summary, checks, causes };
+  return { ok, secondsToHealthy, summary: causes.length ? `${summary} (${causes[0]!.split('\n')[0]})` : summary, checks, causes };
 }
 
 /** docker-compose 1.x has no --wait: start, then poll the containers' health ourselves. */

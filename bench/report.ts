@@ -1,0 +1,181 @@
+/**
+ * Turns one benchmark run into bench/results/<date>-<host>.json, docs/benchmarks.md and a
+ * chart rendered from the same figures with vega-lite.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import * as vega from 'vega';
+import * as vegaLite from 'vega-lite';
+import { VARIANTS, type Variant } from './variants.js';
+import { median, type WrkResult } from './wrk.js';
+
+export interface LoadSample extends WrkResult {
+  round: number;
+  variant: Variant;
+  file: 'css' | 'js';
+  gzip: boolean;
+}
+
+export interface BenchResults {
+  date: string;
+  machine: Record<string, string | number>;
+  settings: { rounds: number; seconds: number; connections: number; wrkThreads: number; gunicornWorkers: number };
+  load: LoadSample[];
+  appPath: { throughNginx: WrkResult[]; direct: WrkResult[] };
+  hostPath: WrkResult;
+  bytesOnTheWire: Record<string, { none: number; precompressed: number; onTheFly: number }>;
+  timeToHealthy: Partial<Record<'v1' | 'v2', { healthySeconds: number[]; checkPassedSeconds: number[] }>>;
+  rebuild: { coldSeconds: number; incrementalSeconds: number; dependencyLayerCached: boolean };
+  generationSeconds: number[];
+}
+
+interface Target {
+  name: string;
+  goal: string;
+  value: string;
+  met: boolean;
+}
+
+const combos = ['css', 'css gzip', 'js', 'js gzip'] as const;
+const comboOf = (sample: LoadSample) => `${sample.file}${sample.gzip ? ' gzip' : ''}`;
+const range = (values: number[], digits = 0) => `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
+
+function staticMedians(results: BenchResults): Map<string, number[]> {
+  const grouped = new Map<string, number[]>();
+  for (const sample of results.load) {
+    const key = `${sample.variant}|${comboOf(sample)}`;
+    grouped.set(key, [...(grouped.get(key) ?? []), sample.requestsPerSecond]);
+  }
+  return grouped;
+}
+
+export function targets(results: BenchResults): Target[] {
+  const grouped = staticMedians(results);
+  const rps = (variant: Variant, combo: string) => median(grouped.get(`${variant}|${combo}`) ?? [Number.NaN]);
+  const worstRatio = (other: Variant) => Math.min(...combos.map((combo) => rps('A', combo) / rps(other, combo)));
+  const nginxCost = 1 - median(results.appPath.throughNginx.map((r) => r.requestsPerSecond)) / median(results.appPath.direct.map((r) => r.requestsPerSecond));
+  const list: Target[] = [
+    { name: 'A vs D (static req/s)', goal: '≥ 0.9 × D', value: `${worstRatio('D').toFixed(2)} × (worst file/encoding)`, met: worstRatio('D') >= 0.9 },
+    { name: 'A vs B (WhiteNoise)', goal: '≥ 8 × B', value: `${worstRatio('B').toFixed(1)} ×`, met: worstRatio('B') >= 8 },
+    { name: 'A vs C (Django view)', goal: '≥ 30 × C', value: `${worstRatio('C').toFixed(1)} ×`, met: worstRatio('C') >= 30 },
+    { name: 'nginx cost on the app path', goal: '≤ 10 %', value: `${(nginxCost * 100).toFixed(1)} %`, met: nginxCost <= 0.1 },
+  ];
+  for (const [variant, times] of Object.entries(results.timeToHealthy)) {
+    const checked = median(times.checkPassedSeconds);
+    list.push({ name: `warm up → passing check (Compose ${variant})`, goal: '≤ 10 s', value: `${checked.toFixed(1)} s (healthy after ${median(times.healthySeconds).toFixed(1)} s)`, met: checked <= 10 });
+  }
+  const rebuildShare = results.rebuild.incrementalSeconds / results.rebuild.coldSeconds;
+  list.push({
+    name: 'incremental rebuild vs cold',
+    goal: '≤ 25 %, dependency layer cached',
+    value: `${(rebuildShare * 100).toFixed(0)} % (${results.rebuild.incrementalSeconds.toFixed(1)} s / ${results.rebuild.coldSeconds.toFixed(1)} s), dependency layer ${results.rebuild.dependencyLayerCached ? 'cached' : 'REBUILT'}`,
+    met: rebuildShare <= 0.25 && results.rebuild.dependencyLayerCached,
+  });
+  const generation = median(results.generationSeconds);
+  list.push({ name: 'generation (--yes --skip-health-check)', goal: '≤ 1.5 s', value: `${generation.toFixed(2)} s`, met: generation <= 1.5 });
+  return list;
+}
+
+async function chart(results: BenchResults): Promise<string> {
+  const grouped = staticMedians(results);
+  const values = [...grouped].map(([key, samples]) => {
+    const [variant, combo] = key.split('|') as [Variant, string];
+    return { variant: VARIANTS[variant].label, request: combo, rps: median(samples) };
+  });
+  const spec: vegaLite.TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: 'Static files: requests/s (median, log scale)', subtitle: `${results.machine['cores']} cores, ${results.settings.connections} connections, wrk inside the compose network` },
+    data: { values },
+    mark: 'bar',
+    width: 120,
+    height: 260,
+    encoding: {
+      column: { field: 'request', type: 'nominal', title: null, sort: [...combos] },
+      x: { field: 'variant', type: 'nominal', title: null, axis: { labels: false, ticks: false } },
+      y: { field: 'rps', type: 'quantitative', title: 'requests/s', scale: { type: 'log' } },
+      color: { field: 'variant', type: 'nominal', title: 'serves /static/', legend: { orient: 'bottom', columns: 2 } },
+    },
+  };
+  const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
+  return view.toSVG();
+}
+
+function markdown(results: BenchResults, jsonPath: string, chartFile: string): string {
+  const grouped = staticMedians(results);
+  const rows = (Object.keys(VARIANTS) as Variant[]).map((variant) => {
+    const cells = combos.map((combo) => {
+      const samples = grouped.get(`${variant}|${combo}`) ?? [];
+      const latencies = results.load.filter((s) => s.variant === variant && comboOf(s) === combo);
+      return `${median(samples).toFixed(0)} (${range(samples)}); p50 ${median(latencies.map((s) => s.p50ms)).toFixed(2)} ms, p99 ${median(latencies.map((s) => s.p99ms)).toFixed(2)} ms`;
+    });
+    return `| ${VARIANTS[variant].label} | ${cells.join(' | ')} |`;
+  });
+  const wire = Object.entries(results.bytesOnTheWire).map(
+    ([file, b]) => `| ${file} | ${b.none} | ${b.onTheFly} (${((b.onTheFly / b.none) * 100).toFixed(0)} %) | ${b.precompressed} (${((b.precompressed / b.none) * 100).toFixed(0)} %) |`,
+  );
+  const app = results.appPath;
+  const appRps = (runs: WrkResult[]) => `${median(runs.map((r) => r.requestsPerSecond)).toFixed(0)} (${range(runs.map((r) => r.requestsPerSecond))})`;
+  const m = results.machine;
+  return `# Benchmarks
+
+Generated by \`npm run bench\` on ${results.date.slice(0, 10)}; raw figures: [\`${jsonPath}\`](../${jsonPath}).
+Re-run it to replace this page. Nothing here is typed by hand.
+
+## Method
+
+- One run measures every variant, interleaved (A B C D, A B C D, …), ${results.settings.rounds} rounds, each measurement
+  ${results.settings.seconds} s of \`wrk -t${results.settings.wrkThreads} -c${results.settings.connections} --latency\`. Figures are medians with the min–max over rounds.
+- Load comes from a container **inside the compose network**, so docker-proxy does not dominate; the host → published
+  port path is measured once below.
+- The project: the settings-package fixture with Django's admin, a ${Math.round(results.bytesOnTheWire['js']!.none / 1024)} KB JS bundle and a
+  ${Math.round(results.bytesOnTheWire['css']!.none / 1024)} KB stylesheet in \`STATICFILES_DIRS\`. Every gunicorn variant runs ${results.settings.gunicornWorkers} workers.
+- Variants: **A** the generated nginx config over the shared volume (the product); **B** gunicorn + WhiteNoise with
+  \`CompressedManifestStaticFilesStorage\` (what cookiecutter-django does); **C** gunicorn with
+  \`django.contrib.staticfiles.views.serve\` (the naive route); **D** a minimal hand-tuned nginx (\`sendfile\`, no access
+  log) over the same volume: the ceiling.
+- Machine: ${m['cores']} × ${m['cpu']}, ${m['memoryGiB']} GiB, kernel ${m['kernel']}, Docker ${m['docker']}, Compose ${m['composeV2']} / docker-compose ${m['composeV1']},
+  Node ${m['node']}; images: ${m['images']}. The load generator shares the ${m['cores']} cores with the servers, so absolute
+  numbers are low and ratios are what carries over.
+
+## Static files: requests/s (median, min–max) and latency
+
+| variant | css | css, gzip | js | js, gzip |
+|---|---|---|---|---|
+${rows.join('\n')}
+
+![requests per second by variant](${chartFile})
+
+Host → published port (docker-proxy included), css via the generated nginx: ${results.hostPath.requestsPerSecond.toFixed(0)} req/s,
+p50 ${results.hostPath.p50ms.toFixed(2)} ms, p99 ${results.hostPath.p99ms.toFixed(2)} ms.
+
+## Bytes on the wire (gzip requested)
+
+| file | no compression | on the fly (gzip_comp_level 5) | precompressed (gzip_static, level 9) |
+|---|---|---|---|
+${wire.join('\n')}
+
+## App path
+
+A small Django view: through nginx ${appRps(app.throughNginx)} req/s, straight to gunicorn ${appRps(app.direct)} req/s.
+
+## Targets
+
+| target | goal | measured | |
+|---|---|---|---|
+${targets(results)
+  .map((t) => `| ${t.name} | ${t.goal} | ${t.value} | ${t.met ? 'met' : '**missed**'} |`)
+  .join('\n')}
+`;
+}
+
+export async function writeReport(results: BenchResults, root: string): Promise<string[]> {
+  const stamp = `${results.date.slice(0, 10)}-${String(results.machine['host']).replace(/[^\w.-]/g, '_')}`;
+  const jsonPath = `bench/results/${stamp}.json`;
+  fs.mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
+  fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
+  fs.writeFileSync(path.join(root, jsonPath), `${JSON.stringify(results, null, 2)}\n`);
+  const chartFile = 'benchmarks-static.svg';
+  fs.writeFileSync(path.join(root, 'docs', chartFile), await chart(results));
+  fs.writeFileSync(path.join(root, 'docs', 'benchmarks.md'), markdown(results, jsonPath, chartFile));
+  return [path.join(root, jsonPath), path.join(root, 'docs', 'benchmarks.md'), path.join(root, 'docs', chartFile)];
+}
