@@ -3,20 +3,16 @@
  * health check are plain modules in lib/; this class wires options, prompts and this.fs to them.
  */
 import path from 'node:path';
-import { Transform } from 'node:stream';
-import { createConflicterTransform, createYoResolveTransform, forceYoFiles } from '@yeoman/conflicter';
 import type { MemFsEditorFile } from 'mem-fs-editor';
-import { clearFileState, isFilePending, setCommittedFile } from 'mem-fs-editor/state';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { QUESTIONS, type Answers } from '../../lib/config/questions.js';
 import { buildStackConfig, ConfigError, type StackConfig } from '../../lib/config/stack-config.js';
-import { where, type Found } from '../../lib/detect/found.js';
 import { compareWithText, inspectSettings } from '../../lib/detect/inspect.js';
+import { detectionReport } from '../../lib/detect/report.js';
 import { detectProject, NotDjangoProjectError, type ProjectFacts } from '../../lib/detect/project.js';
 import { runHealthCheck } from '../../lib/health/run.js';
 import { packageRoot } from '../../lib/package-root.js';
 import { readText } from '../../lib/read-text.js';
-import { writeAllOrNothing } from '../../lib/regen/atomic-write.js';
 import { answerChanges, detectedChanges, hashContent, regenerationAction, summarizeFacts, type Manifest } from '../../lib/regen/manifest.js';
 import { renderCompose } from '../../lib/render/compose.js';
 import { envFileContent, gitignoreWithEnv } from '../../lib/render/env-file.js';
@@ -24,6 +20,7 @@ import { GENERATED_FILES, templateFiles } from '../../lib/render/files.js';
 import { checkInvariants } from '../../lib/validate/invariants.js';
 import { InvalidOutputError, validateOutput } from '../../lib/validate/output.js';
 import { AnswerError, resolveAnswers, type Ask } from './answers.js';
+import { commitAllOrNothing, type CommitEnvironment } from './commit.js';
 
 const CONFIG_KEY = 'manifest';
 
@@ -70,7 +67,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       throw error;
     }
     this.stored = this.config.get(CONFIG_KEY) as Manifest | undefined;
-    this._reportDetection();
+    for (const line of detectionReport(this.facts)) this.log.writeln(line);
     if (this.options['inspect']) await this._inspect();
   }
 
@@ -236,32 +233,6 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     if (!result.ok) throw new Error(`the health check failed: ${result.summary}`);
   }
 
-  private _reportDetection(): void {
-    const facts = this.facts;
-    const line = (label: string, found: Found<unknown> | undefined, show?: string) => {
-      if (!found) return this.log.writeln(`  ${label.padEnd(18)} not found`);
-      const value = show ?? (Array.isArray(found.value) ? found.value.join(', ') || '(none)' : String(found.value));
-      const env = found.env ? `, or $${found.env}` : '';
-      const note = found.note ? ` (${found.note})` : '';
-      this.log.writeln(`  ${label.padEnd(18)} ${value}  [${where(found)}${env}]${note}`);
-    };
-    this.log.writeln('Detected:');
-    line('settings module', facts.settingsModule);
-    line('WSGI application', facts.wsgiApplication);
-    line('Python', facts.pythonVersion);
-    line('dependencies', facts.dependencies, facts.dependencies?.value.file);
-    line('Django', facts.djangoVersion);
-    line('STATIC_URL', facts.staticUrl);
-    line('STATIC_ROOT', facts.staticRoot);
-    line('STATICFILES_DIRS', facts.staticfilesDirs);
-    line('MEDIA_URL', facts.mediaUrl);
-    line('static storage', facts.staticfilesStorage);
-    if (facts.whitenoise?.value) {
-      this.log.writeln('  WhiteNoise is in MIDDLEWARE: nginx serves static files before a request reaches it, so it stays idle for them.');
-    }
-    for (const warning of facts.warnings) this.log.writeln(`  warning: ${warning}`);
-  }
-
   private _readDisk(file: string): string | undefined {
     try {
       return this.fs.read(this.destinationPath(file)) ?? undefined;
@@ -271,28 +242,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
   }
 
   private async _commitAllOrNothing(): Promise<void> {
-    const env = this.env as unknown as { sharedFs: { pipeline: (...args: unknown[]) => Promise<void> }; adapter: unknown; conflicterOptions: object };
-    const accepted: MemFsEditorFile[] = [];
-    const collect = new Transform({
-      objectMode: true,
-      transform(file: MemFsEditorFile, _encoding, callback) {
-        if (isFilePending(file)) accepted.push(file);
-        callback(null, file);
-      },
-    });
-    await env.sharedFs.pipeline(
-      { filter: (file: MemFsEditorFile) => isFilePending(file) || file.path.endsWith('.yo-resolve') },
-      createYoResolveTransform(),
-      forceYoFiles(),
-      createConflicterTransform(env.adapter as never, env.conflicterOptions),
-      collect,
-    );
-    this._forgetDeclined(accepted);
-    const { heldSignal } = writeAllOrNothing(accepted.filter((file) => file.contents).map((file) => ({ path: file.path, contents: file.contents!, mode: file.stat?.mode ?? undefined })));
-    for (const file of accepted) {
-      setCommittedFile(file);
-      clearFileState(file);
-    }
+    const heldSignal = await commitAllOrNothing(this.env as unknown as CommitEnvironment, (accepted) => this._forgetDeclined(accepted));
     if (heldSignal) {
       this.log.info(`${heldSignal} received: the complete new set of files was written first; stopping now.`);
       process.kill(process.pid, heldSignal);

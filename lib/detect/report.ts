@@ -1,0 +1,28 @@
+/** The "Detected:" report: every finding with the file and line it came from. */
+import { where, type Found } from './found.js';
+import type { ProjectFacts } from './project.js';
+
+export function detectionReport(facts: ProjectFacts): string[] {
+  const line = (label: string, found: Found<unknown> | undefined, show?: string) => {
+    if (!found) return `  ${label.padEnd(18)} not found`;
+    const value = show ?? (Array.isArray(found.value) ? found.value.join(', ') || '(none)' : String(found.value));
+    const env = found.env ? `, or $${found.env}` : '';
+    const note = found.note ? ` (${found.note})` : '';
+    return `  ${label.padEnd(18)} ${value}  [${where(found)}${env}]${note}`;
+  };
+  return [
+    'Detected:',
+    line('settings module', facts.settingsModule),
+    line('WSGI application', facts.wsgiApplication),
+    line('Python', facts.pythonVersion),
+    line('dependencies', facts.dependencies, facts.dependencies?.value.file),
+    line('Django', facts.djangoVersion),
+    line('STATIC_URL', facts.staticUrl),
+    line('STATIC_ROOT', facts.staticRoot),
+    line('STATICFILES_DIRS', facts.staticfilesDirs),
+    line('MEDIA_URL', facts.mediaUrl),
+    line('static storage', facts.staticfilesStorage),
+    ...(facts.whitenoise?.value ? ['  WhiteNoise is in MIDDLEWARE: nginx serves static files before a request reaches it, so it stays idle for them.'] : []),
+    ...facts.warnings.map((warning) => `  warning: ${warning}`),
+  ];
+}
