@@ -92,8 +92,8 @@ async function chart(results: BenchResults): Promise<string> {
     encoding: {
       column: { field: 'request', type: 'nominal', title: null, sort: [...combos] },
       x: { field: 'variant', type: 'nominal', title: null, axis: { labels: false, ticks: false } },
-      y: { field: 'rps', type: 'quantitative', title: 'requests/s', scale: { type: 'log' } },
-      color: { field: 'variant', type: 'nominal', title: 'serves /static/', legend: { orient: 'bottom', columns: 2 } },
+      y: { field: 'rps', type: 'quantitative', title: 'requests/s', scale: { type: 'log' }, stack: null }, // stacking breaks log scales
+      color: { field: 'variant', type: 'nominal', title: 'serves /static/', legend: { orient: 'bottom', columns: 2, labelLimit: 0 } },
     },
   };
   const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });

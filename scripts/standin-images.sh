@@ -11,7 +11,30 @@ set -euo pipefail
 log() { printf '[standin] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-recipe_hash=$(sha256sum "$0" | cut -c1-12)
+PACKAGES=python3,python3-pip,python3-django,gunicorn,libjs-jquery,nginx-light,wget,ca-certificates,python3-whitenoise,wrk
+
+# What makes a stand-in what it is, beyond the package list (part of the recipe hash).
+customize_rootfs() {
+  local dir=$1
+  rm -f "$dir"/usr/lib/python3*/EXTERNALLY-MANAGED      # official python images have no PEP 668 marker
+  ln -sf /usr/bin/python3 "$dir/usr/local/bin/python"
+  rm -f "$dir/etc/nginx/sites-enabled/default"           # official nginx images read conf.d/ only
+  ln -sf /dev/stdout "$dir/var/log/nginx/access.log"      # as the official image does
+  ln -sf /dev/stderr "$dir/var/log/nginx/error.log"
+  rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/*
+}
+
+image_changes() {
+  case "$1" in
+    # pip resolves only from what the image holds, through pip's own environment;
+    # the generated Dockerfile stays exactly what users get.
+    python) printf '%s\n' 'ENV PIP_NO_INDEX=1' 'ENV PIP_DISABLE_PIP_VERSION_CHECK=1' 'CMD ["python3"]' ;;
+    nginx) printf '%s\n' 'CMD ["nginx","-g","daemon off;"]' 'EXPOSE 80' ;;
+    debian) printf '%s\n' 'CMD ["bash"]' ;;
+  esac
+}
+
+recipe_hash=$(printf '%s\n' "$PACKAGES" "$(declare -f customize_rootfs image_changes)" | sha256sum | cut -c1-12)
 cache=${DJANGO_STATIC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/django-static}
 mkdir -p "$cache"
 
@@ -34,17 +57,14 @@ rootfs_tar() {
     local dir; dir=$(mktemp -d /tmp/django-static-rootfs.XXXXXX)
     log "debootstrap $suite (about a minute)"
     debootstrap --variant=minbase \
-      --include=python3,python3-pip,python3-django,gunicorn,libjs-jquery,nginx-light,wget,ca-certificates,python3-whitenoise,wrk \
+      --include="$PACKAGES" \
       "$suite" "$dir" >"$cache/debootstrap-$suite.log" 2>&1 \
       || { tail -n 20 "$cache/debootstrap-$suite.log" >&2; die "debootstrap $suite failed"; }
-    rm -f "$dir"/usr/lib/python3*/EXTERNALLY-MANAGED      # official python images have no PEP 668 marker
-    ln -sf /usr/bin/python3 "$dir/usr/local/bin/python"
-    rm -f "$dir/etc/nginx/sites-enabled/default"           # official nginx images read conf.d/ only
-    ln -sf /dev/stdout "$dir/var/log/nginx/access.log"      # as the official image does
-    ln -sf /dev/stderr "$dir/var/log/nginx/error.log"
-    rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/*
+    customize_rootfs "$dir"
     tar -C "$dir" -cf "$tar.part" . && mv "$tar.part" "$tar"
     rm -rf "$dir"
+    # Root filesystems of older recipes are no longer used.
+    find "$cache" -maxdepth 1 -name "rootfs-$suite-*.tar" ! -name "$(basename "$tar")" -delete
   fi
   echo "$tar"
 }
@@ -64,18 +84,16 @@ ensure_standin() {
   if ! docker image inspect "$ours" >/dev/null 2>&1; then
     local tar; tar=$(rootfs_tar "$suite")
     local changes=(-c "ENV DJANGO_STATIC_STANDIN=$kind-$suite-$recipe_hash")
-    case "$kind" in
-      # pip resolves only from what the image holds, through pip's own environment;
-      # the generated Dockerfile stays exactly what users get.
-      python) changes+=(-c 'ENV PIP_NO_INDEX=1' -c 'ENV PIP_DISABLE_PIP_VERSION_CHECK=1' -c 'CMD ["python3"]') ;;
-      nginx) changes+=(-c 'CMD ["nginx","-g","daemon off;"]' -c 'EXPOSE 80') ;;
-      debian) changes+=(-c 'CMD ["bash"]') ;;
-    esac
+    while IFS= read -r change; do changes+=(-c "$change"); done < <(image_changes "$kind")
     log "importing $ours"
     docker import "${changes[@]}" "$tar" "$ours" >/dev/null
   fi
   docker tag "$ours" "$tag"
   log "$tag -> stand-in $ours"
+  # Stand-ins of older recipes for the same kind and suite.
+  docker image ls --format '{{.Repository}}:{{.Tag}}' django-static-standin \
+    | grep "^django-static-standin:$kind-$suite-" | grep -v ":$kind-$suite-$recipe_hash\$" \
+    | xargs -r docker rmi >/dev/null 2>&1 || true
 }
 
 # The generator's default images (lib/config/questions.ts) plus Python 3.11 for the Django 3.2 e2e stack.

@@ -21,13 +21,29 @@ export async function runChecks(config: StackConfig, project: ComposeProject): P
   const port = config.http.port;
   const host = { Host: portHost(config) };
   const results: CheckResult[] = [];
-  const attempt = async (name: string, body: () => Promise<Omit<CheckResult, 'name'>>) => {
+  const check = async (name: string, body: () => Promise<Omit<CheckResult, 'name'>>): Promise<CheckResult> => {
     try {
-      results.push({ name, ...(await body()) });
+      return { name, ...(await body()) };
     } catch (error) {
-      results.push({ name, ok: false, detail: (error as Error).message });
+      return { name, ok: false, detail: (error as Error).message };
     }
   };
+  const attempt = async (name: string, body: () => Promise<Omit<CheckResult, 'name'>>) => {
+    results.push(await check(name, body));
+  };
+
+  // The dotfile probe needs two one-off containers (about a second each): it runs alongside the others.
+  const dotfiles = check('dotfiles hidden', async () => {
+    const name = '.health-check-dotfile';
+    const write = await project.run(
+      ['run', '--rm', '--no-deps', '-T', SERVICES.collectstatic, 'sh', '-c', `echo secret > ${config.static.appDir}/${name}`],
+      { timeoutMs: 60_000 },
+    );
+    const response = await probe(port, config.static.url + name, host);
+    await project.run(['run', '--rm', '--no-deps', '-T', SERVICES.collectstatic, 'rm', '-f', `${config.static.appDir}/${name}`], { timeoutMs: 60_000 });
+    if (write.exitCode !== 0) return { ok: response.status === 404, detail: `${response.status} (could not place a dotfile to test with)` };
+    return { ok: response.status === 404, detail: `${config.static.url}${name}: ${response.status}`, response };
+  });
 
   await attempt('app through nginx', async () => {
     let response = await probe(port, '/', host);
@@ -87,17 +103,7 @@ export async function runChecks(config: StackConfig, project: ComposeProject): P
     return { ok: leaks.length === 0, detail: leaks.length ? `files outside the static folder are readable: ${leaks.join(', ')}` : 'traversal probes get no file content' };
   });
 
-  await attempt('dotfiles hidden', async () => {
-    const name = '.health-check-dotfile';
-    const write = await project.run(
-      ['run', '--rm', '--no-deps', '-T', SERVICES.collectstatic, 'sh', '-c', `echo secret > ${config.static.appDir}/${name}`],
-      { timeoutMs: 60_000 },
-    );
-    const response = await probe(port, config.static.url + name, host);
-    await project.run(['run', '--rm', '--no-deps', '-T', SERVICES.collectstatic, 'rm', '-f', `${config.static.appDir}/${name}`], { timeoutMs: 60_000 });
-    if (write.exitCode !== 0) return { ok: response.status === 404, detail: `${response.status} (could not place a dotfile to test with)` };
-    return { ok: response.status === 404, detail: `${config.static.url}${name}: ${response.status}`, response };
-  });
+  results.push(await dotfiles);
 
   await attempt('gunicorn not published', async () => {
     const id = await project.containerId(SERVICES.app);
