@@ -122,14 +122,19 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       if (error instanceof ConfigError) throw new Error(`invalid answers, nothing written:\n${error.message}`);
       throw error;
     }
-    for (const line of [...detectedChanges(this.stored?.detected, summarizeFacts(this.facts)), ...answerChanges(this.stored?.answers, this.answers)]) {
-      this.log.info(`changed since the last generation: ${line}`);
+    const inProject = detectedChanges(this.stored?.detected, summarizeFacts(this.facts));
+    const inAnswers = answerChanges(this.stored?.answers, this.answers);
+    if (inProject.length + inAnswers.length > 0) {
+      this.log.writeln('Changed since the last generation:');
+      for (const line of inProject) this.log.writeln(`  in the project: ${line}`);
+      for (const line of inAnswers) this.log.writeln(`  answer: ${line}`);
     }
   }
 
   writing(): void {
     const config = this.stackConfig;
     const hashes: Record<string, string> = {};
+    const generatedHashes: Record<string, string> = {};
     const write = (file: string, render: (target: string) => void) => {
       const target = this.destinationPath(file);
       const onDisk = this._readDisk(file);
@@ -138,7 +143,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       const storedHash = this.stored?.files[file];
       // The manifest records what was last written to each path: a version that did not go
       // there (.new, a kept edit, a declined conflict) must not count as written.
-      hashes[file] = hashContent(generated);
+      hashes[file] = generatedHashes[file] = hashContent(generated);
       const action = regenerationAction({
         onDisk,
         storedHash,
@@ -147,8 +152,8 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
         force: Boolean(this.options['force']),
       });
       switch (action) {
-        case 'write': // ours: replaced without a conflict prompt
-          if (onDisk !== undefined) this._markForce(target);
+        case 'write': // ours: replaced without a conflict prompt (identical files are left alone)
+          if (onDisk !== undefined && onDisk !== generated) this._markForce(target);
           break;
         case 'ask': // Yeoman's conflict prompt shows the diff; a declined one is undone in the commit
           this.asked.set(target, { file, storedHash });
@@ -191,6 +196,8 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
         this._markForce(this.destinationPath('.gitignore'));
       }
     }
+    const updated = Object.keys(generatedHashes).filter((file) => this.stored?.files[file] !== undefined && this.stored.files[file] !== generatedHashes[file]);
+    if (this.stored && updated.length > 0) this.log.writeln(`  files this changes: ${updated.join(', ')}`);
     const manifest: Manifest = { answers: this.answers, detected: summarizeFacts(this.facts), files: hashes };
     this.config.set(CONFIG_KEY, manifest);
   }

@@ -71,11 +71,13 @@ export function detectedChanges(before: Detected | undefined, now: Detected): st
   return lines;
 }
 
+/** "--static-url /static/ -> /assets/": named by the option that sets it. */
 export function answerChanges(before: Partial<Answers> | undefined, now: Answers): string[] {
   if (!before) return [];
+  const option = (key: keyof Answers) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
   return (Object.keys(now) as (keyof Answers)[])
     .filter((key) => before[key] !== undefined && show(before[key]) !== show(now[key]))
-    .map((key) => `${key} ${show(before[key])} -> ${show(now[key])}`);
+    .map((key) => `${option(key)} ${show(before[key])} -> ${show(now[key])}`);
 }
 
 /**

@@ -152,7 +152,8 @@ describe('redeploy and regeneration', () => {
     const settings = path.join(dir, 'mysite/settings.py');
     fs.writeFileSync(settings, fs.readFileSync(settings, 'utf8').replace("STATIC_URL = 'static/'", "STATIC_URL = 'assets/'"));
     const run = cli(dir, [...base, '--down']);
-    expect(run.output).toContain('changed since the last generation: STATIC_URL static/ -> assets/');
+    expect(run.output).toContain('in the project: STATIC_URL static/ -> assets/');
+    expect(run.output).toContain('files this changes: compose.yaml, nginx/default.conf, mysite/settings_docker.py');
     expect(run.output).toContain('/assets/admin/css/base.');
     passed(run.output);
     expect(run.status, run.output).toBe(0);
