@@ -165,7 +165,17 @@ A small Django view: through nginx ${appRps(app.throughNginx)} req/s, straight t
 ${targets(results)
   .map((t) => `| ${t.name} | ${t.goal} | ${t.value} | ${t.met ? 'met' : '**missed**'} |`)
   .join('\n')}
-`;
+
+## Reading these figures
+
+- Everything shares ${m['cores']} cores: wrk, nginx, gunicorn and dockerd, so both the absolute figures and the ratios
+  belong to this machine. Scaling with more cores was not measured.
+- The app-path cost is measured the same way: nginx's CPU per proxied request comes out of gunicorn's share, and
+  gunicorn's sync workers close every connection, so nginx's upstream keepalive cannot help. gthread workers
+  (which keep connections) were measured too and were slower through nginx (connections stick to busy workers).
+${String(m['images']).includes('stand-in') ? `- The images were offline stand-ins: \`pip install\` has nothing to download, so the "cold" build is short and the
+  rebuild ratio understates what a cached dependency layer saves with real downloads.
+` : ''}`;
 }
 
 export async function writeReport(results: BenchResults, root: string): Promise<string[]> {

@@ -240,7 +240,14 @@ function machine(): BenchResults['machine'] {
   };
 }
 
-main().catch((error: Error) => {
+/** `node dist/bench/run.js --report-only <results.json>`: re-render the page and chart from raw figures. */
+async function reportOnly(file: string): Promise<void> {
+  const results = JSON.parse(fs.readFileSync(file, 'utf8')) as BenchResults;
+  log(`wrote ${(await writeReport(results, packageRoot())).map((f) => path.relative(packageRoot(), f)).join(', ')}`);
+}
+
+const reportIndex = process.argv.indexOf('--report-only');
+(reportIndex > 0 ? reportOnly(process.argv[reportIndex + 1] ?? '') : main()).catch((error: Error) => {
   process.stderr.write(`[bench] error: ${error.message}\n`);
   process.exit(1);
 });
