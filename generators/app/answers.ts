@@ -30,12 +30,21 @@ export async function resolveAnswers(options: {
   /** undefined means --yes: never prompt. */
   ask?: Ask;
   warn: (message: string) => void;
-}): Promise<Answers> {
-  const { facts, cliValues, stored, ask, warn } = options;
+  /** Reads the project again for another settings module, so later defaults come from it. */
+  redetect?: (settingsModule: string) => ProjectFacts;
+}): Promise<{ answers: Answers; facts: ProjectFacts }> {
+  const { cliValues, stored, ask, warn } = options;
+  let facts = options.facts;
   const answers: Partial<Answers> = {};
-  const detectedNow = summarizeFacts(facts);
+  let detectedNow = summarizeFacts(facts);
   const detectedBefore = stored?.detected;
 
+  const settle = (question: Question) => {
+    if (question.name === 'settingsModule' && options.redetect && answers.settingsModule !== facts.settingsModule.value) {
+      facts = options.redetect(answers.settingsModule!);
+      detectedNow = summarizeFacts(facts);
+    }
+  };
   for (const question of QUESTIONS as readonly Question[]) {
     if (question.when && !question.when(answers)) continue;
     const check = (raw: unknown): { value: unknown } | { error: string } => {
@@ -50,6 +59,7 @@ export async function resolveAnswers(options: {
       const result = check(cli);
       if ('value' in result) {
         (answers as Record<string, unknown>)[question.name] = result.value;
+        settle(question);
         continue;
       }
       if (!ask) throw new AnswerError(`--${question.option}: ${result.error}`);
@@ -69,6 +79,7 @@ export async function resolveAnswers(options: {
       const result = check(defaultValue);
       if ('error' in result) throw new AnswerError(`${question.message}: ${result.error}; pass --${question.option}`);
       (answers as Record<string, unknown>)[question.name] = result.value;
+      settle(question);
       continue;
     }
     const raw = await ask({
@@ -82,10 +93,11 @@ export async function resolveAnswers(options: {
     const result = check(raw);
     if ('error' in result) throw new AnswerError(`${question.message}: ${result.error}`);
     (answers as Record<string, unknown>)[question.name] = result.value;
+    settle(question);
   }
   // Skipped questions keep a stable value, so .yo-rc.json and re-runs stay deterministic.
   if (answers.media === false) answers.mediaUrl = stored?.answers.mediaUrl ?? facts.mediaUrl?.value ?? '/media/';
-  return answers as Answers;
+  return { answers: answers as Answers, facts };
 }
 
 /** Answers that mirror a detected value, so a change in the project since last time is noticed. */

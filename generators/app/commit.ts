@@ -40,7 +40,7 @@ export async function commitAllOrNothing(
     collect,
   );
   beforeWrite(accepted);
-  const { heldSignal } = writeAllOrNothing(
+  const { heldSignal } = await writeAllOrNothing(
     accepted.filter((file) => file.contents).map((file) => ({ path: file.path, contents: file.contents!, mode: file.stat?.mode ?? undefined })),
   );
   for (const file of accepted) {

@@ -102,13 +102,18 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       return value;
     };
     try {
-      this.answers = await resolveAnswers({
+      ({ answers: this.answers, facts: this.facts } = await resolveAnswers({
         facts: this.facts,
         cliValues,
         stored: this.stored,
         ask: this.options['yes'] ? undefined : ask,
         warn: (message) => this.log.error(message),
-      });
+        redetect: (settingsModule) => {
+          const facts = detectProject(this.destinationRoot(), { settingsModule });
+          for (const line of detectionReport(facts)) this.log.writeln(line);
+          return facts;
+        },
+      }));
     } catch (error) {
       if (error instanceof AnswerError) throw new Error(error.message);
       throw error;
@@ -210,6 +215,10 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
   }
 
   async end(): Promise<void> {
+    if (this.options['dryRun']) {
+      for (const file of this.sidecars) this.log.info(`would keep your edited ${file} and write the new version as ${file}.new`);
+      return;
+    }
     if (this.sidecars.length > 0) {
       const list = this.sidecars.map((file) => `  ${file} -> ${file}.new`).join('\n');
       throw new Error(
@@ -217,7 +226,6 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
           'Merge them (or delete the .new files), or re-run with --force to overwrite.',
       );
     }
-    if (this.options['dryRun']) return;
     // A file kept with the user's edits (conflict prompt: "do not overwrite") can break the chain.
     const onDisk = checkInvariants(this.stackConfig, (file) => readText(this.destinationPath(file)));
     if (onDisk.length > 0) {

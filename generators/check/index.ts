@@ -13,7 +13,8 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, B
   constructor(args: string[], options: BaseOptions & Record<string, unknown>) {
     super(args, options);
     this.option('down', { type: Boolean, description: 'Stop and remove the stack (and its volumes) after the check' });
-    this.option('timeout', { type: Number, description: 'Seconds to wait for the stack to build and become healthy', default: 600 });
+    // A string, parsed below: the commander bridge gives Number options no value.
+    this.option('timeout', { type: String, description: 'Seconds to wait for the stack to build and become healthy', default: '600' });
   }
 
   async default(): Promise<void> {

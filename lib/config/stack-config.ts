@@ -57,6 +57,8 @@ export interface StackConfig {
   };
   /** A file collectstatic is sure to produce, for probes (admin's CSS when admin is installed). */
   probeStaticFile?: string;
+  /** Project folders that hold collected files or uploads locally (detected STATIC_ROOT/MEDIA_ROOT): never in the image. */
+  localDataDirs: string[];
 }
 
 export class ConfigError extends Error {
@@ -94,6 +96,9 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts): StackCo
     if (!fs.existsSync(path.join(facts.root, answers.dependencies))) report('dependencies', `${answers.dependencies} does not exist in the project`);
   } catch (error) {
     report('dependencies', (error as Error).message);
+  }
+  if (dependencies?.manager === 'pip-pyproject' && Number(answers.pythonVersion.split('.')[1]) < 11) {
+    report('python-version', `installing from pyproject.toml reads it with tomllib, which needs Python 3.11 or later (not ${answers.pythonVersion}); choose 3.11+ or a requirements file`);
   }
   for (const dir of answers.staticfilesDirs) {
     if (!fs.existsSync(path.join(facts.root, dir))) report('staticfiles-dirs', `${dir} does not exist in the project`);
@@ -140,7 +145,14 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts): StackCo
     },
     gunicorn: { ...GUNICORN, workers: answers.workers === 'auto' ? 'auto' : Number(answers.workers) },
     probeStaticFile: facts.admin ? 'admin/css/base.css' : undefined,
+    localDataDirs: [...new Set(['staticfiles', ...(answers.media ? ['media'] : []), ...[facts.staticRoot, facts.mediaRoot].flatMap((found) => insideProject(found?.value))])].sort(),
   };
+}
+
+/** A detected project-relative folder, or nothing for absolute paths, paths above the project and unreadable values. */
+function insideProject(dir: string | undefined): string[] {
+  if (!dir || dir.startsWith('/') || dir.startsWith('(') || dir === '' || dir.split('/').includes('..')) return [];
+  return [dir.replace(/\/$/, '')];
 }
 
 /**

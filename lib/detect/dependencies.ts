@@ -92,10 +92,35 @@ export function packageVersion(root: string, spec: DependencySpec, name: string)
   return undefined;
 }
 
+/**
+ * Whether a package is among the dependencies the Dockerfile installs: the requirement files
+ * for pip; otherwise only the runtime section ([project] dependencies, Poetry's main
+ * dependencies, Pipfile's [packages]), since dev groups and lock files are not installed
+ * by `--only main` / `--no-dev` / `--deploy` as meant here.
+ */
 export function mentionsPackage(root: string, spec: DependencySpec, name: string): boolean {
-  const files = spec.manager === 'pip' ? filesToCopy(root, spec) : [spec.file, 'pyproject.toml'];
   const pattern = new RegExp(`(^|["'\\s])${name}(?![\\w-])`, 'im');
-  return files.some((file) => pattern.test(read(root, file) ?? ''));
+  if (spec.manager === 'pip') return filesToCopy(root, spec).some((file) => pattern.test(read(root, file) ?? ''));
+  const runtime =
+    spec.manager === 'pipenv'
+      ? tomlSection(read(root, 'Pipfile') ?? '', 'packages')
+      : spec.manager === 'poetry'
+        ? tomlSection(read(root, 'pyproject.toml') ?? '', 'tool.poetry.dependencies') + projectDependencies(read(root, 'pyproject.toml') ?? '')
+        : projectDependencies(read(root, 'pyproject.toml') ?? '');
+  return pattern.test(runtime);
+}
+
+/** The body of a [section] of a TOML file, up to the next header. */
+export function tomlSection(text: string, section: string): string {
+  const header = new RegExp(`^\\[${section.replace(/\./g, '\\.')}\\]\\s*$`, 'm').exec(text);
+  if (!header) return '';
+  const rest = text.slice(header.index + header[0].length);
+  return rest.slice(0, rest.search(/^\[/m) === -1 ? undefined : rest.search(/^\[/m));
+}
+
+/** The [project] dependencies = [...] array, as text. */
+function projectDependencies(pyproject: string): string {
+  return /^dependencies\s*=\s*\[([\s\S]*?)\]/m.exec(tomlSection(pyproject, 'project'))?.[1] ?? '';
 }
 
 /** Python versions with an official python:<v>-slim image this generator supports. */

@@ -264,7 +264,10 @@ function call(node: Extract<Node, { t: 'call' }>, scope: Scope): Value {
   if (ENV_GETTERS.has(name) || ENVIRON_READERS.test(name)) {
     const variable = args[0]?.kind === 'str' ? args[0].value : undefined;
     if (!variable) return unknown(`${name}() with a computed variable name`);
-    const fallback = args[1] ?? (node.kwargs.has('default') ? evaluate(node.kwargs.get('default')!, scope) : undefined);
+    // django-environ's env(var, cast, default): the default is the third positional argument;
+    // everywhere else (os.environ.get, getenv, config, env.str, ...) it is the second.
+    const positionalDefault = name === 'env' ? args[2] : args[1];
+    const fallback = positionalDefault ?? (node.kwargs.has('default') ? evaluate(node.kwargs.get('default')!, scope) : undefined);
     const env = { variable };
     if (!fallback || fallback.kind === 'none') return unknown(`set only by the environment variable ${variable}`, env);
     if (fallback.kind === 'str' || fallback.kind === 'path') return { ...fallback, env };
@@ -287,8 +290,9 @@ function binop(op: '/' | '+', left: Value, right: Value): Value {
 }
 
 function parentOf(relative: string): string {
-  const parent = path.posix.dirname(relative || '.');
   if (relative === '' || relative === '.') return '..';
+  if (relative.split('/').every((part) => part === '..')) return `${relative}/..`; // above the project
+  const parent = path.posix.dirname(relative);
   return parent === '.' ? '' : parent;
 }
 

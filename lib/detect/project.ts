@@ -64,7 +64,8 @@ export function detectProject(root: string, options: { settingsModule?: string }
     : findSettingsModule(root);
   if (!named) throw new NotDjangoProjectError(root);
 
-  const { chosen, candidates } = preferProduction(root, named);
+  // An explicit --settings-module is taken as given; manage.py's choice may be upgraded to production.
+  const { chosen, candidates } = options.settingsModule ? { chosen: named, candidates: [named.value] } : preferProduction(root, named);
   const read = readSettings(root, chosen.value);
   warnings.push(...read.warnings);
   const setting = (name: string) => read.settings.get(name);
@@ -94,6 +95,12 @@ export function detectProject(root: string, options: { settingsModule?: string }
     usesGit: fs.existsSync(path.join(root, '.git')),
     warnings,
   };
+  const sslRedirect = setting('SECURE_SSL_REDIRECT');
+  if (sslRedirect?.value.kind === 'bool' && sslRedirect.value.value) {
+    warnings.push(
+      `${sslRedirect.file}:${sslRedirect.line}: SECURE_SSL_REDIRECT is on, but this stack serves plain HTTP: put a TLS proxy in front that sets X-Forwarded-Proto, or browsers are sent to an https:// address nothing answers`,
+    );
+  }
   for (const dir of facts.staticfilesDirs.value) {
     if (!dir.startsWith('/') && !fs.existsSync(path.join(root, dir))) {
       warnings.push(`STATICFILES_DIRS names ${dir}, which does not exist (${where(facts.staticfilesDirs)})`);

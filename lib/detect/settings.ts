@@ -63,16 +63,23 @@ function readModule(root: string, module: string, result: SettingsRead, seen: Se
     return;
   }
 
-  // Bases first, so this module's own assignments override theirs, as Python would.
-  for (const imported of starImports(source)) {
-    const target = resolveImport(module, file, imported.module);
-    if (moduleFile(root, target)) readModule(root, target, result, seen);
-  }
-  result.files.push(file);
-
+  // Star imports and assignments in source order, as Python runs them: a `from .local import *`
+  // at the end overrides what came before it.
+  const steps = [
+    ...starImports(source).map((imported) => ({ line: imported.line, imported })),
+    ...settingAssignments(source).map((assignment) => ({ line: assignment.line, assignment })),
+  ].sort((a, b) => a.line - b.line);
   const names = new Map<string, Value>([...result.settings].map(([name, setting]) => [name, setting.value]));
   const scope = { file, names };
-  for (const assignment of settingAssignments(source)) {
+  for (const step of steps) {
+    if ('imported' in step) {
+      const target = resolveImport(module, file, step.imported.module);
+      if (!moduleFile(root, target)) continue;
+      readModule(root, target, result, seen);
+      for (const [name, setting] of result.settings) names.set(name, setting.value);
+      continue;
+    }
+    const assignment = step.assignment;
     const value = assignment.op === '=' ? evaluateExpression(assignment.expression, scope) : mutate(names.get(assignment.name), assignment, scope);
     if (value.kind === 'unknown' && !value.env && WATCHED.has(assignment.name)) {
       result.warnings.push(`${file}:${assignment.line}: ${assignment.name} could not be read (${value.reason}); it will be asked`);
@@ -80,6 +87,7 @@ function readModule(root: string, module: string, result: SettingsRead, seen: Se
     names.set(assignment.name, value);
     result.settings.set(assignment.name, { value, file, line: assignment.line });
   }
+  result.files.push(file); // after its bases: the chosen module comes last
 }
 
 /** `+=`, `.insert(i, x)`, `.append(x)` and `.extend(xs)` on a list setting read earlier. */

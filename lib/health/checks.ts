@@ -41,7 +41,7 @@ export async function runChecks(config: StackConfig, project: ComposeProject): P
     );
     const response = await probe(port, config.static.url + name, host);
     await project.run(['run', '--rm', '--no-deps', '-T', SERVICES.collectstatic, 'rm', '-f', `${config.static.appDir}/${name}`], { timeoutMs: 60_000 });
-    if (write.exitCode !== 0) return { ok: response.status === 404, detail: `${response.status} (could not place a dotfile to test with)` };
+    if (write.exitCode !== 0) return { ok: false, detail: `could not place a dotfile in the static volume to test with: ${write.output.trim().split('\n').at(-1)}` };
     return { ok: response.status === 404, detail: `${config.static.url}${name}: ${response.status}`, response };
   });
 
@@ -96,7 +96,13 @@ export async function runChecks(config: StackConfig, project: ComposeProject): P
   await attempt('no path traversal', async () => {
     const base = config.static.url.replace(/\/$/, '');
     const leaks: string[] = [];
-    for (const path of [`${base}../`, `${base}..%2f`, `${base}../manage.py`, `${config.static.url}../manage.py`]) {
+    // With the off-by-slash alias, "/static../" is the folder above the static files: nginx answers
+    // it itself, 403 (autoindex off) or a listing. Passed to Django, it is a 404.
+    for (const path of [`${base}../`, `${base}..%2f`]) {
+      const response = await probe(port, path, host);
+      if (response.status === 200 || response.status === 403) leaks.push(`${path} -> ${response.status}`);
+    }
+    for (const path of [`${base}../manage.py`, `${config.static.url}../manage.py`]) {
       const response = await probe(port, path, host);
       if (response.status === 200 && /DJANGO_SETTINGS_MODULE|Index of/.test(response.body)) leaks.push(`${path} -> 200`);
     }

@@ -38,7 +38,7 @@ export interface WriteResult {
   heldSignal?: NodeJS.Signals;
 }
 
-export function writeAllOrNothing(files: FileToWrite[], hooks: { afterRename?: (file: string) => void } = {}): WriteResult {
+export async function writeAllOrNothing(files: FileToWrite[], hooks: { afterRename?: (file: string) => void } = {}): Promise<WriteResult> {
   const staged: { temp: string; target: string }[] = [];
   const createdDirs: string[] = [];
   try {
@@ -73,6 +73,10 @@ export function writeAllOrNothing(files: FileToWrite[], hooks: { afterRename?: (
       fs.renameSync(temp, target);
       hooks.afterRename?.(target);
     }
+    // A signal that came during the (synchronous) renames is delivered on the next turn of the
+    // event loop: let it reach `hold` before the default behaviour is back.
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
   } finally {
     process.off('SIGINT', hold);
     process.off('SIGTERM', hold);

@@ -26,14 +26,18 @@ export function appImage(config: StackConfig): string {
 
 /**
  * The app's healthcheck needs no curl: Python's urllib, with a Host header Django accepts.
- * Any answer below 500 means Django is serving, except 400, which is DisallowedHost.
+ * Redirects are not followed (SECURE_SSL_REDIRECT would lead to an https:// URL nobody serves
+ * here): any answer below 500 means Django is serving, except 400, which is DisallowedHost.
  */
 export function appHealthcheckScript(config: StackConfig): string {
   return [
     'import sys, urllib.request as r, urllib.error as e',
+    'class Stay(r.HTTPRedirectHandler):',
+    '    def redirect_request(self, *args): return None',
     `req = r.Request("http://127.0.0.1:${config.gunicorn.port}/", headers={"Host": "${config.http.probeHost}"})`,
-    'try: status = r.urlopen(req, timeout=3).status',
+    'try: status = r.build_opener(Stay).open(req, timeout=3).status',
     'except e.HTTPError as error: status = error.code',
+    'except OSError as error: sys.exit("gunicorn is not answering: %s" % error)',
     // Printed into the container's health log, where the health check's diagnosis reads it.
     `print("HTTP %d from Django for Host ${config.http.probeHost}" % status)`,
     'sys.exit(0 if status < 500 and status != 400 else 1)',

@@ -17,17 +17,32 @@ export function requiredEnv(config: StackConfig): Record<string, () => string> {
   };
 }
 
-/** The whole new .env, or the existing one plus the keys it lacks (undefined: nothing to add). */
+const ASSIGNMENT = /^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=(.*)$/;
+
+/**
+ * The whole new .env, or the existing one with what it lacks (undefined: nothing to do). A
+ * required key set to nothing (`DJANGO_SECRET_KEY=` copied from .env.example) is filled in
+ * place; every other line stays as it is.
+ */
 export function envFileContent(config: StackConfig, existing: string | undefined): string | undefined {
-  const present = new Set((existing ?? '').split('\n').map((line) => /^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=/.exec(line)?.[1]).filter(Boolean));
-  const missing = Object.entries(requiredEnv(config)).filter(([name]) => !present.has(name));
-  if (existing !== undefined && missing.length === 0) return undefined;
-  const lines = missing.map(([name, value]) => `${name}=${value()}`);
+  const required = requiredEnv(config);
+  let filled = false;
+  const lines = (existing ?? '').split('\n').map((line) => {
+    const match = ASSIGNMENT.exec(line);
+    if (!match || !(match[1]! in required) || match[2]!.trim().replace(/^(["'])\1$/, '') !== '') return line;
+    filled = true;
+    return `${match[1]}=${required[match[1]!]!()}`;
+  });
+  if (filled) existing = lines.join('\n');
+  const present = new Set(lines.map((line) => ASSIGNMENT.exec(line)?.[1]).filter(Boolean));
+  const missing = Object.entries(required).filter(([name]) => !present.has(name));
+  if (existing !== undefined && missing.length === 0) return filled ? existing : undefined;
+  const added = missing.map(([name, value]) => `${name}=${value()}`).join('\n');
   if (existing === undefined) {
-    return `# Secrets and settings for the Docker stack. Never commit this file.\n# See .env.example for every variable.\n${lines.join('\n')}\n`;
+    return `# Secrets and settings for the Docker stack. Never commit this file.\n# See .env.example for every variable.\n${added}\n`;
   }
   const separator = existing === '' || existing.endsWith('\n') ? '' : '\n';
-  return `${existing}${separator}# added by generator-django-static\n${lines.join('\n')}\n`;
+  return `${existing}${separator}# added by generator-django-static\n${added}\n`;
 }
 
 /** .gitignore with a line for .env, or undefined when it already ignores it. */

@@ -119,10 +119,35 @@ describe('more faults from real deployments', () => {
 describe('Django 3.2 on Python 3.11 (STATICFILES_STORAGE instead of STORAGES)', () => {
   it('generated, started and checked', () => {
     const files = fixtures.startproject();
-    files['requirements.txt'] = 'Django>=3.2,<5.3\ngunicorn\n';
+    files['requirements.txt'] = 'Django>=3.2,<4.0\ngunicorn\n'; // pip fails unless 3.2 is what runs
     const { dir, base } = project(files, 'e2e-django32');
     const run = cli(dir, [...base, '--down', '--python-version', '3.11']);
     expect(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('FROM python:3.11-slim');
+    passed(run.output);
+    expect(run.status, run.output).toBe(0);
+  });
+});
+
+describe('an existing manifest storage is kept (Django 4.2, STORAGES from the old STATICFILES_STORAGE)', () => {
+  it('WhiteNoise named in STATICFILES_STORAGE: generated, started and checked', () => {
+    const files = fixtures.startproject();
+    files['mysite/settings.py'] += '\nSTATICFILES_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"\n';
+    files['requirements.txt'] = 'Django>=4.2,<5.3\ngunicorn\nwhitenoise>=6\n';
+    const { dir, base } = project(files, 'e2e-legacy-storage');
+    const run = cli(dir, [...base, '--down']);
+    passed(run.output);
+    expect(run.status, run.output).toBe(0);
+  });
+});
+
+describe('production settings that redirect to HTTPS', () => {
+  it('SECURE_SSL_REDIRECT: the app is healthy (redirects are answers, not followed) and the user is warned', () => {
+    const files = fixtures.settingsPackage();
+    files['config/settings/production.py'] += 'SECURE_SSL_REDIRECT = True\n';
+    const { dir, base } = project(files, 'e2e-ssl-redirect');
+    const run = cli(dir, [...base, '--down']);
+    expect(run.output).toMatch(/SECURE_SSL_REDIRECT is on, but this stack serves plain HTTP/);
+    expect(run.output).toMatch(/PASS {2}app through nginx\s+301/);
     passed(run.output);
     expect(run.status, run.output).toBe(0);
   });

@@ -81,6 +81,50 @@ describe('yo django-static --yes', () => {
     expect(fs.statSync(path.join(dir, '.env')).mode & 0o777).toBe(0o600);
   });
 
+  it('builds on an explicitly chosen settings module, reading that one', async () => {
+    const files = fixtures.settingsPackage();
+    files['config/settings/local.py'] += 'STATIC_URL = "/local-static/"\n';
+    const dir = fixtures.writeProject(files);
+    await generate(dir, { settingsModule: 'config.settings.local' });
+    expect(fs.readFileSync(path.join(dir, 'config/settings_docker.py'), 'utf8')).toContain('from config.settings.local import *');
+    expect(fs.readFileSync(path.join(dir, 'nginx/default.conf'), 'utf8')).toContain('location /local-static/ {');
+  });
+
+  it('installs gunicorn when it is only a dev dependency, and refuses pyproject installs on Python < 3.11', async () => {
+    const files = fixtures.poetryProject();
+    files['pyproject.toml'] += '\n[tool.poetry.group.dev.dependencies]\ngunicorn = "^22"\n';
+    const dir = fixtures.writeProject(files);
+    await generate(dir);
+    expect(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('RUN pip install gunicorn');
+
+    const pyproject = fixtures.startproject();
+    delete pyproject['requirements.txt'];
+    pyproject['pyproject.toml'] = '[project]\nname = "x"\nversion = "0"\ndependencies = ["django>=4.2", "gunicorn"]\n';
+    const other = fixtures.writeProject(pyproject);
+    await expect(generate(other, { pythonVersion: '3.10' })).rejects.toThrow(/python-version: installing from pyproject\.toml reads it with tomllib, which needs Python 3\.11/);
+    await generate(other, { pythonVersion: '3.12' });
+    expect(fs.readFileSync(path.join(other, 'Dockerfile'), 'utf8')).not.toContain('RUN pip install gunicorn');
+  });
+
+  it('keeps local collected files and uploads out of the image, wherever the settings put them', async () => {
+    const files = fixtures.assetsAndMedia(); // STATIC_ROOT = BASE_DIR / "collected", MEDIA_ROOT = BASE_DIR / "uploads"
+    const dir = fixtures.writeProject(files);
+    await generate(dir);
+    const ignore = fs.readFileSync(path.join(dir, '.dockerignore'), 'utf8');
+    for (const line of ['collected/', 'uploads/', '**/*.sqlite3', '.env']) expect(ignore.split('\n')).toContain(line);
+  });
+
+  it('dry-run writes nothing and says what it would do with an edited file', async () => {
+    const dir = fixtures.writeProject(fixtures.startproject());
+    await generate(dir);
+    fs.appendFileSync(path.join(dir, 'nginx/default.conf'), '# edit\n');
+    const before = fs.readdirSync(dir).sort();
+    await generate(dir, { staticUrl: '/elsewhere/', dryRun: true });
+    expect(fs.readdirSync(dir).sort()).toEqual(before);
+    expect(fs.existsSync(path.join(dir, 'nginx/default.conf.new'))).toBe(false);
+    expect(fs.readFileSync(path.join(dir, 'nginx/default.conf'), 'utf8')).toContain('location /static/ {');
+  });
+
   it('refuses a directory that is not a Django project', async () => {
     const dir = fixtures.writeProject({ 'README.md': 'hello\n' });
     await expect(generate(dir)).rejects.toThrow(/does not look like a Django project/);

@@ -7,13 +7,13 @@ import { writeAllOrNothing, WriteError } from '../../lib/regen/atomic-write.js';
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-'));
 
 describe('writeAllOrNothing', () => {
-  it('holds back SIGINT until every file is in place', () => {
+  it('holds back a real SIGINT until every file is in place, and reports it', async () => {
     const dir = tmp();
     const files = ['a', 'b', 'c'].map((name) => ({ path: path.join(dir, name), contents: `new ${name}` }));
     for (const file of files) fs.writeFileSync(file.path, 'old');
-    const result = writeAllOrNothing(files, {
+    const result = await writeAllOrNothing(files, {
       afterRename: (file) => {
-        if (file.endsWith('a')) process.emit('SIGINT', 'SIGINT');
+        if (file.endsWith('a')) process.kill(process.pid, 'SIGINT'); // a real signal, mid-swap
       },
     });
     expect(result.heldSignal).toBe('SIGINT');
@@ -21,7 +21,7 @@ describe('writeAllOrNothing', () => {
     expect(process.listenerCount('SIGINT')).toBe(0);
   });
 
-  it('replaces nothing when one file cannot be written, and leaves no temporary files', () => {
+  it('replaces nothing when one file cannot be written, and leaves no temporary files', async () => {
     const dir = tmp();
     fs.writeFileSync(path.join(dir, 'a'), 'old');
     fs.mkdirSync(path.join(dir, 'b'));
@@ -31,8 +31,8 @@ describe('writeAllOrNothing', () => {
         { path: path.join(dir, 'sub', 'c'), contents: 'new' },
         { path: path.join(dir, 'b'), contents: 'new' },
       ]);
-    expect(attempt).toThrow(WriteError);
-    expect(attempt).toThrow(/cannot write .*\/b: a folder is in the way/);
+    await expect(attempt()).rejects.toThrow(WriteError);
+    await expect(attempt()).rejects.toThrow(/cannot write .*\/b: a folder is in the way/);
     expect(fs.readFileSync(path.join(dir, 'a'), 'utf8')).toBe('old');
     expect(fs.readdirSync(dir).sort()).toEqual(['a', 'b']);
   });

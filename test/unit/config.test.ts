@@ -78,6 +78,11 @@ describe('.env', () => {
     expect(kept).toContain('COMPOSE_PROJECT_NAME=');
     expect(kept.match(/DJANGO_SECRET_KEY/g)).toHaveLength(1);
   });
+  it('fills a required key left empty (copied from .env.example) in place, touching nothing else', () => {
+    const copied = '# mine\nCOMPOSE_PROJECT_NAME=keep-me\nDJANGO_SECRET_KEY=\nDJANGO_DEBUG=0\n';
+    const result = envFileContent(config, copied)!;
+    expect(result).toMatch(/^# mine\nCOMPOSE_PROJECT_NAME=keep-me\nDJANGO_SECRET_KEY=[A-Za-z0-9_-]{50}\nDJANGO_DEBUG=0\n$/);
+  });
   it('is added to .gitignore once', () => {
     expect(gitignoreWithEnv('node_modules\n')).toBe('node_modules\n# secrets for the Docker stack (generator-django-static)\n.env\n');
     expect(gitignoreWithEnv('.env\n')).toBeUndefined();

@@ -75,6 +75,28 @@ describe('detectProject', () => {
     expect(poetry.djangoVersion?.value).toBe('4.2.16');
   });
 
+  it('applies star imports where they stand, as Python does', () => {
+    const files = fixtures.settingsPackage();
+    files['config/settings/production.py'] = 'STATIC_URL = "/early/"\nfrom .base import *  # noqa\nMEDIA_URL = "/m/"\nfrom .extra import *\n';
+    files['config/settings/extra.py'] = 'MEDIA_URL = "/from-extra/"\n';
+    const facts = detect(files);
+    expect(facts.staticUrl?.value).toBe('/static/'); // base.py, imported after "/early/"
+    expect(facts.mediaUrl).toMatchObject({ value: '/from-extra/', source: { file: 'config/settings/extra.py' } });
+    expect(facts.settingsFiles).toEqual(['config/settings/base.py', 'config/settings/extra.py', 'config/settings/production.py']);
+  });
+
+  it('takes an explicit --settings-module as given, without preferring production', () => {
+    const facts = detectProject(fixtures.writeProject(fixtures.settingsPackage()), { settingsModule: 'config.settings.local' });
+    expect(facts.settingsModule.value).toBe('config.settings.local');
+    expect(facts.settingsFiles.at(-1)).toBe('config/settings/local.py');
+  });
+
+  it('warns that SECURE_SSL_REDIRECT needs a TLS proxy in front', () => {
+    const files = fixtures.settingsPackage();
+    files['config/settings/production.py'] += 'SECURE_SSL_REDIRECT = True\n';
+    expect(detect(files).warnings.join('\n')).toMatch(/config\/settings\/production\.py:\d+: SECURE_SSL_REDIRECT is on, but this stack serves plain HTTP/);
+  });
+
   it('warns, naming file and line, when a setting cannot be read', () => {
     const files = fixtures.startproject();
     files['mysite/settings.py'] += '\nSTATIC_URL = compute_prefix()\n';
@@ -103,6 +125,7 @@ describe('evaluateExpression', () => {
   it.each([
     ['Path(__file__).resolve().parent.parent', ''],
     ['Path(__file__).resolve(strict=True).parent.parent.parent', '..'],
+    ['Path(__file__).parent.parent.parent.parent', '../..'],
     ['os.path.dirname(os.path.dirname(os.path.abspath(__file__)))', ''],
     ['os.path.join(os.path.dirname(os.path.dirname(__file__)), "static", "css")', 'static/css'],
     ['str(Path(__file__).parent / "assets")', 'mysite/assets'],
@@ -113,6 +136,8 @@ describe('evaluateExpression', () => {
   it('takes environment defaults and records the variable', () => {
     expect(evaluateExpression('os.environ.get("STATIC_URL", "/s/")', scope())).toEqual({ kind: 'str', value: '/s/', env: { variable: 'STATIC_URL' } });
     expect(evaluateExpression("env.str('X', default='/y/')", scope())).toMatchObject({ value: '/y/', env: { variable: 'X' } });
+    expect(evaluateExpression("env('X', str, '/z/')", scope())).toMatchObject({ value: '/z/', env: { variable: 'X' } }); // env(var, cast, default)
+    expect(evaluateExpression("config('X', '/c/')", scope())).toMatchObject({ value: '/c/', env: { variable: 'X' } });
     expect(evaluateExpression('os.environ["X"]', scope()).kind).toBe('unknown');
     expect(evaluateExpression('f"/{x}/"', scope()).kind).toBe('unknown');
   });
