@@ -21,11 +21,23 @@ import { writeReport, type BenchResults, type LoadSample } from './report.js';
 import { benchOverride, LOADGEN_SERVICE, ONTHEFLY_SERVICE, OVERRIDE_FILE, VARIANTS, type Variant } from './variants.js';
 import { median, parseWrk } from './wrk.js';
 
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
-const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 3);
-const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
+/** A whole number from the environment, or a one-line reason to stop. */
+function setting(name: string, fallback: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    process.stderr.write(`[bench] error: ${name}=${raw}: use a whole number from 1 to ${max}\n`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const ROUNDS = setting('BENCH_ROUNDS', 3, 50);
+const SECONDS = setting('BENCH_SECONDS', 3, 600);
+const CONNECTIONS = setting('BENCH_CONNECTIONS', 32, 10_000);
 const PROJECT = 'djbench';
-const PORT = Number(process.env['BENCH_PORT'] ?? 18_480);
+const PORT = setting('BENCH_PORT', 18_480, 65_535);
 const CLI = path.join(packageRoot(), 'dist', 'bin', 'cli.js');
 const log = (line: string) => process.stdout.write(`[bench] ${line}\n`);
 
