@@ -110,9 +110,14 @@ describe('more faults from real deployments', () => {
     const { dir, base } = project(fixtures.startproject(), name);
     execFileSync('docker', ['volume', 'create', `${name}_static`], { stdio: 'ignore' });
     execFileSync('docker', ['run', '--rm', '-v', `${name}_static:/v`, 'python:3.12-slim', 'sh', '-c', 'touch /v/.keep && chown 0:0 /v && chmod 755 /v'], { stdio: 'ignore' });
-    const run = cli(dir, [...base, '--down']);
-    expect(run.status).not.toBe(0);
-    expect(run.output).toMatch(/collectstatic could not write to the static volume \(permission denied\)/);
+    try {
+      const run = cli(dir, [...base, '--down']);
+      expect(run.status).not.toBe(0);
+      expect(run.output).toMatch(/collectstatic could not write to the static volume \(permission denied\)/);
+    } finally {
+      // Created outside compose (no labels), so `down -v` leaves it: removed here.
+      execFileSync('docker', ['volume', 'rm', '-f', `${name}_static`], { stdio: 'ignore' });
+    }
   });
 });
 
