@@ -16,9 +16,19 @@ const command = await prepareCommand({
   namespace: `django-static:${sub}`,
 });
 command.name(sub === 'app' ? 'generator-django-static' : 'generator-django-static check');
+// Commander's errors are reported below, in our words, once.
+command.exitOverride().configureOutput({ outputError: () => {} });
 try {
   await command.parseAsync(argv, { from: 'user' });
 } catch (error) {
-  console.error(`error: ${(error as Error).message}`);
+  const { code, message, exitCode } = error as { code?: string; message: string; exitCode?: number };
+  if (code === 'commander.helpDisplayed' || code === 'commander.version') process.exit(exitCode ?? 0);
+  if (code === 'commander.excessArguments') {
+    console.error(
+      `error: ${message.replace(/^error: /, '')} On/off options take no value: write --media or --no-media, --yes, --down, --force, --dry-run. See --help.`,
+    );
+  } else {
+    console.error(`error: ${message.replace(/^error: /, '')}`);
+  }
   process.exit(1);
 }

@@ -61,6 +61,7 @@ ensure_compose_v2() {
 }
 
 main() {
+  case "${E2E_IMAGES:-auto}" in auto | real) ;; *) die "E2E_IMAGES=${E2E_IMAGES}: use auto (default) or real" ;; esac
   apt_install nginx-light python3 python3-django   # nginx -t, and Django for --inspect's tests
   [ "${E2E_IMAGES:-auto}" = real ] || apt_install debootstrap
   ensure_engine

@@ -59,6 +59,10 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
   }
 
   async initializing(): Promise<void> {
+    const forcedCompose = process.env['DJANGO_STATIC_COMPOSE'];
+    if (forcedCompose && forcedCompose !== 'v1' && forcedCompose !== 'v2') {
+      throw new Error(`DJANGO_STATIC_COMPOSE=${forcedCompose}: use v1 or v2 (or unset it), nothing was written`);
+    }
     const settingsOption = this.options['settingsModule'];
     try {
       this.facts = detectProject(this.destinationRoot(), { settingsModule: typeof settingsOption === 'string' ? settingsOption : undefined });
@@ -74,6 +78,8 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
   private async _inspect(): Promise<void> {
     const python = String(this.options['inspectPython'] ?? 'python3');
     const result = await inspectSettings(this.facts.root, this.facts.settingsModule.value, python);
+    // A project that cannot be imported is worth a warning; an interpreter that does not exist is bad input.
+    if (!result.ok && result.missingInterpreter) throw new Error(`--inspect-python: ${result.reason}`);
     if (!result.ok) {
       this.log.error(`--inspect: ${result.reason}`);
       return;

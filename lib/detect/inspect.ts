@@ -36,14 +36,17 @@ export async function inspectSettings(
   root: string,
   settingsModule: string,
   python = 'python3',
-): Promise<{ ok: true; settings: RuntimeSettings } | { ok: false; reason: string }> {
+): Promise<{ ok: true; settings: RuntimeSettings } | { ok: false; reason: string; missingInterpreter?: boolean }> {
   const result = await execa(python, ['manage.py', 'shell', '-c', SCRIPT], {
     cwd: root,
     reject: false,
     timeout: 60_000,
     stdin: 'ignore',
     env: { DJANGO_SETTINGS_MODULE: settingsModule, PYTHONDONTWRITEBYTECODE: '1' },
-  }).catch((error: Error) => ({ exitCode: 1, stdout: '', stderr: error.message, failed: true }));
+  });
+  if ((result as { code?: string }).code === 'ENOENT') {
+    return { ok: false, missingInterpreter: true, reason: `${python} was not found: give --inspect-python an interpreter that can import the project` };
+  }
   const line = String(result.stdout).split('\n').find((l) => l.startsWith('DJANGO_STATIC_INSPECT='));
   if (result.exitCode !== 0 || !line) {
     const last = String(result.stderr).trim().split('\n').at(-1) ?? 'no output';

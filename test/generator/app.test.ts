@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import helpers from 'yeoman-test';
 import { describe, expect, it } from 'vitest';
 import AppGenerator from '../../generators/app/index.js';
+import { packageRoot } from '../../lib/package-root.js';
 import * as fixtures from '../fixtures/projects.js';
 import { generate } from './run.js';
 
@@ -123,6 +125,26 @@ describe('yo django-static --yes', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(before);
     expect(fs.existsSync(path.join(dir, 'nginx/default.conf.new'))).toBe(false);
     expect(fs.readFileSync(path.join(dir, 'nginx/default.conf'), 'utf8')).toContain('location /static/ {');
+  });
+
+  it('rejects a bad environment or interpreter before writing anything', async () => {
+    const dir = fixtures.writeProject(fixtures.startproject());
+    process.env['DJANGO_STATIC_COMPOSE'] = 'v3';
+    try {
+      await expect(generate(dir)).rejects.toThrow(/DJANGO_STATIC_COMPOSE=v3: use v1 or v2/);
+    } finally {
+      delete process.env['DJANGO_STATIC_COMPOSE'];
+    }
+    await expect(generate(dir, { inspect: true, inspectPython: '/no/such/python' })).rejects.toThrow(/--inspect-python: \/no\/such\/python was not found/);
+    expect(fs.existsSync(path.join(dir, 'compose.yaml'))).toBe(false);
+  });
+
+  it('the CLI explains a value given to an on/off option, in one line', () => {
+    const dir = fixtures.writeProject(fixtures.startproject());
+    const result = spawnSync(process.execPath, [path.join(packageRoot(), 'dist', 'bin', 'cli.js'), '--yes', '--media', 'maybe'], { cwd: dir, encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: too many arguments.*write --media or --no-media/)]);
+    expect(fs.existsSync(path.join(dir, 'compose.yaml'))).toBe(false);
   });
 
   it('refuses a directory that is not a Django project', async () => {
