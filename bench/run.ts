@@ -14,7 +14,7 @@ import { buildStackConfig, type StackConfig } from '../lib/config/stack-config.j
 import { detectProject } from '../lib/detect/project.js';
 import { runHealthCheck } from '../lib/health/run.js';
 import { packageRoot } from '../lib/package-root.js';
-import type { Manifest } from '../lib/regen/manifest.js';
+import { readManifest } from '../lib/regen/manifest.js';
 import { writeProject } from '../test/fixtures/projects.js';
 import { BENCH_FILES, benchProject, LIMIT_NGINX_CONF, LOADGEN_DOCKERFILE } from './project.js';
 import { writeReport, type BenchResults, type LoadSample } from './report.js';
@@ -79,7 +79,8 @@ async function main(): Promise<void> {
 
   const dir = writeProject(benchProject(), path.join(workdir, PROJECT));
   must(sh(process.execPath, [CLI, '--yes', '--skip-health-check', '--project-name', PROJECT, '--port', String(PORT)], dir), 'generating the stack');
-  const manifest = (JSON.parse(fs.readFileSync(path.join(dir, '.yo-rc.json'), 'utf8')) as Record<string, { manifest: Manifest }>)['generator-django-static']!.manifest;
+  const manifest = readManifest(dir);
+  if (!manifest) throw new Error(`generation left no manifest in ${dir}/.yo-rc.json`);
   const config = buildStackConfig(manifest.answers as Answers, detectProject(dir));
   const workers = os.cpus().length * 2 + 1;
   writeBenchFiles(dir, config, workers);

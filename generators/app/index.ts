@@ -9,20 +9,19 @@ import { QUESTIONS, type Answers } from '../../lib/config/questions.js';
 import { buildStackConfig, ConfigError, type StackConfig } from '../../lib/config/stack-config.js';
 import { compareWithText, inspectSettings } from '../../lib/detect/inspect.js';
 import { detectionReport } from '../../lib/detect/report.js';
-import { detectProject, NotDjangoProjectError, type ProjectFacts } from '../../lib/detect/project.js';
+import { detectProject, type ProjectFacts } from '../../lib/detect/project.js';
+import { forcedCompose } from '../../lib/health/compose-cli.js';
 import { runHealthCheck } from '../../lib/health/run.js';
 import { packageRoot } from '../../lib/package-root.js';
 import { readText } from '../../lib/read-text.js';
-import { answerChanges, detectedChanges, hashContent, regenerationAction, summarizeFacts, type Manifest } from '../../lib/regen/manifest.js';
+import { answerChanges, detectedChanges, hashContent, MANIFEST_KEY, regenerationAction, summarizeFacts, type Manifest } from '../../lib/regen/manifest.js';
 import { renderCompose } from '../../lib/render/compose.js';
 import { envFileContent, gitignoreWithEnv } from '../../lib/render/env-file.js';
 import { GENERATED_FILES, templateFiles } from '../../lib/render/files.js';
 import { checkInvariants } from '../../lib/validate/invariants.js';
 import { InvalidOutputError, validateOutput } from '../../lib/validate/output.js';
-import { AnswerError, resolveAnswers, type Ask } from './answers.js';
+import { resolveAnswers, type Ask } from './answers.js';
 import { commitAllOrNothing, type CommitEnvironment } from './commit.js';
-
-const CONFIG_KEY = 'manifest';
 
 type Options = BaseOptions & Record<string, unknown>;
 
@@ -59,18 +58,10 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
   }
 
   async initializing(): Promise<void> {
-    const forcedCompose = process.env['DJANGO_STATIC_COMPOSE'];
-    if (forcedCompose && forcedCompose !== 'v1' && forcedCompose !== 'v2') {
-      throw new Error(`DJANGO_STATIC_COMPOSE=${forcedCompose}: use v1 or v2 (or unset it), nothing was written`);
-    }
+    forcedCompose(); // a bad DJANGO_STATIC_COMPOSE stops the run before anything is written
     const settingsOption = this.options['settingsModule'];
-    try {
-      this.facts = detectProject(this.destinationRoot(), { settingsModule: typeof settingsOption === 'string' ? settingsOption : undefined });
-    } catch (error) {
-      if (error instanceof NotDjangoProjectError) throw new Error(error.message);
-      throw error;
-    }
-    this.stored = this.config.get(CONFIG_KEY) as Manifest | undefined;
+    this.facts = detectProject(this.destinationRoot(), { settingsModule: typeof settingsOption === 'string' ? settingsOption : undefined });
+    this.stored = this.config.get(MANIFEST_KEY) as Manifest | undefined;
     for (const line of detectionReport(this.facts)) this.log.writeln(line);
     if (this.options['inspect']) await this._inspect();
   }
@@ -107,23 +98,18 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       const { value } = await this.prompt<{ value: unknown }>([prompt as never]);
       return value;
     };
-    try {
-      ({ answers: this.answers, facts: this.facts } = await resolveAnswers({
-        facts: this.facts,
-        cliValues,
-        stored: this.stored,
-        ask: this.options['yes'] ? undefined : ask,
-        warn: (message) => this.log.error(message),
-        redetect: (settingsModule) => {
-          const facts = detectProject(this.destinationRoot(), { settingsModule });
-          for (const line of detectionReport(facts)) this.log.writeln(line);
-          return facts;
-        },
-      }));
-    } catch (error) {
-      if (error instanceof AnswerError) throw new Error(error.message);
-      throw error;
-    }
+    ({ answers: this.answers, facts: this.facts } = await resolveAnswers({
+      facts: this.facts,
+      cliValues,
+      stored: this.stored,
+      ask: this.options['yes'] ? undefined : ask,
+      warn: (message) => this.log.error(message),
+      redetect: (settingsModule) => {
+        const facts = detectProject(this.destinationRoot(), { settingsModule });
+        for (const line of detectionReport(facts)) this.log.writeln(line);
+        return facts;
+      },
+    }));
   }
 
   configuring(): void {
@@ -210,7 +196,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     const updated = Object.keys(generatedHashes).filter((file) => this.stored?.files[file] !== undefined && this.stored.files[file] !== generatedHashes[file]);
     if (this.stored && updated.length > 0) this.log.writeln(`  files this changes: ${updated.join(', ')}`);
     const manifest: Manifest = { answers: this.answers, detected: summarizeFacts(this.facts), files: hashes };
-    this.config.set(CONFIG_KEY, manifest);
+    this.config.set(MANIFEST_KEY, manifest);
   }
 
   /** Custom priority, before `conflicts`: nothing reaches the disk unless the whole output is valid. */
@@ -275,9 +261,9 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     const declined = [...this.asked].filter(([target]) => !accepted.some((file) => file.path === target));
     const yoRc = accepted.find((file) => path.basename(file.path) === '.yo-rc.json');
     if (declined.length === 0 || !yoRc?.contents) return;
-    const content = JSON.parse(yoRc.contents.toString()) as Record<string, { [CONFIG_KEY]?: Manifest }>;
+    const content = JSON.parse(yoRc.contents.toString()) as Record<string, { [MANIFEST_KEY]?: Manifest }>;
     for (const stored of Object.values(content)) {
-      const manifest = stored[CONFIG_KEY];
+      const manifest = stored[MANIFEST_KEY];
       if (manifest) for (const [, { file, storedHash }] of declined) restoreHash(manifest.files, file, storedHash);
     }
     yoRc.contents = Buffer.from(`${JSON.stringify(content, null, 2)}\n`);

@@ -7,7 +7,7 @@ import type { Answers } from '../../lib/config/questions.js';
 import { buildStackConfig, ConfigError } from '../../lib/config/stack-config.js';
 import { detectProject } from '../../lib/detect/project.js';
 import { runHealthCheck } from '../../lib/health/run.js';
-import type { Manifest } from '../../lib/regen/manifest.js';
+import { MANIFEST_KEY, type Manifest } from '../../lib/regen/manifest.js';
 
 export default class CheckGenerator extends Generator<Record<string, unknown>, BaseOptions & Record<string, unknown>> {
   constructor(args: string[], options: BaseOptions & Record<string, unknown>) {
@@ -18,7 +18,7 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, B
   }
 
   async default(): Promise<void> {
-    const stored = this.config.get('manifest') as Manifest | undefined;
+    const stored = this.config.get(MANIFEST_KEY) as Manifest | undefined;
     if (!stored) throw new Error('no .yo-rc.json from `yo django-static` here: generate the stack first');
     let config;
     try {

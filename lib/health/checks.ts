@@ -4,7 +4,7 @@
  */
 import type { StackConfig } from '../config/stack-config.js';
 import { SERVICES } from '../render/files.js';
-import { inspectContainer, type ComposeProject } from './compose-cli.js';
+import type { ComposeProject } from './compose-cli.js';
 import { header, probe, type ProbeResponse } from './http-probe.js';
 
 export interface CheckResult {
@@ -112,8 +112,7 @@ export async function runChecks(config: StackConfig, project: ComposeProject): P
   results.push(await dotfiles);
 
   await attempt('gunicorn not published', async () => {
-    const id = await project.containerId(SERVICES.app);
-    const state = id ? await inspectContainer(id) : undefined;
+    const state = await project.state(SERVICES.app);
     const published = Object.entries(state?.ports ?? {}).filter(([, bindings]) => Array.isArray(bindings) && bindings.length > 0);
     return { ok: Boolean(state) && published.length === 0, detail: published.length ? `published: ${published.map(([p]) => p).join(', ')}` : 'only nginx has a host port' };
   });

@@ -13,12 +13,16 @@ export async function engineAnswers(): Promise<boolean> {
   return result?.exitCode === 0;
 }
 
-/**
- * Compose v2 (`docker compose`) when present, else docker-compose 1.x.
- * DJANGO_STATIC_COMPOSE=v1 or v2 forces one (both installed, e.g. to test each).
- */
-export async function findCompose(forced = process.env['DJANGO_STATIC_COMPOSE']): Promise<Compose | undefined> {
-  if (forced && forced !== 'v1' && forced !== 'v2') throw new Error(`DJANGO_STATIC_COMPOSE=${forced}: use v1 or v2`);
+/** DJANGO_STATIC_COMPOSE=v1 or v2 forces one Compose (both installed, e.g. to test each). */
+export function forcedCompose(): 'v1' | 'v2' | undefined {
+  const forced = process.env['DJANGO_STATIC_COMPOSE'];
+  if (!forced) return undefined;
+  if (forced !== 'v1' && forced !== 'v2') throw new Error(`DJANGO_STATIC_COMPOSE=${forced}: use v1 or v2 (or unset it)`);
+  return forced;
+}
+
+/** Compose v2 (`docker compose`) when present, else docker-compose 1.x, unless one is forced. */
+export async function findCompose(forced = forcedCompose()): Promise<Compose | undefined> {
   const v2 = forced === 'v1' ? undefined : await execa('docker', ['compose', 'version', '--short'], quiet).catch(() => undefined);
   if (v2?.exitCode === 0) return { variant: 'v2', command: ['docker', 'compose'], version: v2.stdout.trim() };
   if (forced === 'v2') return undefined;
@@ -73,6 +77,12 @@ export class ComposeProject {
   async containerId(service: string): Promise<string | undefined> {
     const result = await this.run(['ps', '-a', '-q', service], { timeoutMs: 20_000 });
     return result.output.split('\n').map((l) => l.trim()).find((l) => /^[0-9a-f]{12,}$/.test(l));
+  }
+
+  /** The state of a service's container, or undefined when it has none. */
+  async state(service: string): Promise<ContainerState | undefined> {
+    const id = await this.containerId(service);
+    return id ? inspectContainer(id) : undefined;
   }
 
   async logs(service: string, tail = 200): Promise<string> {

@@ -9,7 +9,7 @@ import { readText } from '../read-text.js';
 import { SERVICES } from '../render/files.js';
 import { checkInvariants } from '../validate/invariants.js';
 import { runChecks, type CheckResult } from './checks.js';
-import { ComposeProject, engineAnswers, findCompose, inspectContainer } from './compose-cli.js';
+import { ComposeProject, engineAnswers, findCompose } from './compose-cli.js';
 import { diagnose } from './diagnose.js';
 
 export interface HealthOptions {
@@ -70,10 +70,8 @@ export async function runHealthCheck(options: HealthOptions): Promise<HealthResu
 
   let causes: string[] = [];
   if (!ok) {
-    const collectId = await project.containerId(SERVICES.collectstatic);
-    const collectState = collectId ? await inspectContainer(collectId) : undefined;
-    const appId = await project.containerId(SERVICES.app);
-    const appState = appId ? await inspectContainer(appId) : undefined;
+    const collectState = await project.state(SERVICES.collectstatic);
+    const appState = await project.state(SERVICES.app);
     causes = diagnose(config, {
       upOutput: up.output,
       collectstatic: collectState && collectState.status === 'exited' ? { exitCode: collectState.exitCode, logs: await project.logs(SERVICES.collectstatic) } : undefined,
@@ -105,12 +103,7 @@ async function upAndPollV1(project: ComposeProject, timeoutMs: number, stream: (
   const up = await project.run(['up', '-d', '--build'], { timeoutMs, stream });
   if (up.exitCode !== 0) return up;
   while (Date.now() < deadline) {
-    const states = await Promise.all(
-      [SERVICES.collectstatic, SERVICES.app, SERVICES.nginx].map(async (service) => {
-        const id = await project.containerId(service);
-        return id ? inspectContainer(id) : undefined;
-      }),
-    );
+    const states = await Promise.all([SERVICES.collectstatic, SERVICES.app, SERVICES.nginx].map((service) => project.state(service)));
     const [collect, app, nginx] = states;
     if (collect?.status === 'exited' && collect.exitCode !== 0) return { ...up, exitCode: 1, output: `${up.output}\ncollectstatic exited with ${collect.exitCode}` };
     if (app?.health === 'healthy' && nginx?.health === 'healthy') return up;

@@ -4,6 +4,8 @@
  * apart from one that is still ours, and what changed in the project since.
  */
 import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { readText } from '../read-text.js';
 import type { ProjectFacts } from '../detect/project.js';
 import type { Answers } from '../config/questions.js';
 
@@ -22,6 +24,16 @@ export interface Manifest {
   detected: Detected;
   /** Generated file -> sha256 of the content this generator wrote. */
   files: Record<string, string>;
+}
+
+/** Where the manifest lives in .yo-rc.json: this package's section, under this key. */
+export const MANIFEST_KEY = 'manifest';
+const YO_RC_SECTION = 'generator-django-static';
+
+/** The manifest of a generated project, read from its .yo-rc.json without Yeoman (the benchmark does). */
+export function readManifest(projectDir: string): Manifest | undefined {
+  const text = readText(path.join(projectDir, '.yo-rc.json'));
+  return text ? (JSON.parse(text) as Record<string, Record<string, Manifest | undefined>>)[YO_RC_SECTION]?.[MANIFEST_KEY] : undefined;
 }
 
 export const hashContent = (content: string | Buffer): string => createHash('sha256').update(content).digest('hex');
