@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/generator/**/*.test.ts'], testTimeout: 30_000 } },
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/generator/**/*.test.ts', 'test/golden/**/*.test.ts'], testTimeout: 30_000 } },
       {
         test: {
           name: 'e2e',
@@ -14,6 +14,17 @@ export default defineConfig({
           testTimeout: 600_000,
           hookTimeout: 600_000,
           globalSetup: ['test/e2e/global-setup.ts'],
+        },
+      },
+      {
+        test: {
+          // The packed package installed with yo, run as a non-root user (needs scripts/test-env.sh).
+          name: 'installed',
+          include: ['test/installed/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+          globalSetup: ['test/installed/global-setup.ts'],
         },
       },
     ],

@@ -3,6 +3,7 @@
  * a ~20 KB stylesheet, a tiny view for the app path, and the settings modules the
  * comparison variants run with (WhiteNoise; Django's own static view).
  */
+import IMAGES from '../lib/config/images.json' with { type: 'json' };
 import { settingsPackage, type Files } from '../test/fixtures/projects.js';
 
 /** Deterministic, realistic-ish text of about `bytes` bytes (compresses like real code). */
@@ -55,7 +56,7 @@ export const LIMIT_NGINX_CONF = `server {
 }
 `;
 
-export const LOADGEN_DOCKERFILE = `FROM debian:trixie-slim
+export const LOADGEN_DOCKERFILE = `FROM ${IMAGES.loadgen}
 # wrk (HTTP load) and wget (bytes on the wire); already present in the offline stand-in.
 RUN command -v wrk && command -v wget || (apt-get update && apt-get install -y --no-install-recommends wrk wget && rm -rf /var/lib/apt/lists/*)
 `;

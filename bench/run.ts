@@ -1,8 +1,12 @@
 /**
- * `npm run bench`: generates a stack for the benchmark project, brings it up beside the
- * alternatives, measures them in one interleaved run, and writes bench/results/*.json,
- * docs/benchmarks.md and its chart. Every container, network and volume is removed at the
- * end, on failure and on Ctrl-C too.
+ * `npm run bench`: times generation, generates a stack for the benchmark project, brings it
+ * up beside the alternatives, measures them in one interleaved run, and writes
+ * bench/results/*.json, docs/benchmarks.md and its chart. Every container, network and volume
+ * is removed at the end, on failure and on Ctrl-C too. Compose runs through the product's own
+ * ComposeProject.
+ *
+ * `npm run bench -- --only generation` re-measures generation alone (no Docker) and adds it
+ * to the newest results file; `--report-only <results.json>` re-renders the page.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,10 +16,12 @@ import { stringify } from 'yaml';
 import type { Answers } from '../lib/config/questions.js';
 import { buildStackConfig, type StackConfig } from '../lib/config/stack-config.js';
 import { detectProject } from '../lib/detect/project.js';
+import { ComposeProject, findCompose, type ComposeRun } from '../lib/health/compose-cli.js';
 import { runHealthCheck } from '../lib/health/run.js';
 import { packageRoot } from '../lib/package-root.js';
 import { readManifest } from '../lib/regen/manifest.js';
 import { writeProject } from '../test/fixtures/projects.js';
+import { measureGeneration, type GenerationResults } from './generation.js';
 import { BENCH_FILES, benchProject, LIMIT_NGINX_CONF, LOADGEN_DOCKERFILE } from './project.js';
 import { writeReport, type BenchResults, type LoadSample } from './report.js';
 import { benchOverride, LOADGEN_SERVICE, ONTHEFLY_SERVICE, OVERRIDE_FILE, VARIANTS, type Variant } from './variants.js';
@@ -38,44 +44,80 @@ const SECONDS = setting('BENCH_SECONDS', 3, 600);
 const CONNECTIONS = setting('BENCH_CONNECTIONS', 32, 10_000);
 const PROJECT = 'djbench';
 const PORT = setting('BENCH_PORT', 18_480, 65_535);
+const GENERATION_RUNS = setting('BENCH_GENERATION_RUNS', 15, 200);
 const CLI = path.join(packageRoot(), 'dist', 'bin', 'cli.js');
 const log = (line: string) => process.stdout.write(`[bench] ${line}\n`);
 
-function sh(command: string, args: string[], cwd: string, timeoutMs = 600_000): { status: number; output: string; seconds: number } {
-  const started = process.hrtime.bigint();
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, COMPOSE_ANSI: 'never', BUILDKIT_PROGRESS: 'plain' } });
-  return { status: result.status ?? 1, output: `${result.stdout ?? ''}${result.stderr ?? ''}`, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+interface Timed extends ComposeRun {
+  seconds: number;
 }
 
-function must(run: ReturnType<typeof sh>, what: string): ReturnType<typeof sh> {
-  if (run.status !== 0) throw new Error(`${what} failed:\n${run.output.slice(-2000)}`);
+function must<T extends ComposeRun>(run: T, what: string): T {
+  if (run.exitCode !== 0) throw new Error(`${what} failed${run.timedOut ? ' (timed out)' : ''}:\n${run.output.slice(-2000)}`);
   return run;
 }
 
+/** The comparison stack: the generated compose.yaml plus the bench override, on Compose v2. */
 class Stack {
-  constructor(readonly dir: string) {}
-  compose(args: string[], timeoutMs?: number) {
-    return sh('docker', ['compose', '--project-name', PROJECT, '-f', 'compose.yaml', '-f', OVERRIDE_FILE, ...args], this.dir, timeoutMs);
+  constructor(readonly project: ComposeProject) {}
+  get dir(): string {
+    return this.project.cwd;
   }
-  loadgen(args: string[]) {
-    return must(this.compose(['run', '--rm', '--no-deps', '-T', LOADGEN_SERVICE, ...args], 300_000), `loadgen ${args.join(' ')}`);
+  async compose(args: string[], timeoutMs = 600_000): Promise<Timed> {
+    const started = process.hrtime.bigint();
+    const run = await this.project.run(args, { timeoutMs });
+    return { ...run, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
   }
-  down() {
-    this.compose(['down', '-v', '--remove-orphans'], 180_000);
+  async loadgen(args: string[]): Promise<Timed> {
+    return must(await this.compose(['run', '--rm', '--no-deps', '-T', LOADGEN_SERVICE, ...args], 300_000), `loadgen ${args.join(' ')}`);
+  }
+  async down(): Promise<void> {
+    await this.compose(['down', '-v', '--remove-orphans'], 180_000);
+  }
+}
+
+/** A plain command (not compose): the CLI, or wrk on the host network. */
+function sh(command: string, args: string[], cwd: string): ComposeRun {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 600_000 });
+  return { exitCode: result.status ?? 1, output: `${result.stdout ?? ''}${result.stderr ?? ''}`, timedOut: result.error !== undefined };
+}
+
+function generation(workdir: string): GenerationResults {
+  log(`generation: 3 warm-ups, ${GENERATION_RUNS} runs, each beside \`node -e 0\`…`);
+  return measureGeneration({ cli: CLI, workdir, warmups: 3, runs: GENERATION_RUNS, log });
+}
+
+/** The newest results file, which `--only generation` adds its figures to. */
+function latestResults(): string | undefined {
+  const dir = path.join(packageRoot(), 'bench', 'results');
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
+  return files.length ? path.join(dir, files.at(-1)!) : undefined;
+}
+
+async function onlyGeneration(): Promise<void> {
+  const file = latestResults();
+  if (!file) throw new Error('no earlier results in bench/results to add generation figures to: run the whole bench once');
+  const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'django-static-bench-'));
+  try {
+    const results = JSON.parse(fs.readFileSync(file, 'utf8')) as BenchResults;
+    // The other phases keep their figures (and their date); only generation is replaced.
+    const written = await writeReport({ ...results, generation: generation(workdir) }, packageRoot());
+    log(`wrote ${written.map((f) => path.relative(packageRoot(), f)).join(', ')}`);
+  } finally {
+    fs.rmSync(workdir, { recursive: true, force: true });
   }
 }
 
 async function main(): Promise<void> {
   if (!fs.existsSync(CLI)) throw new Error('run `npm run build` first (npm run bench does)');
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'django-static-bench-'));
+  const generationResults = generation(workdir);
 
-  // 6. Generation time, on fresh copies.
-  const generation: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const dir = writeProject(benchProject(), fs.mkdtempSync(path.join(workdir, 'gen-')));
-    generation.push(must(sh(process.execPath, [CLI, '--yes', '--skip-health-check'], dir), 'generation').seconds);
-  }
-  log(`generation: median ${median(generation).toFixed(2)} s over 5 runs`);
+  // Docker, both Compose versions, and the images (stand-ins where they cannot be pulled): idempotent.
+  const provisioned = spawnSync('bash', [path.join(packageRoot(), 'scripts', 'test-env.sh'), '--bench'], { stdio: 'inherit' });
+  if (provisioned.status !== 0) throw new Error('scripts/test-env.sh --bench failed');
+  const composeV2 = await findCompose('v2');
+  if (!composeV2) throw new Error('Compose v2 (`docker compose`) is needed for the benchmark');
 
   const dir = writeProject(benchProject(), path.join(workdir, PROJECT));
   must(sh(process.execPath, [CLI, '--yes', '--skip-health-check', '--project-name', PROJECT, '--port', String(PORT)], dir), 'generating the stack');
@@ -85,21 +127,20 @@ async function main(): Promise<void> {
   const workers = os.cpus().length * 2 + 1;
   writeBenchFiles(dir, config, workers);
 
-  const stack = new Stack(dir);
-  const cleanup = () => {
+  const stack = new Stack(new ComposeProject(composeV2, dir, PROJECT, ['compose.yaml', OVERRIDE_FILE]));
+  const cleanup = async () => {
     log('cleaning up: containers, networks and volumes');
-    stack.down();
+    await stack.down();
   };
   process.once('SIGINT', () => {
-    cleanup();
-    process.exit(130);
+    void cleanup().finally(() => process.exit(130));
   });
   try {
-    const results = await measure(stack, config, workers, generation);
+    const results = await measure(stack, config, workers, generationResults);
     const written = await writeReport(results, packageRoot());
     log(`wrote ${written.map((file) => path.relative(packageRoot(), file)).join(', ')}`);
   } finally {
-    cleanup();
+    await cleanup();
     fs.rmSync(workdir, { recursive: true, force: true });
   }
 }
@@ -115,15 +156,15 @@ function writeBenchFiles(dir: string, config: StackConfig, workers: number): voi
   fs.writeFileSync(path.join(dir, OVERRIDE_FILE), stringify(benchOverride(config, workers), { version: '1.1' }));
 }
 
-async function measure(stack: Stack, config: StackConfig, workers: number, generation: number[]): Promise<BenchResults> {
+async function measure(stack: Stack, config: StackConfig, workers: number, generation: GenerationResults): Promise<BenchResults> {
   // 5. Rebuild after a code-only change, against a cold build.
   log('cold build of the app image (--no-cache)…');
-  const cold = must(stack.compose(['build', '--no-cache', 'app']), 'cold build');
+  const cold = must(await stack.compose(['build', '--no-cache', 'app']), 'cold build');
   fs.appendFileSync(path.join(stack.dir, 'config', 'urls.py'), '\n# a code-only change\n');
   log('incremental build after a code-only change…');
-  const incremental = must(stack.compose(['build', 'app']), 'incremental build');
+  const incremental = must(await stack.compose(['build', 'app']), 'incremental build');
   const dependencyLayerCached = /RUN pip install[^\n]*\n(?:#\d+ [^\n]*\n)*?#\d+ CACHED/.test(incremental.output);
-  must(stack.compose(['build']), 'building the benchmark services');
+  must(await stack.compose(['build']), 'building the benchmark services');
 
   // 4. Time from `up` (images built) to healthy and to a passing check, on each Compose.
   const timeToHealthy: BenchResults['timeToHealthy'] = {};
@@ -131,7 +172,7 @@ async function measure(stack: Stack, config: StackConfig, workers: number, gener
     const healthy: number[] = [];
     const checked: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      stack.down();
+      await stack.down();
       process.env['DJANGO_STATIC_COMPOSE'] = variant;
       const started = Date.now();
       const result = await runHealthCheck({ config, cwd: stack.dir, down: false, log: () => {} });
@@ -145,18 +186,18 @@ async function measure(stack: Stack, config: StackConfig, workers: number, gener
   delete process.env['DJANGO_STATIC_COMPOSE'];
 
   log('starting every variant…');
-  must(stack.compose(['up', '-d', '--wait', 'app', 'nginx', 'whitenoise', 'djangoview', 'nginx-limit', ONTHEFLY_SERVICE], 600_000), 'up');
-  const manifest = JSON.parse(must(stack.compose(['exec', '-T', 'app', 'cat', `${config.static.appDir}/staticfiles.json`]), 'reading staticfiles.json').output.replace(/^[^{]*/, '')) as { paths: Record<string, string> };
+  must(await stack.compose(['up', '-d', '--wait', 'app', 'nginx', 'whitenoise', 'djangoview', 'nginx-limit', ONTHEFLY_SERVICE], 600_000), 'up');
+  const manifest = JSON.parse(must(await stack.compose(['exec', '-T', 'app', 'cat', `${config.static.appDir}/staticfiles.json`]), 'reading staticfiles.json').output.replace(/^[^{]*/, '')) as { paths: Record<string, string> };
   const url = (variant: Variant, file: keyof typeof BENCH_FILES) => {
     const logical = BENCH_FILES[file];
     const name = variant === 'C' ? logical : manifest.paths[logical]!; // Django's view serves source names
     return `http://${VARIANTS[variant].service}:${VARIANTS[variant].port}${config.static.url}${name}`;
   };
   const host = ['-H', `Host: ${config.http.probeHost}`];
-  waitUntilServing(stack, (['A', 'B', 'C', 'D'] as Variant[]).map((variant) => url(variant, 'css')), config);
+  await waitUntilServing(stack, (['A', 'B', 'C', 'D'] as Variant[]).map((variant) => url(variant, 'css')), config);
 
-  const wrk = (target: string, headers: string[] = []) => {
-    const run = stack.loadgen(['wrk', '-t2', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', ...host, ...headers, target]);
+  const wrk = async (target: string, headers: string[] = []) => {
+    const run = await stack.loadgen(['wrk', '-t2', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', ...host, ...headers, target]);
     return parseWrk(run.output);
   };
 
@@ -166,7 +207,7 @@ async function measure(stack: Stack, config: StackConfig, workers: number, gener
     for (const file of Object.keys(BENCH_FILES) as (keyof typeof BENCH_FILES)[]) {
       for (const gzip of [false, true]) {
         for (const variant of Object.keys(VARIANTS) as Variant[]) {
-          const result = wrk(url(variant, file), gzip ? ['-H', 'Accept-Encoding: gzip'] : []);
+          const result = await wrk(url(variant, file), gzip ? ['-H', 'Accept-Encoding: gzip'] : []);
           load.push({ round, variant, file, gzip, ...result });
           log(`round ${round} ${variant} ${file}${gzip ? ' gzip' : ''}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50ms.toFixed(2)} ms, p99 ${result.p99ms.toFixed(2)} ms${result.non2xx || result.errors ? ` (non-2xx ${result.non2xx}, errors ${result.errors})` : ''}`);
         }
@@ -177,8 +218,8 @@ async function measure(stack: Stack, config: StackConfig, workers: number, gener
   // 3. App path: a small view through nginx, and straight to gunicorn.
   const appPath: BenchResults['appPath'] = { throughNginx: [], direct: [] };
   for (let round = 1; round <= ROUNDS; round++) {
-    appPath.throughNginx.push(wrk(`http://nginx:80/bench/hello`));
-    appPath.direct.push(wrk(`http://app:${config.gunicorn.port}/bench/hello`));
+    appPath.throughNginx.push(await wrk(`http://nginx:80/bench/hello`));
+    appPath.direct.push(await wrk(`http://app:${config.gunicorn.port}/bench/hello`));
   }
 
   // What a developer sees locally: host -> published port (docker-proxy included), once.
@@ -190,23 +231,24 @@ async function measure(stack: Stack, config: StackConfig, workers: number, gener
   const hostPath = parseWrk(hostRun.output);
 
   // 2. Bytes on the wire.
-  const bytes = (service: string, name: string, gzip: boolean) =>
+  const bytes = async (service: string, name: string, gzip: boolean) =>
     Number(
-      stack
-        .loadgen(['sh', '-c', `wget -q -O - --header 'Host: ${config.http.probeHost}' ${gzip ? "--header 'Accept-Encoding: gzip'" : ''} http://${service}${config.static.url}${name} | wc -c`])
-        .output.trim()
+      (
+        await stack.loadgen(['sh', '-c', `wget -q -O - --header 'Host: ${config.http.probeHost}' ${gzip ? "--header 'Accept-Encoding: gzip'" : ''} http://${service}${config.static.url}${name} | wc -c`])
+      ).output
+        .trim()
         .split('\n')
         .at(-1),
     );
   const wire: BenchResults['bytesOnTheWire'] = {};
   for (const file of Object.keys(BENCH_FILES) as (keyof typeof BENCH_FILES)[]) {
     const name = manifest.paths[BENCH_FILES[file]]!;
-    wire[file] = { none: bytes('nginx', name, false), precompressed: bytes('nginx', name, true), onTheFly: bytes(ONTHEFLY_SERVICE, name, true) };
+    wire[file] = { none: await bytes('nginx', name, false), precompressed: await bytes('nginx', name, true), onTheFly: await bytes(ONTHEFLY_SERVICE, name, true) };
   }
 
   return {
     date: new Date().toISOString(),
-    machine: machine(),
+    machine: machine(config.pythonImage),
     settings: { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, wrkThreads: 2, gunicornWorkers: workers },
     load,
     appPath,
@@ -214,22 +256,22 @@ async function measure(stack: Stack, config: StackConfig, workers: number, gener
     bytesOnTheWire: wire,
     timeToHealthy,
     rebuild: { coldSeconds: cold.seconds, incrementalSeconds: incremental.seconds, dependencyLayerCached },
-    generationSeconds: generation,
+    generation,
   };
 }
 
 /** gunicorn variants start their own collectstatic: wait until every URL answers 200. */
-function waitUntilServing(stack: Stack, urls: string[], config: StackConfig): void {
+async function waitUntilServing(stack: Stack, urls: string[], config: StackConfig): Promise<void> {
   const deadline = Date.now() + 120_000;
   const script = urls.map((u) => `wget -q -O /dev/null --header 'Host: ${config.http.probeHost}' ${u}`).join(' && ');
   while (Date.now() < deadline) {
-    if (stack.compose(['run', '--rm', '--no-deps', '-T', LOADGEN_SERVICE, 'sh', '-c', script], 60_000).status === 0) return;
-    spawnSync('sleep', ['1']);
+    if ((await stack.compose(['run', '--rm', '--no-deps', '-T', LOADGEN_SERVICE, 'sh', '-c', script], 60_000)).exitCode === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   throw new Error(`not every variant served its static URL within 120 s: ${urls.join(', ')}`);
 }
 
-function machine(): BenchResults['machine'] {
+function machine(pythonImage: string): BenchResults['machine'] {
   const version = (command: string, args: string[]) => {
     try {
       return execFileSync(command, args, { encoding: 'utf8' }).trim();
@@ -247,7 +289,7 @@ function machine(): BenchResults['machine'] {
     docker: version('docker', ['version', '--format', '{{.Server.Version}}']),
     composeV2: version('docker', ['compose', 'version', '--short']),
     composeV1: version('docker-compose', ['version', '--short']),
-    images: version('docker', ['image', 'inspect', '--format', '{{range .Config.Env}}{{println .}}{{end}}', 'python:3.12-slim']).includes('DJANGO_STATIC_STANDIN')
+    images: version('docker', ['image', 'inspect', '--format', '{{range .Config.Env}}{{println .}}{{end}}', pythonImage]).includes('DJANGO_STATIC_STANDIN')
       ? 'offline stand-ins (Debian trixie: Python 3.13, Django 4.2, gunicorn, nginx 1.26)'
       : 'registry images',
   };
@@ -259,8 +301,16 @@ async function reportOnly(file: string): Promise<void> {
   log(`wrote ${(await writeReport(results, packageRoot())).map((f) => path.relative(packageRoot(), f)).join(', ')}`);
 }
 
-const reportIndex = process.argv.indexOf('--report-only');
-(reportIndex > 0 ? reportOnly(process.argv[reportIndex + 1] ?? '') : main()).catch((error: Error) => {
+function chosenRun(argv: string[]): Promise<void> {
+  const reportIndex = argv.indexOf('--report-only');
+  if (reportIndex >= 0) return reportOnly(argv[reportIndex + 1] ?? '');
+  const onlyIndex = argv.indexOf('--only');
+  if (onlyIndex < 0) return main();
+  if (argv[onlyIndex + 1] !== 'generation') return Promise.reject(new Error(`--only ${argv[onlyIndex + 1] ?? ''}: the one phase that runs alone is \`generation\``));
+  return onlyGeneration();
+}
+
+chosenRun(process.argv.slice(2)).catch((error: Error) => {
   process.stderr.write(`[bench] error: ${error.message}\n`);
   process.exit(1);
 });

@@ -5,7 +5,7 @@
  */
 import type { StackConfig } from '../lib/config/stack-config.js';
 import { appImage } from '../lib/render/compose.js';
-import { GENERATED_FILES, SERVICES } from '../lib/render/files.js';
+import { GENERATED_FILES, SERVICES } from '../lib/config/names.js';
 
 export const VARIANTS = {
   A: { label: 'A: generated nginx', service: SERVICES.nginx, port: 80 },

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 
 /** A text file's content, or undefined when it does not exist or cannot be read. */
 export function readText(file: string): string | undefined {
@@ -7,4 +8,12 @@ export function readText(file: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A project file's content (`file` relative to `root`), or undefined when it cannot be read. */
+export const read = (root: string, file: string): string | undefined => readText(path.join(root, file));
+
+/** The 1-based line of a character offset, for "file:line" reports. */
+export function lineOf(text: string, index: number): number {
+  return text.slice(0, index).split('\n').length;
 }

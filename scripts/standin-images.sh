@@ -6,7 +6,9 @@
 # A tag that already exists and is not one of ours (a real pulled image) is left alone.
 # Stand-ins are cached: the rootfs by a hash of this recipe, the image as
 # django-static-standin:<kind>-<suite>-<hash>.
-# Usage: scripts/standin-images.sh python:3.12-slim nginx:1.27-alpine ...
+# Usage: scripts/standin-images.sh [--list] [--bench | TAG ...]
+#   no argument: the images the tests use (lib/config/images.json: nginx, python for each tested version)
+#   --bench:     those plus the benchmark's load generator
 set -euo pipefail
 log() { printf '[standin] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -96,6 +98,18 @@ ensure_standin() {
     | xargs -r docker rmi >/dev/null 2>&1 || true
 }
 
-# The generator's default images (lib/config/questions.ts) plus Python 3.11 for the Django 3.2 e2e stack.
-[ $# -gt 0 ] || set -- python:3.12-slim python:3.11-slim nginx:1.27-alpine
+# Every tag is defined once, in lib/config/images.json (the generator's defaults read it too).
+images_json="$(cd "$(dirname "$0")/.." && pwd)/lib/config/images.json"
+image_tags() {
+  node -p 'const i = require(process.argv[1]);
+    [...i.pythonVersionsTested.map((v) => i.python.replace("{version}", v)), i.nginx, ...(process.argv[2] === "--bench" ? [i.loadgen] : [])].join(" ")' \
+    "$images_json" "${1:-}"
+}
+list_only=
+if [ "${1:-}" = --list ]; then list_only=1; shift; fi   # print the tags, build nothing
+if [ $# -eq 0 ] || [ "$1" = --bench ]; then
+  read -r -a tags < <(image_tags "${1:-}")
+  set -- "${tags[@]}"
+fi
+if [ -n "$list_only" ]; then printf '%s\n' "$@"; exit 0; fi
 for tag in "$@"; do ensure_standin "$tag"; done

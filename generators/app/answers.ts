@@ -1,9 +1,11 @@
 /**
  * Resolves each answer from, in order: the CLI option, the prompt (unless --yes), the
  * stored answer from the last generation (unless the project changed it), the detection.
- * Pure apart from the `ask` callback, so it is tested without Yeoman.
+ * Pure apart from the `ask` callback (and reading a dependency file the user names that
+ * detection did not), so it is tested without Yeoman.
  */
 import { QUESTIONS, parseRaw, type Answers, type Question } from '../../lib/config/questions.js';
+import { withDependencyFile } from '../../lib/detect/dependencies/manifests.js';
 import type { ProjectFacts } from '../../lib/detect/project.js';
 import { regenerationDefault, summarizeFacts, type Detected, type Manifest } from '../../lib/regen/manifest.js';
 
@@ -44,9 +46,10 @@ export async function resolveAnswers(options: {
       facts = options.redetect(answers.settingsModule!);
       detectedNow = summarizeFacts(facts);
     }
+    if (question.name === 'dependencies') facts = withDependencyFile(facts, answers.dependencies!);
   };
   for (const question of QUESTIONS as readonly Question[]) {
-    if (question.when && !question.when(answers)) continue;
+    if (question.when && !question.when(answers, facts)) continue;
     const check = (raw: unknown): { value: unknown } | { error: string } => {
       const parsed = parseRaw(question.kind, raw);
       if ('error' in parsed) return parsed;
@@ -74,7 +77,7 @@ export async function resolveAnswers(options: {
 
     if (!ask) {
       if (defaultValue === undefined) {
-        throw new AnswerError(`${question.message}: could not be detected; pass --${question.option}`);
+        throw new AnswerError(`${question.message}: ${question.undetected?.(facts) ?? `could not be detected; pass --${question.option}`}`);
       }
       const result = check(defaultValue);
       if ('error' in result) throw new AnswerError(`${question.message}: ${result.error}; pass --${question.option}`);

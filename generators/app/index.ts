@@ -6,32 +6,40 @@ import path from 'node:path';
 import type { MemFsEditorFile } from 'mem-fs-editor';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { QUESTIONS, type Answers } from '../../lib/config/questions.js';
+import { remoteStaticNotice, remoteStaticStop } from '../../lib/config/remote-static.js';
 import { buildStackConfig, ConfigError, type StackConfig } from '../../lib/config/stack-config.js';
+import { answersOnDisk } from '../../lib/detect/answers-on-disk.js';
 import { compareWithText, inspectSettings } from '../../lib/detect/inspect.js';
 import { detectionReport } from '../../lib/detect/report.js';
 import { detectProject, type ProjectFacts } from '../../lib/detect/project.js';
 import { forcedCompose } from '../../lib/health/compose-cli.js';
-import { runHealthCheck } from '../../lib/health/run.js';
 import { packageRoot } from '../../lib/package-root.js';
 import { readText } from '../../lib/read-text.js';
-import { answerChanges, detectedChanges, hashContent, MANIFEST_KEY, regenerationAction, summarizeFacts, type Manifest } from '../../lib/regen/manifest.js';
-import { renderCompose } from '../../lib/render/compose.js';
-import { envFileContent, gitignoreWithEnv } from '../../lib/render/env-file.js';
-import { GENERATED_FILES, templateFiles } from '../../lib/render/files.js';
+import { explainDifference } from '../../lib/regen/explain-difference.js';
+import { answerChanges, detectedChanges, hashContent, isUserEdited, MANIFEST_KEY, regenerationAction, summarizeFacts, type Manifest } from '../../lib/regen/manifest.js';
+import { hasBlock, mergeLines } from '../../lib/regen/merge-lines.js';
+import { GENERATED_FILES } from '../../lib/config/names.js';
+import { envFileContent, ignoresEnvFile, missingEnvMessage, missingSettingsEnv } from '../../lib/render/env-file.js';
+import { renderStack } from '../../lib/render/stack.js';
 import { checkInvariants } from '../../lib/validate/invariants.js';
 import { InvalidOutputError, validateOutput } from '../../lib/validate/output.js';
+import { behaveAsCommand } from '../command-line.js';
 import { resolveAnswers, type Ask } from './answers.js';
 import { commitAllOrNothing, type CommitEnvironment } from './commit.js';
 
 type Options = BaseOptions & Record<string, unknown>;
+
+/** Files a project often has already, whose lines can be merged with ours instead of replaced. */
+const MERGEABLE = new Set<string>([GENERATED_FILES.dockerignore]);
+const GITIGNORE_RULES = `${GENERATED_FILES.env}\n`;
 
 export default class DjangoStaticGenerator extends Generator<Record<string, unknown>, Options> {
   private facts!: ProjectFacts;
   private answers!: Answers;
   private stackConfig!: StackConfig;
   private stored: Manifest | undefined;
-  /** Generated files the user had edited, written beside as <file>.new instead. */
-  private sidecars: string[] = [];
+  /** Generated files the user had edited (or had before), written beside as <file>.new instead, with what differs. */
+  private sidecars: { file: string; differences: string[] }[] = [];
   /** Generated content that is not going to its own path (kept edits, .new files): validated all the same. */
   private generatedElsewhere = new Map<string, string>();
   /** Files left to Yeoman's conflict prompt: absolute path -> manifest entry before this run. */
@@ -54,7 +62,8 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     this.sourceRoot(path.join(packageRoot(), 'templates'));
     // Replaces Yeoman's file-by-file commit: same conflicter (prompts, diffs, --force, --dry-run),
     // then every accepted file is written all-or-nothing.
-    this.setFeatures({ customCommitTask: () => this._commitAllOrNothing() });
+    const guard = behaveAsCommand(this as never);
+    this.setFeatures({ customCommitTask: guard(() => this._commitAllOrNothing()) });
   }
 
   async initializing(): Promise<void> {
@@ -113,7 +122,13 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
   }
 
   configuring(): void {
+    if (this.facts.remoteStatic) {
+      if (this.answers.remoteStatic === 'stop') throw new Error(remoteStaticStop(this.facts));
+      this.log.info(remoteStaticNotice(this.facts, this.answers.staticUrl));
+    }
     try {
+      const onDisk = answersOnDisk(this.destinationRoot(), this.answers);
+      if (onDisk.length > 0) throw new ConfigError(onDisk);
       this.stackConfig = buildStackConfig(this.answers, this.facts);
     } catch (error) {
       if (error instanceof ConfigError) throw new Error(`invalid answers, nothing written:\n${error.message}`);
@@ -138,6 +153,17 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       render(target);
       const generated = this.fs.read(target) ?? '';
       const storedHash = this.stored?.files[file];
+      // A project's own ignore file is merged: its lines stay, ours that it lacks are appended in a marked block.
+      if (MERGEABLE.has(file) && onDisk !== undefined && (hasBlock(onDisk) || isUserEdited(onDisk, storedHash))) {
+        const { content, added } = mergeLines(onDisk, generated);
+        this.fs.write(target, content);
+        if (content !== onDisk) {
+          this._markForce(target);
+          this.log.info(`merged ${file}: kept your lines, added ${added.length} the stack needs in a marked block at the end`);
+        }
+        hashes[file] = generatedHashes[file] = hashContent(content);
+        return;
+      }
       // The manifest records what was last written to each path: a version that did not go
       // there (.new, a kept edit, a declined conflict) must not count as written.
       hashes[file] = generatedHashes[file] = hashContent(generated);
@@ -165,14 +191,13 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
           this.fs.write(`${target}.new`, generated);
           this._markForce(`${target}.new`);
           this.generatedElsewhere.set(file, generated);
-          this.sidecars.push(file);
+          this.sidecars.push({ file, differences: explainDifference(file, onDisk!, generated) });
           restoreHash(hashes, file, storedHash);
           break;
       }
     };
 
-    write(GENERATED_FILES.compose, (target) => this.fs.write(target, renderCompose(config)));
-    for (const file of templateFiles(config)) {
+    for (const file of renderStack(config)) {
       if ('template' in file) write(file.path, (target) => this.fs.copyTpl(this.templatePath(file.template), target, file.data));
       else write(file.path, (target) => this.fs.write(target, file.content));
     }
@@ -187,10 +212,12 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       if (existed) this._markForce(this.destinationPath(GENERATED_FILES.env));
     }
     if (this.facts.usesGit) {
-      const gitignore = gitignoreWithEnv(this._readDisk('.gitignore'));
-      if (gitignore !== undefined) {
-        this.fs.write(this.destinationPath('.gitignore'), gitignore);
-        this._markForce(this.destinationPath('.gitignore'));
+      // .env holds secrets: git must never see it. Merged like .dockerignore, never recorded as ours.
+      const existing = this._readDisk(GENERATED_FILES.gitignore);
+      const { content } = mergeLines(existing ?? '', GITIGNORE_RULES);
+      if (!ignoresEnvFile(existing) && content !== (existing ?? '')) {
+        this.fs.write(this.destinationPath(GENERATED_FILES.gitignore), content);
+        this._markForce(this.destinationPath(GENERATED_FILES.gitignore));
       }
     }
     const updated = Object.keys(generatedHashes).filter((file) => this.stored?.files[file] !== undefined && this.stored.files[file] !== generatedHashes[file]);
@@ -208,13 +235,13 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
 
   async end(): Promise<void> {
     if (this.options['dryRun']) {
-      for (const file of this.sidecars) this.log.info(`would keep your edited ${file} and write the new version as ${file}.new`);
+      for (const { file } of this.sidecars) this.log.info(`would keep your ${file} and write ours as ${file}.new`);
       return;
     }
     if (this.sidecars.length > 0) {
-      const list = this.sidecars.map((file) => `  ${file} -> ${file}.new`).join('\n');
+      const list = this.sidecars.map(({ file, differences }) => [`  ${file} -> ${file}.new`, ...differences.map((line) => `      ${line}`)].join('\n')).join('\n');
       throw new Error(
-        `these generated files were edited by hand, so the new versions were written beside them:\n${list}\n` +
+        `these files are yours (written or edited by hand), so ours were written beside them:\n${list}\n` +
           'Merge them (or delete the .new files), or re-run with --force to overwrite.',
       );
     }
@@ -226,10 +253,14 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
           'Merge the new version into it, or re-run and overwrite it.',
       );
     }
+    const missing = missingSettingsEnv(this.stackConfig, readText(this.destinationPath(GENERATED_FILES.env)));
+    if (missing.length > 0 && this.options['skipHealthCheck']) this.log.info(missingEnvMessage(missing));
+    else if (missing.length > 0) throw new Error(missingEnvMessage(missing)); // before a build that would fail in collectstatic
     if (this.options['skipHealthCheck']) {
       this.log.info('health check skipped (--skip-health-check). Run `yo django-static:check` to build, start and probe the stack.');
       return;
     }
+    const { runHealthCheck } = await import('../../lib/health/run.js'); // Docker code loads only when it runs
     const result = await runHealthCheck({
       config: this.stackConfig,
       cwd: this.destinationRoot(),

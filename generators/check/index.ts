@@ -5,13 +5,19 @@
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import type { Answers } from '../../lib/config/questions.js';
 import { buildStackConfig, ConfigError } from '../../lib/config/stack-config.js';
+import { GENERATED_FILES } from '../../lib/config/names.js';
+import { answersOnDisk } from '../../lib/detect/answers-on-disk.js';
+import { readText } from '../../lib/read-text.js';
+import { missingEnvMessage, missingSettingsEnv } from '../../lib/render/env-file.js';
+import { withDependencyFile } from '../../lib/detect/dependencies/manifests.js';
 import { detectProject } from '../../lib/detect/project.js';
-import { runHealthCheck } from '../../lib/health/run.js';
 import { MANIFEST_KEY, type Manifest } from '../../lib/regen/manifest.js';
+import { behaveAsCommand } from '../command-line.js';
 
 export default class CheckGenerator extends Generator<Record<string, unknown>, BaseOptions & Record<string, unknown>> {
   constructor(args: string[], options: BaseOptions & Record<string, unknown>) {
     super(args, options);
+    behaveAsCommand(this as never);
     this.option('down', { type: Boolean, description: 'Stop and remove the stack (and its volumes) after the check' });
     // A string, parsed below: the commander bridge gives Number options no value.
     this.option('timeout', { type: String, description: 'Seconds to wait for the stack to build and become healthy', default: '600' });
@@ -22,13 +28,20 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, B
     if (!stored) throw new Error('no .yo-rc.json from `yo django-static` here: generate the stack first');
     let config;
     try {
-      config = buildStackConfig(stored.answers as Answers, detectProject(this.destinationRoot(), { settingsModule: stored.answers.settingsModule }));
+      const answers = stored.answers as Answers;
+      const onDisk = answersOnDisk(this.destinationRoot(), answers);
+      if (onDisk.length > 0) throw new ConfigError(onDisk);
+      const facts = withDependencyFile(detectProject(this.destinationRoot(), { settingsModule: answers.settingsModule }), answers.dependencies);
+      config = buildStackConfig(answers, facts);
     } catch (error) {
       if (error instanceof ConfigError) throw new Error(`the stored answers are no longer valid for this project:\n${error.message}`);
       throw error;
     }
     const timeout = Number(this.options['timeout']);
     if (!Number.isFinite(timeout) || timeout <= 0) throw new Error(`--timeout ${String(this.options['timeout'])}: give a number of seconds`);
+    const missing = missingSettingsEnv(config, readText(this.destinationPath(GENERATED_FILES.env)));
+    if (missing.length > 0) throw new Error(missingEnvMessage(missing));
+    const { runHealthCheck } = await import('../../lib/health/run.js'); // Docker code loads only when it runs
     const result = await runHealthCheck({
       config,
       cwd: this.destinationRoot(),

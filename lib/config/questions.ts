@@ -2,9 +2,11 @@
  * The questions, in one table: each is a prompt, a CLI option and a stored answer, with a
  * default detected from the project (or taken from the stored answers on regeneration).
  */
-import { DEFAULT_PYTHON } from '../detect/dependencies.js';
+import { dependencyFileProblem } from '../detect/dependencies/manifests.js';
+import { DEFAULT_PYTHON } from '../detect/dependencies/python-version.js';
 import type { ProjectFacts } from '../detect/project.js';
 import * as validate from './validators.js';
+import IMAGES from './images.json' with { type: 'json' };
 
 export interface Answers {
   projectName: string;
@@ -12,6 +14,8 @@ export interface Answers {
   wsgiApplication: string;
   pythonVersion: string;
   dependencies: string;
+  /** Only asked (and stored) when production settings put static files on object storage or a CDN. */
+  remoteStatic?: RemoteStaticChoice;
   staticUrl: string;
   staticfilesDirs: string[];
   media: boolean;
@@ -33,11 +37,15 @@ export const DEFAULTS = {
   serverNames: ['localhost'],
   workers: 'auto',
   clientMaxBodySize: '10m',
-  nginxImage: 'nginx:1.27-alpine',
-  pythonImage: (version: string) => `python:${version}-slim`,
+  nginxImage: IMAGES.nginx,
+  pythonImage: (version: string) => IMAGES.python.replace('{version}', version),
 } as const;
 
 type Kind = 'string' | 'number' | 'boolean' | 'list';
+
+/** volume: serve static files from this stack's volume anyway (the overlay switches the storage); stop: generate nothing. */
+export const REMOTE_STATIC_CHOICES = ['volume', 'stop'] as const;
+export type RemoteStaticChoice = (typeof REMOTE_STATIC_CHOICES)[number];
 
 export interface Question<K extends keyof Answers = keyof Answers> {
   name: K;
@@ -47,11 +55,16 @@ export interface Question<K extends keyof Answers = keyof Answers> {
   message: string;
   /** Default from the project (and earlier answers in this run). */
   detect: (facts: ProjectFacts, earlier: Partial<Answers>) => Answers[K] | undefined;
+  /** Why detect found nothing, when the project says more than "could not be detected". */
+  undetected?: (facts: ProjectFacts) => string | undefined;
   validate: (value: Answers[K], earlier: Partial<Answers>) => string | undefined;
   choices?: (facts: ProjectFacts) => string[];
   /** Only asked when this holds. */
-  when?: (earlier: Partial<Answers>) => boolean;
+  when?: (earlier: Partial<Answers>, facts: ProjectFacts) => boolean;
 }
+
+/** Django accepts "static/" and serves it as "/static/" (startproject writes it that way); a full URL stays as it is. */
+const rootedUrl = (url: string) => url.replace(/^(?!\/)(?!\w+:)/, '/');
 
 function question<K extends keyof Answers>(name: K, spec: NoInfer<Omit<Question<K>, 'name'>>): Question<K> {
   return { name, ...spec };
@@ -92,14 +105,27 @@ export const QUESTIONS = [
     kind: 'string',
     message: 'Dependency file to install from',
     detect: (facts) => facts.dependencies?.value.file,
-    validate: (value) => (value ? undefined : 'name a dependency file (requirements.txt, pyproject.toml, poetry.lock, uv.lock or Pipfile.lock)'),
+    undetected: (facts) => facts.dependencyProblem,
+    validate: (value) => (value ? dependencyFileProblem(value) : 'name a dependency file (requirements.txt, pyproject.toml, poetry.lock, uv.lock or Pipfile.lock)'),
     choices: (facts) => facts.dependencyCandidates.map((spec) => spec.file),
+  }),
+  question('remoteStatic', {
+    option: 'remote-static',
+    kind: 'string',
+    message: 'Your production settings serve static files from object storage or a CDN. Serve them from this stack\'s volume instead (volume), or stop (stop)?',
+    // The safe default: a stack that works on its own, and nothing uploaded anywhere.
+    detect: () => 'volume',
+    validate: (value) =>
+      (REMOTE_STATIC_CHOICES as readonly (string | undefined)[]).includes(value) ? undefined : `"${value}" is not one of ${REMOTE_STATIC_CHOICES.join(', ')}`,
+    choices: () => [...REMOTE_STATIC_CHOICES],
+    when: (_earlier, facts) => facts.remoteStatic !== undefined,
   }),
   question('staticUrl', {
     option: 'static-url',
     kind: 'string',
     message: 'STATIC_URL (the URL prefix nginx serves static files under)',
-    detect: (facts) => facts.staticUrl?.value.replace(/^(?!\/)(?!\w+:)/, '/'),
+    // With remote static files, the path part of their URL (or Django's usual /static/) is served from the volume.
+    detect: (facts) => (facts.staticUrl ? rootedUrl(facts.staticUrl.value) : facts.remoteStatic ? (facts.remoteStatic.path ?? DEFAULTS.staticUrl) : undefined),
     validate: validate.urlPath('STATIC_URL'),
   }),
   question('staticfilesDirs', {
@@ -113,14 +139,15 @@ export const QUESTIONS = [
     option: 'media',
     kind: 'boolean',
     message: 'Serve user uploads (MEDIA_URL) from a second volume?',
-    detect: (facts) => Boolean(facts.mediaUrl || facts.mediaRoot),
+    // With object storage for static files and a MEDIA_URL that is not a plain path, uploads live there too.
+    detect: (facts) => Boolean(facts.mediaUrl || (facts.mediaRoot && !facts.remoteStatic)),
     validate: () => undefined,
   }),
   question('mediaUrl', {
     option: 'media-url',
     kind: 'string',
     message: 'MEDIA_URL',
-    detect: (facts) => facts.mediaUrl?.value,
+    detect: (facts) => (facts.mediaUrl ? rootedUrl(facts.mediaUrl.value) : DEFAULTS.mediaUrl),
     validate: (value, earlier) => {
       const invalid = validate.urlPath('MEDIA_URL')(value);
       if (invalid) return invalid;

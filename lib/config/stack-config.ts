@@ -4,9 +4,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { dependencyFor, filesToCopy, mentionsPackage, type DependencySpec } from '../detect/dependencies.js';
+import type { DependencySpec } from '../detect/dependencies/manifests.js';
+import { isRuntimeDependency } from '../detect/dependencies/packages.js';
 import type { ProjectFacts } from '../detect/project.js';
-import { moduleFile } from '../detect/settings.js';
+import { COMPOSE_PROJECT_VARIABLE, SECRET_KEY_VARIABLE, VOLUMES } from './names.js';
 import { QUESTIONS, type Answers } from './questions.js';
 
 export interface Location {
@@ -19,6 +20,12 @@ export interface Location {
   /** Where nginx mounts the volume: its docroot plus the URL, so `root` maps URL to file 1:1. */
   nginxDir: string;
 }
+
+/**
+ * ManifestStaticFilesStorage names: base.5af66c1b1797.css (12 hex digits of the content's MD5).
+ * nginx caches these for a year and the health check expects that header on them.
+ */
+const HASHED_NAME_PATTERN = String.raw`\.[0-9a-f]{12}\.[A-Za-z0-9]+$`;
 
 export interface StackConfig {
   projectName: string;
@@ -43,6 +50,13 @@ export interface StackConfig {
     port: number;
     bind: string;
     serverNames: string[];
+    /**
+     * Host names nginx and Django accept: the server names, plus localhost, 127.0.0.1 and [::1]
+     * when the port is bound to loopback (only this machine can reach it, and a browser sends those).
+     */
+    acceptedHosts: string[];
+    /** The address to open in a browser, printed after a passing check. */
+    url: string;
     /** Host header Django accepts, for healthchecks and probes. */
     probeHost: string;
     allowedHosts: string[];
@@ -54,9 +68,20 @@ export interface StackConfig {
     workers: 'auto' | number;
     timeout: number;
     gracefulTimeout: number;
+    /** nginx's proxy read/send timeout: longer than gunicorn's, so gunicorn ends slow requests (with a log line). */
+    proxyTimeout: number;
+    /** compose's stop_grace_period: longer than graceful_timeout, so in-flight requests finish before SIGKILL. */
+    stopGracePeriod: number;
   };
   /** A file collectstatic is sure to produce, for probes (admin's CSS when admin is installed). */
   probeStaticFile?: string;
+  /** Regular expression (nginx and JavaScript alike) for content-hashed static names: cached for a year. */
+  hashedNamePattern: string;
+  /**
+   * Environment variables the project's settings read with no default, minus those the stack's
+   * own .env provides: the user must set them in .env, or Django cannot start.
+   */
+  settingsEnv: { variable: string; source: string }[];
   /** Project folders that hold collected files or uploads locally (detected STATIC_ROOT/MEDIA_ROOT): never in the image. */
   localDataDirs: string[];
 }
@@ -70,7 +95,12 @@ export class ConfigError extends Error {
 
 const APP_DIR = '/app';
 const NGINX_DOCROOT = '/srv/www';
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+/** Variables the generated .env always holds. */
+const STACK_ENV = new Set([COMPOSE_PROJECT_VARIABLE, SECRET_KEY_VARIABLE]);
 const GUNICORN = { port: 8000, timeout: 30, gracefulTimeout: 30 } as const;
+/** Seconds the outer bound waits beyond the inner one (nginx beyond gunicorn, compose beyond graceful_timeout). */
+const MARGIN_SECONDS = 5;
 
 /** Checks every answer, then derives the whole stack. Throws ConfigError listing every problem. */
 export function buildStackConfig(answers: Answers, facts: ProjectFacts): StackConfig {
@@ -78,30 +108,16 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts): StackCo
   const report = (field: string, message: string | undefined) => message && problems.push({ field, message });
 
   for (const q of QUESTIONS) {
-    if (q.when && !q.when(answers)) continue;
+    if (q.when && !q.when(answers, facts)) continue;
     report(q.option, (q.validate as (value: unknown, earlier: Partial<Answers>) => string | undefined)(answers[q.name], answers));
   }
   if (problems.length) throw new ConfigError(problems);
 
-  // Checks against the project on disk.
-  if (!moduleFile(facts.root, answers.settingsModule)) {
-    report('settings-module', `${answers.settingsModule} has no file ${answers.settingsModule.replaceAll('.', '/')}.py in the project`);
-  }
-  const wsgiModule = answers.wsgiApplication.replace(/[.:]\w+$/, '');
-  if (!moduleFile(facts.root, wsgiModule)) report('wsgi-application', `${wsgiModule} has no file ${wsgiModule.replaceAll('.', '/')}.py in the project`);
-
-  let dependencies: DependencySpec | undefined;
-  try {
-    dependencies = dependencyFor(answers.dependencies);
-    if (!fs.existsSync(path.join(facts.root, answers.dependencies))) report('dependencies', `${answers.dependencies} does not exist in the project`);
-  } catch (error) {
-    report('dependencies', (error as Error).message);
-  }
+  // Detection read every candidate (and the generator any other file named): no disk access here.
+  const dependencies = facts.dependencyCandidates.find((candidate) => candidate.file === answers.dependencies);
+  if (!dependencies) report('dependencies', `${answers.dependencies} does not exist in the project`);
   if (dependencies?.manager === 'pip-pyproject' && Number(answers.pythonVersion.split('.')[1]) < 11) {
     report('python-version', `installing from pyproject.toml reads it with tomllib, which needs Python 3.11 or later (not ${answers.pythonVersion}); choose 3.11+ or a requirements file`);
-  }
-  for (const dir of answers.staticfilesDirs) {
-    if (!fs.existsSync(path.join(facts.root, dir))) report('staticfiles-dirs', `${dir} does not exist in the project`);
   }
   if (problems.length || !dependencies) throw new ConfigError(problems);
 
@@ -112,6 +128,10 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts): StackCo
     nginxDir: NGINX_DOCROOT + url.replace(/\/$/, ''),
   });
   const overlay = overlayFor(answers.settingsModule);
+  const loopback = answers.bind.startsWith('127.');
+  const acceptedHosts = [...new Set([...answers.serverNames, ...(loopback ? LOOPBACK_HOSTS : [])])];
+  const probeHost = answers.serverNames[0]!.replace(/^\./, '');
+  const portSuffix = answers.port === 80 ? '' : `:${answers.port}`;
   const detectedDirs = facts.staticfilesDirs.value;
   const dirsChanged = answers.staticfilesDirs.length > 0 && answers.staticfilesDirs.join('\n') !== detectedDirs.join('\n');
 
@@ -125,26 +145,38 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts): StackCo
     pythonImage: answers.pythonImage,
     nginxImage: answers.nginxImage,
     dependencies: {
-      ...dependencies,
-      copy: filesToCopy(facts.root, dependencies),
-      installGunicorn: !mentionsPackage(facts.root, dependencies, 'gunicorn'),
+      manager: dependencies.manager,
+      file: dependencies.file,
+      copy: dependencies.copy,
+      installGunicorn: !isRuntimeDependency(dependencies, 'gunicorn'),
     },
     staticfilesDirs: dirsChanged ? answers.staticfilesDirs : undefined,
     appDir: APP_DIR,
     nginxDocroot: NGINX_DOCROOT,
-    static: location(answers.staticUrl, 'static', '/srv/django/static'),
-    media: answers.media ? location(answers.mediaUrl, 'media', '/srv/django/media') : undefined,
+    static: location(answers.staticUrl, VOLUMES.static, '/srv/django/static'),
+    media: answers.media ? location(answers.mediaUrl, VOLUMES.media, '/srv/django/media') : undefined,
     http: {
       port: answers.port,
       bind: answers.bind,
       serverNames: answers.serverNames,
-      probeHost: answers.serverNames[0]!.replace(/^\./, ''),
-      allowedHosts: answers.serverNames,
-      csrfTrustedOrigins: csrfOrigins(answers.serverNames, answers.port),
+      acceptedHosts,
+      url: loopback ? `http://${answers.bind}${portSuffix}/` : `http://${probeHost}${portSuffix}/`,
+      probeHost,
+      allowedHosts: acceptedHosts,
+      csrfTrustedOrigins: csrfOrigins(acceptedHosts, answers.port),
       clientMaxBodySize: answers.clientMaxBodySize,
     },
-    gunicorn: { ...GUNICORN, workers: answers.workers === 'auto' ? 'auto' : Number(answers.workers) },
+    gunicorn: {
+      ...GUNICORN,
+      workers: answers.workers === 'auto' ? 'auto' : Number(answers.workers),
+      proxyTimeout: GUNICORN.timeout + MARGIN_SECONDS,
+      stopGracePeriod: GUNICORN.gracefulTimeout + MARGIN_SECONDS,
+    },
     probeStaticFile: facts.admin ? 'admin/css/base.css' : undefined,
+    hashedNamePattern: HASHED_NAME_PATTERN,
+    settingsEnv: facts.requiredEnv
+      .filter((read) => !STACK_ENV.has(read.variable))
+      .map((read) => ({ variable: read.variable, source: `${read.file}:${read.line}` })),
     localDataDirs: [...new Set(['staticfiles', ...(answers.media ? ['media'] : []), ...[facts.staticRoot, facts.mediaRoot].flatMap((found) => insideProject(found?.value))])].sort(),
   };
 }

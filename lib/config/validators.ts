@@ -2,7 +2,7 @@
  * One validator per answer. Each returns a one-line reason when the value is wrong, or
  * undefined when it is fine, so prompts (ask again) and --yes (exit non-zero) share them.
  */
-import { SUPPORTED_PYTHON } from '../detect/dependencies.js';
+import { SUPPORTED_PYTHON } from '../detect/dependencies/python-version.js';
 
 export type Validator<T> = (value: T) => string | undefined;
 

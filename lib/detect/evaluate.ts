@@ -1,19 +1,24 @@
 /**
- * Evaluates the small part of Python that settings files use to spell paths and
- * environment defaults, without running anything:
- *   "literal", BASE_DIR / "x", os.path.join(BASE_DIR, "x"), str(...),
+ * Gives meaning to the small part of Python that settings files use to spell paths and
+ * environment defaults, walking @lezer/python syntax nodes without running anything:
+ *   "literal", f"{BASE}/x", BASE_DIR / "x", os.path.join(BASE_DIR, "x"), str(...),
  *   Path(__file__).resolve().parent.parent, os.path.dirname(os.path.abspath(__file__)),
  *   os.environ.get("X", "d"), os.getenv("X", "d"), env("X", default="d"), env.str(...),
- *   config("X", default="d"), lists, tuples and dicts of those.
- * Anything else evaluates to `unknown`, never to a guess.
+ *   config("X", default="d"), `A if "X" in os.environ else B`, `env("X", default=None) or B`,
+ *   lists, tuples and dicts of those.
+ * Anything else evaluates to `unknown` with the reason, never to a guess.
  */
 import path from 'node:path';
-import { skipString } from './python-source.js';
+import type { SyntaxNode } from '@lezer/common';
+import { childrenOf, containsError, PythonSource, splitStringLiteral, stringValue, unescapePython, unparenthesized } from './python/tree.js';
 
 /** Where an environment-provided value came from. */
 export interface EnvSource {
   variable: string;
 }
+
+/** A string as far as it is known: literal text, and the source text of the parts that are not known. */
+export type TextPart = string | { expression: string };
 
 export type Value =
   | { kind: 'str'; value: string; env?: EnvSource }
@@ -23,7 +28,7 @@ export type Value =
   | { kind: 'none' }
   | { kind: 'list'; items: Value[] }
   | { kind: 'dict'; entries: [Value, Value][] }
-  | { kind: 'unknown'; reason: string; env?: EnvSource };
+  | { kind: 'unknown'; reason: string; env?: EnvSource; partial?: TextPart[] };
 
 export const unknown = (reason: string, env?: EnvSource): Value => ({ kind: 'unknown', reason, ...(env ? { env } : {}) });
 
@@ -33,255 +38,420 @@ export interface Scope {
   names: Map<string, Value>;
 }
 
-type Token = { type: 'str' | 'num' | 'name' | 'op'; text: string };
-
-function tokenize(source: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < source.length) {
-    const ch = source[i]!;
-    if (/\s|\\/.test(ch)) {
-      i++;
-      continue;
-    }
-    const prefix = /^([rRbBuU]{0,2})(['"])/.exec(source.slice(i, i + 3));
-    if (prefix && !/[fF]/.test(prefix[1]!)) {
-      const start = i + prefix[1]!.length;
-      const triple = source.slice(start, start + 3) === prefix[2]!.repeat(3);
-      const end = triple ? source.indexOf(prefix[2]!.repeat(3), start + 3) + 3 : skipString(source, start);
-      if (triple && end < 3) throw new Error('unterminated string');
-      const body = triple ? source.slice(start + 3, end - 3) : source.slice(start + 1, end - 1);
-      tokens.push({ type: 'str', text: /r/i.test(prefix[1]!) ? body : unescape(body) });
-      i = end;
-      continue;
-    }
-    const number = /^\d+(\.\d+)?/.exec(source.slice(i));
-    if (number) {
-      tokens.push({ type: 'num', text: number[0] });
-      i += number[0].length;
-      continue;
-    }
-    const name = /^[A-Za-z_]\w*/.exec(source.slice(i));
-    if (name) {
-      tokens.push({ type: 'name', text: name[0] });
-      i += name[0].length;
-      continue;
-    }
-    const op = /^(\*\*|==|!=|<=|>=|[()[\]{},:./+*=%<>|-])/.exec(source.slice(i));
-    if (!op) throw new Error(`unexpected character ${JSON.stringify(ch)}`);
-    tokens.push({ type: 'op', text: op[0] });
-    i += op[0].length;
-  }
-  return tokens;
+/** An environment variable read with no default: the settings fail to import without it. */
+export interface RequiredRead {
+  variable: string;
+  line: number;
 }
 
-function unescape(body: string): string {
-  return body.replace(/\\(.)/g, (_, c: string) => ({ n: '\n', t: '\t', '\\': '\\', "'": "'", '"': '"' })[c] ?? `\\${c}`);
+export interface Context {
+  python: PythonSource;
+  scope: Scope;
+  onRequired?: (read: RequiredRead) => void;
 }
 
-/** Parsed expression tree: only what evaluate() understands. */
-type Node =
-  | { t: 'str'; value: string }
-  | { t: 'num'; value: number }
-  | { t: 'name'; name: string }
-  | { t: 'attr'; object: Node; name: string }
-  | { t: 'call'; callee: Node; args: Node[]; kwargs: Map<string, Node> }
-  | { t: 'binop'; op: '/' | '+'; left: Node; right: Node }
-  | { t: 'list'; items: Node[] }
-  | { t: 'dict'; entries: [Node, Node][] }
-  | { t: 'opaque'; text: string };
-
-class Parser {
-  private pos = 0;
-  constructor(private readonly tokens: Token[]) {}
-
-  parseAll(): Node {
-    const node = this.parseExpression();
-    if (this.pos < this.tokens.length) return { t: 'opaque', text: this.tokens.map((t) => t.text).join(' ') };
-    return node;
-  }
-
-  private peek(text?: string): Token | undefined {
-    const token = this.tokens[this.pos];
-    return text === undefined || token?.text === text ? token : undefined;
-  }
-
-  private expect(text: string): void {
-    if (this.tokens[this.pos]?.text !== text) throw new Error(`expected ${text}`);
-    this.pos++;
-  }
-
-  private parseExpression(): Node {
-    let left = this.parsePostfix();
-    for (let op = this.peek(); op && op.type === 'op' && (op.text === '/' || op.text === '+'); op = this.peek()) {
-      this.pos++;
-      left = { t: 'binop', op: op.text as '/' | '+', left, right: this.parsePostfix() };
-    }
-    return left;
-  }
-
-  private parsePostfix(): Node {
-    let node = this.parseAtom();
-    for (;;) {
-      if (this.peek('.')) {
-        this.pos++;
-        const name = this.tokens[this.pos++];
-        if (name?.type !== 'name') throw new Error('expected attribute name');
-        node = { t: 'attr', object: node, name: name.text };
-      } else if (this.peek('(')) {
-        this.pos++;
-        const args: Node[] = [];
-        const kwargs = new Map<string, Node>();
-        while (!this.peek(')')) {
-          const token = this.tokens[this.pos];
-          if (token?.type === 'name' && this.tokens[this.pos + 1]?.text === '=') {
-            this.pos += 2;
-            kwargs.set(token.text, this.parseExpression());
-          } else {
-            args.push(this.parseExpression());
-          }
-          if (!this.peek(')')) this.expect(',');
-        }
-        this.expect(')');
-        node = { t: 'call', callee: node, args, kwargs };
-      } else if (this.peek('[')) {
-        return { t: 'opaque', text: 'subscript' };
-      } else {
-        return node;
-      }
-    }
-  }
-
-  private parseAtom(): Node {
-    const token = this.tokens[this.pos++];
-    if (!token) throw new Error('unexpected end');
-    if (token.type === 'str') {
-      let value = token.text;
-      while (this.tokens[this.pos]?.type === 'str') value += this.tokens[this.pos++]!.text; // implicit concatenation
-      return { t: 'str', value };
-    }
-    if (token.type === 'num') return { t: 'num', value: Number(token.text) };
-    if (token.type === 'name') return { t: 'name', name: token.text };
-    if (token.text === '[' || token.text === '(') {
-      const close = token.text === '[' ? ']' : ')';
-      const items: Node[] = [];
-      let sawComma = false;
-      while (!this.peek(close)) {
-        items.push(this.parseExpression());
-        if (!this.peek(close)) {
-          this.expect(',');
-          sawComma = true;
-        }
-      }
-      this.expect(close);
-      // (x) is grouping, (x,) and [x] are sequences
-      return close === ')' && items.length === 1 && !sawComma ? items[0]! : { t: 'list', items };
-    }
-    if (token.text === '{') {
-      const entries: [Node, Node][] = [];
-      while (!this.peek('}')) {
-        const key = this.parseExpression();
-        this.expect(':');
-        entries.push([key, this.parseExpression()]);
-        if (!this.peek('}')) this.expect(',');
-      }
-      this.expect('}');
-      return { t: 'dict', entries };
-    }
-    throw new Error(`unexpected ${token.text}`);
-  }
-}
-
+/** Evaluates one expression given as text (tests, and values outside a settings module). */
 export function evaluateExpression(expression: string, scope: Scope): Value {
-  let tree: Node;
-  try {
-    tree = new Parser(tokenize(expression)).parseAll();
-  } catch (error) {
-    return unknown(`cannot read expression (${(error as Error).message})`);
-  }
-  return evaluate(tree, scope);
+  const python = new PythonSource(expression);
+  const [statement, ...rest] = childrenOf(python.tree.topNode);
+  const node = statement?.name === 'ExpressionStatement' && rest.length === 0 ? childrenOf(statement)[0] : undefined;
+  if (!node || containsError(statement!)) return unknown('cannot read expression (syntax error)');
+  return evaluate(node, { python, scope });
 }
 
-const dottedName = (node: Node): string | undefined =>
-  node.t === 'name' ? node.name : node.t === 'attr' ? `${dottedName(node.object) ?? '?'}.${node.name}` : undefined;
-
-const ENV_GETTERS = new Set(['os.environ.get', 'os.getenv', 'environ.get', 'getenv', 'config', 'decouple.config']);
-const ENVIRON_READERS = /^env(\.(str|bool|int|float|list|path|url|db|db_url|cache|json))?$/; // django-environ
-
-function evaluate(node: Node, scope: Scope): Value {
-  switch (node.t) {
-    case 'str':
-      return { kind: 'str', value: node.value };
-    case 'num':
-      return { kind: 'num', value: node.value };
-    case 'name':
-      if (node.name === 'True' || node.name === 'False') return { kind: 'bool', value: node.name === 'True' };
-      if (node.name === 'None') return { kind: 'none' };
-      if (node.name === '__file__') return { kind: 'path', value: scope.file };
-      return scope.names.get(node.name) ?? unknown(`${node.name} is not known`);
-    case 'list':
-      return { kind: 'list', items: node.items.map((item) => evaluate(item, scope)) };
-    case 'dict':
-      return { kind: 'dict', entries: node.entries.map(([k, v]) => [evaluate(k, scope), evaluate(v, scope)]) };
-    case 'binop':
-      return binop(node.op, evaluate(node.left, scope), evaluate(node.right, scope));
-    case 'attr': {
-      const object = evaluate(node.object, scope);
-      if (object.kind === 'path' && node.name === 'parent') return { ...object, value: parentOf(object.value) };
-      return unknown(`${dottedName(node) ?? 'attribute'} is not understood`);
+export function evaluate(node: SyntaxNode, cx: Context): Value {
+  if (node.type.isError) return unknown(`syntax error at line ${cx.python.lineAt(node.from)}`);
+  switch (node.name) {
+    case 'String':
+    case 'FormatString':
+    case 'ContinuedString':
+      return text(node, cx);
+    case 'Number':
+      return number(cx.python.textOf(node));
+    case 'Boolean':
+      return { kind: 'bool', value: cx.python.textOf(node) === 'True' };
+    case 'None':
+      return { kind: 'none' };
+    case 'VariableName': {
+      const name = cx.python.textOf(node);
+      if (name === '__file__') return { kind: 'path', value: cx.scope.file };
+      return cx.scope.names.get(name) ?? unknown(`${name} is not known`);
     }
-    case 'call':
-      return call(node, scope);
-    case 'opaque':
-      return unknown(`expression not understood`);
+    case 'ParenthesizedExpression':
+      return evaluate(unparenthesized(node)!, cx);
+    case 'NamedExpression': // (X := v) is v; the module reader binds X
+      return evaluate(childrenOf(node)[2]!, cx);
+    case 'TupleExpression':
+    case 'ArrayExpression':
+      return sequence(node, cx);
+    case 'DictionaryExpression':
+      return dictionary(node, cx);
+    case 'BinaryExpression':
+      return binary(node, cx);
+    case 'UnaryExpression':
+      return unary(node, cx);
+    case 'ConditionalExpression':
+      return conditional(node, cx);
+    case 'MemberExpression':
+      return member(node, cx);
+    case 'CallExpression':
+      return call(node, cx);
+    case 'LambdaExpression': // its body runs later, if ever
+      return notStatic(node, cx);
+    default:
+      // Comprehensions, sets, comparisons...: still visited, so environment reads inside count.
+      for (const child of childrenOf(node)) evaluate(child, cx);
+      return notStatic(node, cx);
   }
 }
 
-function call(node: Extract<Node, { t: 'call' }>, scope: Scope): Value {
-  const args = node.args.map((arg) => evaluate(arg, scope));
-  const name = dottedName(node.callee);
+function notStatic(node: SyntaxNode, cx: Context): Value {
+  const source = cx.python.textOf(node).replace(/\s+/g, ' ');
+  return unknown(`${source.length > 60 ? `${source.slice(0, 57)}...` : source} is not a static value`);
+}
 
-  // Methods on a path value: Path(...).resolve(), .absolute()
-  if (node.callee.t === 'attr' && ['resolve', 'absolute', 'expanduser'].includes(node.callee.name)) {
-    const object = evaluate(node.callee.object, scope);
-    if (object.kind === 'path') return object;
+function number(literal: string): Value {
+  const value = Number(literal.replaceAll('_', ''));
+  return Number.isNaN(value) ? unknown(`${literal} is not understood`) : { kind: 'num', value };
+}
+
+// ---------- strings and f-strings ----------
+
+type Piece = string | { expression: string; value: Value };
+
+function text(node: SyntaxNode, cx: Context): Value {
+  const pieces = node.name === 'ContinuedString' ? childrenOf(node).flatMap((part) => literalPieces(part, cx)) : literalPieces(node, cx);
+  if (pieces.every((piece) => typeof piece === 'string')) return { kind: 'str', value: pieces.join('') };
+  const [first, ...rest] = pieces;
+  // f"{BASE_DIR}/static": a path followed by literal text is that path joined with it
+  if (typeof first === 'object' && first.value.kind === 'path' && rest.every((piece) => typeof piece === 'string')) {
+    const tail = rest.join('');
+    if (tail === '' || tail.startsWith('/')) return binop('/', first.value, { kind: 'str', value: tail.slice(1) });
   }
+  const missing = pieces.find((piece): piece is Exclude<Piece, string> => typeof piece === 'object')!;
+  const why = missing.value.kind === 'unknown' ? missing.value.reason : `a ${missing.value.kind} is not text`;
+  return {
+    kind: 'unknown',
+    reason: `{${missing.expression}} in the f-string is not known (${why})`,
+    partial: pieces.map((piece) => (typeof piece === 'string' ? piece : { expression: piece.expression })),
+  };
+}
+
+/** The literal text of a String or FormatString, with each replacement field evaluated. */
+function literalPieces(node: SyntaxNode, cx: Context): Piece[] {
+  const literal = cx.python.textOf(node);
+  const { prefix, body, bodyStart } = splitStringLiteral(literal);
+  if (node.name !== 'FormatString') return [stringValue(literal)];
+  const raw = prefix.includes('r');
+  const decode = (segment: string) => undoubleBraces(raw ? segment : unescapePython(segment));
+  const pieces: Piece[] = [];
+  let position = node.from + bodyStart;
+  for (const field of childrenOf(node).filter((child) => child.name === 'FormatReplacement')) {
+    pieces.push(decode(cx.python.text.slice(position, field.from)));
+    pieces.push(replacement(field, cx));
+    position = field.to;
+  }
+  pieces.push(decode(cx.python.text.slice(position, node.from + bodyStart + body.length)));
+  return pieces.filter((piece) => piece !== '');
+}
+
+function undoubleBraces(segment: string): string {
+  return segment.replaceAll('{{', '{').replaceAll('}}', '}');
+}
+
+function replacement(field: SyntaxNode, cx: Context): Piece {
+  const parts = childrenOf(field).filter((child) => child.name !== '{' && child.name !== '}');
+  const expression = parts[0] ? cx.python.textOf(parts[0]) : '';
+  if (!parts[0] || parts.length > 1) return { expression, value: unknown('a conversion or format spec is not read') };
+  const value = evaluate(parts[0], cx);
+  switch (value.kind) {
+    case 'str':
+      return value.value;
+    case 'bool':
+      return value.value ? 'True' : 'False';
+    case 'none':
+      return 'None';
+    case 'num':
+      return Number.isInteger(value.value) ? String(value.value) : { expression, value: unknown('a float is not formatted as Python does') };
+    default:
+      return { expression, value };
+  }
+}
+
+// ---------- containers ----------
+
+function sequence(node: SyntaxNode, cx: Context): Value {
+  const items: Value[] = [];
+  let spread = false;
+  for (const child of childrenOf(node)) {
+    if (['(', ')', '[', ']', ','].includes(child.name)) continue;
+    if (child.name === '*') {
+      spread = true;
+      continue;
+    }
+    const value = evaluate(child, cx);
+    if (spread && value.kind !== 'list') return unknown(`*${cx.python.textOf(child)} is not known`);
+    if (spread && value.kind === 'list') items.push(...value.items);
+    else items.push(value);
+    spread = false;
+  }
+  return { kind: 'list', items };
+}
+
+function dictionary(node: SyntaxNode, cx: Context): Value {
+  let result: Value = { kind: 'dict', entries: [] };
+  const children = childrenOf(node).filter((child) => !['{', '}', ',', ':'].includes(child.name));
+  for (let i = 0; i < children.length; i++) {
+    if (children[i]!.name === '**') {
+      result = binop('|', result, evaluate(children[++i]!, cx));
+    } else {
+      const key = evaluate(children[i]!, cx);
+      const value = evaluate(children[++i]!, cx);
+      result = binop('|', result, { kind: 'dict', entries: [[key, value]] });
+    }
+  }
+  return result;
+}
+
+// ---------- operators ----------
+
+function binary(node: SyntaxNode, cx: Context): Value {
+  const children = childrenOf(node);
+  const leftNode = children[0]!;
+  const rightNode = children.at(-1)!;
+  const op = children
+    .slice(1, -1)
+    .map((child) => cx.python.textOf(child))
+    .join(' ');
+  if (op === 'or' || op === 'and') return logical(op, leftNode, rightNode, cx);
+  const left = evaluate(leftNode, cx);
+  const right = evaluate(rightNode, cx);
+  if (op === '/' || op === '+' || op === '|') return binop(op, left, right);
+  return notStatic(node, cx);
+}
+
+/**
+ * `a or b`, `a and b` with known truthiness. `os.environ.get("X") or b` and
+ * `env("X", default=None) or b` read as "X when set, else b": b with X as its source.
+ */
+function logical(op: 'or' | 'and', leftNode: SyntaxNode, rightNode: SyntaxNode, cx: Context): Value {
+  const left = evaluate(leftNode, cx);
+  const truthy = truthiness(left);
+  if (truthy !== undefined) return truthy === (op === 'or') ? left : evaluate(rightNode, cx);
+  const read = op === 'or' ? presenceRead(leftNode, cx) : undefined;
+  if (read) return withEnv(evaluate(rightNode, cx), { variable: read });
+  return unknown(`${cx.python.textOf(leftNode)} ${op} ... is not a static value`);
+}
+
+function unary(node: SyntaxNode, cx: Context): Value {
+  const [op, operandNode] = childrenOf(node);
+  const operand = evaluate(operandNode!, cx);
+  const sign = cx.python.textOf(op!);
+  if (sign === '-' && operand.kind === 'num') return { kind: 'num', value: -operand.value };
+  if (sign === '+' && operand.kind === 'num') return operand;
+  const truthy = truthiness(operand);
+  if (sign === 'not' && truthy !== undefined) return { kind: 'bool', value: !truthy };
+  return notStatic(node, cx);
+}
+
+function truthiness(value: Value): boolean | undefined {
+  switch (value.kind) {
+    case 'str':
+    case 'path': // a path is a non-empty string at run time
+      return value.kind === 'path' || value.value !== '';
+    case 'bool':
+      return value.value;
+    case 'num':
+      return value.value !== 0;
+    case 'none':
+      return false;
+    case 'list':
+      return value.items.length > 0;
+    case 'dict':
+      return value.entries.length > 0;
+    case 'unknown':
+      return undefined;
+  }
+}
+
+/**
+ * `A if "X" in os.environ else B` (or `if os.environ.get("X")`, `if os.getenv("X")`, and the
+ * negated forms): the fallback B is the value, with X as its source. The guarded branch A is
+ * not read: it runs only when X is set, so what it reads is not required.
+ */
+function conditional(node: SyntaxNode, cx: Context): Value {
+  const [body, , test, , orElse] = childrenOf(node);
+  const check = environmentCheck(test!, cx);
+  if (!check) {
+    evaluate(test!, cx);
+    return unknown(`the value depends on \`${cx.python.textOf(test!)}\`, which is not an environment check`);
+  }
+  return withEnv(evaluate(check.negated ? body! : orElse!, cx), { variable: check.variable });
+}
+
+function environmentCheck(test: SyntaxNode, cx: Context): { variable: string; negated: boolean } | undefined {
+  const node = unparenthesized(test)!;
+  const children = childrenOf(node);
+  if (node.name === 'UnaryExpression' && cx.python.textOf(children[0]!) === 'not') {
+    const inner = environmentCheck(children[1]!, cx);
+    return inner && { variable: inner.variable, negated: !inner.negated };
+  }
+  if (node.name === 'BinaryExpression') {
+    const op = children.slice(1, -1).map((child) => cx.python.textOf(child)).join(' ');
+    if ((op !== 'in' && op !== 'not in') || !ENVIRON.has(dottedName(children.at(-1)!, cx) ?? '')) return undefined;
+    const variable = evaluate(children[0]!, cx);
+    return variable.kind === 'str' ? { variable: variable.value, negated: op === 'not in' } : undefined;
+  }
+  const variable = presenceRead(node, cx);
+  return variable ? { variable, negated: false } : undefined;
+}
+
+/** The variable of an environment read that gives None when it is not set (`os.environ.get("X")`). */
+function presenceRead(node: SyntaxNode, cx: Context): string | undefined {
+  const inner = unparenthesized(node)!;
+  if (inner.name !== 'CallExpression') return undefined;
+  const [callee, argList] = childrenOf(inner);
+  const name = dottedName(callee!, cx);
+  if (!name || !argList || !isEnvGetter(name)) return undefined;
+  const read = envRead(name, evaluateArguments(argList, { ...cx, onRequired: undefined }));
+  if (!read) return undefined;
+  const givesNone = read.fallback ? read.fallback.kind === 'none' : NONE_GETTERS.has(name);
+  return givesNone ? read.variable : undefined;
+}
+
+// ---------- attributes, subscripts, calls ----------
+
+const ENVIRON = new Set(['os.environ', 'environ']);
+
+function member(node: SyntaxNode, cx: Context): Value {
+  const [objectNode, punctuation, ...rest] = childrenOf(node);
+  if (punctuation?.name === '.') {
+    const object = evaluate(objectNode!, cx);
+    const property = cx.python.textOf(rest[0]!);
+    if (object.kind === 'path' && property === 'parent') return { ...object, value: parentOf(object.value) };
+    return unknown(`${dottedName(node, cx) ?? property} is not understood`);
+  }
+  const index = rest.length === 2 ? evaluate(rest[0]!, cx) : unknown('a slice');
+  if (ENVIRON.has(dottedName(objectNode!, cx) ?? '')) {
+    if (index.kind !== 'str') return unknown('os.environ[...] with a computed variable name');
+    cx.onRequired?.({ variable: index.value, line: cx.python.lineAt(node.from) });
+    return unknown(`set only by the environment variable ${index.value}`, { variable: index.value });
+  }
+  const object = evaluate(objectNode!, cx);
+  if (object.kind === 'dict' && index.kind !== 'unknown') {
+    const entry = object.entries.findLast(([key]) => describe(key) === describe(index));
+    if (entry) return entry[1];
+  }
+  if (object.kind === 'list' && index.kind === 'num') {
+    const item = object.items.at(index.value);
+    if (item) return item;
+  }
+  return notStatic(node, cx);
+}
+
+const dottedName = (node: SyntaxNode, cx: Context): string | undefined => {
+  if (node.name === 'VariableName') return cx.python.textOf(node);
+  const [object, dot, property] = childrenOf(node);
+  if (node.name !== 'MemberExpression' || dot?.name !== '.' || !object || !property) return undefined;
+  const base = dottedName(object, cx);
+  return base && `${base}.${cx.python.textOf(property)}`;
+};
+
+/** Getters that return None for a variable that is not set. */
+const NONE_GETTERS = new Set(['os.environ.get', 'os.getenv', 'environ.get', 'getenv']);
+/** Getters that raise for a variable that is not set and has no default: python-decouple and django-environ. */
+const RAISING_GETTERS = new Set([
+  'config',
+  'decouple.config',
+  ...['', '.str', '.bool', '.int', '.float', '.list', '.tuple', '.dict', '.path', '.url', '.db', '.db_url', '.cache', '.cache_url', '.email', '.email_url', '.search_url', '.json'].map(
+    (method) => `env${method}`,
+  ),
+]);
+const isEnvGetter = (name: string) => NONE_GETTERS.has(name) || RAISING_GETTERS.has(name);
+
+interface Arguments {
+  args: Value[];
+  kwargs: Map<string, Value>;
+}
+
+function evaluateArguments(argList: SyntaxNode, cx: Context): Arguments {
+  const children = childrenOf(argList).filter((child) => !['(', ')', ','].includes(child.name));
+  const result: Arguments = { args: [], kwargs: new Map() };
+  if (children.some((child) => child.name === 'for')) return { ...result, args: [unknown('a generator argument')] };
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i]!;
+    if (child.name === 'VariableName' && children[i + 1]?.name === 'AssignOp') {
+      result.kwargs.set(cx.python.textOf(child), evaluate(children[i + 2]!, cx));
+      i += 2;
+    } else if (child.name === '*' || child.name === '**') {
+      evaluate(children[++i]!, cx);
+      result.args.push(unknown(`${child.name}${cx.python.textOf(children[i]!)} is not read`));
+    } else {
+      result.args.push(evaluate(child, cx));
+    }
+  }
+  return result;
+}
+
+/** The variable and default of an environment getter call. */
+function envRead(name: string, { args, kwargs }: Arguments): { variable: string; fallback?: Value } | undefined {
+  const variable = args[0]?.kind === 'str' ? args[0].value : undefined;
+  if (!variable) return undefined;
+  // django-environ's env(var, cast, default): the default is the third positional argument;
+  // everywhere else (os.environ.get, getenv, config, env.str, ...) it is the second.
+  const fallback = (name === 'env' ? args[2] : args[1]) ?? kwargs.get('default');
+  return { variable, fallback };
+}
+
+function call(node: SyntaxNode, cx: Context): Value {
+  const [callee, argList] = childrenOf(node);
+  const name = dottedName(callee!, cx);
+  // The object of a method call runs first: Path(...).resolve(), os.environ["X"].split(",")
+  const [objectNode, dot, method] = callee!.name === 'MemberExpression' ? childrenOf(callee!) : [];
+  const object = objectNode && dot?.name === '.' ? evaluate(objectNode, cx) : undefined;
+  const args = argList ? evaluateArguments(argList, cx) : { args: [], kwargs: new Map<string, Value>() };
+
+  if (object?.kind === 'path' && ['resolve', 'absolute', 'expanduser'].includes(cx.python.textOf(method!))) return object;
   if (name === undefined) return unknown('call not understood');
 
   if (name === 'Path' || name === 'pathlib.Path' || name === 'os.path.join' || name === 'PurePath') {
-    const [first, ...rest] = args;
+    const [first, ...rest] = args.args;
     if (!first) return unknown('empty path');
     const start: Value = first.kind === 'str' ? { ...first, kind: 'path' } : first;
     return rest.reduce<Value>((acc, arg) => binop('/', acc, arg), start);
   }
   if (['os.path.abspath', 'os.path.realpath', 'os.path.normpath', 'str', 'os.fspath'].includes(name)) {
-    return args[0] ?? unknown(`${name}() without argument`);
+    return args.args[0] ?? unknown(`${name}() without argument`);
   }
   if (name === 'os.path.dirname') {
-    const arg = args[0];
+    const arg = args.args[0];
     return arg?.kind === 'path' ? { ...arg, value: parentOf(arg.value) } : unknown('dirname of an unknown path');
   }
-  if (ENV_GETTERS.has(name) || ENVIRON_READERS.test(name)) {
-    const variable = args[0]?.kind === 'str' ? args[0].value : undefined;
-    if (!variable) return unknown(`${name}() with a computed variable name`);
-    // django-environ's env(var, cast, default): the default is the third positional argument;
-    // everywhere else (os.environ.get, getenv, config, env.str, ...) it is the second.
-    const positionalDefault = name === 'env' ? args[2] : args[1];
-    const fallback = positionalDefault ?? (node.kwargs.has('default') ? evaluate(node.kwargs.get('default')!, scope) : undefined);
-    const env = { variable };
-    if (!fallback || fallback.kind === 'none') return unknown(`set only by the environment variable ${variable}`, env);
-    if (fallback.kind === 'str' || fallback.kind === 'path') return { ...fallback, env };
-    if (fallback.kind === 'unknown') return { ...fallback, env };
-    return fallback;
+  if (isEnvGetter(name)) {
+    const read = envRead(name, args);
+    if (!read) return unknown(`${name}() with a computed variable name`);
+    const env = { variable: read.variable };
+    if (!read.fallback && RAISING_GETTERS.has(name)) cx.onRequired?.({ variable: read.variable, line: cx.python.lineAt(node.from) });
+    if (!read.fallback || read.fallback.kind === 'none') return unknown(`set only by the environment variable ${read.variable}`, env);
+    return withEnv(read.fallback, env);
   }
   return unknown(`${name}() is not understood`);
 }
 
-function binop(op: '/' | '+', left: Value, right: Value): Value {
+/** Strings, paths and unknowns carry the variable that can replace them; other values are as today. */
+function withEnv(value: Value, env: EnvSource): Value {
+  return value.kind === 'str' || value.kind === 'path' || value.kind === 'unknown' ? { ...value, env } : value;
+}
+
+export function binop(op: '/' | '+' | '|', left: Value, right: Value): Value {
   if (left.kind === 'unknown') return left;
   if (right.kind === 'unknown') return right;
   if (op === '+' && left.kind === 'str' && right.kind === 'str') return { kind: 'str', value: left.value + right.value };
   if (op === '+' && left.kind === 'list' && right.kind === 'list') return { kind: 'list', items: [...left.items, ...right.items] };
+  if (op === '|' && left.kind === 'dict' && right.kind === 'dict') {
+    const replaced = new Set(right.entries.map(([key]) => describe(key)));
+    return { kind: 'dict', entries: [...left.entries.filter(([key]) => !replaced.has(describe(key))), ...right.entries] };
+  }
   if (op === '/' && (left.kind === 'path' || left.kind === 'str') && (right.kind === 'str' || right.kind === 'path')) {
     const value = right.value.startsWith('/') ? right.value : path.posix.join(left.value || '.', right.value);
     return { kind: 'path', value: value === '.' ? '' : value.replace(/\/$/, '') };
@@ -315,4 +485,10 @@ export function describe(value: Value): string {
     case 'unknown':
       return `(${value.reason})`;
   }
+}
+
+/** The text of a string value, known or partly known, with unknown parts as `{expression}`. */
+export function writtenText(value: Value): TextPart[] | undefined {
+  if (value.kind === 'str') return [value.value];
+  return value.kind === 'unknown' ? value.partial : undefined;
 }

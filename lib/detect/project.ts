@@ -4,18 +4,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  dependencyCandidates,
-  detectPythonVersion,
-  lineOf,
-  mentionsPackage,
-  packageVersion,
-  read,
-  type DependencySpec,
-} from './dependencies.js';
-import { describe, type Value } from './evaluate.js';
+import { lineOf, read } from '../read-text.js';
+import { detectDependencies, type DependencyFacts, type DependencySpec } from './dependencies/manifests.js';
+import { djangoVersion, isRuntimeDependency } from './dependencies/packages.js';
+import { detectPythonVersion } from './dependencies/python-version.js';
+import { describe, writtenText, type TextPart, type Value } from './evaluate.js';
 import { where, type Found } from './found.js';
-import { moduleFile, readSettings, type Setting } from './settings.js';
+import { moduleFile, readSettings, type RequiredEnv, type Setting } from './settings.js';
 
 export interface ProjectFacts {
   root: string;
@@ -27,7 +22,10 @@ export interface ProjectFacts {
   wsgiApplication?: Found<string>;
   pythonVersion?: Found<string>;
   dependencies?: Found<DependencySpec>;
-  dependencyCandidates: DependencySpec[];
+  /** Every dependency file found, read: what the Dockerfile copies and installs from each. */
+  dependencyCandidates: DependencyFacts[];
+  /** Why no dependency file could be chosen, when the project has dependencies (e.g. Poetry without poetry.lock). */
+  dependencyProblem?: string;
   djangoVersion?: Found<string>;
   hasGunicorn: boolean;
   staticUrl?: Found<string>;
@@ -36,10 +34,23 @@ export interface ProjectFacts {
   mediaUrl?: Found<string>;
   mediaRoot?: Found<string>;
   staticfilesStorage?: Found<string>;
+  /** Static files served from object storage or a CDN in production: this stack does not serve them. */
+  remoteStatic?: RemoteStatic;
+  /** Environment variables the settings read at import time with no default: Django cannot start without them. */
+  requiredEnv: RequiredEnv[];
   whitenoise?: Found<boolean>;
   admin: boolean;
   usesGit: boolean;
   warnings: string[];
+}
+
+export interface RemoteStatic {
+  /** The storage backend for static files, when it is not a local file-system storage. */
+  backend?: Found<string>;
+  /** STATIC_URL as written, unknown parts as {expression}: "https://{AWS_S3_CUSTOM_DOMAIN}/static/". */
+  url?: Found<string>;
+  /** The URL's path part, when it is literal: "/static/". */
+  path?: string;
 }
 
 export class NotDjangoProjectError extends Error {
@@ -69,9 +80,13 @@ export function detectProject(root: string, options: { settingsModule?: string }
   const read = readSettings(root, chosen.value);
   warnings.push(...read.warnings);
   const setting = (name: string) => read.settings.get(name);
+  const staticStorage = storageBackend(setting('STORAGES'), setting('STATICFILES_STORAGE'));
+  const remote = remoteStatic(staticStorage, setting('STATIC_URL'));
+  warnings.push(...unreadSettings(read.settings, remote ? ['STATIC_URL'] : []));
 
-  const dependencies = dependencyCandidates(root);
-  const spec = dependencies[0];
+  const dependencies = detectDependencies(root);
+  warnings.push(...dependencies.warnings);
+  const spec = dependencies.candidates[0];
   const facts: ProjectFacts = {
     root,
     projectName: { value: composeName(path.basename(path.resolve(root))), source: { file: '(directory name)' } },
@@ -80,16 +95,19 @@ export function detectProject(root: string, options: { settingsModule?: string }
     settingsFiles: read.files,
     wsgiApplication: wsgiApplication(root, chosen.value, setting('WSGI_APPLICATION')),
     pythonVersion: detectPythonVersion(root),
-    dependencies: spec ? { value: spec, source: { file: spec.file } } : undefined,
-    dependencyCandidates: dependencies,
-    djangoVersion: spec ? packageVersion(root, spec, 'django') : undefined,
-    hasGunicorn: spec ? mentionsPackage(root, spec, 'gunicorn') : false,
-    staticUrl: stringSetting(setting('STATIC_URL'), warnings),
+    dependencies: spec ? { value: { manager: spec.manager, file: spec.file }, source: { file: spec.file } } : undefined,
+    dependencyCandidates: dependencies.candidates,
+    dependencyProblem: dependencies.problem,
+    djangoVersion: spec ? djangoVersion(spec) : undefined,
+    hasGunicorn: spec ? isRuntimeDependency(spec, 'gunicorn') : false,
+    staticUrl: remote ? undefined : stringSetting(setting('STATIC_URL'), warnings),
     staticRoot: pathSetting(setting('STATIC_ROOT')),
     staticfilesDirs: pathListSetting(setting('STATICFILES_DIRS')),
     mediaUrl: stringSetting(setting('MEDIA_URL'), warnings),
     mediaRoot: pathSetting(setting('MEDIA_ROOT')),
-    staticfilesStorage: storageBackend(setting('STORAGES'), setting('STATICFILES_STORAGE')),
+    staticfilesStorage: staticStorage,
+    remoteStatic: remote,
+    requiredEnv: read.requiredEnv,
     whitenoise: listMentions(setting('MIDDLEWARE'), 'whitenoise'),
     admin: listMentions(setting('INSTALLED_APPS'), 'django.contrib.admin')?.value ?? false,
     usesGit: fs.existsSync(path.join(root, '.git')),
@@ -228,4 +246,55 @@ function listMentions(setting: Setting | undefined, needle: string): Found<boole
   if (!setting || setting.value.kind !== 'list') return undefined;
   const hit = setting.value.items.some((item) => item.kind === 'str' && item.value.toLowerCase().startsWith(needle));
   return { value: hit, source: { file: setting.file, line: setting.line } };
+}
+
+/** Settings whose unreadable values deserve a warning (their final values only). */
+const WATCHED = ['STATIC_URL', 'STATIC_ROOT', 'STATICFILES_DIRS', 'MEDIA_URL', 'MEDIA_ROOT', 'WSGI_APPLICATION', 'STORAGES', 'STATICFILES_STORAGE'];
+
+function unreadSettings(settings: Map<string, Setting>, explained: string[]): string[] {
+  return WATCHED.flatMap((name) => {
+    const setting = settings.get(name);
+    if (setting?.value.kind !== 'unknown' || setting.value.env || explained.includes(name)) return [];
+    return [`${setting.file}:${setting.line}: ${name} could not be read (${setting.value.reason}); it will be asked`];
+  });
+}
+
+/** Storages that keep files on the local disk: Django's own and WhiteNoise's (and subclasses named like them). */
+const LOCAL_STORAGE_CLASSES = ['FileSystemStorage', 'StaticFilesStorage'];
+
+function isLocalStorage(backend: string): boolean {
+  const className = backend.split('.').at(-1) ?? backend;
+  return backend.startsWith('whitenoise.') || LOCAL_STORAGE_CLASSES.some((local) => className.endsWith(local));
+}
+
+/**
+ * Static files on object storage (django-storages' S3, Google Cloud, Azure...) or behind a CDN:
+ * a static backend that is not a local file-system storage, or an absolute STATIC_URL.
+ */
+function remoteStatic(backend: Found<string> | undefined, staticUrl: Setting | undefined): RemoteStatic | undefined {
+  const remoteBackend = backend && !isLocalStorage(backend.value) ? backend : undefined;
+  const parts = staticUrl && writtenText(staticUrl.value);
+  const absolute = typeof parts?.[0] === 'string' && ['http://', 'https://', '//'].some((start) => (parts[0] as string).startsWith(start));
+  if (!remoteBackend && !absolute) return undefined;
+  const url: Found<string> | undefined = parts && {
+    value: parts.map((part) => (typeof part === 'string' ? part : `{${part.expression}}`)).join(''),
+    source: { file: staticUrl!.file, line: staticUrl!.line },
+  };
+  return { backend: remoteBackend, url, path: parts && urlPath(parts) };
+}
+
+/** The path of a URL whose scheme and host may be unknown: "https://{DOMAIN}/static/" -> "/static/". */
+function urlPath(parts: TextPart[]): string | undefined {
+  const [first] = parts;
+  if (typeof first !== 'string') return undefined;
+  // After "scheme://" or "//" comes the host, which may be unknown; the path starts at the next "/".
+  const hostStart = first.startsWith('//') ? 2 : first.includes('://') ? first.indexOf('://') + 3 : 0;
+  if (hostStart === 0) return parts.length === 1 && first.startsWith('/') ? first : undefined;
+  const remaining: TextPart[] = [first.slice(hostStart), ...parts.slice(1)];
+  const at = remaining.findIndex((part) => typeof part === 'string' && part.includes('/'));
+  if (at === -1) return parts.every((part) => typeof part === 'string') ? '/' : undefined;
+  const tail = remaining.slice(at);
+  if (!tail.every((part) => typeof part === 'string')) return undefined;
+  const joined = tail.join('');
+  return joined.slice(joined.indexOf('/'));
 }

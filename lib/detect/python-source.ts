@@ -1,129 +1,116 @@
 /**
- * Reads Python settings files as text. Nothing here imports or runs user code: it splits a
- * module into top-level statements and evaluates the small expression language settings
- * files use for paths and environment defaults (see evaluate.ts).
+ * The module-level statements of a Python settings file, read from its @lezer/python syntax
+ * tree. Nothing here imports or runs user code. Only module-level statements count: code in
+ * `if`/`def`/`class`/`try`/`with` blocks is conditional, so a value set there is not "the" value.
  */
+import type { SyntaxNode } from '@lezer/common';
+import { childrenOf, containsError, PythonSource, unparenthesized } from './python/tree.js';
 
 export interface Statement {
   /** 1-based line where the statement starts. */
   line: number;
+  /** The statement without comments; a compound statement (if, def, ...) as its header only. */
   text: string;
+  node: SyntaxNode;
 }
 
-/**
- * Module-level statements only: indented code (if-blocks, functions) is conditional, so a
- * value set there is not "the" value. Multi-line statements are joined while brackets are
- * open or a line ends with a backslash; strings and comments are respected.
- */
-export function topLevelStatements(source: string): Statement[] {
-  const statements: Statement[] = [];
-  let current: (Statement & { topLevel: boolean }) | undefined;
-  let depth = 0;
-  let openTriple: string | undefined;
-  let continued = false;
+export function topLevelStatements(source: string | PythonSource): Statement[] {
+  const python = typeof source === 'string' ? new PythonSource(source) : source;
+  return childrenOf(python.tree.topNode).map((node) => ({ line: python.lineAt(node.from), text: statementText(python, node), node }));
+}
 
-  for (const [index, rawLine] of source.replace(/\r\n?/g, '\n').split('\n').entries()) {
-    if (!current) {
-      const trimmed = rawLine.trim();
-      if (trimmed === '' || trimmed.startsWith('#')) continue;
-      current = { line: index + 1, text: rawLine, topLevel: !/^\s/.test(rawLine) };
-    } else {
-      current.text += '\n' + rawLine;
-    }
-    const scanned = scanLine(rawLine, openTriple);
-    depth += scanned.depthChange;
-    openTriple = scanned.openTriple;
-    continued = !openTriple && rawLine.trimEnd().endsWith('\\');
-    if (depth <= 0 && !openTriple && !continued) {
-      if (current.topLevel) statements.push({ line: current.line, text: stripComment(current.text).trim() });
-      current = undefined;
-      depth = 0;
-    }
+function statementText(python: PythonSource, node: SyntaxNode): string {
+  const body = node.getChild('Body');
+  const end = body ? (body.firstChild?.to ?? body.from) : node.to; // the header ends with the body's ':'
+  let text = '';
+  let position = node.from;
+  for (const comment of commentsIn(node)) {
+    if (comment.from >= end) break;
+    text += python.text.slice(position, comment.from).trimEnd();
+    position = comment.to;
   }
-  if (current?.topLevel) statements.push({ line: current.line, text: stripComment(current.text).trim() });
-  return statements;
+  return (text + python.text.slice(position, end)).trim();
 }
 
-function scanLine(line: string, openTriple: string | undefined): { depthChange: number; openTriple: string | undefined } {
-  let depthChange = 0;
-  let i = 0;
-  while (i < line.length) {
-    if (openTriple) {
-      const end = line.indexOf(openTriple, i);
-      if (end === -1) return { depthChange, openTriple };
-      i = end + 3;
-      openTriple = undefined;
-      continue;
-    }
-    const ch = line[i]!;
-    if (ch === '#') break;
-    if (ch === '"' || ch === "'") {
-      const triple = line.slice(i, i + 3);
-      if (triple === ch.repeat(3)) {
-        openTriple = triple;
-        i += 3;
-        continue;
-      }
-      i = skipString(line, i);
-      continue;
-    }
-    if ('([{'.includes(ch)) depthChange++;
-    else if (')]}'.includes(ch)) depthChange--;
-    i++;
+function commentsIn(node: SyntaxNode): SyntaxNode[] {
+  const comments: SyntaxNode[] = [];
+  for (let child = node.firstChild; child; child = child.nextSibling) {
+    if (child.name === 'Comment') comments.push(child);
+    else comments.push(...commentsIn(child));
   }
-  return { depthChange, openTriple };
+  return comments;
 }
 
-/** Index just past the single-line string literal that starts at `start`. */
-export function skipString(text: string, start: number): number {
-  const quote = text[start];
-  let i = start + 1;
-  while (i < text.length && text[i] !== quote && text[i] !== '\n') {
-    i += text[i] === '\\' ? 2 : 1;
-  }
-  return i + 1;
-}
+/** What a module-level statement does to the module's names, in the order Python runs them. */
+export type Step =
+  | { kind: 'star-import'; module: string; line: number }
+  /** `A = v`, `A = B = v`, `A: T = v`, `(A := v)`. */
+  | { kind: 'assign'; names: string[]; value: SyntaxNode; line: number; broken: boolean }
+  /** `A += v`, `A |= v`, ... */
+  | { kind: 'update'; name: string; op: string; value: SyntaxNode; line: number; broken: boolean }
+  /** `A.insert(i, x)`, `A.append(x)`, `A.extend(xs)`, `A.update(d)`. */
+  | { kind: 'mutate'; name: string; method: Mutation; args: SyntaxNode; line: number; broken: boolean };
 
-function stripComment(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => {
-      let i = 0;
-      while (i < line.length) {
-        const ch = line[i]!;
-        if (ch === '#') return line.slice(0, i).trimEnd();
-        if (ch === '"' || ch === "'") i = skipString(line, i);
-        else i++;
-      }
-      return line;
-    })
-    .join('\n');
-}
+export type Mutation = 'insert' | 'append' | 'extend' | 'update';
+const MUTATIONS = new Set<string>(['insert', 'append', 'extend', 'update']);
 
-export type Assignment = { name: string; op: '=' | '+=' | 'insert' | 'append' | 'extend'; expression: string; line: number };
-
-/**
- * `NAME = expr`, `NAME += expr`, and list mutations `NAME.insert(i, x)`, `NAME.append(x)`,
- * `NAME.extend(xs)` at module level, for upper-case setting names.
- */
-export function settingAssignments(source: string): Assignment[] {
-  const result: Assignment[] = [];
-  for (const statement of topLevelStatements(source)) {
-    const assign = /^([A-Z_][A-Z0-9_]*)\s*(\+?=)(?!=)\s*([\s\S]+)$/.exec(statement.text);
-    if (assign) {
-      result.push({ name: assign[1]!, op: assign[2] as '=' | '+=', expression: assign[3]!, line: statement.line });
-      continue;
-    }
-    const mutation = /^([A-Z_][A-Z0-9_]*)\.(insert|append|extend)\(([\s\S]*)\)$/.exec(statement.text);
-    if (mutation) result.push({ name: mutation[1]!, op: mutation[2] as 'insert' | 'append' | 'extend', expression: mutation[3]!, line: statement.line });
-  }
-  return result;
-}
-
-/** Star imports (`from .base import *`, `from config.settings.base import *`), in order. */
-export function starImports(source: string): { module: string; line: number }[] {
-  return topLevelStatements(source).flatMap((statement) => {
-    const match = /^from\s+([.\w]+)\s+import\s+\*/.exec(statement.text);
-    return match ? [{ module: match[1]!, line: statement.line }] : [];
+export function moduleSteps(python: PythonSource): Step[] {
+  return topLevelStatements(python).flatMap((statement) => {
+    const step = stepOf(python, statement.node, statement.line);
+    return step ? [step] : [];
   });
+}
+
+function stepOf(python: PythonSource, node: SyntaxNode, line: number): Step | undefined {
+  const children = childrenOf(node);
+  const broken = containsError(node);
+  switch (node.name) {
+    case 'ImportStatement':
+      return starImport(python, children, line);
+    case 'AssignStatement': {
+      // targets and values alternate around '=': A = B = value; a TypeDef annotates a target
+      const parts = children.filter((child) => child.name !== 'TypeDef');
+      const value = parts.at(-1);
+      if (!value || parts.length < 3 || parts.at(-2)?.name !== 'AssignOp') return undefined; // `X: int` declares only
+      const targets = parts.slice(0, -1).filter((part) => part.name !== 'AssignOp');
+      // Only plain names: `A, B = ...` and `A["k"] = ...` are not read.
+      if (parts.slice(0, -1).some((part, index) => (index % 2 === 0 ? part.name !== 'VariableName' : part.name !== 'AssignOp'))) return undefined;
+      return { kind: 'assign', names: targets.map((target) => python.textOf(target)), value, line, broken };
+    }
+    case 'UpdateStatement': {
+      const [target, op, value] = children;
+      if (target?.name !== 'VariableName' || !op || !value) return undefined;
+      return { kind: 'update', name: python.textOf(target), op: python.textOf(op), value, line, broken };
+    }
+    case 'ExpressionStatement': {
+      const expression = unparenthesized(children[0]);
+      if (expression?.name === 'NamedExpression') {
+        const [target, , value] = childrenOf(expression);
+        if (target?.name !== 'VariableName' || !value) return undefined;
+        return { kind: 'assign', names: [python.textOf(target)], value, line, broken };
+      }
+      if (expression?.name === 'CallExpression') {
+        const [callee, args] = childrenOf(expression);
+        const [object, dot, method] = callee?.name === 'MemberExpression' ? childrenOf(callee) : [];
+        if (object?.name !== 'VariableName' || dot?.name !== '.' || !method || !args) return undefined;
+        const name = python.textOf(method);
+        if (!MUTATIONS.has(name)) return undefined;
+        return { kind: 'mutate', name: python.textOf(object), method: name as Mutation, args, line, broken };
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** `from .base import *`: the dots and the dotted name before `import`. */
+function starImport(python: PythonSource, children: SyntaxNode[], line: number): Step | undefined {
+  if (children[0]?.name !== 'from' || children.at(-1)?.name !== '*') return undefined;
+  const importAt = children.findIndex((child) => child.name === 'import');
+  const module = children
+    .slice(1, importAt)
+    .map((child) => python.textOf(child))
+    .join('');
+  return { kind: 'star-import', module, line };
 }

@@ -22,7 +22,17 @@ export function detectionReport(facts: ProjectFacts): string[] {
     line('STATICFILES_DIRS', facts.staticfilesDirs),
     line('MEDIA_URL', facts.mediaUrl),
     line('static storage', facts.staticfilesStorage),
+    ...remoteStaticLines(facts),
     ...(facts.whitenoise?.value ? ['  WhiteNoise is in MIDDLEWARE: nginx serves static files before a request reaches it, so it stays idle for them.'] : []),
     ...facts.warnings.map((warning) => `  warning: ${warning}`),
   ];
+}
+
+/** Static files on object storage or a CDN: say so, and where that was read. */
+function remoteStaticLines({ remoteStatic }: ProjectFacts): string[] {
+  if (!remoteStatic) return [];
+  const { backend, url, path } = remoteStatic;
+  const how = backend ? `on ${backend.value} [${where(backend)}]` : 'elsewhere';
+  const at = url ? ` at ${url.value} [${where(url)}]${path ? `, path ${path}` : ''}` : '';
+  return [`  remote static      in production, static files are served ${how}${at}, not by this stack's nginx`];
 }

@@ -3,11 +3,25 @@
  * (not gunicorn), media, and the safety probes. Each yields a pass/fail row.
  */
 import type { StackConfig } from '../config/stack-config.js';
-import { SERVICES } from '../render/files.js';
+import { SERVICES } from '../config/names.js';
 import type { ComposeProject } from './compose-cli.js';
 import { header, probe, type ProbeResponse } from './http-probe.js';
 
+/** Each check's stable id (diagnosis keys on these) and the name the table prints. */
+export const CHECK_NAMES = {
+  'app-through-nginx': 'app through nginx',
+  'static-file': 'static file from nginx',
+  'static-not-gunicorn': 'static not served by gunicorn',
+  'media-file': 'media file from nginx',
+  'no-traversal': 'no path traversal',
+  'dotfiles-hidden': 'dotfiles hidden',
+  'gunicorn-not-published': 'gunicorn not published',
+} as const;
+
+export type CheckId = keyof typeof CHECK_NAMES;
+
 export interface CheckResult {
+  id: CheckId;
   name: string;
   ok: boolean;
   detail: string;
@@ -15,25 +29,26 @@ export interface CheckResult {
   response?: ProbeResponse;
 }
 
-const HASHED = /\.[0-9a-f]{12}\.[A-Za-z0-9]+$/;
 
 export async function runChecks(config: StackConfig, project: ComposeProject): Promise<CheckResult[]> {
   const port = config.http.port;
   const host = { Host: portHost(config) };
   const results: CheckResult[] = [];
-  const check = async (name: string, body: () => Promise<Omit<CheckResult, 'name'>>): Promise<CheckResult> => {
+  type Verdict = Omit<CheckResult, 'id' | 'name'>;
+  const check = async (id: CheckId, body: () => Promise<Verdict>): Promise<CheckResult> => {
+    const name = CHECK_NAMES[id];
     try {
-      return { name, ...(await body()) };
+      return { id, name, ...(await body()) };
     } catch (error) {
-      return { name, ok: false, detail: (error as Error).message };
+      return { id, name, ok: false, detail: (error as Error).message };
     }
   };
-  const attempt = async (name: string, body: () => Promise<Omit<CheckResult, 'name'>>) => {
-    results.push(await check(name, body));
+  const attempt = async (id: CheckId, body: () => Promise<Verdict>) => {
+    results.push(await check(id, body));
   };
 
   // The dotfile probe needs two one-off containers (about a second each): it runs alongside the others.
-  const dotfiles = check('dotfiles hidden', async () => {
+  const dotfiles = check('dotfiles-hidden', async () => {
     const name = '.health-check-dotfile';
     const write = await project.run(
       ['run', '--rm', '--no-deps', '-T', SERVICES.collectstatic, 'sh', '-c', `echo secret > ${config.static.appDir}/${name}`],
@@ -45,7 +60,7 @@ export async function runChecks(config: StackConfig, project: ComposeProject): P
     return { ok: response.status === 404, detail: `${config.static.url}${name}: ${response.status}`, response };
   });
 
-  await attempt('app through nginx', async () => {
+  await attempt('app-through-nginx', async () => {
     let response = await probe(port, '/', host);
     if (response.status === 404 && config.probeStaticFile) response = await probe(port, '/admin/', host);
     const fromNginxItself = /<center>nginx<\/center>/.test(response.body);
@@ -56,7 +71,7 @@ export async function runChecks(config: StackConfig, project: ComposeProject): P
   const manifest = await readManifest(config, project);
   const logical = config.probeStaticFile ?? Object.keys(manifest).find((name) => /\.(css|js)$/.test(name));
   const staticPath = logical ? config.static.url + (manifest[logical] ?? logical) : undefined;
-  await attempt('static file from nginx', async () => {
+  await attempt('static-file', async () => {
     if (!staticPath) return { ok: false, detail: 'no collected file to probe (staticfiles.json is empty or unreadable)' };
     const response = await probe(port, staticPath, { ...host, 'Accept-Encoding': 'gzip' });
     const type = header(response, 'content-type') ?? '';
@@ -64,7 +79,7 @@ export async function runChecks(config: StackConfig, project: ComposeProject): P
     const problems: string[] = [];
     if (response.status !== 200) problems.push(`status ${response.status}`);
     if (response.status === 200 && !/^(text\/css|application\/javascript|text\/javascript)/.test(type)) problems.push(`Content-Type ${type || 'missing'}`);
-    if (HASHED.test(staticPath) && (cacheControl.length !== 1 || !cacheControl[0]!.includes('immutable'))) {
+    if (new RegExp(config.hashedNamePattern).test(staticPath) && (cacheControl.length !== 1 || !cacheControl[0]!.includes('immutable'))) {
       problems.push(`Cache-Control ${JSON.stringify(cacheControl)} (want exactly one, immutable)`);
     }
     // Files under 1 KiB are sent plain on purpose (gzip_min_length).
@@ -73,7 +88,7 @@ export async function runChecks(config: StackConfig, project: ComposeProject): P
     return { ok: problems.length === 0, detail: `${staticPath}: ${problems.length ? problems.join(', ') : `200 ${type}, immutable, ${header(response, 'content-encoding') ?? 'plain (small)'}`}`, response };
   });
 
-  await attempt('static not served by gunicorn', async () => {
+  await attempt('static-not-gunicorn', async () => {
     if (!staticPath) return { ok: false, detail: 'no static file was probed' };
     const appLog = await project.logs(SERVICES.app, 500);
     const leaked = appLog.split('\n').some((line) => line.includes(staticPath));
@@ -82,7 +97,7 @@ export async function runChecks(config: StackConfig, project: ComposeProject): P
 
   if (config.media) {
     const media = config.media;
-    await attempt('media file from nginx', async () => {
+    await attempt('media-file', async () => {
       const name = `health-check-${Date.now()}.txt`;
       const write = await project.run(['exec', '-T', SERVICES.app, 'sh', '-c', `echo media-ok > ${media.appDir}/${name}`], { timeoutMs: 30_000 });
       if (write.exitCode !== 0) return { ok: false, detail: `could not write into the media volume: ${write.output.trim().split('\n').at(-1)}` };
@@ -93,7 +108,7 @@ export async function runChecks(config: StackConfig, project: ComposeProject): P
     });
   }
 
-  await attempt('no path traversal', async () => {
+  await attempt('no-traversal', async () => {
     const base = config.static.url.replace(/\/$/, '');
     const leaks: string[] = [];
     // With the off-by-slash alias, "/static../" is the folder above the static files: nginx answers
@@ -111,7 +126,7 @@ export async function runChecks(config: StackConfig, project: ComposeProject): P
 
   results.push(await dotfiles);
 
-  await attempt('gunicorn not published', async () => {
+  await attempt('gunicorn-not-published', async () => {
     const state = await project.state(SERVICES.app);
     const published = Object.entries(state?.ports ?? {}).filter(([, bindings]) => Array.isArray(bindings) && bindings.length > 0);
     return { ok: Boolean(state) && published.length === 0, detail: published.length ? `published: ${published.map(([p]) => p).join(', ')}` : 'only nginx has a host port' };

@@ -42,11 +42,13 @@ export class ComposeProject {
     readonly compose: Compose,
     readonly cwd: string,
     readonly projectName: string,
+    /** Compose files (-f), in order; none: Compose's own default (compose.yaml in cwd). */
+    readonly files: string[] = [],
   ) {}
 
   private args(args: string[]): [string, string[]] {
     const [file, ...rest] = this.compose.command;
-    return [file!, [...rest, '--project-name', this.projectName, ...args]];
+    return [file!, [...rest, '--project-name', this.projectName, ...this.files.flatMap((f) => ['-f', f]), ...args]];
   }
 
   /** Runs a compose command; with `stream`, each output line goes to it as it arrives. */

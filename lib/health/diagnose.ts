@@ -4,7 +4,7 @@
  */
 import type { StackConfig } from '../config/stack-config.js';
 import type { Problem } from '../validate/invariants.js';
-import type { CheckResult } from './checks.js';
+import type { CheckId, CheckResult } from './checks.js';
 
 export interface Evidence {
   upOutput: string;
@@ -29,7 +29,7 @@ const lastLines = (text: string, count: number) =>
 export function diagnose(config: StackConfig, evidence: Evidence): string[] {
   const causes: string[] = [];
   const { upOutput, appLogs, nginxLogs, checks } = evidence;
-  const failed = (name: string) => checks.find((c) => c.name === name && !c.ok);
+  const failed = (id: CheckId) => checks.find((c) => c.id === id && !c.ok);
 
   if (/port is already allocated|address already in use|bind: address/i.test(upOutput)) {
     causes.push(`Port ${config.http.port} on ${config.http.bind} is already in use by another program or container. Stop it, or re-run with --port.`);
@@ -54,7 +54,7 @@ export function diagnose(config: StackConfig, evidence: Evidence): string[] {
   if (/PermissionError|Permission denied/.test(appLogs) && !causes.some((c) => c.includes('permission'))) {
     causes.push(`The app hit "permission denied":\n${lastLines(appLogs.split('\n').filter((l) => /Permission/.test(l)).join('\n'), 3)}`);
   }
-  const app = failed('app through nginx');
+  const app = failed('app-through-nginx');
   const hostRejected = /HTTP 400 from Django/.test(evidence.appHealth ?? '');
   if (app?.response?.status === 400 || hostRejected || /Invalid HTTP_HOST header/.test(appLogs)) {
     causes.push(`Django rejected the Host header (400, DisallowedHost): ALLOWED_HOSTS does not include ${config.http.probeHost}. Set --server-names, or DJANGO_ALLOWED_HOSTS in .env.`);
@@ -62,7 +62,7 @@ export function diagnose(config: StackConfig, evidence: Evidence): string[] {
   if (app?.response?.status === 502 || app?.response?.status === 504 || /connect\(\) failed|upstream timed out|no live upstreams/.test(nginxLogs)) {
     if (!importError) causes.push('nginx answered 502: gunicorn is not answering. The app container is not up, or crashed; see `docker compose logs app`.');
   }
-  const staticCheck = failed('static file from nginx');
+  const staticCheck = failed('static-file');
   if (staticCheck?.response?.status === 404 || /open\(\) "[^"]+" failed \(2: No such file/.test(nginxLogs)) {
     const tried = /open\(\) "([^"]+)" failed/.exec(nginxLogs)?.[1];
     causes.push(

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { StackConfig } from '../config/stack-config.js';
 import { readText } from '../read-text.js';
-import { SERVICES } from '../render/files.js';
+import { SERVICES } from '../config/names.js';
 import { checkInvariants } from '../validate/invariants.js';
 import { runChecks, type CheckResult } from './checks.js';
 import { ComposeProject, engineAnswers, findCompose } from './compose-cli.js';
@@ -89,8 +89,7 @@ export async function runHealthCheck(options: HealthOptions): Promise<HealthResu
     log('Stopping the stack and removing its volumes (--down)…');
     await project.run(['down', '-v', '--remove-orphans'], { timeoutMs: 120_000 });
   } else if (startOk) {
-    const host = config.http.bind === '0.0.0.0' ? 'localhost' : config.http.bind;
-    log(`The stack keeps running at http://${host}:${config.http.port}/ (Host: ${config.http.probeHost}). Stop it with \`docker compose down\`.`);
+    log(`The stack keeps running: ${config.http.url}  (stop it with \`docker compose down\`)`);
   }
   const failedNames = checks.filter((c) => !c.ok).map((c) => c.name);
   const summary = ok ? 'all checks passed' : startOk ? `failed: ${failedNames.join(', ')}` : 'the stack did not start';

@@ -4,7 +4,7 @@
  */
 import { stringify } from 'yaml';
 import type { StackConfig } from '../config/stack-config.js';
-import { GENERATED_FILES, SERVICES } from './files.js';
+import { GENERATED_FILES, SERVICES } from '../config/names.js';
 
 /**
  * Healthcheck timing. Docker runs the first check one interval after start (start_interval
@@ -75,7 +75,7 @@ export function buildCompose(config: StackConfig): ComposeFile {
       healthcheck: { test: ['CMD', 'python', '-c', appHealthcheckScript(config)], ...APP_HEALTH_TIMING },
       restart: 'unless-stopped',
       // Longer than gunicorn's graceful_timeout, so in-flight requests finish before SIGKILL.
-      stop_grace_period: `${config.gunicorn.gracefulTimeout + 5}s`,
+      stop_grace_period: `${config.gunicorn.stopGracePeriod}s`,
     },
     [SERVICES.nginx]: {
       image: config.nginxImage,

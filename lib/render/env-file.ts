@@ -3,6 +3,7 @@
  * regeneration only missing keys are appended.
  */
 import { randomBytes } from 'node:crypto';
+import { COMPOSE_PROJECT_VARIABLE, SECRET_KEY_VARIABLE } from '../config/names.js';
 import type { StackConfig } from '../config/stack-config.js';
 
 /** 50 characters from a CSPRNG, in an alphabet that needs no quoting in .env or compose. */
@@ -12,9 +13,25 @@ export function newSecretKey(): string {
 
 export function requiredEnv(config: StackConfig): Record<string, () => string> {
   return {
-    COMPOSE_PROJECT_NAME: () => config.projectName,
-    DJANGO_SECRET_KEY: newSecretKey,
+    [COMPOSE_PROJECT_VARIABLE]: () => config.projectName,
+    [SECRET_KEY_VARIABLE]: newSecretKey,
   };
+}
+
+/** The variables a .env file sets to something (an empty value counts as unset). */
+export function setVariables(envFile: string | undefined): Set<string> {
+  const set = new Set<string>();
+  for (const line of (envFile ?? '').split('\n')) {
+    const match = ASSIGNMENT.exec(line);
+    if (match && match[2]!.trim().replace(/^(["'])\1$/, '') !== '') set.add(match[1]!);
+  }
+  return set;
+}
+
+/** Variables the settings require that .env does not set, each with where the settings read it. */
+export function missingSettingsEnv(config: StackConfig, envFile: string | undefined): string[] {
+  const set = setVariables(envFile);
+  return config.settingsEnv.filter((read) => !set.has(read.variable)).map((read) => `${read.variable} (read at ${read.source})`);
 }
 
 const ASSIGNMENT = /^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=(.*)$/;
@@ -45,9 +62,14 @@ export function envFileContent(config: StackConfig, existing: string | undefined
   return `${existing}${separator}# added by generator-django-static\n${added}\n`;
 }
 
-/** .gitignore with a line for .env, or undefined when it already ignores it. */
-export function gitignoreWithEnv(existing: string | undefined): string | undefined {
-  if (existing && existing.split('\n').some((line) => ['.env', '/.env', '.env*', '*.env'].includes(line.trim()))) return undefined;
-  const separator = !existing || existing.endsWith('\n') ? '' : '\n';
-  return `${existing ?? ''}${separator}# secrets for the Docker stack (generator-django-static)\n.env\n`;
+/** Whether a .gitignore already keeps .env out of git (a line for it, or a pattern that covers it). */
+export function ignoresEnvFile(gitignore: string | undefined): boolean {
+  return (gitignore ?? '').split('\n').some((line) => ['.env', '/.env', '.env*', '*.env'].includes(line.trim()));
+}
+
+export function missingEnvMessage(missing: string[]): string {
+  return (
+    `your settings require environment variables that .env does not set, so Django could not start:\n${missing.map((line) => `  ${line}`).join('\n')}\n` +
+    'Add them to .env (see .env.example), then run `yo django-static:check`.'
+  );
 }

@@ -3,33 +3,11 @@
  * explicit data, or ready text (compose.yaml is built as data and serialized).
  */
 import type { StackConfig } from '../config/stack-config.js';
-
-export const GENERATED_FILES = {
-  compose: 'compose.yaml',
-  dockerfile: 'Dockerfile',
-  dockerignore: '.dockerignore',
-  nginxConf: 'nginx/default.conf',
-  gunicornConf: 'gunicorn.conf.py',
-  compressStatic: 'docker/compress_static.py',
-  envExample: '.env.example',
-  env: '.env',
-} as const;
-
-export const SERVICES = { collectstatic: 'collectstatic', app: 'app', nginx: 'nginx' } as const;
+import { ENVIRONMENT, GENERATED_FILES, SERVICES } from '../config/names.js';
 
 export type PlannedFile =
   | { path: string; template: string; data: Record<string, unknown> }
   | { path: string; content: string };
-
-/** The variables the overlay reads, with what .env.example says of them. */
-export const ENVIRONMENT = [
-  { name: 'DJANGO_SECRET_KEY', secret: true, doc: 'Django SECRET_KEY. Required; .env gets a random one.' },
-  { name: 'DJANGO_DEBUG', secret: false, doc: 'Off unless 1/true/yes/on. Never on in production.' },
-  { name: 'DJANGO_ALLOWED_HOSTS', secret: false, doc: 'Comma-separated; overrides the generated server names.' },
-  { name: 'DJANGO_CSRF_TRUSTED_ORIGINS', secret: false, doc: 'Comma-separated origins with scheme (and port).' },
-  { name: 'WEB_CONCURRENCY', secret: false, doc: 'gunicorn workers; overrides the generated default.' },
-  { name: 'FORWARDED_ALLOW_IPS', secret: false, doc: "Proxies gunicorn trusts for X-Forwarded-*; default: the compose network." },
-] as const;
 
 export function templateFiles(config: StackConfig): PlannedFile[] {
   return [

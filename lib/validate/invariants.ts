@@ -7,9 +7,8 @@
  */
 import { parse } from 'yaml';
 import type { Location, StackConfig } from '../config/stack-config.js';
-import { evaluateExpression } from '../detect/evaluate.js';
-import { settingAssignments } from '../detect/python-source.js';
-import { GENERATED_FILES, SERVICES } from '../render/files.js';
+import { moduleNames } from '../detect/settings.js';
+import { GENERATED_FILES, SERVICES } from '../config/names.js';
 import { fileLocations, findAll, parseNginx } from './nginx-conf.js';
 
 export interface Problem {
@@ -113,9 +112,8 @@ export function volumeMounts(composeText: string): Map<string, Map<string, strin
 /** Literal values of the overlay's path settings, read the same way detection reads user settings. */
 function overlaySettings(text: string, file: string): Map<string, string> {
   const values = new Map<string, string>();
-  for (const assignment of settingAssignments(text)) {
-    const value = evaluateExpression(assignment.expression, { file, names: new Map() });
-    if (value.kind === 'str') values.set(assignment.name, value.value);
+  for (const [name, value] of moduleNames(text, file)) {
+    if (value.kind === 'str') values.set(name, value.value);
   }
   return values;
 }

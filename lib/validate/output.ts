@@ -4,7 +4,7 @@
  */
 import { parse } from 'yaml';
 import type { StackConfig } from '../config/stack-config.js';
-import { GENERATED_FILES } from '../render/files.js';
+import { GENERATED_FILES } from '../config/names.js';
 import { composeSchemaErrors } from './compose-schema.js';
 import { dockerfileErrors } from './dockerfile.js';
 import { checkInvariants, type FileReader, type Problem } from './invariants.js';

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { answersOnDisk } from '../../lib/detect/answers-on-disk.js';
 import { buildStackConfig, ConfigError, overlayFor } from '../../lib/config/stack-config.js';
 import * as validate from '../../lib/config/validators.js';
 import { detectProject } from '../../lib/detect/project.js';
-import { envFileContent, gitignoreWithEnv, newSecretKey } from '../../lib/render/env-file.js';
+import { envFileContent, ignoresEnvFile, newSecretKey } from '../../lib/render/env-file.js';
 import * as fixtures from '../fixtures/projects.js';
 import { defaultAnswers } from './helpers.js';
 
@@ -34,18 +35,40 @@ describe('validators', () => {
 describe('buildStackConfig', () => {
   it('derives every path from one place', () => {
     const root = fixtures.writeProject(fixtures.settingsPackage());
-    const config = buildStackConfig(defaultAnswers(root, { port: 80, serverNames: ['example.com', '.example.org'] }), detectProject(root));
+    const config = buildStackConfig(defaultAnswers(root, { port: 80, serverNames: ['example.com', '.example.org'], bind: '0.0.0.0' }), detectProject(root));
     expect(config.overlayModule).toBe('config.settings_docker');
     expect(config.overlayFile).toBe('config/settings_docker.py');
     expect(config.wsgiApp).toBe('config.wsgi:application');
     expect(config.static).toEqual({ url: '/static/', volume: 'static', appDir: '/srv/django/static', nginxDir: '/srv/www/static' });
     expect(config.http.csrfTrustedOrigins).toEqual(['http://example.com', 'https://example.com', 'http://*.example.org', 'https://*.example.org']);
     expect(config.staticfilesDirs).toBeUndefined(); // same as the settings: left to them
+    expect(config.http.url).toBe('http://example.com/');
   });
 
-  it('lists every problem, including ones only the project on disk can reveal', () => {
+  it('accepts the loopback names a browser sends when only this machine can reach the port, and prints a URL that answers', () => {
     const root = fixtures.writeProject(fixtures.startproject());
-    const answers = defaultAnswers(root, { wsgiApplication: 'nope.wsgi.application', dependencies: 'missing.txt', staticfilesDirs: ['nowhere'] });
+    const loopback = buildStackConfig(defaultAnswers(root, { serverNames: ['example.com'] }), detectProject(root));
+    expect(loopback.http.acceptedHosts).toEqual(['example.com', 'localhost', '127.0.0.1', '[::1]']);
+    expect(loopback.http.allowedHosts).toEqual(loopback.http.acceptedHosts);
+    expect(loopback.http.csrfTrustedOrigins).toContain('http://127.0.0.1:8080');
+    expect(loopback.http.url).toBe('http://127.0.0.1:8080/');
+    const everywhere = buildStackConfig(defaultAnswers(root, { serverNames: ['example.com'], bind: '0.0.0.0' }), detectProject(root));
+    expect(everywhere.http.acceptedHosts).toEqual(['example.com']); // a public port accepts only the names given
+  });
+
+  it('names answers the project on disk contradicts', () => {
+    const root = fixtures.writeProject(fixtures.startproject());
+    const answers = defaultAnswers(root, { settingsModule: 'mysite.nope', wsgiApplication: 'nope.wsgi.application', staticfilesDirs: ['nowhere'] });
+    expect(answersOnDisk(root, answers)).toEqual([
+      { field: 'settings-module', message: 'mysite.nope has no file mysite/nope.py in the project' },
+      { field: 'wsgi-application', message: 'nope.wsgi has no file nope/wsgi.py in the project' },
+      { field: 'staticfiles-dirs', message: 'nowhere does not exist in the project' },
+    ]);
+  });
+
+  it('lists every problem with the answers at once', () => {
+    const root = fixtures.writeProject(fixtures.startproject());
+    const answers = defaultAnswers(root, { port: 70000, dependencies: 'missing.txt', workers: 'many' });
     const error = (() => {
       try {
         buildStackConfig(answers, detectProject(root));
@@ -54,7 +77,7 @@ describe('buildStackConfig', () => {
       }
     })();
     expect(error).toBeInstanceOf(ConfigError);
-    expect(error!.problems.map((p) => p.field)).toEqual(['wsgi-application', 'dependencies', 'staticfiles-dirs']);
+    expect(error!.problems.map((p) => p.field)).toEqual(['port', 'workers']);
   });
 
   it('places the overlay beside the settings', () => {
@@ -84,7 +107,8 @@ describe('.env', () => {
     expect(result).toMatch(/^# mine\nCOMPOSE_PROJECT_NAME=keep-me\nDJANGO_SECRET_KEY=[A-Za-z0-9_-]{50}\nDJANGO_DEBUG=0\n$/);
   });
   it('is added to .gitignore once', () => {
-    expect(gitignoreWithEnv('node_modules\n')).toBe('node_modules\n# secrets for the Docker stack (generator-django-static)\n.env\n');
-    expect(gitignoreWithEnv('.env\n')).toBeUndefined();
+    expect(ignoresEnvFile('node_modules\n')).toBe(false);
+    expect(ignoresEnvFile('node_modules\n.env*\n')).toBe(true);
+    expect(ignoresEnvFile(undefined)).toBe(false);
   });
 });

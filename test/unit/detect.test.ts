@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateExpression } from '../../lib/detect/evaluate.js';
-import { pickFromSpecifier } from '../../lib/detect/dependencies.js';
+import { pickFromSpecifier } from '../../lib/detect/dependencies/python-version.js';
 import { detectProject, NotDjangoProjectError } from '../../lib/detect/project.js';
 import { topLevelStatements } from '../../lib/detect/python-source.js';
 import * as fixtures from '../fixtures/projects.js';

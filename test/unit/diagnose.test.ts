@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckResult } from '../../lib/health/checks.js';
+import { CHECK_NAMES, type CheckId, type CheckResult } from '../../lib/health/checks.js';
 import { diagnose, type Evidence } from '../../lib/health/diagnose.js';
 import type { ProbeResponse } from '../../lib/health/http-probe.js';
 import * as fixtures from '../fixtures/projects.js';
@@ -7,7 +7,7 @@ import { renderAll } from './helpers.js';
 
 const { config } = renderAll(fixtures.startproject());
 const response = (status: number): ProbeResponse => ({ status, headers: new Map([['server', ['nginx']]]), body: '' });
-const failed = (name: string, status: number): CheckResult => ({ name, ok: false, detail: String(status), response: response(status) });
+const failed = (id: CheckId, status: number): CheckResult => ({ id, name: CHECK_NAMES[id], ok: false, detail: String(status), response: response(status) });
 const evidence = (parts: Partial<Evidence>): Evidence => ({ upOutput: '', appLogs: '', nginxLogs: '', checks: [], fileProblems: [], ...parts });
 
 describe('diagnose names the cause', () => {
@@ -28,10 +28,10 @@ describe('diagnose names the cause', () => {
     ['ALLOWED_HOSTS', { appLogs: "Invalid HTTP_HOST header: 'localhost:8080'. You may need to add 'localhost' to ALLOWED_HOSTS." }, /ALLOWED_HOSTS does not include localhost/],
     ['ALLOWED_HOSTS, seen by the healthcheck', { appHealth: 'HTTP 400 from Django for Host localhost' }, /ALLOWED_HOSTS does not include localhost/],
     ['an unhealthy app for another reason', { appHealth: 'urllib.error.URLError: <urlopen error [Errno 111] Connection refused>' }, /unhealthy; its healthcheck last said:[\s\S]*Connection refused/],
-    ['502', { checks: [failed('app through nginx', 502)] }, /nginx answered 502: gunicorn is not answering/],
+    ['502', { checks: [failed('app-through-nginx', 502)] }, /nginx answered 502: gunicorn is not answering/],
     [
       'static 404 with the file in the volume',
-      { checks: [failed('static file from nginx', 404)], nginxLogs: 'open() "/srv/www/static/static/admin/css/base.css" failed (2: No such file or directory)' },
+      { checks: [failed('static-file', 404)], nginxLogs: 'open() "/srv/www/static/static/admin/css/base.css" failed (2: No such file or directory)' },
       /nginx looks in the wrong place \(it tried \/srv\/www\/static\/static\/admin\/css\/base\.css\)[\s\S]*root \/srv\/www;/,
     ],
   ])('%s', (_name, parts, pattern) => {
@@ -39,7 +39,7 @@ describe('diagnose names the cause', () => {
   });
 
   it('falls back to the logs when nothing matches, instead of saying nothing', () => {
-    const causes = diagnose(config, evidence({ checks: [failed('dotfiles hidden', 200)], appLogs: 'app-1 | something odd' }));
+    const causes = diagnose(config, evidence({ checks: [failed('dotfiles-hidden', 200)], appLogs: 'app-1 | something odd' }));
     expect(causes).toEqual([expect.stringMatching(/No known cause matched[\s\S]*something odd/)]);
   });
 });

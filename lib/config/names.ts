@@ -1,0 +1,43 @@
+/**
+ * Names that several floors share: the files the generator writes, the compose services and
+ * volumes, and the environment variables the generated files read. Rendering, validation,
+ * the health check and the benchmark all take them from here, so none of them retypes one.
+ */
+
+export const GENERATED_FILES = {
+  compose: 'compose.yaml',
+  dockerfile: 'Dockerfile',
+  dockerignore: '.dockerignore',
+  nginxConf: 'nginx/default.conf',
+  gunicornConf: 'gunicorn.conf.py',
+  compressStatic: 'docker/compress_static.py',
+  envExample: '.env.example',
+  env: '.env',
+  gitignore: '.gitignore',
+} as const;
+
+export const SERVICES = { collectstatic: 'collectstatic', app: 'app', nginx: 'nginx' } as const;
+
+export const VOLUMES = { static: 'static', media: 'media' } as const;
+
+export interface StackVariable {
+  name: string;
+  /** Secrets are written to .env; the others are documented, commented out, in .env.example. */
+  secret: boolean;
+  doc: string;
+}
+
+/** The variables the generated files read, with what .env.example says of them. */
+export const ENVIRONMENT: readonly StackVariable[] = [
+  { name: 'DJANGO_SECRET_KEY', secret: true, doc: 'Django SECRET_KEY. Required; .env gets a random one.' },
+  { name: 'DJANGO_DEBUG', secret: false, doc: 'Off unless 1/true/yes/on. Never on in production.' },
+  { name: 'DJANGO_ALLOWED_HOSTS', secret: false, doc: 'Comma-separated; overrides the generated server names.' },
+  { name: 'DJANGO_CSRF_TRUSTED_ORIGINS', secret: false, doc: 'Comma-separated origins with scheme (and port).' },
+  { name: 'WEB_CONCURRENCY', secret: false, doc: 'gunicorn workers; overrides the generated default.' },
+  { name: 'FORWARDED_ALLOW_IPS', secret: false, doc: 'Proxies gunicorn trusts for X-Forwarded-*; default: the compose network.' },
+  { name: 'GUNICORN_LOG_LEVEL', secret: false, doc: 'gunicorn log level (debug, info, warning, error); default info.' },
+];
+
+/** Set in .env by the generator: the project name compose uses (docker-compose 1.x rejects a top-level `name:`). */
+export const COMPOSE_PROJECT_VARIABLE = 'COMPOSE_PROJECT_NAME';
+export const SECRET_KEY_VARIABLE = 'DJANGO_SECRET_KEY';

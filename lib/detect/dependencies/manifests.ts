@@ -1,0 +1,219 @@
+/**
+ * Which dependency file and manager a project uses, the files the Dockerfile must copy to
+ * install from it, and what that install puts in the image (runtime requirements only).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { read } from '../../read-text.js';
+import { normalizeName, pep508Requirement, readRequirementsTree, type Requirement } from './requirements.js';
+import { isTable, lineOfKey, lineOfValue, readToml, string, strings, table, type TomlFile, type TomlTable } from './toml.js';
+import { poetryConstraint } from './versions.js';
+
+export type DependencyManager = 'pip' | 'pip-pyproject' | 'poetry' | 'uv' | 'pipenv';
+
+export interface DependencySpec {
+  manager: DependencyManager;
+  /** The file that names the dependencies (relative to the project). */
+  file: string;
+}
+
+export interface LockedPackage {
+  name: string;
+  version: string;
+  source: { file: string; line?: number };
+}
+
+/** A dependency file as read from the project: all StackConfig needs, so it reads no files. */
+export interface DependencyFacts extends DependencySpec {
+  /** Files the Dockerfile copies before installing (with -r / -c includes), so that layer caches apart from the code. */
+  copy: string[];
+  /** What the install step installs: not dev groups, optional extras or constraints. */
+  runtime: Requirement[];
+  /** Versions pinned by the manager's lock file, if it has one. */
+  locked: LockedPackage[];
+}
+
+/** Lock files win over loose specifications; production requirements over base ones. */
+const DEPENDENCY_FILES: [string, DependencyManager][] = [
+  ['uv.lock', 'uv'],
+  ['poetry.lock', 'poetry'],
+  ['Pipfile.lock', 'pipenv'],
+  ['requirements/production.txt', 'pip'],
+  ['requirements/prod.txt', 'pip'],
+  ['requirements.txt', 'pip'],
+  ['requirements/base.txt', 'pip'],
+  ['pyproject.toml', 'pip-pyproject'],
+];
+
+/** The manager a dependency file name means, or undefined when it is no dependency file this generator installs from. */
+function dependencyFor(file: string): DependencySpec | undefined {
+  const known = DEPENDENCY_FILES.find(([name]) => name === file);
+  if (known) return { manager: known[1], file };
+  if (file.endsWith('.txt') || file.endsWith('.in')) return { manager: 'pip', file };
+  return undefined;
+}
+
+/** Why a name cannot be installed from, for the dependencies answer's validation. */
+export function dependencyFileProblem(file: string): string | undefined {
+  return dependencyFor(file)
+    ? undefined
+    : `unknown dependency file ${file}: expected a requirements *.txt file, pyproject.toml, poetry.lock, uv.lock or Pipfile.lock`;
+}
+
+export interface DetectedDependencies {
+  /** Dependency files found, the preferred first. */
+  candidates: DependencyFacts[];
+  warnings: string[];
+  /** Why no candidate could be chosen when the project clearly has dependencies (e.g. Poetry without poetry.lock). */
+  problem?: string;
+}
+
+export function detectDependencies(root: string): DetectedDependencies {
+  const project = new ProjectFiles(root);
+  const candidates = DEPENDENCY_FILES.filter(([file]) => fs.existsSync(path.join(root, file)))
+    // pyproject.toml only counts for pip when it lists [project] dependencies.
+    .filter(([, manager]) => manager !== 'pip-pyproject' || Array.isArray(table(project.pyproject(), 'project')?.['dependencies']))
+    .map(([file, manager]) => project.facts({ manager, file }));
+
+  let problem: string | undefined;
+  const poetryDependencies = Object.keys(table(project.pyproject(), 'tool', 'poetry', 'dependencies') ?? {}).filter((name) => name !== 'python');
+  if (poetryDependencies.length > 0 && !fs.existsSync(path.join(root, 'poetry.lock'))) {
+    problem =
+      'pyproject.toml declares Poetry dependencies but there is no poetry.lock: run `poetry lock` and commit it, or pass --dependencies requirements.txt';
+    project.warnings.push(problem);
+  }
+  return { candidates, warnings: project.warnings, problem };
+}
+
+/** A dependency file the user names (it may be none of the detected ones); undefined when it does not exist. */
+export function readDependencySpec(root: string, file: string): DependencyFacts | undefined {
+  const spec = dependencyFor(file);
+  if (!spec || !fs.existsSync(path.join(root, file))) return undefined;
+  return new ProjectFiles(root).facts(spec);
+}
+
+/**
+ * `facts` with the dependency file `file` among the candidates, read now when detection did
+ * not pick it up (an answer naming another file), so StackConfig finds it without the disk.
+ */
+export function withDependencyFile<F extends { root: string; dependencyCandidates: DependencyFacts[] }>(facts: F, file: string): F {
+  if (facts.dependencyCandidates.some((candidate) => candidate.file === file)) return facts;
+  const named = readDependencySpec(facts.root, file);
+  return named ? { ...facts, dependencyCandidates: [...facts.dependencyCandidates, named] } : facts;
+}
+
+/** The project's manifests, each read and parsed once per detection; problems collected as warnings. */
+class ProjectFiles {
+  readonly warnings: string[] = [];
+  private tomlFiles = new Map<string, TomlFile | undefined>();
+
+  constructor(private readonly root: string) {}
+
+  facts(spec: DependencySpec): DependencyFacts {
+    switch (spec.manager) {
+      case 'pip': {
+        const tree = readRequirementsTree(this.root, spec.file);
+        this.warnings.push(...tree.warnings);
+        return { ...spec, copy: tree.files, runtime: tree.requirements, locked: [] };
+      }
+      case 'pip-pyproject':
+        return { ...spec, copy: ['pyproject.toml'], runtime: this.projectDependencies(), locked: [] };
+      case 'poetry':
+        // Poetry 2 also reads [project] dependencies; `--only main` leaves out every group.
+        return { ...spec, copy: ['pyproject.toml', 'poetry.lock'], runtime: [...this.poetryDependencies(), ...this.projectDependencies()], locked: this.lockedPackages('poetry.lock') };
+      case 'uv':
+        // `uv sync --no-dev` installs [project] dependencies, not dependency-groups.
+        return { ...spec, copy: ['pyproject.toml', 'uv.lock'], runtime: this.projectDependencies(), locked: this.lockedPackages('uv.lock') };
+      case 'pipenv':
+        return { ...spec, copy: ['Pipfile', 'Pipfile.lock'], runtime: this.pipfilePackages(), locked: this.pipfileLocked() };
+    }
+  }
+
+  pyproject(): TomlTable | undefined {
+    return this.toml('pyproject.toml');
+  }
+
+  private toml(file: string): TomlTable | undefined {
+    if (!this.tomlFiles.has(file)) {
+      const parsed = readToml(this.root, file);
+      if (parsed && 'problem' in parsed) this.warnings.push(parsed.problem);
+      this.tomlFiles.set(file, parsed);
+    }
+    const parsed = this.tomlFiles.get(file);
+    return parsed && 'data' in parsed ? parsed.data : undefined;
+  }
+
+  private text(file: string): string {
+    this.toml(file);
+    return this.tomlFiles.get(file)?.text ?? '';
+  }
+
+  /** PEP 621 [project] dependencies (optional-dependencies are extras: not installed). */
+  private projectDependencies(): Requirement[] {
+    const text = this.text('pyproject.toml');
+    return strings(table(this.pyproject(), 'project')?.['dependencies']).flatMap((entry) => {
+      const line = lineOfValue(text, `"${entry}"`, '[project]') ?? lineOfValue(text, `'${entry}'`, '[project]');
+      return pep508Requirement(entry, { file: 'pyproject.toml', line }, this.warnings) ?? [];
+    });
+  }
+
+  /** [tool.poetry.dependencies]: "^4.2", { version = "^4.2", extras = [...] }, or a list of those; optional ones are extras. */
+  private poetryDependencies(): Requirement[] {
+    const text = this.text('pyproject.toml');
+    const dependencies = table(this.pyproject(), 'tool', 'poetry', 'dependencies') ?? {};
+    return Object.entries(dependencies).flatMap(([name, value]) => {
+      if (name === 'python') return [];
+      const constraints = (Array.isArray(value) ? value : [value]).filter((entry) => !(isTable(entry) && entry['optional'] === true));
+      if (constraints.length === 0) return [];
+      const versions = constraints.map((entry) => (isTable(entry) ? string(entry['version']) : string(entry)) ?? '*');
+      const source = { file: 'pyproject.toml', line: lineOfKey(text, name, '[tool.poetry.dependencies]') };
+      const specifier = versions.join(' || ');
+      return [{ name: normalizeName(name), specifier: specifier === '*' ? '' : specifier, ranges: versions.flatMap(poetryConstraint), source }];
+    });
+  }
+
+  /** Pipfile [packages] ("*", "==4.2", { version = "...", extras = [...], markers = "..." }); [dev-packages] are not installed. */
+  private pipfilePackages(): Requirement[] {
+    const packages = table(this.toml('Pipfile'), 'packages') ?? {};
+    const text = this.text('Pipfile');
+    return Object.entries(packages).flatMap(([name, value]) => {
+      const version = isTable(value) ? string(value['version']) : string(value);
+      const markers = isTable(value) ? string(value['markers']) : undefined;
+      const source = { file: 'Pipfile', line: lineOfKey(text, name, '[packages]') };
+      // Pipfile versions are PEP 440 specifiers, so name + version + marker is a PEP 508 string.
+      const requirement = `${name}${version && version !== '*' ? version : ''}${markers ? `; ${markers}` : ''}`;
+      return pep508Requirement(requirement, source, this.warnings) ?? [];
+    });
+  }
+
+  /** poetry.lock / uv.lock: [[package]] name and version. */
+  private lockedPackages(file: string): LockedPackage[] {
+    const packages = this.toml(file)?.['package'];
+    const text = this.text(file);
+    return (Array.isArray(packages) ? packages : []).flatMap((entry) => {
+      const name = isTable(entry) ? string(entry['name']) : undefined;
+      const version = isTable(entry) ? string(entry['version']) : undefined;
+      if (!name || !version) return [];
+      return [{ name: normalizeName(name), version, source: { file, line: lineOfKey(text, 'name', undefined, name) } }];
+    });
+  }
+
+  /** Pipfile.lock (JSON): the "default" section's "==x.y.z" pins; "develop" is not installed by --deploy. */
+  private pipfileLocked(): LockedPackage[] {
+    const text = read(this.root, 'Pipfile.lock');
+    if (text === undefined) return [];
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (error) {
+      this.warnings.push(`Pipfile.lock: not valid JSON (${(error as Error).message})`);
+      return [];
+    }
+    const defaults = isTable(data) ? table(data, 'default') : undefined;
+    return Object.entries(defaults ?? {}).flatMap(([name, entry]) => {
+      const pin = isTable(entry) ? string(entry['version']) : undefined;
+      if (!pin?.startsWith('==')) return [];
+      return [{ name: normalizeName(name), version: pin.slice(2), source: { file: 'Pipfile.lock', line: lineOfValue(text, `"${name}"`, '"default": {') } }];
+    });
+  }
+}

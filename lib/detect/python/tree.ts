@@ -1,0 +1,113 @@
+/**
+ * A Python file parsed with @lezer/python, with the few helpers the settings reader needs:
+ * line numbers, node text, children without comments, syntax errors and string literals.
+ * Lezer never throws on bad input: it marks what it could not parse with error nodes (⚠)
+ * and goes on, so a broken line costs that statement only.
+ */
+import type { SyntaxNode, Tree } from '@lezer/common';
+import { parser } from '@lezer/python';
+
+export class PythonSource {
+  readonly tree: Tree;
+  private readonly lineStarts: number[] = [0];
+
+  constructor(readonly text: string) {
+    this.tree = parser.parse(text);
+    for (let i = 0; i < text.length; i++) if (text[i] === '\n') this.lineStarts.push(i + 1);
+  }
+
+  /** 1-based line of a position. */
+  lineAt(position: number): number {
+    let low = 0;
+    let high = this.lineStarts.length - 1;
+    while (low < high) {
+      const middle = Math.ceil((low + high) / 2);
+      if (this.lineStarts[middle]! <= position) low = middle;
+      else high = middle - 1;
+    }
+    return low + 1;
+  }
+
+  textOf(node: SyntaxNode): string {
+    return this.text.slice(node.from, node.to);
+  }
+
+  /** Lines holding a syntax error, each once, in order. */
+  errorLines(): number[] {
+    const lines = new Set<number>();
+    this.tree.iterate({
+      enter: (node) => {
+        if (node.type.isError) lines.add(this.lineAt(node.from));
+      },
+    });
+    return [...lines];
+  }
+}
+
+/** Child nodes in order, comments left out. */
+export function childrenOf(node: SyntaxNode): SyntaxNode[] {
+  const children: SyntaxNode[] = [];
+  for (let child = node.firstChild; child; child = child.nextSibling) {
+    if (child.name !== 'Comment') children.push(child);
+  }
+  return children;
+}
+
+/** The expression inside any number of parentheses. */
+export function unparenthesized(node: SyntaxNode | undefined): SyntaxNode | undefined {
+  while (node?.name === 'ParenthesizedExpression') node = childrenOf(node)[1];
+  return node;
+}
+
+export function containsError(node: SyntaxNode): boolean {
+  if (node.type.isError) return true;
+  for (let child = node.firstChild; child; child = child.nextSibling) if (containsError(child)) return true;
+  return false;
+}
+
+/** A string literal's pieces: its prefix letters (r, b, f, ...) and the text between the quotes. */
+export function splitStringLiteral(literal: string): { prefix: string; body: string; bodyStart: number } {
+  let start = 0;
+  while (start < literal.length && literal[start] !== '"' && literal[start] !== "'") start++;
+  const quote = literal[start]!;
+  const quoteLength = literal.startsWith(quote.repeat(3), start) && literal.length - start >= 6 ? 3 : 1;
+  return {
+    prefix: literal.slice(0, start).toLowerCase(),
+    body: literal.slice(start + quoteLength, literal.length - quoteLength),
+    bodyStart: start + quoteLength,
+  };
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v' };
+
+/** Python's backslash escapes; an escape Python does not know stays as written, as Python keeps it. */
+export function unescapePython(body: string): string {
+  let result = '';
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i]!;
+    if (ch !== '\\' || i + 1 >= body.length) {
+      result += ch;
+      continue;
+    }
+    const next = body[i + 1]!;
+    const hexLength = next === 'x' ? 2 : next === 'u' ? 4 : next === 'U' ? 8 : 0;
+    if (next === '\n') {
+      i++; // a backslash-newline continues the literal on the next line
+    } else if (SIMPLE_ESCAPES[next] !== undefined) {
+      result += SIMPLE_ESCAPES[next];
+      i++;
+    } else if (hexLength && body.length >= i + 2 + hexLength) {
+      result += String.fromCodePoint(Number.parseInt(body.slice(i + 2, i + 2 + hexLength), 16));
+      i += 1 + hexLength;
+    } else {
+      result += ch;
+    }
+  }
+  return result;
+}
+
+/** The value of a plain (not formatted) string literal. */
+export function stringValue(literal: string): string {
+  const { prefix, body } = splitStringLiteral(literal);
+  return prefix.includes('r') ? body : unescapePython(body);
+}

@@ -1,0 +1,93 @@
+/**
+ * Onboarding an existing project: files it already has, what the run prints about them, and
+ * output that depends only on the answers (never on the clock or a random source, the secret aside).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ENVIRONMENT } from '../../lib/config/names.js';
+import { BLOCK_START } from '../../lib/regen/merge-lines.js';
+import * as fixtures from '../fixtures/projects.js';
+import { generate } from './run.js';
+
+const read = (dir: string, file: string) => fs.readFileSync(path.join(dir, file), 'utf8');
+
+describe('a project with files of its own', () => {
+  it('merges its .dockerignore and .gitignore instead of writing .new, and a re-run changes nothing', async () => {
+    const files = fixtures.startproject();
+    files['.dockerignore'] = '# mine\n.git\n.envs/\nlocal/\n';
+    files['.gitignore'] = '*.pyc\n';
+    const dir = fixtures.writeProject(files);
+    fs.mkdirSync(path.join(dir, '.git'));
+    await generate(dir);
+    const ignore = read(dir, '.dockerignore');
+    expect(ignore.startsWith('# mine\n.git\n.envs/\nlocal/\n')).toBe(true); // the user's lines first, untouched
+    expect(ignore).toContain(`${BLOCK_START}\n.env\n`);
+    expect(ignore.split('\n').filter((line) => line === '.git')).toHaveLength(1); // not repeated in our block
+    expect(read(dir, '.gitignore')).toMatch(/^\*\.pyc\n\n# >>> generator-django-static.*\n\.env\n# <<< generator-django-static\n$/);
+    expect(fs.existsSync(path.join(dir, '.dockerignore.new'))).toBe(false);
+
+    const first = { ignore, git: read(dir, '.gitignore') };
+    await generate(dir);
+    expect({ ignore: read(dir, '.dockerignore'), git: read(dir, '.gitignore') }).toEqual(first);
+  });
+
+  it('writes Dockerfile.new beside its own Dockerfile, says what differs, and exits non-zero', async () => {
+    const files = fixtures.startproject();
+    files['Dockerfile'] = 'FROM python:3.11\nCOPY . /code\nWORKDIR /code\nCMD python manage.py runserver 0.0.0.0:8000\n';
+    const dir = fixtures.writeProject(files);
+    await expect(generate(dir)).rejects.toThrow(
+      /Dockerfile -> Dockerfile\.new\n\s+your Dockerfile runs the app as root \(no USER\); ours runs it as the unprivileged user "app"\n\s+yours starts `python manage\.py runserver 0\.0\.0\.0:8000`; ours starts gunicorn/,
+    );
+    expect(read(dir, 'Dockerfile')).toBe(files['Dockerfile']);
+    expect(read(dir, 'Dockerfile.new')).toContain('USER app');
+  });
+});
+
+describe('output is a function of the answers', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  it('renders the same files under different clocks and random sources; only the secret differs', async () => {
+    const run = async (year: number, random: number) => {
+      vi.useFakeTimers({ toFake: ['Date'], now: new Date(`${year}-06-15T12:00:00Z`) });
+      vi.spyOn(Math, 'random').mockReturnValue(random);
+      const dir = fixtures.writeProject(fixtures.settingsPackage());
+      await generate(dir, { projectName: 'same' });
+      vi.useRealTimers();
+      vi.restoreAllMocks();
+      const out: Record<string, string> = {};
+      const walk = (sub: string) => {
+        for (const entry of fs.readdirSync(path.join(dir, sub), { withFileTypes: true })) {
+          const rel = path.posix.join(sub, entry.name);
+          if (entry.isDirectory()) walk(rel);
+          else out[rel] = read(dir, rel);
+        }
+      };
+      walk('');
+      return out;
+    };
+    const a = await run(2001, 0.1);
+    const b = await run(2039, 0.9);
+    const secret = /^DJANGO_SECRET_KEY=.*$/m;
+    expect(a['.env']).toMatch(secret);
+    expect(a['.env']!.match(secret)![0]).not.toBe(b['.env']!.match(secret)![0]);
+    const withoutSecret = (files: Record<string, string>) => ({ ...files, '.env': files['.env']!.replace(secret, 'DJANGO_SECRET_KEY=<secret>') });
+    expect(withoutSecret(b)).toEqual(withoutSecret(a));
+  });
+
+  it('documents in .env.example every variable the generated files read', async () => {
+    const dir = fixtures.writeProject(fixtures.startproject());
+    await generate(dir);
+    const generated = ['mysite/settings_docker.py', 'gunicorn.conf.py', 'compose.yaml', 'docker/compress_static.py'].map((file) => read(dir, file)).join('\n');
+    // os.environ["X"], os.environ.get("X"), _env_bool("X", ...), _env_list("X", ...)
+    const readVariables = new Set([...generated.matchAll(/(?:os\.environ(?:\.get)?[[(]|_env_\w+\()"([A-Z][A-Z0-9_]*)"/g)].map((match) => match[1]!));
+    expect(readVariables.size).toBeGreaterThan(3);
+    const documented = new Set(ENVIRONMENT.map((variable) => variable.name));
+    expect([...readVariables].filter((name) => !documented.has(name))).toEqual([]);
+    const example = read(dir, '.env.example');
+    for (const name of documented) expect(example).toContain(`${name}=`);
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * Golden files: everything the generator writes for each project shape, committed under
+ * test/golden/__snapshots__/<shape>/. A change to what users get shows up in review as a diff
+ * of the real files. After a deliberate change: `npm run golden:update`, then review the diff.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as manifests from '../fixtures/manifests.js';
+import * as fixtures from '../fixtures/projects.js';
+import * as realWorld from '../fixtures/real-world.js';
+import { generate } from '../generator/run.js';
+
+const SHAPES: Record<string, () => fixtures.Files> = {
+  startproject: fixtures.startproject,
+  'settings-package': fixtures.settingsPackage,
+  'pep621-one-line': manifests.pep621OneLine,
+  poetry: fixtures.poetryProject,
+  uv: fixtures.uvProject,
+  'typed-settings': realWorld.typedSettings,
+  'object-storage': realWorld.objectStorage,
+  'required-env': realWorld.requiredEnv,
+};
+
+/** Every file below dir, except the project's own (those the fixture wrote). */
+function written(dir: string, own: Set<string>): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (sub: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, sub), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const rel = sub ? `${sub}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(rel);
+      else if (!own.has(rel)) files.set(rel, fs.readFileSync(path.join(dir, rel), 'utf8'));
+    }
+  };
+  walk('');
+  return files;
+}
+
+describe('golden files', () => {
+  for (const [shape, files] of Object.entries(SHAPES)) {
+    it(shape, async () => {
+      const project = files();
+      const dir = fixtures.writeProject(project);
+      await generate(dir, { projectName: shape });
+      const output = written(dir, new Set(Object.keys(project)));
+      expect([...output.keys()].length).toBeGreaterThan(8);
+      for (const [file, content] of output) {
+        // The one value that differs on every run: a fresh CSPRNG secret.
+        const stable = file === '.env' ? content.replace(/^DJANGO_SECRET_KEY=.+$/m, 'DJANGO_SECRET_KEY=<50 random characters>') : content;
+        await expect(stable).toMatchFileSnapshot(`__snapshots__/${shape}/${file}`);
+      }
+    });
+  }
+});

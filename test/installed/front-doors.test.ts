@@ -1,0 +1,164 @@
+/**
+ * The package as users install it (see global-setup.ts), through both front doors:
+ * `yo django-static` (real yo 7) and the package's own bin, as a non-root user, with stdin
+ * not a terminal. Both must behave the same, say nothing of Yeoman's internals, and report
+ * a failure once, in our words, with exit status 1.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { startproject, type Files } from '../fixtures/projects.js';
+import { exists, read, runAsUser, userProject, type Run } from './user.js';
+
+const { base, prefix, tarball } = inject('installed');
+
+const FRONT_DOORS = {
+  yo: { app: ['yo', 'django-static'], check: ['yo', 'django-static:check'] },
+  bin: { app: ['generator-django-static'], check: ['generator-django-static', 'check'] },
+} as const;
+type Door = keyof typeof FRONT_DOORS;
+
+const OWN_DOCKERFILE = 'FROM python:3.12-slim\nCOPY . /srv\nCMD ["python", "/srv/manage.py", "runserver"]\n';
+const OWN_DOCKERIGNORE = '.venv\nnode_modules\n*.log\n';
+const withOwnDockerFiles = (): Files => ({ ...startproject(), Dockerfile: OWN_DOCKERFILE, '.dockerignore': OWN_DOCKERIGNORE });
+
+let projects = 0;
+const project = (files: Files) => userProject(base, `p${++projects}`, files);
+const run = (door: Door, command: 'app' | 'check', dir: string, args: string[], timeoutMs?: number) =>
+  runAsUser([...FRONT_DOORS[door][command], ...args], { cwd: dir, prefix, timeoutMs });
+
+/** Nothing of Yeoman's own noise, whatever the outcome. */
+function quiet(result: Run): void {
+  const output = result.stdout + result.stderr;
+  expect(output).not.toMatch(/No change to package\.json|package manager install/);
+  expect(output).not.toMatch(/An error occured|✖/);
+  expect(output).not.toMatch(/^Error /m); // yo's own error banner
+}
+
+/** A failure: exit status 1, one `error:` message on stderr (it may span lines), nothing else there. */
+function failedOnce(result: Run): string {
+  quiet(result);
+  expect(result.status, result.stdout + result.stderr).toBe(1);
+  expect(result.stderr).toMatch(/^error: /);
+  expect(result.stderr.match(/^error: /gm)).toHaveLength(1);
+  return result.stderr;
+}
+
+describe('the packed package', () => {
+  it('ships the compiled generators, templates and schema, and no tests, bench code, TypeScript or source maps', () => {
+    const listed = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean).map((entry) => entry.replace(/^package\//, ''));
+    expect(listed).toEqual(expect.arrayContaining(['package.json', 'dist/bin/cli.js', 'dist/generators/app/index.js', 'dist/generators/check/index.js', 'templates/Dockerfile.ejs']));
+    expect(listed.filter((file) => /^(test|bench|dist\/test|dist\/bench)\/|\.map$|(?<!\.d)\.ts$|^(generators|lib|bin)\//.test(file))).toEqual([]);
+  });
+
+  it('resolves its generators through package.json exports', () => {
+    const resolved = runAsUser(['node', '--input-type=module', '-e', "console.log(import.meta.resolve('generator-django-static/generators/app'))"], { cwd: prefix, prefix });
+    expect(resolved.stderr).toBe('');
+    expect(resolved.stdout.trim()).toBe(`file://${path.join(prefix, 'node_modules/generator-django-static/dist/generators/app/index.js')}`);
+  });
+
+  it('is found by yo with both of its generators', () => {
+    const listed = runAsUser(['yo', '--generators'], { cwd: base, prefix });
+    expect(listed.status, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(/django-static\n\s+app\n\s+check/);
+  });
+});
+
+describe.each(Object.keys(FRONT_DOORS) as Door[])('front door: %s', (door) => {
+  it('a fresh startproject: --yes --skip-health-check writes the stack and exits 0, quietly', () => {
+    const dir = project(startproject());
+    const result = run(door, 'app', dir, ['--yes', '--skip-health-check']);
+    quiet(result);
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(result.stderr).toBe('');
+    for (const file of ['compose.yaml', 'Dockerfile', '.dockerignore', 'nginx/default.conf', '.env', '.yo-rc.json']) expect(exists(dir, file), file).toBe(true);
+  });
+
+  it('--dry-run writes nothing, on a fresh project and on one with its own Dockerfile', () => {
+    const fresh = project(startproject());
+    const dry = run(door, 'app', fresh, ['--yes', '--skip-health-check', '--dry-run']);
+    quiet(dry);
+    expect(dry.status, dry.stdout + dry.stderr).toBe(0);
+    expect(['compose.yaml', 'Dockerfile', '.env', '.yo-rc.json'].filter((file) => exists(fresh, file))).toEqual([]);
+
+    const own = project(withOwnDockerFiles());
+    const ownDry = run(door, 'app', own, ['--yes', '--skip-health-check', '--dry-run']);
+    quiet(ownDry);
+    expect(ownDry.status, ownDry.stdout + ownDry.stderr).toBe(0);
+    expect(read(own, 'Dockerfile')).toBe(OWN_DOCKERFILE);
+    expect(read(own, '.dockerignore')).toBe(OWN_DOCKERIGNORE);
+    expect(['Dockerfile.new', '.dockerignore.new', 'compose.yaml'].filter((file) => exists(own, file))).toEqual([]);
+  });
+
+  it("a project's own Dockerfile is kept and ours written as Dockerfile.new; its .dockerignore is merged; exit 1 without a prompt", () => {
+    const dir = project(withOwnDockerFiles());
+    const stderr = failedOnce(run(door, 'app', dir, ['--yes', '--skip-health-check']));
+    expect(stderr).toMatch(/Dockerfile -> Dockerfile\.new/);
+    expect(stderr).not.toMatch(/\.dockerignore/);
+    expect(read(dir, 'Dockerfile')).toBe(OWN_DOCKERFILE);
+    expect(read(dir, 'Dockerfile.new')).toMatch(/^FROM python:/m);
+    expect(exists(dir, '.dockerignore.new')).toBe(false);
+    const merged = read(dir, '.dockerignore');
+    expect(merged.startsWith(OWN_DOCKERIGNORE)).toBe(true);
+    expect(merged.slice(OWN_DOCKERIGNORE.length)).toMatch(/generator-django-static[\s\S]*^\.env$/m);
+  });
+
+  it('only a .dockerignore of its own: merged, exit 0', () => {
+    const dir = project({ ...startproject(), '.dockerignore': OWN_DOCKERIGNORE });
+    const result = run(door, 'app', dir, ['--yes', '--skip-health-check']);
+    quiet(result);
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(exists(dir, '.dockerignore.new')).toBe(false);
+    expect(read(dir, '.dockerignore').startsWith(OWN_DOCKERIGNORE)).toBe(true);
+    expect(read(dir, '.dockerignore')).toMatch(/^compose\.yaml$/m);
+  });
+
+  it('check where nothing was generated: one error line, exit 1', () => {
+    const dir = project(startproject());
+    expect(failedOnce(run(door, 'check', dir, []))).toMatch(/^error: no \.yo-rc\.json .*\n$/);
+  });
+});
+
+// Real stacks: three starts in all (yo: generate with its health check, then check; bin: check).
+describe('real stacks through the installed package', () => {
+  const started: { dir: string; name: string }[] = [];
+  afterEach(() => {
+    for (const { dir, name } of started.splice(0)) {
+      spawnSync('docker', ['compose', '--project-name', name, 'down', '-v', '--remove-orphans'], { cwd: dir, stdio: 'ignore', timeout: 120_000 });
+    }
+  });
+  const stack = (name: string, port: number) => {
+    const dir = project(startproject());
+    started.push({ dir, name });
+    return { dir, args: ['--yes', '--project-name', name, '--port', String(port)] };
+  };
+  const containers = (name: string) => execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${name}`], { encoding: 'utf8' }).trim();
+
+  it('yo: generated and health-checked; the printed URL answers; then `yo django-static:check --down` passes and removes it', async () => {
+    const { dir, args } = stack('djs-installed-yo', 18_301);
+    const generated = run('yo', 'app', dir, args, 600_000);
+    quiet(generated);
+    expect(generated.status, generated.stdout + generated.stderr).toBe(0);
+    const url = /The stack keeps running(?: at)?:?\s+(https?:\/\/\S+)/.exec(generated.stdout)?.[1];
+    expect(url, generated.stdout).toBeDefined();
+    const response = await fetch(url!, { redirect: 'manual', signal: AbortSignal.timeout(15_000) });
+    expect(response.status, `GET ${url}`).toBeGreaterThanOrEqual(200);
+    expect(response.status, `GET ${url}`).toBeLessThan(400);
+
+    const checked = run('yo', 'check', dir, ['--down'], 600_000);
+    quiet(checked);
+    expect(checked.status, checked.stdout + checked.stderr).toBe(0);
+    expect(containers('djs-installed-yo')).toBe('');
+  });
+
+  it('bin: `generator-django-static check --down` after a --skip-health-check generation passes and removes the stack', () => {
+    const { dir, args } = stack('djs-installed-bin', 18_302);
+    const generated = run('bin', 'app', dir, [...args, '--skip-health-check']);
+    expect(generated.status, generated.stdout + generated.stderr).toBe(0);
+    const checked = run('bin', 'check', dir, ['--down'], 600_000);
+    quiet(checked);
+    expect(checked.status, checked.stdout + checked.stderr).toBe(0);
+    expect(checked.stdout).toMatch(/PASS {2}static file from nginx/);
+    expect(containers('djs-installed-bin')).toBe('');
+  });
+});

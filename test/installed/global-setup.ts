@@ -1,0 +1,56 @@
+/**
+ * The "as installed" suite tests the package as users get it: `npm pack` (its own prepack
+ * build, from a copy of the checkout so the checkout's dist/ is left alone for the other
+ * suites), then `npm install --prefix <dir> <tarball> yo@7` as the non-root user `djstatic`
+ * (real yo refuses root). The prefix is shared by every test file of this project.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { packageRoot } from '../../lib/package-root.js';
+import e2eSetup from '../e2e/global-setup.js';
+import { asUserArgs, USER } from './user.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    installed: { base: string; prefix: string; tarball: string };
+  }
+}
+
+export default function setup(project: TestProject): () => void {
+  e2eSetup(); // a Docker engine and Compose, for `check`
+  try {
+    execFileSync('id', ['-u', USER], { stdio: 'ignore' });
+  } catch {
+    throw new Error(`installed suite: user ${USER} is missing. Run \`bash scripts/test-env.sh\` (as root) or \`npm test\`, which creates it.`);
+  }
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'django-static-installed-'));
+  fs.chmodSync(base, 0o755);
+  const tarball = pack(base);
+  execFileSync('chown', ['-R', `${USER}:`, base]);
+  const prefix = path.join(base, 'prefix');
+  const [command, ...args] = asUserArgs(['npm', 'install', '--no-audit', '--no-fund', '--prefix', prefix, tarball, 'yo@7'], prefix);
+  execFileSync(command!, args, { cwd: base, stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
+  project.provide('installed', { base, prefix, tarball });
+  return () => fs.rmSync(base, { recursive: true, force: true });
+}
+
+/** `npm pack` with its lifecycle scripts, in a copy of the checkout's files (not node_modules, not dist). */
+function pack(base: string): string {
+  const root = packageRoot();
+  const copy = path.join(base, 'checkout');
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
+  for (const file of files) {
+    if (!fs.existsSync(path.join(root, file))) continue; // deleted in the working tree
+    fs.mkdirSync(path.dirname(path.join(copy, file)), { recursive: true });
+    fs.copyFileSync(path.join(root, file), path.join(copy, file));
+  }
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(copy, 'node_modules'));
+  execFileSync('npm', ['pack', '--pack-destination', base], { cwd: copy, stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
+  fs.rmSync(copy, { recursive: true, force: true });
+  const tarballs = fs.readdirSync(base).filter((name) => name.endsWith('.tgz'));
+  if (tarballs.length !== 1) throw new Error(`installed suite: expected one tarball from npm pack, found ${tarballs.join(', ') || 'none'}`);
+  return path.join(base, tarballs[0]!);
+}
