@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { GENERATED_FILES } from '../lib/config/names.js';
 import { startproject, writeProject } from '../test/fixtures/projects.js';
@@ -17,6 +18,8 @@ export interface GenerationResults {
   warmups: number;
   cliSeconds: number[];
   nodeStartupSeconds: number[];
+  /** The machine's 1-minute load average before and after: other work on it skews both columns. */
+  loadAverage?: [number, number];
 }
 
 export const GENERATION_ARGS = ['--yes', '--skip-health-check'];
@@ -50,6 +53,7 @@ export function measureGeneration(options: { cli: string; workdir: string; warmu
   const { cli, workdir, warmups, runs, log } = options;
   const cliSeconds: number[] = [];
   const nodeStartupSeconds: number[] = [];
+  const loadBefore = os.loadavg()[0]!;
   for (let i = 0; i < warmups + runs; i++) {
     // Writing the project is not timed: only the generator's own run is.
     const dir = writeProject(startproject(), fs.mkdtempSync(path.join(workdir, 'generate-')));
@@ -75,5 +79,6 @@ export function measureGeneration(options: { cli: string; workdir: string; warmu
     warmups,
     cliSeconds,
     nodeStartupSeconds,
+    loadAverage: [loadBefore, os.loadavg()[0]!],
   };
 }

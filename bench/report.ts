@@ -193,7 +193,7 @@ function generationSection(results: BenchResults): string {
   return `## Generation time (measured ${run.date.slice(0, 16).replace('T', ' ')} UTC)
 
 \`${run.command}\` on ${run.project}, Node ${run.node}: ${run.warmups} warm-ups, then ${run.cliSeconds.length} runs,
-each followed by \`node -e 0\` so both see the same machine. Seconds of wall time:
+each followed by \`node -e 0\` so both see the same machine${run.loadAverage ? ` (load average ${run.loadAverage.map((l) => l.toFixed(1)).join(' → ')} on ${results.machine['cores']} cores)` : ''}. Seconds of wall time:
 
 | command | median | min | max | σ |
 |---|---|---|---|---|

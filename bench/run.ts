@@ -100,8 +100,10 @@ async function onlyGeneration(): Promise<void> {
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'django-static-bench-'));
   try {
     const results = JSON.parse(fs.readFileSync(file, 'utf8')) as BenchResults;
-    // The other phases keep their figures (and their date); only generation is replaced.
-    const written = await writeReport({ ...results, generation: generation(workdir) }, packageRoot());
+    // The other phases keep their figures (and their date); only generation is replaced,
+    // including the older five-run figures (generationSeconds) it supersedes.
+    const { generationSeconds: _superseded, ...others } = results;
+    const written = await writeReport({ ...others, generation: generation(workdir) }, packageRoot());
     log(`wrote ${written.map((f) => path.relative(packageRoot(), f)).join(', ')}`);
   } finally {
     fs.rmSync(workdir, { recursive: true, force: true });

@@ -24,7 +24,7 @@ import { renderStack } from '../../lib/render/stack.js';
 import { checkInvariants } from '../../lib/validate/invariants.js';
 import { InvalidOutputError, validateOutput } from '../../lib/validate/output.js';
 import { behaveAsCommand } from '../command-line.js';
-import { resolveAnswers, type Ask } from './answers.js';
+import { resolveAnswers, type Ask } from '../../lib/config/answers.js';
 import { commitAllOrNothing, type CommitEnvironment } from './commit.js';
 
 type Options = BaseOptions & Record<string, unknown>;
@@ -49,7 +49,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     super(args, options, { customPriorities: [{ priorityName: 'validate', before: 'conflicts' }] });
     this.option('yes', { alias: 'y', type: Boolean, description: 'Accept every detected or stored answer; never prompt (for scripts and CI)' });
     this.option('skip-health-check', { type: Boolean, description: 'Write the files but do not build, start and probe the stack' });
-    this.option('down', { type: Boolean, description: 'Stop and remove the stack (and its volumes) after the health check' });
+    this.option('down', { type: Boolean, description: 'After the health check, remove the stack: containers, network and the static volume (data volumes such as media are kept)' });
     this.option('inspect', { type: Boolean, description: "Also ask Django itself (manage.py shell, runs the project's code) and report differences" });
     this.option('inspect-python', { type: String, description: 'Interpreter for --inspect', default: 'python3' });
     for (const question of QUESTIONS) {

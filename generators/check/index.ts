@@ -18,7 +18,7 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, B
   constructor(args: string[], options: BaseOptions & Record<string, unknown>) {
     super(args, options);
     behaveAsCommand(this as never);
-    this.option('down', { type: Boolean, description: 'Stop and remove the stack (and its volumes) after the check' });
+    this.option('down', { type: Boolean, description: 'After the check, remove the stack: containers, network and the static volume (data volumes such as media are kept)' });
     // A string, parsed below: the commander bridge gives Number options no value.
     this.option('timeout', { type: String, description: 'Seconds to wait for the stack to build and become healthy', default: '600' });
   }

@@ -90,6 +90,20 @@ export class ComposeProject {
   async logs(service: string, tail = 200): Promise<string> {
     return (await this.run(['logs', '--no-color', '--tail', String(tail), service], { timeoutMs: 20_000 })).output;
   }
+
+  /**
+   * Stops and removes the containers and the network, and of the volumes only those named:
+   * `down -v` would take every volume, data included. Both Compose versions label their volumes.
+   */
+  async downKeepingVolumes(removable: string[]): Promise<void> {
+    await this.run(['down', '--remove-orphans'], { timeoutMs: 120_000 });
+    for (const volume of removable) {
+      const filters = ['--filter', `label=com.docker.compose.project=${this.projectName}`, '--filter', `label=com.docker.compose.volume=${volume}`];
+      const found = await execa('docker', ['volume', 'ls', '-q', ...filters], quiet);
+      const names = found.stdout.split('\n').filter(Boolean);
+      if (names.length > 0) await execa('docker', ['volume', 'rm', ...names], quiet);
+    }
+  }
 }
 
 export interface ContainerState {

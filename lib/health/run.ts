@@ -15,7 +15,7 @@ import { diagnose } from './diagnose.js';
 export interface HealthOptions {
   config: StackConfig;
   cwd: string;
-  /** Tear the stack down (with its volumes) afterwards. */
+  /** Tear the stack down afterwards, keeping the volumes that hold data. */
   down: boolean;
   log: (line: string) => void;
   /** Bound on build + start. */
@@ -86,8 +86,9 @@ export async function runHealthCheck(options: HealthOptions): Promise<HealthResu
   }
 
   if (options.down) {
-    log('Stopping the stack and removing its volumes (--down)…');
-    await project.run(['down', '-v', '--remove-orphans'], { timeoutMs: 120_000 });
+    const kept = config.media ? ` The ${config.media.volume} volume (uploads) is kept.` : '';
+    log(`Stopping the stack (--down): its containers, network and the ${config.static.volume} volume (rebuilt by collectstatic) are removed.${kept}`);
+    await project.downKeepingVolumes([config.static.volume]);
   } else if (startOk) {
     log(`The stack keeps running: ${config.http.url}  (stop it with \`docker compose down\`)`);
   }

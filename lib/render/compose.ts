@@ -87,7 +87,8 @@ export function buildCompose(config: StackConfig): ComposeFile {
         ...(media ? [`${media.volume}:${media.nginxDir}:ro`] : []),
       ],
       healthcheck: {
-        test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1/nginx-health'],
+        // A Host the site's server block answers (the catch-all server closes every other request).
+        test: ['CMD', 'wget', '-q', '-O', '/dev/null', '--header', `Host: ${config.http.probeHost}`, 'http://127.0.0.1/nginx-health'],
         ...NGINX_HEALTH_TIMING,
       },
       restart: 'unless-stopped',

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { probe } from '../../lib/health/http-probe.js';
 import * as fixtures from '../fixtures/projects.js';
+import * as realWorld from '../fixtures/real-world.js';
 import { cli, cliAsync, composeDown } from './stack.js';
 
 const started: { dir: string; project: string }[] = [];
@@ -42,13 +43,21 @@ for (const compose of ['v2', 'v1'] as const) {
   describe(`Compose ${compose}`, () => {
     for (const [name, fixture] of Object.entries(MATRIX)) {
       it(`${name}: generated, started and checked`, () => {
-        const { dir, base } = project(fixture.files(), `e2e-${compose}-${name.split(' ')[0]!.toLowerCase()}`);
+        const projectName = `e2e-${compose}-${name.split(' ')[0]!.toLowerCase()}`;
+        const { dir, base } = project(fixture.files(), projectName);
         const run = cli(dir, [...base, '--down', ...fixture.args], { DJANGO_STATIC_COMPOSE: compose });
         expect(run.output).toContain(compose === 'v2' ? 'with Compose v2' : 'with docker-compose 1.');
         passed(run.output);
         expect(run.output).toContain(fixture.staticPrefix);
-        if (name.includes('media')) expect(run.output).toMatch(/PASS {2}media file from nginx/);
         expect(run.status, run.output).toBe(0);
+        if (name.includes('media')) {
+          expect(run.output).toMatch(/PASS {2}media file from nginx/);
+          // --down removed what collectstatic rebuilds, and kept the uploads.
+          const volumes = (label: string) =>
+            execFileSync('docker', ['volume', 'ls', '-q', '--filter', `label=com.docker.compose.project=${projectName}`, '--filter', `label=com.docker.compose.volume=${label}`], { encoding: 'utf8' }).trim();
+          expect(volumes('media')).not.toBe('');
+          expect(volumes('static')).toBe('');
+        }
       });
     }
   });
@@ -185,6 +194,32 @@ describe('redeploy and regeneration', () => {
     expect(run.output).toContain('in the project: STATIC_URL static/ -> assets/');
     expect(run.output).toContain('files this changes: compose.yaml, nginx/default.conf, mysite/settings_docker.py');
     expect(run.output).toContain('/assets/admin/css/base.');
+    passed(run.output);
+    expect(run.status, run.output).toBe(0);
+  });
+});
+
+describe('projects shaped like real ones', () => {
+  it('settings that require environment variables: the run stops before building with the list; once .env has them, the check passes', () => {
+    const files = fixtures.startproject();
+    files['mysite/settings.py'] += '\nSITE_NAME = os.environ["SITE_NAME"]\nALLOWED_HOSTS = os.environ["DJANGO_ALLOWED_HOSTS"].split(",")\n';
+    files['mysite/settings.py'] = `import os\n${files['mysite/settings.py']}`;
+    const { dir, base } = project(files, 'e2e-required-env');
+    const first = cli(dir, base);
+    expect(first.status).toBe(1);
+    expect(first.output).toMatch(/\.env does not set[\s\S]*SITE_NAME \(read at mysite\/settings\.py:\d+\)[\s\S]*DJANGO_ALLOWED_HOSTS/);
+    expect(first.output).not.toContain('Health check: building'); // stopped before any build
+    fs.appendFileSync(path.join(dir, '.env'), 'SITE_NAME=Example\nDJANGO_ALLOWED_HOSTS=localhost\n');
+    const check = cli(dir, ['check', '--down']);
+    passed(check.output);
+    expect(check.status, check.output).toBe(0);
+  });
+
+  it('a data folder chosen by a conditional expression', () => {
+    const files = realWorld.conditionalPaths();
+    const { dir, base } = project(files, 'e2e-conditional');
+    const run = cli(dir, [...base, '--down']);
+    expect(fs.readFileSync(path.join(dir, '.dockerignore'), 'utf8')).toContain('var/static/');
     passed(run.output);
     expect(run.status, run.output).toBe(0);
   });

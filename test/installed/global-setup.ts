@@ -4,10 +4,11 @@
  * suites), then `npm install --prefix <dir> <tarball> yo@7` as the non-root user `djstatic`
  * (real yo refuses root). The prefix is shared by every test file of this project.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
 import { packageRoot } from '../../lib/package-root.js';
 import e2eSetup from '../e2e/global-setup.js';
@@ -19,7 +20,7 @@ declare module 'vitest' {
   }
 }
 
-export default function setup(project: TestProject): () => void {
+export default async function setup(project: TestProject): Promise<() => void> {
   e2eSetup(); // a Docker engine and Compose, for `check`
   try {
     execFileSync('id', ['-u', USER], { stdio: 'ignore' });
@@ -28,17 +29,30 @@ export default function setup(project: TestProject): () => void {
   }
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'django-static-installed-'));
   fs.chmodSync(base, 0o755);
-  const tarball = pack(base);
-  execFileSync('chown', ['-R', `${USER}:`, base]);
   const prefix = path.join(base, 'prefix');
-  const [command, ...args] = asUserArgs(['npm', 'install', '--no-audit', '--no-fund', '--prefix', prefix, tarball, 'yo@7'], prefix);
-  execFileSync(command!, args, { cwd: base, stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
-  project.provide('installed', { base, prefix, tarball });
-  return () => fs.rmSync(base, { recursive: true, force: true });
+  fs.mkdirSync(prefix);
+  execFileSync('chown', [`${USER}:`, prefix]);
+  const install = (...packages: string[]) => {
+    const [command, ...args] = asUserArgs(['npm', 'install', '--no-audit', '--no-fund', '--prefix', prefix, ...packages], prefix);
+    return promisify(execFile)(command!, args, { cwd: prefix, timeout: 300_000 });
+  };
+  // yo first (network) while the package is built and packed (CPU); then the tarball joins it,
+  // sharing yo's yeoman-environment as in any install of both.
+  const removeBase = () => fs.rmSync(base, { recursive: true, force: true });
+  try {
+    const [tarball] = await Promise.all([pack(base), install('yo@7')]);
+    execFileSync('chown', [`${USER}:`, tarball]);
+    await install(tarball, 'yo@7');
+    project.provide('installed', { base, prefix, tarball });
+  } catch (error) {
+    removeBase();
+    throw error;
+  }
+  return removeBase;
 }
 
 /** `npm pack` with its lifecycle scripts, in a copy of the checkout's files (not node_modules, not dist). */
-function pack(base: string): string {
+async function pack(base: string): Promise<string> {
   const root = packageRoot();
   const copy = path.join(base, 'checkout');
   const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
@@ -48,7 +62,7 @@ function pack(base: string): string {
     fs.copyFileSync(path.join(root, file), path.join(copy, file));
   }
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(copy, 'node_modules'));
-  execFileSync('npm', ['pack', '--pack-destination', base], { cwd: copy, stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
+  await promisify(execFile)('npm', ['pack', '--pack-destination', base], { cwd: copy, timeout: 300_000 });
   fs.rmSync(copy, { recursive: true, force: true });
   const tarballs = fs.readdirSync(base).filter((name) => name.endsWith('.tgz'));
   if (tarballs.length !== 1) throw new Error(`installed suite: expected one tarball from npm pack, found ${tarballs.join(', ') || 'none'}`);

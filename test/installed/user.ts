@@ -7,9 +7,13 @@ import { writeProject, type Files } from '../fixtures/projects.js';
 export const USER = 'djstatic';
 export const HOME = `/home/${USER}`;
 
-/** A clean environment: the prefix's bin first, nothing inherited from root's shell. */
+/** How this machine reaches the registry (a proxy, an extra CA): without them npm can stall on TLS. */
+const NETWORK = ['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'];
+
+/** A clean environment: the prefix's bin first, nothing else inherited from root's shell. */
 export function userEnv(prefix: string): string[] {
-  return [`HOME=${HOME}`, `USER=${USER}`, `PATH=${path.join(prefix, 'node_modules', '.bin')}:/usr/local/bin:/usr/bin:/bin`, 'LANG=C.UTF-8', 'NO_UPDATE_NOTIFIER=1', 'FORCE_COLOR=0'];
+  const network = NETWORK.filter((name) => process.env[name]).map((name) => `${name}=${process.env[name]}`);
+  return [`HOME=${HOME}`, `USER=${USER}`, `PATH=${path.join(prefix, 'node_modules', '.bin')}:/usr/local/bin:/usr/bin:/bin`, 'LANG=C.UTF-8', 'NO_UPDATE_NOTIFIER=1', 'FORCE_COLOR=0', ...network];
 }
 
 export function asUserArgs(command: string[], prefix: string): string[] {

@@ -58,7 +58,8 @@ describe('buildStackConfig', () => {
 
   it('names answers the project on disk contradicts', () => {
     const root = fixtures.writeProject(fixtures.startproject());
-    const answers = defaultAnswers(root, { settingsModule: 'mysite.nope', wsgiApplication: 'nope.wsgi.application', staticfilesDirs: ['nowhere'] });
+    // Answers the product would refuse up front, so they are set after resolving.
+    const answers = { ...defaultAnswers(root), settingsModule: 'mysite.nope', wsgiApplication: 'nope.wsgi.application', staticfilesDirs: ['nowhere'] };
     expect(answersOnDisk(root, answers)).toEqual([
       { field: 'settings-module', message: 'mysite.nope has no file mysite/nope.py in the project' },
       { field: 'wsgi-application', message: 'nope.wsgi has no file nope/wsgi.py in the project' },
@@ -68,7 +69,7 @@ describe('buildStackConfig', () => {
 
   it('lists every problem with the answers at once', () => {
     const root = fixtures.writeProject(fixtures.startproject());
-    const answers = defaultAnswers(root, { port: 70000, dependencies: 'missing.txt', workers: 'many' });
+    const answers = { ...defaultAnswers(root), port: 70000, dependencies: 'missing.txt', workers: 'many' };
     const error = (() => {
       try {
         buildStackConfig(answers, detectProject(root));

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AnswerError, resolveAnswers } from '../../generators/app/answers.js';
+import { AnswerError, resolveAnswers } from '../../lib/config/answers.js';
 import { buildStackConfig } from '../../lib/config/stack-config.js';
 import { readDependencySpec } from '../../lib/detect/dependencies/manifests.js';
 import { DJANGO_RELEASES, djangoVersion, isRuntimeDependency } from '../../lib/detect/dependencies/packages.js';

@@ -74,10 +74,8 @@ const IMAGE_ENVIRONMENT: Record<string, string> = {
 
 /** A marker's value in the image; comparisons it cannot decide (Python version, machine) count as true. */
 function appliesInImage(marker: EnvironmentMarker): boolean {
-  if ('right' in marker && (marker.operator === 'and' || marker.operator === 'or')) {
-    const node = marker as { operator: 'and' | 'or'; left: EnvironmentMarker; right: EnvironmentMarker };
-    return node.operator === 'and' ? appliesInImage(node.left) && appliesInImage(node.right) : appliesInImage(node.left) || appliesInImage(node.right);
-  }
+  if (marker.operator === 'and') return appliesInImage(marker.left) && appliesInImage(marker.right);
+  if (marker.operator === 'or') return appliesInImage(marker.left) || appliesInImage(marker.right);
   const leaf = marker as { left: string; operator: string; right: string };
   const value = (side: string) => (side.startsWith('"') || side.startsWith("'") ? side.slice(1, -1) : IMAGE_ENVIRONMENT[side]);
   const [left, right] = [value(leaf.left), value(leaf.right)];

@@ -4,10 +4,10 @@
  * Pure apart from the `ask` callback (and reading a dependency file the user names that
  * detection did not), so it is tested without Yeoman.
  */
-import { QUESTIONS, parseRaw, type Answers, type Question } from '../../lib/config/questions.js';
-import { withDependencyFile } from '../../lib/detect/dependencies/manifests.js';
-import type { ProjectFacts } from '../../lib/detect/project.js';
-import { regenerationDefault, summarizeFacts, type Detected, type Manifest } from '../../lib/regen/manifest.js';
+import { QUESTIONS, parseRaw, type Answers, type Question } from './questions.js';
+import { withDependencyFile } from '../detect/dependencies/manifests.js';
+import type { ProjectFacts } from '../detect/project.js';
+import { regenerationDefault, summarizeFacts, type Detected, type Manifest } from '../regen/manifest.js';
 
 export interface AskRequest {
   question: Question;
@@ -25,7 +25,7 @@ export class AnswerError extends Error {
   }
 }
 
-export async function resolveAnswers(options: {
+export interface ResolveOptions {
   facts: ProjectFacts;
   cliValues: Partial<Record<keyof Answers, unknown>>;
   stored?: Manifest;
@@ -34,7 +34,30 @@ export async function resolveAnswers(options: {
   warn: (message: string) => void;
   /** Reads the project again for another settings module, so later defaults come from it. */
   redetect?: (settingsModule: string) => ProjectFacts;
-}): Promise<{ answers: Answers; facts: ProjectFacts }> {
+}
+
+export type Resolved = { answers: Answers; facts: ProjectFacts };
+
+/** Interactive or --yes: the answers, asking through `ask` when given. */
+export async function resolveAnswers(options: ResolveOptions): Promise<Resolved> {
+  const steps = answerSteps(options);
+  let step = steps.next();
+  while (!step.done) step = steps.next(await options.ask!(step.value));
+  return step.value;
+}
+
+/** What --yes answers, synchronously: every CLI value, else the stored or detected default. */
+export function defaultAnswers(options: Omit<ResolveOptions, 'ask'>): Resolved {
+  const step = answerSteps({ ...options, ask: undefined }).next();
+  if (!step.done) throw new Error('a question was asked although there is no one to ask');
+  return step.value;
+}
+
+/**
+ * The resolution itself, as one sequence for both drivers: it yields a question whenever it
+ * needs the user, and the driver sends the raw answer back.
+ */
+function* answerSteps(options: ResolveOptions): Generator<AskRequest, Resolved, unknown> {
   const { cliValues, stored, ask, warn } = options;
   let facts = options.facts;
   const answers: Partial<Answers> = {};
@@ -85,14 +108,14 @@ export async function resolveAnswers(options: {
       settle(question);
       continue;
     }
-    const raw = await ask({
+    const raw = yield {
       question,
       default: defaultValue,
       validate: (input) => {
         const result = check(input);
         return 'error' in result ? result.error : undefined;
       },
-    });
+    };
     const result = check(raw);
     if ('error' in result) throw new AnswerError(`${question.message}: ${result.error}`);
     (answers as Record<string, unknown>)[question.name] = result.value;
