@@ -14,7 +14,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { Answers } from '../lib/config/questions.js';
+import { GENERATED_FILES } from '../lib/config/names.js';
 import { buildStackConfig, type StackConfig } from '../lib/config/stack-config.js';
+import { materialize, renderStack } from '../lib/render/stack.js';
 import { detectProject } from '../lib/detect/project.js';
 import { ComposeProject, findCompose, type ComposeRun } from '../lib/health/compose-cli.js';
 import { runHealthCheck } from '../lib/health/run.js';
@@ -150,7 +152,9 @@ async function main(): Promise<void> {
 function writeBenchFiles(dir: string, config: StackConfig, workers: number): void {
   fs.mkdirSync(path.join(dir, 'bench-nginx'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'bench-nginx', 'limit.conf'), LIMIT_NGINX_CONF);
-  const generated = fs.readFileSync(path.join(dir, 'nginx', 'default.conf'), 'utf8');
+  // The product's own rendering of the config; the CLI must have written exactly that.
+  const generated = materialize(renderStack(config)).get(GENERATED_FILES.nginxConf)!;
+  if (fs.readFileSync(path.join(dir, GENERATED_FILES.nginxConf), 'utf8') !== generated) throw new Error('the CLI wrote another nginx config than renderStack renders');
   if (!generated.includes('gzip_static on;')) throw new Error('the generated nginx config no longer has gzip_static on');
   fs.writeFileSync(path.join(dir, 'bench-nginx', 'onthefly.conf'), generated.replace('gzip_static on;', 'gzip_static off;'));
   fs.mkdirSync(path.join(dir, 'bench-loadgen'), { recursive: true });

@@ -13,7 +13,3 @@ export function readText(file: string): string | undefined {
 /** A project file's content (`file` relative to `root`), or undefined when it cannot be read. */
 export const read = (root: string, file: string): string | undefined => readText(path.join(root, file));
 
-/** The 1-based line of a character offset, for "file:line" reports. */
-export function lineOf(text: string, index: number): number {
-  return text.slice(0, index).split('\n').length;
-}

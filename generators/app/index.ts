@@ -5,6 +5,8 @@
 import path from 'node:path';
 import type { MemFsEditorFile } from 'mem-fs-editor';
 import Generator, { type BaseOptions } from 'yeoman-generator';
+import { resolveAnswers, type Ask } from '../../lib/config/answers.js';
+import { GENERATED_FILES } from '../../lib/config/names.js';
 import { QUESTIONS, type Answers } from '../../lib/config/questions.js';
 import { remoteStaticNotice, remoteStaticStop } from '../../lib/config/remote-static.js';
 import { buildStackConfig, ConfigError, type StackConfig } from '../../lib/config/stack-config.js';
@@ -18,13 +20,11 @@ import { readText } from '../../lib/read-text.js';
 import { explainDifference } from '../../lib/regen/explain-difference.js';
 import { answerChanges, detectedChanges, hashContent, isUserEdited, MANIFEST_KEY, regenerationAction, summarizeFacts, type Manifest } from '../../lib/regen/manifest.js';
 import { hasBlock, mergeLines } from '../../lib/regen/merge-lines.js';
-import { GENERATED_FILES } from '../../lib/config/names.js';
 import { envFileContent, ignoresEnvFile, missingEnvMessage, missingSettingsEnv } from '../../lib/render/env-file.js';
 import { renderStack } from '../../lib/render/stack.js';
 import { checkInvariants } from '../../lib/validate/invariants.js';
 import { InvalidOutputError, validateOutput } from '../../lib/validate/output.js';
 import { behaveAsCommand } from '../command-line.js';
-import { resolveAnswers, type Ask } from '../../lib/config/answers.js';
 import { commitAllOrNothing, type CommitEnvironment } from './commit.js';
 
 type Options = BaseOptions & Record<string, unknown>;

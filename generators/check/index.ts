@@ -9,6 +9,7 @@ import { GENERATED_FILES } from '../../lib/config/names.js';
 import { answersOnDisk } from '../../lib/detect/answers-on-disk.js';
 import { readText } from '../../lib/read-text.js';
 import { missingEnvMessage, missingSettingsEnv } from '../../lib/render/env-file.js';
+import { materialize, renderStack } from '../../lib/render/stack.js';
 import { withDependencyFile } from '../../lib/detect/dependencies/manifests.js';
 import { detectProject } from '../../lib/detect/project.js';
 import { MANIFEST_KEY, type Manifest } from '../../lib/regen/manifest.js';
@@ -41,6 +42,12 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, B
     if (!Number.isFinite(timeout) || timeout <= 0) throw new Error(`--timeout ${String(this.options['timeout'])}: give a number of seconds`);
     const missing = missingSettingsEnv(config, readText(this.destinationPath(GENERATED_FILES.env)));
     if (missing.length > 0) throw new Error(missingEnvMessage(missing));
+    // What the stored answers generate today, against the disk: a hand edit or a stale
+    // generation is named before the stack is built from it.
+    const drift = [...materialize(renderStack(config))].filter(([file, content]) => readText(this.destinationPath(file)) !== content).map(([file]) => file);
+    if (drift.length > 0) {
+      this.log.info(`these files differ from what the stored answers generate (edited by hand, or written by another version; \`yo django-static\` shows the diff): ${drift.join(', ')}`);
+    }
     const { runHealthCheck } = await import('../../lib/health/run.js'); // Docker code loads only when it runs
     const result = await runHealthCheck({
       config,

@@ -4,12 +4,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { lineOf, read } from '../read-text.js';
+import { read } from '../read-text.js';
 import { detectDependencies, type DependencyFacts, type DependencySpec } from './dependencies/manifests.js';
 import { djangoVersion, isRuntimeDependency } from './dependencies/packages.js';
 import { detectPythonVersion } from './dependencies/python-version.js';
 import { describe, writtenText, type TextPart, type Value } from './evaluate.js';
 import { where, type Found } from './found.js';
+import { settingsModuleInConfig, settingsModuleInPython } from './settings-module.js';
 import { moduleFile, readSettings, type RequiredEnv, type Setting } from './settings.js';
 
 export interface ProjectFacts {
@@ -64,8 +65,6 @@ export class NotDjangoProjectError extends Error {
   }
 }
 
-const SETTINGS_MODULE_CALL = /DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']/;
-const SETTINGS_MODULE_ASSIGNMENT = /^\s*DJANGO_SETTINGS_MODULE\s*[=:]\s*["']?([\w.]+)/m;
 const PRODUCTION_NAMES = ['production', 'prod'];
 
 export function detectProject(root: string, options: { settingsModule?: string } = {}): ProjectFacts {
@@ -136,13 +135,13 @@ export function composeName(directory: string): string {
 function findSettingsModule(root: string): Found<string> | undefined {
   for (const file of ['manage.py', ...entryPoints(root)]) {
     const text = read(root, file);
-    const match = text && SETTINGS_MODULE_CALL.exec(text);
-    if (match) return { value: match[1]!, source: { file, line: lineOf(text, match.index) } };
+    const found = text === undefined ? undefined : settingsModuleInPython(text);
+    if (found) return { value: found.module, source: { file, line: found.line } };
   }
   for (const file of ['.env', 'pytest.ini', 'setup.cfg', 'pyproject.toml', 'tox.ini']) {
     const text = read(root, file);
-    const match = text && SETTINGS_MODULE_ASSIGNMENT.exec(text);
-    if (match) return { value: match[1]!, source: { file, line: lineOf(text, match.index) } };
+    const found = text === undefined ? undefined : settingsModuleInConfig(file, text);
+    if (found) return found;
   }
   return undefined;
 }

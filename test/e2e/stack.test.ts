@@ -87,6 +87,7 @@ describe('faults are caught and named', () => {
     fs.writeFileSync(conf, fs.readFileSync(conf, 'utf8').replace('root /srv/www;', 'root /srv/www/static;'));
     const run = cli(dir, ['check', '--down']);
     expect(run.status).not.toBe(0);
+    expect(run.output).toContain('these files differ from what the stored answers generate (edited by hand, or written by another version; `yo django-static` shows the diff): nginx/default.conf');
     expect(run.output).toMatch(/FAIL {2}static file from nginx/);
     expect(run.output).toMatch(/nginx\/default\.conf: line \d+: location \/static\/ reads files from \/srv\/www\/static\/static/);
   });

@@ -220,3 +220,22 @@ describe('Django agrees with the text analysis on the new fixtures', () => {
     expect(compareWithText(facts, result.settings)).toEqual([]);
   });
 });
+
+describe('where the settings module is named', () => {
+  it('reads the setdefault call with the Python parser, wherever it sits, with its line', async () => {
+    const { settingsModuleInPython } = await import('../../lib/detect/settings-module.js');
+    const manage = 'import os\nimport sys\n\n\ndef main():\n    # os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commented.out")\n    os.environ.setdefault(\n        "DJANGO_SETTINGS_MODULE",\n        "config.settings.local",\n    )\n';
+    expect(settingsModuleInPython(manage)).toEqual({ module: 'config.settings.local', line: 7 });
+    expect(settingsModuleInPython('import os\nos.environ.setdefault("OTHER", "x")\n')).toBeUndefined();
+  });
+
+  it('reads pytest-django settings from pyproject.toml as TOML, and from INI and .env files', async () => {
+    const { settingsModuleInConfig } = await import('../../lib/detect/settings-module.js');
+    const pyproject = '[project]\nname = "x"\n\n[tool.pytest.ini_options]\nDJANGO_SETTINGS_MODULE = "config.settings.test"\n';
+    expect(settingsModuleInConfig('pyproject.toml', pyproject)).toEqual({ value: 'config.settings.test', source: { file: 'pyproject.toml', line: 5 } });
+    // Only under [tool.pytest.ini_options]: the same key in another table is something else.
+    expect(settingsModuleInConfig('pyproject.toml', '[tool.other]\nDJANGO_SETTINGS_MODULE = "no"\n')).toBeUndefined();
+    expect(settingsModuleInConfig('pytest.ini', '[pytest]\n; comment\nDJANGO_SETTINGS_MODULE = mysite.settings\n')?.value).toBe('mysite.settings');
+    expect(settingsModuleInConfig('.env', 'export DJANGO_SETTINGS_MODULE="mysite.prod"\n')?.value).toBe('mysite.prod');
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * Where a project names its settings module: the `os.environ.setdefault("DJANGO_SETTINGS_MODULE",
+ * "x")` call in manage.py, wsgi.py or asgi.py (found anywhere in the file, since manage.py makes
+ * it inside main()), or a DJANGO_SETTINGS_MODULE key in .env, pytest.ini/setup.cfg/tox.ini
+ * (pytest-django) or pyproject.toml. Each file is read with a parser for its format.
+ */
+import { parse as parseToml } from 'smol-toml';
+import { childrenOf, PythonSource, stringValue } from './python/tree.js';
+import type { Found } from './found.js';
+
+const VARIABLE = 'DJANGO_SETTINGS_MODULE';
+const SETTERS = new Set(['os.environ.setdefault', 'environ.setdefault']);
+
+/** The module a Python entry point sets DJANGO_SETTINGS_MODULE to, with its line. */
+export function settingsModuleInPython(text: string): { module: string; line: number } | undefined {
+  const python = new PythonSource(text);
+  let found: { module: string; line: number } | undefined;
+  python.tree.iterate({
+    enter: (node) => {
+      if (found || node.name !== 'CallExpression') return found ? false : undefined;
+      const [callee, args] = childrenOf(node.node);
+      if (!callee || !args || !SETTERS.has(python.textOf(callee).replace(/\s+/g, ''))) return undefined;
+      const values = childrenOf(args).filter((child) => child.name === 'String');
+      if (values.length === 2 && stringValue(python.textOf(values[0]!)) === VARIABLE) {
+        found = { module: stringValue(python.textOf(values[1]!)), line: python.lineAt(node.from) };
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/** DJANGO_SETTINGS_MODULE in a configuration file, read by its format. */
+export function settingsModuleInConfig(file: string, text: string): Found<string> | undefined {
+  if (file === 'pyproject.toml') {
+    let data: Record<string, unknown>;
+    try {
+      data = parseToml(text) as Record<string, unknown>;
+    } catch {
+      return undefined; // reported by the dependency reader, which parses the same file
+    }
+    const pytest = ((data['tool'] as Record<string, unknown> | undefined)?.['pytest'] as Record<string, unknown> | undefined)?.['ini_options'] as Record<string, unknown> | undefined;
+    const value = pytest?.[VARIABLE];
+    return typeof value === 'string' ? { value, source: { file, line: lineOfKey(text, VARIABLE) } } : undefined;
+  }
+  // .env is KEY=value lines; pytest.ini, setup.cfg and tox.ini are INI files with a key = value.
+  for (const [index, raw] of text.split('\n').entries()) {
+    const line = raw.trim();
+    if (line.startsWith('#') || line.startsWith(';')) continue;
+    const separator = file === '.env' ? line.indexOf('=') : firstOf(line, '=', ':');
+    if (separator <= 0) continue;
+    const key = line.slice(0, separator).trim().replace(/^export\s+/, '');
+    if (key !== VARIABLE) continue;
+    const value = unquote(line.slice(separator + 1).trim());
+    if (value) return { value, source: { file, line: index + 1 } };
+  }
+  return undefined;
+}
+
+function firstOf(line: string, ...characters: string[]): number {
+  const found = characters.map((character) => line.indexOf(character)).filter((index) => index >= 0);
+  return found.length > 0 ? Math.min(...found) : -1;
+}
+
+const unquote = (value: string) => (/^(["']).*\1$/.test(value) ? value.slice(1, -1) : value);
+
+const lineOfKey = (text: string, key: string) => text.split('\n').findIndex((line) => line.trim().startsWith(key)) + 1 || undefined;
