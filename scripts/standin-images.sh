@@ -7,13 +7,18 @@
 # Stand-ins are cached: the rootfs by a hash of this recipe, the image as
 # django-static-standin:<kind>-<suite>-<hash>.
 # Usage: scripts/standin-images.sh [--list] [--bench | TAG ...]
-#   no argument: the images the tests use (lib/config/images.json: nginx, python for each tested version)
+#   no argument: the images the tests use (lib/config/images.json: nginx, postgres, python for each tested version)
 #   --bench:     those plus the benchmark's load generator
 set -euo pipefail
 log() { printf '[standin] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-PACKAGES=python3,python3-pip,python3-django,gunicorn,libjs-jquery,nginx-light,wget,ca-certificates,python3-whitenoise,wrk
+# PostgreSQL drivers: python3-psycopg satisfies `psycopg`, python3-psycopg2 `psycopg2` (the binary
+# wheels cannot be installed offline); python3-dj-database-url for DATABASE_URL settings.
+PACKAGES=python3,python3-pip,python3-django,gunicorn,libjs-jquery,nginx-light,wget,ca-certificates,python3-whitenoise,wrk,python3-psycopg,python3-psycopg2,python3-dj-database-url
+# The postgres:17 stand-in needs PostgreSQL 17, which only trixie has.
+PACKAGES_TRIXIE=postgresql-17
+packages_for() { case "$1" in trixie) echo "$PACKAGES,$PACKAGES_TRIXIE" ;; *) echo "$PACKAGES" ;; esac; }
 
 # What makes a stand-in what it is, beyond the package list (part of the recipe hash).
 customize_rootfs() {
@@ -24,6 +29,61 @@ customize_rootfs() {
   ln -sf /dev/stdout "$dir/var/log/nginx/access.log"      # as the official image does
   ln -sf /dev/stderr "$dir/var/log/nginx/error.log"
   rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/*
+  if [ -d "$dir/usr/lib/postgresql/17" ]; then
+    # The package's own cluster is unused: the entrypoint initialises $PGDATA, as the official image does.
+    rm -rf "$dir"/var/lib/postgresql/17 "$dir"/etc/postgresql/17
+    install -m 0755 /dev/stdin "$dir/usr/local/bin/docker-entrypoint.sh" <<'ENTRYPOINT'
+#!/bin/sh
+# Stand-in for the official postgres image's entrypoint, with the same documented interface:
+# POSTGRES_PASSWORD (required unless POSTGRES_HOST_AUTH_METHOD=trust), POSTGRES_USER, POSTGRES_DB,
+# POSTGRES_INITDB_ARGS, PGDATA, /docker-entrypoint-initdb.d/*.sql|*.sh on first start only.
+# The server runs as the postgres user; any other command runs as given.
+set -eu
+case "${1:-postgres}" in -*) set -- postgres "$@" ;; esac
+[ $# -gt 0 ] || set -- postgres
+[ "$1" = postgres ] || exec "$@"
+: "${PGDATA:=/var/lib/postgresql/data}" "${POSTGRES_USER:=postgres}"
+: "${POSTGRES_DB:=$POSTGRES_USER}"
+export PGDATA
+if [ "$(id -u)" = 0 ]; then
+  mkdir -p "$PGDATA" /var/run/postgresql
+  chown -R postgres:postgres "$PGDATA" /var/run/postgresql
+  chmod 700 "$PGDATA"
+  chmod 3777 /var/run/postgresql
+  as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; }
+else
+  as_postgres() { "$@"; }
+fi
+if [ ! -s "$PGDATA/PG_VERSION" ]; then
+  if [ -z "${POSTGRES_PASSWORD:-}" ] && [ "${POSTGRES_HOST_AUTH_METHOD:-}" != trust ]; then
+    echo 'Error: Database is uninitialized and superuser password is not specified.' >&2
+    echo '       You must specify POSTGRES_PASSWORD to a non-empty value for the' >&2
+    echo '       superuser. For example, "-e POSTGRES_PASSWORD=password" on "docker run".' >&2
+    exit 1
+  fi
+  pwfile=$(mktemp)
+  printf '%s\n' "${POSTGRES_PASSWORD:-}" > "$pwfile"
+  [ "$(id -u)" != 0 ] || chown postgres "$pwfile"
+  # shellcheck disable=SC2086 # POSTGRES_INITDB_ARGS is a list of words, as in the official image
+  as_postgres initdb --username="$POSTGRES_USER" --pwfile="$pwfile" ${POSTGRES_INITDB_ARGS:-} >/dev/null
+  rm -f "$pwfile"
+  printf "\nlisten_addresses = '*'\n" >> "$PGDATA/postgresql.conf"
+  printf '\nhost all all all %s\n' "${POSTGRES_HOST_AUTH_METHOD:-scram-sha-256}" >> "$PGDATA/pg_hba.conf"
+  as_postgres pg_ctl -D "$PGDATA" -o "-c listen_addresses=''" -w start >/dev/null
+  [ "$POSTGRES_DB" = postgres ] || as_postgres createdb --username="$POSTGRES_USER" -- "$POSTGRES_DB"
+  for f in /docker-entrypoint-initdb.d/*; do
+    case "$f" in
+      *.sql) as_postgres psql -v ON_ERROR_STOP=1 --username="$POSTGRES_USER" --dbname="$POSTGRES_DB" -f "$f" ;;
+      *.sh) as_postgres sh "$f" ;;
+    esac
+  done
+  as_postgres pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
+  echo 'PostgreSQL init process complete; ready for start up.'
+fi
+exec setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"
+ENTRYPOINT
+    mkdir -p "$dir/docker-entrypoint-initdb.d"
+  fi
 }
 
 image_changes() {
@@ -33,10 +93,15 @@ image_changes() {
     python) printf '%s\n' 'ENV PIP_NO_INDEX=1' 'ENV PIP_DISABLE_PIP_VERSION_CHECK=1' 'CMD ["python3"]' ;;
     nginx) printf '%s\n' 'CMD ["nginx","-g","daemon off;"]' 'EXPOSE 80' ;;
     debian) printf '%s\n' 'CMD ["bash"]' ;;
+    # As the official image: server binaries on PATH, PGDATA, the entrypoint. (`docker import` cannot
+    # set STOPSIGNAL SIGINT; SIGTERM is PostgreSQL's smart shutdown, clean once the app has stopped.)
+    postgres) printf '%s\n' 'ENV PATH=/usr/lib/postgresql/17/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+      'ENV PGDATA=/var/lib/postgresql/data' 'ENV LANG=C.UTF-8' 'ENTRYPOINT ["docker-entrypoint.sh"]' 'CMD ["postgres"]' \
+      'EXPOSE 5432' 'VOLUME /var/lib/postgresql/data' ;;
   esac
 }
 
-recipe_hash=$(printf '%s\n' "$PACKAGES" "$(declare -f customize_rootfs image_changes)" | sha256sum | cut -c1-12)
+recipe_hash=$(printf '%s\n' "$PACKAGES" "$PACKAGES_TRIXIE" "$(declare -f customize_rootfs image_changes)" | sha256sum | cut -c1-12)
 cache=${DJANGO_STATIC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/django-static}
 mkdir -p "$cache"
 
@@ -48,6 +113,7 @@ kind_for() {
     python:*) echo python ;;
     nginx:*) echo nginx ;;
     debian:*) echo debian ;;   # the benchmark's load generator (wrk is in the rootfs)
+    postgres:17*) echo postgres ;;
     *) die "no stand-in recipe for $1" ;;
   esac
 }
@@ -59,7 +125,7 @@ rootfs_tar() {
     local dir; dir=$(mktemp -d /tmp/django-static-rootfs.XXXXXX)
     log "debootstrap $suite (about a minute)"
     debootstrap --variant=minbase \
-      --include="$PACKAGES" \
+      --include="$(packages_for "$suite")" \
       "$suite" "$dir" >"$cache/debootstrap-$suite.log" 2>&1 \
       || { tail -n 20 "$cache/debootstrap-$suite.log" >&2; die "debootstrap $suite failed"; }
     customize_rootfs "$dir"
@@ -102,7 +168,7 @@ ensure_standin() {
 images_json="$(cd "$(dirname "$0")/.." && pwd)/lib/config/images.json"
 image_tags() {
   node -p 'const i = require(process.argv[1]);
-    [...i.pythonVersionsTested.map((v) => i.python.replace("{version}", v)), i.nginx, ...(process.argv[2] === "--bench" ? [i.loadgen] : [])].join(" ")' \
+    [...i.pythonVersionsTested.map((v) => i.python.replace("{version}", v)), i.nginx, i.postgres, ...(process.argv[2] === "--bench" ? [i.loadgen] : [])].join(" ")' \
     "$images_json" "${1:-}"
 }
 list_only=

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes everything the test suite needs available, idempotently:
 #   host nginx (for `nginx -t`), a Docker engine, docker-compose 1.29, Compose v2 (system-wide,
-#   so every user sees it), base images under the exact tags the generated files use, and for the
+#   so every user sees it), base images under the exact tags the generated files use (python,
+#   nginx, postgres; offline stand-ins built by standin-images.sh), and for the
 #   "as installed" suite: tmux and a non-root user `djstatic` in the `docker` group (yo refuses root).
 # Safe to re-run: each step checks first and does nothing when already satisfied.
 # Usage: scripts/test-env.sh [image-tag ...]   (default: see standin-images.sh)

@@ -6,10 +6,10 @@ import path from 'node:path';
 import type { MemFsEditorFile } from 'mem-fs-editor';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { resolveAnswers, type Ask } from '../../lib/config/answers.js';
-import { GENERATED_FILES } from '../../lib/config/names.js';
+import { BACKUPS_DIR, GENERATED_FILES } from '../../lib/config/names.js';
 import { QUESTIONS, type Answers } from '../../lib/config/questions.js';
 import { remoteStaticNotice, remoteStaticStop } from '../../lib/config/remote-static.js';
-import { buildStackConfig, ConfigError, type StackConfig } from '../../lib/config/stack-config.js';
+import { buildStackConfig, ConfigError, databaseProblem, type StackConfig } from '../../lib/config/stack-config.js';
 import { answersOnDisk } from '../../lib/detect/answers-on-disk.js';
 import { compareWithText, inspectSettings } from '../../lib/detect/inspect.js';
 import { detectionReport } from '../../lib/detect/report.js';
@@ -19,7 +19,7 @@ import { packageRoot } from '../../lib/package-root.js';
 import { readText } from '../../lib/read-text.js';
 import { explainDifference } from '../../lib/regen/explain-difference.js';
 import { answerChanges, detectedChanges, hashContent, isUserEdited, MANIFEST_KEY, regenerationAction, summarizeFacts, type Manifest } from '../../lib/regen/manifest.js';
-import { hasBlock, mergeLines } from '../../lib/regen/merge-lines.js';
+import { hasBlock, mergeLines, withoutBlock } from '../../lib/regen/merge-lines.js';
 import { envFileContent, ignoresEnvFile, missingEnvMessage, missingSettingsEnv } from '../../lib/render/env-file.js';
 import { renderStack } from '../../lib/render/stack.js';
 import { checkInvariants } from '../../lib/validate/invariants.js';
@@ -31,7 +31,8 @@ type Options = BaseOptions & Record<string, unknown>;
 
 /** Files a project often has already, whose lines can be merged with ours instead of replaced. */
 const MERGEABLE = new Set<string>([GENERATED_FILES.dockerignore]);
-const GITIGNORE_RULES = `${GENERATED_FILES.env}\n`;
+/** .env holds secrets; backups/ holds the database's dumps: git must see neither. */
+const gitignoreRules = (ignoresEnv: boolean) => [...(ignoresEnv ? [] : [GENERATED_FILES.env]), `${BACKUPS_DIR}/`].join('\n') + '\n';
 
 export default class DjangoStaticGenerator extends Generator<Record<string, unknown>, Options> {
   private facts!: ProjectFacts;
@@ -50,6 +51,10 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     this.option('yes', { alias: 'y', type: Boolean, description: 'Accept every detected or stored answer; never prompt (for scripts and CI)' });
     this.option('skip-health-check', { type: Boolean, description: 'Write the files but do not build, start and probe the stack' });
     this.option('down', { type: Boolean, description: 'After the health check, remove the stack: containers, network and the static volume (data volumes such as media are kept)' });
+    this.option('delete-data', {
+      type: Boolean,
+      description: 'With --down: also delete the data volumes (database, uploads). Asks first; under --yes this option is the confirmation',
+    });
     this.option('inspect', { type: Boolean, description: "Also ask Django itself (manage.py shell, runs the project's code) and report differences" });
     this.option('inspect-python', { type: String, description: 'Interpreter for --inspect', default: 'python3' });
     for (const question of QUESTIONS) {
@@ -68,6 +73,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
 
   async initializing(): Promise<void> {
     forcedCompose(); // a bad DJANGO_STATIC_COMPOSE stops the run before anything is written
+    if (this.options['deleteData'] && !this.options['down']) throw new Error('--delete-data only goes with --down (it deletes the data volumes when the stack is removed)');
     const settingsOption = this.options['settingsModule'];
     this.facts = detectProject(this.destinationRoot(), { settingsModule: typeof settingsOption === 'string' ? settingsOption : undefined });
     this.stored = this.config.get(MANIFEST_KEY) as Manifest | undefined;
@@ -126,6 +132,10 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       if (this.answers.remoteStatic === 'stop') throw new Error(remoteStaticStop(this.facts));
       this.log.info(remoteStaticNotice(this.facts, this.answers.staticUrl));
     }
+    // One line, before anything is written: a postgres stack without a driver fails in migrate.
+    const dependencies = this.facts.dependencyCandidates.find((candidate) => candidate.file === this.answers.dependencies);
+    const noDriver = dependencies && databaseProblem(this.answers.database, dependencies);
+    if (noDriver) throw new Error(noDriver);
     try {
       const onDisk = answersOnDisk(this.destinationRoot(), this.answers);
       if (onDisk.length > 0) throw new ConfigError(onDisk);
@@ -214,8 +224,9 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     if (this.facts.usesGit) {
       // .env holds secrets: git must never see it. Merged like .dockerignore, never recorded as ours.
       const existing = this._readDisk(GENERATED_FILES.gitignore);
-      const { content } = mergeLines(existing ?? '', GITIGNORE_RULES);
-      if (!ignoresEnvFile(existing) && content !== (existing ?? '')) {
+      // A rule of the user's own (not in our block) that covers .env is enough.
+      const { content } = mergeLines(existing ?? '', gitignoreRules(ignoresEnvFile(existing === undefined ? undefined : withoutBlock(existing))));
+      if (content !== (existing ?? '')) {
         this.fs.write(this.destinationPath(GENERATED_FILES.gitignore), content);
         this._markForce(this.destinationPath(GENERATED_FILES.gitignore));
       }
@@ -260,15 +271,30 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       this.log.info('health check skipped (--skip-health-check). Run `yo django-static:check` to build, start and probe the stack.');
       return;
     }
+    const deleteData = Boolean(this.options['deleteData']) && (await this._confirmDeleteData());
     const { runHealthCheck } = await import('../../lib/health/run.js'); // Docker code loads only when it runs
     const result = await runHealthCheck({
       config: this.stackConfig,
       cwd: this.destinationRoot(),
       down: Boolean(this.options['down']),
+      deleteData,
       log: (line) => this.log.writeln(line),
     });
     if (result === 'no-engine') return;
     if (!result.ok) throw new Error(`the health check failed: ${result.summary}`);
+  }
+
+  /** --delete-data: interactive runs confirm, naming the volumes; under --yes the option itself is the confirmation. */
+  private async _confirmDeleteData(): Promise<boolean> {
+    if (this.options['yes']) return true;
+    const { dataVolumes } = await import('../../lib/health/run.js');
+    const names = dataVolumes(this.stackConfig).map((volume) => `${this.stackConfig.projectName}_${volume}`);
+    if (names.length === 0) return false;
+    const { value } = await this.prompt<{ value: boolean }>([
+      { type: 'confirm', name: 'value', default: false, message: `--delete-data: after the check, delete the volumes ${names.join(', ')} for good (the database and uploads in them)?` } as never,
+    ]);
+    if (!value) this.log.info('--delete-data declined: the data volumes are kept.');
+    return value;
   }
 
   private _readDisk(file: string): string | undefined {

@@ -16,9 +16,28 @@ export const GENERATED_FILES = {
   gitignore: '.gitignore',
 } as const;
 
-export const SERVICES = { collectstatic: 'collectstatic', app: 'app', nginx: 'nginx' } as const;
+export const SERVICES = {
+  collectstatic: 'collectstatic',
+  /** One-shot: `manage.py migrate`, before the app starts. */
+  migrate: 'migrate',
+  app: 'app',
+  nginx: 'nginx',
+  /** PostgreSQL (--database postgres only). */
+  db: 'db',
+  /** One-shot under the compose profile `backup`: a timestamped dump in ./backups/. */
+  backup: 'backup',
+} as const;
 
-export const VOLUMES = { static: 'static', media: 'media' } as const;
+/** Compose profile of the backup service: `docker compose --profile backup run --rm backup`. */
+export const BACKUP_PROFILE = 'backup';
+/** Host folder (bind-mounted) the backup service writes dumps into. */
+export const BACKUPS_DIR = 'backups';
+
+/**
+ * Named volumes. Their names are part of the data's identity (compose names them
+ * <project>_<name>): renaming one would start an empty database beside the old one.
+ */
+export const VOLUMES = { static: 'static', media: 'media', data: 'data', db: 'db' } as const;
 
 export interface StackVariable {
   name: string;
@@ -41,3 +60,7 @@ export const ENVIRONMENT: readonly StackVariable[] = [
 /** Set in .env by the generator: the project name compose uses (docker-compose 1.x rejects a top-level `name:`). */
 export const COMPOSE_PROJECT_VARIABLE = 'COMPOSE_PROJECT_NAME';
 export const SECRET_KEY_VARIABLE = 'DJANGO_SECRET_KEY';
+/** PostgreSQL's password (--database postgres): generated into .env once, never overwritten. */
+export const POSTGRES_PASSWORD_VARIABLE = 'POSTGRES_PASSWORD';
+/** The external database's URL (--database external): the user sets it in .env. */
+export const DATABASE_URL_VARIABLE = 'DATABASE_URL';

@@ -14,6 +14,8 @@ export interface Answers {
   wsgiApplication: string;
   pythonVersion: string;
   dependencies: string;
+  /** Where the data lives: a SQLite file in a volume, a PostgreSQL service, or DATABASE_URL. */
+  database: DatabaseChoice;
   /** Only asked (and stored) when production settings put static files on object storage or a CDN. */
   remoteStatic?: RemoteStaticChoice;
   staticUrl: string;
@@ -42,6 +44,22 @@ export const DEFAULTS = {
 } as const;
 
 type Kind = 'string' | 'number' | 'boolean' | 'list';
+
+/** sqlite: a file in the data volume; postgres: a db service in the stack; external: DATABASE_URL from .env. */
+export const DATABASE_CHOICES = ['sqlite', 'postgres', 'external'] as const;
+export type DatabaseChoice = (typeof DATABASE_CHOICES)[number];
+
+/**
+ * The settings' own database, kept where the stack can: PostgreSQL settings get a PostgreSQL
+ * service, a database URL stays a URL (external), everything else gets SQLite in a volume.
+ */
+export function defaultDatabase(facts: ProjectFacts): DatabaseChoice {
+  const database = facts.database?.value;
+  // A URL read from the environment (DATABASE_URL) names a database managed apart from the app.
+  if (database?.form === 'url' && database.variable) return 'external';
+  if (database?.engine === 'postgresql') return 'postgres';
+  return 'sqlite';
+}
 
 /** volume: serve static files from this stack's volume anyway (the overlay switches the storage); stop: generate nothing. */
 export const REMOTE_STATIC_CHOICES = ['volume', 'stop'] as const;
@@ -108,6 +126,15 @@ export const QUESTIONS = [
     undetected: (facts) => facts.dependencyProblem,
     validate: (value) => (value ? dependencyFileProblem(value) : 'name a dependency file (requirements.txt, pyproject.toml, poetry.lock, uv.lock or Pipfile.lock)'),
     choices: (facts) => facts.dependencyCandidates.map((spec) => spec.file),
+  }),
+  question('database', {
+    option: 'database',
+    kind: 'string',
+    message: 'Database: sqlite (a file in a volume), postgres (a PostgreSQL service in the stack) or external (DATABASE_URL in .env)',
+    detect: (facts) => defaultDatabase(facts),
+    validate: (value) =>
+      (DATABASE_CHOICES as readonly (string | undefined)[]).includes(value) ? undefined : `"${value}" is not one of ${DATABASE_CHOICES.join(', ')}`,
+    choices: () => [...DATABASE_CHOICES],
   }),
   question('remoteStatic', {
     option: 'remote-static',

@@ -5,10 +5,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DependencySpec } from '../detect/dependencies/manifests.js';
-import { isRuntimeDependency } from '../detect/dependencies/packages.js';
+import type { DependencyFacts } from '../detect/dependencies/manifests.js';
+import { isRuntimeDependency, postgresDriver } from '../detect/dependencies/packages.js';
 import type { ProjectFacts } from '../detect/project.js';
-import { COMPOSE_PROJECT_VARIABLE, SECRET_KEY_VARIABLE, VOLUMES } from './names.js';
-import { QUESTIONS, type Answers } from './questions.js';
+import IMAGES from './images.json' with { type: 'json' };
+import { BACKUPS_DIR, COMPOSE_PROJECT_VARIABLE, DATABASE_URL_VARIABLE, POSTGRES_PASSWORD_VARIABLE, SECRET_KEY_VARIABLE, SERVICES, VOLUMES } from './names.js';
+import { QUESTIONS, type Answers, type DatabaseChoice } from './questions.js';
 
 export interface Location {
   /** URL prefix, with leading and trailing slash (STATIC_URL / MEDIA_URL). */
@@ -26,6 +28,21 @@ export interface Location {
  * nginx caches these for a year and the health check expects that header on them.
  */
 const HASHED_NAME_PATTERN = String.raw`\.[0-9a-f]{12}\.[A-Za-z0-9]+$`;
+
+/** Where the stack keeps its data (--database). */
+export type Database =
+  | { kind: 'sqlite'; volume: typeof VOLUMES.data; dir: '/srv/django/data'; file: '/srv/django/data/db.sqlite3' }
+  | {
+      kind: 'postgres';
+      image: string;
+      volume: typeof VOLUMES.db;
+      host: typeof SERVICES.db;
+      port: 5432;
+      user: 'app';
+      name: 'app';
+      driver: 'psycopg' | 'psycopg2';
+    }
+  | { kind: 'external' };
 
 export interface StackConfig {
   projectName: string;
@@ -82,6 +99,13 @@ export interface StackConfig {
    * own .env provides: the user must set them in .env, or Django cannot start.
    */
   settingsEnv: { variable: string; source: string }[];
+  database: Database;
+  /** Debian packages the image needs for a dependency (libpq for psycopg), with why; empty when none. */
+  systemPackages: { packages: string[]; reason: string };
+  /** Host folder the backup service writes dumps into (bind-mounted, ignored by git and docker). */
+  backupsDir: string;
+  /** django.contrib.admin and django.contrib.auth are both installed: the health check can log in. */
+  loginCheck: boolean;
   /** Project folders that hold collected files or uploads locally (detected STATIC_ROOT/MEDIA_ROOT): never in the image. */
   localDataDirs: string[];
 }
@@ -119,7 +143,9 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts): StackCo
   if (dependencies?.manager === 'pip-pyproject' && Number(answers.pythonVersion.split('.')[1]) < 11) {
     report('python-version', `installing from pyproject.toml reads it with tomllib, which needs Python 3.11 or later (not ${answers.pythonVersion}); choose 3.11+ or a requirements file`);
   }
+  if (dependencies) report('database', databaseProblem(answers.database, dependencies));
   if (problems.length || !dependencies) throw new ConfigError(problems);
+  const driver = postgresDriver(dependencies)?.value;
 
   const location = (url: string, volume: string, appDir: string): Location => ({
     url,
@@ -174,11 +200,50 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts): StackCo
     },
     probeStaticFile: facts.admin ? 'admin/css/base.css' : undefined,
     hashedNamePattern: HASHED_NAME_PATTERN,
-    settingsEnv: facts.requiredEnv
-      .filter((read) => !STACK_ENV.has(read.variable))
-      .map((read) => ({ variable: read.variable, source: `${read.file}:${read.line}` })),
+    settingsEnv: [
+      ...facts.requiredEnv
+        .filter((read) => !STACK_ENV.has(read.variable) && !(answers.database === 'postgres' && read.variable === POSTGRES_PASSWORD_VARIABLE))
+        .map((read) => ({ variable: read.variable, source: `${read.file}:${read.line}` })),
+      // external: the overlay reads the database from DATABASE_URL, which only the user can give.
+      ...(answers.database === 'external' && !facts.requiredEnv.some((read) => read.variable === DATABASE_URL_VARIABLE)
+        ? [{ variable: DATABASE_URL_VARIABLE, source: `${overlay.file} (--database external)` }]
+        : []),
+    ],
+    database: database(answers.database, driver?.module),
+    systemPackages: systemPackages(driver?.system),
+    backupsDir: BACKUPS_DIR,
+    loginCheck: facts.admin && facts.auth,
     localDataDirs: [...new Set(['staticfiles', ...(answers.media ? ['media'] : []), ...[facts.staticRoot, facts.mediaRoot].flatMap((found) => insideProject(found?.value))])].sort(),
   };
+}
+
+/** The file to add a driver to: a lock file is written from its manifest. */
+const MANIFEST_OF: Record<string, string> = { 'poetry.lock': 'pyproject.toml', 'uv.lock': 'pyproject.toml', 'Pipfile.lock': 'Pipfile' };
+
+/** --database postgres without a driver would build, then fail in migrate: stop before writing anything. */
+export function databaseProblem(choice: DatabaseChoice, dependencies: DependencyFacts): string | undefined {
+  if (choice !== 'postgres' || postgresDriver(dependencies)) return undefined;
+  const file = MANIFEST_OF[dependencies.file] ?? dependencies.file;
+  return `--database postgres needs a PostgreSQL driver, and ${dependencies.file} has none: add psycopg[binary] (or psycopg2-binary) to ${file}`;
+}
+
+function database(choice: DatabaseChoice, driver: 'psycopg' | 'psycopg2' | undefined): Database {
+  switch (choice) {
+    case 'sqlite':
+      return { kind: 'sqlite', volume: VOLUMES.data, dir: '/srv/django/data', file: '/srv/django/data/db.sqlite3' };
+    case 'postgres':
+      // databaseProblem() stopped a run without a driver before this.
+      return { kind: 'postgres', image: IMAGES.postgres, volume: VOLUMES.db, host: SERVICES.db, port: 5432, user: 'app', name: 'app', driver: driver! };
+    case 'external':
+      return { kind: 'external' };
+  }
+}
+
+/** python:*-slim has no libpq and no compiler: what a psycopg without its own libpq needs there. */
+function systemPackages(need: 'none' | 'libpq' | 'build' | undefined): StackConfig['systemPackages'] {
+  if (need === 'libpq') return { packages: ['libpq5'], reason: 'psycopg (without [binary]) loads the system libpq' };
+  if (need === 'build') return { packages: ['gcc', 'libpq-dev'], reason: 'psycopg2 is built from source (psycopg2-binary would not need this)' };
+  return { packages: [], reason: '' };
 }
 
 /** A detected project-relative folder, or nothing for absolute paths, paths above the project and unreadable values. */

@@ -5,6 +5,7 @@
  *   Path(__file__).resolve().parent.parent, os.path.dirname(os.path.abspath(__file__)),
  *   os.environ.get("X", "d"), os.getenv("X", "d"), env("X", default="d"), env.str(...),
  *   config("X", default="d"), `A if "X" in os.environ else B`, `env("X", default=None) or B`,
+ *   dj_database_url.config(default="d", env="X") and dj_database_url.parse(x) (as the URL text),
  *   lists, tuples and dicts of those.
  * Anything else evaluates to `unknown` with the reason, never to a guess.
  */
@@ -427,6 +428,8 @@ function call(node: SyntaxNode, cx: Context): Value {
     const arg = args.args[0];
     return arg?.kind === 'path' ? { ...arg, value: parentOf(arg.value) } : unknown('dirname of an unknown path');
   }
+  if (name === 'dj_database_url.config') return databaseUrlConfig(args);
+  if (name === 'dj_database_url.parse') return args.args[0] ?? unknown('dj_database_url.parse() without argument');
   if (isEnvGetter(name)) {
     const read = envRead(name, args);
     if (!read) return unknown(`${name}() with a computed variable name`);
@@ -436,6 +439,20 @@ function call(node: SyntaxNode, cx: Context): Value {
     return withEnv(read.fallback, env);
   }
   return unknown(`${name}() is not understood`);
+}
+
+/**
+ * dj_database_url.config(default=..., env="DATABASE_URL"): the URL in the variable, else the
+ * default, else an empty dict (Django then fails on first query, not at import: nothing required).
+ * Read as the URL text it parses, so the database's kind can be told from its scheme.
+ */
+function databaseUrlConfig({ kwargs }: Arguments): Value {
+  const variableArg = kwargs.get('env');
+  const variable = variableArg?.kind === 'str' ? variableArg.value : variableArg ? undefined : 'DATABASE_URL';
+  if (!variable) return unknown('dj_database_url.config() with a computed variable name');
+  const fallback = kwargs.get('default');
+  if (!fallback || fallback.kind === 'none') return unknown(`set only by the environment variable ${variable}`, { variable });
+  return withEnv(fallback, { variable });
 }
 
 /** Strings, paths and unknowns carry the variable that can replace them; other values are as today. */

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { read } from '../read-text.js';
 import { detectDependencies, type DependencyFacts, type DependencySpec } from './dependencies/manifests.js';
-import { djangoVersion, isRuntimeDependency } from './dependencies/packages.js';
+import { djangoVersion, isRuntimeDependency, postgresDriver, type PostgresDriver } from './dependencies/packages.js';
+import { detectDatabase, type DatabaseFacts } from './database.js';
 import { detectPythonVersion } from './dependencies/python-version.js';
 import { describe, writtenText, type TextPart, type Value } from './evaluate.js';
 import { where, type Found } from './found.js';
@@ -29,6 +30,10 @@ export interface ProjectFacts {
   dependencyProblem?: string;
   djangoVersion?: Found<string>;
   hasGunicorn: boolean;
+  /** DATABASES["default"]: its engine, NAME, and the environment variable it is read from. */
+  database?: Found<DatabaseFacts>;
+  /** The PostgreSQL driver among the runtime dependencies (psycopg, psycopg2 and their binary builds). */
+  postgresDriver?: Found<PostgresDriver>;
   staticUrl?: Found<string>;
   staticRoot?: Found<string>;
   staticfilesDirs: Found<string[]>;
@@ -41,6 +46,8 @@ export interface ProjectFacts {
   requiredEnv: RequiredEnv[];
   whitenoise?: Found<boolean>;
   admin: boolean;
+  /** django.contrib.auth in INSTALLED_APPS. */
+  auth: boolean;
   usesGit: boolean;
   warnings: string[];
 }
@@ -99,6 +106,8 @@ export function detectProject(root: string, options: { settingsModule?: string }
     dependencyProblem: dependencies.problem,
     djangoVersion: spec ? djangoVersion(spec) : undefined,
     hasGunicorn: spec ? isRuntimeDependency(spec, 'gunicorn') : false,
+    database: detectDatabase(setting('DATABASES')),
+    postgresDriver: spec ? postgresDriver(spec) : undefined,
     staticUrl: remote ? undefined : stringSetting(setting('STATIC_URL'), warnings),
     staticRoot: pathSetting(setting('STATIC_ROOT')),
     staticfilesDirs: pathListSetting(setting('STATICFILES_DIRS')),
@@ -109,6 +118,7 @@ export function detectProject(root: string, options: { settingsModule?: string }
     requiredEnv: read.requiredEnv,
     whitenoise: listMentions(setting('MIDDLEWARE'), 'whitenoise'),
     admin: listMentions(setting('INSTALLED_APPS'), 'django.contrib.admin')?.value ?? false,
+    auth: listMentions(setting('INSTALLED_APPS'), 'django.contrib.auth')?.value ?? false,
     usesGit: fs.existsSync(path.join(root, '.git')),
     warnings,
   };

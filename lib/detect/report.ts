@@ -17,6 +17,8 @@ export function detectionReport(facts: ProjectFacts): string[] {
     line('Python', facts.pythonVersion),
     line('dependencies', facts.dependencies, facts.dependencies?.value.file),
     line('Django', facts.djangoVersion),
+    line('database', facts.database, facts.database && databaseShown(facts.database.value)),
+    line('PostgreSQL driver', facts.postgresDriver, facts.postgresDriver?.value.module),
     line('STATIC_URL', facts.staticUrl),
     line('STATIC_ROOT', facts.staticRoot),
     line('STATICFILES_DIRS', facts.staticfilesDirs),
@@ -26,6 +28,11 @@ export function detectionReport(facts: ProjectFacts): string[] {
     ...(facts.whitenoise?.value ? ['  WhiteNoise is in MIDDLEWARE: nginx serves static files before a request reaches it, so it stays idle for them.'] : []),
     ...facts.warnings.map((warning) => `  warning: ${warning}`),
   ];
+}
+
+function databaseShown({ engine, name, form }: NonNullable<ProjectFacts['database']>['value']): string {
+  const how = form === 'url' ? ' from a database URL' : '';
+  return `${engine}${how}${name ? ` (NAME ${name})` : ''}`;
 }
 
 /** Static files on object storage or a CDN: say so, and where that was read. */

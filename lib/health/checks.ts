@@ -1,9 +1,11 @@
 /**
  * The checks run against a started stack: the app through nginx, static files from nginx
- * (not gunicorn), media, and the safety probes. Each yields a pass/fail row.
+ * (not gunicorn), media, the safety probes and the admin login round trip. Each yields a
+ * pass/fail row (or a skipped one, with the reason).
  */
 import type { StackConfig } from '../config/stack-config.js';
 import { SERVICES } from '../config/names.js';
+import { adminLoginRoundTrip } from './admin-login.js';
 import type { ComposeProject } from './compose-cli.js';
 import { header, probe, type ProbeResponse } from './http-probe.js';
 
@@ -16,6 +18,7 @@ export const CHECK_NAMES = {
   'no-traversal': 'no path traversal',
   'dotfiles-hidden': 'dotfiles hidden',
   'gunicorn-not-published': 'gunicorn not published',
+  'admin-login': 'admin login through nginx',
 } as const;
 
 export type CheckId = keyof typeof CHECK_NAMES;
@@ -27,6 +30,10 @@ export interface CheckResult {
   detail: string;
   /** The response behind the verdict, for the diagnosis. */
   response?: ProbeResponse;
+  /** Not applicable to this stack (detail says why): printed as SKIP, not a failure. */
+  skipped?: boolean;
+  /** A 403 from a form post: the Origin sent, and the origins the running Django trusts. */
+  csrf?: { origin: string; trustedOrigins: string[] };
 }
 
 
@@ -131,6 +138,13 @@ export async function runChecks(config: StackConfig, project: ComposeProject): P
     const published = Object.entries(state?.ports ?? {}).filter(([, bindings]) => Array.isArray(bindings) && bindings.length > 0);
     return { ok: Boolean(state) && published.length === 0, detail: published.length ? `published: ${published.map(([p]) => p).join(', ')}` : 'only nginx has a host port' };
   });
+
+  // Last: it writes to the database, and a broken app would fail it for reasons already reported.
+  await attempt('admin-login', async () =>
+    config.loginCheck
+      ? adminLoginRoundTrip(project, port, host.Host)
+      : { ok: true, skipped: true, detail: 'needs django.contrib.admin and django.contrib.auth in INSTALLED_APPS' },
+  );
   return results;
 }
 

@@ -2,6 +2,7 @@
  * Names the cause of a failed start or check in plain words, from what compose, the
  * containers' logs, the probes and the files on disk say. Pure: all evidence is passed in.
  */
+import { DATABASE_URL_VARIABLE, POSTGRES_PASSWORD_VARIABLE, SERVICES } from '../config/names.js';
 import type { StackConfig } from '../config/stack-config.js';
 import type { Problem } from '../validate/invariants.js';
 import type { CheckId, CheckResult } from './checks.js';
@@ -9,6 +10,10 @@ import type { CheckId, CheckResult } from './checks.js';
 export interface Evidence {
   upOutput: string;
   collectstatic?: { exitCode: number; logs: string };
+  /** The one-shot migrate service, once it has exited. */
+  migrate?: { exitCode: number; logs: string };
+  /** The db service's logs (--database postgres). */
+  dbLogs?: string;
   appLogs: string;
   /** The app's last healthcheck output, when the app is unhealthy. */
   appHealth?: string;
@@ -70,6 +75,15 @@ export function diagnose(config: StackConfig, evidence: Evidence): string[] {
         `The volume is mounted in nginx at ${config.static.nginxDir}, so \`location ${config.static.url}\` needs \`root ${config.nginxDocroot};\`.`,
     );
   }
+  causes.push(...databaseCauses(config, evidence));
+  const login = failed('admin-login');
+  if (login?.response?.status === 403 && login.csrf) {
+    const { origin, trustedOrigins } = login.csrf;
+    causes.push(
+      `The admin login form was refused with 403 (CSRF): the browser's Origin is ${origin}, and Django accepts only http://<the Host nginx forwards> or CSRF_TRUSTED_ORIGINS (${trustedOrigins.length ? trustedOrigins.join(', ') : 'empty'}). ` +
+        `Add ${origin} to DJANGO_CSRF_TRUSTED_ORIGINS in .env (or re-run with --server-names), and keep \`proxy_set_header Host $http_host;\` in nginx/default.conf so Django sees the port.`,
+    );
+  }
   if (evidence.appHealth && !hostRejected && !importError) {
     causes.push(`The app container is unhealthy; its healthcheck last said:\n${lastLines(evidence.appHealth, 4)}`);
   }
@@ -83,4 +97,47 @@ export function diagnose(config: StackConfig, evidence: Evidence): string[] {
     causes.push(`compose could not start the stack. Its last lines:\n${lastLines(upOutput, 8)}`);
   }
   return [...new Set(causes)];
+}
+
+const AUTH_FAILED = /password authentication failed for user "?([^"\s]+)"?/;
+/** libpq's words (psycopg 2 and 3) for a server it cannot reach. */
+const UNREACHABLE = /could not translate host name "([^"]+)"|connection to server at "([^"]+)"[^\n]*failed|could not connect to server|Is the server running on that host|Connection refused\s+Is the server running/;
+
+/** The database: migrate failed, the password is wrong, or the server cannot be reached. */
+function databaseCauses(config: StackConfig, evidence: Evidence): string[] {
+  const { migrate } = evidence;
+  const migrateFailed = migrate !== undefined && migrate.exitCode !== 0;
+  const logs = `${migrate?.logs ?? ''}\n${evidence.appLogs}\n${evidence.dbLogs ?? ''}`;
+  const quoted = migrateFailed ? `Last lines of ${SERVICES.migrate}:\n${lastLines(migrate.logs, 6)}` : lastLines(logs.split('\n').filter((l) => AUTH_FAILED.test(l) || UNREACHABLE.test(l)).join('\n'), 3);
+  const kind = config.database.kind;
+
+  const auth = AUTH_FAILED.exec(logs);
+  if (auth) {
+    return [
+      kind === 'postgres'
+        ? `The database refused the password for user "${auth[1]}": ${POSTGRES_PASSWORD_VARIABLE} in .env is not the one the ${config.database.volume} volume was created with (PostgreSQL reads it only when it initialises an empty volume). ` +
+          `Put the original back in .env, or set the new one inside the database (\`docker compose exec ${SERVICES.db} psql -U ${config.database.user} -d ${config.database.name} -c "ALTER USER ${config.database.user} PASSWORD '…'"\`). ${quoted}`
+        : `The database refused the password for user "${auth[1]}": the password in ${DATABASE_URL_VARIABLE} (.env) is wrong. ${quoted}`,
+    ];
+  }
+  const unreachable = UNREACHABLE.exec(logs);
+  if (unreachable) {
+    const host = unreachable[1] ?? unreachable[2];
+    // psycopg 3 resolves the name itself, so libpq reports the address: ::1 for localhost.
+    const loopback = host !== undefined && (host === 'localhost' || host === '::1' || host.startsWith('127.'));
+    return [
+      kind === 'external'
+        ? loopback
+          ? `The database server ${host} cannot be reached from the stack's containers: ${DATABASE_URL_VARIABLE} in .env names localhost, which inside a container is the container itself. Use an address of the database server that the containers can reach (its host name or IP on the network). ${quoted}`
+          : `The database server${host ? ` ${host}` : ''} cannot be reached from the stack's containers: ${DATABASE_URL_VARIABLE} in .env must name a host and port the containers can reach (not localhost, which is the container itself), with the server listening there. ${quoted}`
+        : `The database server${host ? ` ${host}` : ''} cannot be reached: the ${SERVICES.db} service is not running or not healthy (\`docker compose logs ${SERVICES.db}\`), or the settings point at another host. ${quoted}`,
+    ];
+  }
+  if (/unable to open database file/.test(logs) && config.database.kind === 'sqlite') {
+    return [`SQLite cannot open ${config.database.file}: the ${config.database.volume} volume is not writable by the app user (a volume created by an older image keeps its old owner). ${quoted}`];
+  }
+  if (migrateFailed) {
+    return [`The migrations failed (${SERVICES.migrate} exited with ${migrate.exitCode}), so the app never started. Fix the migration named below, then run the check again. ${quoted}`];
+  }
+  return [];
 }

@@ -1,6 +1,7 @@
 /**
  * HTTP probes through the published port, on 127.0.0.1 only. The request path is sent
- * exactly as given (no normalization), which the traversal probes depend on.
+ * exactly as given (no normalization), which the traversal probes depend on. Cookies are
+ * kept the way a browser on plain http keeps them, for the login round trip.
  */
 import http from 'node:http';
 
@@ -12,8 +13,23 @@ export interface ProbeResponse {
 }
 
 export function probe(port: number, rawPath: string, headers: Record<string, string>, timeoutMs = 10_000): Promise<ProbeResponse> {
+  return send(port, { method: 'GET', path: rawPath, headers, timeoutMs });
+}
+
+export interface ProbeRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  /** Sent as is; the caller sets Content-Type. */
+  body?: string;
+  timeoutMs?: number;
+}
+
+/** One request to 127.0.0.1:port; redirects are returned, never followed. */
+export function send(port: number, { method, path: rawPath, headers, body, timeoutMs = 10_000 }: ProbeRequest): Promise<ProbeResponse> {
+  const allHeaders = body === undefined ? headers : { ...headers, 'Content-Length': String(Buffer.byteLength(body)) };
   return new Promise((resolve, reject) => {
-    const request = http.request({ host: '127.0.0.1', port, path: rawPath, method: 'GET', headers, agent: false, timeout: timeoutMs }, (response) => {
+    const request = http.request({ host: '127.0.0.1', port, path: rawPath, method, headers: allHeaders, agent: false, timeout: timeoutMs }, (response) => {
       const chunks: Buffer[] = [];
       let size = 0;
       response.on('data', (chunk: Buffer) => {
@@ -32,8 +48,48 @@ export function probe(port: number, rawPath: string, headers: Record<string, str
     });
     request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
     request.on('error', reject);
-    request.end();
+    request.end(body);
   });
 }
 
 export const header = (response: ProbeResponse, name: string): string | undefined => response.headers.get(name)?.[0];
+
+/**
+ * The cookies a browser keeps from http://host (RFC 6265 section 5.2, host-only, path ignored:
+ * every request here goes to one site). Secure cookies are dropped, as browsers refuse them
+ * from an insecure origin; which ones were is remembered, to explain a failure.
+ */
+export class CookieJar {
+  private readonly cookies = new Map<string, string>();
+  readonly refusedSecure = new Set<string>();
+
+  store(response: ProbeResponse): void {
+    for (const line of response.headers.get('set-cookie') ?? []) {
+      const [pair = '', ...attributes] = line.split(';');
+      const equals = pair.indexOf('=');
+      if (equals <= 0) continue;
+      const name = pair.slice(0, equals).trim();
+      const value = pair.slice(equals + 1).trim();
+      const attribute = (wanted: string) =>
+        attributes.map((a) => a.trim()).find((a) => a.toLowerCase() === wanted || a.toLowerCase().startsWith(`${wanted}=`));
+      if (attribute('secure')) {
+        this.refusedSecure.add(name);
+        continue;
+      }
+      const maxAge = attribute('max-age')?.split('=')[1];
+      const expires = attribute('expires')?.slice('expires='.length);
+      const expired = (maxAge !== undefined && Number(maxAge) <= 0) || (maxAge === undefined && expires !== undefined && Date.parse(expires) <= Date.now());
+      if (expired) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  get(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  /** The Cookie request header, or nothing when the jar is empty. */
+  header(): Record<string, string> {
+    return this.cookies.size ? { Cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ') } : {};
+  }
+}

@@ -17,6 +17,8 @@ export interface HealthOptions {
   cwd: string;
   /** Tear the stack down afterwards, keeping the volumes that hold data. */
   down: boolean;
+  /** With down: delete the data volumes too (confirmed by the caller). */
+  deleteData?: boolean;
   log: (line: string) => void;
   /** Bound on build + start. */
   startTimeoutMs?: number;
@@ -71,10 +73,13 @@ export async function runHealthCheck(options: HealthOptions): Promise<HealthResu
   let causes: string[] = [];
   if (!ok) {
     const collectState = await project.state(SERVICES.collectstatic);
+    const migrateState = await project.state(SERVICES.migrate);
     const appState = await project.state(SERVICES.app);
     causes = diagnose(config, {
       upOutput: up.output,
       collectstatic: collectState && collectState.status === 'exited' ? { exitCode: collectState.exitCode, logs: await project.logs(SERVICES.collectstatic) } : undefined,
+      migrate: migrateState && migrateState.status === 'exited' ? { exitCode: migrateState.exitCode, logs: await project.logs(SERVICES.migrate, 60) } : undefined,
+      dbLogs: config.database.kind === 'postgres' ? await project.logs(SERVICES.db, 60) : undefined,
       appLogs: await project.logs(SERVICES.app),
       appHealth: appState?.health === 'unhealthy' ? appState.healthOutput : undefined,
       nginxLogs: await project.logs(SERVICES.nginx),
@@ -86,9 +91,13 @@ export async function runHealthCheck(options: HealthOptions): Promise<HealthResu
   }
 
   if (options.down) {
-    const kept = config.media ? ` The ${config.media.volume} volume (uploads) is kept.` : '';
-    log(`Stopping the stack (--down): its containers, network and the ${config.static.volume} volume (rebuilt by collectstatic) are removed.${kept}`);
-    await project.downKeepingVolumes([config.static.volume]);
+    const data = dataVolumes(config);
+    const deleted = options.deleteData ? data : [];
+    const kept = data.filter((volume) => !deleted.includes(volume));
+    const keptLine = kept.length ? ` Kept: the ${kept.join(', ')} volume${kept.length > 1 ? 's' : ''} (data).` : '';
+    const deletedLine = deleted.length ? ` --delete-data: the ${deleted.join(', ')} volume${deleted.length > 1 ? 's are' : ' is'} deleted too.` : '';
+    log(`Stopping the stack (--down): its containers, network and the ${config.static.volume} volume (rebuilt by collectstatic) are removed.${keptLine}${deletedLine}`);
+    await project.downKeepingVolumes([config.static.volume, ...deleted]);
   } else if (startOk) {
     log(`The stack keeps running: ${config.http.url}  (stop it with \`docker compose down\`)`);
   }
@@ -97,15 +106,22 @@ export async function runHealthCheck(options: HealthOptions): Promise<HealthResu
   return { ok, secondsToHealthy, summary: causes.length ? `${summary} (${causes[0]!.split('\n')[0]})` : summary, checks, causes };
 }
 
+/** Volumes that hold data no command can rebuild: uploads, the SQLite file, PostgreSQL's files. */
+export function dataVolumes(config: StackConfig): string[] {
+  const database = config.database.kind === 'sqlite' || config.database.kind === 'postgres' ? [config.database.volume] : [];
+  return [...(config.media ? [config.media.volume] : []), ...database];
+}
+
 /** docker-compose 1.x has no --wait: start, then poll the containers' health ourselves. */
 async function upAndPollV1(project: ComposeProject, timeoutMs: number, stream: (line: string) => void) {
   const deadline = Date.now() + timeoutMs;
   const up = await project.run(['up', '-d', '--build'], { timeoutMs, stream });
   if (up.exitCode !== 0) return up;
   while (Date.now() < deadline) {
-    const states = await Promise.all([SERVICES.collectstatic, SERVICES.app, SERVICES.nginx].map((service) => project.state(service)));
-    const [collect, app, nginx] = states;
+    const states = await Promise.all([SERVICES.collectstatic, SERVICES.app, SERVICES.nginx, SERVICES.migrate].map((service) => project.state(service)));
+    const [collect, app, nginx, migrate] = states;
     if (collect?.status === 'exited' && collect.exitCode !== 0) return { ...up, exitCode: 1, output: `${up.output}\ncollectstatic exited with ${collect.exitCode}` };
+    if (migrate?.status === 'exited' && migrate.exitCode !== 0) return { ...up, exitCode: 1, output: `${up.output}\nmigrate exited with ${migrate.exitCode}` };
     if (app?.health === 'healthy' && nginx?.health === 'healthy') return up;
     if (app?.health === 'unhealthy' || nginx?.health === 'unhealthy' || app?.status === 'exited') {
       return { ...up, exitCode: 1, output: `${up.output}\napp is ${app?.health ?? app?.status}, nginx is ${nginx?.health ?? nginx?.status ?? 'not started'}` };
@@ -118,5 +134,5 @@ async function upAndPollV1(project: ComposeProject, timeoutMs: number, stream: (
 function printTable(checks: CheckResult[], started: boolean, log: (line: string) => void): void {
   if (!started) return;
   const width = Math.max(...checks.map((c) => c.name.length));
-  for (const check of checks) log(`  ${check.ok ? 'PASS' : 'FAIL'}  ${check.name.padEnd(width)}  ${check.detail}`);
+  for (const check of checks) log(`  ${check.skipped ? 'SKIP' : check.ok ? 'PASS' : 'FAIL'}  ${check.name.padEnd(width)}  ${check.detail}`);
 }

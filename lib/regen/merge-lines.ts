@@ -16,7 +16,7 @@ export function ruleLines(text: string): string[] {
 }
 
 /** The file without our block (and without the blank line that precedes it). */
-function withoutBlock(text: string): string {
+export function withoutBlock(text: string): string {
   const lines = text.split('\n');
   const start = lines.indexOf(BLOCK_START);
   if (start === -1) return text;

@@ -4,7 +4,7 @@
  */
 import { stringify } from 'yaml';
 import type { StackConfig } from '../config/stack-config.js';
-import { GENERATED_FILES, SERVICES } from '../config/names.js';
+import { BACKUP_PROFILE, GENERATED_FILES, POSTGRES_PASSWORD_VARIABLE, SERVICES } from '../config/names.js';
 
 /**
  * Healthcheck timing. Docker runs the first check one interval after start (start_interval
@@ -14,6 +14,8 @@ import { GENERATED_FILES, SERVICES } from '../config/names.js';
  */
 const APP_HEALTH_TIMING = { interval: '2s', timeout: '3s', retries: 5, start_period: '30s' };
 const NGINX_HEALTH_TIMING = { interval: '1s', timeout: '3s', retries: 5, start_period: '30s' };
+/** pg_isready is cheap: every second. A first start (initdb) takes a few seconds, inside start_period. */
+const DB_HEALTH_TIMING = { interval: '1s', timeout: '3s', retries: 5, start_period: '60s' };
 
 export type ComposeFile = {
   services: Record<string, Record<string, unknown>>;
@@ -44,13 +46,53 @@ export function appHealthcheckScript(config: StackConfig): string {
   ].join('\n');
 }
 
+/**
+ * The SQLite backup: Python's sqlite3 online backup API copies a consistent snapshot while the
+ * app keeps writing. The dump takes the owner of ./backups (the user who created it), so it
+ * can be read and deleted without root.
+ */
+export function sqliteBackupScript(file: string): string {
+  return [
+    'import os, sqlite3, sys, time',
+    // Connecting would create an empty file, owned by root, where migrate has not run yet.
+    `if not os.path.exists("${file}"): sys.exit("no database yet at ${file}: start the stack first")`,
+    `target = "/backups/db-%s.sqlite3" % time.strftime("%Y%m%d-%H%M%S")`,
+    `source = sqlite3.connect("${file}")`,
+    'copy = sqlite3.connect(target)',
+    'source.backup(copy)',
+    'copy.close(); source.close()',
+    'owner = os.stat("/backups")',
+    'os.chown(target, owner.st_uid, owner.st_gid)',
+    'print("backup written: backups/%s" % os.path.basename(target))',
+  ].join('\n');
+}
+
+/** pg_dump's custom format (-Fc): compressed, and pg_restore can restore it selectively. */
+export function postgresBackupScript(database: { host: string; user: string; name: string }): string {
+  // $$: compose would otherwise interpolate these itself, from the host's environment.
+  return [
+    'set -e',
+    'target=/backups/db-$$(date +%Y%m%d-%H%M%S).dump',
+    `PGPASSWORD="$$${POSTGRES_PASSWORD_VARIABLE}" pg_dump -Fc -h ${database.host} -U ${database.user} -d ${database.name} -f "$$target"`,
+    'chown "$$(stat -c %u:%g /backups)" "$$target"',
+    'echo "backup written: backups/$${target#/backups/}"',
+  ].join('\n');
+}
+
 export function buildCompose(config: StackConfig): ComposeFile {
+  const database = config.database;
+  const postgres = database.kind === 'postgres' ? database : undefined;
+  const sqlite = database.kind === 'sqlite' ? database : undefined;
+  // The app's settings and the db service agree on user and database; the password is .env's.
+  const postgresEnvironment = postgres ? { POSTGRES_USER: postgres.user, POSTGRES_DB: postgres.name } : {};
   const appBase = {
     build: { context: '.', dockerfile: GENERATED_FILES.dockerfile },
     image: appImage(config),
     env_file: [GENERATED_FILES.env],
-    environment: { DJANGO_SETTINGS_MODULE: config.overlayModule },
+    environment: { DJANGO_SETTINGS_MODULE: config.overlayModule, ...postgresEnvironment },
   };
+  const dataMount = sqlite ? [`${sqlite.volume}:${sqlite.dir}`] : [];
+  const dbHealthy = postgres ? { [SERVICES.db]: { condition: 'service_healthy' } } : {};
   const media = config.media;
   const staticMount = (dir: string, readOnly: boolean) => `${config.static.volume}:${dir}${readOnly ? ':ro' : ''}`;
 
@@ -66,11 +108,22 @@ export function buildCompose(config: StackConfig): ComposeFile {
       volumes: [staticMount(config.static.appDir, false)],
       restart: 'no',
     },
+    [SERVICES.migrate]: {
+      ...appBase,
+      // One-shot, before the app: the schema is current before the first request.
+      command: ['python', 'manage.py', 'migrate', '--noinput'],
+      ...(postgres ? { depends_on: dbHealthy } : {}),
+      ...(sqlite ? { volumes: dataMount } : {}),
+      restart: 'no',
+    },
     [SERVICES.app]: {
       ...appBase,
-      depends_on: { [SERVICES.collectstatic]: { condition: 'service_completed_successfully' } },
+      depends_on: {
+        [SERVICES.collectstatic]: { condition: 'service_completed_successfully' },
+        [SERVICES.migrate]: { condition: 'service_completed_successfully' },
+      },
       // Read-only: manifest storage reads staticfiles.json from STATIC_ROOT at run time.
-      volumes: [staticMount(config.static.appDir, true), ...(media ? [`${media.volume}:${media.appDir}`] : [])],
+      volumes: [staticMount(config.static.appDir, true), ...(media ? [`${media.volume}:${media.appDir}`] : []), ...dataMount],
       expose: [String(config.gunicorn.port)],
       healthcheck: { test: ['CMD', 'python', '-c', appHealthcheckScript(config)], ...APP_HEALTH_TIMING },
       restart: 'unless-stopped',
@@ -96,15 +149,58 @@ export function buildCompose(config: StackConfig): ComposeFile {
     },
   };
 
+  if (postgres) {
+    services[SERVICES.db] = {
+      image: postgres.image,
+      env_file: [GENERATED_FILES.env], // POSTGRES_PASSWORD, the same one the app reads
+      environment: postgresEnvironment,
+      volumes: [`${postgres.volume}:/var/lib/postgresql/data`],
+      // No ports: only the stack's own network reaches it. -h 127.0.0.1: during initdb the
+      // server listens on its socket only, so TCP answers once it is really ready.
+      healthcheck: { test: ['CMD', 'pg_isready', '-U', postgres.user, '-d', postgres.name, '-h', '127.0.0.1'], ...DB_HEALTH_TIMING },
+      restart: 'unless-stopped',
+      stop_grace_period: '30s', // a clean shutdown checkpoint instead of crash recovery on the next start
+    };
+  }
+  if (postgres || sqlite) {
+    const backupsMount = `./${config.backupsDir}:/backups`;
+    services[SERVICES.backup] = postgres
+      ? {
+          image: postgres.image,
+          profiles: [BACKUP_PROFILE],
+          env_file: [GENERATED_FILES.env],
+          depends_on: dbHealthy,
+          command: ['sh', '-c', postgresBackupScript(postgres)],
+          volumes: [backupsMount],
+          restart: 'no',
+        }
+      : {
+          image: appImage(config),
+          profiles: [BACKUP_PROFILE],
+          // root: the app user cannot write to a ./backups folder the host created; the file gets its owner.
+          user: '0:0',
+          command: ['python', '-c', sqliteBackupScript(sqlite!.file)],
+          volumes: [...dataMount, backupsMount],
+          restart: 'no',
+        };
+  }
+
   const volumes: ComposeFile['volumes'] = { [config.static.volume]: {} };
   if (media) volumes[media.volume] = {};
+  if (sqlite) volumes[sqlite.volume] = {};
+  if (postgres) volumes[postgres.volume] = {};
   return { services, volumes };
+}
+
+function backupLine(config: StackConfig): string {
+  if (config.database.kind === 'external') return '';
+  return `# Back up: docker compose --profile ${BACKUP_PROFILE} run --rm ${SERVICES.backup}   (a timestamped dump in ./${config.backupsDir}/)\n`;
 }
 
 export function renderCompose(config: StackConfig): string {
   const header = `# Generated by generator-django-static. Change the answers and re-run \`yo django-static\`
 # rather than editing by hand: a hand edit is kept, and the new version is written beside it.
 # Start: docker compose up -d --build --wait     Stop: docker compose down
-`;
+${backupLine(config)}`;
   return header + stringify(buildCompose(config), { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' }) // 1.1: compose v1 reads YAML 1.1, where a bare no is false;
 }

@@ -3,7 +3,7 @@
  * regeneration only missing keys are appended.
  */
 import { randomBytes } from 'node:crypto';
-import { COMPOSE_PROJECT_VARIABLE, SECRET_KEY_VARIABLE } from '../config/names.js';
+import { COMPOSE_PROJECT_VARIABLE, POSTGRES_PASSWORD_VARIABLE, SECRET_KEY_VARIABLE } from '../config/names.js';
 import type { StackConfig } from '../config/stack-config.js';
 
 /** 50 characters from a CSPRNG, in an alphabet that needs no quoting in .env or compose. */
@@ -11,10 +11,17 @@ export function newSecretKey(): string {
   return randomBytes(38).toString('base64url').slice(0, 50);
 }
 
+/** 256 bits from a CSPRNG, URL-safe: it can go into a database URL as it is. */
+export function newDatabasePassword(): string {
+  return randomBytes(32).toString('base64url');
+}
+
 export function requiredEnv(config: StackConfig): Record<string, () => string> {
   return {
     [COMPOSE_PROJECT_VARIABLE]: () => config.projectName,
     [SECRET_KEY_VARIABLE]: newSecretKey,
+    // Read by initdb on the db volume's first start only: changing it later does not change the database's password.
+    ...(config.database.kind === 'postgres' ? { [POSTGRES_PASSWORD_VARIABLE]: newDatabasePassword } : {}),
   };
 }
 

@@ -2,11 +2,13 @@
  * Cross-file invariants, checked on the rendered (or on-disk) files themselves, so a
  * template bug or a hand edit that breaks the chain
  *   settings STATIC_ROOT == app's volume mount, nginx's volume mount == nginx's location dir,
- *   settings STATIC_URL == nginx location
+ *   settings STATIC_URL == nginx location, SQLite NAME's folder == the data volume's mount
  * is caught with the file and the reason.
  */
+import path from 'node:path';
 import { parse } from 'yaml';
 import type { Location, StackConfig } from '../config/stack-config.js';
+import type { Value } from '../detect/evaluate.js';
 import { moduleNames } from '../detect/settings.js';
 import { GENERATED_FILES, SERVICES } from '../config/names.js';
 import { fileLocations, findAll, parseNginx } from './nginx-conf.js';
@@ -42,6 +44,7 @@ export function checkInvariants(config: StackConfig, read: FileReader): Problem[
     if (!location) continue;
     checkLocation(kind, location, { mounts, overlay, locations, overlayFile: config.overlayFile }, problems);
   }
+  if (config.database.kind === 'sqlite') checkSqlite(config.database, mounts, overlayText, config.overlayFile, problems);
   for (const location of locations) {
     for (const message of location.problems) problems.push({ file: GENERATED_FILES.nginxConf, message });
   }
@@ -86,6 +89,31 @@ function checkLocation(
       file: nginxConf,
       message: `line ${location.line}: location ${expected.url} reads files from ${location.directory ?? '(no root or alias)'}, but the ${expected.volume} volume is mounted in nginx at ${nginxMount ?? '(nowhere)'}`,
     });
+  }
+}
+
+/** The SQLite file must be in the data volume, where every service that opens it mounts that volume. */
+function checkSqlite(
+  database: Extract<StackConfig['database'], { kind: 'sqlite' }>,
+  mounts: Map<string, Map<string, string>>,
+  overlayText: string,
+  overlayFile: string,
+  problems: Problem[],
+): void {
+  const databases = moduleNames(overlayText, overlayFile).get('DATABASES');
+  const entry = (value: Value | undefined, key: string) =>
+    value?.kind === 'dict' ? value.entries.findLast(([k]) => k.kind === 'str' && k.value === key)?.[1] : undefined;
+  const name = entry(entry(databases, 'default'), 'NAME');
+  const file = name?.kind === 'str' ? name.value : undefined;
+  const folder = file && path.posix.dirname(file);
+  if (folder !== database.dir) {
+    problems.push({ file: overlayFile, message: `the SQLite NAME is ${file ?? 'not readable'}, but the ${database.volume} volume is mounted at ${database.dir}` });
+  }
+  for (const service of [SERVICES.migrate, SERVICES.app]) {
+    const target = mounts.get(service)?.get(database.volume);
+    if (target !== database.dir) {
+      problems.push({ file: GENERATED_FILES.compose, message: `${service} mounts the ${database.volume} volume at ${target ?? '(nowhere)'}, but the SQLite file is in ${database.dir}` });
+    }
   }
 }
 

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import * as databases from '../fixtures/databases.js';
 import * as manifests from '../fixtures/manifests.js';
 import * as fixtures from '../fixtures/projects.js';
 import * as realWorld from '../fixtures/real-world.js';
@@ -20,6 +21,8 @@ const SHAPES: Record<string, () => fixtures.Files> = {
   'typed-settings': realWorld.typedSettings,
   'object-storage': realWorld.objectStorage,
   'required-env': realWorld.requiredEnv,
+  'postgres-package': () => databases.postgresPackage('psycopg'),
+  external: databases.djDatabaseUrl,
 };
 
 /** Every file below dir, except the project's own (those the fixture wrote). */
@@ -46,7 +49,10 @@ describe('golden files', () => {
       expect([...output.keys()].length).toBeGreaterThan(8);
       for (const [file, content] of output) {
         // The one value that differs on every run: a fresh CSPRNG secret.
-        const stable = file === '.env' ? content.replace(/^DJANGO_SECRET_KEY=.+$/m, 'DJANGO_SECRET_KEY=<50 random characters>') : content;
+        const stable =
+          file === '.env'
+            ? content.replace(/^DJANGO_SECRET_KEY=.+$/m, 'DJANGO_SECRET_KEY=<50 random characters>').replace(/^POSTGRES_PASSWORD=.+$/m, 'POSTGRES_PASSWORD=<43 random characters>')
+            : content;
         await expect(stable).toMatchFileSnapshot(`__snapshots__/${shape}/${file}`);
       }
     });

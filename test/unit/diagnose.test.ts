@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHECK_NAMES, type CheckId, type CheckResult } from '../../lib/health/checks.js';
 import { diagnose, type Evidence } from '../../lib/health/diagnose.js';
+import type { StackConfig } from '../../lib/config/stack-config.js';
 import type { ProbeResponse } from '../../lib/health/http-probe.js';
 import * as fixtures from '../fixtures/projects.js';
 import { renderAll } from './helpers.js';
@@ -41,5 +42,74 @@ describe('diagnose names the cause', () => {
   it('falls back to the logs when nothing matches, instead of saying nothing', () => {
     const causes = diagnose(config, evidence({ checks: [failed('dotfiles-hidden', 200)], appLogs: 'app-1 | something odd' }));
     expect(causes).toEqual([expect.stringMatching(/No known cause matched[\s\S]*something odd/)]);
+  });
+});
+
+// The generated defaults give SQLite; the other two modes differ only in config.database.
+const postgres: StackConfig = { ...config, database: { kind: 'postgres', image: 'postgres:17-alpine', volume: 'db', host: 'db', port: 5432, user: 'app', name: 'app', driver: 'psycopg' } };
+const external: StackConfig = { ...config, database: { kind: 'external' } };
+const migrateLog = (...lines: string[]) => lines.map((line) => `migrate-1  | ${line}`).join('\n');
+
+describe('diagnose names database causes', () => {
+  it('a migration that raises: the exit code and the last lines of migrate', () => {
+    const logs = migrateLog('Operations to perform:', '  Applying shop.0002_broken...Traceback (most recent call last):', 'RuntimeError: this migration fails on purpose');
+    const causes = diagnose(config, evidence({ migrate: { exitCode: 1, logs } }));
+    expect(causes.join('\n')).toMatch(/The migrations failed \(migrate exited with 1\), so the app never started[\s\S]*RuntimeError: this migration fails on purpose/);
+    expect(causes.join('\n')).not.toMatch(/migrate-1 {2}\|/); // the service prefix is stripped from quoted lines
+  });
+
+  it('a migrate service that succeeded is no cause', () => {
+    expect(diagnose(config, evidence({ migrate: { exitCode: 0, logs: migrateLog('No migrations to apply.') } }))).toEqual([]);
+  });
+
+  const authFailed = migrateLog('django.db.utils.OperationalError: connection failed: connection to server at "172.18.0.2", port 5432 failed: FATAL:  password authentication failed for user "app"');
+  it('a wrong password in postgres mode: the volume keeps its first password, and how to fix it', () => {
+    const text = diagnose(postgres, evidence({ migrate: { exitCode: 1, logs: authFailed } })).join('\n');
+    expect(text).toMatch(/refused the password for user "app": POSTGRES_PASSWORD in \.env is not the one the db volume was created with/);
+    expect(text).toMatch(/ALTER USER app PASSWORD/);
+    expect(text).not.toMatch(/cannot be reached/); // "connection to server at ... failed" is not also called unreachable
+  });
+
+  it('a wrong password in external mode points at DATABASE_URL', () => {
+    expect(diagnose(external, evidence({ migrate: { exitCode: 1, logs: authFailed } })).join('\n')).toMatch(/the password in DATABASE_URL \(\.env\) is wrong/);
+  });
+
+  it.each([
+    ['a host name that does not resolve', 'django.db.utils.OperationalError: could not translate host name "pg-gone" to address: Name or service not known', /server pg-gone cannot be reached from the stack's containers: DATABASE_URL/],
+    ['a refused connection (psycopg 3)', 'psycopg.OperationalError: connection failed: connection to server at "10.0.0.9", port 5432 failed: Connection refused', /server 10\.0\.0\.9 cannot be reached from the stack's containers/],
+    ['a refused connection (psycopg 2)', 'could not connect to server: Connection refused\n\tIs the server running on host "db" (172.18.0.2) and accepting', /cannot be reached from the stack's containers/],
+  ])('an unreachable database in external mode: %s', (_name, line, pattern) => {
+    expect(diagnose(external, evidence({ migrate: { exitCode: 1, logs: migrateLog(line) } })).join('\n')).toMatch(pattern);
+  });
+
+  it('DATABASE_URL naming localhost (psycopg 3 reports ::1): localhost is the container itself', () => {
+    const logs = migrateLog('django.db.utils.OperationalError: connection is bad: connection to server at "::1", port 5432 failed: Cannot assign requested address');
+    expect(diagnose(external, evidence({ migrate: { exitCode: 1, logs } })).join('\n')).toMatch(/server ::1 cannot be reached[^\n]*DATABASE_URL in \.env names localhost, which inside a container is the container itself/);
+  });
+
+  it('an unreachable database in postgres mode points at the db service', () => {
+    const logs = migrateLog('django.db.utils.OperationalError: could not translate host name "db" to address: Temporary failure in name resolution');
+    expect(diagnose(postgres, evidence({ migrate: { exitCode: 1, logs } })).join('\n')).toMatch(/server db cannot be reached: the db service is not running or not healthy/);
+  });
+
+  it('the app healthcheck\'s own "Connection refused" is not a database cause', () => {
+    const causes = diagnose(postgres, evidence({ appHealth: 'urllib.error.URLError: <urlopen error [Errno 111] Connection refused>' }));
+    expect(causes.join('\n')).not.toMatch(/database/i);
+  });
+
+  it('a 403 from the login form names the Origin sent and the origins Django trusts', () => {
+    const login: CheckResult = {
+      ...failed('admin-login', 403),
+      csrf: { origin: 'http://localhost:18600', trustedOrigins: ['http://example.com'] },
+    };
+    const text = diagnose(config, evidence({ checks: [login] })).join('\n');
+    expect(text).toMatch(/refused with 403 \(CSRF\): the browser's Origin is http:\/\/localhost:18600/);
+    expect(text).toMatch(/CSRF_TRUSTED_ORIGINS \(http:\/\/example\.com\)\. Add http:\/\/localhost:18600 to DJANGO_CSRF_TRUSTED_ORIGINS/);
+  });
+
+  it('a login that failed otherwise is not called a CSRF failure', () => {
+    const text = diagnose(config, evidence({ checks: [failed('admin-login', 200)] })).join('\n');
+    expect(text).not.toMatch(/CSRF/);
+    expect(text).toMatch(/No known cause matched/);
   });
 });

@@ -23,19 +23,22 @@ describe('compose.yaml', () => {
 
   it('orders collectstatic -> app (healthy) -> nginx and has no version key', () => {
     expect(compose.version).toBeUndefined();
-    expect(compose.services.app!.depends_on).toEqual({ collectstatic: { condition: 'service_completed_successfully' } });
+    expect(compose.services.app!.depends_on).toEqual({
+      collectstatic: { condition: 'service_completed_successfully' },
+      migrate: { condition: 'service_completed_successfully' },
+    });
     expect(compose.services.nginx!.depends_on).toEqual({ app: { condition: 'service_healthy' } });
     expect(compose.services.collectstatic!.image).toBe(compose.services.app!.image);
   });
 
   it('mounts the static volume rw only for collectstatic, and publishes only nginx', () => {
     expect(compose.services.collectstatic!.volumes).toEqual(['static:/srv/django/static']);
-    expect(compose.services.app!.volumes).toEqual(['static:/srv/django/static:ro', 'media:/srv/django/media']);
+    expect(compose.services.app!.volumes).toEqual(['static:/srv/django/static:ro', 'media:/srv/django/media', 'data:/srv/django/data']);
     expect(compose.services.nginx!.volumes).toContain('static:/srv/www/assets:ro');
     expect(compose.services.nginx!.volumes).toContain('media:/srv/www/uploads:ro');
     expect(compose.services.nginx!.ports).toEqual(['127.0.0.1:8080:80']);
     expect(compose.services.app!.ports).toBeUndefined();
-    expect(Object.keys(compose.volumes)).toEqual(['static', 'media']);
+    expect(Object.keys(compose.volumes)).toEqual(['static', 'media', 'data']);
     expect(config.static.nginxDir).toBe('/srv/www/assets');
   });
 

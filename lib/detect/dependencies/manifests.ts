@@ -168,7 +168,8 @@ class ProjectFiles {
       const versions = constraints.map((entry) => (isTable(entry) ? string(entry['version']) : string(entry)) ?? '*');
       const source = { file: 'pyproject.toml', line: lineOfKey(text, name, '[tool.poetry.dependencies]') };
       const specifier = versions.join(' || ');
-      return [{ name: normalizeName(name), specifier: specifier === '*' ? '' : specifier, ranges: versions.flatMap(poetryConstraint), source }];
+      const extras = constraints.flatMap((entry) => (isTable(entry) ? strings(entry['extras']) : [])).map(normalizeName);
+      return [{ name: normalizeName(name), specifier: specifier === '*' ? '' : specifier, ranges: versions.flatMap(poetryConstraint), ...(extras.length ? { extras } : {}), source }];
     });
   }
 
@@ -179,9 +180,10 @@ class ProjectFiles {
     return Object.entries(packages).flatMap(([name, value]) => {
       const version = isTable(value) ? string(value['version']) : string(value);
       const markers = isTable(value) ? string(value['markers']) : undefined;
+      const extras = isTable(value) ? strings(value['extras']) : [];
       const source = { file: 'Pipfile', line: lineOfKey(text, name, '[packages]') };
       // Pipfile versions are PEP 440 specifiers, so name + version + marker is a PEP 508 string.
-      const requirement = `${name}${version && version !== '*' ? version : ''}${markers ? `; ${markers}` : ''}`;
+      const requirement = `${name}${extras.length ? `[${extras.join(',')}]` : ''}${version && version !== '*' ? version : ''}${markers ? `; ${markers}` : ''}`;
       return pep508Requirement(requirement, source, this.warnings) ?? [];
     });
   }

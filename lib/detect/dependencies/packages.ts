@@ -29,3 +29,29 @@ export function packageVersion(dependencies: DependencyFacts, name: string, rele
 }
 
 export const djangoVersion = (dependencies: DependencyFacts): Found<string> | undefined => packageVersion(dependencies, 'django', DJANGO_RELEASES);
+
+/**
+ * A PostgreSQL driver the image installs, and what it needs from the system:
+ * - psycopg[binary], psycopg[c] (or psycopg-binary beside it) and psycopg2-binary bring their own libpq;
+ * - plain psycopg loads the system's libpq at run time: python:*-slim has none (libpq5);
+ * - psycopg2 builds from source: pg_config and a compiler (libpq-dev, gcc) at install time.
+ */
+export interface PostgresDriver {
+  module: 'psycopg' | 'psycopg2';
+  system: 'none' | 'libpq' | 'build';
+}
+
+export function postgresDriver(dependencies: DependencyFacts): Found<PostgresDriver> | undefined {
+  const runtime = (name: string) => dependencies.runtime.find((requirement) => requirement.name === name);
+  const present = (name: string) => Boolean(runtime(name) ?? dependencies.locked.find((entry) => entry.name === name));
+  const psycopg = runtime('psycopg');
+  if (psycopg) {
+    const bundled = psycopg.extras?.some((extra) => extra === 'binary' || extra === 'c') || present('psycopg-binary') || present('psycopg-c');
+    return { value: { module: 'psycopg', system: bundled ? 'none' : 'libpq' }, source: psycopg.source, note: bundled ? 'with its own libpq' : 'needs the system libpq' };
+  }
+  const binary2 = runtime('psycopg2-binary');
+  if (binary2) return { value: { module: 'psycopg2', system: 'none' }, source: binary2.source, note: 'psycopg2-binary' };
+  const source2 = runtime('psycopg2');
+  if (source2) return { value: { module: 'psycopg2', system: 'build' }, source: source2.source, note: 'built from source: needs libpq-dev and gcc' };
+  return undefined;
+}

@@ -23,6 +23,8 @@ export interface Requirement {
   specifier: string;
   /** The allowed versions as PEP 440 ranges, any one of which suffices. */
   ranges: Range[];
+  /** Extras asked for ("psycopg[binary]" -> ["binary"]), normalized; absent when none. */
+  extras?: string[];
   source: { file: string; line?: number };
 }
 
@@ -59,7 +61,8 @@ function fromParsed(parsed: ParsedRequirement, source: Requirement['source']): R
   if (parsed.environmentMarkerTree && !appliesInImage(parsed.environmentMarkerTree)) return undefined;
   const range = parsed.type === 'ProjectName' ? (parsed.versionSpec ?? []).map(({ operator, version }) => ({ operator: String(operator), version })) : [];
   const specifier = range.map((clause) => clause.operator + clause.version).join(',');
-  return { name: normalizeName(parsed.name), specifier, ranges: [range], source };
+  const extras = (parsed.extras ?? []).map(normalizeName);
+  return { name: normalizeName(parsed.name), specifier, ranges: [range], ...(extras.length ? { extras } : {}), source };
 }
 
 /** The environment the generated image runs in; Python's own version is left open (it is answered later). */

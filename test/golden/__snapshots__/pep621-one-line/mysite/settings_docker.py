@@ -59,3 +59,19 @@ if _STORAGES_SETTING:
 else:
     if "Manifest" not in globals().get("STATICFILES_STORAGE", ""):
         STATICFILES_STORAGE = _MANIFEST_STORAGE
+
+# Database: SQLite in the "data" volume (mounted at /srv/django/data in app and
+# migrate), so it survives rebuilds and `down`. Django 5.1+ gets WAL (readers do not block the
+# writer) and IMMEDIATE transactions (a write waits for the lock instead of failing with
+# "database is locked" halfway through); "timeout" is how long a write waits. One machine,
+# one writer at a time: a site with many concurrent writes wants --database postgres.
+_SQLITE_OPTIONS = {"timeout": 20}
+if django.VERSION >= (5, 1):
+    _SQLITE_OPTIONS.update({"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"})
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": "/srv/django/data/db.sqlite3",
+        "OPTIONS": _SQLITE_OPTIONS,
+    }
+}

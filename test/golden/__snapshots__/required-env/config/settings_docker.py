@@ -59,3 +59,42 @@ if _STORAGES_SETTING:
 else:
     if "Manifest" not in globals().get("STATICFILES_STORAGE", ""):
         STATICFILES_STORAGE = _MANIFEST_STORAGE
+
+# Database: DATABASE_URL from .env (postgres://user:password@host:5432/name, mysql://...,
+# sqlite:////absolute/path.sqlite3). Read here with urllib, so it works the same whether or not
+# the project installs dj-database-url. Query parameters (?sslmode=require) become OPTIONS.
+_URL_ENGINES = {
+    "postgres": "django.db.backends.postgresql",
+    "postgresql": "django.db.backends.postgresql",
+    "pgsql": "django.db.backends.postgresql",
+    "mysql": "django.db.backends.mysql",
+    "sqlite": "django.db.backends.sqlite3",
+}
+
+
+def _database_from_url(url):
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    parts = urlsplit(url)
+    engine = _URL_ENGINES.get(parts.scheme)
+    if engine is None:
+        raise ImproperlyConfigured("DATABASE_URL: unknown scheme %r (use one of %s)" % (parts.scheme, ", ".join(sorted(_URL_ENGINES))))
+    if parts.scheme == "sqlite":
+        # sqlite:////srv/db.sqlite3 -> /srv/db.sqlite3, as dj-database-url reads it
+        return {"ENGINE": engine, "NAME": unquote(parts.path[1:]) or ":memory:"}
+    return {
+        "ENGINE": engine,
+        "NAME": unquote(parts.path[1:]),
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(parts.port or ""),
+        "OPTIONS": dict(parse_qsl(parts.query)),
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+    }
+
+
+DATABASES = {"default": _database_from_url(os.environ["DATABASE_URL"])}
