@@ -13,7 +13,9 @@ describe('renderStack', () => {
     fs.rmSync(root, { recursive: true }); // not even the project is there any more
     const calls: string[] = [];
     for (const [name, value] of Object.entries(fs)) {
-      if (typeof value === 'function' && /^[a-z]/.test(name)) vi.spyOn(fs as never, name as never).mockImplementation(((...args: unknown[]) => calls.push(`${name}(${String(args[0])})`)) as never);
+      if (typeof value !== 'function' || !/^[a-z]/.test(name)) continue;
+      const spy = vi.spyOn(fs as unknown as Record<string, (...args: unknown[]) => unknown>, name);
+      spy.mockImplementation((...args: unknown[]) => calls.push(`${name}(${String(args[0])})`));
     }
     const plan = renderStack(config);
     vi.restoreAllMocks();
