@@ -18,7 +18,8 @@ export function detectionReport(facts: ProjectFacts): string[] {
     line('dependencies', facts.dependencies, facts.dependencies?.value.file),
     line('Django', facts.djangoVersion),
     line('database', facts.database, facts.database && databaseShown(facts.database.value)),
-    line('PostgreSQL driver', facts.postgresDriver, facts.postgresDriver?.value.module),
+    // Only worth a line where PostgreSQL is in play.
+    ...(facts.postgresDriver || facts.database?.value.engine === 'postgresql' ? [line('PostgreSQL driver', facts.postgresDriver, facts.postgresDriver?.value.module)] : []),
     line('STATIC_URL', facts.staticUrl),
     line('STATIC_ROOT', facts.staticRoot),
     line('STATICFILES_DIRS', facts.staticfilesDirs),

@@ -28,6 +28,8 @@ export interface CheckResult {
   name: string;
   ok: boolean;
   detail: string;
+  /** The path probed, where it matters (the page the run then points the user to). */
+  path?: string;
   /** The response behind the verdict, for the diagnosis. */
   response?: ProbeResponse;
   /** Not applicable to this stack (detail says why): printed as SKIP, not a failure. */
@@ -68,11 +70,13 @@ export async function runChecks(config: StackConfig, project: ComposeProject): P
   });
 
   await attempt('app-through-nginx', async () => {
-    let response = await probe(port, '/', host);
-    if (response.status === 404 && config.probeStaticFile) response = await probe(port, '/admin/', host);
+    // startproject routes only /admin/: the home page is Django's 404, so the admin is tried too.
+    let path = '/';
+    let response = await probe(port, path, host);
+    if (response.status === 404 && config.probeStaticFile) response = await probe(port, (path = '/admin/'), host);
     const fromNginxItself = /<center>nginx<\/center>/.test(response.body);
     const ok = header(response, 'server') === 'nginx' && response.status < 500 && response.status !== 400 && !fromNginxItself;
-    return { ok, detail: `${response.status} for Host ${host.Host}${ok ? ' (Django answered)' : ''}`, response };
+    return { ok, detail: `${path}: ${response.status} for Host ${host.Host}${ok ? ' (Django answered)' : ''}`, response, path };
   });
 
   const manifest = await readManifest(config, project);

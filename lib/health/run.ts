@@ -99,7 +99,9 @@ export async function runHealthCheck(options: HealthOptions): Promise<HealthResu
     log(`Stopping the stack (--down): its containers, network and the ${config.static.volume} volume (rebuilt by collectstatic) are removed.${keptLine}${deletedLine}`);
     await project.downKeepingVolumes([config.static.volume, ...deleted]);
   } else if (startOk) {
-    log(`The stack keeps running: ${config.http.url}  (stop it with \`docker compose down\`)`);
+    // The page the check found answering, so the first click of a newcomer works (a bare startproject has no home page).
+    const page = checks.find((check) => check.id === 'app-through-nginx')?.path ?? '/';
+    log(`The stack keeps running: ${config.http.url}${page.replace(/^\//, '')}  (stop it with \`docker compose down\`)`);
   }
   const failedNames = checks.filter((c) => !c.ok).map((c) => c.name);
   const summary = ok ? 'all checks passed' : startOk ? `failed: ${failedNames.join(', ')}` : 'the stack did not start';

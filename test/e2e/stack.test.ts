@@ -162,7 +162,7 @@ describe('production settings that redirect to HTTPS', () => {
     const { dir, base } = project(files, 'e2e-ssl-redirect');
     const run = cli(dir, [...base, '--down']);
     expect(run.output).toMatch(/SECURE_SSL_REDIRECT is on, but this stack serves plain HTTP/);
-    expect(run.output).toMatch(/PASS {2}app through nginx\s+301/);
+    expect(run.output).toMatch(/PASS {2}app through nginx\s+\/: 301/);
     passed(run.output);
     expect(run.status, run.output).toBe(0);
   });

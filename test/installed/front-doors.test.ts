@@ -132,10 +132,8 @@ describe('real stacks through the installed package', () => {
     }
   });
   const stack = (name: string, port: number) => {
-    // startproject routes only /admin/: a home page, so that the printed URL (/) has something to answer.
-    const files = startproject();
-    files['mysite/urls.py'] = files['mysite/urls.py']!.replace('urlpatterns = [', "from django.http import HttpResponse\n\nurlpatterns = [\n    path('', lambda request: HttpResponse('home')),");
-    const dir = project(files);
+    // A bare startproject: it routes only /admin/, so the printed URL must lead there, not to Django's 404 at /.
+    const dir = project(startproject());
     started.push({ dir, name });
     return { dir, args: ['--yes', '--project-name', name, '--port', String(port)] };
   };
