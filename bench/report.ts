@@ -17,15 +17,38 @@ export interface LoadSample extends WrkResult {
   gzip: boolean;
 }
 
+/** Seconds from `up` (images built) to healthy and to a passing health check, one value a round. */
+export interface TimeToCheck {
+  healthySeconds: number[];
+  checkPassedSeconds: number[];
+}
+
+/** The bench project generated with `--database postgres`. */
+export interface DatabaseResults {
+  kind: 'postgres';
+  image: string;
+  driver: string;
+  /** `down -v` before each round: initdb and every migration are inside the figure. */
+  firstStart: Partial<Record<'v1' | 'v2', TimeToCheck>>;
+  /** Compose v2, volumes kept: the database is there already. */
+  secondStart: TimeToCheck;
+  appPath: { helloThroughNginx: WrkResult[]; helloDirect: WrkResult[]; rowThroughNginx: WrkResult[]; rowDirect: WrkResult[] };
+}
+
 export interface BenchResults {
   date: string;
   machine: Record<string, string | number>;
   settings: { rounds: number; seconds: number; connections: number; wrkThreads: number; gunicornWorkers: number };
   load: LoadSample[];
-  appPath: { throughNginx: WrkResult[]; direct: WrkResult[] };
+  /** The SQLite stack: a view without the database; rows*: a view reading one row (absent in older results). */
+  appPath: { throughNginx: WrkResult[]; direct: WrkResult[]; rowThroughNginx?: WrkResult[]; rowDirect?: WrkResult[] };
   hostPath: WrkResult;
   bytesOnTheWire: Record<string, { none: number; precompressed: number; onTheFly: number }>;
-  timeToHealthy: Partial<Record<'v1' | 'v2', { healthySeconds: number[]; checkPassedSeconds: number[] }>>;
+  timeToHealthy: Partial<Record<'v1' | 'v2', TimeToCheck>>;
+  /** The same project with PostgreSQL (absent in older results). */
+  database?: DatabaseResults;
+  /** The 1-minute load average before the Docker phases and after them: other work on the machine skews every figure. */
+  loadAverage?: [number, number];
   rebuild: { coldSeconds: number; incrementalSeconds: number; dependencyLayerCached: boolean };
   /** Generation time, hyperfine-style (`--only generation` re-measures just this). */
   generation?: GenerationResults;
@@ -66,7 +89,16 @@ export function targets(results: BenchResults): Target[] {
   ];
   for (const [variant, times] of Object.entries(results.timeToHealthy)) {
     const checked = median(times.checkPassedSeconds);
-    list.push({ name: `warm up → passing check (Compose ${variant})`, goal: '≤ 10 s', value: `${checked.toFixed(1)} s (healthy after ${median(times.healthySeconds).toFixed(1)} s)`, met: checked <= 10 });
+    list.push({ name: `warm up → passing check, SQLite (Compose ${variant})`, goal: '≤ 10 s', value: `${checked.toFixed(1)} s (healthy after ${median(times.healthySeconds).toFixed(1)} s)`, met: checked <= 10 });
+  }
+  for (const [variant, times] of Object.entries(results.database?.firstStart ?? {})) {
+    const checked = median(times.checkPassedSeconds);
+    list.push({
+      name: `warm up → passing check with PostgreSQL, empty volumes (Compose ${variant})`,
+      goal: '≤ 15 s',
+      value: `${checked.toFixed(1)} s (healthy after ${median(times.healthySeconds).toFixed(1)} s)`,
+      met: checked <= 15,
+    });
   }
   const rebuildShare = results.rebuild.incrementalSeconds / results.rebuild.coldSeconds;
   list.push({
@@ -118,8 +150,6 @@ function markdown(results: BenchResults, jsonPath: string, chartFile: string): s
   const wire = Object.entries(results.bytesOnTheWire).map(
     ([file, b]) => `| ${file} | ${b.none} | ${b.onTheFly} (${((b.onTheFly / b.none) * 100).toFixed(0)} %) | ${b.precompressed} (${((b.precompressed / b.none) * 100).toFixed(0)} %) |`,
   );
-  const app = results.appPath;
-  const appRps = (runs: WrkResult[]) => `${median(runs.map((r) => r.requestsPerSecond)).toFixed(0)} (${range(runs.map((r) => r.requestsPerSecond))})`;
   const m = results.machine;
   return `# Benchmarks
 
@@ -128,7 +158,7 @@ Re-run it to replace this page. Nothing here is typed by hand.
 
 ## Method
 
-- One run measures every variant, interleaved (A B C D, A B C D, …), ${results.settings.rounds} rounds, each measurement
+- One run measures every variant, interleaved (A B C D, A B C D, …), ${results.settings.rounds === 1 ? '**1 round** (`BENCH_ROUNDS=1`: single measurements, so every min–max below is that one figure and there is no spread)' : `${results.settings.rounds} rounds`}, each measurement
   ${results.settings.seconds} s of \`wrk -t${results.settings.wrkThreads} -c${results.settings.connections} --latency\`. Figures are medians with the min–max over rounds.
 - Load comes from a container **inside the compose network**, so docker-proxy does not dominate; the host → published
   port path is measured once below.
@@ -140,7 +170,8 @@ Re-run it to replace this page. Nothing here is typed by hand.
   log) over the same volume: the ceiling.
 - Machine: ${m['cores']} × ${m['cpu']}, ${m['memoryGiB']} GiB, kernel ${m['kernel']}, Docker ${m['docker']}, Compose ${m['composeV2']} / docker-compose ${m['composeV1']},
   Node ${m['node']}; images: ${m['images']}. The load generator shares the ${m['cores']} cores with the servers, so absolute
-  numbers are low and ratios are what carries over.
+  numbers are low and ratios are what carries over.${results.loadAverage ? `
+- Load: the 1-minute load average was ${results.loadAverage[0].toFixed(1)} before the Docker phases and ${results.loadAverage[1].toFixed(1)} after them.` : ''}
 
 ## Static files: requests/s (median, min–max) and latency
 
@@ -161,9 +192,8 @@ ${wire.join('\n')}
 
 ## App path
 
-A small Django view: through nginx ${appRps(app.throughNginx)} req/s, straight to gunicorn ${appRps(app.direct)} req/s.
-
-${generationSection(results)}## Targets
+${appPathSection(results)}
+${databaseStartSection(results)}${generationSection(results)}## Targets
 
 | target | goal | measured | |
 |---|---|---|---|
@@ -181,6 +211,64 @@ ${targets(results)
 ${String(m['images']).includes('stand-in') ? `- The images were offline stand-ins: \`pip install\` has nothing to download, so the "cold" build is short and the
   rebuild ratio understates what a cached dependency layer saves with real downloads.
 ` : ''}`;
+}
+
+const appRps = (runs: WrkResult[]) => `${median(runs.map((r) => r.requestsPerSecond)).toFixed(0)} (${range(runs.map((r) => r.requestsPerSecond))})`;
+const appCell = (runs: WrkResult[] | undefined) =>
+  runs?.length ? `${appRps(runs)}; p50 ${median(runs.map((r) => r.p50ms)).toFixed(2)} ms, p99 ${median(runs.map((r) => r.p99ms)).toFixed(2)} ms` : '—';
+
+function appPathSection(results: BenchResults): string {
+  const app = results.appPath;
+  if (!app.rowThroughNginx) return `A small Django view: through nginx ${appRps(app.throughNginx)} req/s, straight to gunicorn ${appRps(app.direct)} req/s.\n`;
+  const db = results.database?.appPath;
+  const rows = [
+    ['`/bench/hello` (no database)', 'SQLite', app.throughNginx, app.direct],
+    ['`/bench/row` (one row, by primary key)', 'SQLite', app.rowThroughNginx, app.rowDirect],
+    ...(db
+      ? [
+          ['`/bench/hello` (no database)', 'PostgreSQL', db.helloThroughNginx, db.helloDirect],
+          ['`/bench/row` (one row, by primary key)', 'PostgreSQL', db.rowThroughNginx, db.rowDirect],
+        ]
+      : []),
+  ] as [string, string, WrkResult[], WrkResult[] | undefined][];
+  return `Two small Django views in the benchmark project, same wrk settings as above: one answers without touching the
+database, one reads one row (a model the bench app's migration created and filled, \`Greeting.objects.get(id=1)\`).
+Requests/s, median (min–max), and latency:
+
+| view | stack | through nginx | straight to gunicorn |
+|---|---|---|---|
+${rows.map(([view, stack, nginx, direct]) => `| ${view} | ${stack} | ${appCell(nginx)} | ${appCell(direct)} |`).join('\n')}
+
+The SQLite stack is the one measured above; the PostgreSQL stack is the same project generated with
+\`--database postgres\`${results.database ? ` (${results.database.image}, driver ${results.database.driver}, \`CONN_MAX_AGE\` 60: each gunicorn worker keeps its connection)` : ''},
+measured before the SQLite stack started and stopped before it. For comparison, static files through the same nginx reach the figures in the first table.
+`;
+}
+
+function databaseStartSection(results: BenchResults): string {
+  const db = results.database;
+  if (!db) return '';
+  const seconds = (values: number[]) => `${median(values).toFixed(1)} (${range(values, 1)})`;
+  const row = (what: string, compose: string, times: TimeToCheck | undefined) =>
+    times ? `| ${what} | ${compose} | ${seconds(times.healthySeconds)} | ${seconds(times.checkPassedSeconds)} |` : '';
+  return `## Warm up → passing check
+
+Images built; each round starts with \`down\`, then the product's own health check (\`up --build --wait\` on v2, polling on
+v1, then every probe through nginx, the admin login included). Seconds, median (min–max) over ${results.settings.rounds} round${results.settings.rounds === 1 ? '' : 's'}:
+
+| stack | Compose | up → healthy | up → check passed |
+|---|---|---|---|
+${[
+  row('SQLite, empty volumes', 'v2', results.timeToHealthy.v2),
+  row('SQLite, empty volumes', 'v1', results.timeToHealthy.v1),
+  row('PostgreSQL, empty volumes (initdb + every migration)', 'v2', db.firstStart.v2),
+  row('PostgreSQL, empty volumes (initdb + every migration)', 'v1', db.firstStart.v1),
+  row('PostgreSQL, volumes kept (second start)', 'v2', db.secondStart),
+]
+  .filter(Boolean)
+  .join('\n')}
+
+`;
 }
 
 function generationSection(results: BenchResults): string {

@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: times generation, generates a stack for the benchmark project, brings it
- * up beside the alternatives, measures them in one interleaved run, and writes
+ * `npm run bench`: times generation; generates the benchmark project with `--database postgres`
+ * and times its start and its app path; then generates it with SQLite, brings that stack up
+ * beside the alternatives and measures them in one interleaved run; writes
  * bench/results/*.json, docs/benchmarks.md and its chart. Every container, network and volume
  * is removed at the end, on failure and on Ctrl-C too. Compose runs through the product's own
  * ComposeProject.
@@ -24,10 +25,10 @@ import { packageRoot } from '../lib/package-root.js';
 import { readManifest } from '../lib/regen/manifest.js';
 import { writeProject } from '../test/fixtures/projects.js';
 import { measureGeneration, type GenerationResults } from './generation.js';
-import { BENCH_FILES, benchProject, LIMIT_NGINX_CONF, LOADGEN_DOCKERFILE } from './project.js';
-import { writeReport, type BenchResults, type LoadSample } from './report.js';
-import { benchOverride, LOADGEN_SERVICE, ONTHEFLY_SERVICE, OVERRIDE_FILE, VARIANTS, type Variant } from './variants.js';
-import { median, parseWrk } from './wrk.js';
+import { APP_VIEWS, BENCH_FILES, benchProject, LIMIT_NGINX_CONF, LOADGEN_DOCKERFILE } from './project.js';
+import { writeReport, type BenchResults, type DatabaseResults, type LoadSample, type TimeToCheck } from './report.js';
+import { benchOverride, databaseOverride, LOADGEN_SERVICE, ONTHEFLY_SERVICE, OVERRIDE_FILE, VARIANTS, type Variant } from './variants.js';
+import { median, parseWrk, type WrkResult } from './wrk.js';
 
 /** A whole number from the environment, or a one-line reason to stop. */
 function setting(name: string, fallback: number, max: number): number {
@@ -45,7 +46,12 @@ const ROUNDS = setting('BENCH_ROUNDS', 3, 50);
 const SECONDS = setting('BENCH_SECONDS', 3, 600);
 const CONNECTIONS = setting('BENCH_CONNECTIONS', 32, 10_000);
 const PROJECT = 'djbench';
-const PORT = setting('BENCH_PORT', 18_480, 65_535);
+const DATABASE_PROJECT = 'djbenchpg';
+const PORT = setting('BENCH_PORT', 18_480, 65_534);
+/** The PostgreSQL stack publishes the next port, so neither stack waits for the other's to close. */
+const DATABASE_PORT = PORT + 1;
+/** What the one-row view answers: the row the bench app's migration wrote. */
+const ROW_TEXT = 'hello from the database';
 const GENERATION_RUNS = setting('BENCH_GENERATION_RUNS', 15, 200);
 const CLI = path.join(packageRoot(), 'dist', 'bin', 'cli.js');
 const log = (line: string) => process.stdout.write(`[bench] ${line}\n`);
@@ -123,30 +129,51 @@ async function main(): Promise<void> {
   const composeV2 = await findCompose('v2');
   if (!composeV2) throw new Error('Compose v2 (`docker compose`) is needed for the benchmark');
 
-  const dir = writeProject(benchProject(), path.join(workdir, PROJECT));
-  must(sh(process.execPath, [CLI, '--yes', '--skip-health-check', '--project-name', PROJECT, '--port', String(PORT)], dir), 'generating the stack');
-  const manifest = readManifest(dir);
-  if (!manifest) throw new Error(`generation left no manifest in ${dir}/.yo-rc.json`);
-  const config = buildStackConfig(manifest.answers as Answers, detectProject(dir));
+  const { dir, config } = generateStack(workdir, PROJECT, PORT, 'sqlite');
+  const postgres = generateStack(workdir, DATABASE_PROJECT, DATABASE_PORT, 'postgres');
   const workers = os.cpus().length * 2 + 1;
   writeBenchFiles(dir, config, workers);
+  writeLoadgen(postgres.dir);
+  fs.writeFileSync(path.join(postgres.dir, OVERRIDE_FILE), stringify(databaseOverride(postgres.config, workers), { version: '1.1' }));
 
   const stack = new Stack(new ComposeProject(composeV2, dir, PROJECT, ['compose.yaml', OVERRIDE_FILE]));
+  const databaseStack = new Stack(new ComposeProject(composeV2, postgres.dir, DATABASE_PROJECT, ['compose.yaml', OVERRIDE_FILE]));
   const cleanup = async () => {
     log('cleaning up: containers, networks and volumes');
     await stack.down();
+    await databaseStack.down();
   };
   process.once('SIGINT', () => {
     void cleanup().finally(() => process.exit(130));
   });
   try {
+    const loadBefore = os.loadavg()[0]!;
+    // One stack at a time, so neither shares the cores with the other's idle containers.
+    const database = await measureDatabase(databaseStack, postgres.config);
+    await databaseStack.down();
     const results = await measure(stack, config, workers, generationResults);
-    const written = await writeReport(results, packageRoot());
+    const written = await writeReport({ ...results, database, loadAverage: [loadBefore, os.loadavg()[0]!] }, packageRoot());
     log(`wrote ${written.map((file) => path.relative(packageRoot(), file)).join(', ')}`);
   } finally {
     await cleanup();
     fs.rmSync(workdir, { recursive: true, force: true });
   }
+}
+
+/** Writes the bench project and generates its stack with the CLI, as a user would. */
+function generateStack(workdir: string, name: string, port: number, database: 'sqlite' | 'postgres'): { dir: string; config: StackConfig } {
+  const dir = writeProject(benchProject(database), path.join(workdir, name));
+  must(sh(process.execPath, [CLI, '--yes', '--skip-health-check', '--project-name', name, '--port', String(port), '--database', database], dir), `generating the ${database} stack`);
+  const manifest = readManifest(dir);
+  if (!manifest) throw new Error(`generation left no manifest in ${dir}/.yo-rc.json`);
+  const config = buildStackConfig(manifest.answers as Answers, detectProject(dir));
+  if (config.database.kind !== database) throw new Error(`--database ${database} generated a ${config.database.kind} stack`);
+  return { dir, config };
+}
+
+function writeLoadgen(dir: string): void {
+  fs.mkdirSync(path.join(dir, 'bench-loadgen'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'bench-loadgen', 'Dockerfile'), LOADGEN_DOCKERFILE);
 }
 
 function writeBenchFiles(dir: string, config: StackConfig, workers: number): void {
@@ -157,8 +184,7 @@ function writeBenchFiles(dir: string, config: StackConfig, workers: number): voi
   if (fs.readFileSync(path.join(dir, GENERATED_FILES.nginxConf), 'utf8') !== generated) throw new Error('the CLI wrote another nginx config than renderStack renders');
   if (!generated.includes('gzip_static on;')) throw new Error('the generated nginx config no longer has gzip_static on');
   fs.writeFileSync(path.join(dir, 'bench-nginx', 'onthefly.conf'), generated.replace('gzip_static on;', 'gzip_static off;'));
-  fs.mkdirSync(path.join(dir, 'bench-loadgen'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'bench-loadgen', 'Dockerfile'), LOADGEN_DOCKERFILE);
+  writeLoadgen(dir);
   fs.writeFileSync(path.join(dir, OVERRIDE_FILE), stringify(benchOverride(config, workers), { version: '1.1' }));
 }
 
@@ -174,22 +200,7 @@ async function measure(stack: Stack, config: StackConfig, workers: number, gener
 
   // 4. Time from `up` (images built) to healthy and to a passing check, on each Compose.
   const timeToHealthy: BenchResults['timeToHealthy'] = {};
-  for (const variant of ['v2', 'v1'] as const) {
-    const healthy: number[] = [];
-    const checked: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      await stack.down();
-      process.env['DJANGO_STATIC_COMPOSE'] = variant;
-      const started = Date.now();
-      const result = await runHealthCheck({ config, cwd: stack.dir, down: false, log: () => {} });
-      if (result === 'no-engine' || !result.ok) throw new Error(`the health check failed on Compose ${variant}: ${result === 'no-engine' ? 'no engine' : result.summary}`);
-      healthy.push(result.secondsToHealthy!);
-      checked.push((Date.now() - started) / 1000);
-    }
-    timeToHealthy[variant] = { healthySeconds: healthy, checkPassedSeconds: checked };
-    log(`time to healthy on ${variant}: median ${median(healthy).toFixed(1)} s (check passed: ${median(checked).toFixed(1)} s)`);
-  }
-  delete process.env['DJANGO_STATIC_COMPOSE'];
+  for (const variant of ['v2', 'v1'] as const) timeToHealthy[variant] = await timeToCheck(stack, config, variant, 'empty');
 
   log('starting every variant…');
   must(await stack.compose(['up', '-d', '--wait', 'app', 'nginx', 'whitenoise', 'djangoview', 'nginx-limit', ONTHEFLY_SERVICE], 600_000), 'up');
@@ -221,11 +232,14 @@ async function measure(stack: Stack, config: StackConfig, workers: number, gener
     }
   }
 
-  // 3. App path: a small view through nginx, and straight to gunicorn.
-  const appPath: BenchResults['appPath'] = { throughNginx: [], direct: [] };
+  // 3. App path: a small view through nginx, and straight to gunicorn; then one that reads a row (SQLite).
+  await expectRow(stack, config);
+  const appPath: BenchResults['appPath'] = { throughNginx: [], direct: [], rowThroughNginx: [], rowDirect: [] };
   for (let round = 1; round <= ROUNDS; round++) {
-    appPath.throughNginx.push(await wrk(`http://nginx:80/bench/hello`));
-    appPath.direct.push(await wrk(`http://app:${config.gunicorn.port}/bench/hello`));
+    appPath.throughNginx.push(await appWrk(stack, config, `http://nginx:80${APP_VIEWS.hello}`));
+    appPath.direct.push(await appWrk(stack, config, `http://app:${config.gunicorn.port}${APP_VIEWS.hello}`));
+    appPath.rowThroughNginx!.push(await appWrk(stack, config, `http://nginx:80${APP_VIEWS.row}`));
+    appPath.rowDirect!.push(await appWrk(stack, config, `http://app:${config.gunicorn.port}${APP_VIEWS.row}`));
   }
 
   // What a developer sees locally: host -> published port (docker-proxy included), once.
@@ -266,6 +280,72 @@ async function measure(stack: Stack, config: StackConfig, workers: number, gener
   };
 }
 
+/**
+ * From `up` (images built) to a passing check, through the product's own health check, each
+ * round after `down`: with `empty`, `down -v` first (a first start: PostgreSQL's initdb, every
+ * migration); with `kept`, the volumes stay (a second start).
+ */
+async function timeToCheck(stack: Stack, config: StackConfig, variant: 'v1' | 'v2', volumes: 'empty' | 'kept'): Promise<TimeToCheck> {
+  const healthy: number[] = [];
+  const checked: number[] = [];
+  process.env['DJANGO_STATIC_COMPOSE'] = variant;
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      if (volumes === 'empty') await stack.down();
+      else must(await stack.compose(['down', '--remove-orphans'], 180_000), 'down (volumes kept)');
+      const started = Date.now();
+      const result = await runHealthCheck({ config, cwd: stack.dir, down: false, log: () => {} });
+      if (result === 'no-engine' || !result.ok) throw new Error(`the health check failed on Compose ${variant} (${config.projectName}): ${result === 'no-engine' ? 'no engine' : result.summary}`);
+      healthy.push(result.secondsToHealthy!);
+      checked.push((Date.now() - started) / 1000);
+    }
+  } finally {
+    delete process.env['DJANGO_STATIC_COMPOSE'];
+  }
+  log(`${config.projectName} (${config.database.kind}, volumes ${volumes}) on ${variant}: healthy after ${median(healthy).toFixed(1)} s, check passed after ${median(checked).toFixed(1)} s (medians)`);
+  return { healthySeconds: healthy, checkPassedSeconds: checked };
+}
+
+/** wrk on a Django view: an error page measured fast is not a figure, so any non-2xx stops the run. */
+async function appWrk(stack: Stack, config: StackConfig, target: string): Promise<WrkResult> {
+  const run = await stack.loadgen(['wrk', '-t2', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', '-H', `Host: ${config.http.probeHost}`, target]);
+  const result = parseWrk(run.output);
+  if (result.non2xx > 0 || result.requests === 0) throw new Error(`${target}: ${result.non2xx} non-2xx answers of ${result.requests}`);
+  log(`${config.projectName} ${target}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50ms.toFixed(2)} ms, p99 ${result.p99ms.toFixed(2)} ms`);
+  return result;
+}
+
+/** The one-row view answers with the row the migration wrote, through nginx: proof it reads the database. */
+async function expectRow(stack: Stack, config: StackConfig): Promise<void> {
+  const answer = must(await stack.loadgen(['wget', '-q', '-O', '-', '--header', `Host: ${config.http.probeHost}`, `http://nginx:80${APP_VIEWS.row}`]), `GET ${APP_VIEWS.row}`).output;
+  if (!answer.includes(ROW_TEXT)) throw new Error(`${APP_VIEWS.row} did not answer with the migrated row:\n${answer.slice(-500)}`);
+}
+
+/**
+ * The same project with `--database postgres`: time to a passing check (first start on both
+ * Compose versions, second start on v2), then the app path with and without the database.
+ */
+async function measureDatabase(stack: Stack, config: StackConfig): Promise<DatabaseResults> {
+  if (config.database.kind !== 'postgres') throw new Error('the database stack is not a PostgreSQL stack');
+  log(`PostgreSQL stack (${config.database.image}, driver ${config.database.driver}): building…`);
+  must(await stack.compose(['build']), 'building the PostgreSQL stack');
+  const firstStart: DatabaseResults['firstStart'] = {};
+  for (const variant of ['v2', 'v1'] as const) firstStart[variant] = await timeToCheck(stack, config, variant, 'empty');
+  const secondStart = await timeToCheck(stack, config, 'v2', 'kept');
+
+  must(await stack.compose(['up', '-d', '--wait', 'app', 'nginx'], 600_000), 'up (PostgreSQL stack)');
+  await expectRow(stack, config);
+  const appPath: DatabaseResults['appPath'] = { helloThroughNginx: [], helloDirect: [], rowThroughNginx: [], rowDirect: [] };
+  const gunicorn = `http://app:${config.gunicorn.port}`;
+  for (let round = 1; round <= ROUNDS; round++) {
+    appPath.helloThroughNginx.push(await appWrk(stack, config, `http://nginx:80${APP_VIEWS.hello}`));
+    appPath.helloDirect.push(await appWrk(stack, config, `${gunicorn}${APP_VIEWS.hello}`));
+    appPath.rowThroughNginx.push(await appWrk(stack, config, `http://nginx:80${APP_VIEWS.row}`));
+    appPath.rowDirect.push(await appWrk(stack, config, `${gunicorn}${APP_VIEWS.row}`));
+  }
+  return { kind: 'postgres', image: config.database.image, driver: config.database.driver, firstStart, secondStart, appPath };
+}
+
 /** gunicorn variants start their own collectstatic: wait until every URL answers 200. */
 async function waitUntilServing(stack: Stack, urls: string[], config: StackConfig): Promise<void> {
   const deadline = Date.now() + 120_000;
@@ -296,7 +376,7 @@ function machine(pythonImage: string): BenchResults['machine'] {
     composeV2: version('docker', ['compose', 'version', '--short']),
     composeV1: version('docker-compose', ['version', '--short']),
     images: version('docker', ['image', 'inspect', '--format', '{{range .Config.Env}}{{println .}}{{end}}', pythonImage]).includes('DJANGO_STATIC_STANDIN')
-      ? 'offline stand-ins (Debian trixie: Python 3.13, Django 4.2, gunicorn, nginx 1.26)'
+      ? 'offline stand-ins (Debian trixie: Python 3.13, Django 4.2, gunicorn, nginx 1.26, PostgreSQL 17, psycopg 3.2)'
       : 'registry images',
   };
 }
