@@ -72,15 +72,20 @@ function* answerSteps(options: ResolveOptions): Generator<AskRequest, Resolved, 
     if (question.name === 'dependencies') facts = withDependencyFile(facts, answers.dependencies!);
   };
   for (const question of QUESTIONS as readonly Question[]) {
-    if (question.when && !question.when(answers, facts)) continue;
     const check = (raw: unknown): { value: unknown } | { error: string } => {
       const parsed = parseRaw(question.kind, raw);
       if ('error' in parsed) return parsed;
       const reason = question.validate(parsed.value as never, answers);
       return reason ? { error: reason } : parsed;
     };
-
     const cli = cliValues[question.name];
+    if (question.when && !question.when(answers, facts)) {
+      // Not asked here, but a value given for it is still checked: nonsense is never accepted silently.
+      const given = cli === undefined ? undefined : check(cli);
+      if (given && 'error' in given) throw new AnswerError(`--${question.option}: ${given.error}`);
+      continue;
+    }
+
     if (cli !== undefined) {
       const result = check(cli);
       if ('value' in result) {

@@ -82,3 +82,11 @@ describe('paths chosen by a conditional expression', () => {
     expect(ignore).toContain('var/media/');
   });
 });
+
+describe('options for questions this project is not asked', () => {
+  it('still rejects nonsense, writing nothing', async () => {
+    const dir = writeProject(realWorld.typedSettings()); // no remote static files: --remote-static is not asked
+    await expect(generate(dir, { remoteStatic: 'maybe' })).rejects.toThrow(/--remote-static: "maybe" is not one of volume, stop/);
+    expect(fs.existsSync(path.join(dir, 'compose.yaml'))).toBe(false);
+  });
+});
