@@ -5,6 +5,7 @@
  * (pytest-django) or pyproject.toml. Each file is read with a parser for its format.
  */
 import { parse as parseToml } from 'smol-toml';
+import { lineOfKey } from './dependencies/toml.js';
 import { childrenOf, PythonSource, stringValue } from './python/tree.js';
 import type { Found } from './found.js';
 
@@ -41,7 +42,7 @@ export function settingsModuleInConfig(file: string, text: string): Found<string
     }
     const pytest = ((data['tool'] as Record<string, unknown> | undefined)?.['pytest'] as Record<string, unknown> | undefined)?.['ini_options'] as Record<string, unknown> | undefined;
     const value = pytest?.[VARIABLE];
-    return typeof value === 'string' ? { value, source: { file, line: lineOfKey(text, VARIABLE) } } : undefined;
+    return typeof value === 'string' ? { value, source: { file, line: lineOfKey(text, VARIABLE, '[tool.pytest.ini_options]') } } : undefined;
   }
   // .env is KEY=value lines; pytest.ini, setup.cfg and tox.ini are INI files with a key = value.
   for (const [index, raw] of text.split('\n').entries()) {
@@ -64,4 +65,3 @@ function firstOf(line: string, ...characters: string[]): number {
 
 const unquote = (value: string) => (/^(["']).*\1$/.test(value) ? value.slice(1, -1) : value);
 
-const lineOfKey = (text: string, key: string) => text.split('\n').findIndex((line) => line.trim().startsWith(key)) + 1 || undefined;

@@ -95,7 +95,7 @@ export class ComposeProject {
    * Stops and removes the containers and the network, and of the volumes only those named:
    * `down -v` would take every volume, data included. Both Compose versions label their volumes.
    */
-  async downKeepingVolumes(removable: string[]): Promise<void> {
+  async downRemovingVolumes(removable: string[]): Promise<void> {
     await this.run(['down', '--remove-orphans'], { timeoutMs: 120_000 });
     for (const volume of removable) {
       const filters = ['--filter', `label=com.docker.compose.project=${this.projectName}`, '--filter', `label=com.docker.compose.volume=${volume}`];

@@ -97,7 +97,7 @@ export async function runHealthCheck(options: HealthOptions): Promise<HealthResu
     const keptLine = kept.length ? ` Kept: the ${kept.join(', ')} volume${kept.length > 1 ? 's' : ''} (data).` : '';
     const deletedLine = deleted.length ? ` --delete-data: the ${deleted.join(', ')} volume${deleted.length > 1 ? 's are' : ' is'} deleted too.` : '';
     log(`Stopping the stack (--down): its containers, network and the ${config.static.volume} volume (rebuilt by collectstatic) are removed.${keptLine}${deletedLine}`);
-    await project.downKeepingVolumes([config.static.volume, ...deleted]);
+    await project.downRemovingVolumes([config.static.volume, ...deleted]);
   } else if (startOk) {
     // The page the check found answering, so the first click of a newcomer works (a bare startproject has no home page).
     const page = checks.find((check) => check.id === 'app-through-nginx')?.path ?? '/';
