@@ -1,55 +1,10 @@
 /**
- * A small reader for nginx configuration: enough structure (blocks, directives, arguments)
- * to check where a location really serves files from, without regex guesswork.
+ * Where the generated nginx configuration serves files from, read with doctor's nginx reader
+ * (nginx's own grammar, lib/doctor/nginx/parse.ts).
  */
+import { findAll, parseNginx } from '../doctor/nginx/parse.js';
 
-export interface Directive {
-  name: string;
-  args: string[];
-  line: number;
-  block?: Directive[];
-}
-
-export function parseNginx(text: string): Directive[] {
-  const tokens: { value: string; line: number; quoted: boolean }[] = [];
-  const pattern = /#[^\n]*|"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([{};])|([^\s{};"'#]+)|\n/g;
-  let line = 1;
-  for (const match of text.matchAll(pattern)) {
-    if (match[0] === '\n') line++;
-    else if (match[0].startsWith('#')) continue;
-    else if (match[1] !== undefined || match[2] !== undefined) tokens.push({ value: match[1] ?? match[2]!, line, quoted: true });
-    else tokens.push({ value: match[0], line, quoted: false });
-  }
-  let pos = 0;
-  const parseBlock = (): Directive[] => {
-    const directives: Directive[] = [];
-    let current: Directive | undefined;
-    while (pos < tokens.length) {
-      const token = tokens[pos++]!;
-      if (!token.quoted && token.value === '}') return directives;
-      if (!token.quoted && token.value === ';') {
-        if (current) directives.push(current);
-        current = undefined;
-      } else if (!token.quoted && token.value === '{') {
-        const directive = current ?? { name: '', args: [], line: token.line };
-        directive.block = parseBlock();
-        directives.push(directive);
-        current = undefined;
-      } else if (!current) {
-        current = { name: token.value, args: [], line: token.line };
-      } else {
-        current.args.push(token.value);
-      }
-    }
-    return directives;
-  };
-  return parseBlock();
-}
-
-/** Every directive named `name`, at any depth. */
-export function findAll(directives: Directive[], name: string): Directive[] {
-  return directives.flatMap((d) => [...(d.name === name ? [d] : []), ...(d.block ? findAll(d.block, name) : [])]);
-}
+export { findAll, parseNginx, type Directive } from '../doctor/nginx/parse.js';
 
 export interface FileLocation {
   prefix: string;

@@ -1,0 +1,157 @@
+/**
+ * A whole nginx configuration, with `include`s followed the way nginx follows them: a
+ * relative path is relative to the prefix (the folder of the main file), globs match files
+ * in sorted order, and an included file's directives take the include's place. The source is
+ * either files on disk or the output of `nginx -T`, whose `# configuration file <path>:`
+ * sections stand in for the disk.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { NginxSyntaxError, parseNginx, type Directive } from './parse.js';
+
+export interface NginxConfig {
+  /** The file the configuration starts from (for messages). */
+  main: string;
+  /** Top-level directives, includes expanded. */
+  directives: Directive[];
+  /** Text of every file read, by the path used in findings. */
+  texts: Map<string, string>;
+}
+
+export class NginxInputError extends Error {
+  override name = 'NginxInputError';
+}
+
+/** What the files are read from: the disk, or the sections of a dump. */
+interface Source {
+  read(file: string): string | undefined;
+  /** Files matching a glob pattern (absolute), sorted. */
+  glob(pattern: string): string[];
+}
+
+const diskSource: Source = {
+  read: (file) => {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+  glob: (pattern) => {
+    if (!hasGlob(pattern)) return fs.existsSync(pattern) ? [pattern] : [];
+    // Component by component from the root: nginx's glob(3) matches "/etc/nginx/sites-*/*.conf".
+    let matches = ['/'];
+    for (const part of pattern.split('/').filter(Boolean)) {
+      matches = matches.flatMap((dir) => {
+        if (!hasGlob(part)) return fs.existsSync(path.join(dir, part)) ? [path.join(dir, part)] : [];
+        let entries: string[];
+        try {
+          entries = fs.readdirSync(dir);
+        } catch {
+          return [];
+        }
+        return entries.filter((entry) => !entry.startsWith('.') && globMatch(part, entry)).map((entry) => path.join(dir, entry));
+      });
+    }
+    return matches.filter((file) => fs.statSync(file).isFile()).sort();
+  },
+};
+
+const hasGlob = (pattern: string) => pattern.includes('*') || pattern.includes('?') || pattern.includes('[');
+
+/** glob(3) on one path component: `*`, `?` and `[...]` (with `!` or `^` for "not"). */
+export function globMatch(pattern: string, name: string): boolean {
+  const match = (p: number, n: number): boolean => {
+    if (p === pattern.length) return n === name.length;
+    const ch = pattern[p]!;
+    if (ch === '*') return match(p + 1, n) || (n < name.length && match(p, n + 1));
+    if (n === name.length) return false;
+    if (ch === '?') return match(p + 1, n + 1);
+    if (ch === '[') {
+      const close = pattern.indexOf(']', p + 2);
+      if (close > 0) {
+        const negate = pattern[p + 1] === '!' || pattern[p + 1] === '^';
+        const set = pattern.slice(negate ? p + 2 : p + 1, close);
+        let hit = false;
+        for (let i = 0; i < set.length; i++) {
+          if (set[i + 1] === '-' && i + 2 < set.length) {
+            hit ||= set[i]! <= name[n]! && name[n]! <= set[i + 2]!;
+            i += 2;
+          } else hit ||= set[i] === name[n];
+        }
+        return hit !== negate && match(close + 1, n + 1);
+      }
+    }
+    return ch === name[n] && match(p + 1, n + 1);
+  };
+  return match(0, 0);
+}
+
+/** A whole path against a pattern, component by component (`*` never crosses a `/`). */
+function pathMatch(pattern: string, file: string): boolean {
+  const parts = pattern.split('/');
+  const names = file.split('/');
+  return parts.length === names.length && parts.every((part, i) => globMatch(part, names[i]!));
+}
+
+/** Reads a main file (or every *.conf of a folder, as if included in `http`) from disk. */
+export function loadNginxPath(target: string, prefix?: string): NginxConfig {
+  const absolute = path.resolve(target);
+  if (!fs.existsSync(absolute)) throw new NginxInputError(`${target}: no such file or folder`);
+  if (fs.statSync(absolute).isDirectory()) {
+    const main = path.join(absolute, 'nginx.conf');
+    if (fs.existsSync(main)) return load(main, prefix ?? absolute, diskSource);
+    const files = diskSource.glob(path.join(absolute, '*.conf'));
+    if (files.length === 0) throw new NginxInputError(`${target}: no nginx.conf and no *.conf file in this folder`);
+    const texts = new Map<string, string>();
+    const directives = files.flatMap((file) => expand(file, prefix ?? absolute, diskSource, texts, []));
+    return { main: absolute, directives, texts };
+  }
+  return load(absolute, prefix ?? path.dirname(absolute), diskSource);
+}
+
+/** Reads the output of `nginx -T` (what a user can paste from a server). */
+export function loadNginxDump(dump: string): NginxConfig {
+  const lines = new Map<string, string[]>();
+  let current: string[] | undefined;
+  const marker = '# configuration file ';
+  for (const line of dump.split('\n')) {
+    if (line.startsWith(marker) && line.trimEnd().endsWith(':')) {
+      current = [];
+      lines.set(line.trimEnd().slice(marker.length, -1), current);
+    } else current?.push(line);
+  }
+  const sections = new Map([...lines].map(([file, text]) => [file, text.join('\n')]));
+  const main = sections.keys().next().value;
+  if (main === undefined) throw new NginxInputError('not the output of `nginx -T`: no "# configuration file <path>:" line');
+  const source: Source = {
+    read: (file) => sections.get(file),
+    glob: (pattern) => [...sections.keys()].filter((file) => pathMatch(pattern, file)).sort(),
+  };
+  return load(main, path.dirname(main), source);
+}
+
+function load(main: string, prefix: string, source: Source): NginxConfig {
+  const texts = new Map<string, string>();
+  return { main, directives: expand(main, prefix, source, texts, []), texts };
+}
+
+function expand(file: string, prefix: string, source: Source, texts: Map<string, string>, stack: string[]): Directive[] {
+  if (stack.includes(file)) throw new NginxInputError(`${file}: includes itself (through ${stack.join(' -> ')})`);
+  const text = source.read(file);
+  if (text === undefined) throw new NginxInputError(`${file}: cannot be read`);
+  texts.set(file, text);
+  const walk = (directives: Directive[]): Directive[] =>
+    directives.flatMap((directive) => {
+      if (directive.name === 'include' && !directive.block) {
+        const pattern = path.resolve(prefix, directive.args[0] ?? '');
+        const files = source.glob(pattern);
+        if (files.length === 0 && !hasGlob(pattern)) {
+          throw new NginxSyntaxError(directive.file, directive.line, `include ${directive.args[0]}: no such file (relative paths start at ${prefix})`);
+        }
+        return files.flatMap((included) => expand(included, prefix, source, texts, [...stack, file]));
+      }
+      return [directive.block ? { ...directive, block: walk(directive.block) } : directive];
+    });
+  return walk(parseNginx(text, file));
+}
