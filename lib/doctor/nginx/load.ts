@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { readText } from '../../read-text.js';
 import { NginxSyntaxError, parseNginx, type Directive } from './parse.js';
 
 export interface NginxConfig {
@@ -30,13 +31,7 @@ interface Source {
 }
 
 const diskSource: Source = {
-  read: (file) => {
-    try {
-      return fs.readFileSync(file, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
+  read: readText,
   glob: (pattern) => {
     if (!hasGlob(pattern)) return fs.existsSync(pattern) ? [pattern] : [];
     // Component by component from the root: nginx's glob(3) matches "/etc/nginx/sites-*/*.conf".

@@ -1,0 +1,134 @@
+/**
+ * Compose files read with `yaml` (a real parser, keeping lines): each service's image,
+ * command, environment, published ports and volume mounts, as doctor's rules need them.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+
+export interface Mount {
+  /** A named volume, or an absolute host path for a bind mount. */
+  source: string;
+  target: string;
+  line: number;
+}
+
+export interface PublishedPort {
+  text: string;
+  /** The host address it is published on ('' for all addresses). */
+  hostIp: string;
+  line: number;
+}
+
+export interface Service {
+  name: string;
+  line: number;
+  image: string;
+  build: boolean;
+  /** command and entrypoint, joined, for "does it run gunicorn/collectstatic". */
+  command: string;
+  environment: Map<string, string>;
+  ports: PublishedPort[];
+  /** The line of the `ports:` key. */
+  portsLine?: number;
+  volumes: Mount[];
+}
+
+export interface ComposeFacts {
+  file: string;
+  services: Service[];
+}
+
+export const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
+
+/** The first compose file in `root` (compose.yaml first, as Compose itself looks), read. */
+export function readCompose(root: string): ComposeFacts | undefined {
+  const named = fs.existsSync(root) ? fs.readdirSync(root).filter((name) => COMPOSE_FILES.includes(name) || (name.startsWith('docker-compose') && name.endsWith('.yml'))) : [];
+  const file = [...COMPOSE_FILES, ...named.sort()].find((name) => named.includes(name));
+  if (!file) return undefined;
+  return parseCompose(fs.readFileSync(path.join(root, file), 'utf8'), file, root);
+}
+
+export function parseCompose(text: string, file: string, root: string): ComposeFacts {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter });
+  if (document.errors.length > 0) throw new Error(`${file}: not valid YAML (${document.errors[0]!.message.split('\n')[0]})`);
+  const lineOf = (node: Node | null | undefined) => (node?.range ? lineCounter.linePos(node.range[0]).line : 1);
+  const services = document.get('services', true);
+  if (!isMap(services)) return { file, services: [] };
+  return {
+    file,
+    services: services.items.flatMap((pair) => {
+      if (!isScalar(pair.key) || !isMap(pair.value)) return [];
+      const service = pair.value;
+      const plain = service.toJSON() as Record<string, unknown>;
+      const words = (value: unknown) => (Array.isArray(value) ? value.join(' ') : typeof value === 'string' ? value : '');
+      const portsNode = service.get('ports', true);
+      const volumesNode = service.get('volumes', true);
+      return [
+        {
+          name: String(pair.key.value),
+          line: lineOf(pair.key as Node),
+          image: typeof plain['image'] === 'string' ? plain['image'] : '',
+          build: plain['build'] !== undefined,
+          command: `${words(plain['entrypoint'])} ${words(plain['command'])}`.trim(),
+          environment: environment(plain['environment']),
+          portsLine: service.items.find((item) => isScalar(item.key) && item.key.value === 'ports')?.key ? lineOf(service.items.find((item) => isScalar(item.key) && item.key.value === 'ports')!.key as Node) : undefined,
+          ports: isSeq(portsNode) ? portsNode.items.map((item) => publishedPort((item as Node & { toJSON(): unknown }).toJSON(), lineOf(item as Node))) : [],
+          volumes: isSeq(volumesNode) ? volumesNode.items.flatMap((item) => mount((item as Node & { toJSON(): unknown }).toJSON(), lineOf(item as Node), root)) : [],
+        },
+      ];
+    }),
+  };
+}
+
+function environment(value: unknown): Map<string, string> {
+  if (Array.isArray(value)) {
+    return new Map(value.map((entry) => String(entry)).map((entry) => [entry.split('=')[0]!, entry.slice(entry.indexOf('=') + 1)]));
+  }
+  if (value && typeof value === 'object') return new Map(Object.entries(value).map(([key, v]) => [key, String(v ?? '')]));
+  return new Map();
+}
+
+/** "8000", "8000:8000", "127.0.0.1:8000:8000" or the long form. */
+function publishedPort(value: unknown, line: number): PublishedPort {
+  if (value && typeof value === 'object') {
+    const long = value as { host_ip?: string; published?: unknown; target?: unknown };
+    return { text: `${long.host_ip ? `${long.host_ip}:` : ''}${String(long.published ?? '')}:${String(long.target ?? '')}`, hostIp: long.host_ip ?? '', line };
+  }
+  const text = String(value);
+  const parts = text.split(':');
+  // An IPv6 host address is in brackets: "[::1]:8000:8000".
+  const hostIp = text.startsWith('[') ? text.slice(0, text.indexOf(']') + 1) : parts.length === 3 ? parts[0]! : '';
+  return { text, hostIp, line };
+}
+
+function mount(value: unknown, line: number, root: string): Mount[] {
+  let source: string | undefined;
+  let target: string | undefined;
+  if (typeof value === 'string') {
+    const parts = value.split(':');
+    if (parts.length === 1) return []; // an anonymous volume
+    [source, target] = parts;
+  } else if (value && typeof value === 'object') {
+    ({ source, target } = value as { source?: string; target?: string });
+  }
+  if (!source || !target) return [];
+  const bind = source.startsWith('.') || source.startsWith('/') || source.startsWith('~');
+  return [{ source: bind ? path.resolve(root, source) : source, target: target.replace(/\/$/, ''), line }];
+}
+
+/** The service running nginx: by its image, or by the nginx configuration it mounts. */
+export const isNginx = (service: Service) => service.image.includes('nginx') || service.volumes.some((m) => m.target.startsWith('/etc/nginx'));
+
+/** Services that run the Django project (gunicorn, collectstatic, migrate...). */
+export const isDjango = (service: Service) =>
+  !isNginx(service) && (service.environment.has('DJANGO_SETTINGS_MODULE') || ['gunicorn', 'manage.py', 'django-admin'].some((word) => service.command.includes(word)) || service.build);
+
+/** The mount of `service` a container path lies in, and the path's rest below it. */
+export function mountOf(service: Service, containerPath: string): { mount: Mount; rest: string } | undefined {
+  const clean = containerPath.replace(/\/$/, '');
+  const hits = service.volumes.filter((m) => clean === m.target || clean.startsWith(`${m.target}/`));
+  const best = hits.sort((a, b) => b.target.length - a.target.length)[0];
+  return best && { mount: best, rest: clean.slice(best.target.length) };
+}

@@ -1,0 +1,97 @@
+/**
+ * The parts of an nginx configuration the rules ask about: servers, their locations (nested
+ * ones included) with the chain of blocks around each, and nginx's inheritance: a level that
+ * sets an array directive (add_header, proxy_set_header) drops every one it would inherit.
+ */
+import type { Directive } from './parse.js';
+
+export interface Location {
+  directive: Directive;
+  /** '' (prefix), '^~', '=', '~' or '~*'. */
+  modifier: string;
+  uri: string;
+  /** Enclosing blocks, outermost first, ending with this location. */
+  chain: Directive[];
+}
+
+export interface Server {
+  directive: Directive;
+  /** Enclosing blocks, outermost first (http), ending with this server. */
+  chain: Directive[];
+  locations: Location[];
+}
+
+/** Every server block; a file of bare server blocks (a sites-enabled file) counts as inside http. */
+export function servers(top: Directive[]): Server[] {
+  const found: Server[] = [];
+  const visit = (directives: Directive[], chain: Directive[]) => {
+    for (const directive of directives) {
+      if (!directive.block) continue;
+      if (directive.name === 'server' && !chain.some((d) => d.name === 'upstream' || d.name === 'stream')) {
+        const own = [...chain, directive];
+        found.push({ directive, chain: own, locations: locations(directive.block, own) });
+      } else if (directive.name === 'http' || directive.name === 'include') visit(directive.block, [...chain, directive]);
+    }
+  };
+  visit(top, []);
+  return found;
+}
+
+function locations(block: Directive[], chain: Directive[]): Location[] {
+  return block.flatMap((directive) => {
+    if (directive.name === 'if' && directive.block) return locations(directive.block, [...chain, directive]);
+    if (directive.name !== 'location' || !directive.block) return [];
+    const [first = '', second] = directive.args;
+    const modifier = second !== undefined ? first : '';
+    const own: Location = { directive, modifier, uri: second ?? first, chain: [...chain, directive] };
+    return [own, ...locations(directive.block, own.chain)];
+  });
+}
+
+/** The directives `name` directly in a block. */
+export const own = (block: Directive, name: string): Directive[] => (block.block ?? []).filter((d) => d.name === name);
+
+/** An array directive as nginx applies it at the end of a chain: the innermost level that sets any. */
+export function effectiveAll(chain: Directive[], name: string, top: Directive[] = []): Directive[] {
+  for (const level of [...chain].reverse()) {
+    const set = own(level, name);
+    if (set.length > 0) return set;
+  }
+  return top.filter((d) => d.name === name);
+}
+
+/** A single-value directive as it applies at the end of a chain. */
+export function effective(chain: Directive[], name: string, top: Directive[] = []): Directive | undefined {
+  return effectiveAll(chain, name, top).at(-1);
+}
+
+export const isPrefix = (location: Location) => location.modifier === '' || location.modifier === '^~';
+
+/** The folder a prefix location reads files from, and the directive that says so. */
+export function servedFolder(location: Location, top: Directive[] = []): { folder: string; via: Directive; alias: boolean } | undefined {
+  const alias = own(location.directive, 'alias')[0];
+  if (alias) return { folder: alias.args[0] ?? '', via: alias, alias: true };
+  if (own(location.directive, 'proxy_pass').length || own(location.directive, 'return').length || own(location.directive, 'uwsgi_pass').length) return undefined;
+  const root = effective(location.chain, 'root', top);
+  if (!root || !own(location.directive, 'root').length) return undefined; // an inherited root alone: not a file location we judge
+  return { folder: `${(root.args[0] ?? '').replace(/\/$/, '')}${location.uri}`, via: root, alias: false };
+}
+
+/** Header names (lower case) set with proxy_set_header where a location proxies, and the value. */
+export function proxyHeaders(location: Location, top: Directive[] = []): Map<string, { value: string; directive: Directive }> {
+  return new Map(effectiveAll(location.chain, 'proxy_set_header', top).map((d) => [(d.args[0] ?? '').toLowerCase(), { value: d.args[1] ?? '', directive: d }]));
+}
+
+/** Locations that pass requests to an HTTP upstream (gunicorn). */
+export const proxying = (server: Server) => server.locations.filter((location) => own(location.directive, 'proxy_pass').length > 0);
+
+/** The ports a server listens on (80 when it says nothing). */
+export function listenPorts(server: Server): number[] {
+  const listens = own(server.directive, 'listen');
+  if (listens.length === 0) return [80];
+  return listens.map((listen) => {
+    const address = listen.args[0] ?? '80';
+    const port = address.startsWith('unix:') ? NaN : Number(address.includes(':') ? address.slice(address.lastIndexOf(':') + 1) : address);
+    return Number.isInteger(port) ? port : 80;
+  });
+}

@@ -1,0 +1,59 @@
+import { own, type Location } from '../nginx/model.js';
+import { insertLast, type Rule } from '../rule.js';
+import { staticAndMedia, type Served } from './served.js';
+
+const blocks = (location: Location) => own(location.directive, 'deny').length > 0 || own(location.directive, 'return').length > 0;
+
+/** Locations a request for `served`'s files may end in instead: its nested ones, and the server's regex ones unless `^~`. */
+function guards(served: Served): Location[] {
+  const depth = served.location.chain.length;
+  const nested = served.server.locations.filter((l) => l.chain.length === depth + 1 && l.chain[depth - 1] === served.location.directive);
+  const serverRegex = served.location.modifier === '^~' ? [] : served.server.locations.filter((l) => l.chain.length === served.server.chain.length + 1 && l.modifier.startsWith('~'));
+  return [...nested, ...serverRegex].filter(blocks);
+}
+
+export const dotfilesServed: Rule = {
+  id: 'dotfiles-served',
+  severity: 'medium',
+  title: 'dotfiles are served',
+  why: 'Files whose names start with a dot (.env, .git/, editor backups) copied into a served folder are readable by anyone who guesses the name.',
+  check(facts) {
+    return staticAndMedia(facts)
+      .filter((served) => !guards(served).some((l) => l.modifier.startsWith('~') && l.uri.includes('/\\.')))
+      .map((served) => {
+        const edit = insertLast(facts, served.location.directive, ['location ~ /\\. {', '    return 404;', '}']);
+        return {
+          file: served.location.directive.file,
+          line: served.location.directive.line,
+          message: `"location ${served.location.uri}" serves ${served.folder} with no rule refusing dotfiles`,
+          fix: edit && { file: served.location.directive.file, edits: [edit] },
+        };
+      });
+  },
+};
+
+export const manifestServed: Rule = {
+  id: 'manifest-served',
+  severity: 'low',
+  title: 'staticfiles.json is served',
+  why: "The manifest storage's staticfiles.json lists every static file of the project; it is for Django, not for browsers.",
+  check(facts) {
+    if (!facts.django?.manifest) return [];
+    return staticAndMedia(facts)
+      .filter((served) => served.kind === 'static')
+      .filter((served) => {
+        const manifest = `${served.location.uri.replace(/\/$/, '')}/staticfiles.json`;
+        return !guards(served).some((l) => (l.modifier === '=' && l.uri === manifest) || (l.modifier.startsWith('~') && l.uri.includes('staticfiles')));
+      })
+      .map((served) => {
+        const manifest = `${served.location.uri.replace(/\/$/, '')}/staticfiles.json`;
+        const edit = insertLast(facts, served.location.directive, [`location = ${manifest} {`, '    return 404;', '}']);
+        return {
+          file: served.location.directive.file,
+          line: served.location.directive.line,
+          message: `${manifest} is served from ${served.folder}`,
+          fix: edit && { file: served.location.directive.file, edits: [edit] },
+        };
+      });
+  },
+};

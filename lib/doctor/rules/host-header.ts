@@ -1,0 +1,33 @@
+import { isNginx } from '../compose.js';
+import { listenPorts, proxyHeaders, proxying } from '../nginx/model.js';
+import { rewrite, type Rule } from '../rule.js';
+
+const DEFAULT_PORTS = [80, 443];
+
+/** `$host` has no port: behind a non-default port, Django's CSRF origin check fails. */
+export const hostHeaderPort: Rule = {
+  id: 'host-header-port',
+  severity: 'medium',
+  title: 'Host without the port on a non-default port',
+  why: "$host drops the port, so on a non-default port Django sees another origin than the browser's Origin header and refuses every form post (CSRF) and builds wrong absolute URLs.",
+  check(facts) {
+    const published = facts.compose?.services.filter(isNginx).flatMap((s) => s.ports.map((p) => Number(p.text.split(':').at(-2) ?? NaN))) ?? [];
+    return facts.servers.flatMap((server) => {
+      const ports = [...listenPorts(server), ...published.filter(Number.isInteger)];
+      const odd = ports.find((port) => !DEFAULT_PORTS.includes(port));
+      if (odd === undefined) return [];
+      return proxying(server).flatMap((location) => {
+        const host = proxyHeaders(location, facts.nginx.directives).get('host');
+        if (!host || !['$host', '$server_name'].includes(host.value)) return [];
+        return [
+          {
+            file: host.directive.file,
+            line: host.directive.line,
+            message: `proxy_set_header Host ${host.value} while the server is reached on port ${odd}`,
+            fix: { file: host.directive.file, edits: [rewrite(facts, host.directive, ['Host', '$http_host'])] },
+          },
+        ];
+      });
+    });
+  },
+};

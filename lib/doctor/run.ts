@@ -1,0 +1,76 @@
+/**
+ * doctor's core: inputs -> facts -> findings. No Yeoman and no terminal: the generator and
+ * the tests call the same function.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { readCompose } from './compose.js';
+import { readDjango } from './django.js';
+import { SEVERITIES, unifiedDiff, type Finding } from './finding.js';
+import { loadNginxDump, loadNginxPath, NginxInputError, type NginxConfig } from './nginx/load.js';
+import { NginxSyntaxError } from './nginx/parse.js';
+import { doctorFacts, fileText, shown, type DoctorFacts } from './rule.js';
+import { RULES } from './rules/index.js';
+import { GENERATED_FILES } from '../config/names.js';
+
+export interface DoctorInput {
+  /** The project folder (Django settings, compose files); the working folder. */
+  root: string;
+  /** --nginx: a file or folder. */
+  nginx?: string;
+  /** --nginx-dump: the text of `nginx -T`. */
+  nginxDump?: string;
+}
+
+/** Bad input: a missing file, an unparsable configuration. One line, exit status 2. */
+export class DoctorInputError extends Error {
+  override name = 'DoctorInputError';
+}
+
+const SYSTEM_NGINX = '/etc/nginx/nginx.conf';
+
+/** --nginx, --nginx-dump, else the project's generated nginx/default.conf, else the system's. */
+export function loadNginx(input: DoctorInput): NginxConfig {
+  try {
+    if (input.nginxDump !== undefined) return loadNginxDump(input.nginxDump);
+    if (input.nginx) return loadNginxPath(path.resolve(input.root, input.nginx));
+    const own = path.join(input.root, GENERATED_FILES.nginxConf);
+    if (fs.existsSync(own)) return loadNginxPath(own);
+    if (fs.existsSync(SYSTEM_NGINX)) return loadNginxPath(SYSTEM_NGINX);
+  } catch (error) {
+    if (error instanceof NginxSyntaxError || error instanceof NginxInputError) throw new DoctorInputError(error.message);
+    throw error;
+  }
+  throw new DoctorInputError(`no nginx configuration: no ${GENERATED_FILES.nginxConf} here and no ${SYSTEM_NGINX}; pass --nginx <file|folder> or --nginx-dump <file|->`);
+}
+
+export function gatherFacts(input: DoctorInput): DoctorFacts {
+  const nginx = loadNginx(input);
+  let compose;
+  try {
+    compose = readCompose(input.root);
+  } catch (error) {
+    throw new DoctorInputError((error as Error).message);
+  }
+  return doctorFacts(nginx, input.root, readDjango(input.root, compose), compose);
+}
+
+/** Every rule's findings, most serious first, each with its fix as a diff. */
+export function diagnose(facts: DoctorFacts): Finding[] {
+  const findings = RULES.flatMap((rule) =>
+    rule.check(facts).map((hit): Finding => {
+      const text = hit.fix && fileText(facts, hit.fix.file);
+      return {
+        rule: rule.id,
+        severity: hit.severity ?? rule.severity,
+        file: shown(hit.file, facts.root),
+        line: hit.line,
+        message: hit.message,
+        why: rule.why,
+        diff: hit.fix && text !== undefined ? unifiedDiff(shown(hit.fix.file, facts.root), text, hit.fix.edits) : undefined,
+        fix: hit.fix,
+      };
+    }),
+  );
+  return findings.sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
+}

@@ -1,0 +1,44 @@
+/**
+ * Zero false positives: doctor on the stack the generator writes for every golden project
+ * shape (rendered through the product's own renderStack, written beside the project) finds
+ * nothing, with the project's settings and compose file read as they are.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { diagnose, gatherFacts } from '../../lib/doctor/run.js';
+import * as databases from '../fixtures/databases.js';
+import * as manifests from '../fixtures/manifests.js';
+import * as fixtures from '../fixtures/projects.js';
+import * as realWorld from '../fixtures/real-world.js';
+import { renderAll } from './helpers.js';
+
+const SHAPES: Record<string, () => fixtures.Files> = {
+  startproject: fixtures.startproject,
+  'settings-package': fixtures.settingsPackage,
+  'pep621-one-line': manifests.pep621OneLine,
+  poetry: fixtures.poetryProject,
+  uv: fixtures.uvProject,
+  'typed-settings': realWorld.typedSettings,
+  'object-storage': realWorld.objectStorage,
+  'required-env': realWorld.requiredEnv,
+  'postgres-package': () => databases.postgresPackage('psycopg'),
+  external: databases.djDatabaseUrl,
+};
+
+describe('doctor on generated stacks', () => {
+  for (const [shape, files] of Object.entries(SHAPES)) {
+    it(`${shape}: no findings`, () => {
+      const { root, output } = renderAll(files());
+      for (const [file, text] of output) {
+        fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+        fs.writeFileSync(path.join(root, file), text);
+      }
+      const facts = gatherFacts({ root });
+      // The rules had something to judge: the generated nginx config and the Django facts.
+      expect(facts.servers.length).toBe(2);
+      expect(facts.django?.settingsModule).toMatch(/docker/);
+      expect(diagnose(facts).map((f) => `${f.rule} ${f.file}:${f.line} ${f.message}`)).toEqual([]);
+    });
+  }
+});

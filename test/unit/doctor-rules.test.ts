@@ -1,0 +1,137 @@
+/**
+ * Every doctor rule on a failing and a passing fixture. The failing one must be reported at
+ * the right file and line, and where the rule offers a fix, applying that fix to the file
+ * must make the rule quiet: the diff is proven, not just printed.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { applyEdits, type Finding } from '../../lib/doctor/finding.js';
+import { diagnose, gatherFacts } from '../../lib/doctor/run.js';
+import { RULES } from '../../lib/doctor/rules/index.js';
+import { manage, writeProject } from '../fixtures/projects.js';
+
+const SETTINGS = `from pathlib import Path
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEBUG = False
+ALLOWED_HOSTS = ["example.com"]
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+`;
+
+/** A hand-made site that does everything right; {ROOT} is the project folder. */
+const SITE = `server {
+    listen 80;
+    server_name example.com;
+    server_tokens off;
+    location /static/ {
+        alias {ROOT}/staticfiles/;
+        location ~ /\\. { return 404; }
+    }
+    location / {
+        proxy_pass http://127.0.0.1:8000;
+        proxy_set_header Host $http_host;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_set_header X-Forwarded-Ssl "";
+        proxy_set_header X-Forwarded-Protocol "";
+    }
+}
+`;
+
+interface Case {
+  site?: string;
+  settings?: string;
+  files?: Record<string, string>;
+}
+
+function run({ site = SITE, settings = SETTINGS, files = {} }: Case): { root: string; findings: Finding[] } {
+  const root = writeProject({ 'manage.py': manage('mysite.settings'), 'mysite/__init__.py': '', 'mysite/settings.py': settings, ...files });
+  fs.writeFileSync(path.join(root, 'site.conf'), site.replaceAll('{ROOT}', root));
+  return { root, findings: diagnose(gatherFacts({ root, nginx: 'site.conf' })) };
+}
+
+const edit = (from: string, to: string) => (text: string) => {
+  expect(text).toContain(from);
+  return text.replace(from, to);
+};
+
+/** A failing case (a change to the site, the settings or extra files) and a passing one. */
+const CASES: Record<string, { bad: Case; line: number; file?: string; good: Case; fixable?: boolean }> = {
+  'alias-traversal': { bad: { site: edit('location /static/ {', 'location /static {')(SITE) }, line: 5, good: {} },
+  'autoindex-on': { bad: { site: edit('server_tokens off;', 'server_tokens off;\n    autoindex on;')(SITE) }, line: 5, good: { site: edit('server_tokens off;', 'server_tokens off;\n    autoindex off;')(SITE) } },
+  'static-folder': { bad: { site: edit('{ROOT}/staticfiles/', '/var/www/static/')(SITE) }, line: 6, good: { site: edit('{ROOT}/staticfiles/', '/srv/app/staticfiles/')(SITE) } },
+  'static-url': { bad: { site: edit('location /static/ {', 'location /assets/ {')(SITE) }, line: 5, good: {} },
+  'static-via-gunicorn': {
+    bad: { site: edit('    location /static/ {\n        alias {ROOT}/staticfiles/;\n        location ~ /\\. { return 404; }\n    }\n', '')(SITE) },
+    line: 5,
+    good: {},
+  },
+  'dotfiles-served': { bad: { site: edit('        location ~ /\\. { return 404; }\n', '')(SITE) }, line: 5, good: { site: edit('        location ~ /\\. { return 404; }\n', '')(SITE).replace('    location / {', '    location ~ /\\. { deny all; }\n    location / {') } },
+  'manifest-served': {
+    bad: { settings: `${SETTINGS}STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}\n` },
+    line: 5,
+    good: { settings: `${SETTINGS}STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}\n`, site: edit('        location ~ /\\. { return 404; }', '        location ~ /\\. { return 404; }\n        location = /static/staticfiles.json { return 404; }')(SITE) },
+  },
+  'add-header-dropped': {
+    bad: { site: edit('server_tokens off;', 'server_tokens off;\n    add_header X-Frame-Options DENY;')(SITE).replace('alias {ROOT}/staticfiles/;', 'alias {ROOT}/staticfiles/;\n        add_header Cache-Control "public";') },
+    line: 8,
+    good: { site: edit('alias {ROOT}/staticfiles/;', 'alias {ROOT}/staticfiles/;\n        add_header Cache-Control "public";')(SITE) },
+  },
+  'host-header-port': { bad: { site: edit('proxy_set_header Host $http_host;', 'proxy_set_header Host $host;')(SITE).replace('listen 80;', 'listen 8080;') }, line: 11, good: { site: edit('proxy_set_header Host $http_host;', 'proxy_set_header Host $host;')(SITE) } },
+  'forwarded-proto-from-client': {
+    bad: { site: edit('X-Forwarded-Proto $scheme', 'X-Forwarded-Proto $http_x_forwarded_proto')(SITE) },
+    line: 12,
+    good: { site: edit('        proxy_set_header X-Forwarded-Proto $scheme;\n', '')(SITE) }, // not trusted by Django: nothing to spoof
+  },
+  'forwarded-passthrough': { bad: { site: edit('X-Forwarded-Ssl ""', 'X-Forwarded-Host $http_x_forwarded_host;\n        proxy_set_header X-Forwarded-Ssl ""')(SITE) }, line: 13, good: {} },
+  'client-max-body-size': {
+    bad: { settings: `${SETTINGS}MEDIA_ROOT = BASE_DIR / "media"\n` },
+    line: 1,
+    good: { settings: `${SETTINGS}MEDIA_ROOT = BASE_DIR / "media"\n`, site: edit('server_tokens off;', 'server_tokens off;\n    client_max_body_size 20m;')(SITE) },
+  },
+  'server-tokens': { bad: { site: edit('    server_tokens off;\n', '')(SITE) }, line: 1, good: {} },
+  'gunicorn-exposed': {
+    bad: { files: { 'compose.yaml': 'services:\n  web:\n    build: .\n    command: gunicorn mysite.wsgi -b 0.0.0.0:8000\n    ports:\n      - "8000:8000"\n' } },
+    file: 'compose.yaml',
+    line: 6,
+    good: { files: { 'compose.yaml': 'services:\n  web:\n    build: .\n    command: gunicorn mysite.wsgi -b 0.0.0.0:8000\n    expose:\n      - "8000"\n' } },
+  },
+  'django-debug': { bad: { settings: edit('DEBUG = False', 'DEBUG = True')(SETTINGS) }, file: 'mysite/settings.py', line: 3, good: {} },
+  'allowed-hosts-star': { bad: { settings: edit('["example.com"]', '["*"]')(SETTINGS) }, file: 'mysite/settings.py', line: 4, good: {} },
+  'django-proxy-settings': {
+    bad: { settings: `${SETTINGS}USE_X_FORWARDED_HOST = True\n` },
+    file: 'mysite/settings.py',
+    line: 7,
+    good: { settings: `${SETTINGS}USE_X_FORWARDED_HOST = True\n`, site: edit('proxy_set_header Host $http_host;', 'proxy_set_header Host $http_host;\n        proxy_set_header X-Forwarded-Host $http_host;')(SITE) },
+  },
+};
+
+describe('doctor rules', () => {
+  it('the well-made site has no findings', () => {
+    expect(run({}).findings).toEqual([]);
+  });
+
+  it('every rule has a failing and a passing fixture', () => {
+    expect(Object.keys(CASES).sort()).toEqual(RULES.map((rule) => rule.id).sort());
+  });
+
+  for (const [id, { bad, good, line, file }] of Object.entries(CASES)) {
+    it(`${id}: found where it is, fixed by its own diff; quiet when done right`, () => {
+      const { root, findings } = run(bad);
+      const hits = findings.filter((f) => f.rule === id);
+      expect(hits.length, JSON.stringify(findings, null, 1)).toBeGreaterThan(0);
+      const [hit] = hits;
+      expect(hit!.file).toBe(file ?? 'site.conf');
+      expect(hit!.line).toBe(line);
+      expect(hit!.why).toMatch(/\.$/);
+      if (hit!.fix) {
+        expect(hit!.diff).toContain(`+++ b/${hit!.fix.file.startsWith(root) ? path.relative(root, hit!.fix.file) : hit!.fix.file}`);
+        const target = path.resolve(root, hit!.fix.file);
+        fs.writeFileSync(target, applyEdits(fs.readFileSync(target, 'utf8'), hit!.fix.edits));
+        const after = diagnose(gatherFacts({ root, nginx: 'site.conf' })).filter((f) => f.rule === id);
+        expect(after.length, `${hit!.diff}\nstill: ${JSON.stringify(after)}`).toBeLessThan(hits.length);
+      }
+      expect(run(good).findings.filter((f) => f.rule === id)).toEqual([]);
+    });
+  }
+});
