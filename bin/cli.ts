@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npx generator-django-static [check] [options]`: runs the same generators as
+ * `npx generator-django-static [check|doctor] [options]`: runs the same generators as
  * `yo django-static`, through yeoman-environment, without a global yo.
  */
 import path from 'node:path';
@@ -9,7 +9,7 @@ import { prepareCommand } from 'yeoman-environment';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
-const sub = argv[0] === 'check' || argv[0] === 'app' ? argv.shift()! : 'app';
+const sub = argv[0] === 'check' || argv[0] === 'doctor' || argv[0] === 'app' ? argv.shift()! : 'app';
 
 // The generator is handed over as a class, imported here, rather than as a path for the
 // environment to import: so the single-file build of this bin (scripts/bundle-cli.mjs) carries
@@ -20,6 +20,7 @@ type GeneratorClass = NonNullable<Parameters<typeof prepareCommand>[0]['generato
 const generators = {
   app: () => import('../generators/app/index.js'),
   check: () => import('../generators/check/index.js'),
+  doctor: () => import('../generators/doctor/index.js'),
 };
 const command = await prepareCommand({
   // Our constructors require their arguments, where Yeoman's type has them optional; Yeoman always passes them.
@@ -27,7 +28,7 @@ const command = await prepareCommand({
   resolved: path.join(here, '..', 'generators', sub, 'index.js'),
   namespace: `django-static:${sub}`,
 });
-command.name(sub === 'app' ? 'generator-django-static' : 'generator-django-static check');
+command.name(sub === 'app' ? 'generator-django-static' : `generator-django-static ${sub}`);
 // Commander's errors are reported below, in our words, once.
 command.exitOverride().configureOutput({ outputError: () => {} });
 try {

@@ -23,13 +23,15 @@ export interface ProbeRequest {
   /** Sent as is; the caller sets Content-Type. */
   body?: string;
   timeoutMs?: number;
+  /** Where to send it: 127.0.0.1 unless told (doctor's --url probes the host the user names). */
+  host?: string;
 }
 
-/** One request to 127.0.0.1:port; redirects are returned, never followed. */
-export function send(port: number, { method, path: rawPath, headers, body, timeoutMs = 10_000 }: ProbeRequest): Promise<ProbeResponse> {
+/** One request to 127.0.0.1:port (or `host`); redirects are returned, never followed. */
+export function send(port: number, { method, path: rawPath, headers, body, timeoutMs = 10_000, host = '127.0.0.1' }: ProbeRequest): Promise<ProbeResponse> {
   const allHeaders = body === undefined ? headers : { ...headers, 'Content-Length': String(Buffer.byteLength(body)) };
   return new Promise((resolve, reject) => {
-    const request = http.request({ host: '127.0.0.1', port, path: rawPath, method, headers: allHeaders, agent: false, timeout: timeoutMs }, (response) => {
+    const request = http.request({ host, port, path: rawPath, method, headers: allHeaders, agent: false, timeout: timeoutMs }, (response) => {
       const chunks: Buffer[] = [];
       let size = 0;
       response.on('data', (chunk: Buffer) => {

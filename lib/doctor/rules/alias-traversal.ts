@@ -15,7 +15,7 @@ export const aliasTraversal: Rule = {
         if (!alias || folder === undefined || location.uri.endsWith('/') === folder.endsWith('/') || folder.includes('$')) return [];
         const uri = location.uri.endsWith('/') ? location.uri : `${location.uri}/`;
         const args = location.modifier ? [location.modifier, uri] : [uri];
-        const edits = [rewrite(facts, location.directive, args), rewrite(facts, alias, [folder.endsWith('/') ? folder : `${folder}/`])];
+        const edits = [rewrite(facts, location.directive, args), ...(folder.endsWith('/') ? [] : [rewrite(facts, alias, [`${folder}/`])])];
         return [
           {
             file: alias.file,

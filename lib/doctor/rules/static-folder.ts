@@ -25,13 +25,16 @@ export const staticFolder: Rule = {
 function onHost(facts: DoctorFacts, served: Served, setting: PathSetting): Hit[] {
   if (sameFolder(served.folder, setting, facts.django!.root)) return [];
   const folder = absoluteFolder(setting, facts.django!.root).replace(/\/+$/, '');
-  const slash = served.location.uri.endsWith('/') ? '/' : '';
-  const fix = served.alias ? { file: served.via.file, edits: [rewrite(facts, served.via, [folder + slash])] } : undefined;
+  // The fix is the safe form too: both the location and the alias end with "/".
+  const { directive, modifier, uri } = served.location;
+  const edits = [rewrite(facts, served.via, [`${folder}/`])];
+  if (!uri.endsWith('/')) edits.unshift(rewrite(facts, directive, modifier ? [modifier, `${uri}/`] : [`${uri}/`]));
+  const fix = served.alias && directive.file === served.via.file ? { file: served.via.file, edits } : undefined;
   return [
     {
       file: served.via.file,
       line: served.via.line,
-      message: `nginx serves ${served.location.uri} from ${served.folder}, but ${NAME[served.kind]} is ${setting.value} (${setting.file}:${setting.line})`,
+      message: `nginx serves ${served.location.uri} from ${served.folder}, but ${NAME[served.kind]} is ${folder} (${setting.file}:${setting.line})`,
       fix,
     },
   ];

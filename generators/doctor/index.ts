@@ -1,0 +1,35 @@
+/**
+ * `yo django-static:doctor`: finds what is wrong in a hand-made nginx + gunicorn + Django
+ * setup, points at the line, says why, and shows the fix. The work is lib/doctor/command.ts;
+ * this class only maps options and prints.
+ */
+import Generator, { type BaseOptions } from 'yeoman-generator';
+import { FORMATS, runDoctor } from '../../lib/doctor/command.js';
+import { SEVERITIES } from '../../lib/doctor/finding.js';
+import { behaveAsCommand } from '../command-line.js';
+
+export default class DoctorGenerator extends Generator<Record<string, unknown>, BaseOptions & Record<string, unknown>> {
+  constructor(args: string[], options: BaseOptions & Record<string, unknown>) {
+    super(args, options);
+    behaveAsCommand(this as never);
+    this.option('nginx', { type: String, description: 'nginx configuration file or folder (includes are followed); default: nginx/default.conf here, else /etc/nginx/nginx.conf' });
+    this.option('nginx-dump', { type: String, description: 'the output of `nginx -T` in a file, or - for standard input' });
+    this.option('format', { type: String, description: `report format: ${FORMATS.join(', ')}`, default: 'text' });
+    this.option('fail-on', { type: String, description: `exit 1 when a finding is at least this severe: ${SEVERITIES.join(', ')}`, default: 'high' });
+    this.option('url', { type: String, description: 'also probe this running server (http://host:port) for traversal, listings and dotfiles' });
+  }
+
+  async default(): Promise<void> {
+    const outcome = await runDoctor({
+      root: this.destinationRoot(),
+      nginx: this.options['nginx'] as string | undefined,
+      nginxDump: this.options['nginxDump'] as string | undefined,
+      format: this.options['format'] as string | undefined,
+      failOn: this.options['failOn'] as string | undefined,
+      url: this.options['url'] as string | undefined,
+    });
+    if (outcome.error !== undefined) process.stderr.write(`error: ${outcome.error}\n`);
+    process.stdout.write(outcome.output);
+    process.exitCode = outcome.exitCode;
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * `--url`: proves what the static rules suspect, on the server the user names and nowhere
+ * else. Paths are sent as written (no normalising: "/static../x" must reach nginx as is),
+ * at most MAX_REQUESTS of them, each bounded in time and the whole run too.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { send, type ProbeResponse } from '../health/http-probe.js';
+import type { Finding } from './finding.js';
+import type { DoctorFacts } from './rule.js';
+import { staticAndMedia } from './rules/served.js';
+import { DoctorInputError } from './run.js';
+
+export const MAX_REQUESTS = 24;
+const REQUEST_TIMEOUT_MS = 5_000;
+const TOTAL_TIMEOUT_MS = 30_000;
+
+export interface Target {
+  host: string;
+  port: number;
+  origin: string;
+}
+
+export function parseTarget(url: string): Target {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new DoctorInputError(`--url ${url}: not a URL; give http://host:port`);
+  }
+  if (parsed.protocol !== 'http:') throw new DoctorInputError(`--url ${url}: only http:// is probed (put the address nginx listens on behind TLS)`);
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  return { host, port: Number(parsed.port || 80), origin: parsed.origin };
+}
+
+interface Probe {
+  path: string;
+  rule: string;
+  /** Whether the answer shows a leak, and what leaked. */
+  leaked(response: ProbeResponse): string | undefined;
+}
+
+/** Names of a few files in a local folder (beside or inside a served folder), when this machine has it. */
+function namesIn(folder: string, pick: (name: string) => boolean, limit: number): string[] {
+  try {
+    return fs.readdirSync(folder, { withFileTypes: true }).filter((e) => e.isFile() && pick(e.name)).map((e) => e.name).sort().slice(0, limit);
+  } catch {
+    return [];
+  }
+}
+
+/** The probes for each static/media prefix nginx serves: traversal, listing, dotfiles. */
+export function plan(facts: DoctorFacts): Probe[] {
+  const served = staticAndMedia(facts);
+  const bases = [...new Map(served.map((s) => [s.location.uri.replace(/\/+$/, ''), s.folder.replace(/\/+$/, '')])).entries()].slice(0, 3);
+  if (bases.length === 0 && facts.django?.staticUrl?.startsWith('/')) bases.push([facts.django.staticUrl.replace(/\/+$/, ''), '']);
+  return bases.flatMap(([base, folder]) => {
+    const beside = folder ? namesIn(path.dirname(folder), () => true, 3) : [];
+    const dotfiles = folder ? namesIn(folder, (n) => n.startsWith('.'), 2) : [];
+    const traversal = (name: string): Probe => ({
+      path: `${base}../${name}`,
+      rule: 'live-traversal',
+      leaked: (r) => (name === '' ? (r.status === 200 || r.status === 403 ? `${base}../ answered ${r.status}: nginx's file server is serving the folder above` : undefined) : r.status === 200 ? `${base}../${name} returned ${r.body.length} bytes from outside the folder` : undefined),
+    });
+    return [
+      traversal(''),
+      ...[...new Set([...beside, 'manage.py'])].map(traversal),
+      { path: `${base}/`, rule: 'live-listing', leaked: (r: ProbeResponse) => (r.status === 200 && r.body.includes('Index of') ? `${base}/ returned a directory listing` : undefined) },
+      ...[...new Set([...dotfiles, '.env'])].map((name) => ({ path: `${base}/${name}`, rule: 'live-dotfile', leaked: (r: ProbeResponse) => (r.status === 200 ? `${base}/${name} returned ${r.body.length} bytes` : undefined) })),
+    ];
+  }).slice(0, MAX_REQUESTS);
+}
+
+const WHY: Record<string, string> = {
+  'live-traversal': 'The running server returned a file from outside its static folder: anyone can read the code and secrets next to it.',
+  'live-listing': 'The running server lists the files of a folder to anyone.',
+  'live-dotfile': 'The running server returns dotfiles from a served folder.',
+};
+
+export interface ProbeReport {
+  sent: number;
+  findings: Finding[];
+  /** Requests that got no answer (refused, timed out). */
+  errors: string[];
+}
+
+export async function probeServer(target: Target, facts: DoctorFacts): Promise<ProbeReport> {
+  const report: ProbeReport = { sent: 0, findings: [], errors: [] };
+  const deadline = Date.now() + TOTAL_TIMEOUT_MS;
+  for (const probe of plan(facts)) {
+    if (Date.now() > deadline) break;
+    report.sent++;
+    try {
+      const response = await send(target.port, { method: 'GET', path: probe.path, headers: { Host: target.origin.slice(target.origin.indexOf('//') + 2) }, host: target.host, timeoutMs: REQUEST_TIMEOUT_MS });
+      const leaked = probe.leaked(response);
+      if (leaked) report.findings.push({ rule: probe.rule, severity: probe.rule === 'live-traversal' ? 'high' : 'medium', file: `${target.origin}${probe.path}`, line: 0, message: leaked, why: WHY[probe.rule]! });
+    } catch (error) {
+      report.errors.push(`${probe.path}: ${(error as Error).message}`);
+    }
+  }
+  return report;
+}
