@@ -55,7 +55,7 @@ export function plan(facts: DoctorFacts): Probe[] {
   const bases = [...new Map(served.map((s) => [s.location.uri.replace(/\/+$/, ''), s.folder.replace(/\/+$/, '')])).entries()].slice(0, 3);
   if (bases.length === 0 && facts.django?.staticUrl?.startsWith('/')) bases.push([facts.django.staticUrl.replace(/\/+$/, ''), '']);
   return bases.flatMap(([base, folder]) => {
-    const beside = folder ? namesIn(path.dirname(folder), () => true, 3) : [];
+    const beside = folder ? namesIn(path.dirname(folder), () => true, 5) : [];
     const dotfiles = folder ? namesIn(folder, (n) => n.startsWith('.'), 2) : [];
     const traversal = (name: string): Probe => ({
       path: `${base}../${name}`,

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import Ajv from 'ajv-draft-04';
+import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import { runDoctor } from '../../lib/doctor/command.js';
 import { WAY_OUT } from '../../lib/doctor/report/text.js';
@@ -59,7 +59,7 @@ describe('doctor command', () => {
   });
 
   it('writes SARIF 2.1.0 that the official schema accepts', async () => {
-    const validate = new Ajv({ strict: false, validateFormats: false }).compile(sarifSchema);
+    const validate = new AjvDraft04.default({ strict: false, validateFormats: false }).compile(sarifSchema);
     const sarif = JSON.parse((await runDoctor({ root: seed(), nginx: 'site.conf', format: 'sarif' })).output);
     expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true);
     const results = sarif.runs[0].results;
