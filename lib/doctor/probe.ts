@@ -36,8 +36,10 @@ export function parseTarget(url: string): Target {
 interface Probe {
   path: string;
   rule: string;
+  /** A path beside it that no file answers, when the answer alone does not tell. */
+  control?: string;
   /** Whether the answer shows a leak, and what leaked. */
-  leaked(response: ProbeResponse): string | undefined;
+  leaked(response: ProbeResponse, control?: ProbeResponse): string | undefined;
 }
 
 /** Names of a few files in a local folder (beside or inside a served folder), when this machine has it. */
@@ -57,13 +59,22 @@ export function plan(facts: DoctorFacts): Probe[] {
   return bases.flatMap(([base, folder]) => {
     const beside = folder ? namesIn(path.dirname(folder), () => true, 5) : [];
     const dotfiles = folder ? namesIn(folder, (n) => n.startsWith('.'), 2) : [];
+    // "/static../" is the folder above only through the off-by-slash alias; a 403 or a listing
+    // there is a leak when a made-up sibling ("/static-doctor-control/") is answered otherwise.
+    const folderAbove: Probe = {
+      path: `${base}../`,
+      control: `${base}-doctor-control/`,
+      rule: 'live-traversal',
+      leaked: (r, control) =>
+        (r.status === 200 || r.status === 403) && control && control.status !== r.status ? `${base}../ answered ${r.status} (${base}-doctor-control/: ${control.status}): nginx's file server is serving the folder above` : undefined,
+    };
     const traversal = (name: string): Probe => ({
       path: `${base}../${name}`,
       rule: 'live-traversal',
-      leaked: (r) => (name === '' ? (r.status === 200 || r.status === 403 ? `${base}../ answered ${r.status}: nginx's file server is serving the folder above` : undefined) : r.status === 200 ? `${base}../${name} returned ${r.body.length} bytes from outside the folder` : undefined),
+      leaked: (r) => (r.status === 200 ? `${base}../${name} returned ${r.body.length} bytes from outside the folder` : undefined),
     });
     return [
-      traversal(''),
+      folderAbove,
       ...[...new Set([...beside, 'manage.py'])].map(traversal),
       { path: `${base}/`, rule: 'live-listing', leaked: (r: ProbeResponse) => (r.status === 200 && r.body.includes('Index of') ? `${base}/ returned a directory listing` : undefined) },
       ...[...new Set([...dotfiles, '.env'])].map((name) => ({ path: `${base}/${name}`, rule: 'live-dotfile', leaked: (r: ProbeResponse) => (r.status === 200 ? `${base}/${name} returned ${r.body.length} bytes` : undefined) })),
@@ -88,11 +99,14 @@ export async function probeServer(target: Target, facts: DoctorFacts): Promise<P
   const report: ProbeReport = { sent: 0, findings: [], errors: [] };
   const deadline = Date.now() + TOTAL_TIMEOUT_MS;
   for (const probe of plan(facts)) {
-    if (Date.now() > deadline) break;
-    report.sent++;
+    if (Date.now() > deadline || report.sent >= MAX_REQUESTS) break;
+    const get = (rawPath: string) => {
+      report.sent++;
+      return send(target.port, { method: 'GET', path: rawPath, headers: { Host: target.origin.slice(target.origin.indexOf('//') + 2) }, host: target.host, timeoutMs: REQUEST_TIMEOUT_MS });
+    };
     try {
-      const response = await send(target.port, { method: 'GET', path: probe.path, headers: { Host: target.origin.slice(target.origin.indexOf('//') + 2) }, host: target.host, timeoutMs: REQUEST_TIMEOUT_MS });
-      const leaked = probe.leaked(response);
+      const response = await get(probe.path);
+      const leaked = probe.leaked(response, probe.control === undefined ? undefined : await get(probe.control));
       if (leaked) report.findings.push({ rule: probe.rule, severity: probe.rule === 'live-traversal' ? 'high' : 'medium', file: `${target.origin}${probe.path}`, line: 0, message: leaked, why: WHY[probe.rule]! });
     } catch (error) {
       report.errors.push(`${probe.path}: ${(error as Error).message}`);
