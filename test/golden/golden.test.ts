@@ -6,24 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import * as databases from '../fixtures/databases.js';
-import * as manifests from '../fixtures/manifests.js';
 import * as fixtures from '../fixtures/projects.js';
-import * as realWorld from '../fixtures/real-world.js';
+import { SHAPES } from '../fixtures/shapes.js';
 import { generate } from '../generator/run.js';
 
-const SHAPES: Record<string, () => fixtures.Files> = {
-  startproject: fixtures.startproject,
-  'settings-package': fixtures.settingsPackage,
-  'pep621-one-line': manifests.pep621OneLine,
-  poetry: fixtures.poetryProject,
-  uv: fixtures.uvProject,
-  'typed-settings': realWorld.typedSettings,
-  'object-storage': realWorld.objectStorage,
-  'required-env': realWorld.requiredEnv,
-  'postgres-package': () => databases.postgresPackage('psycopg'),
-  external: databases.djDatabaseUrl,
-};
 
 /** Every file below dir, except the project's own (those the fixture wrote). */
 function written(dir: string, own: Set<string>): Map<string, string> {

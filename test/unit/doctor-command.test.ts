@@ -10,19 +10,12 @@ import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import { runDoctor } from '../../lib/doctor/command.js';
 import { WAY_OUT } from '../../lib/doctor/report/text.js';
-import { manage, writeProject } from '../fixtures/projects.js';
+import { handMadeProject, handMadeSettings } from '../fixtures/shapes.js';
 
-const SETTINGS = `from pathlib import Path
-BASE_DIR = Path(__file__).resolve().parent.parent
-DEBUG = False
-ALLOWED_HOSTS = ["localhost"]
-STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "static"
-`;
 
 /** The seed: a blog post's static block, served from a folder that is not STATIC_ROOT. */
 function seed(): string {
-  const root = writeProject({ 'manage.py': manage('mysite.settings'), 'mysite/__init__.py': '', 'mysite/settings.py': SETTINGS, 'secret.txt': 'top secret\n' });
+  const root = handMadeProject(handMadeSettings('static'), { 'secret.txt': 'top secret\n' });
   fs.writeFileSync(path.join(root, 'site.conf'), `server {\n    listen 127.0.0.1:19399;\n    server_name localhost;\n    server_tokens off;\n\n    location /static {\n        autoindex on;\n        alias ${root}/staticfiles/;\n    }\n}\n`);
   return root;
 }

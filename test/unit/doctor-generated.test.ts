@@ -7,24 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diagnose, gatherFacts } from '../../lib/doctor/run.js';
-import * as databases from '../fixtures/databases.js';
-import * as manifests from '../fixtures/manifests.js';
-import * as fixtures from '../fixtures/projects.js';
-import * as realWorld from '../fixtures/real-world.js';
+import { SHAPES } from '../fixtures/shapes.js';
 import { renderAll } from './helpers.js';
 
-const SHAPES: Record<string, () => fixtures.Files> = {
-  startproject: fixtures.startproject,
-  'settings-package': fixtures.settingsPackage,
-  'pep621-one-line': manifests.pep621OneLine,
-  poetry: fixtures.poetryProject,
-  uv: fixtures.uvProject,
-  'typed-settings': realWorld.typedSettings,
-  'object-storage': realWorld.objectStorage,
-  'required-env': realWorld.requiredEnv,
-  'postgres-package': () => databases.postgresPackage('psycopg'),
-  external: databases.djDatabaseUrl,
-};
 
 describe('doctor on generated stacks', () => {
   for (const [shape, files] of Object.entries(SHAPES)) {

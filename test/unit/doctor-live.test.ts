@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runDoctor } from '../../lib/doctor/command.js';
 import { applyEdits } from '../../lib/doctor/finding.js';
 import { diagnose, gatherFacts } from '../../lib/doctor/run.js';
-import { manage, writeProject } from '../fixtures/projects.js';
+import { handMadeProject, handMadeSettings } from '../fixtures/shapes.js';
 
 const PORT = 19301; // this issue's range: 19300-19399
 const URL = `http://127.0.0.1:${PORT}`;
@@ -50,10 +50,7 @@ afterEach(stopNginx);
 
 describe('doctor on a real nginx serving the seed config', () => {
   it('finds the traversal statically and live, and reports clean after its own fixes', async () => {
-    const root = writeProject({
-      'manage.py': manage('mysite.settings'),
-      'mysite/__init__.py': '',
-      'mysite/settings.py': 'from pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent\nDEBUG = False\nALLOWED_HOSTS = ["localhost"]\nSTATIC_URL = "/static/"\nSTATIC_ROOT = BASE_DIR / "static"\n',
+    const root = handMadeProject(handMadeSettings('static'), {
       'secret.txt': 'top secret\n',
       'staticfiles/app.css': 'body {}\n',
       'static/app.css': 'body {}\n', // what collectstatic wrote into STATIC_ROOT

@@ -9,15 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { applyEdits, type Finding } from '../../lib/doctor/finding.js';
 import { diagnose, gatherFacts } from '../../lib/doctor/run.js';
 import { RULES } from '../../lib/doctor/rules/index.js';
-import { manage, writeProject } from '../fixtures/projects.js';
+import { handMadeProject, handMadeSettings } from '../fixtures/shapes.js';
 
-const SETTINGS = `from pathlib import Path
-BASE_DIR = Path(__file__).resolve().parent.parent
-DEBUG = False
-ALLOWED_HOSTS = ["example.com"]
-STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
-`;
+const SETTINGS = handMadeSettings('staticfiles');
 
 /** A hand-made site that does everything right; {ROOT} is the project folder. */
 const SITE = `server {
@@ -45,7 +39,7 @@ interface Case {
 }
 
 function run({ site = SITE, settings = SETTINGS, files = {} }: Case): { root: string; findings: Finding[] } {
-  const root = writeProject({ 'manage.py': manage('mysite.settings'), 'mysite/__init__.py': '', 'mysite/settings.py': settings, ...files });
+  const root = handMadeProject(settings, files);
   fs.writeFileSync(path.join(root, 'site.conf'), site.replaceAll('{ROOT}', root));
   return { root, findings: diagnose(gatherFacts({ root, nginx: 'site.conf' })) };
 }
