@@ -93,6 +93,12 @@ describe('the nginx reader agrees with nginx -t', () => {
       expect(readerAccepts(files)).toBe(true);
     });
   }
+  it("reads Debian's own /etc/nginx tree, includes and mime.types, which nginx -t accepts", () => {
+    expect(spawnSync(NGINX, ['-t', '-q', '-c', '/etc/nginx/nginx.conf']).status).toBe(0);
+    const config = loadNginxPath('/etc/nginx/nginx.conf');
+    expect(config.texts.has('/etc/nginx/mime.types')).toBe(true);
+    expect(findAll(config.directives, 'types')[0]!.block!.length).toBeGreaterThan(50);
+  });
   for (const [name, text] of Object.entries(BROKEN)) {
     it(`rejects ${name}, as nginx does`, () => {
       expect(nginxAccepts({ 'nginx.conf': text })).toBe(false);

@@ -109,6 +109,22 @@ describe('doctor rules', () => {
     expect(Object.keys(CASES).sort()).toEqual(RULES.map((rule) => rule.id).sort());
   });
 
+  it('static-folder in compose: nginx must serve the volume the Django services mount at STATIC_ROOT', () => {
+    const compose = (appTarget: string) =>
+      `services:\n  web:\n    build: .\n    environment:\n      DJANGO_SETTINGS_MODULE: mysite.settings\n    volumes:\n      - static:${appTarget}\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - static:/srv/www/static:ro\nvolumes:\n  static: {}\n`;
+    const site = edit('alias {ROOT}/staticfiles/;', 'alias /srv/www/static/;')(SITE);
+    const settings = edit('STATIC_ROOT = BASE_DIR / "staticfiles"', 'STATIC_ROOT = "/srv/app/static"')(SETTINGS);
+    const bad = run({ site, settings, files: { 'compose.yaml': compose('/srv/app/collected') } }).findings.filter((f) => f.rule === 'static-folder');
+    expect(bad.map((f) => [f.line, f.message])).toEqual([[6, 'nginx serves static, which the Django services see at /srv/app/collected, but STATIC_ROOT is /srv/app/static (mysite/settings.py:6)']]);
+    expect(run({ site, settings, files: { 'compose.yaml': compose('/srv/app/static') } }).findings.filter((f) => f.rule === 'static-folder')).toEqual([]);
+  });
+
+  it('static-via-gunicorn is low when WhiteNoise serves the files', () => {
+    const settings = `${SETTINGS}MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", "whitenoise.middleware.WhiteNoiseMiddleware"]\n`;
+    const hits = run({ ...CASES['static-via-gunicorn']!.bad, settings }).findings.filter((f) => f.rule === 'static-via-gunicorn');
+    expect(hits.map((f) => f.severity)).toEqual(['low']);
+  });
+
   for (const [id, { bad, good, line, file }] of Object.entries(CASES)) {
     it(`${id}: found where it is, fixed by its own diff; quiet when done right`, () => {
       const { root, findings } = run(bad);
