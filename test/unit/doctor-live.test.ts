@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runDoctor } from '../../lib/doctor/command.js';
 import { applyEdits } from '../../lib/doctor/finding.js';
 import { diagnose, gatherFacts } from '../../lib/doctor/run.js';
+import { NGINX, privateArgs, privateMain } from '../fixtures/host-nginx.js';
 import { handMadeProject, handMadeSettings } from '../fixtures/shapes.js';
 
 const PORT = 19301; // this issue's range: 19300-19399
@@ -23,8 +24,8 @@ let nginx: ChildProcess | undefined;
 async function startNginx(conf: string): Promise<void> {
   const prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-nginx-'));
   fs.mkdirSync(path.join(prefix, 'logs'));
-  fs.writeFileSync(path.join(prefix, 'nginx.conf'), `events {}\nhttp {\n    include ${conf};\n}\n`);
-  nginx = spawn('/usr/sbin/nginx', ['-p', prefix, '-c', path.join(prefix, 'nginx.conf'), '-e', path.join(prefix, 'logs/error.log'), '-g', `daemon off; pid ${prefix}/nginx.pid;`], { stdio: 'ignore' });
+  fs.writeFileSync(path.join(prefix, 'nginx.conf'), privateMain(`include ${conf};`));
+  nginx = spawn(NGINX, privateArgs(prefix, 'daemon off;'), { stdio: 'ignore' });
   const deadline = Date.now() + 10_000;
   while (!(await answers())) {
     if (Date.now() > deadline) throw new Error(`nginx did not listen on ${PORT}: ${fs.readFileSync(path.join(prefix, 'logs/error.log'), 'utf8')}`);

@@ -10,16 +10,19 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { globMatch, loadNginxDump, loadNginxPath, NginxInputError } from '../../lib/doctor/nginx/load.js';
 import { findAll, NginxSyntaxError, parseNginx } from '../../lib/doctor/nginx/parse.js';
+import { NGINX, privateArgs, privateMain } from '../fixtures/host-nginx.js';
 
-const NGINX = '/usr/sbin/nginx';
 const golden = fs.readFileSync(path.join(import.meta.dirname, '../golden/__snapshots__/startproject/nginx/default.conf'), 'utf8');
 
-/** A main file around a server snippet, with what nginx -t needs and nothing else. */
-const main = (http: string) => `events {}\nhttp {\n${http}\n}\n`;
+const main = privateMain;
 
 const VALID: Record<string, Record<string, string>> = {
-  // The generator's own output; nginx -t resolves upstream names, so `app` becomes 127.0.0.1.
-  generated: { 'nginx.conf': main('include conf.d/*.conf;'), 'conf.d/default.conf': golden.replace('server app:8000', 'server 127.0.0.1:8000') },
+  // The generator's own output. nginx -t resolves upstream names, binds and opens the log, so for
+  // an ordinary user: `app` becomes 127.0.0.1, port 80 one of ours, the log goes into the prefix.
+  generated: {
+    'nginx.conf': main('include conf.d/*.conf;'),
+    'conf.d/default.conf': golden.replace('server app:8000', 'server 127.0.0.1:8000').replaceAll('listen 80', 'listen 127.0.0.1:19397').replace('/var/log/nginx/access.log', 'logs/access.log'),
+  },
   quoting: {
     'nginx.conf': main(`
   include /etc/nginx/mime.types;
@@ -44,6 +47,9 @@ line"; }
   },
 };
 
+// Debian's own files (absolute includes, globs): what a real server's http block pulls in.
+VALID['debian includes'] = { 'nginx.conf': main('include /etc/nginx/mime.types;\ninclude /etc/nginx/fastcgi.conf;\ninclude /etc/nginx/conf.d/*.conf;\nserver { listen 127.0.0.1:19398; }') };
+
 const BROKEN: Record<string, string> = {
   unclosed: main('server { listen 127.0.0.1:19399;'),
   'extra brace': `${main('server { listen 127.0.0.1:19399; }')}}\n`,
@@ -61,7 +67,7 @@ function nginxAccepts(files: Record<string, string>): boolean {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     fs.writeFileSync(path.join(dir, file), text);
   }
-  const run = spawnSync(NGINX, ['-t', '-q', '-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'logs/error.log'), '-g', `pid ${dir}/nginx.pid;`], { encoding: 'utf8' });
+  const run = spawnSync(NGINX, ['-t', '-q', ...privateArgs(dir)], { encoding: 'utf8' });
   fs.rmSync(dir, { recursive: true, force: true });
   return run.status === 0;
 }
@@ -93,12 +99,6 @@ describe('the nginx reader agrees with nginx -t', () => {
       expect(readerAccepts(files)).toBe(true);
     });
   }
-  it("reads Debian's own /etc/nginx tree, includes and mime.types, which nginx -t accepts", () => {
-    expect(spawnSync(NGINX, ['-t', '-q', '-c', '/etc/nginx/nginx.conf']).status).toBe(0);
-    const config = loadNginxPath('/etc/nginx/nginx.conf');
-    expect(config.texts.has('/etc/nginx/mime.types')).toBe(true);
-    expect(findAll(config.directives, 'types')[0]!.block!.length).toBeGreaterThan(50);
-  });
   for (const [name, text] of Object.entries(BROKEN)) {
     it(`rejects ${name}, as nginx does`, () => {
       expect(nginxAccepts({ 'nginx.conf': text })).toBe(false);
@@ -133,6 +133,16 @@ describe('what the reader keeps', () => {
   it('names the file and line of a syntax error', () => {
     expect(() => parseNginx('server {\n  listen 80;\n  server_name "a"b;\n}\n', 'site.conf')).toThrow('site.conf:3: unexpected "b"');
     expect(() => parseNginx('server {\n  listen 80;\n', 'site.conf')).toThrow('site.conf:3: unexpected end of file, expecting "}"');
+  });
+
+  it("reads Debian's mime.types through an include", () => {
+    const [http] = parseNginx(VALID['debian includes']!['nginx.conf']!).filter((d) => d.name === 'http');
+    expect(http!.block!.map((d) => d.name).slice(-4)).toEqual(['include', 'include', 'include', 'server']);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-debian-'));
+    fs.writeFileSync(path.join(dir, 'nginx.conf'), VALID['debian includes']!['nginx.conf']!);
+    const config = loadNginxPath(path.join(dir, 'nginx.conf'));
+    expect(findAll(config.directives, 'types')[0]!.block!.length).toBeGreaterThan(50);
+    expect(findAll(config.directives, 'fastcgi_param').length).toBeGreaterThan(10);
   });
 
   it('follows includes with globs relative to the prefix, keeping each file and line', () => {

@@ -27,10 +27,10 @@ export function servers(top: Directive[]): Server[] {
   const visit = (directives: Directive[], chain: Directive[]) => {
     for (const directive of directives) {
       if (!directive.block) continue;
-      if (directive.name === 'server' && !chain.some((d) => d.name === 'upstream' || d.name === 'stream')) {
+      if (directive.name === 'server') {
         const own = [...chain, directive];
         found.push({ directive, chain: own, locations: locations(directive.block, own) });
-      } else if (directive.name === 'http' || directive.name === 'include') visit(directive.block, [...chain, directive]);
+      } else if (directive.name === 'http') visit(directive.block, [...chain, directive]); // not stream {}: no HTTP there
     }
   };
   visit(top, []);

@@ -13,7 +13,7 @@ export function sarifReport(findings: Finding[], rules: Pick<Rule, 'id' | 'title
   const all = [...rules, ...findings.filter((f) => !rules.some((r) => r.id === f.rule)).map((f) => ({ id: f.rule, title: f.rule, why: f.why, severity: f.severity }))];
   const unique = [...new Map(all.map((rule) => [rule.id, rule])).values()];
   const log = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    $schema: 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json',
     version: '2.1.0',
     runs: [
       {

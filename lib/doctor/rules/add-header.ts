@@ -30,4 +30,4 @@ export const addHeaderDropped: Rule = {
 };
 
 /** An argument written back into nginx syntax. */
-export const quoted = (arg: string) => (arg === '' || /[\s;{}"'#]/.test(arg) ? `"${arg.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"` : arg);
+const quoted = (arg: string) => (arg === '' || /[\s;{}"'#]/.test(arg) ? `"${arg.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"` : arg);
