@@ -119,6 +119,23 @@ describe('doctor rules', () => {
     expect(run({ site, settings, files: { 'compose.yaml': compose('/srv/app/static') } }).findings.filter((f) => f.rule === 'static-folder')).toEqual([]);
   });
 
+  it('gunicorn-exposed without compose: gunicorn.conf.py binding every address, unless a firewall is noted', () => {
+    const conf = 'import os\n\nbind = "0.0.0.0:8000"\nworkers = 3\n';
+    const [hit] = run({ files: { 'gunicorn.conf.py': conf } }).findings.filter((f) => f.rule === 'gunicorn-exposed');
+    expect([hit?.file, hit?.line, hit?.diff]).toEqual(['gunicorn.conf.py', 3, '--- a/gunicorn.conf.py\n+++ b/gunicorn.conf.py\n@@ -2,3 +2,3 @@\n \n-bind = "0.0.0.0:8000"\n+bind = "127.0.0.1:8000"\n workers = 3\n']);
+    const noted = `# port 8000 is closed by the firewall (ufw); only nginx on this host reaches it\n${conf}`;
+    expect(run({ files: { 'gunicorn.conf.py': noted } }).findings.filter((f) => f.rule === 'gunicorn-exposed')).toEqual([]);
+  });
+
+  it('static-url and static-folder judge MEDIA_URL and MEDIA_ROOT the same way', () => {
+    const settings = `${SETTINGS}MEDIA_URL = "/media/"\nMEDIA_ROOT = BASE_DIR / "media"\n`;
+    const media = (prefix: string, folder: string) => edit('    location / {', `    client_max_body_size 10m;\n    location ${prefix} {\n        alias ${folder};\n        location ~ /\\. { return 404; }\n    }\n    location / {`)(SITE);
+    const rules = (c: Case) => run(c).findings.map((f) => f.rule);
+    expect(rules({ settings, site: media('/uploads/', '{ROOT}/media/') })).toEqual(['static-url']);
+    expect(rules({ settings, site: media('/media/', '/var/uploads/') })).toEqual(['static-folder']);
+    expect(rules({ settings, site: media('/media/', '{ROOT}/media/') })).toEqual([]);
+  });
+
   it('static-via-gunicorn is low when WhiteNoise serves the files', () => {
     const settings = `${SETTINGS}MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", "whitenoise.middleware.WhiteNoiseMiddleware"]\n`;
     const hits = run({ ...CASES['static-via-gunicorn']!.bad, settings }).findings.filter((f) => f.rule === 'static-via-gunicorn');
