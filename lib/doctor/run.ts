@@ -38,7 +38,8 @@ export function loadNginx(input: DoctorInput): NginxConfig {
     if (fs.existsSync(own)) return loadNginxPath(own);
     if (fs.existsSync(SYSTEM_NGINX)) return loadNginxPath(SYSTEM_NGINX);
   } catch (error) {
-    if (error instanceof NginxSyntaxError || error instanceof NginxInputError) throw new DoctorInputError(error.message);
+    // Named as the user would: relative to the project folder, like the findings.
+    if (error instanceof NginxSyntaxError || error instanceof NginxInputError) throw new DoctorInputError(error.message.replaceAll(`${input.root}${path.sep}`, ''));
     throw error;
   }
   throw new DoctorInputError(`no nginx configuration: no ${GENERATED_FILES.nginxConf} here and no ${SYSTEM_NGINX}; pass --nginx <file|folder> or --nginx-dump <file|->`);

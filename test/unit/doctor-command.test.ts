@@ -82,8 +82,8 @@ describe('doctor command', () => {
     const root = seed();
     fs.writeFileSync(path.join(root, 'broken.conf'), 'server {\n  listen 80\n');
     const cases = [
-      [{ nginx: 'missing.conf' }, /missing\.conf: no such file or folder$/],
-      [{ nginx: 'broken.conf' }, /broken\.conf:3: unexpected end of file, expecting ";" or "}"$/],
+      [{ nginx: 'missing.conf' }, /^missing\.conf: no such file or folder$/],
+      [{ nginx: 'broken.conf' }, /^broken\.conf:3: unexpected end of file, expecting ";" or "}"$/],
       [{ nginx: 'site.conf', format: 'xml' }, /^--format xml: give one of text, json, sarif$/],
       [{ nginx: 'site.conf', failOn: 'urgent' }, /^--fail-on urgent: give one of high, medium, low$/],
       [{ nginxDump: 'nope.txt' }, /^--nginx-dump nope\.txt: no such file$/],
