@@ -11,6 +11,7 @@ import type { Location, StackConfig } from '../config/stack-config.js';
 import type { Value } from '../detect/evaluate.js';
 import { moduleNames } from '../detect/settings.js';
 import { GENERATED_FILES, SERVICES } from '../config/names.js';
+import { NginxSyntaxError } from '../doctor/nginx/parse.js';
 import { fileLocations, findAll, parseNginx } from './nginx-conf.js';
 
 export interface Problem {
@@ -36,6 +37,14 @@ export function checkInvariants(config: StackConfig, read: FileReader): Problem[
     return problems;
   }
 
+  // A hand edit that nginx itself would refuse: reported, not thrown, so the other checks still explain.
+  try {
+    parseNginx(nginxText);
+  } catch (error) {
+    if (!(error instanceof NginxSyntaxError)) throw error;
+    problems.push({ file: GENERATED_FILES.nginxConf, message: `line ${error.line}: ${error.reason}` });
+    return problems;
+  }
   const mounts = volumeMounts(composeText);
   const overlay = overlaySettings(overlayText, config.overlayFile);
   const locations = fileLocations(nginxText);

@@ -125,6 +125,9 @@ describe('nginx config', () => {
     expect(alias).toContainEqual({ file: GENERATED_FILES.nginxConf, message: expect.stringMatching(/"location \/static" with "alias \/srv\/www\/static\/" allows path traversal/) });
     const autoindex = validateOutput(config, read(['autoindex off;', 'autoindex on;']));
     expect(autoindex.map((p) => p.message).join('\n')).toMatch(/autoindex on/);
+    // A hand edit nginx would refuse is a problem with its line, not a crash.
+    const broken = validateOutput(config, read(['gzip_static on;', 'gzip_static on; }']));
+    expect(broken).toContainEqual({ file: GENERATED_FILES.nginxConf, message: expect.stringMatching(/^line \d+: unexpected "\}"$/) });
     const root = validateOutput(config, read(['root /srv/www;', 'root /srv/www/static;']));
     expect(root).toEqual([
       { file: GENERATED_FILES.nginxConf, message: expect.stringMatching(/reads files from \/srv\/www\/static\/static, but the static volume is mounted in nginx at \/srv\/www\/static/) },

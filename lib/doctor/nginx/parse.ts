@@ -22,7 +22,7 @@ export class NginxSyntaxError extends Error {
   constructor(
     readonly file: string,
     readonly line: number,
-    reason: string,
+    readonly reason: string,
   ) {
     super(`${file}:${line}: ${reason}`);
     this.name = 'NginxSyntaxError';
