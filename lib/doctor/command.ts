@@ -54,7 +54,7 @@ async function diagnoseAndReport(options: DoctorOptions): Promise<DoctorOutcome>
   const facts = gatherFacts({ root: options.root, nginx: options.nginx, nginxDump: options.nginxDump === undefined ? undefined : readDump(options) });
   const findings = diagnose(facts);
   let probe: JsonProbe | undefined;
-  const notes: string[] = [];
+  const notes = facts.nginx.notes.map((note) => `note: ${shownNote(note, options.root)}`);
   if (target) {
     const report = await probeServer(target, facts);
     findings.push(...report.findings);
@@ -66,9 +66,11 @@ async function diagnoseAndReport(options: DoctorOptions): Promise<DoctorOutcome>
   if (facts.compose) inputs.push(facts.compose.file);
   const version = (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   const output =
-    format === 'json' ? jsonReport(findings, { version, inputs, probe }) : format === 'sarif' ? sarifReport(findings, RULES, version) : textReport(findings, inputs, notes);
+    format === 'json' ? jsonReport(findings, { version, inputs, probe, notes }) : format === 'sarif' ? sarifReport(findings, RULES, version) : textReport(findings, inputs, notes);
   return { output, exitCode: findings.some((f) => atLeast(f.severity, failOn)) ? 1 : 0 };
 }
+
+const shownNote = (note: string, root: string) => note.replaceAll(`${root}${path.sep}`, '');
 
 function readDump(options: DoctorOptions): string {
   const source = options.nginxDump!;

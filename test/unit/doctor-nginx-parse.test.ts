@@ -157,6 +157,14 @@ describe('what the reader keeps', () => {
     expect(config.texts.size).toBe(3);
   });
 
+  it('reads a site file on its own: a missing include is a note, Debian\'s proxy_params is found in /etc/nginx', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-site-'));
+    fs.writeFileSync(path.join(dir, 'site'), 'server {\n  location / {\n    include proxy_params;\n    include snippets/missing.conf;\n    proxy_pass http://unix:/run/gunicorn.sock;\n  }\n}\n');
+    const config = loadNginxPath(path.join(dir, 'site'));
+    expect(config.notes).toEqual([`${dir}/site:4: include snippets/missing.conf is not here (looked in ${dir} and /etc/nginx); its directives were not read`]);
+    expect(findAll(config.directives, 'proxy_pass').length).toBe(1);
+  });
+
   it('reads the output of nginx -T, its sections standing in for the disk', () => {
     const dump = [
       'nginx: the configuration file /etc/nginx/nginx.conf syntax is ok',

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readText } from '../../read-text.js';
-import { NginxSyntaxError, parseNginx, type Directive } from './parse.js';
+import { parseNginx, type Directive } from './parse.js';
 
 export interface NginxConfig {
   /** The file the configuration starts from (for messages). */
@@ -17,6 +17,8 @@ export interface NginxConfig {
   directives: Directive[];
   /** Text of every file read, by the path used in findings. */
   texts: Map<string, string>;
+  /** What could not be read and was skipped (an include of a file that is not here). */
+  notes: string[];
 }
 
 export class NginxInputError extends Error {
@@ -99,8 +101,9 @@ export function loadNginxPath(target: string, prefix?: string): NginxConfig {
     const files = diskSource.glob(path.join(absolute, '*.conf'));
     if (files.length === 0) throw new NginxInputError(`${target}: no nginx.conf and no *.conf file in this folder`);
     const texts = new Map<string, string>();
-    const directives = files.flatMap((file) => expand(file, prefix ?? absolute, diskSource, texts, []));
-    return { main: absolute, directives, texts };
+    const notes: string[] = [];
+    const directives = files.flatMap((file) => expand(file, prefix ?? absolute, diskSource, { texts, notes }, []));
+    return { main: absolute, directives, texts, notes };
   }
   return load(absolute, prefix ?? path.dirname(absolute), diskSource);
 }
@@ -127,24 +130,27 @@ export function loadNginxDump(dump: string): NginxConfig {
 }
 
 function load(main: string, prefix: string, source: Source): NginxConfig {
-  const texts = new Map<string, string>();
-  return { main, directives: expand(main, prefix, source, texts, []), texts };
+  const read = { texts: new Map<string, string>(), notes: [] };
+  return { main, directives: expand(main, prefix, source, read, []), ...read };
 }
 
-function expand(file: string, prefix: string, source: Source, texts: Map<string, string>, stack: string[]): Directive[] {
+/** Where a site file copied off a Debian/Ubuntu server finds `include proxy_params;` and friends. */
+const DEBIAN_PREFIX = '/etc/nginx';
+
+function expand(file: string, prefix: string, source: Source, read: Pick<NginxConfig, 'texts' | 'notes'>, stack: string[]): Directive[] {
   if (stack.includes(file)) throw new NginxInputError(`${file}: includes itself (through ${stack.join(' -> ')})`);
   const text = source.read(file);
   if (text === undefined) throw new NginxInputError(`${file}: cannot be read`);
-  texts.set(file, text);
+  read.texts.set(file, text);
   const walk = (directives: Directive[]): Directive[] =>
     directives.flatMap((directive) => {
       if (directive.name === 'include' && !directive.block) {
-        const pattern = path.resolve(prefix, directive.args[0] ?? '');
-        const files = source.glob(pattern);
-        if (files.length === 0 && !hasGlob(pattern)) {
-          throw new NginxSyntaxError(directive.file, directive.line, `include ${directive.args[0]}: no such file (relative paths start at ${prefix})`);
-        }
-        return files.flatMap((included) => expand(included, prefix, source, texts, [...stack, file]));
+        const arg = directive.args[0] ?? '';
+        let files = source.glob(path.resolve(prefix, arg));
+        if (files.length === 0 && !path.isAbsolute(arg)) files = source.glob(path.resolve(DEBIAN_PREFIX, arg));
+        // A site file read on its own often includes files of the server it came from: read on.
+        if (files.length === 0 && !hasGlob(arg)) read.notes.push(`${directive.file}:${directive.line}: include ${arg} is not here (looked in ${prefix} and ${DEBIAN_PREFIX}); its directives were not read`);
+        return files.flatMap((included) => expand(included, prefix, source, read, [...stack, file]));
       }
       return [directive.block ? { ...directive, block: walk(directive.block) } : directive];
     });

@@ -1,6 +1,6 @@
 /**
  * `--format json`: { tool, version, inputs, summary: { high, medium, low }, findings: [{ rule,
- * severity, file, line, message, why, diff }], probe?: { url, sent, errors } } (README: doctor).
+ * severity, file, line, message, why, diff }], probe?: { url, sent, errors }, notes?: [...] } (README: doctor).
  */
 import { SEVERITIES, type Finding } from '../finding.js';
 
@@ -10,7 +10,7 @@ export interface JsonProbe {
   errors: string[];
 }
 
-export function jsonReport(findings: Finding[], meta: { version: string; inputs: string[]; probe?: JsonProbe }): string {
+export function jsonReport(findings: Finding[], meta: { version: string; inputs: string[]; probe?: JsonProbe; notes?: string[] }): string {
   return `${JSON.stringify(
     {
       tool: 'generator-django-static doctor',
@@ -19,6 +19,7 @@ export function jsonReport(findings: Finding[], meta: { version: string; inputs:
       summary: Object.fromEntries(SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length])),
       findings: findings.map(({ rule, severity, file, line, message, why, diff }) => ({ rule, severity, file, line, message, why, ...(diff ? { diff } : {}) })),
       ...(meta.probe ? { probe: meta.probe } : {}),
+      ...(meta.notes?.length ? { notes: meta.notes } : {}),
     },
     null,
     2,
