@@ -20,7 +20,7 @@ export const addHeaderDropped: Rule = {
           {
             file: mine[0]!.file,
             line: mine[0]!.line,
-            message: `"location ${location.uri}" sets its own add_header, so ${lost.map((d) => d.args[0]).join(', ')} (line ${lost[0]!.line}) ${lost.length === 1 ? "is" : "are"} not sent there`,
+            message: `"location ${location.uri}" sets its own add_header, so ${lost.map((d) => d.args[0]).join(', ')} (line ${lost[0]!.line}) ${lost.length === 1 ? 'is' : 'are'} not sent there`,
             fix: { file: mine[0]!.file, edits: [insertBefore(facts, mine[0]!, lost.map((d) => `add_header ${d.args.map(quoted).join(' ')};`))] },
           },
         ];
