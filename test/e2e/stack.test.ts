@@ -31,6 +31,7 @@ const passed = (output: string) => {
   expect(output).not.toMatch(/^\s+FAIL /m);
   expect(output).toMatch(/PASS {2}static file from nginx/);
   expect(output).toMatch(/PASS {2}no path traversal/);
+  expect(output).toMatch(/PASS {2}least privilege/);
 };
 
 const MATRIX = {

@@ -62,6 +62,8 @@ describe('yo django-static --yes', () => {
       [{ staticUrl: 'static' }, /--static-url: STATIC_URL "static" must start and end with "\/"/],
       [{ projectName: 'Bad Name' }, /--project-name: "Bad Name" is not a valid compose project name/],
       [{ pythonVersion: '2.7' }, /--python-version: Python "2.7" has no supported/],
+      [{ appMemory: 'lots' }, /--app-memory: app memory "lots" must be "auto" or a size like 768m or 2g/],
+      [{ appMemory: '16m' }, /--app-memory: app memory "16m" is below 64m/],
     ] as const) {
       const dir = fixtures.writeProject(fixtures.startproject());
       await expect(generate(dir, options)).rejects.toThrow(reason);
