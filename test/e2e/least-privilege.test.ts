@@ -6,21 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as fixtures from '../fixtures/projects.js';
-import { cli, composeDown } from './stack.js';
+import { cli, stacksFrom } from './stack.js';
 
-const started: { dir: string; project: string }[] = [];
-afterEach(() => {
-  for (const stack of started.splice(0)) composeDown(stack.dir, stack.project);
-});
-
-let nextPort = 19_510;
-function project(files: fixtures.Files, name: string) {
-  const dir = fixtures.writeProject(files);
-  started.push({ dir, project: name });
-  return { dir, base: ['--yes', '--project-name', name, '--port', String(nextPort++)] };
-}
+const project = stacksFrom(19_510);
 
 describe('least-privilege faults are caught and named', () => {
   it('gunicorn killed by the OOM killer under a small --app-memory', () => {
