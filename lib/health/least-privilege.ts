@@ -1,5 +1,5 @@
 /**
- * The least-privilege row: every running container of the project is inspected for a
+ * The least-privilege row: every container of the project (the exited one-shots too) is inspected for a
  * read-only root, no capabilities beyond its row in lib/config/privileges.ts,
  * no-new-privileges and the memory/PIDs bounds of StackConfig; the app must not run as root
  * and must not be able to write under its code folder.
@@ -52,7 +52,8 @@ export function privilegeProblems(config: StackConfig, containers: InspectedCont
 
 /** Runs the row on the started stack. */
 export async function leastPrivilege(config: StackConfig, project: ComposeProject): Promise<{ ok: boolean; detail: string }> {
-  const ids = (await project.run(['ps', '-q'], { timeoutMs: 20_000 })).output.split('\n').map((line) => line.trim()).filter((line) => /^[0-9a-f]{12,}$/.test(line));
+  // -a: the one-shots (collectstatic, migrate) have exited by now; their settings are still there to read.
+  const ids = (await project.run(['ps', '-a', '-q'], { timeoutMs: 20_000 })).output.split('\n').map((line) => line.trim()).filter((line) => /^[0-9a-f]{12,}$/.test(line));
   if (ids.length === 0) return { ok: false, detail: 'no running container to inspect' };
   const inspected = await execa('docker', ['inspect', ...ids], { reject: false, timeout: 20_000, stdin: 'ignore' });
   if (inspected.exitCode !== 0) return { ok: false, detail: `docker inspect failed: ${inspected.stderr.trim()}` };
