@@ -19,12 +19,10 @@ export interface Profile {
   capAdd: Grant[];
 }
 
-const TMP: Grant = { value: '/tmp', why: "Python's tempfile: uploads larger than FILE_UPLOAD_MAX_MEMORY_SIZE are spooled here" };
-
 /** Per service role. Volumes stay writable as mounted; everything else on the root is read-only. */
 export const PROFILES: Record<string, Profile> = {
   // gunicorn's heartbeat files are in /dev/shm (worker_tmp_dir), a tmpfs of its own.
-  [SERVICES.app]: { tmpfs: [TMP], capAdd: [] },
+  [SERVICES.app]: { tmpfs: [{ value: '/tmp', why: "Python's tempfile: uploads larger than FILE_UPLOAD_MAX_MEMORY_SIZE are spooled here" }], capAdd: [] },
   // Writes only the static volume.
   [SERVICES.collectstatic]: { tmpfs: [], capAdd: [] },
   // Writes only the database (the data volume, or the db service over the network).
