@@ -19,7 +19,10 @@ import { packageRoot } from '../../lib/package-root.js';
 import { readText } from '../../lib/read-text.js';
 import { explainDifference } from '../../lib/regen/explain-difference.js';
 import { answerChanges, detectedChanges, hashContent, isUserEdited, MANIFEST_KEY, regenerationAction, summarizeFacts, type Manifest } from '../../lib/regen/manifest.js';
+import { hardeningAdded } from '../../lib/regen/hardening-added.js';
 import { hasBlock, mergeLines, withoutBlock } from '../../lib/regen/merge-lines.js';
+import { buildCompose } from '../../lib/render/compose.js';
+import { HARDENING_KEYS } from '../../lib/render/hardening.js';
 import { envFileContent, ignoresEnvFile, missingEnvMessage, missingSettingsEnv } from '../../lib/render/env-file.js';
 import { renderStack } from '../../lib/render/stack.js';
 import { checkInvariants } from '../../lib/validate/invariants.js';
@@ -146,10 +149,13 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     }
     const inProject = detectedChanges(this.stored?.detected, summarizeFacts(this.facts));
     const inAnswers = answerChanges(this.stored?.answers, this.answers);
-    if (inProject.length + inAnswers.length > 0) {
+    // A stack generated before least privilege: each setting this run adds, per service.
+    const hardening = this.stored ? hardeningAdded(this._readDisk(GENERATED_FILES.compose), buildCompose(this.stackConfig), HARDENING_KEYS) : [];
+    if (inProject.length + inAnswers.length + hardening.length > 0) {
       this.log.writeln('Changed since the last generation:');
       for (const line of inProject) this.log.writeln(`  in the project: ${line}`);
       for (const line of inAnswers) this.log.writeln(`  answer: ${line}`);
+      for (const line of hardening) this.log.writeln(`  least privilege added: ${line}`);
     }
   }
 

@@ -26,6 +26,8 @@ export interface Answers {
   bind: string;
   serverNames: string[];
   workers: string;
+  /** The app container's memory bound: "auto" derives it from the workers. */
+  appMemory: string;
   clientMaxBodySize: string;
   pythonImage: string;
   nginxImage: string;
@@ -38,6 +40,7 @@ export const DEFAULTS = {
   bind: '127.0.0.1',
   serverNames: ['localhost'],
   workers: 'auto',
+  appMemory: 'auto',
   clientMaxBodySize: '10m',
   nginxImage: IMAGES.nginx,
   pythonImage: (version: string) => IMAGES.python.replace('{version}', version),
@@ -213,6 +216,13 @@ export const QUESTIONS = [
     message: 'gunicorn workers ("auto" = 2 × CPUs + 1; WEB_CONCURRENCY overrides at run time)',
     detect: () => DEFAULTS.workers,
     validate: validate.workers,
+  }),
+  question('appMemory', {
+    option: 'app-memory',
+    kind: 'string',
+    message: 'Memory limit of the app container ("auto" = 128m + 96m per gunicorn worker; or a size like 768m)',
+    detect: () => DEFAULTS.appMemory,
+    validate: validate.appMemory,
   }),
   question('clientMaxBodySize', {
     option: 'client-max-body-size',

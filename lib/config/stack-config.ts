@@ -10,6 +10,7 @@ import { isRuntimeDependency, postgresDriver } from '../detect/dependencies/pack
 import type { ProjectFacts } from '../detect/project.js';
 import IMAGES from './images.json' with { type: 'json' };
 import { BACKUPS_DIR, COMPOSE_PROJECT_VARIABLE, DATABASE_URL_VARIABLE, POSTGRES_PASSWORD_VARIABLE, SECRET_KEY_VARIABLE, SERVICES, VOLUMES } from './names.js';
+import { APP_MEMORY, appMemoryMiB, serviceLimits, type Limit } from './limits.js';
 import { QUESTIONS, type Answers, type DatabaseChoice } from './questions.js';
 
 export interface Location {
@@ -89,7 +90,14 @@ export interface StackConfig {
     proxyTimeout: number;
     /** compose's stop_grace_period: longer than graceful_timeout, so in-flight requests finish before SIGKILL. */
     stopGracePeriod: number;
+    /** What "auto" workers budget per worker and for the rest, so gunicorn starts no more workers than the memory limit holds. */
+    memory: typeof APP_MEMORY;
   };
+  /**
+   * Memory and process bounds per service name (lib/config/limits.ts). Compose writes them as
+   * mem_limit/pids_limit, Swarm would write deploy.resources; a service without a row gets UNLISTED_LIMIT.
+   */
+  limits: Record<string, Limit>;
   /** A file collectstatic is sure to produce, for probes (admin's CSS when admin is installed). */
   probeStaticFile?: string;
   /** Regular expression (nginx and JavaScript alike) for content-hashed static names: cached for a year. */
@@ -197,7 +205,9 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts): StackCo
       workers: answers.workers === 'auto' ? 'auto' : Number(answers.workers),
       proxyTimeout: GUNICORN.timeout + MARGIN_SECONDS,
       stopGracePeriod: GUNICORN.gracefulTimeout + MARGIN_SECONDS,
+      memory: APP_MEMORY,
     },
+    limits: serviceLimits(appMemoryMiB(answers.appMemory, answers.workers === 'auto' ? 'auto' : Number(answers.workers))),
     probeStaticFile: facts.admin ? 'admin/css/base.css' : undefined,
     hashedNamePattern: HASHED_NAME_PATTERN,
     settingsEnv: [

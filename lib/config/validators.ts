@@ -3,6 +3,7 @@
  * undefined when it is fine, so prompts (ask again) and --yes (exit non-zero) share them.
  */
 import { SUPPORTED_PYTHON } from '../detect/dependencies/python-version.js';
+import { MIN_APP_MEMORY_MIB, parseMemory } from './limits.js';
 
 export type Validator<T> = (value: T) => string | undefined;
 
@@ -68,6 +69,16 @@ export const workers: Validator<string> = (value) =>
   value === 'auto' || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 128)
     ? undefined
     : `workers "${value}" must be "auto" (2 × CPUs + 1 at start-up) or a whole number from 1 to 128`;
+
+/** The app container's memory bound: "auto" (from the worker count) or a size in MiB or GiB. */
+export const appMemory: Validator<string> = (value) => {
+  if (value === 'auto') return undefined;
+  const mib = parseMemory(value);
+  if (mib === undefined) return `app memory "${value}" must be "auto" or a size like 768m or 2g`;
+  if (mib < MIN_APP_MEMORY_MIB) return `app memory "${value}" is below ${MIN_APP_MEMORY_MIB}m, too little for Django and one gunicorn worker`;
+  if (mib > 1024 * 1024) return `app memory "${value}" is more than 1024g`;
+  return undefined;
+};
 
 export const bodySize: Validator<string> = (value) =>
   /^\d+[kKmMgG]?$/.test(value) ? undefined : `client_max_body_size "${value}" must be a size like 10m, 512k or 1g`;

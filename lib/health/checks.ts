@@ -8,6 +8,7 @@ import { SERVICES } from '../config/names.js';
 import { adminLoginRoundTrip } from './admin-login.js';
 import type { ComposeProject } from './compose-cli.js';
 import { header, probe, type ProbeResponse } from './http-probe.js';
+import { leastPrivilege } from './least-privilege.js';
 
 /** Each check's stable id (diagnosis keys on these) and the name the table prints. */
 export const CHECK_NAMES = {
@@ -18,6 +19,7 @@ export const CHECK_NAMES = {
   'no-traversal': 'no path traversal',
   'dotfiles-hidden': 'dotfiles hidden',
   'gunicorn-not-published': 'gunicorn not published',
+  'least-privilege': 'least privilege',
   'admin-login': 'admin login through nginx',
 } as const;
 
@@ -142,6 +144,8 @@ export async function runChecks(config: StackConfig, project: ComposeProject): P
     const published = Object.entries(state?.ports ?? {}).filter(([, bindings]) => Array.isArray(bindings) && bindings.length > 0);
     return { ok: Boolean(state) && published.length === 0, detail: published.length ? `published: ${published.map(([p]) => p).join(', ')}` : 'only nginx has a host port' };
   });
+
+  await attempt('least-privilege', () => leastPrivilege(config, project));
 
   // Last: it writes to the database, and a broken app would fail it for reasons already reported.
   await attempt('admin-login', async () =>

@@ -113,13 +113,15 @@ export interface ContainerState {
   /** Output of the latest healthcheck run, when there is one. */
   healthOutput?: string;
   ports: Record<string, unknown>;
+  /** The kernel's OOM killer killed a process of the container (set until it is restarted). */
+  oomKilled: boolean;
 }
 
 export async function inspectContainer(id: string): Promise<ContainerState | undefined> {
   const result = await execa('docker', ['inspect', '--format', '{{json .State}}|{{json .NetworkSettings.Ports}}', id], quiet);
   if (result.exitCode !== 0) return undefined;
   const [state, ports] = result.stdout.split('|');
-  const parsed = JSON.parse(state!) as { Status: string; ExitCode: number; Health?: { Status: string; Log?: { Output: string }[] } };
+  const parsed = JSON.parse(state!) as { Status: string; ExitCode: number; OOMKilled?: boolean; Health?: { Status: string; Log?: { Output: string }[] } };
   const healthOutput = parsed.Health?.Log?.at(-1)?.Output.trim();
-  return { status: parsed.Status, exitCode: parsed.ExitCode, health: parsed.Health?.Status, healthOutput, ports: JSON.parse(ports!) ?? {} };
+  return { status: parsed.Status, exitCode: parsed.ExitCode, health: parsed.Health?.Status, healthOutput, ports: JSON.parse(ports!) ?? {}, oomKilled: parsed.OOMKilled === true };
 }

@@ -2,6 +2,7 @@
  * Names the cause of a failed start or check in plain words, from what compose, the
  * containers' logs, the probes and the files on disk say. Pure: all evidence is passed in.
  */
+import { limitOf } from '../config/limits.js';
 import { DATABASE_URL_VARIABLE, POSTGRES_PASSWORD_VARIABLE, SERVICES } from '../config/names.js';
 import type { StackConfig } from '../config/stack-config.js';
 import type { Problem } from '../validate/invariants.js';
@@ -17,6 +18,8 @@ export interface Evidence {
   appLogs: string;
   /** The app's last healthcheck output, when the app is unhealthy. */
   appHealth?: string;
+  /** The kernel's OOM killer killed a process in the app container (docker's State.OOMKilled). */
+  appOomKilled?: boolean;
   nginxLogs: string;
   checks: CheckResult[];
   /** Cross-file invariant problems found in the files on disk (hand edits). */
@@ -52,6 +55,15 @@ export function diagnose(config: StackConfig, evidence: Evidence): string[] {
   if (copiedTo && copiedTo.replace(/\/$/, '') !== config.static.appDir) {
     causes.push(`STATIC_ROOT is not the volume: collectstatic wrote to ${copiedTo}, but the static volume is mounted at ${config.static.appDir}. Something sets STATIC_ROOT after ${config.overlayModule} (or DJANGO_SETTINGS_MODULE is not ${config.overlayModule}).`);
   }
+  // gunicorn's master names it too when it outlives the worker: "Worker (pid:…) was sent SIGKILL! Perhaps out of memory?"
+  const oom = evidence.appOomKilled || /Perhaps out of memory/.test(appLogs);
+  if (oom) {
+    const limit = limitOf(config.limits, SERVICES.app).memoryMiB;
+    causes.push(
+      `gunicorn was killed by the kernel's OOM killer: the ${SERVICES.app} container reached its memory limit of ${limit}m (mem_limit in compose.yaml). ` +
+        `Raise it with --app-memory (for example --app-memory ${limit * 2}m) and generate again, or run fewer workers (--workers, or WEB_CONCURRENCY in .env).`,
+    );
+  }
   const importError = /(ModuleNotFoundError: No module named '[^']+'|Failed to find attribute '[^']+' in '[^']+'|ImportError: [^\n]+|AppImportError: [^\n]+)/.exec(appLogs);
   if (importError) {
     causes.push(`gunicorn cannot load the WSGI application ${config.wsgiApp}: ${importError[1]}. Check WSGI_APPLICATION / --wsgi-application.`);
@@ -86,6 +98,13 @@ export function diagnose(config: StackConfig, evidence: Evidence): string[] {
   }
   if (evidence.appHealth && !hostRejected && !importError) {
     causes.push(`The app container is unhealthy; its healthcheck last said:\n${lastLines(evidence.appHealth, 4)}`);
+  }
+  const privileges = failed('least-privilege');
+  if (privileges) {
+    causes.push(
+      `A container runs with more privilege than the stack grants: ${privileges.detail}. compose.yaml was edited by hand (or predates these settings): generate again to restore them, ` +
+        'or, if the project truly needs one loosened, see "Least privilege" in the README for how and what it costs.',
+    );
   }
   for (const problem of evidence.fileProblems) causes.push(`${problem.file}: ${problem.message}`);
   if (/Permission denied/.test(nginxLogs)) causes.push(`nginx cannot read the static files (permission denied):\n${lastLines(nginxLogs.split('\n').filter((l) => /Permission denied/.test(l)).join('\n'), 3)}`);

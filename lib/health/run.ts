@@ -82,6 +82,7 @@ export async function runHealthCheck(options: HealthOptions): Promise<HealthResu
       dbLogs: config.database.kind === 'postgres' ? await project.logs(SERVICES.db, 60) : undefined,
       appLogs: await project.logs(SERVICES.app),
       appHealth: appState?.health === 'unhealthy' ? appState.healthOutput : undefined,
+      appOomKilled: appState?.oomKilled === true,
       nginxLogs: await project.logs(SERVICES.nginx),
       checks,
       fileProblems: checkInvariants(config, (file) => readText(path.join(cwd, file))),

@@ -2,8 +2,9 @@
  * compose.yaml as data. Works with Compose v2 and docker-compose 1.29, so it avoids keys
  * v1 rejects (start_interval, depends_on.restart, top-level name).
  */
-import { stringify } from 'yaml';
+import { Document } from 'yaml';
 import type { StackConfig } from '../config/stack-config.js';
+import { commentGrants, harden } from './hardening.js';
 import { BACKUP_PROFILE, GENERATED_FILES, POSTGRES_PASSWORD_VARIABLE, SERVICES } from '../config/names.js';
 
 /**
@@ -189,7 +190,7 @@ export function buildCompose(config: StackConfig): ComposeFile {
   if (media) volumes[media.volume] = {};
   if (sqlite) volumes[sqlite.volume] = {};
   if (postgres) volumes[postgres.volume] = {};
-  return { services, volumes };
+  return harden({ services, volumes }, config);
 }
 
 function backupLine(config: StackConfig): string {
@@ -202,5 +203,8 @@ export function renderCompose(config: StackConfig): string {
 # rather than editing by hand: a hand edit is kept, and the new version is written beside it.
 # Start: docker compose up -d --build --wait     Stop: docker compose down
 ${backupLine(config)}`;
-  return header + stringify(buildCompose(config), { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' }) // 1.1: compose v1 reads YAML 1.1, where a bare no is false;
+  // 1.1: compose v1 reads YAML 1.1, where a bare no is false.
+  const document = new Document(buildCompose(config), { aliasDuplicateObjects: false, version: '1.1' });
+  commentGrants(document); // why each tmpfs and capability is there, beside it
+  return header + document.toString({ lineWidth: 0 });
 }

@@ -31,6 +31,7 @@ const docker = (...args: string[]) => execFileSync('docker', args, { encoding: '
 const passedWithLogin = (output: string) => {
   expect(output).not.toMatch(/^\s+FAIL /m);
   expect(output).toMatch(/PASS {2}static file from nginx/);
+  expect(output).toMatch(/PASS {2}least privilege/);
   expect(output).toMatch(/PASS {2}admin login through nginx\s+GET \/admin\/login\/ 200 → POST 302 → GET \/admin\/ 200 → logout 200 → GET \/admin\/ 302/);
 };
 

@@ -8,29 +8,19 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { probe } from '../../lib/health/http-probe.js';
 import * as fixtures from '../fixtures/projects.js';
 import * as realWorld from '../fixtures/real-world.js';
-import { cli, cliAsync, composeDown } from './stack.js';
+import { cli, cliAsync, stacksFrom } from './stack.js';
 
-const started: { dir: string; project: string }[] = [];
-afterEach(() => {
-  for (const stack of started.splice(0)) composeDown(stack.dir, stack.project);
-});
-
-let nextPort = 18_080;
-function project(files: fixtures.Files, name: string) {
-  const dir = fixtures.writeProject(files);
-  const port = nextPort++;
-  started.push({ dir, project: name });
-  return { dir, port, base: ['--yes', '--project-name', name, '--port', String(port)] };
-}
+const project = stacksFrom(18_080);
 
 const passed = (output: string) => {
   expect(output).not.toMatch(/^\s+FAIL /m);
   expect(output).toMatch(/PASS {2}static file from nginx/);
   expect(output).toMatch(/PASS {2}no path traversal/);
+  expect(output).toMatch(/PASS {2}least privilege/);
 };
 
 const MATRIX = {

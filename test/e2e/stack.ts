@@ -1,7 +1,9 @@
 /** Helpers for the end-to-end suite: run the built CLI for real, clean up every stack. */
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { afterEach } from 'vitest';
 import { packageRoot } from '../../lib/package-root.js';
+import { writeProject, type Files } from '../fixtures/projects.js';
 
 export const CLI = path.join(packageRoot(), 'dist', 'bin', 'cli.js');
 
@@ -35,4 +37,22 @@ export function cliAsync(dir: string, args: string[], env: Record<string, string
 /** Always run, even after a failure: no containers, networks or volumes are left behind. */
 export function composeDown(dir: string, project: string): void {
   spawnSync('docker', ['compose', '--project-name', project, 'down', '-v', '--remove-orphans'], { cwd: dir, stdio: 'ignore', timeout: 120_000 });
+}
+
+/**
+ * Projects for one test file, each on the next host port from `firstPort`; every stack a test
+ * started is taken down after it, even after a failure.
+ */
+export function stacksFrom(firstPort: number) {
+  const started: { dir: string; project: string }[] = [];
+  afterEach(() => {
+    for (const stack of started.splice(0)) composeDown(stack.dir, stack.project);
+  });
+  let nextPort = firstPort;
+  return (files: Files, name: string) => {
+    const dir = writeProject(files);
+    const port = nextPort++;
+    started.push({ dir, project: name });
+    return { dir, port, base: ['--yes', '--project-name', name, '--port', String(port)] };
+  };
 }

@@ -6,6 +6,9 @@ import { describe, expect, it } from 'vitest';
 import AppGenerator from '../../generators/app/index.js';
 import { packageRoot } from '../../lib/package-root.js';
 import * as fixtures from '../fixtures/projects.js';
+import { parseDocument } from 'yaml';
+import { hashContent } from '../../lib/regen/manifest.js';
+import { HARDENING_KEYS } from '../../lib/render/hardening.js';
 import { generate } from './run.js';
 
 const ALL_FILES = ['compose.yaml', 'Dockerfile', '.dockerignore', 'nginx/default.conf', 'gunicorn.conf.py', 'docker/compress_static.py', '.env', '.env.example', '.yo-rc.json'];
@@ -62,6 +65,8 @@ describe('yo django-static --yes', () => {
       [{ staticUrl: 'static' }, /--static-url: STATIC_URL "static" must start and end with "\/"/],
       [{ projectName: 'Bad Name' }, /--project-name: "Bad Name" is not a valid compose project name/],
       [{ pythonVersion: '2.7' }, /--python-version: Python "2.7" has no supported/],
+      [{ appMemory: 'lots' }, /--app-memory: app memory "lots" must be "auto" or a size like 768m or 2g/],
+      [{ appMemory: '16m' }, /--app-memory: app memory "16m" is below 64m/],
     ] as const) {
       const dir = fixtures.writeProject(fixtures.startproject());
       await expect(generate(dir, options)).rejects.toThrow(reason);
@@ -145,6 +150,39 @@ describe('yo django-static --yes', () => {
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: too many arguments.*write --media or --no-media/)]);
     expect(fs.existsSync(path.join(dir, 'compose.yaml'))).toBe(false);
+  });
+
+  it('--app-memory is the app\'s mem_limit and is stored; --app-memory auto follows --workers', async () => {
+    const dir = fixtures.writeProject(fixtures.startproject());
+    await generate(dir, { appMemory: '768m' });
+    expect(fs.readFileSync(path.join(dir, 'compose.yaml'), 'utf8')).toMatch(/app:[\s\S]*mem_limit: 768m\n\s+memswap_limit: 768m/);
+    expect(fs.readFileSync(path.join(dir, '.yo-rc.json'), 'utf8')).toContain('"appMemory": "768m"');
+    await generate(dir, { appMemory: 'auto', workers: '2' });
+    expect(fs.readFileSync(path.join(dir, 'compose.yaml'), 'utf8')).toMatch(/app:[\s\S]*mem_limit: 320m/);
+  });
+
+  it('regenerating a stack from before least privilege adds the settings and lists each one', () => {
+    const dir = fixtures.writeProject(fixtures.startproject());
+    const run = () => spawnSync(process.execPath, [path.join(packageRoot(), 'dist', 'bin', 'cli.js'), '--yes', '--skip-health-check'], { cwd: dir, encoding: 'utf8' });
+    expect(run().status).toBe(0);
+    // What an earlier version wrote: no hardening keys, and its hash recorded as ours.
+    const file = path.join(dir, 'compose.yaml');
+    const old = parseDocument(fs.readFileSync(file, 'utf8'));
+    for (const service of ['collectstatic', 'migrate', 'app', 'nginx', 'backup']) for (const key of HARDENING_KEYS) old.deleteIn(['services', service, key]);
+    fs.writeFileSync(file, old.toString());
+    const rc = path.join(dir, '.yo-rc.json');
+    const stored = JSON.parse(fs.readFileSync(rc, 'utf8'));
+    stored['generator-django-static'].manifest.files['compose.yaml'] = hashContent(old.toString());
+    fs.writeFileSync(rc, JSON.stringify(stored));
+
+    const again = run();
+    const output = again.stdout + again.stderr;
+    expect(again.status, output).toBe(0);
+    expect(output).toContain('least privilege added: app: read_only true, tmpfs /tmp, cap_drop ALL, security_opt no-new-privileges:true, mem_limit 608m, memswap_limit 608m, pids_limit 256');
+    expect(output).toContain('least privilege added: nginx: read_only true, tmpfs /var/cache/nginx /var/lib/nginx /run, cap_drop ALL, cap_add CHOWN SETGID SETUID NET_BIND_SERVICE');
+    expect(fs.readFileSync(file, 'utf8')).toContain('read_only: true');
+    const third = run();
+    expect(third.stdout + third.stderr).not.toContain('least privilege added');
   });
 
   it('refuses a directory that is not a Django project', async () => {

@@ -30,6 +30,13 @@ describe('diagnose names the cause', () => {
     ['ALLOWED_HOSTS, seen by the healthcheck', { appHealth: 'HTTP 400 from Django for Host localhost' }, /ALLOWED_HOSTS does not include localhost/],
     ['an unhealthy app for another reason', { appHealth: 'urllib.error.URLError: <urlopen error [Errno 111] Connection refused>' }, /unhealthy; its healthcheck last said:[\s\S]*Connection refused/],
     ['502', { checks: [failed('app-through-nginx', 502)] }, /nginx answered 502: gunicorn is not answering/],
+    ['gunicorn OOM-killed (docker State.OOMKilled)', { appOomKilled: true }, /killed by the kernel's OOM killer: the app container reached its memory limit of 608m[\s\S]*--app-memory 1216m/],
+    ['gunicorn OOM-killed (its master says so)', { appLogs: 'app-1  | [ERROR] Worker (pid:7) was sent SIGKILL! Perhaps out of memory?' }, /OOM killer/],
+    [
+      'read_only removed by hand',
+      { checks: [{ id: 'least-privilege', name: CHECK_NAMES['least-privilege'], ok: false, detail: 'i15-app-1: root filesystem writable (read_only: true missing)' }] },
+      /more privilege than the stack grants: i15-app-1: root filesystem writable[\s\S]*generate again/,
+    ],
     [
       'static 404 with the file in the volume',
       { checks: [failed('static-file', 404)], nginxLogs: 'open() "/srv/www/static/static/admin/css/base.css" failed (2: No such file or directory)' },

@@ -1,0 +1,68 @@
+/**
+ * What each service gets back from a read-only root and no capabilities: a tmpfs, a
+ * capability, each with the reason (written into compose.yaml beside it). Each was proven
+ * needed by running the service without it (README: "Least privilege"). A service without a
+ * row (one another feature adds) gets the strictest profile: nothing writable but its volumes,
+ * no capabilities. The renderer writes these, the health check holds the running stack to them.
+ */
+import { SERVICES } from './names.js';
+
+/** Something a service gets back, with why: written into compose.yaml as a comment beside it. */
+export interface Grant {
+  value: string;
+  why: string;
+}
+
+export interface Profile {
+  /** In-memory folders on the read-only root (charged to the container's memory limit). */
+  tmpfs: Grant[];
+  capAdd: Grant[];
+}
+
+/** Per service role. Volumes stay writable as mounted; everything else on the root is read-only. */
+export const PROFILES: Record<string, Profile> = {
+  // gunicorn's heartbeat files are in /dev/shm (worker_tmp_dir), a tmpfs of its own.
+  [SERVICES.app]: { tmpfs: [{ value: '/tmp', why: "Python's tempfile: uploads larger than FILE_UPLOAD_MAX_MEMORY_SIZE are spooled here" }], capAdd: [] },
+  // Writes only the static volume.
+  [SERVICES.collectstatic]: { tmpfs: [], capAdd: [] },
+  // Writes only the database (the data volume, or the db service over the network).
+  [SERVICES.migrate]: { tmpfs: [], capAdd: [] },
+  [SERVICES.nginx]: {
+    tmpfs: [
+      { value: '/var/cache/nginx', why: "temp files for request bodies and proxied responses (the official image's paths)" },
+      { value: '/var/lib/nginx', why: "the same temp files where Debian's nginx keeps them" },
+      { value: '/run', why: 'nginx.pid' },
+    ],
+    capAdd: [
+      { value: 'CHOWN', why: 'the master hands its temp folders to the worker user' },
+      { value: 'SETGID', why: 'the master starts its workers as an unprivileged group' },
+      { value: 'SETUID', why: 'the master starts its workers as an unprivileged user' },
+      { value: 'NET_BIND_SERVICE', why: 'listens on port 80, below 1024' },
+    ],
+  },
+  [SERVICES.db]: {
+    tmpfs: [
+      { value: '/var/run/postgresql', why: "the server's socket and lock file" },
+      { value: '/tmp', why: "initdb's password file, on the first start" },
+    ],
+    capAdd: [
+      { value: 'CHOWN', why: 'the entrypoint (root) gives the data folder to the postgres user' },
+      { value: 'DAC_OVERRIDE', why: "the entrypoint (root) looks and writes inside the data folder, which is postgres's own, mode 700" },
+      { value: 'FOWNER', why: 'the entrypoint (root) sets the mode of folders postgres owns' },
+      { value: 'SETGID', why: 'the entrypoint then runs the server as the postgres group' },
+      { value: 'SETUID', why: 'the entrypoint then runs the server as the postgres user' },
+    ],
+  },
+  [SERVICES.backup]: {
+    tmpfs: [],
+    capAdd: [
+      { value: 'DAC_OVERRIDE', why: 'root writes the dump into ./backups, a folder the host user owns' },
+      { value: 'CHOWN', why: 'the dump is given the owner of ./backups, so it can be read and deleted without root' },
+    ],
+  },
+};
+
+/** Services nobody wrote a row for: nothing writable but their volumes, no capabilities. */
+export const STRICTEST: Profile = { tmpfs: [], capAdd: [] };
+
+export const profileOf = (service: string): Profile => PROFILES[service] ?? STRICTEST;

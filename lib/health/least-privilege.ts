@@ -1,0 +1,72 @@
+/**
+ * The least-privilege row: every container of the project (the exited one-shots too) is inspected for a
+ * read-only root, no capabilities beyond its row in lib/config/privileges.ts,
+ * no-new-privileges and the memory/PIDs bounds of StackConfig; the app must not run as root
+ * and must not be able to write under its code folder.
+ */
+import { execa } from 'execa';
+import { limitOf } from '../config/limits.js';
+import { SERVICES } from '../config/names.js';
+import { profileOf } from '../config/privileges.js';
+import type { StackConfig } from '../config/stack-config.js';
+import type { ComposeProject } from './compose-cli.js';
+
+/** The parts of `docker inspect` this row reads. */
+export interface InspectedContainer {
+  Name: string;
+  Config: { User?: string; Labels?: Record<string, string> };
+  HostConfig: {
+    ReadonlyRootfs?: boolean;
+    CapDrop?: string[] | null;
+    CapAdd?: string[] | null;
+    SecurityOpt?: string[] | null;
+    Memory?: number;
+    PidsLimit?: number | null;
+  };
+}
+
+const MIB = 1024 * 1024;
+const SERVICE_LABEL = 'com.docker.compose.service';
+
+/** One line per container that lacks a setting: "i15-app-1: root filesystem writable (read_only removed)". */
+export function privilegeProblems(config: StackConfig, containers: InspectedContainer[]): string[] {
+  const problems: string[] = [];
+  for (const container of containers) {
+    const name = container.Name.replace(/^\//, '');
+    const service = container.Config.Labels?.[SERVICE_LABEL] ?? name;
+    const host = container.HostConfig;
+    const missing: string[] = [];
+    if (!host.ReadonlyRootfs) missing.push('root filesystem writable (read_only: true missing)');
+    if (!(host.CapDrop ?? []).includes('ALL')) missing.push('capabilities not dropped (cap_drop: [ALL] missing)');
+    const allowed = profileOf(service).capAdd.map((grant) => grant.value);
+    const extra = (host.CapAdd ?? []).map((cap) => cap.replace(/^CAP_/, '')).filter((cap) => !allowed.includes(cap));
+    if (extra.length) missing.push(`capabilities added beyond its row: ${extra.join(', ')}`);
+    if (!(host.SecurityOpt ?? []).some((option) => /^no-new-privileges(:true)?$/.test(option))) missing.push('no-new-privileges missing');
+    const limit = limitOf(config.limits, service);
+    if (host.Memory !== limit.memoryMiB * MIB) missing.push(`memory limit ${host.Memory ? `${host.Memory / MIB}m` : 'none'} (want ${limit.memoryMiB}m)`);
+    if (host.PidsLimit !== limit.pids) missing.push(`PIDs limit ${host.PidsLimit && host.PidsLimit > 0 ? host.PidsLimit : 'none'} (want ${limit.pids})`);
+    if (missing.length) problems.push(`${name}: ${missing.join(', ')}`);
+  }
+  return problems;
+}
+
+/** Runs the row on the started stack. */
+export async function leastPrivilege(config: StackConfig, project: ComposeProject): Promise<{ ok: boolean; detail: string }> {
+  // -a: the one-shots (collectstatic, migrate) have exited by now; their settings are still there to read.
+  const ids = (await project.run(['ps', '-a', '-q'], { timeoutMs: 20_000 })).output.split('\n').map((line) => line.trim()).filter((line) => /^[0-9a-f]{12,}$/.test(line));
+  if (ids.length === 0) return { ok: false, detail: 'no running container to inspect' };
+  const inspected = await execa('docker', ['inspect', ...ids], { reject: false, timeout: 20_000, stdin: 'ignore' });
+  if (inspected.exitCode !== 0) return { ok: false, detail: `docker inspect failed: ${inspected.stderr.trim()}` };
+  const problems = privilegeProblems(config, JSON.parse(inspected.stdout) as InspectedContainer[]);
+
+  const uid = await project.run(['exec', '-T', SERVICES.app, 'id', '-u'], { timeoutMs: 30_000 });
+  if (uid.exitCode !== 0 || uid.output.trim() === '0') problems.push(`${SERVICES.app}: runs as root (uid ${uid.output.trim() || 'unknown'})`);
+  // The proof that matters: code execution in the app cannot change the app's code.
+  const probe = `${config.appDir}/.least-privilege-probe`;
+  const write = await project.run(['exec', '-T', SERVICES.app, 'sh', '-c', `touch ${probe} && rm -f ${probe}`], { timeoutMs: 30_000 });
+  if (write.exitCode === 0) problems.push(`${SERVICES.app}: could write under ${config.appDir}`);
+
+  return problems.length
+    ? { ok: false, detail: problems.join('; ') }
+    : { ok: true, detail: `${ids.length} containers: read-only, no extra capabilities, no-new-privileges, bounded; app is not root and cannot write ${config.appDir}` };
+}

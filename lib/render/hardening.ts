@@ -1,0 +1,56 @@
+/**
+ * Least privilege, applied in one pass over the compose object: every service gets a read-only
+ * root filesystem, no capabilities, no-new-privileges and memory/PIDs bounds, plus what its row
+ * in lib/config/privileges.ts gives back, each with the reason as a comment.
+ */
+import { Document, isMap, isSeq, isScalar, type Node } from 'yaml';
+import { limitOf } from '../config/limits.js';
+import { profileOf } from '../config/privileges.js';
+import type { StackConfig } from '../config/stack-config.js';
+import type { ComposeFile } from './compose.js';
+
+/** Every key this pass sets, for the regeneration report. */
+export const HARDENING_KEYS = ['read_only', 'tmpfs', 'cap_drop', 'cap_add', 'security_opt', 'mem_limit', 'memswap_limit', 'pids_limit'] as const;
+
+/** The hardening keys of one service, in the order compose.yaml shows them. */
+export function hardeningKeys(config: StackConfig, service: string): Record<string, unknown> {
+  const profile = profileOf(service);
+  const limit = limitOf(config.limits, service);
+  const memory = `${limit.memoryMiB}m`;
+  return {
+    read_only: true,
+    ...(profile.tmpfs.length ? { tmpfs: profile.tmpfs.map((grant) => grant.value) } : {}),
+    cap_drop: ['ALL'],
+    ...(profile.capAdd.length ? { cap_add: profile.capAdd.map((grant) => grant.value) } : {}),
+    security_opt: ['no-new-privileges:true'],
+    mem_limit: memory,
+    // Equal to mem_limit: no swap on top, so the bound is the bound.
+    memswap_limit: memory,
+    pids_limit: limit.pids,
+  };
+}
+
+/** Every service of the file, hardened. */
+export function harden(compose: ComposeFile, config: StackConfig): ComposeFile {
+  const services = Object.fromEntries(Object.entries(compose.services).map(([name, service]) => [name, { ...service, ...hardeningKeys(config, name) }]));
+  return { ...compose, services };
+}
+
+/** Writes each grant's reason as a comment beside it in the YAML document. */
+export function commentGrants(document: Document): void {
+  const services = document.get('services');
+  if (!isMap(services)) return;
+  for (const pair of services.items) {
+    const service = pair.value;
+    if (!isMap(service) || !isScalar(pair.key)) continue;
+    const profile = profileOf(String(pair.key.value));
+    for (const [key, grants] of [['tmpfs', profile.tmpfs], ['cap_add', profile.capAdd]] as const) {
+      const list = service.get(key, true) as Node | undefined;
+      if (!isSeq(list)) continue;
+      for (const item of list.items) {
+        const grant = isScalar(item) ? grants.find((g) => g.value === item.value) : undefined;
+        if (grant && isScalar(item)) item.comment = ` ${grant.why}`;
+      }
+    }
+  }
+}
