@@ -6,6 +6,7 @@ import { DATABASE_URL_VARIABLE, POSTGRES_PASSWORD_VARIABLE, SERVICES } from '../
 import type { StackConfig } from '../config/stack-config.js';
 import type { Problem } from '../validate/invariants.js';
 import type { CheckId, CheckResult } from './checks.js';
+import { tlsCauses } from './diagnose-tls.js';
 
 export interface Evidence {
   upOutput: string;
@@ -21,6 +22,8 @@ export interface Evidence {
   checks: CheckResult[];
   /** Cross-file invariant problems found in the files on disk (hand edits). */
   fileProblems: Problem[];
+  /** The ACME client's logs (--tls acme), and its service. */
+  acme?: { service: string; logs: string };
 }
 
 const lastLines = (text: string, count: number) =>
@@ -76,6 +79,7 @@ export function diagnose(config: StackConfig, evidence: Evidence): string[] {
     );
   }
   causes.push(...databaseCauses(config, evidence));
+  causes.push(...tlsCauses(evidence));
   const login = failed('admin-login');
   if (login?.response?.status === 403 && login.csrf) {
     const { origin, trustedOrigins } = login.csrf;

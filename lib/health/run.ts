@@ -137,4 +137,6 @@ function printTable(checks: CheckResult[], started: boolean, log: (line: string)
   if (!started) return;
   const width = Math.max(...checks.map((c) => c.name.length));
   for (const check of checks) log(`  ${check.skipped ? 'SKIP' : check.ok ? 'PASS' : 'FAIL'}  ${check.name.padEnd(width)}  ${check.detail}`);
+  const warnings = checks.flatMap((check) => check.deployWarnings ?? []);
+  if (warnings.length) log(`Left to the project by manage.py check --deploy:\n${warnings.map((line) => `    ${line}`).join('\n')}`);
 }
