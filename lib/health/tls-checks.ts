@@ -91,6 +91,7 @@ async function redirectVerdict(target: TlsTarget): Promise<Verdict> {
 }
 
 async function challengePathVerdict(target: TlsTarget): Promise<Verdict> {
+  if (target.mode !== 'acme') return { ok: true, skipped: true, detail: 'no ACME client with --tls files' };
   const name = target.serverNames[0]!;
   const path = `/.well-known/acme-challenge/health-check-${randomBytes(6).toString('hex')}`;
   const response = await probe(target.httpPort, path, { Host: name });
