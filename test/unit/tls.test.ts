@@ -43,7 +43,8 @@ describe('--tls acme output', () => {
   it('serves TLS 1.2/1.3 with the intermediate ciphers, http2, the per-handshake PEM, HSTS everywhere a header is added', () => {
     const directives = parseNginx(conf);
     const one = (name: string) => findAll(directives, name).map((d) => d.args.join(' '));
-    expect(one('ssl_protocols')).toEqual(['TLSv1.2 TLSv1.3']);
+    expect(one('ssl_protocols')).toEqual(['TLSv1.2 TLSv1.3', 'TLSv1.2 TLSv1.3']); // both TLS servers: the default one negotiates before SNI
+    expect(one('ssl_prefer_server_ciphers')).toEqual(['off', 'off']);
     expect(one('ssl_stapling')).toEqual([]);
     expect(one('http2')).toEqual(['on']);
     expect(one('ssl_certificate')).toEqual(['$tls_pem']);
