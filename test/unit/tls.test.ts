@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { GENERATED_FILES } from '../../lib/config/names.js';
+import type { Answers } from '../../lib/config/questions.js';
 import { buildStackConfig, ConfigError, LETS_ENCRYPT } from '../../lib/config/stack-config.js';
 import { composeSchemaErrors } from '../../lib/validate/compose-schema.js';
 import { findAll, parseNginx } from '../../lib/validate/nginx-conf.js';
@@ -15,7 +16,7 @@ import { leafCertificate, strayKey, testCa } from '../fixtures/tls.js';
 import { defaultAnswers, renderAll, resolveForTest } from './helpers.js';
 import { nginxTest } from './nginx-t.js';
 
-const ACME = { tls: 'acme', serverNames: ['example.test', 'www.example.test'], acmeEmail: 'admin@example.test' } as const;
+const ACME: Partial<Answers> = { tls: 'acme', serverNames: ['example.test', 'www.example.test'], acmeEmail: 'admin@example.test' };
 type Service = Record<string, unknown> & { volumes?: string[]; ports?: string[] };
 const composeOf = (output: Map<string, string>) => parse(output.get(GENERATED_FILES.compose)!) as { services: Record<string, Service>; volumes: Record<string, unknown> };
 
