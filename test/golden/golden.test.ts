@@ -10,6 +10,7 @@ import * as databases from '../fixtures/databases.js';
 import * as manifests from '../fixtures/manifests.js';
 import * as fixtures from '../fixtures/projects.js';
 import * as realWorld from '../fixtures/real-world.js';
+import * as tls from '../fixtures/tls.js';
 import { generate } from '../generator/run.js';
 
 const SHAPES: Record<string, () => fixtures.Files> = {
@@ -23,6 +24,24 @@ const SHAPES: Record<string, () => fixtures.Files> = {
   'required-env': realWorld.requiredEnv,
   'postgres-package': () => databases.postgresPackage('psycopg'),
   external: databases.djDatabaseUrl,
+  'tls-acme': () => tls.acmeProject(fixtures.startproject),
+  'tls-files': () => tls.filesProject(fixtures.startproject),
+};
+
+/** Options a shape is generated with, beyond --yes. */
+const OPTIONS: Record<string, Record<string, unknown>> = {
+  // A private ACME server (its CA in the project), two names, HSTS, the HTTP port the CA checks.
+  'tls-acme': {
+    tls: 'acme',
+    serverNames: 'example.test,www.example.test',
+    acmeEmail: 'admin@example.test',
+    acmeServer: 'https://ca.example.test/acme/acme/directory',
+    acmeCa: 'ca/acme-root.pem',
+    hsts: true,
+    port: '80',
+    bind: '0.0.0.0',
+  },
+  'tls-files': { tls: 'files', serverNames: 'example.test,www.example.test', tlsCert: 'tls/site.pem', tlsKey: 'tls/site.key', httpsPort: '8443' },
 };
 
 /** Every file below dir, except the project's own (those the fixture wrote). */
@@ -44,7 +63,7 @@ describe('golden files', () => {
     it(shape, async () => {
       const project = files();
       const dir = fixtures.writeProject(project);
-      await generate(dir, { projectName: shape });
+      await generate(dir, { projectName: shape, ...OPTIONS[shape] });
       const output = written(dir, new Set(Object.keys(project)));
       expect([...output.keys()].length).toBeGreaterThan(8);
       for (const [file, content] of output) {

@@ -7,7 +7,7 @@
  * own substitutions, such as certificate paths), and `http2 on;` where the local nginx predates
  * it (1.25.1; the image's nginx is newer). Everything else nginx opens (pid, error log, the
  * default access log, temp dirs) is pointed into a temporary prefix, so the test needs no root
- * and leaves the system alone.
+ * and leaves the system alone. The http block also sets what Debian's nginx.conf sets there.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -53,10 +53,12 @@ export async function nginxTest(conf: string, upstream: string, replace: [string
   let text = lines.join('\n');
   for (const [from, to] of replace) text = text.replaceAll(from, to);
   fs.writeFileSync(path.join(prefix, 'default.conf'), text);
+  // What Debian's nginx.conf (the stand-in images') sets for every server: ours must override, not repeat, it.
+  const debianHttp = '  ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3;\n  ssl_prefer_server_ciphers on;\n';
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `  ${kind}_temp_path ${prefix}/${kind};`).join('\n');
   fs.writeFileSync(
     path.join(prefix, 'nginx.conf'),
-    `pid ${prefix}/nginx.pid;\nerror_log ${prefix}/error.log;\nevents {}\nhttp {\n  include /etc/nginx/mime.types;\n  access_log ${prefix}/access.log;\n${temp}\n  include ${prefix}/default.conf;\n}\n`,
+    `pid ${prefix}/nginx.pid;\nerror_log ${prefix}/error.log;\nevents {}\nhttp {\n  include /etc/nginx/mime.types;\n  access_log ${prefix}/access.log;\n${debianHttp}${temp}\n  include ${prefix}/default.conf;\n}\n`,
   );
   const result = spawnSync('nginx', ['-t', '-p', prefix, '-e', `${prefix}/error.log`, '-c', `${prefix}/nginx.conf`], { encoding: 'utf8' });
   fs.rmSync(prefix, { recursive: true, force: true });

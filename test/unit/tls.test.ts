@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { GENERATED_FILES } from '../../lib/config/names.js';
+import type { Answers } from '../../lib/config/questions.js';
 import { buildStackConfig, ConfigError, LETS_ENCRYPT } from '../../lib/config/stack-config.js';
 import { composeSchemaErrors } from '../../lib/validate/compose-schema.js';
 import { findAll, parseNginx } from '../../lib/validate/nginx-conf.js';
@@ -15,7 +16,7 @@ import { leafCertificate, strayKey, testCa } from '../fixtures/tls.js';
 import { defaultAnswers, renderAll, resolveForTest } from './helpers.js';
 import { nginxTest } from './nginx-t.js';
 
-const ACME = { tls: 'acme', serverNames: ['example.test', 'www.example.test'], acmeEmail: 'admin@example.test' } as const;
+const ACME: Partial<Answers> = { tls: 'acme', serverNames: ['example.test', 'www.example.test'], acmeEmail: 'admin@example.test' };
 type Service = Record<string, unknown> & { volumes?: string[]; ports?: string[] };
 const composeOf = (output: Map<string, string>) => parse(output.get(GENERATED_FILES.compose)!) as { services: Record<string, Service>; volumes: Record<string, unknown> };
 
@@ -43,7 +44,8 @@ describe('--tls acme output', () => {
   it('serves TLS 1.2/1.3 with the intermediate ciphers, http2, the per-handshake PEM, HSTS everywhere a header is added', () => {
     const directives = parseNginx(conf);
     const one = (name: string) => findAll(directives, name).map((d) => d.args.join(' '));
-    expect(one('ssl_protocols')).toEqual(['TLSv1.2 TLSv1.3']);
+    expect(one('ssl_protocols')).toEqual(['TLSv1.2 TLSv1.3', 'TLSv1.2 TLSv1.3']); // both TLS servers: the default one negotiates before SNI
+    expect(one('ssl_prefer_server_ciphers')).toEqual(['off', 'off']);
     expect(one('ssl_stapling')).toEqual([]);
     expect(one('http2')).toEqual(['on']);
     expect(one('ssl_certificate')).toEqual(['$tls_pem']);
