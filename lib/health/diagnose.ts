@@ -71,8 +71,10 @@ export function diagnose(config: StackConfig, evidence: Evidence): string[] {
     if (!importError) causes.push('nginx answered 502: gunicorn is not answering. The app container is not up, or crashed; see `docker compose logs app`.');
   }
   const staticCheck = failed('static-file');
-  if (staticCheck?.response?.status === 404 || /open\(\) "[^"]+" failed \(2: No such file/.test(nginxLogs)) {
-    const tried = /open\(\) "([^"]+)" failed/.exec(nginxLogs)?.[1];
+  // The TLS check's probe of the ACME challenge path is a 404 by design: not a misplaced static file.
+  const missedFiles = nginxLogs.split('\n').filter((line) => !line.includes('/.well-known/acme-challenge/')).join('\n');
+  if (staticCheck?.response?.status === 404 || /open\(\) "[^"]+" failed \(2: No such file/.test(missedFiles)) {
+    const tried = /open\(\) "([^"]+)" failed/.exec(missedFiles)?.[1];
     causes.push(
       `Static file 404 although collectstatic filled the volume: nginx looks in the wrong place${tried ? ` (it tried ${tried})` : ''}. ` +
         `The volume is mounted in nginx at ${config.static.nginxDir}, so \`location ${config.static.url}\` needs \`root ${config.nginxDocroot};\`.`,

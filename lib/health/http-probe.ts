@@ -97,14 +97,15 @@ export class CookieJar {
       const value = pair.slice(equals + 1).trim();
       const attribute = (wanted: string) =>
         attributes.map((a) => a.trim()).find((a) => a.toLowerCase() === wanted || a.toLowerCase().startsWith(`${wanted}=`));
-      if (!attribute('secure')) this.notSecure.add(name);
-      else if (!this.secureOrigin) {
-        this.refusedSecure.add(name);
-        continue;
-      }
       const maxAge = attribute('max-age')?.split('=')[1];
       const expires = attribute('expires')?.slice('expires='.length);
       const expired = (maxAge !== undefined && Number(maxAge) <= 0) || (maxAge === undefined && expires !== undefined && Date.parse(expires) <= Date.now());
+      // Django deletes a cookie (logout) without Secure: an expired, empty cookie carries nothing.
+      if (!attribute('secure') && !expired) this.notSecure.add(name);
+      if (attribute('secure') && !this.secureOrigin) {
+        this.refusedSecure.add(name);
+        continue;
+      }
       if (expired) this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
