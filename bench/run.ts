@@ -128,6 +128,7 @@ async function onlyHttps(): Promise<void> {
   if (!file) throw new Error('no earlier results in bench/results to add HTTPS figures to: run the whole bench once');
   if (!fs.existsSync(CLI)) throw new Error('run `npm run build` first (npm run bench does)');
   const results = JSON.parse(fs.readFileSync(file, 'utf8')) as BenchResults;
+  provision();
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'django-static-bench-'));
   try {
     const written = await writeReport({ ...results, https: await https(workdir) }, packageRoot());
@@ -143,14 +144,18 @@ async function https(workdir: string): Promise<HttpsResults> {
   return measureHttps({ cli: CLI, workdir, compose: composeV2, project: HTTPS_PROJECT, port: HTTPS_PORT, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, run: sh, log });
 }
 
+/** Docker, both Compose versions, and the images (stand-ins where they cannot be pulled): idempotent. */
+function provision(): void {
+  const provisioned = spawnSync('bash', [path.join(packageRoot(), 'scripts', 'test-env.sh'), '--bench'], { stdio: 'inherit' });
+  if (provisioned.status !== 0) throw new Error('scripts/test-env.sh --bench failed');
+}
+
 async function main(): Promise<void> {
   if (!fs.existsSync(CLI)) throw new Error('run `npm run build` first (npm run bench does)');
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'django-static-bench-'));
   const generationResults = generation(workdir);
 
-  // Docker, both Compose versions, and the images (stand-ins where they cannot be pulled): idempotent.
-  const provisioned = spawnSync('bash', [path.join(packageRoot(), 'scripts', 'test-env.sh'), '--bench'], { stdio: 'inherit' });
-  if (provisioned.status !== 0) throw new Error('scripts/test-env.sh --bench failed');
+  provision();
   const composeV2 = await findCompose('v2');
   if (!composeV2) throw new Error('Compose v2 (`docker compose`) is needed for the benchmark');
 

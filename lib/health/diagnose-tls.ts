@@ -5,6 +5,7 @@
  */
 import type { CheckResult } from './checks.js';
 import { EXPIRY_SOON_DAYS } from './tls-checks.js';
+import { lastLines } from './log-lines.js';
 
 export interface TlsEvidence {
   checks: CheckResult[];
@@ -19,14 +20,6 @@ const ACME_FAILURES = {
   port80: /Timeout during connect|Connection refused|connection reset by peer|i\/o timeout|Fetching http:\/\/[^\s]+\/\.well-known\/acme-challenge\/[^\s]*: (Timeout|Connection|Error)|no route to host/i,
   unauthorized: /urn:ietf:params:acme:error:unauthorized|Invalid response from/i,
 } as const;
-
-const lastLines = (text: string, count: number) =>
-  text
-    .split('\n')
-    .filter((line) => line.trim())
-    .slice(-count)
-    .map((line) => `    ${line.replace(/^\S+\s+\|\s?/, '')}`)
-    .join('\n');
 
 export function tlsCauses(evidence: TlsEvidence): string[] {
   const causes: string[] = [];

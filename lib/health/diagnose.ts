@@ -7,6 +7,7 @@ import type { StackConfig } from '../config/stack-config.js';
 import type { Problem } from '../validate/invariants.js';
 import type { CheckId, CheckResult } from './checks.js';
 import { tlsCauses } from './diagnose-tls.js';
+import { lastLines } from './log-lines.js';
 
 export interface Evidence {
   upOutput: string;
@@ -25,14 +26,6 @@ export interface Evidence {
   /** The ACME client's logs (--tls acme), and its service. */
   acme?: { service: string; logs: string };
 }
-
-const lastLines = (text: string, count: number) =>
-  text
-    .split('\n')
-    .filter((line) => line.trim())
-    .slice(-count)
-    .map((line) => `    ${line.replace(/^\S+\s+\|\s?/, '')}`)
-    .join('\n');
 
 export function diagnose(config: StackConfig, evidence: Evidence): string[] {
   const causes: string[] = [];
