@@ -10,6 +10,7 @@ import { buildStackConfig, ConfigError, LETS_ENCRYPT } from '../../lib/config/st
 import { composeSchemaErrors } from '../../lib/validate/compose-schema.js';
 import { findAll, parseNginx } from '../../lib/validate/nginx-conf.js';
 import { checkTlsFiles } from '../../lib/validate/tls-files.js';
+import { tlsNotices } from '../../lib/config/tls-notices.js';
 import { validateOutput } from '../../lib/validate/output.js';
 import * as fixtures from '../fixtures/projects.js';
 import { leafCertificate, strayKey, testCa } from '../fixtures/tls.js';
@@ -184,5 +185,19 @@ describe('--tls files: the certificate and key, checked before writing', () => {
     expect(result.stderr).toContain('test is successful');
     expect(result.stderr).not.toMatch(/\[(warn|alert|emerg)\]/);
     expect(result.status, result.stderr).toBe(0);
+  });
+});
+
+describe('what a run says about HTTPS', () => {
+  it('under --yes, a real domain is told it got plain HTTP and how to get HTTPS; acme warns of rate limits and port 80', () => {
+    const config = (overrides: Partial<Answers>) => renderAll(fixtures.startproject(), overrides).config;
+    expect(tlsNotices(config({ serverNames: ['example.com'] }), { told: true })).toEqual([expect.stringMatching(/^--tls off: example\.com gets plain HTTP\. For HTTPS, re-run with --tls acme/)]);
+    expect(tlsNotices(config({ serverNames: ['example.com'] }), { told: false })).toEqual([]);
+    expect(tlsNotices(config({}), { told: true })).toEqual([]);
+    const acme = tlsNotices(config({ ...ACME }), { told: true }).join('\n');
+    expect(acme).toMatch(/production CA has rate limits/);
+    expect(acme).toMatch(/port 80, and this stack's HTTP port is 8080/);
+    expect(acme).toMatch(/bound to 127\.0\.0\.1, which the CA cannot reach/);
+    expect(tlsNotices(config({ ...ACME, acmeStaging: true, port: 80, bind: '0.0.0.0' }), { told: true })).toEqual([expect.stringMatching(/^--acme-staging: browsers do not trust/)]);
   });
 });

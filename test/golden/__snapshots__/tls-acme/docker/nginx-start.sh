@@ -10,7 +10,7 @@ dir=$(dirname "$pem")
 # official images, www-data in Debian's). The folder gets their group and the setgid bit, so
 # every file created in it (the acme service's too) belongs to that group; files are 0640.
 user=$(awk '$1 == "user" { sub(/;$/, "", $2); print $2; exit }' /etc/nginx/nginx.conf)
-group=$(id -gn "${user:-nginx}")
+group=$(id -gn "${user:-nobody}")  # nobody: nginx's default without a `user` line
 mkdir -p "$dir"
 chgrp "$group" "$dir"
 chmod 2750 "$dir"
