@@ -17,7 +17,7 @@ import IMAGES from '../../lib/config/images.json' with { type: 'json' };
 import { GENERATED_FILES, SERVICES } from '../../lib/config/names.js';
 import { handshake } from '../../lib/health/tls-probe.js';
 import * as fixtures from '../fixtures/projects.js';
-import { issueLeaf, makeTestCa } from '../fixtures/test-ca.js';
+import { leafCertificate, strayKey, testCa } from '../fixtures/tls.js';
 import { cli, composeDown } from './stack.js';
 
 const DOMAIN = 'example.test';
@@ -178,13 +178,14 @@ describe('--tls acme against pebble (real http-01)', () => {
 
 describe('--tls files with a certificate from a test CA', () => {
   it('refuses a key that does not match the certificate, writing nothing; then serves the right pair with HSTS, checked over HTTPS', () => {
-    const ca = makeTestCa();
-    const leaf = issueLeaf(ca, [DOMAIN]);
-    const other = issueLeaf(ca, [DOMAIN], { file: 'other' });
+    const ca = testCa();
     const project = 'i10b-files';
-    const dir = fixtures.writeProject({ ...fixtures.startproject(), 'tls/site.crt': leaf.cert, 'tls/site.key': leaf.key, 'tls/other.key': other.key });
+    const dir = fixtures.writeProject(fixtures.startproject());
+    fs.mkdirSync(path.join(dir, 'tls'));
+    leafCertificate(ca.dir, path.join(dir, 'tls'), 'site', [DOMAIN]);
+    strayKey(path.join(dir, 'tls'), 'other');
     started.push({ dir, project });
-    const args = ['--yes', '--project-name', project, '--port', '19456', '--https-port', '19457', '--server-names', DOMAIN, '--tls', 'files', '--tls-cert', 'tls/site.crt'];
+    const args = ['--yes', '--project-name', project, '--port', '19456', '--https-port', '19457', '--server-names', DOMAIN, '--tls', 'files', '--tls-cert', 'tls/site.pem'];
 
     const refused = cli(dir, [...args, '--tls-key', 'tls/other.key']);
     expect(refused.status).not.toBe(0);
@@ -193,7 +194,7 @@ describe('--tls files with a certificate from a test CA', () => {
     expect(fs.existsSync(path.join(dir, GENERATED_FILES.compose))).toBe(false);
     expect(fs.existsSync(path.join(dir, '.yo-rc.json'))).toBe(false);
 
-    const run = cli(dir, [...args, '--tls-key', 'tls/site.key', '--hsts', '--down'], { NODE_EXTRA_CA_CERTS: ca.certFile });
+    const run = cli(dir, [...args, '--tls-key', 'tls/site.key', '--hsts', '--down'], { NODE_EXTRA_CA_CERTS: ca.cert });
     passedOverHttps(run.output);
     expect(run.output).toMatch(/PASS {2}HSTS as configured +Strict-Transport-Security: max-age=\d+/);
     expect(run.output).toMatch(/SKIP {2}ACME challenge path over HTTP/);

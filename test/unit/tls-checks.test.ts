@@ -5,19 +5,30 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_NAMES, type CheckId, type CheckResult } from '../../lib/health/checks.js';
 import { runTlsChecks, type TlsTarget } from '../../lib/health/tls-checks.js';
-import { issueLeaf, makeTestCa, type Leaf, type TestCa } from '../fixtures/test-ca.js';
+import fs from 'node:fs';
+import { leafCertificate, testCa } from '../fixtures/tls.js';
 
 // The TLS checks against real servers on 127.0.0.1 (node:http and node:https standing in for
 // nginx's two ports), each behaving right or wrong, so every check is seen to pass and to fail.
-let ca: TestCa;
+interface Leaf {
+  cert: string;
+  key: string;
+}
+let ca: { dir: string; pem: string };
 let leaf: Leaf;
+/** A leaf's certificate and key as PEM text, for node:https. */
+const issueLeaf = (names: string[], days: number, file = names[0]!): Leaf => {
+  const files = leafCertificate(ca.dir, ca.dir, file, names, days);
+  return { cert: fs.readFileSync(files.cert, 'utf8'), key: fs.readFileSync(files.key, 'utf8') };
+};
 const closers: (() => void)[] = [];
 afterEach(() => {
   for (const close of closers.splice(0)) close();
 });
 beforeAll(() => {
-  ca = makeTestCa();
-  leaf = issueLeaf(ca, ['example.test'], { days: 60 });
+  const made = testCa();
+  ca = { dir: made.dir, pem: fs.readFileSync(made.cert, 'utf8') };
+  leaf = issueLeaf(['example.test'], 60);
 });
 
 interface Behaviour {
@@ -66,7 +77,7 @@ describe('TLS checks', () => {
     const target = await site({ redirect: keepsPath(() => httpsPort), hsts: 'max-age=3600' });
     httpsPort = target.httpsPort;
     const results = await run(target);
-    expect(results.get('tls-certificate')).toMatchObject({ ok: true, detail: expect.stringMatching(/^example\.test: ok, serial [0-9A-F]+ from django-static test CA, (59|60) days left, TLSv1\.3/) });
+    expect(results.get('tls-certificate')).toMatchObject({ ok: true, detail: expect.stringMatching(/^example\.test: ok, serial [0-9A-F]+ from generator-django-static test CA, (59|60) days left, TLSv1\.3/) });
     expect(results.get('tls-old-versions-refused')).toMatchObject({ ok: true });
     expect(results.get('https-redirect')).toMatchObject({ ok: true });
     expect(results.get('hsts')).toMatchObject({ ok: true, detail: 'Strict-Transport-Security: max-age=3600' });
@@ -76,14 +87,14 @@ describe('TLS checks', () => {
 
   it('fail on a redirect that drops the query, a missing HSTS header, and a certificate for another name or near expiry', async () => {
     let httpsPort = 0;
-    const target = await site({ redirect: (host, url) => `https://${host}:${httpsPort}${url.split('?')[0]}`, cert: issueLeaf(ca, ['other.test'], { file: 'other' }) });
+    const target = await site({ redirect: (host, url) => `https://${host}:${httpsPort}${url.split('?')[0]}`, cert: issueLeaf(['other.test'], 60, 'other') });
     httpsPort = target.httpsPort;
     const results = await run(target);
     expect(results.get('https-redirect')).toMatchObject({ ok: false, detail: expect.stringMatching(/want 301\/308 to https:\/\/example\.test:\d+\/health-check\/\w+\?q=1/) });
     expect(results.get('hsts')).toMatchObject({ ok: false, detail: expect.stringMatching(/does not match/) });
     expect(results.get('tls-certificate')).toMatchObject({ ok: false, certificates: [{ name: 'example.test', verifyError: expect.stringMatching(/does not match/), subjectAltNames: ['other.test'] }] });
 
-    const expiring = await run({ ...(await site({ redirect: () => undefined, cert: issueLeaf(ca, ['example.test'], { days: 3, file: 'soon' }) })) });
+    const expiring = await run({ ...(await site({ redirect: () => undefined, cert: issueLeaf(['example.test'], 3, 'soon') })) });
     expect(expiring.get('tls-certificate')).toMatchObject({ ok: false, detail: expect.stringMatching(/example\.test: expires in [23] days/) });
     expect(expiring.get('https-redirect')).toMatchObject({ ok: false, detail: expect.stringMatching(/: 200 \(want 301\/308/) });
     expect(expiring.get('hsts')).toMatchObject({ ok: false, detail: 'no Strict-Transport-Security header' });

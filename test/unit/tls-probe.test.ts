@@ -3,13 +3,14 @@ import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handshake } from '../../lib/health/tls-probe.js';
-import { issueLeaf, makeTestCa, type TestCa } from '../fixtures/test-ca.js';
+import fs from 'node:fs';
+import { leafCertificate, testCa } from '../fixtures/tls.js';
 
 // Real TLS servers on 127.0.0.1 (node:tls), with certificates from a throwaway CA: the probe
 // must tell a verifying certificate from a wrong name or an untrusted CA, and an old protocol
 // version accepted from one refused.
-let ca: TestCa;
-let otherCa: TestCa;
+let ca: { dir: string; pem: string };
+let otherCa: { dir: string; pem: string };
 const servers: tls.Server[] = [];
 
 async function serve(options: tls.TlsOptions): Promise<number> {
@@ -20,9 +21,15 @@ async function serve(options: tls.TlsOptions): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
+const caOf = (made: { dir: string; cert: string }) => ({ dir: made.dir, pem: fs.readFileSync(made.cert, 'utf8') });
+/** A leaf's certificate and key as PEM text, for node:tls. */
+const issueLeaf = (names: string[], days?: number) => {
+  const files = leafCertificate(ca.dir, ca.dir, names[0]!, names, days);
+  return { cert: fs.readFileSync(files.cert, 'utf8'), key: fs.readFileSync(files.key, 'utf8') };
+};
 beforeAll(() => {
-  ca = makeTestCa();
-  otherCa = makeTestCa('another CA');
+  ca = caOf(testCa());
+  otherCa = caOf(testCa());
 });
 afterAll(() => {
   for (const server of servers) server.close();
@@ -30,11 +37,11 @@ afterAll(() => {
 
 describe('handshake', () => {
   it('verifies the chain and the name against the given CA', async () => {
-    const leaf = issueLeaf(ca, ['example.test', 'www.example.test'], { days: 40 });
+    const leaf = issueLeaf(['example.test', 'www.example.test'], 40);
     const port = await serve({ cert: leaf.cert, key: leaf.key });
     const good = await handshake(port, 'www.example.test', { ca: [ca.pem] });
     expect(good).toMatchObject({ connected: true, verifyError: undefined, protocol: 'TLSv1.3' });
-    expect(good.certificate).toMatchObject({ subjectAltNames: ['example.test', 'www.example.test'], issuer: 'django-static test CA' });
+    expect(good.certificate).toMatchObject({ subjectAltNames: ['example.test', 'www.example.test'], issuer: 'generator-django-static test CA' });
     expect(good.certificate!.daysLeft).toBeGreaterThanOrEqual(38);
     expect(good.certificate!.daysLeft).toBeLessThanOrEqual(40);
 
@@ -48,7 +55,7 @@ describe('handshake', () => {
   });
 
   it('tells an old protocol version accepted from one refused', async () => {
-    const leaf = issueLeaf(ca, ['old.test']);
+    const leaf = issueLeaf(['old.test']);
     const permissive = await serve({ cert: leaf.cert, key: leaf.key, minVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' });
     const modern = await serve({ cert: leaf.cert, key: leaf.key, minVersion: 'TLSv1.2' });
     expect((await handshake(permissive, 'old.test', { version: 'TLSv1' })).connected).toBe(true);
@@ -61,7 +68,7 @@ describe('handshake', () => {
   });
 
   it('reports a port with no TLS server', async () => {
-    const leaf = issueLeaf(ca, ['closed.test']);
+    const leaf = issueLeaf(['closed.test']);
     const closed = await serve({ cert: leaf.cert, key: leaf.key });
     servers.pop()!.close();
     await new Promise((resolve) => setTimeout(resolve, 50));
