@@ -66,7 +66,8 @@ export async function measureHttps(options: HttpsBenchOptions): Promise<HttpsRes
     await must(['up', '-d', '--wait', SERVICES.app, SERVICES.nginx, PLAIN_SERVICE]);
     const manifest = JSON.parse((await must(['exec', '-T', SERVICES.app, 'cat', `${config.static.appDir}/staticfiles.json`])).output.replace(/^[^{]*/, '')) as { paths: Record<string, string> };
     const file = `${config.static.url}${manifest.paths[BENCH_FILES.css]}`;
-    const url = { http: `http://${PLAIN_SERVICE}:80${file}`, https: `https://${SERVICES.nginx}:443${file}` };
+    // wrk sends the URL's host as SNI: the domain (an alias of nginx), as a browser would.
+    const url = { http: `http://${PLAIN_SERVICE}:80${file}`, https: `https://${DOMAIN}:443${file}` };
     const wrk = async (scheme: 'http' | 'https', connection: 'keep-alive' | 'new') => {
       const close = connection === 'new' ? ['-H', 'Connection: close'] : [];
       const run = await must(['run', '--rm', '--no-deps', '-T', LOADGEN_SERVICE, 'wrk', '-t2', `-c${options.connections}`, `-d${options.seconds}s`, '--latency', '-H', `Host: ${DOMAIN}`, ...close, url[scheme]], 300_000);
@@ -121,6 +122,8 @@ function generate(options: HttpsBenchOptions): { dir: string; config: StackConfi
         volumes: [`./bench-nginx/plain.conf:/etc/nginx/conf.d/default.conf:ro`, `${config.static.volume}:${config.static.nginxDir}:ro`],
         depends_on: { [SERVICES.app]: { condition: 'service_healthy' } },
       },
+      // nginx refuses handshakes for names it does not serve: the load generator reaches it by the domain.
+      [SERVICES.nginx]: { networks: { default: { aliases: [DOMAIN] } } },
       [LOADGEN_SERVICE]: loadgenService(config),
     },
   };
