@@ -10,6 +10,7 @@ import { BACKUPS_DIR, GENERATED_FILES } from '../../lib/config/names.js';
 import { QUESTIONS, type Answers } from '../../lib/config/questions.js';
 import { remoteStaticNotice, remoteStaticStop } from '../../lib/config/remote-static.js';
 import { buildStackConfig, ConfigError, databaseProblem, type StackConfig } from '../../lib/config/stack-config.js';
+import { tlsNotices } from '../../lib/config/tls-notices.js';
 import { answersOnDisk } from '../../lib/detect/answers-on-disk.js';
 import { compareWithText, inspectSettings } from '../../lib/detect/inspect.js';
 import { detectionReport } from '../../lib/detect/report.js';
@@ -23,7 +24,6 @@ import { hasBlock, mergeLines, withoutBlock } from '../../lib/regen/merge-lines.
 import { envFileContent, ignoresEnvFile, missingEnvMessage, missingSettingsEnv } from '../../lib/render/env-file.js';
 import { renderStack } from '../../lib/render/stack.js';
 import { checkInvariants } from '../../lib/validate/invariants.js';
-import { tlsNotices } from '../../lib/config/tls-notices.js';
 import { checkTlsFiles } from '../../lib/validate/tls-files.js';
 import { InvalidOutputError, validateOutput } from '../../lib/validate/output.js';
 import { behaveAsCommand } from '../command-line.js';

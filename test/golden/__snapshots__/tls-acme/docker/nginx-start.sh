@@ -19,14 +19,14 @@ if [ ! -s "$pem" ]; then
   if command -v openssl >/dev/null; then
     # EC P-256, the key type lego issues for: a certificate and key of different types pass
     # `nginx -t` and then fail every handshake. Valid 30 days; the real one replaces it in seconds.
-    work=$(mktemp -d)
+    # Made in the certificate folder itself (0750, setgid), so a read-only root file system does not matter.
+    umask 027
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
-      -subj "/CN=example.test" -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
-    tmp=$(mktemp "$dir/.tls.XXXXXX")
-    cat "$work/key.pem" "$work/cert.pem" > "$tmp"
-    rm -rf "$work"
-    chmod 0640 "$tmp"
-    mv -f "$tmp" "$pem"
+      -subj "/CN=example.test" -keyout "$dir/.bootstrap.key" -out "$dir/.bootstrap.crt" 2>/dev/null
+    cat "$dir/.bootstrap.key" "$dir/.bootstrap.crt" > "$dir/.bootstrap.pem"
+    rm -f "$dir/.bootstrap.key" "$dir/.bootstrap.crt"
+    chmod 0640 "$dir/.bootstrap.pem"
+    mv -f "$dir/.bootstrap.pem" "$pem"
     echo "nginx-start: no certificate yet; serving a throwaway self-signed one until the acme service has the real one"
   else
     echo "nginx-start: no certificate yet, and no openssl in this image for a throwaway one: HTTPS handshakes fail until the acme service has the certificate"
