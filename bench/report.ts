@@ -7,6 +7,7 @@ import path from 'node:path';
 import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
 import { stats, type GenerationResults } from './generation.js';
+import type { HttpsResults } from './https.js';
 import { VARIANTS, type Variant } from './variants.js';
 import { median, type WrkResult } from './wrk.js';
 
@@ -52,6 +53,8 @@ export interface BenchResults {
   rebuild: { coldSeconds: number; incrementalSeconds: number; dependencyLayerCached: boolean };
   /** Generation time, hyperfine-style (`--only generation` re-measures just this). */
   generation?: GenerationResults;
+  /** HTTPS next to plain HTTP (absent in older results; `--only https` re-measures just this). */
+  https?: HttpsResults;
   /** Earlier results: five plain timings of the generator, no comparison with Node's start-up. */
   generationSeconds?: number[];
 }
@@ -109,6 +112,10 @@ export function targets(results: BenchResults): Target[] {
   });
   const generation = stats(results.generation?.cliSeconds ?? results.generationSeconds ?? [Number.NaN]).median;
   const overNode = results.generation ? ` (${(generation / stats(results.generation.nodeStartupSeconds).median).toFixed(1)} × \`node -e 0\`)` : '';
+  if (results.https) {
+    const ratio = httpsRatio(results.https);
+    list.push({ name: 'HTTPS keep-alive vs plain HTTP (static req/s)', goal: '≥ 0.8 × HTTP', value: `${ratio.toFixed(2)} ×`, met: ratio >= 0.8 });
+  }
   list.push({ name: 'generation (--yes --skip-health-check), median', goal: '≤ 1.0 s', value: `${generation.toFixed(2)} s${overNode}`, met: generation <= 1.0 });
   return list;
 }
@@ -193,7 +200,7 @@ ${wire.join('\n')}
 ## App path
 
 ${appPathSection(results)}
-${databaseStartSection(results)}${generationSection(results)}## Targets
+${databaseStartSection(results)}${httpsSection(results)}${generationSection(results)}## Targets
 
 | target | goal | measured | |
 |---|---|---|---|
@@ -267,6 +274,41 @@ ${[
 ]
   .filter(Boolean)
   .join('\n')}
+
+`;
+}
+
+const httpsRps = (https: HttpsResults, scheme: 'http' | 'https', connection: 'keep-alive' | 'new') =>
+  https.samples.filter((s) => s.scheme === scheme && s.connection === connection);
+
+function httpsRatio(https: HttpsResults): number {
+  const rps = (scheme: 'http' | 'https') => median(httpsRps(https, scheme, 'keep-alive').map((s) => s.requestsPerSecond));
+  return rps('https') / rps('http');
+}
+
+function httpsSection(results: BenchResults): string {
+  const https = results.https;
+  if (!https) return '';
+  const row = (scheme: 'http' | 'https', connection: 'keep-alive' | 'new') => {
+    const samples = httpsRps(https, scheme, connection);
+    const rps = samples.map((s) => s.requestsPerSecond);
+    return `| ${scheme.toUpperCase()} | ${connection === 'new' ? 'new connection per request' : 'keep-alive'} | ${median(rps).toFixed(0)} (${range(rps)}) | ${median(samples.map((s) => s.p50ms)).toFixed(2)} | ${median(samples.map((s) => s.p99ms)).toFixed(2)} |`;
+  };
+  const s = https.settings;
+  return `## HTTPS next to plain HTTP (measured ${https.date.slice(0, 16).replace('T', ' ')} UTC)
+
+The static CSS file, wrk inside the compose network (${s.wrkThreads} threads, ${s.connections} connections, ${s.seconds} s, ${s.rounds} interleaved rounds).
+HTTPS: ${https.servers.https}; HTTP: ${https.servers.http}, on the same volume. A new connection per request
+(\`Connection: close\`) measures the handshake: over HTTPS each is a full TLS handshake.
+
+| scheme | connections | requests/s (median, min–max) | p50 ms | p99 ms |
+|---|---|---|---|---|
+${row('http', 'keep-alive')}
+${row('https', 'keep-alive')}
+${row('http', 'new')}
+${row('https', 'new')}
+
+HTTPS keep-alive serves ${httpsRatio(https).toFixed(2)} × plain HTTP's requests/s (target ≥ 0.8 ×).
 
 `;
 }

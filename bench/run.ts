@@ -7,7 +7,7 @@
  * ComposeProject.
  *
  * `npm run bench -- --only generation` re-measures generation alone (no Docker) and adds it
- * to the newest results file; `--report-only <results.json>` re-renders the page.
+ * to the newest results file; `--only https` does the same for HTTPS against plain HTTP; `--report-only <results.json>` re-renders the page.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,6 +26,7 @@ import { readManifest } from '../lib/regen/manifest.js';
 import { writeProject } from '../test/fixtures/projects.js';
 import { measureGeneration, type GenerationResults } from './generation.js';
 import { APP_VIEWS, BENCH_FILES, benchProject, LIMIT_NGINX_CONF, LOADGEN_DOCKERFILE } from './project.js';
+import { measureHttps, type HttpsResults } from './https.js';
 import { writeReport, type BenchResults, type DatabaseResults, type LoadSample, type TimeToCheck } from './report.js';
 import { benchOverride, databaseOverride, LOADGEN_SERVICE, ONTHEFLY_SERVICE, OVERRIDE_FILE, VARIANTS, type Variant } from './variants.js';
 import { median, parseWrk, type WrkResult } from './wrk.js';
@@ -50,6 +51,9 @@ const DATABASE_PROJECT = 'djbenchpg';
 const PORT = setting('BENCH_PORT', 18_480, 65_534);
 /** The PostgreSQL stack publishes the next port, so neither stack waits for the other's to close. */
 const DATABASE_PORT = PORT + 1;
+/** The HTTPS stack (--tls files): HTTP on this port, HTTPS on the next. */
+const HTTPS_PORT = PORT + 2;
+const HTTPS_PROJECT = process.env['BENCH_HTTPS_PROJECT'] || 'djbenchtls';
 /** What the one-row view answers: the row the bench app's migration wrote. */
 const ROW_TEXT = 'hello from the database';
 const GENERATION_RUNS = setting('BENCH_GENERATION_RUNS', 15, 200);
@@ -118,14 +122,40 @@ async function onlyGeneration(): Promise<void> {
   }
 }
 
+/** Measures HTTPS against plain HTTP and adds the figures to the newest results file. */
+async function onlyHttps(): Promise<void> {
+  const file = latestResults();
+  if (!file) throw new Error('no earlier results in bench/results to add HTTPS figures to: run the whole bench once');
+  if (!fs.existsSync(CLI)) throw new Error('run `npm run build` first (npm run bench does)');
+  const results = JSON.parse(fs.readFileSync(file, 'utf8')) as BenchResults;
+  provision();
+  const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'django-static-bench-'));
+  try {
+    const written = await writeReport({ ...results, https: await https(workdir) }, packageRoot());
+    log(`wrote ${written.map((f) => path.relative(packageRoot(), f)).join(', ')}`);
+  } finally {
+    fs.rmSync(workdir, { recursive: true, force: true });
+  }
+}
+
+async function https(workdir: string): Promise<HttpsResults> {
+  const composeV2 = await findCompose('v2');
+  if (!composeV2) throw new Error('Compose v2 (`docker compose`) is needed for the benchmark');
+  return measureHttps({ cli: CLI, workdir, compose: composeV2, project: HTTPS_PROJECT, port: HTTPS_PORT, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, run: sh, log });
+}
+
+/** Docker, both Compose versions, and the images (stand-ins where they cannot be pulled): idempotent. */
+function provision(): void {
+  const provisioned = spawnSync('bash', [path.join(packageRoot(), 'scripts', 'test-env.sh'), '--bench'], { stdio: 'inherit' });
+  if (provisioned.status !== 0) throw new Error('scripts/test-env.sh --bench failed');
+}
+
 async function main(): Promise<void> {
   if (!fs.existsSync(CLI)) throw new Error('run `npm run build` first (npm run bench does)');
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'django-static-bench-'));
   const generationResults = generation(workdir);
 
-  // Docker, both Compose versions, and the images (stand-ins where they cannot be pulled): idempotent.
-  const provisioned = spawnSync('bash', [path.join(packageRoot(), 'scripts', 'test-env.sh'), '--bench'], { stdio: 'inherit' });
-  if (provisioned.status !== 0) throw new Error('scripts/test-env.sh --bench failed');
+  provision();
   const composeV2 = await findCompose('v2');
   if (!composeV2) throw new Error('Compose v2 (`docker compose`) is needed for the benchmark');
 
@@ -152,7 +182,9 @@ async function main(): Promise<void> {
     const database = await measureDatabase(databaseStack, postgres.config);
     await databaseStack.down();
     const results = await measure(stack, config, workers, generationResults);
-    const written = await writeReport({ ...results, database, loadAverage: [loadBefore, os.loadavg()[0]!] }, packageRoot());
+    await stack.down();
+    const httpsResults = await https(workdir);
+    const written = await writeReport({ ...results, database, https: httpsResults, loadAverage: [loadBefore, os.loadavg()[0]!] }, packageRoot());
     log(`wrote ${written.map((file) => path.relative(packageRoot(), file)).join(', ')}`);
   } finally {
     await cleanup();
@@ -392,7 +424,8 @@ function chosenRun(argv: string[]): Promise<void> {
   if (reportIndex >= 0) return reportOnly(argv[reportIndex + 1] ?? '');
   const onlyIndex = argv.indexOf('--only');
   if (onlyIndex < 0) return main();
-  if (argv[onlyIndex + 1] !== 'generation') return Promise.reject(new Error(`--only ${argv[onlyIndex + 1] ?? ''}: the one phase that runs alone is \`generation\``));
+  if (argv[onlyIndex + 1] === 'https') return onlyHttps();
+  if (argv[onlyIndex + 1] !== 'generation') return Promise.reject(new Error(`--only ${argv[onlyIndex + 1] ?? ''}: the phases that run alone are \`generation\` and \`https\``));
   return onlyGeneration();
 }
 

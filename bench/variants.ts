@@ -45,16 +45,17 @@ export function benchOverride(config: StackConfig, workers: number): Record<stri
       'nginx-limit': nginxVariant('bench-nginx/limit.conf'),
       // The generated config with gzip_static off: on-the-fly compression, for bytes on the wire.
       [ONTHEFLY_SERVICE]: nginxVariant('bench-nginx/onthefly.conf'),
-      [LOADGEN_SERVICE]: loadgen(config),
+      [LOADGEN_SERVICE]: loadgenService(config),
     },
   };
 }
 
 /** The PostgreSQL stack measures the app path only: the same gunicorn workers, and the load generator. */
 export function databaseOverride(config: StackConfig, workers: number): Record<string, unknown> {
-  return { services: { [SERVICES.app]: { environment: { WEB_CONCURRENCY: String(workers) } }, [LOADGEN_SERVICE]: loadgen(config) } };
+  return { services: { [SERVICES.app]: { environment: { WEB_CONCURRENCY: String(workers) } }, [LOADGEN_SERVICE]: loadgenService(config) } };
 }
 
-function loadgen(config: StackConfig): Record<string, unknown> {
+/** wrk and wget inside the compose network (built from LOADGEN_DOCKERFILE in bench-loadgen/). */
+export function loadgenService(config: StackConfig): Record<string, unknown> {
   return { build: { context: 'bench-loadgen' }, image: `${config.projectName}-loadgen:latest`, command: ['true'] };
 }

@@ -7,7 +7,8 @@
 # Stand-ins are cached: the rootfs by a hash of this recipe, the image as
 # django-static-standin:<kind>-<suite>-<hash>.
 # Usage: scripts/standin-images.sh [--list] [--bench | TAG ...]
-#   no argument: the images the tests use (lib/config/images.json: nginx, postgres, python for each tested version)
+#   no argument: the images the tests use (lib/config/images.json: nginx, postgres, python for each
+#                tested version, the ACME client lego, and the test-only ACME server pebble)
 #   --bench:     those plus the benchmark's load generator
 set -euo pipefail
 log() { printf '[standin] %s\n' "$*" >&2; }
@@ -18,7 +19,16 @@ die() { log "error: $*"; exit 1; }
 PACKAGES=python3,python3-pip,python3-django,gunicorn,libjs-jquery,nginx-light,wget,ca-certificates,python3-whitenoise,wrk,python3-psycopg,python3-psycopg2,python3-dj-database-url
 # The postgres:17 stand-in needs PostgreSQL 17, which only trixie has.
 PACKAGES_TRIXIE=postgresql-17
-packages_for() { case "$1" in trixie) echo "$PACKAGES,$PACKAGES_TRIXIE" ;; *) echo "$PACKAGES" ;; esac; }
+# The ACME images get a root filesystem of their own, small: Debian's lego 4.9 and pebble 2.4
+# (bookworm) are static Go binaries; openssl makes pebble's own listener certificate.
+PACKAGES_ACME=lego,pebble,ca-certificates,openssl
+packages_for() {
+  case "$1" in
+    acme-*) echo "$PACKAGES_ACME" ;;
+    trixie) echo "$PACKAGES,$PACKAGES_TRIXIE" ;;
+    *) echo "$PACKAGES" ;;
+  esac
+}
 
 # What makes a stand-in what it is, beyond the package list (part of the recipe hash).
 customize_rootfs() {
@@ -101,34 +111,71 @@ image_changes() {
   esac
 }
 
+# The ACME images (goacme/lego and the test-only pebble) share one small root filesystem with
+# a recipe hash of its own, so adding them rebuilt none of the stand-ins above.
+customize_acme_rootfs() {
+  local dir=$1
+  rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/*
+  # As the official letsencrypt/pebble image: a config and a listener certificate under /test.
+  # The certificate covers the name the stack reaches pebble by (`pebble`) and localhost.
+  mkdir -p "$dir/test/config" "$dir/test/certs/localhost"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=pebble \
+    -addext 'subjectAltName=DNS:pebble,DNS:localhost,IP:127.0.0.1' \
+    -keyout "$dir/test/certs/localhost/key.pem" -out "$dir/test/certs/localhost/cert.pem" 2>/dev/null
+  chmod 0644 "$dir/test/certs/localhost/key.pem"
+  cat > "$dir/test/config/pebble-config.json" <<'PEBBLE'
+{"pebble": {"listenAddress": "0.0.0.0:14000", "managementListenAddress": "0.0.0.0:15000",
+  "certificate": "/test/certs/localhost/cert.pem", "privateKey": "/test/certs/localhost/key.pem",
+  "httpPort": 80, "tlsPort": 443, "ocspResponderURL": "", "externalAccountBindingRequired": false}}
+PEBBLE
+}
+acme_image_changes() {
+  case "$1" in
+    # As goacme/lego: the binary is the entrypoint (its official image is Alpine: /bin/sh is there too).
+    lego) printf '%s\n' 'ENTRYPOINT ["lego"]' ;;
+    # As letsencrypt/pebble. -dnsserver 127.0.0.11:53 (Docker's DNS) is the test's to add.
+    pebble) printf '%s\n' 'ENTRYPOINT ["pebble"]' 'CMD ["-config","/test/config/pebble-config.json"]' 'EXPOSE 14000 15000' ;;
+  esac
+}
+
 recipe_hash=$(printf '%s\n' "$PACKAGES" "$PACKAGES_TRIXIE" "$(declare -f customize_rootfs image_changes)" | sha256sum | cut -c1-12)
+acme_recipe_hash=$(printf '%s\n' "$PACKAGES_ACME" "$(declare -f customize_acme_rootfs acme_image_changes)" | sha256sum | cut -c1-12)
+hash_for() { case "$1" in acme-*) echo "$acme_recipe_hash" ;; *) echo "$recipe_hash" ;; esac; }
 cache=${DJANGO_STATIC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/django-static}
 mkdir -p "$cache"
 
 # Python 3.11 images get bookworm (Django 3.2: the pre-STORAGES settings path);
 # everything else gets trixie (Python 3.13, Django 4.2).
-suite_for() { case "$1" in python:3.11* | debian:bookworm*) echo bookworm ;; *) echo trixie ;; esac; }
+suite_for() {
+  case "$1" in
+    python:3.11* | debian:bookworm*) echo bookworm ;;
+    goacme/lego:* | */pebble:*) echo acme-bookworm ;;
+    *) echo trixie ;;
+  esac
+}
 kind_for() {
   case "$1" in
     python:*) echo python ;;
     nginx:*) echo nginx ;;
     debian:*) echo debian ;;   # the benchmark's load generator (wrk is in the rootfs)
     postgres:17*) echo postgres ;;
+    goacme/lego:*) echo lego ;;
+    */pebble:*) echo pebble ;;   # the test-only ACME server
     *) die "no stand-in recipe for $1" ;;
   esac
 }
 
 rootfs_tar() {
-  local suite=$1 tar="$cache/rootfs-$1-$recipe_hash.tar"
+  local suite=$1 tar; tar="$cache/rootfs-$1-$(hash_for "$1").tar"
   if [ ! -s "$tar" ]; then
     command -v debootstrap >/dev/null || die "debootstrap is needed to build stand-in images"
     local dir; dir=$(mktemp -d /tmp/django-static-rootfs.XXXXXX)
     log "debootstrap $suite (about a minute)"
     debootstrap --variant=minbase \
       --include="$(packages_for "$suite")" \
-      "$suite" "$dir" >"$cache/debootstrap-$suite.log" 2>&1 \
+      "${suite#acme-}" "$dir" >"$cache/debootstrap-$suite.log" 2>&1 \
       || { tail -n 20 "$cache/debootstrap-$suite.log" >&2; die "debootstrap $suite failed"; }
-    customize_rootfs "$dir"
+    case "$suite" in acme-*) customize_acme_rootfs "$dir" ;; *) customize_rootfs "$dir" ;; esac
     tar -C "$dir" -cf "$tar.part" . && mv "$tar.part" "$tar"
     rm -rf "$dir"
     # Root filesystems of older recipes are no longer used.
@@ -140,7 +187,8 @@ rootfs_tar() {
 ensure_standin() {
   local tag=$1 kind suite id
   kind=$(kind_for "$tag"); suite=$(suite_for "$tag")
-  local ours="django-static-standin:$kind-$suite-$recipe_hash"
+  local hash; hash=$(hash_for "$suite")
+  local ours="django-static-standin:$kind-$suite-$hash"
   if docker image inspect "$tag" >/dev/null 2>&1; then
     if ! docker image inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$tag" | grep -q '^DJANGO_STATIC_STANDIN='; then
       log "$tag exists and is a real image: using it"; return 0
@@ -151,8 +199,8 @@ ensure_standin() {
   fi
   if ! docker image inspect "$ours" >/dev/null 2>&1; then
     local tar; tar=$(rootfs_tar "$suite")
-    local changes=(-c "ENV DJANGO_STATIC_STANDIN=$kind-$suite-$recipe_hash")
-    while IFS= read -r change; do changes+=(-c "$change"); done < <(image_changes "$kind")
+    local changes=(-c "ENV DJANGO_STATIC_STANDIN=$kind-$suite-$hash")
+    while IFS= read -r change; do changes+=(-c "$change"); done < <(image_changes "$kind"; acme_image_changes "$kind")
     log "importing $ours"
     docker import "${changes[@]}" "$tar" "$ours" >/dev/null
   fi
@@ -160,7 +208,7 @@ ensure_standin() {
   log "$tag -> stand-in $ours"
   # Stand-ins of older recipes for the same kind and suite.
   docker image ls --format '{{.Repository}}:{{.Tag}}' django-static-standin \
-    | grep "^django-static-standin:$kind-$suite-" | grep -v ":$kind-$suite-$recipe_hash\$" \
+    | grep "^django-static-standin:$kind-$suite-" | grep -v ":$kind-$suite-$hash\$" \
     | xargs -r docker rmi >/dev/null 2>&1 || true
 }
 
@@ -168,7 +216,7 @@ ensure_standin() {
 images_json="$(cd "$(dirname "$0")/.." && pwd)/lib/config/images.json"
 image_tags() {
   node -p 'const i = require(process.argv[1]);
-    [...i.pythonVersionsTested.map((v) => i.python.replace("{version}", v)), i.nginx, i.postgres, ...(process.argv[2] === "--bench" ? [i.loadgen] : [])].join(" ")' \
+    [...i.pythonVersionsTested.map((v) => i.python.replace("{version}", v)), i.nginx, i.postgres, i.acme, i.pebbleTest, ...(process.argv[2] === "--bench" ? [i.loadgen] : [])].join(" ")' \
     "$images_json" "${1:-}"
 }
 list_only=

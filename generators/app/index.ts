@@ -10,10 +10,11 @@ import { BACKUPS_DIR, GENERATED_FILES } from '../../lib/config/names.js';
 import { QUESTIONS, type Answers } from '../../lib/config/questions.js';
 import { remoteStaticNotice, remoteStaticStop } from '../../lib/config/remote-static.js';
 import { buildStackConfig, ConfigError, databaseProblem, type StackConfig } from '../../lib/config/stack-config.js';
+import { tlsNotices } from '../../lib/config/tls-notices.js';
 import { answersOnDisk } from '../../lib/detect/answers-on-disk.js';
 import { compareWithText, inspectSettings } from '../../lib/detect/inspect.js';
 import { detectionReport } from '../../lib/detect/report.js';
-import { detectProject, type ProjectFacts } from '../../lib/detect/project.js';
+import { detectProject, sslRedirectWarning, type ProjectFacts } from '../../lib/detect/project.js';
 import { forcedCompose } from '../../lib/health/compose-cli.js';
 import { packageRoot } from '../../lib/package-root.js';
 import { readText } from '../../lib/read-text.js';
@@ -26,6 +27,7 @@ import { HARDENING_KEYS } from '../../lib/render/hardening.js';
 import { envFileContent, ignoresEnvFile, missingEnvMessage, missingSettingsEnv } from '../../lib/render/env-file.js';
 import { renderStack } from '../../lib/render/stack.js';
 import { checkInvariants } from '../../lib/validate/invariants.js';
+import { checkTlsFiles } from '../../lib/validate/tls-files.js';
 import { InvalidOutputError, validateOutput } from '../../lib/validate/output.js';
 import { behaveAsCommand } from '../command-line.js';
 import { commitAllOrNothing, type CommitEnvironment } from './commit.js';
@@ -147,6 +149,12 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       if (error instanceof ConfigError) throw new Error(`invalid answers, nothing written:\n${error.message}`);
       throw error;
     }
+    // --tls files: the certificate and key are checked before anything is written.
+    const tlsFiles = checkTlsFiles(this.destinationRoot(), this.answers);
+    if (tlsFiles.problems.length > 0) throw new Error(`${tlsFiles.problems.join('\n')} (nothing written)`);
+    for (const line of [...tlsFiles.notes, ...tlsNotices(this.stackConfig, { told: Boolean(this.options['yes']) })]) this.log.info(line);
+    const sslRedirect = this.stackConfig.tls.mode === 'off' ? sslRedirectWarning(this.facts) : undefined;
+    if (sslRedirect) this.log.info(`warning: ${sslRedirect}`);
     const inProject = detectedChanges(this.stored?.detected, summarizeFacts(this.facts));
     const inAnswers = answerChanges(this.stored?.answers, this.answers);
     // A stack generated before least privilege: each setting this run adds, per service.

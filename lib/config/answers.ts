@@ -103,7 +103,8 @@ function* answerSteps(options: ResolveOptions): Generator<AskRequest, Resolved, 
       ? regenerationDefault(storedAnswer, trackedValue(question.name, detectedBefore), trackedValue(question.name, detectedNow), detected)
       : (storedAnswer ?? detected);
 
-    if (!ask) {
+    // --yes, or a question this project is not prompted for: the default, checked the same way.
+    if (!ask || (question.prompt && !question.prompt(answers))) {
       if (defaultValue === undefined) {
         throw new AnswerError(`${question.message}: ${question.undetected?.(facts) ?? `could not be detected; pass --${question.option}`}`);
       }

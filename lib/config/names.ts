@@ -11,6 +11,10 @@ export const GENERATED_FILES = {
   nginxConf: 'nginx/default.conf',
   gunicornConf: 'gunicorn.conf.py',
   compressStatic: 'docker/compress_static.py',
+  /** --tls acme: nginx's start (throwaway certificate until the first real one, the workers' group on the certs folder). */
+  nginxStart: 'docker/nginx-start.sh',
+  /** --tls acme: the acme service's loop (first certificate, renewal twice a day, the combined PEM). */
+  acmeScript: 'docker/acme.sh',
   envExample: '.env.example',
   env: '.env',
   gitignore: '.gitignore',
@@ -26,6 +30,8 @@ export const SERVICES = {
   db: 'db',
   /** One-shot under the compose profile `backup`: a timestamped dump in ./backups/. */
   backup: 'backup',
+  /** --tls acme: lego, issuing and renewing the certificate through the http-01 challenge. */
+  acme: 'acme',
 } as const;
 
 /** Compose profile of the backup service: `docker compose --profile backup run --rm backup`. */
@@ -37,7 +43,16 @@ export const BACKUPS_DIR = 'backups';
  * Named volumes. Their names are part of the data's identity (compose names them
  * <project>_<name>): renaming one would start an empty database beside the old one.
  */
-export const VOLUMES = { static: 'static', media: 'media', data: 'data', db: 'db' } as const;
+export const VOLUMES = {
+  static: 'static',
+  media: 'media',
+  data: 'data',
+  db: 'db',
+  /** --tls acme: lego's account and certificates, and the combined PEM nginx reads. */
+  certs: 'certs',
+  /** --tls acme: http-01 challenge files, written by lego, served by nginx on port 80. */
+  acmeWebroot: 'acme-webroot',
+} as const;
 
 export interface StackVariable {
   name: string;

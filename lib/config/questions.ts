@@ -25,6 +25,19 @@ export interface Answers {
   port: number;
   bind: string;
   serverNames: string[];
+  /** HTTPS: off, certificates from an ACME CA (acme), or the user's own files (files). */
+  tls: TlsChoice;
+  httpsPort?: number;
+  acmeEmail?: string;
+  /** The ACME directory URL; empty: Let's Encrypt (its staging CA with acmeStaging). */
+  acmeServer?: string;
+  acmeStaging?: boolean;
+  /** A PEM in the project: the CA a private ACME server's endpoint uses, trusted by the ACME client and the check. */
+  acmeCa?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  hsts?: boolean;
+  hstsMaxAge?: number;
   workers: string;
   /** The app container's memory bound: "auto" derives it from the workers. */
   appMemory: string;
@@ -43,6 +56,11 @@ export const DEFAULTS = {
   appMemory: 'auto',
   clientMaxBodySize: '10m',
   nginxImage: IMAGES.nginx,
+  httpsPort: 443,
+  /** HTTPS port when the server names are only this machine's (a developer's stack): no root-only port. */
+  localHttpsPort: 8443,
+  /** Five minutes: a mistake in HSTS locks browsers out of plain HTTP for max-age; raise it once HTTPS is proven. */
+  hstsMaxAge: 300,
   pythonImage: (version: string) => IMAGES.python.replace('{version}', version),
 } as const;
 
@@ -65,6 +83,11 @@ export function defaultDatabase(facts: ProjectFacts): DatabaseChoice {
 }
 
 /** volume: serve static files from this stack's volume anyway (the overlay switches the storage); stop: generate nothing. */
+/** off: plain HTTP; acme: certificates from an ACME CA (Let's Encrypt by default); files: --tls-cert and --tls-key. */
+export const TLS_CHOICES = ['off', 'acme', 'files'] as const;
+export type TlsChoice = (typeof TLS_CHOICES)[number];
+const tlsOn = (earlier: Partial<Answers>) => earlier.tls === 'acme' || earlier.tls === 'files';
+
 export const REMOTE_STATIC_CHOICES = ['volume', 'stop'] as const;
 export type RemoteStaticChoice = (typeof REMOTE_STATIC_CHOICES)[number];
 
@@ -78,10 +101,13 @@ export interface Question<K extends keyof Answers = keyof Answers> {
   detect: (facts: ProjectFacts, earlier: Partial<Answers>) => Answers[K] | undefined;
   /** Why detect found nothing, when the project says more than "could not be detected". */
   undetected?: (facts: ProjectFacts) => string | undefined;
-  validate: (value: Answers[K], earlier: Partial<Answers>) => string | undefined;
+  /** Called with a parsed value, never with undefined. */
+  validate: (value: Exclude<Answers[K], undefined>, earlier: Partial<Answers>) => string | undefined;
   choices?: (facts: ProjectFacts) => string[];
   /** Only asked when this holds. */
   when?: (earlier: Partial<Answers>, facts: ProjectFacts) => boolean;
+  /** Answered, but prompted for only when this holds (otherwise the default is taken, as under --yes). */
+  prompt?: (earlier: Partial<Answers>) => boolean;
 }
 
 /** Django accepts "static/" and serves it as "/static/" (startproject writes it that way); a full URL stays as it is. */
@@ -210,6 +236,93 @@ export const QUESTIONS = [
     detect: () => [...DEFAULTS.serverNames],
     validate: validate.serverNames,
   }),
+  question('tls', {
+    option: 'tls',
+    kind: 'string',
+    message: 'HTTPS: off, acme (certificates from Let\'s Encrypt or another ACME CA, renewed automatically) or files (your own certificate and key)',
+    // Plain HTTP stays the default: acme needs DNS pointing here and port 80 open, which only the user knows.
+    detect: () => 'off',
+    validate: (value) => (TLS_CHOICES as readonly (string | undefined)[]).includes(value) ? undefined : `"${value}" is not one of ${TLS_CHOICES.join(', ')}`,
+    choices: () => [...TLS_CHOICES],
+    // A localhost-only stack is a developer's: asked only when a server name is a real domain.
+    prompt: (earlier) => hasPublicName(earlier.serverNames ?? []),
+  }),
+  question('httpsPort', {
+    option: 'https-port',
+    kind: 'number',
+    message: 'Public HTTPS port (--port stays the HTTP one: the ACME challenge and the redirect)',
+    detect: (_facts, earlier) => (hasPublicName(earlier.serverNames ?? []) ? DEFAULTS.httpsPort : DEFAULTS.localHttpsPort),
+    validate: (value, earlier) => validate.port(value) ?? (value === earlier.port ? `--https-port ${value} is also --port: HTTP and HTTPS need a port each` : undefined),
+    when: tlsOn,
+  }),
+  question('acmeEmail', {
+    option: 'acme-email',
+    kind: 'string',
+    message: 'E-mail address for the ACME account (the CA\'s notices about it)',
+    detect: () => undefined,
+    undetected: () => 'an ACME account needs an e-mail address; pass --acme-email',
+    validate: validate.email,
+    when: (earlier) => earlier.tls === 'acme',
+  }),
+  question('acmeStaging', {
+    option: 'acme-staging',
+    kind: 'boolean',
+    message: "Use Let's Encrypt's staging CA (untrusted certificates, generous rate limits: for a first try)?",
+    detect: () => false,
+    validate: () => undefined,
+    when: (earlier) => earlier.tls === 'acme',
+  }),
+  question('acmeServer', {
+    option: 'acme-server',
+    kind: 'string',
+    message: "ACME directory URL (empty: Let's Encrypt)",
+    detect: () => '',
+    validate: (value, earlier) =>
+      value === '' ? undefined : (validate.httpsUrl(value) ?? (earlier.acmeStaging ? `--acme-staging picks Let's Encrypt's staging CA; it does not go with --acme-server ${value}` : undefined)),
+    when: (earlier) => earlier.tls === 'acme',
+  }),
+  question('acmeCa', {
+    option: 'acme-ca',
+    kind: 'string',
+    message: 'PEM file in the project with the CA of a private ACME server (step-ca, pebble), trusted by the ACME client and the check (empty: the system store)',
+    detect: () => '',
+    validate: (value) => (value === '' ? undefined : validate.projectRelativeDir(value)),
+    when: (earlier) => earlier.tls === 'acme',
+  }),
+  question('tlsCert', {
+    option: 'tls-cert',
+    kind: 'string',
+    message: 'Certificate file (PEM, the chain after it), mounted read-only into nginx',
+    detect: () => undefined,
+    undetected: () => '--tls files needs the certificate; pass --tls-cert',
+    validate: validate.hostFile('--tls-cert'),
+    when: (earlier) => earlier.tls === 'files',
+  }),
+  question('tlsKey', {
+    option: 'tls-key',
+    kind: 'string',
+    message: 'Private key file (PEM), mounted read-only into nginx',
+    detect: () => undefined,
+    undetected: () => '--tls files needs the private key; pass --tls-key',
+    validate: validate.hostFile('--tls-key'),
+    when: (earlier) => earlier.tls === 'files',
+  }),
+  question('hsts', {
+    option: 'hsts',
+    kind: 'boolean',
+    message: 'Send HSTS (browsers then refuse plain HTTP for this site for max-age seconds)?',
+    detect: () => false,
+    validate: () => undefined,
+    when: tlsOn,
+  }),
+  question('hstsMaxAge', {
+    option: 'hsts-max-age',
+    kind: 'number',
+    message: 'HSTS max-age in seconds (start short; a year, 31536000, once HTTPS is proven)',
+    detect: () => DEFAULTS.hstsMaxAge,
+    validate: (value) => (Number.isInteger(value) && value >= 0 && value <= 63072000 ? undefined : `HSTS max-age "${value}" must be a whole number of seconds from 0 to 63072000 (two years)`),
+    when: (earlier) => tlsOn(earlier) && earlier.hsts === true,
+  }),
   question('workers', {
     option: 'workers',
     kind: 'string',
@@ -246,6 +359,14 @@ export const QUESTIONS = [
     validate: validate.imageReference,
   }),
 ] as const satisfies readonly Question<any>[];
+
+/** A name only this machine answers to: ACME cannot validate it, and nobody else can reach it. */
+export function isLocalName(name: string): boolean {
+  const bare = name.replace(/^\./, '').toLowerCase();
+  return bare === 'localhost' || bare.endsWith('.localhost') || /^[\d.]+$/.test(bare);
+}
+
+export const hasPublicName = (names: string[]) => names.some((name) => !isLocalName(name));
 
 /** Turns a raw CLI or prompt string into the answer's type; returns a reason when it can't. */
 export function parseRaw(questionKind: Kind, raw: unknown): { value: unknown } | { error: string } {

@@ -11,7 +11,7 @@ import type { ProjectFacts } from '../detect/project.js';
 import IMAGES from './images.json' with { type: 'json' };
 import { BACKUPS_DIR, COMPOSE_PROJECT_VARIABLE, DATABASE_URL_VARIABLE, POSTGRES_PASSWORD_VARIABLE, SECRET_KEY_VARIABLE, SERVICES, VOLUMES } from './names.js';
 import { APP_MEMORY, appMemoryMiB, serviceLimits, type Limit } from './limits.js';
-import { QUESTIONS, type Answers, type DatabaseChoice } from './questions.js';
+import { QUESTIONS, isLocalName, type Answers, type DatabaseChoice } from './questions.js';
 
 export interface Location {
   /** URL prefix, with leading and trailing slash (STATIC_URL / MEDIA_URL). */
@@ -44,6 +44,66 @@ export type Database =
       driver: 'psycopg' | 'psycopg2';
     }
   | { kind: 'external' };
+
+/** HSTS, when on (--hsts). */
+export interface Hsts {
+  maxAge: number;
+}
+
+/**
+ * HTTPS (--tls). nginx always listens on 80 and 443 inside its container; the published ports
+ * are --port and httpsPort. Every path below is inside a container, and is decided here only.
+ */
+export type Tls =
+  | { mode: 'off' }
+  | {
+      mode: 'acme';
+      httpsPort: number;
+      email: string;
+      /** The ACME directory URL, resolved (Let's Encrypt, its staging CA, or --acme-server). */
+      server: string;
+      staging: boolean;
+      /** Project-relative PEM the ACME client trusts for the server's endpoint (and the check trusts for the site). */
+      caFile?: string;
+      hsts?: Hsts;
+      /** The names on the certificate: the server names, each a real domain (http-01 cannot issue wildcards). */
+      domains: string[];
+      image: string;
+      certsVolume: typeof VOLUMES.certs;
+      webrootVolume: typeof VOLUMES.acmeWebroot;
+      /** The certs volume in nginx; its start script makes the throwaway certificate there, so it is mounted read-write. */
+      nginxCertsDir: '/etc/nginx/certs';
+      /** Key plus chain in one file, which nginx reads on every handshake (no reload when it changes). */
+      nginxPem: '/etc/nginx/certs/live/tls.pem';
+      /** The same volume and file in the acme service. */
+      acmeCertsDir: '/certs';
+      acmePem: '/certs/live/tls.pem';
+      /** lego's account and certificates (--path). */
+      legoDir: '/certs/lego';
+      /** The webroot volume: lego writes .well-known/acme-challenge/ below it, nginx serves it read-only. */
+      webroot: '/var/www/acme';
+      /** --acme-ca inside the acme service. */
+      caInContainer: '/etc/acme-ca.pem';
+      /** lego renews when fewer days than this are left: a third of Let's Encrypt's 90-day lifetime. */
+      renewDays: 30;
+      /** How often the acme service checks, in seconds: twice a day. */
+      checkEverySeconds: 43200;
+    }
+  | {
+      mode: 'files';
+      httpsPort: number;
+      /** Host paths as given (absolute, or relative to the project), mounted read-only. */
+      certFile: string;
+      keyFile: string;
+      hsts?: Hsts;
+      nginxCert: '/etc/nginx/tls/cert.pem';
+      nginxKey: '/etc/nginx/tls/key.pem';
+    };
+
+export const LETS_ENCRYPT = {
+  production: 'https://acme-v02.api.letsencrypt.org/directory',
+  staging: 'https://acme-staging-v02.api.letsencrypt.org/directory',
+} as const;
 
 export interface StackConfig {
   projectName: string;
@@ -81,6 +141,7 @@ export interface StackConfig {
     csrfTrustedOrigins: string[];
     clientMaxBodySize: string;
   };
+  tls: Tls;
   gunicorn: {
     port: number;
     workers: 'auto' | number;
@@ -152,6 +213,7 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts): StackCo
     report('python-version', `installing from pyproject.toml reads it with tomllib, which needs Python 3.11 or later (not ${answers.pythonVersion}); choose 3.11+ or a requirements file`);
   }
   if (dependencies) report('database', databaseProblem(answers.database, dependencies));
+  if (answers.tls === 'acme') report('server-names', acmeNamesProblem(answers.serverNames));
   if (problems.length || !dependencies) throw new ConfigError(problems);
   const driver = postgresDriver(dependencies)?.value;
 
@@ -165,7 +227,11 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts): StackCo
   const loopback = answers.bind.startsWith('127.');
   const acceptedHosts = [...new Set([...answers.serverNames, ...(loopback ? LOOPBACK_HOSTS : [])])];
   const probeHost = answers.serverNames[0]!.replace(/^\./, '');
-  const portSuffix = answers.port === 80 ? '' : `:${answers.port}`;
+  const tls = tlsConfig(answers);
+  const https = tls.mode !== 'off';
+  const publicPort = https ? tls.httpsPort : answers.port;
+  const portSuffix = publicPort === (https ? 443 : 80) ? '' : `:${publicPort}`;
+  const scheme = https ? 'https' : 'http';
   const detectedDirs = facts.staticfilesDirs.value;
   const dirsChanged = answers.staticfilesDirs.length > 0 && answers.staticfilesDirs.join('\n') !== detectedDirs.join('\n');
 
@@ -194,12 +260,14 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts): StackCo
       bind: answers.bind,
       serverNames: answers.serverNames,
       acceptedHosts,
-      url: loopback ? `http://${answers.bind}${portSuffix}/` : `http://${probeHost}${portSuffix}/`,
+      // A certificate names the host, not the address: over HTTPS the URL keeps the name.
+      url: loopback && !https ? `http://${answers.bind}${portSuffix}/` : `${scheme}://${probeHost}${portSuffix}/`,
       probeHost,
       allowedHosts: acceptedHosts,
-      csrfTrustedOrigins: csrfOrigins(acceptedHosts, answers.port),
+      csrfTrustedOrigins: https ? httpsOrigins(acceptedHosts, tls.httpsPort) : csrfOrigins(acceptedHosts, answers.port),
       clientMaxBodySize: answers.clientMaxBodySize,
     },
+    tls,
     gunicorn: {
       ...GUNICORN,
       workers: answers.workers === 'auto' ? 'auto' : Number(answers.workers),
@@ -225,6 +293,47 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts): StackCo
     loginCheck: facts.admin && facts.auth,
     localDataDirs: [...new Set(['staticfiles', ...(answers.media ? ['media'] : []), ...[facts.staticRoot, facts.mediaRoot].flatMap((found) => insideProject(found?.value))])].sort(),
   };
+}
+
+function tlsConfig(answers: Answers): Tls {
+  const hsts = answers.hsts ? { maxAge: answers.hstsMaxAge! } : undefined;
+  const httpsPort = answers.httpsPort!;
+  if (answers.tls === 'files') {
+    return { mode: 'files', httpsPort, certFile: answers.tlsCert!, keyFile: answers.tlsKey!, hsts, nginxCert: '/etc/nginx/tls/cert.pem', nginxKey: '/etc/nginx/tls/key.pem' };
+  }
+  if (answers.tls !== 'acme') return { mode: 'off' };
+  const server = answers.acmeServer || (answers.acmeStaging ? LETS_ENCRYPT.staging : LETS_ENCRYPT.production);
+  return {
+    mode: 'acme',
+    httpsPort,
+    email: answers.acmeEmail!,
+    server,
+    staging: Boolean(answers.acmeStaging),
+    caFile: answers.acmeCa || undefined,
+    hsts,
+    domains: answers.serverNames,
+    image: IMAGES.acme,
+    certsVolume: VOLUMES.certs,
+    webrootVolume: VOLUMES.acmeWebroot,
+    nginxCertsDir: '/etc/nginx/certs',
+    nginxPem: '/etc/nginx/certs/live/tls.pem',
+    acmeCertsDir: '/certs',
+    acmePem: '/certs/live/tls.pem',
+    legoDir: '/certs/lego',
+    webroot: '/var/www/acme',
+    caInContainer: '/etc/acme-ca.pem',
+    renewDays: 30,
+    checkEverySeconds: 43200,
+  };
+}
+
+/** http-01 proves control of one exact name reachable from the internet: no wildcards, no local names. */
+function acmeNamesProblem(names: string[]): string | undefined {
+  const wildcard = names.find((name) => name.startsWith('.'));
+  if (wildcard) return `--tls acme validates each name over http-01, which cannot issue "${wildcard}" (a wildcard); list the names, or use --tls files with a wildcard certificate`;
+  const local = names.find(isLocalName);
+  if (local) return `--tls acme cannot get a certificate for "${local}": a CA only issues for public domain names (use --tls files with your own certificate for it)`;
+  return undefined;
 }
 
 /** The file to add a driver to: a lock file is written from its manifest. */
@@ -272,6 +381,11 @@ export function overlayFor(settingsModule: string): { module: string; file: stri
   const parent = settingsIndex >= 0 ? parts.slice(0, settingsIndex) : parts.slice(0, -1);
   const module = [...parent, 'settings_docker'].join('.');
   return { module, file: `${module.replaceAll('.', '/')}.py` };
+}
+
+/** With HTTPS on, only https origins: port 80 answers nothing but redirects and challenges. */
+function httpsOrigins(serverNames: string[], port: number): string[] {
+  return serverNames.map((name) => `https://${name.startsWith('.') ? `*${name}` : name}${port === 443 ? '' : `:${port}`}`);
 }
 
 /** Django 4+ wants scheme and port in CSRF_TRUSTED_ORIGINS; a leading dot becomes a wildcard. */

@@ -94,3 +94,19 @@ export const projectRelativeDir: Validator<string> = (value) =>
   value.startsWith('/') || value.split('/').includes('..') || value === ''
     ? `"${value}" must be a folder inside the project, written relative to its root`
     : undefined;
+
+/** Enough of an address for an ACME account: the CA checks it properly. */
+export const email: Validator<string> = (value) =>
+  /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/.test(value) ? undefined : `"${value}" is not an e-mail address`;
+
+export const httpsUrl: Validator<string> = (value) => {
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  // Written into a shell script in single quotes: no quote, space or backslash.
+  return url?.protocol === 'https:' && !/['"\s\\`]/.test(value) ? undefined : `"${value}" is not an https:// URL (an ACME directory, such as https://acme-v02.api.letsencrypt.org/directory)`;
+};
+
+/** A file on the host: absolute, or relative to the project (compose mounts it from there). */
+export const hostFile =
+  (option: string): Validator<string> =>
+  (value) =>
+    value === '' ? `${option} needs a file` : /[\s:,]/.test(value) ? `${option} "${value}" must not contain spaces, ":" or "," (compose mounts it by that path)` : undefined;

@@ -49,6 +49,8 @@ export interface ProjectFacts {
   /** django.contrib.auth in INSTALLED_APPS. */
   auth: boolean;
   usesGit: boolean;
+  /** SECURE_SSL_REDIRECT = True, where it is set: a problem only when this stack serves plain HTTP. */
+  sslRedirect?: Found<true>;
   warnings: string[];
 }
 
@@ -123,17 +125,21 @@ export function detectProject(root: string, options: { settingsModule?: string }
     warnings,
   };
   const sslRedirect = setting('SECURE_SSL_REDIRECT');
-  if (sslRedirect?.value.kind === 'bool' && sslRedirect.value.value) {
-    warnings.push(
-      `${sslRedirect.file}:${sslRedirect.line}: SECURE_SSL_REDIRECT is on, but this stack serves plain HTTP: put a TLS proxy in front that sets X-Forwarded-Proto, or browsers are sent to an https:// address nothing answers`,
-    );
-  }
+  if (sslRedirect?.value.kind === 'bool' && sslRedirect.value.value) facts.sslRedirect = { value: true, source: { file: sslRedirect.file, line: sslRedirect.line } };
   for (const dir of facts.staticfilesDirs.value) {
     if (!dir.startsWith('/') && !fs.existsSync(path.join(root, dir))) {
       warnings.push(`STATICFILES_DIRS names ${dir}, which does not exist (${where(facts.staticfilesDirs)})`);
     }
   }
   return facts;
+}
+
+/** With plain HTTP (--tls off), a project that redirects to HTTPS sends browsers where nothing answers. */
+export function sslRedirectWarning(facts: ProjectFacts): string | undefined {
+  const found = facts.sslRedirect;
+  return found
+    ? `${where(found)}: SECURE_SSL_REDIRECT is on, but this stack serves plain HTTP: use --tls acme or --tls files (or a TLS proxy in front that sets X-Forwarded-Proto), or browsers are sent to an https:// address nothing answers`
+    : undefined;
 }
 
 /** Compose's own normalisation of a directory name into a project name. */

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { SERVICES } from '../config/names.js';
 import type { ComposeProject } from './compose-cli.js';
 import { inputValue } from './html-form.js';
-import { CookieJar, header, send, type ProbeResponse } from './http-probe.js';
+import { CookieJar, header, send, type Endpoint, type ProbeResponse } from './http-probe.js';
 
 export interface LoginVerdict {
   ok: boolean;
@@ -19,6 +19,8 @@ export interface LoginVerdict {
   response?: ProbeResponse;
   /** On a 403 from the login form: the Origin sent, and what the running Django trusts. */
   csrf?: { origin: string; trustedOrigins: string[] };
+  /** Over HTTPS: the cookies Django set without the Secure attribute during the round trip. */
+  cookiesWithoutSecure?: string[];
 }
 
 /** What the running Django says about its admin and cookies (printed by SETUP_SCRIPT). */
@@ -81,7 +83,7 @@ export function sameSitePath(location: string | undefined, origin: string): stri
 
 const isRedirect = (status: number) => status >= 300 && status < 400;
 
-export async function adminLoginRoundTrip(project: ComposeProject, port: number, host: string): Promise<LoginVerdict> {
+export async function adminLoginRoundTrip(project: ComposeProject, port: number | Endpoint, host: string): Promise<LoginVerdict> {
   const username = `healthcheck-${randomBytes(6).toString('hex')}@example.invalid`;
   const password = randomBytes(24).toString('base64url');
   const shell = (code: string, input?: string) =>
@@ -100,9 +102,10 @@ export async function adminLoginRoundTrip(project: ComposeProject, port: number,
   }
 }
 
-async function logInAndOut(port: number, host: string, facts: AdminFacts, username: string, password: string): Promise<LoginVerdict> {
-  const origin = `http://${host}`;
-  const jar = new CookieJar();
+async function logInAndOut(port: number | Endpoint, host: string, facts: AdminFacts, username: string, password: string): Promise<LoginVerdict> {
+  const secure = typeof port !== 'number' && port.tls !== undefined;
+  const origin = `${secure ? 'https' : 'http'}://${host}`;
+  const jar = new CookieJar(secure);
   const request = async (method: 'GET' | 'POST', path: string, fields?: Record<string, string>, referer?: string) => {
     const headers: Record<string, string> = { Host: host, ...jar.header() };
     if (fields) Object.assign(headers, { 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin, Referer: referer ?? `${origin}${path}` });
@@ -154,5 +157,5 @@ async function logInAndOut(port: number, host: string, facts: AdminFacts, userna
   const after = await request('GET', facts.index);
   if (!isRedirect(after.status)) return fail(`logged out, yet GET ${facts.index}: ${after.status}`, after);
   steps.push(`logout ${logout.status}`, `GET ${facts.index} ${after.status}`);
-  return { ok: true, detail: steps.join(' → ') };
+  return { ok: true, detail: steps.join(' → '), ...(secure ? { cookiesWithoutSecure: [...jar.notSecure] } : {}) };
 }

@@ -1,13 +1,15 @@
 /**
  * The checks run against a started stack: the app through nginx, static files from nginx
- * (not gunicorn), media, the safety probes and the admin login round trip. Each yields a
- * pass/fail row (or a skipped one, with the reason).
+ * (not gunicorn), media, the safety probes and the admin login round trip; with TLS on, these
+ * go over HTTPS and the TLS checks (tls-checks.ts) run too. Each yields a pass/fail row (or a
+ * skipped one, with the reason).
  */
 import type { StackConfig } from '../config/stack-config.js';
 import { SERVICES } from '../config/names.js';
 import { adminLoginRoundTrip } from './admin-login.js';
 import type { ComposeProject } from './compose-cli.js';
-import { header, probe, type ProbeResponse } from './http-probe.js';
+import { header, probe, type Endpoint, type ProbeResponse } from './http-probe.js';
+import { deployCheckVerdict, hostFor, httpsEndpoint, runTlsChecks, type TlsTarget } from './tls-checks.js';
 import { leastPrivilege } from './least-privilege.js';
 
 /** Each check's stable id (diagnosis keys on these) and the name the table prints. */
@@ -21,6 +23,13 @@ export const CHECK_NAMES = {
   'gunicorn-not-published': 'gunicorn not published',
   'least-privilege': 'least privilege',
   'admin-login': 'admin login through nginx',
+  'tls-certificate': 'certificate verifies for each name',
+  'tls-old-versions-refused': 'TLS 1.0 and 1.1 refused',
+  'https-redirect': 'HTTP redirects to HTTPS',
+  'acme-challenge-over-http': 'ACME challenge path over HTTP',
+  hsts: 'HSTS as configured',
+  'secure-cookies': 'cookies marked Secure',
+  'deploy-check': 'manage.py check --deploy',
 } as const;
 
 export type CheckId = keyof typeof CHECK_NAMES;
@@ -38,12 +47,19 @@ export interface CheckResult {
   skipped?: boolean;
   /** A 403 from a form post: the Origin sent, and the origins the running Django trusts. */
   csrf?: { origin: string; trustedOrigins: string[] };
+  /** tls-certificate: what each server name was served, for the diagnosis. */
+  certificates?: { name: string; verifyError?: string; daysLeft?: number; subjectAltNames?: string[] }[];
+  /** admin-login over HTTPS: the cookies set without Secure (for secure-cookies). */
+  cookiesWithoutSecure?: string[];
+  /** deploy-check: the warnings left to the project, as Django printed them. */
+  deployWarnings?: string[];
 }
 
 
-export async function runChecks(config: StackConfig, project: ComposeProject): Promise<CheckResult[]> {
-  const port = config.http.port;
-  const host = { Host: portHost(config) };
+/** With tls, the probes go over HTTPS to the first server name, and the TLS checks run too. */
+export async function runChecks(config: StackConfig, project: ComposeProject, tls?: TlsTarget): Promise<CheckResult[]> {
+  const port: number | Endpoint = tls ? httpsEndpoint(tls) : config.http.port;
+  const host = { Host: tls ? hostFor(tls.serverNames[0]!, tls.httpsPort, 443) : portHost(config) };
   const results: CheckResult[] = [];
   type Verdict = Omit<CheckResult, 'id' | 'name'>;
   const check = async (id: CheckId, body: () => Promise<Verdict>): Promise<CheckResult> => {
@@ -57,6 +73,9 @@ export async function runChecks(config: StackConfig, project: ComposeProject): P
   const attempt = async (id: CheckId, body: () => Promise<Verdict>) => {
     results.push(await check(id, body));
   };
+
+  // First: the certificate check waits for the first ACME certificate, which the others need.
+  if (tls) await runTlsChecks(tls, attempt);
 
   // The dotfile probe needs two one-off containers (about a second each): it runs alongside the others.
   const dotfiles = check('dotfiles-hidden', async () => {
@@ -148,11 +167,20 @@ export async function runChecks(config: StackConfig, project: ComposeProject): P
   await attempt('least-privilege', () => leastPrivilege(config, project));
 
   // Last: it writes to the database, and a broken app would fail it for reasons already reported.
-  await attempt('admin-login', async () =>
+  const login = await check('admin-login', async () =>
     config.loginCheck
       ? adminLoginRoundTrip(project, port, host.Host)
       : { ok: true, skipped: true, detail: 'needs django.contrib.admin and django.contrib.auth in INSTALLED_APPS' },
   );
+  results.push(login);
+  if (tls) {
+    await attempt('secure-cookies', async () => {
+      const insecure = login.cookiesWithoutSecure;
+      if (!insecure) return { ok: true, skipped: true, detail: 'judged from the admin login round trip, which did not complete' };
+      return { ok: insecure.length === 0, detail: insecure.length ? `set without Secure over HTTPS: ${insecure.join(', ')}` : 'every cookie of the login round trip is Secure' };
+    });
+    await attempt('deploy-check', () => deployCheckVerdict(project, tls.hsts));
+  }
   return results;
 }
 

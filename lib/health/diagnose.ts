@@ -7,6 +7,8 @@ import { DATABASE_URL_VARIABLE, POSTGRES_PASSWORD_VARIABLE, SERVICES } from '../
 import type { StackConfig } from '../config/stack-config.js';
 import type { Problem } from '../validate/invariants.js';
 import type { CheckId, CheckResult } from './checks.js';
+import { tlsCauses } from './diagnose-tls.js';
+import { lastLines } from './log-lines.js';
 
 export interface Evidence {
   upOutput: string;
@@ -24,15 +26,9 @@ export interface Evidence {
   checks: CheckResult[];
   /** Cross-file invariant problems found in the files on disk (hand edits). */
   fileProblems: Problem[];
+  /** The ACME client's logs (--tls acme), and its service. */
+  acme?: { service: string; logs: string };
 }
-
-const lastLines = (text: string, count: number) =>
-  text
-    .split('\n')
-    .filter((line) => line.trim())
-    .slice(-count)
-    .map((line) => `    ${line.replace(/^\S+\s+\|\s?/, '')}`)
-    .join('\n');
 
 export function diagnose(config: StackConfig, evidence: Evidence): string[] {
   const causes: string[] = [];
@@ -80,14 +76,17 @@ export function diagnose(config: StackConfig, evidence: Evidence): string[] {
     if (!importError) causes.push('nginx answered 502: gunicorn is not answering. The app container is not up, or crashed; see `docker compose logs app`.');
   }
   const staticCheck = failed('static-file');
-  if (staticCheck?.response?.status === 404 || /open\(\) "[^"]+" failed \(2: No such file/.test(nginxLogs)) {
-    const tried = /open\(\) "([^"]+)" failed/.exec(nginxLogs)?.[1];
+  // The TLS check's probe of the ACME challenge path is a 404 by design: not a misplaced static file.
+  const missedFiles = nginxLogs.split('\n').filter((line) => !line.includes('/.well-known/acme-challenge/')).join('\n');
+  if (staticCheck?.response?.status === 404 || /open\(\) "[^"]+" failed \(2: No such file/.test(missedFiles)) {
+    const tried = /open\(\) "([^"]+)" failed/.exec(missedFiles)?.[1];
     causes.push(
       `Static file 404 although collectstatic filled the volume: nginx looks in the wrong place${tried ? ` (it tried ${tried})` : ''}. ` +
         `The volume is mounted in nginx at ${config.static.nginxDir}, so \`location ${config.static.url}\` needs \`root ${config.nginxDocroot};\`.`,
     );
   }
   causes.push(...databaseCauses(config, evidence));
+  causes.push(...tlsCauses(evidence));
   const login = failed('admin-login');
   if (login?.response?.status === 403 && login.csrf) {
     const { origin, trustedOrigins } = login.csrf;

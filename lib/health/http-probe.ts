@@ -1,9 +1,25 @@
 /**
- * HTTP probes through the published port, on 127.0.0.1 only. The request path is sent
- * exactly as given (no normalization), which the traversal probes depend on. Cookies are
- * kept the way a browser on plain http keeps them, for the login round trip.
+ * HTTP(S) probes through the published port, on 127.0.0.1 only. The request path is sent
+ * exactly as given (no normalization), which the traversal probes depend on. Over TLS the
+ * server name goes in SNI and is what the certificate is verified against. Cookies are kept
+ * the way a browser keeps them, for the login round trip.
  */
 import http from 'node:http';
+import https from 'node:https';
+
+/** A published port on 127.0.0.1; with tls, HTTPS to it as the server name (SNI, verification). */
+export interface Endpoint {
+  port: number;
+  tls?: TlsTarget;
+}
+
+export interface TlsTarget {
+  servername: string;
+  /** PEM CA certificates to trust instead of the system store (a private or test ACME CA). */
+  ca?: string[];
+}
+
+const endpointOf = (target: number | Endpoint): Endpoint => (typeof target === 'number' ? { port: target } : target);
 
 export interface ProbeResponse {
   status: number;
@@ -12,7 +28,7 @@ export interface ProbeResponse {
   body: string;
 }
 
-export function probe(port: number, rawPath: string, headers: Record<string, string>, timeoutMs = 10_000): Promise<ProbeResponse> {
+export function probe(port: number | Endpoint, rawPath: string, headers: Record<string, string>, timeoutMs = 10_000): Promise<ProbeResponse> {
   return send(port, { method: 'GET', path: rawPath, headers, timeoutMs });
 }
 
@@ -28,10 +44,12 @@ export interface ProbeRequest {
 }
 
 /** One request to 127.0.0.1:port (or `host`); redirects are returned, never followed. */
-export function send(port: number, { method, path: rawPath, headers, body, timeoutMs = 10_000, host = '127.0.0.1' }: ProbeRequest): Promise<ProbeResponse> {
+export function send(target: number | Endpoint, { method, path: rawPath, headers, body, timeoutMs = 10_000, host = '127.0.0.1' }: ProbeRequest): Promise<ProbeResponse> {
+  const { port, tls } = endpointOf(target);
   const allHeaders = body === undefined ? headers : { ...headers, 'Content-Length': String(Buffer.byteLength(body)) };
+  const options = { host, port, path: rawPath, method, headers: allHeaders, agent: false, timeout: timeoutMs } as const;
   return new Promise((resolve, reject) => {
-    const request = http.request({ host, port, path: rawPath, method, headers: allHeaders, agent: false, timeout: timeoutMs }, (response) => {
+    const onResponse = (response: http.IncomingMessage) => {
       const chunks: Buffer[] = [];
       let size = 0;
       response.on('data', (chunk: Buffer) => {
@@ -47,7 +65,10 @@ export function send(port: number, { method, path: rawPath, headers, body, timeo
         resolve({ status: response.statusCode ?? 0, headers: grouped, body: Buffer.concat(chunks).toString('latin1') });
       });
       response.on('error', reject);
-    });
+    };
+    const request = tls
+      ? https.request({ ...options, servername: tls.servername, ...(tls.ca ? { ca: tls.ca } : {}) }, onResponse)
+      : http.request(options, onResponse);
     request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
     request.on('error', reject);
     request.end(body);
@@ -57,13 +78,17 @@ export function send(port: number, { method, path: rawPath, headers, body, timeo
 export const header = (response: ProbeResponse, name: string): string | undefined => response.headers.get(name)?.[0];
 
 /**
- * The cookies a browser keeps from http://host (RFC 6265 section 5.2, host-only, path ignored:
- * every request here goes to one site). Secure cookies are dropped, as browsers refuse them
- * from an insecure origin; which ones were is remembered, to explain a failure.
+ * The cookies a browser keeps from one site (RFC 6265 section 5.2, host-only, path ignored:
+ * every request here goes to one site). Over http, Secure cookies are dropped, as browsers
+ * refuse them from an insecure origin; which ones were is remembered, to explain a failure.
+ * Over https, which ones lacked Secure is remembered (the TLS check wants them all Secure).
  */
 export class CookieJar {
   private readonly cookies = new Map<string, string>();
   readonly refusedSecure = new Set<string>();
+  readonly notSecure = new Set<string>();
+
+  constructor(private readonly secureOrigin = false) {}
 
   store(response: ProbeResponse): void {
     for (const line of response.headers.get('set-cookie') ?? []) {
@@ -74,13 +99,15 @@ export class CookieJar {
       const value = pair.slice(equals + 1).trim();
       const attribute = (wanted: string) =>
         attributes.map((a) => a.trim()).find((a) => a.toLowerCase() === wanted || a.toLowerCase().startsWith(`${wanted}=`));
-      if (attribute('secure')) {
-        this.refusedSecure.add(name);
-        continue;
-      }
       const maxAge = attribute('max-age')?.split('=')[1];
       const expires = attribute('expires')?.slice('expires='.length);
       const expired = (maxAge !== undefined && Number(maxAge) <= 0) || (maxAge === undefined && expires !== undefined && Date.parse(expires) <= Date.now());
+      // Django deletes a cookie (logout) without Secure: an expired, empty cookie carries nothing.
+      if (!attribute('secure') && !expired) this.notSecure.add(name);
+      if (attribute('secure') && !this.secureOrigin) {
+        this.refusedSecure.add(name);
+        continue;
+      }
       if (expired) this.cookies.delete(name);
       else this.cookies.set(name, value);
     }

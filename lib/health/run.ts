@@ -3,7 +3,9 @@
  * present, probe it through the published port on 127.0.0.1, print a pass/fail table and,
  * on failure, the diagnosed cause.
  */
+import fs from 'node:fs';
 import path from 'node:path';
+import tls from 'node:tls';
 import type { StackConfig } from '../config/stack-config.js';
 import { readText } from '../read-text.js';
 import { SERVICES } from '../config/names.js';
@@ -11,6 +13,7 @@ import { checkInvariants } from '../validate/invariants.js';
 import { runChecks, type CheckResult } from './checks.js';
 import { ComposeProject, engineAnswers, findCompose } from './compose-cli.js';
 import { diagnose } from './diagnose.js';
+import type { TlsTarget } from './tls-checks.js';
 
 export interface HealthOptions {
   config: StackConfig;
@@ -64,9 +67,11 @@ export async function runHealthCheck(options: HealthOptions): Promise<HealthResu
       : await upAndPollV1(project, startTimeoutMs, stream);
   const startOk = up.exitCode === 0 && !up.timedOut;
   const secondsToHealthy = startOk ? (Date.now() - started) / 1000 : undefined;
-  log(startOk ? `Stack healthy after ${secondsToHealthy!.toFixed(1)} s; probing http://127.0.0.1:${config.http.port}/` : `The stack did not become healthy${up.timedOut ? ` within ${seconds} s` : ''}.`);
+  const target = tlsTarget(config, cwd);
+  const probing = target ? `https://127.0.0.1:${target.httpsPort}/ as ${target.serverNames.join(', ')} (and http://127.0.0.1:${config.http.port}/)` : `http://127.0.0.1:${config.http.port}/`;
+  log(startOk ? `Stack healthy after ${secondsToHealthy!.toFixed(1)} s; probing ${probing}` : `The stack did not become healthy${up.timedOut ? ` within ${seconds} s` : ''}.`);
 
-  const checks = startOk ? await runChecks(config, project) : [];
+  const checks = startOk ? await runChecks(config, project, target) : [];
   const ok = startOk && checks.every((check) => check.ok);
   printTable(checks, startOk, log);
 
@@ -86,6 +91,7 @@ export async function runHealthCheck(options: HealthOptions): Promise<HealthResu
       nginxLogs: await project.logs(SERVICES.nginx),
       checks,
       fileProblems: checkInvariants(config, (file) => readText(path.join(cwd, file))),
+      acme: config.tls.mode === 'acme' ? { service: SERVICES.acme, logs: await project.logs(SERVICES.acme, 80) } : undefined,
     });
     log('Diagnosis:');
     for (const cause of causes) log(`  - ${cause}`);
@@ -109,10 +115,35 @@ export async function runHealthCheck(options: HealthOptions): Promise<HealthResu
   return { ok, secondsToHealthy, summary: causes.length ? `${summary} (${causes[0]!.split('\n')[0]})` : summary, checks, causes };
 }
 
-/** Volumes that hold data no command can rebuild: uploads, the SQLite file, PostgreSQL's files. */
+/**
+ * What the TLS checks probe, with TLS on. They trust the system's CA store, plus --acme-ca (a
+ * private ACME CA such as step-ca issues from the root it serves over) and, as Node itself
+ * does, the file NODE_EXTRA_CA_CERTS names (a test CA).
+ */
+export function tlsTarget(config: StackConfig, cwd: string): TlsTarget | undefined {
+  const mode = config.tls.mode;
+  if (mode === 'off') return undefined;
+  const caFile = mode === 'acme' ? config.tls.caFile : undefined;
+  const extra = process.env['NODE_EXTRA_CA_CERTS'];
+  // Node adds NODE_EXTRA_CA_CERTS to its default store only, which a `ca` option replaces.
+  const ca = caFile ? [...tls.rootCertificates, readText(path.resolve(cwd, caFile)) ?? '', ...(extra && fs.existsSync(extra) ? [fs.readFileSync(extra, 'utf8')] : [])] : undefined;
+  return {
+    mode,
+    serverNames: config.http.serverNames.map((name) => name.replace(/^\./, '')),
+    httpPort: config.http.port,
+    httpsPort: config.tls.httpsPort,
+    hsts: config.tls.hsts !== undefined,
+    ca,
+  };
+}
+
+/**
+ * Volumes that hold data no command can rebuild: uploads, the SQLite file, PostgreSQL's files,
+ * and the ACME account and certificates (re-issuing counts against the CA's rate limits).
+ */
 export function dataVolumes(config: StackConfig): string[] {
   const database = config.database.kind === 'sqlite' || config.database.kind === 'postgres' ? [config.database.volume] : [];
-  return [...(config.media ? [config.media.volume] : []), ...database];
+  return [...(config.media ? [config.media.volume] : []), ...database, ...(config.tls.mode === 'acme' ? [config.tls.certsVolume] : [])];
 }
 
 /** docker-compose 1.x has no --wait: start, then poll the containers' health ourselves. */
@@ -138,4 +169,6 @@ function printTable(checks: CheckResult[], started: boolean, log: (line: string)
   if (!started) return;
   const width = Math.max(...checks.map((c) => c.name.length));
   for (const check of checks) log(`  ${check.skipped ? 'SKIP' : check.ok ? 'PASS' : 'FAIL'}  ${check.name.padEnd(width)}  ${check.detail}`);
+  const warnings = checks.flatMap((check) => check.deployWarnings ?? []);
+  if (warnings.length) log(`Left to the project by manage.py check --deploy:\n${warnings.map((line) => `    ${line}`).join('\n')}`);
 }

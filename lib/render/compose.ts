@@ -6,6 +6,7 @@ import { Document } from 'yaml';
 import type { StackConfig } from '../config/stack-config.js';
 import { commentGrants, harden } from './hardening.js';
 import { BACKUP_PROFILE, GENERATED_FILES, POSTGRES_PASSWORD_VARIABLE, SERVICES } from '../config/names.js';
+import { acmeServices, nginxTlsParts } from './tls-services.js';
 
 /**
  * Healthcheck timing. Docker runs the first check one interval after start (start_interval
@@ -37,7 +38,8 @@ export function appHealthcheckScript(config: StackConfig): string {
     'import sys, urllib.request as r, urllib.error as e',
     'class Stay(r.HTTPRedirectHandler):',
     '    def redirect_request(self, *args): return None',
-    `req = r.Request("http://127.0.0.1:${config.gunicorn.port}/", headers={"Host": "${config.http.probeHost}"})`,
+    // With HTTPS on, as nginx sends it: the project's own SECURE_SSL_REDIRECT then answers the page, not a redirect.
+    `req = r.Request("http://127.0.0.1:${config.gunicorn.port}/", headers={"Host": "${config.http.probeHost}"${config.tls.mode === 'off' ? '' : ', "X-Forwarded-Proto": "https"'}})`,
     'try: status = r.build_opener(Stay).open(req, timeout=3).status',
     'except e.HTTPError as error: status = error.code',
     'except OSError as error: sys.exit("gunicorn is not answering: %s" % error)',
@@ -96,6 +98,7 @@ export function buildCompose(config: StackConfig): ComposeFile {
   const dbHealthy = postgres ? { [SERVICES.db]: { condition: 'service_healthy' } } : {};
   const media = config.media;
   const staticMount = (dir: string, readOnly: boolean) => `${config.static.volume}:${dir}${readOnly ? ':ro' : ''}`;
+  const tls = nginxTlsParts(config);
 
   const services: ComposeFile['services'] = {
     [SERVICES.collectstatic]: {
@@ -134,12 +137,14 @@ export function buildCompose(config: StackConfig): ComposeFile {
     [SERVICES.nginx]: {
       image: config.nginxImage,
       depends_on: { [SERVICES.app]: { condition: 'service_healthy' } },
-      ports: [`${config.http.bind}:${config.http.port}:80`],
+      ports: [`${config.http.bind}:${config.http.port}:80`, ...tls.ports],
       volumes: [
         `./${GENERATED_FILES.nginxConf}:/etc/nginx/conf.d/default.conf:ro`,
         staticMount(config.static.nginxDir, true),
         ...(media ? [`${media.volume}:${media.nginxDir}:ro`] : []),
+        ...tls.volumes,
       ],
+      ...tls.extra,
       healthcheck: {
         // A Host the site's server block answers (the catch-all server closes every other request).
         test: ['CMD', 'wget', '-q', '-O', '/dev/null', '--header', `Host: ${config.http.probeHost}`, 'http://127.0.0.1/nginx-health'],
@@ -186,10 +191,14 @@ export function buildCompose(config: StackConfig): ComposeFile {
         };
   }
 
+  const acme = acmeServices(config);
+  Object.assign(services, acme.services);
+
   const volumes: ComposeFile['volumes'] = { [config.static.volume]: {} };
   if (media) volumes[media.volume] = {};
   if (sqlite) volumes[sqlite.volume] = {};
   if (postgres) volumes[postgres.volume] = {};
+  Object.assign(volumes, acme.volumes);
   return harden({ services, volumes }, config);
 }
 

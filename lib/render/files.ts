@@ -18,5 +18,11 @@ export function templateFiles(config: StackConfig): PlannedFile[] {
     { path: GENERATED_FILES.compressStatic, template: 'compress_static.py.ejs', data: { config } },
     { path: config.overlayFile, template: 'settings_docker.py.ejs', data: { config, pyString: JSON.stringify } },
     { path: GENERATED_FILES.envExample, template: 'env.example.ejs', data: { config, environment: ENVIRONMENT } },
+    ...(config.tls.mode === 'acme'
+      ? [
+          { path: GENERATED_FILES.nginxStart, template: 'docker/nginx-start.sh.ejs', data: { tls: config.tls } },
+          { path: GENERATED_FILES.acmeScript, template: 'docker/acme.sh.ejs', data: { tls: config.tls } },
+        ]
+      : []),
   ];
 }

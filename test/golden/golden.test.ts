@@ -7,9 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as fixtures from '../fixtures/projects.js';
-import { SHAPES } from '../fixtures/shapes.js';
+import { SHAPE_OPTIONS as OPTIONS, SHAPES } from '../fixtures/shapes.js';
 import { generate } from '../generator/run.js';
-
 
 /** Every file below dir, except the project's own (those the fixture wrote). */
 function written(dir: string, own: Set<string>): Map<string, string> {
@@ -30,7 +29,7 @@ describe('golden files', () => {
     it(shape, async () => {
       const project = files();
       const dir = fixtures.writeProject(project);
-      await generate(dir, { projectName: shape });
+      await generate(dir, { projectName: shape, ...OPTIONS[shape] });
       const output = written(dir, new Set(Object.keys(project)));
       expect([...output.keys()].length).toBeGreaterThan(8);
       for (const [file, content] of output) {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateExpression } from '../../lib/detect/evaluate.js';
 import { pickFromSpecifier } from '../../lib/detect/dependencies/python-version.js';
-import { detectProject, NotDjangoProjectError } from '../../lib/detect/project.js';
+import { detectProject, NotDjangoProjectError, sslRedirectWarning } from '../../lib/detect/project.js';
 import { topLevelStatements } from '../../lib/detect/python-source.js';
 import * as fixtures from '../fixtures/projects.js';
 
@@ -91,10 +91,12 @@ describe('detectProject', () => {
     expect(facts.settingsFiles.at(-1)).toBe('config/settings/local.py');
   });
 
-  it('warns that SECURE_SSL_REDIRECT needs a TLS proxy in front', () => {
+  it('finds SECURE_SSL_REDIRECT, a warning only for a plain-HTTP stack', () => {
     const files = fixtures.settingsPackage();
     files['config/settings/production.py'] += 'SECURE_SSL_REDIRECT = True\n';
-    expect(detect(files).warnings.join('\n')).toMatch(/config\/settings\/production\.py:\d+: SECURE_SSL_REDIRECT is on, but this stack serves plain HTTP/);
+    const facts = detect(files);
+    expect(sslRedirectWarning(facts)).toMatch(/^config\/settings\/production\.py:\d+: SECURE_SSL_REDIRECT is on, but this stack serves plain HTTP: use --tls acme or --tls files/);
+    expect(sslRedirectWarning(detect(fixtures.settingsPackage()))).toBeUndefined();
   });
 
   it('warns, naming file and line, when a setting cannot be read', () => {

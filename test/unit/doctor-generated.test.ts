@@ -7,14 +7,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diagnose, gatherFacts } from '../../lib/doctor/run.js';
-import { SHAPES } from '../fixtures/shapes.js';
+import { SHAPE_OPTIONS, SHAPES } from '../fixtures/shapes.js';
 import { renderAll } from './helpers.js';
 
 
 describe('doctor on generated stacks', () => {
   for (const [shape, files] of Object.entries(SHAPES)) {
     it(`${shape}: no findings`, () => {
-      const { root, output } = renderAll(files());
+      const { root, output } = renderAll(files(), SHAPE_OPTIONS[shape]);
       for (const [file, text] of output) {
         fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
         fs.writeFileSync(path.join(root, file), text);

@@ -16,6 +16,13 @@ describe('image tags', () => {
     expect(standinTags()).toEqual(expect.arrayContaining([config.pythonImage, config.nginxImage]));
     expect(renderAll(fixtures.startproject(), { pythonVersion: '3.11' }).config.pythonImage).toBe('python:3.11-slim');
     expect(standinTags()).toContain('python:3.11-slim');
+    const { tls } = renderAll(fixtures.startproject(), { tls: 'acme', serverNames: ['example.test'], acmeEmail: 'admin@example.test' }).config;
+    if (tls.mode !== 'acme') throw new Error('--tls acme gave no acme config');
+    expect(standinTags()).toContain(tls.image);
+  });
+
+  it('include the test-only ACME server, named as a test image', () => {
+    expect(standinTags().filter((tag) => tag.includes('pebble'))).toEqual([expect.stringMatching(/^django-static-test\/pebble:/)]);
   });
 
   it("include the benchmark's load generator only for the benchmark", () => {

@@ -1,8 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { buildCompose } from '../../lib/render/compose.js';
@@ -14,6 +11,7 @@ import { validateOutput } from '../../lib/validate/output.js';
 import { hashContent } from '../../lib/regen/manifest.js';
 import * as fixtures from '../fixtures/projects.js';
 import { renderAll } from './helpers.js';
+import { nginxTest } from './nginx-t.js';
 
 type Service = { depends_on?: Record<string, { condition: string }>; volumes?: string[]; ports?: string[]; build?: unknown; image: string };
 
@@ -60,17 +58,6 @@ describe('compose.yaml', () => {
   });
 });
 
-/** A TCP port nothing listens on now, chosen by the kernel. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 describe('nginx config', () => {
   const { output, config } = renderAll(fixtures.settingsPackage());
   const conf = output.get(GENERATED_FILES.nginxConf)!;
@@ -86,36 +73,13 @@ describe('nginx config', () => {
   });
 
   it('is accepted by a real `nginx -t`, run as any user', async () => {
-    // Three things in the generated file only make sense inside the nginx container, and
-    // nginx -t opens all three: the upstream host `app` (resolved on the compose network), the
-    // access log (the image links it to stdout) and port 80 (only root may bind it). The copy
-    // under test differs from the generated file only there, each port becoming a free
-    // loopback port; everything else nginx opens (pid, error log, the default access log, temp dirs under
-    // /var/lib/nginx) is pointed into a temporary prefix, so the test needs no root and leaves the system alone.
-    const prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-t-'));
     const directives = parseNginx(conf);
-    const upstreamServers = findAll(directives, 'upstream').flatMap((upstream) => findAll(upstream.block ?? [], 'server'));
-    const logFiles = findAll(directives, 'access_log').filter((log) => log.args[0]!.startsWith('/'));
-    const listens = findAll(directives, 'listen');
-    expect(listens.map((listen) => listen.args[0])).toEqual(['80', '80']);
-    const loopbackPort = await freePort();
-    expect(upstreamServers.map((server) => server.args[0])).toEqual([`app:${config.gunicorn.port}`]);
-    const lines = conf.split('\n');
-    const substitute = (line: number, from: string, to: string) => (lines[line - 1] = lines[line - 1]!.replace(from, to));
-    for (const server of upstreamServers) substitute(server.line, server.args[0]!, `127.0.0.1:${config.gunicorn.port}`);
-    for (const log of logFiles) substitute(log.line, log.args[0]!, `${prefix}/access.log`);
-    for (const listen of listens) substitute(listen.line, `listen ${listen.args[0]!}`, `listen 127.0.0.1:${loopbackPort}`);
-    fs.writeFileSync(path.join(prefix, 'default.conf'), lines.join('\n'));
-    const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `  ${kind}_temp_path ${prefix}/${kind};`).join('\n');
-    fs.writeFileSync(
-      path.join(prefix, 'nginx.conf'),
-      `pid ${prefix}/nginx.pid;\nerror_log ${prefix}/error.log;\nevents {}\nhttp {\n  include /etc/nginx/mime.types;\n  access_log ${prefix}/access.log;\n${temp}\n  include ${prefix}/default.conf;\n}\n`,
-    );
-    const result = spawnSync('nginx', ['-t', '-p', prefix, '-e', `${prefix}/error.log`, '-c', `${prefix}/nginx.conf`], { encoding: 'utf8' });
+    expect(findAll(directives, 'listen').map((listen) => listen.args[0])).toEqual(['80', '80']);
+    expect(findAll(directives, 'upstream').flatMap((upstream) => findAll(upstream.block ?? [], 'server')).map((server) => server.args[0])).toEqual([`app:${config.gunicorn.port}`]);
+    const result = await nginxTest(conf, `127.0.0.1:${config.gunicorn.port}`);
     expect(result.stderr).toContain('test is successful');
     expect(result.stderr).not.toMatch(/\[(warn|alert|emerg)\]/);
     expect(result.status, result.stderr).toBe(0);
-    fs.rmSync(prefix, { recursive: true, force: true });
   });
 
   it('fails validation for an off-by-slash alias, autoindex, or a root that misses the mount', () => {
