@@ -26,8 +26,21 @@ def _usable_cpus():
     return count
 
 
+def _workers_that_fit(count):
+    """No more workers than the container's memory limit holds: 128 MiB, then 96 MiB per worker."""
+    try:
+        with open("/sys/fs/cgroup/memory.max") as limit:  # cgroup v2: bytes, or "max"
+            text = limit.read().strip()
+        if text != "max":
+            fit = (int(text) // 1048576 - 128) // 96
+            return max(1, min(count, fit))
+    except (OSError, ValueError):
+        pass
+    return count
+
+
 # 2 x CPUs + 1 is gunicorn's own rule of thumb for sync workers.
-workers = int(os.environ.get("WEB_CONCURRENCY") or _usable_cpus() * 2 + 1)
+workers = int(os.environ.get("WEB_CONCURRENCY") or _workers_that_fit(_usable_cpus() * 2 + 1))
 
 # Sync workers (gunicorn's default): nginx buffers slow clients for them. gthread with one
 # thread would keep nginx's connections alive, but measured slower through nginx here
