@@ -56,7 +56,14 @@ export async function runChecks(config: StackConfig, project: ComposeProject): P
     results.push(await check(id, body));
   };
 
-  // The dotfile probe needs two one-off containers (about a second each): it runs alongside the others.
+  // Two slow checks run alongside the others: the admin login round trip (its manage.py shell
+  // starts Django, about a second; it writes only its own temporary user) and the dotfile probe
+  // (two one-off containers, about a second each).
+  const adminLogin = check('admin-login', async () =>
+    config.loginCheck
+      ? adminLoginRoundTrip(project, port, host.Host)
+      : { ok: true, skipped: true, detail: 'needs django.contrib.admin and django.contrib.auth in INSTALLED_APPS' },
+  );
   const dotfiles = check('dotfiles-hidden', async () => {
     const name = '.health-check-dotfile';
     const write = await project.run(
@@ -143,12 +150,8 @@ export async function runChecks(config: StackConfig, project: ComposeProject): P
     return { ok: Boolean(state) && published.length === 0, detail: published.length ? `published: ${published.map(([p]) => p).join(', ')}` : 'only nginx has a host port' };
   });
 
-  // Last: it writes to the database, and a broken app would fail it for reasons already reported.
-  await attempt('admin-login', async () =>
-    config.loginCheck
-      ? adminLoginRoundTrip(project, port, host.Host)
-      : { ok: true, skipped: true, detail: 'needs django.contrib.admin and django.contrib.auth in INSTALLED_APPS' },
-  );
+  // Printed last: a broken app fails it for reasons the rows above already name.
+  results.push(await adminLogin);
   return results;
 }
 
