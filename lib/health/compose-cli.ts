@@ -78,10 +78,15 @@ export class ComposeProject {
     return new ComposeSession(this.spawn(args, options.timeoutMs ?? 60_000, 'pipe'));
   }
 
-  /** Container id of a service (also of a one-shot service that has exited). */
+  /**
+   * Container id of a service (also of a one-shot service that has exited), not of a `run`
+   * one-off. Asked of the engine by the labels both Compose versions set: a fraction of a
+   * compose process (docker-compose 1.x starts Python each time), and v1 polls this every second.
+   */
   async containerId(service: string): Promise<string | undefined> {
-    const result = await this.run(['ps', '-a', '-q', service], { timeoutMs: 20_000 });
-    return result.output.split('\n').map((l) => l.trim()).find((l) => /^[0-9a-f]{12,}$/.test(l));
+    const labels = [`com.docker.compose.project=${this.projectName}`, `com.docker.compose.service=${service}`, 'com.docker.compose.oneoff=False'];
+    const result = await execa('docker', ['ps', '-a', '-q', ...labels.flatMap((label) => ['--filter', `label=${label}`])], quiet);
+    return result.stdout.split('\n').map((l) => l.trim()).find((l) => /^[0-9a-f]{12,}$/.test(l));
   }
 
   /** The state of a service's container, or undefined when it has none. */
