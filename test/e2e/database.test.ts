@@ -223,20 +223,21 @@ const volumesOf = (name: string) => docker('volume', 'ls', '-q', '--filter', `la
 describe('--delete-data asks first in an interactive run', () => {
   it('answered no, the data volume and its rows are kept; answered yes, it is deleted', async () => {
     const name = 'i9-delete-data';
-    const { dir, base } = project(fixtures.startproject(), name, 19_152);
+    const { dir, base, port } = project(fixtures.startproject(), name, 19_152);
     const first = cli(dir, base);
     expect(first.status, first.output).toBe(0);
     const stack = new ComposeProject((await findCompose('v2'))!, dir, name);
     await writeRow(stack);
 
-    // The generator as `yo django-static --down --delete-data` runs it without --yes: every other
-    // question keeps its answer; the confirmation gets `answer`, and its wording is recorded.
+    // The generator as `yo django-static --down --delete-data` runs it without --yes (name and port
+    // given as the first run gave them): every other question keeps its default; the confirmation
+    // gets `answer`, and its wording is recorded.
     const asked: string[] = [];
     const interactive = (answer: boolean) =>
       helpers
         .run(AppGenerator as never, { namespace: 'django-static:app' }, { force: false } as never)
         .cd(dir)
-        .withOptions({ down: true, deleteData: true, force: false } as never)
+        .withOptions({ projectName: name, port: String(port), down: true, deleteData: true, force: false } as never)
         .withAnswers({}, {
           callback: (value: unknown, { question }: { question: { message?: unknown } }) => {
             if (!String(question.message).startsWith('--delete-data')) return value;
