@@ -51,6 +51,8 @@ export interface BenchResults {
   /** The 1-minute load average before the Docker phases and after them: other work on the machine skews every figure. */
   loadAverage?: [number, number];
   rebuild: { coldSeconds: number; incrementalSeconds: number; dependencyLayerCached: boolean };
+  /** Set by `--only warm-up`, which re-measures timeToHealthy and database.firstStart/secondStart alone. */
+  warmUp?: { date: string; rounds: number; loadAverage: [number, number] };
   /** Generation time, hyperfine-style (`--only generation` re-measures just this). */
   generation?: GenerationResults;
   /** HTTPS next to plain HTTP (absent in older results; `--only https` re-measures just this). */
@@ -258,10 +260,13 @@ function databaseStartSection(results: BenchResults): string {
   const seconds = (values: number[]) => `${median(values).toFixed(1)} (${range(values, 1)})`;
   const row = (what: string, compose: string, times: TimeToCheck | undefined) =>
     times ? `| ${what} | ${compose} | ${seconds(times.healthySeconds)} | ${seconds(times.checkPassedSeconds)} |` : '';
-  return `## Warm up → passing check
+  // `--only warm-up` re-measures this phase alone, so it carries its own date, rounds and load.
+  const alone = results.warmUp;
+  const rounds = alone?.rounds ?? results.settings.rounds;
+  return `## Warm up → passing check${alone ? ` (measured ${alone.date.slice(0, 16).replace('T', ' ')} UTC)` : ''}
 
 Images built; each round starts with \`down\`, then the product's own health check (\`up --build --wait\` on v2, polling on
-v1, then every probe through nginx, the admin login included). Seconds, median (min–max) over ${results.settings.rounds} round${results.settings.rounds === 1 ? '' : 's'}:
+v1, then every probe through nginx, the admin login included). Seconds, median (min–max) over ${rounds} round${rounds === 1 ? '' : 's'}${alone ? ` (load average ${alone.loadAverage.map((l) => l.toFixed(1)).join(' → ')} on ${results.machine['cores']} cores)` : ''}:
 
 | stack | Compose | up → healthy | up → check passed |
 |---|---|---|---|

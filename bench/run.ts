@@ -7,7 +7,9 @@
  * ComposeProject.
  *
  * `npm run bench -- --only generation` re-measures generation alone (no Docker) and adds it
- * to the newest results file; `--only https` does the same for HTTPS against plain HTTP; `--report-only <results.json>` re-renders the page.
+ * to the newest results file; `--only warm-up` does the same for the time from `up` to a passing
+ * check (both stacks, both Compose versions); `--only https` for HTTPS against plain HTTP;
+ * `--report-only <results.json>` re-renders the page.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -46,8 +48,14 @@ function setting(name: string, fallback: number, max: number): number {
 const ROUNDS = setting('BENCH_ROUNDS', 3, 50);
 const SECONDS = setting('BENCH_SECONDS', 3, 600);
 const CONNECTIONS = setting('BENCH_CONNECTIONS', 32, 10_000);
-const PROJECT = 'djbench';
-const DATABASE_PROJECT = 'djbenchpg';
+/** BENCH_PROJECT_PREFIX keeps the compose project names apart from other runs on a shared engine. */
+const PROJECT_PREFIX = process.env['BENCH_PROJECT_PREFIX'] ?? '';
+if (!/^[a-z0-9_-]*$/.test(PROJECT_PREFIX)) {
+  process.stderr.write(`[bench] error: BENCH_PROJECT_PREFIX=${PROJECT_PREFIX}: use lower-case letters, digits, - and _\n`);
+  process.exit(2);
+}
+const PROJECT = `${PROJECT_PREFIX}djbench`;
+const DATABASE_PROJECT = `${PROJECT_PREFIX}djbenchpg`;
 const PORT = setting('BENCH_PORT', 18_480, 65_534);
 /** The PostgreSQL stack publishes the next port, so neither stack waits for the other's to close. */
 const DATABASE_PORT = PORT + 1;
@@ -106,16 +114,14 @@ function latestResults(): string | undefined {
   return files.length ? path.join(dir, files.at(-1)!) : undefined;
 }
 
-async function onlyGeneration(): Promise<void> {
+/** Replaces one phase's figures in the newest results file (the others keep theirs, and their date). */
+async function replaceInLatest(measure: (workdir: string, results: BenchResults) => Promise<BenchResults>): Promise<void> {
   const file = latestResults();
-  if (!file) throw new Error('no earlier results in bench/results to add generation figures to: run the whole bench once');
+  if (!file) throw new Error('no earlier results in bench/results to add the figures to: run the whole bench once');
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'django-static-bench-'));
   try {
     const results = JSON.parse(fs.readFileSync(file, 'utf8')) as BenchResults;
-    // The other phases keep their figures (and their date); only generation is replaced,
-    // including the older five-run figures (generationSeconds) it supersedes.
-    const { generationSeconds: _superseded, ...others } = results;
-    const written = await writeReport({ ...others, generation: generation(workdir) }, packageRoot());
+    const written = await writeReport(await measure(workdir, results), packageRoot());
     log(`wrote ${written.map((f) => path.relative(packageRoot(), f)).join(', ')}`);
   } finally {
     fs.rmSync(workdir, { recursive: true, force: true });
@@ -123,19 +129,9 @@ async function onlyGeneration(): Promise<void> {
 }
 
 /** Measures HTTPS against plain HTTP and adds the figures to the newest results file. */
-async function onlyHttps(): Promise<void> {
-  const file = latestResults();
-  if (!file) throw new Error('no earlier results in bench/results to add HTTPS figures to: run the whole bench once');
-  if (!fs.existsSync(CLI)) throw new Error('run `npm run build` first (npm run bench does)');
-  const results = JSON.parse(fs.readFileSync(file, 'utf8')) as BenchResults;
+function onlyHttps(): Promise<void> {
   provision();
-  const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'django-static-bench-'));
-  try {
-    const written = await writeReport({ ...results, https: await https(workdir) }, packageRoot());
-    log(`wrote ${written.map((f) => path.relative(packageRoot(), f)).join(', ')}`);
-  } finally {
-    fs.rmSync(workdir, { recursive: true, force: true });
-  }
+  return replaceInLatest(async (workdir, results) => ({ ...results, https: await https(workdir) }));
 }
 
 async function https(workdir: string): Promise<HttpsResults> {
@@ -148,6 +144,36 @@ async function https(workdir: string): Promise<HttpsResults> {
 function provision(): void {
   const provisioned = spawnSync('bash', [path.join(packageRoot(), 'scripts', 'test-env.sh'), '--bench'], { stdio: 'inherit' });
   if (provisioned.status !== 0) throw new Error('scripts/test-env.sh --bench failed');
+}
+
+function onlyGeneration(): Promise<void> {
+  // Also drops the older five-run figures (generationSeconds) it supersedes.
+  return replaceInLatest(async (workdir, { generationSeconds: _superseded, ...others }) => ({ ...others, generation: generation(workdir) }));
+}
+
+/** `--only warm-up`: up -> passing check on the SQLite and PostgreSQL stacks, as the whole run measures it. */
+function onlyWarmUp(): Promise<void> {
+  return replaceInLatest(async (workdir, results) => {
+    if (!results.database) throw new Error('the newest results have no PostgreSQL figures to replace: run the whole bench once');
+    const composeV2 = await findCompose('v2');
+    if (!composeV2) throw new Error('Compose v2 (`docker compose`) is needed for the benchmark');
+    const loadBefore = os.loadavg()[0]!;
+    const stacks = [generateStack(workdir, PROJECT, PORT, 'sqlite'), generateStack(workdir, DATABASE_PROJECT, DATABASE_PORT, 'postgres')].map(
+      ({ dir, config }) => ({ config, stack: new Stack(new ComposeProject(composeV2, dir, config.projectName)) }),
+    );
+    try {
+      const [sqlite, postgres] = stacks as [(typeof stacks)[0], (typeof stacks)[0]];
+      const timeToHealthy: BenchResults['timeToHealthy'] = {};
+      must(await sqlite.stack.compose(['build']), 'building the SQLite stack');
+      for (const variant of ['v2', 'v1'] as const) timeToHealthy[variant] = await timeToCheck(sqlite.stack, sqlite.config, variant, 'empty');
+      await sqlite.stack.down();
+      const { firstStart, secondStart } = await timeStarts(postgres.stack, postgres.config);
+      const warmUp = { date: new Date().toISOString(), rounds: ROUNDS, loadAverage: [loadBefore, os.loadavg()[0]!] as [number, number] };
+      return { ...results, timeToHealthy, database: { ...results.database, firstStart, secondStart }, warmUp };
+    } finally {
+      for (const { stack } of stacks) await stack.down();
+    }
+  });
 }
 
 async function main(): Promise<void> {
@@ -359,11 +385,7 @@ async function expectRow(stack: Stack, config: StackConfig): Promise<void> {
  */
 async function measureDatabase(stack: Stack, config: StackConfig): Promise<DatabaseResults> {
   if (config.database.kind !== 'postgres') throw new Error('the database stack is not a PostgreSQL stack');
-  log(`PostgreSQL stack (${config.database.image}, driver ${config.database.driver}): building…`);
-  must(await stack.compose(['build']), 'building the PostgreSQL stack');
-  const firstStart: DatabaseResults['firstStart'] = {};
-  for (const variant of ['v2', 'v1'] as const) firstStart[variant] = await timeToCheck(stack, config, variant, 'empty');
-  const secondStart = await timeToCheck(stack, config, 'v2', 'kept');
+  const { firstStart, secondStart } = await timeStarts(stack, config);
 
   must(await stack.compose(['up', '-d', '--wait', 'app', 'nginx'], 600_000), 'up (PostgreSQL stack)');
   await expectRow(stack, config);
@@ -376,6 +398,16 @@ async function measureDatabase(stack: Stack, config: StackConfig): Promise<Datab
     appPath.rowDirect.push(await appWrk(stack, config, `${gunicorn}${APP_VIEWS.row}`));
   }
   return { kind: 'postgres', image: config.database.image, driver: config.database.driver, firstStart, secondStart, appPath };
+}
+
+/** The PostgreSQL stack from `up` to a passing check: first start on both Compose versions, second start on v2. */
+async function timeStarts(stack: Stack, config: StackConfig): Promise<Pick<DatabaseResults, 'firstStart' | 'secondStart'>> {
+  if (config.database.kind !== 'postgres') throw new Error('the database stack is not a PostgreSQL stack');
+  log(`PostgreSQL stack (${config.database.image}, driver ${config.database.driver}): building…`);
+  must(await stack.compose(['build']), 'building the PostgreSQL stack');
+  const firstStart: DatabaseResults['firstStart'] = {};
+  for (const variant of ['v2', 'v1'] as const) firstStart[variant] = await timeToCheck(stack, config, variant, 'empty');
+  return { firstStart, secondStart: await timeToCheck(stack, config, 'v2', 'kept') };
 }
 
 /** gunicorn variants start their own collectstatic: wait until every URL answers 200. */
@@ -424,9 +456,11 @@ function chosenRun(argv: string[]): Promise<void> {
   if (reportIndex >= 0) return reportOnly(argv[reportIndex + 1] ?? '');
   const onlyIndex = argv.indexOf('--only');
   if (onlyIndex < 0) return main();
-  if (argv[onlyIndex + 1] === 'https') return onlyHttps();
-  if (argv[onlyIndex + 1] !== 'generation') return Promise.reject(new Error(`--only ${argv[onlyIndex + 1] ?? ''}: the phases that run alone are \`generation\` and \`https\``));
-  return onlyGeneration();
+  const phase = argv[onlyIndex + 1];
+  if (phase === 'generation') return onlyGeneration();
+  if (phase === 'warm-up') return onlyWarmUp();
+  if (phase === 'https') return onlyHttps();
+  return Promise.reject(new Error(`--only ${phase ?? ''}: the phases that run alone are \`generation\`, \`warm-up\` and \`https\``));
 }
 
 chosenRun(process.argv.slice(2)).catch((error: Error) => {

@@ -1,8 +1,8 @@
 /**
  * The admin login round trip, as a browser does it through nginx: a temporary superuser
- * (created in the app container, password through stdin), GET the login page, POST the form
- * with its CSRF token, Origin and Referer, open the admin index, log out, and delete the user
- * whatever happened. It proves migrations ran, sessions and CSRF work behind the proxy, and
+ * (created by one `manage.py shell` in the app container, password through stdin), GET the
+ * login page, POST the form with its CSRF token, Origin and Referer, open the admin index, log
+ * out, and the same shell deletes the user whatever happened. It proves migrations ran, sessions and CSRF work behind the proxy, and
  * the database is writable.
  */
 import { randomBytes } from 'node:crypto';
@@ -23,7 +23,7 @@ export interface LoginVerdict {
   cookiesWithoutSecure?: string[];
 }
 
-/** What the running Django says about its admin and cookies (printed by SETUP_SCRIPT). */
+/** What the running Django says about its admin and cookies (printed by loginUserScript). */
 export interface AdminFacts {
   login: string;
   index: string;
@@ -35,9 +35,16 @@ export interface AdminFacts {
 }
 
 const MARKER = 'django-static-login-check:';
+const DELETED = 'django-static-login-check-deleted';
 
-/** Creates the user (password from stdin) and prints the admin URLs and cookie settings. */
-export function setupScript(username: string): string {
+/**
+ * One `manage.py shell` for the whole round trip (Django starts once): creates the user with
+ * the password on stdin's first line, prints the admin URLs and cookie settings, waits for the
+ * next line, then deletes the user in a finally. EOF ends the wait too, so the user is deleted
+ * when the caller is gone as well.
+ */
+export function loginUserScript(username: string): string {
+  const name = JSON.stringify(username);
   return [
     'import json, sys',
     'from django.conf import settings',
@@ -46,30 +53,30 @@ export function setupScript(username: string): string {
     'try:',
     '    urls = {name: reverse("admin:" + name) for name in ("login", "index", "logout")}',
     'except NoReverseMatch:',
-    `    print(${JSON.stringify(MARKER)} + json.dumps({"unrouted": True}))`,
+    `    print(${JSON.stringify(MARKER)} + json.dumps({"unrouted": True}), flush=True)`,
     '    sys.exit(0)',
     'User = get_user_model()',
-    `user = User(**{User.USERNAME_FIELD: ${JSON.stringify(username)}})`,
+    `user = User(**{User.USERNAME_FIELD: ${name}})`,
     'user.set_password(sys.stdin.readline().rstrip("\\n"))',
     'user.is_staff = user.is_superuser = user.is_active = True',
-    'user.save()',
-    `print(${JSON.stringify(MARKER)} + json.dumps(dict(urls, trustedOrigins=list(settings.CSRF_TRUSTED_ORIGINS), csrfCookie=settings.CSRF_COOKIE_NAME, sessionCookie=settings.SESSION_COOKIE_NAME, csrfUseSessions=settings.CSRF_USE_SESSIONS)))`,
+    'try:',
+    '    user.save()',
+    `    print(${JSON.stringify(MARKER)} + json.dumps(dict(urls, trustedOrigins=list(settings.CSRF_TRUSTED_ORIGINS), csrfCookie=settings.CSRF_COOKIE_NAME, sessionCookie=settings.SESSION_COOKIE_NAME, csrfUseSessions=settings.CSRF_USE_SESSIONS)), flush=True)`,
+    '    sys.stdin.readline()',
+    'finally:',
+    `    User._default_manager.filter(**{User.USERNAME_FIELD: ${name}}).delete()`,
+    `    print(${JSON.stringify(DELETED)}, flush=True)`,
   ].join('\n');
 }
 
-export function deleteScript(username: string): string {
-  return [
-    'from django.contrib.auth import get_user_model',
-    'User = get_user_model()',
-    `User._default_manager.filter(**{User.USERNAME_FIELD: ${JSON.stringify(username)}}).delete()`,
-  ].join('\n');
-}
-
-/** The setup script's answer among whatever else the shell printed (warnings, banners). */
+/** The script's answer among whatever else the shell printed (warnings, banners). */
 export function parseSetupOutput(output: string): AdminFacts | { unrouted: true } | undefined {
   const line = output.split('\n').find((l) => l.startsWith(MARKER));
   return line ? (JSON.parse(line.slice(MARKER.length)) as AdminFacts | { unrouted: true }) : undefined;
 }
+
+/** Whether the script reported the temporary user deleted. */
+export const userDeleted = (output: string): boolean => output.split('\n').some((line) => line.trim() === DELETED);
 
 /** application/x-www-form-urlencoded, as a browser encodes a submitted form. */
 export const formBody = (fields: Record<string, string>): string => new URLSearchParams(fields).toString();
@@ -86,20 +93,21 @@ const isRedirect = (status: number) => status >= 300 && status < 400;
 export async function adminLoginRoundTrip(project: ComposeProject, port: number | Endpoint, host: string): Promise<LoginVerdict> {
   const username = `healthcheck-${randomBytes(6).toString('hex')}@example.invalid`;
   const password = randomBytes(24).toString('base64url');
-  const shell = (code: string, input?: string) =>
-    project.run(['exec', '-T', SERVICES.app, 'python', 'manage.py', 'shell', '-c', code], { timeoutMs: 60_000, input: input ?? '' });
-  try {
-    const setup = await shell(setupScript(username), `${password}\n`);
-    const facts = parseSetupOutput(setup.output);
-    if (setup.exitCode !== 0 || !facts) {
-      const last = setup.output.trim().split('\n').at(-1) ?? '';
-      return { ok: false, detail: `could not create a temporary superuser: ${last}` };
-    }
-    if ('unrouted' in facts) return { ok: true, skipped: true, detail: 'django.contrib.admin is installed, but its URLs are not in the URLconf (no admin:login)' };
-    return await logInAndOut(port, host, facts, username, password);
-  } finally {
-    await shell(deleteScript(username));
-  }
+  const shell = project.start(['exec', '-T', SERVICES.app, 'python', 'manage.py', 'shell', '-c', loginUserScript(username)], { timeoutMs: 120_000 });
+  shell.write(`${password}\n`);
+  const line = await shell.waitForLine((l) => l.startsWith(MARKER));
+  const facts = line === undefined ? undefined : parseSetupOutput(line);
+  const verdict =
+    facts && !('unrouted' in facts)
+      ? await logInAndOut(port, host, facts, username, password).catch((error: Error): LoginVerdict => ({ ok: false, detail: error.message }))
+      : undefined;
+  // Closing stdin ends the script's wait: it deletes the user and says so.
+  const end = await shell.end();
+  const last = end.timedOut ? 'timed out' : (end.output.trim().split('\n').at(-1) ?? '');
+  if (!facts) return { ok: false, detail: `could not create a temporary superuser: ${last}` };
+  if (!verdict) return { ok: true, skipped: true, detail: 'django.contrib.admin is installed, but its URLs are not in the URLconf (no admin:login)' };
+  if (userDeleted(end.output)) return verdict;
+  return { ...verdict, ok: false, detail: `${verdict.detail}; the temporary superuser ${username} was not deleted (${last}): delete it with manage.py shell` };
 }
 
 async function logInAndOut(port: number | Endpoint, host: string, facts: AdminFacts, username: string, password: string): Promise<LoginVerdict> {

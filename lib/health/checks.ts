@@ -77,7 +77,14 @@ export async function runChecks(config: StackConfig, project: ComposeProject, tl
   // First: the certificate check waits for the first ACME certificate, which the others need.
   if (tls) await runTlsChecks(tls, attempt);
 
-  // The dotfile probe needs two one-off containers (about a second each): it runs alongside the others.
+  // Two slow checks run alongside the others: the admin login round trip (its manage.py shell
+  // starts Django, about a second; it writes only its own temporary user) and the dotfile probe
+  // (two one-off containers, about a second each).
+  const adminLogin = check('admin-login', async () =>
+    config.loginCheck
+      ? adminLoginRoundTrip(project, port, host.Host)
+      : { ok: true, skipped: true, detail: 'needs django.contrib.admin and django.contrib.auth in INSTALLED_APPS' },
+  );
   const dotfiles = check('dotfiles-hidden', async () => {
     const name = '.health-check-dotfile';
     const write = await project.run(
@@ -166,12 +173,8 @@ export async function runChecks(config: StackConfig, project: ComposeProject, tl
 
   await attempt('least-privilege', () => leastPrivilege(config, project));
 
-  // Last: it writes to the database, and a broken app would fail it for reasons already reported.
-  const login = await check('admin-login', async () =>
-    config.loginCheck
-      ? adminLoginRoundTrip(project, port, host.Host)
-      : { ok: true, skipped: true, detail: 'needs django.contrib.admin and django.contrib.auth in INSTALLED_APPS' },
-  );
+  // Printed last: a broken app fails it for reasons the rows above already name.
+  const login = await adminLogin;
   results.push(login);
   if (tls) {
     await attempt('secure-cookies', async () => {

@@ -51,34 +51,42 @@ export class ComposeProject {
     return [file!, [...rest, '--project-name', this.projectName, ...this.files.flatMap((f) => ['-f', f]), ...args]];
   }
 
-  /** Runs a compose command; with `stream`, each output line goes to it as it arrives. */
-  async run(args: string[], options: { timeoutMs?: number; stream?: (line: string) => void; input?: string } = {}): Promise<ComposeRun> {
+  private spawn(args: string[], timeoutMs: number, stdin: 'ignore' | 'pipe'): ResultPromise {
     const [file, fullArgs] = this.args(args);
-    const child: ResultPromise = execa(file, fullArgs, {
+    return execa(file, fullArgs, {
       cwd: this.cwd,
       reject: false,
       all: true,
-      timeout: options.timeoutMs ?? 60_000,
-      ...(options.input === undefined ? { stdin: 'ignore' } : { input: options.input }),
+      timeout: timeoutMs,
+      stdin,
       env: { COMPOSE_ANSI: 'never', BUILDKIT_PROGRESS: 'plain', DOCKER_CLI_HINTS: 'false' },
     });
-    if (options.stream) {
-      let pending = '';
-      child.all?.on('data', (chunk: Buffer) => {
-        pending += chunk.toString();
-        const lines = pending.split(/\r?\n/);
-        pending = lines.pop() ?? '';
-        for (const line of lines) if (line.trim()) options.stream!(line);
-      });
-    }
-    const result = await child;
-    return { exitCode: result.exitCode ?? 1, output: String(result.all ?? ''), timedOut: Boolean(result.timedOut) };
   }
 
-  /** Container id of a service (also of a one-shot service that has exited). */
+  /** Runs a compose command; with `stream`, each output line goes to it as it arrives. */
+  async run(args: string[], options: { timeoutMs?: number; stream?: (line: string) => void } = {}): Promise<ComposeRun> {
+    const child = this.spawn(args, options.timeoutMs ?? 60_000, 'ignore');
+    if (options.stream) onLines(child, options.stream);
+    return finished(child);
+  }
+
+  /**
+   * Starts a compose command that keeps running while the caller talks to it: its stdin stays
+   * open until `end()`, and `waitForLine` reads its output as it comes.
+   */
+  start(args: string[], options: { timeoutMs?: number } = {}): ComposeSession {
+    return new ComposeSession(this.spawn(args, options.timeoutMs ?? 60_000, 'pipe'));
+  }
+
+  /**
+   * Container id of a service (also of a one-shot service that has exited), not of a `run`
+   * one-off. Asked of the engine by the labels both Compose versions set: a fraction of a
+   * compose process (docker-compose 1.x starts Python each time), and v1 polls this every second.
+   */
   async containerId(service: string): Promise<string | undefined> {
-    const result = await this.run(['ps', '-a', '-q', service], { timeoutMs: 20_000 });
-    return result.output.split('\n').map((l) => l.trim()).find((l) => /^[0-9a-f]{12,}$/.test(l));
+    const labels = [`com.docker.compose.project=${this.projectName}`, `com.docker.compose.service=${service}`, 'com.docker.compose.oneoff=False'];
+    const result = await execa('docker', ['ps', '-a', '-q', ...labels.flatMap((label) => ['--filter', `label=${label}`])], quiet);
+    return result.stdout.split('\n').map((l) => l.trim()).find((l) => /^[0-9a-f]{12,}$/.test(l));
   }
 
   /** The state of a service's container, or undefined when it has none. */
@@ -104,6 +112,67 @@ export class ComposeProject {
       if (names.length > 0) await execa('docker', ['volume', 'rm', ...names], quiet);
     }
   }
+}
+
+/** A running compose command (see ComposeProject.start). */
+export class ComposeSession {
+  private readonly lines: string[] = [];
+  private readonly waiters = new Set<() => void>();
+  private exited = false;
+  private readonly result: Promise<ComposeRun>;
+
+  constructor(private readonly child: ResultPromise) {
+    // A write after the command has exited fails with EPIPE: its output says why, not this.
+    child.stdin?.on('error', () => {});
+    onLines(child, (line) => {
+      this.lines.push(line);
+      for (const wake of this.waiters) wake();
+    });
+    this.result = finished(child).finally(() => {
+      this.exited = true;
+      for (const wake of this.waiters) wake();
+    });
+  }
+
+  write(text: string): void {
+    this.child.stdin?.write(text);
+  }
+
+  /** The first output line that matches, or undefined once the command has exited without one. */
+  waitForLine(matches: (line: string) => boolean): Promise<string | undefined> {
+    return new Promise((resolve) => {
+      const look = () => {
+        const line = this.lines.find(matches);
+        if (line === undefined && !this.exited) return;
+        this.waiters.delete(look);
+        resolve(line);
+      };
+      this.waiters.add(look);
+      look();
+    });
+  }
+
+  /** Closes its stdin and waits for it to exit. */
+  end(): Promise<ComposeRun> {
+    this.child.stdin?.end();
+    return this.result;
+  }
+}
+
+/** Each non-blank output line, as it arrives. */
+function onLines(child: ResultPromise, each: (line: string) => void): void {
+  let pending = '';
+  child.all?.on('data', (chunk: Buffer) => {
+    pending += chunk.toString();
+    const lines = pending.split(/\r?\n/);
+    pending = lines.pop() ?? '';
+    for (const line of lines) if (line.trim()) each(line);
+  });
+}
+
+async function finished(child: ResultPromise): Promise<ComposeRun> {
+  const result = await child;
+  return { exitCode: result.exitCode ?? 1, output: String(result.all ?? ''), timedOut: Boolean(result.timedOut) };
 }
 
 export interface ContainerState {

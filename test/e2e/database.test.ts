@@ -8,6 +8,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import helpers from 'yeoman-test';
+import AppGenerator from '../../generators/app/index.js';
 import { ComposeProject, findCompose } from '../../lib/health/compose-cli.js';
 import * as dbFixtures from '../fixtures/db-e2e.js';
 import * as fixtures from '../fixtures/projects.js';
@@ -19,9 +21,8 @@ afterEach(() => {
 });
 
 let nextPort = 18_600;
-function project(files: fixtures.Files, name: string) {
+function project(files: fixtures.Files, name: string, port = nextPort++) {
   const dir = fixtures.writeProject(files);
-  const port = nextPort++;
   cleanups.push(() => composeDown(dir, name));
   return { dir, port, base: ['--yes', '--project-name', name, '--port', String(port)] };
 }
@@ -192,5 +193,68 @@ describe('database faults are caught and named', () => {
     expect(run.status).not.toBe(0);
     // psycopg 3 reports the address it tried for localhost: ::1 or 127.0.0.1.
     expect(run.output).toMatch(/The database server (localhost|::1|127\.0\.0\.1) cannot be reached from the stack's containers: DATABASE_URL in \.env names localhost, which inside a container is the container itself/);
+  });
+
+  for (const variant of ['v2', 'v1'] as const) {
+    it(`a login form refused by CSRF: nginx forwards Host without the port, .env trusts only the production origin (Compose ${variant})`, () => {
+      const env = { DJANGO_STATIC_COMPOSE: variant };
+      const { dir, base, port } = project(fixtures.startproject(), `i9-csrf-fault-${variant}`, variant === 'v2' ? 19_150 : 19_151);
+      expect(cli(dir, [...base, '--skip-health-check']).status).toBe(0);
+      // Two edits a user makes: the nginx snippet found everywhere ($host drops the port), and
+      // their real domain as the only trusted origin (the .env value replaces the generated list).
+      const nginxConf = path.join(dir, 'nginx', 'default.conf');
+      const conf = fs.readFileSync(nginxConf, 'utf8');
+      expect(conf).toContain('proxy_set_header Host $http_host;');
+      fs.writeFileSync(nginxConf, conf.replace('proxy_set_header Host $http_host;', 'proxy_set_header Host $host;'));
+      fs.appendFileSync(path.join(dir, '.env'), 'DJANGO_CSRF_TRUSTED_ORIGINS=https://shop.example.com\n');
+      const run = cli(dir, ['check', '--down'], env);
+      expect(run.status, run.output).not.toBe(0);
+      expect(run.output).toMatch(/PASS {2}app through nginx/);
+      expect(run.output).toMatch(/FAIL {2}admin login through nginx\s+GET \/admin\/login\/ 200 → POST \/admin\/login\/: 403 \(CSRF verification failed\)/);
+      expect(run.output).toContain(
+        `The admin login form was refused with 403 (CSRF): the browser's Origin is http://localhost:${port}, and Django accepts only http://<the Host nginx forwards> or CSRF_TRUSTED_ORIGINS (https://shop.example.com).`,
+      );
+    });
+  }
+});
+
+/** The volumes compose created for a project (both Compose versions label them). */
+const volumesOf = (name: string) => docker('volume', 'ls', '-q', '--filter', `label=com.docker.compose.project=${name}`).split('\n').filter(Boolean);
+
+describe('--delete-data asks first in an interactive run', () => {
+  it('answered no, the data volume and its rows are kept; answered yes, it is deleted', async () => {
+    const name = 'i9-delete-data';
+    const { dir, base, port } = project(fixtures.startproject(), name, 19_152);
+    const first = cli(dir, base);
+    expect(first.status, first.output).toBe(0);
+    const stack = new ComposeProject((await findCompose('v2'))!, dir, name);
+    await writeRow(stack);
+
+    // The generator as `yo django-static --down --delete-data` runs it without --yes (name and port
+    // given as the first run gave them): every other question keeps its default; the confirmation
+    // gets `answer`, and its wording is recorded.
+    const asked: string[] = [];
+    const interactive = (answer: boolean) =>
+      helpers
+        .run(AppGenerator as never, { namespace: 'django-static:app' }, { force: false } as never)
+        .cd(dir)
+        .withOptions({ projectName: name, port: String(port), down: true, deleteData: true, force: false } as never)
+        .withAnswers({}, {
+          callback: (value: unknown, { question }: { question: { message?: unknown } }) => {
+            if (!String(question.message).startsWith('--delete-data')) return value;
+            asked.push(String(question.message));
+            return answer;
+          },
+        });
+
+    await interactive(false);
+    expect(asked).toEqual([`--delete-data: after the check, delete the volumes ${name}_data for good (the database and uploads in them)?`]);
+    expect(volumesOf(name)).toEqual([`${name}_data`]); // static went with --down; data stayed
+    expect((await stack.run(['up', '-d', '--wait'], { timeoutMs: 300_000 })).exitCode).toBe(0);
+    expect(await rowExists(stack)).toBe(true);
+
+    await interactive(true);
+    expect(asked).toHaveLength(2);
+    expect(volumesOf(name)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { deleteScript, formBody, parseSetupOutput, sameSitePath, setupScript } from '../../lib/health/admin-login.js';
+import { formBody, loginUserScript, parseSetupOutput, sameSitePath, userDeleted } from '../../lib/health/admin-login.js';
 import { inputElements, inputValue } from '../../lib/health/html-form.js';
 import { CookieJar, send, type ProbeResponse } from '../../lib/health/http-probe.js';
 
@@ -72,10 +72,11 @@ describe('the login round trip helpers', () => {
 
   it('keeps the password out of the scripts (it goes through stdin) and names the user safely', () => {
     const name = 'healthcheck-0123@example.invalid';
-    expect(setupScript(name)).toContain('sys.stdin.readline()');
-    expect(setupScript(name)).toContain(`User.USERNAME_FIELD: "${name}"`);
-    expect(deleteScript(name)).toContain(`filter(**{User.USERNAME_FIELD: "${name}"}).delete()`);
-    expect(setupScript('a"b')).toContain('"a\\"b"'); // a JSON string literal is a valid Python one
+    expect(loginUserScript(name)).toContain('user.set_password(sys.stdin.readline()');
+    expect(loginUserScript(name)).toContain(`filter(**{User.USERNAME_FIELD: "${name}"}).delete()`);
+    expect(loginUserScript('a"b')).toContain('"a\\"b"'); // a JSON string literal is a valid Python one
+    expect(userDeleted('warning\ndjango-static-login-check-deleted\n')).toBe(true);
+    expect(userDeleted('Traceback...\nOperationalError: database is locked')).toBe(false);
   });
 
   it('encodes the form as a browser does', () => {
