@@ -21,7 +21,7 @@ describe('doctor on generated stacks', () => {
       }
       const facts = gatherFacts({ root });
       // The rules had something to judge: the generated nginx config and the Django facts.
-      expect(facts.servers.length).toBe(2);
+      expect(facts.servers.length).toBe(SHAPE_OPTIONS[shape]?.tls ? 4 : 2); // with TLS: a catch-all and the site on each port
       expect(facts.django?.settingsModule).toMatch(/docker/);
       expect(diagnose(facts).map((f) => `${f.rule} ${f.file}:${f.line} ${f.message}`)).toEqual([]);
     });
