@@ -6,6 +6,7 @@
  * no capabilities. The renderer writes these, the health check holds the running stack to them.
  */
 import { SERVICES } from './names.js';
+import type { StackConfig } from './stack-config.js';
 
 /** Something a service gets back, with why: written into compose.yaml as a comment beside it. */
 export interface Grant {
@@ -37,7 +38,7 @@ export const PROFILES: Record<string, Profile> = {
       { value: 'CHOWN', why: 'the master hands its temp folders to the worker user' },
       { value: 'SETGID', why: 'the master starts its workers as an unprivileged group' },
       { value: 'SETUID', why: 'the master starts its workers as an unprivileged user' },
-      { value: 'NET_BIND_SERVICE', why: 'listens on port 80, below 1024' },
+      { value: 'NET_BIND_SERVICE', why: 'listens on port 80 (and 443 with --tls), below 1024' },
     ],
   },
   [SERVICES.db]: {
@@ -65,4 +66,15 @@ export const PROFILES: Record<string, Profile> = {
 /** Services nobody wrote a row for: nothing writable but their volumes, no capabilities. */
 export const STRICTEST: Profile = { tmpfs: [], capAdd: [] };
 
-export const profileOf = (service: string): Profile => PROFILES[service] ?? STRICTEST;
+/**
+ * With --tls acme, nginx-start.sh gives the certificate folder the workers' group and the setgid
+ * bit, so the PEM the acme service writes there is readable by the workers. Without FSETID the
+ * kernel drops that bit silently (chmod(2)) and every handshake fails with "Permission denied".
+ */
+const ACME_NGINX: Grant = { value: 'FSETID', why: "sets the setgid bit on the certificate folder, so the acme service's certificate gets the workers' group" };
+
+export function profileOf(service: string, config: Pick<StackConfig, 'tls'>): Profile {
+  const profile = PROFILES[service] ?? STRICTEST;
+  if (service === SERVICES.nginx && config.tls.mode === 'acme') return { ...profile, capAdd: [...profile.capAdd, ACME_NGINX] };
+  return profile;
+}

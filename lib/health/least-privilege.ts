@@ -1,5 +1,6 @@
 /**
- * The least-privilege row: every container of the project (the exited one-shots too) is inspected for a
+ * The least-privilege row: every container of a service the generator writes (the exited one-shots
+ * too; not one that an override file of the user's adds, which is theirs to judge) is inspected for a
  * read-only root, no capabilities beyond its row in lib/config/privileges.ts,
  * no-new-privileges and the memory/PIDs bounds of StackConfig; the app must not run as root
  * and must not be able to write under its code folder.
@@ -28,17 +29,21 @@ export interface InspectedContainer {
 const MIB = 1024 * 1024;
 const SERVICE_LABEL = 'com.docker.compose.service';
 
+const GENERATED: ReadonlySet<string> = new Set(Object.values(SERVICES));
+const generatedServices = (containers: InspectedContainer[]) =>
+  containers.filter((container) => GENERATED.has(container.Config.Labels?.[SERVICE_LABEL] ?? ''));
+
 /** One line per container that lacks a setting: "i15-app-1: root filesystem writable (read_only removed)". */
 export function privilegeProblems(config: StackConfig, containers: InspectedContainer[]): string[] {
   const problems: string[] = [];
-  for (const container of containers) {
+  for (const container of generatedServices(containers)) {
     const name = container.Name.replace(/^\//, '');
     const service = container.Config.Labels?.[SERVICE_LABEL] ?? name;
     const host = container.HostConfig;
     const missing: string[] = [];
     if (!host.ReadonlyRootfs) missing.push('root filesystem writable (read_only: true missing)');
     if (!(host.CapDrop ?? []).includes('ALL')) missing.push('capabilities not dropped (cap_drop: [ALL] missing)');
-    const allowed = profileOf(service).capAdd.map((grant) => grant.value);
+    const allowed = profileOf(service, config).capAdd.map((grant) => grant.value);
     const extra = (host.CapAdd ?? []).map((cap) => cap.replace(/^CAP_/, '')).filter((cap) => !allowed.includes(cap));
     if (extra.length) missing.push(`capabilities added beyond its row: ${extra.join(', ')}`);
     if (!(host.SecurityOpt ?? []).some((option) => /^no-new-privileges(:true)?$/.test(option))) missing.push('no-new-privileges missing');
@@ -57,7 +62,8 @@ export async function leastPrivilege(config: StackConfig, project: ComposeProjec
   if (ids.length === 0) return { ok: false, detail: 'no running container to inspect' };
   const inspected = await execa('docker', ['inspect', ...ids], { reject: false, timeout: 20_000, stdin: 'ignore' });
   if (inspected.exitCode !== 0) return { ok: false, detail: `docker inspect failed: ${inspected.stderr.trim()}` };
-  const problems = privilegeProblems(config, JSON.parse(inspected.stdout) as InspectedContainer[]);
+  const containers = JSON.parse(inspected.stdout) as InspectedContainer[];
+  const problems = privilegeProblems(config, containers);
 
   const uid = await project.run(['exec', '-T', SERVICES.app, 'id', '-u'], { timeoutMs: 30_000 });
   if (uid.exitCode !== 0 || uid.output.trim() === '0') problems.push(`${SERVICES.app}: runs as root (uid ${uid.output.trim() || 'unknown'})`);
@@ -68,5 +74,5 @@ export async function leastPrivilege(config: StackConfig, project: ComposeProjec
 
   return problems.length
     ? { ok: false, detail: problems.join('; ') }
-    : { ok: true, detail: `${ids.length} containers: read-only, no extra capabilities, no-new-privileges, bounded; app is not root and cannot write ${config.appDir}` };
+    : { ok: true, detail: `${generatedServices(containers).length} containers: read-only, no extra capabilities, no-new-privileges, bounded; app is not root and cannot write ${config.appDir}` };
 }

@@ -214,6 +214,6 @@ export function renderCompose(config: StackConfig): string {
 ${backupLine(config)}`;
   // 1.1: compose v1 reads YAML 1.1, where a bare no is false.
   const document = new Document(buildCompose(config), { aliasDuplicateObjects: false, version: '1.1' });
-  commentGrants(document); // why each tmpfs and capability is there, beside it
+  commentGrants(document, config); // why each tmpfs and capability is there, beside it
   return header + document.toString({ lineWidth: 0 });
 }

@@ -14,7 +14,7 @@ export const HARDENING_KEYS = ['read_only', 'tmpfs', 'cap_drop', 'cap_add', 'sec
 
 /** The hardening keys of one service, in the order compose.yaml shows them. */
 export function hardeningKeys(config: StackConfig, service: string): Record<string, unknown> {
-  const profile = profileOf(service);
+  const profile = profileOf(service, config);
   const limit = limitOf(config.limits, service);
   const memory = `${limit.memoryMiB}m`;
   return {
@@ -37,13 +37,13 @@ export function harden(compose: ComposeFile, config: StackConfig): ComposeFile {
 }
 
 /** Writes each grant's reason as a comment beside it in the YAML document. */
-export function commentGrants(document: Document): void {
+export function commentGrants(document: Document, config: StackConfig): void {
   const services = document.get('services');
   if (!isMap(services)) return;
   for (const pair of services.items) {
     const service = pair.value;
     if (!isMap(service) || !isScalar(pair.key)) continue;
-    const profile = profileOf(String(pair.key.value));
+    const profile = profileOf(String(pair.key.value), config);
     for (const [key, grants] of [['tmpfs', profile.tmpfs], ['cap_add', profile.capAdd]] as const) {
       const list = service.get(key, true) as Node | undefined;
       if (!isSeq(list)) continue;

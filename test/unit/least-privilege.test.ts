@@ -81,6 +81,19 @@ describe('the least-privilege row reads docker inspect', () => {
     expect(privilegeProblems(config, [hardened('p-app-1', 'app'), hardened('p-nginx-1', 'nginx')])).toEqual([]);
   });
 
+  it("judges only the services the generator writes: a container an override adds is the user's", () => {
+    const added = hardened('p-pebble-1', 'app', { ReadonlyRootfs: false, CapDrop: [], SecurityOpt: [], Memory: 0 });
+    added.Config.Labels = { 'com.docker.compose.service': 'pebble' };
+    expect(privilegeProblems(config, [hardened('p-app-1', 'app'), added])).toEqual([]);
+  });
+
+  it('nginx may set the setgid bit (FSETID) only with --tls acme, for the certificate folder', () => {
+    const withFsetid = (c: typeof config) => hardened('p-nginx-1', 'nginx', { CapAdd: ['CAP_CHOWN', 'CAP_SETGID', 'CAP_SETUID', 'CAP_NET_BIND_SERVICE', 'CAP_FSETID'], Memory: c.limits.nginx!.memoryMiB * MIB });
+    expect(privilegeProblems(config, [withFsetid(config)])).toEqual(['p-nginx-1: capabilities added beyond its row: FSETID']);
+    const acme = { ...config, tls: { ...config.tls, mode: 'acme' } } as unknown as typeof config;
+    expect(privilegeProblems(acme, [withFsetid(acme)])).toEqual([]);
+  });
+
   it('names the container and each missing setting', () => {
     expect(privilegeProblems(config, [hardened('p-app-1', 'app', { ReadonlyRootfs: false, Memory: 0 })])).toEqual([
       'p-app-1: root filesystem writable (read_only: true missing), memory limit none (want 608m)',
