@@ -13,8 +13,8 @@ import { exists, read, runAsUser, userProject, type Run } from './user.js';
 const { base, prefix, tarball } = inject('installed');
 
 const FRONT_DOORS = {
-  yo: { app: ['yo', 'django-static'], check: ['yo', 'django-static:check'] },
-  bin: { app: ['generator-django-static'], check: ['generator-django-static', 'check'] },
+  yo: { app: ['yo', 'django-static'], check: ['yo', 'django-static:check'], doctor: ['yo', 'django-static:doctor'] },
+  bin: { app: ['generator-django-static'], check: ['generator-django-static', 'check'], doctor: ['generator-django-static', 'doctor'] },
 } as const;
 type Door = keyof typeof FRONT_DOORS;
 
@@ -24,7 +24,7 @@ const withOwnDockerFiles = (): Files => ({ ...startproject(), Dockerfile: OWN_DO
 
 let projects = 0;
 const project = (files: Files) => userProject(base, `p${++projects}`, files);
-const run = (door: Door, command: 'app' | 'check', dir: string, args: string[], timeoutMs?: number) =>
+const run = (door: Door, command: 'app' | 'check' | 'doctor', dir: string, args: string[], timeoutMs?: number) =>
   runAsUser([...FRONT_DOORS[door][command], ...args], { cwd: dir, prefix, timeoutMs });
 
 /** Nothing of Yeoman's own noise, whatever the outcome. */
@@ -61,10 +61,10 @@ describe('the packed package', () => {
     expect(resolved.stdout.trim()).toBe(`file://${path.join(prefix, 'node_modules/generator-django-static/dist/generators/app/index.js')}`);
   });
 
-  it('is found by yo with both of its generators', () => {
+  it('is found by yo with all of its generators', () => {
     const listed = runAsUser(['yo', '--generators'], { cwd: base, prefix });
     expect(listed.status, listed.stderr).toBe(0);
-    expect(listed.stdout).toMatch(/^ {2}django-static\n {4}check$/m); // app, the default, is listed as the package itself
+    expect(listed.stdout).toMatch(/^ {2}django-static\n {4}check\n {4}doctor$/m); // app, the default, is listed as the package itself
   });
 });
 
@@ -164,3 +164,42 @@ describe('real stacks through the installed package', () => {
     expect(containers('djs-installed-bin')).toBe('');
   });
 });
+
+/** The blog-post fix for "static files 404 behind nginx": an alias off by one slash, and a listing. */
+const SEED_SITE = `server {
+    listen 80;
+    server_name example.com;
+    location /static {
+        autoindex on;
+        alias /srv/app/staticfiles/;
+    }
+    location / {
+        proxy_pass http://127.0.0.1:8000;
+    }
+}
+`;
+
+for (const door of Object.keys(FRONT_DOORS) as Door[]) {
+  describe(`doctor through ${door}`, () => {
+    it("finds the seed's traversal and listing with file:line and a diff; JSON and bad input behave", () => {
+      const dir = project({ ...startproject(), 'site.conf': SEED_SITE });
+      const text = run(door, 'doctor', dir, ['--nginx', 'site.conf']);
+      quiet(text);
+      expect(text.status, text.stdout + text.stderr).toBe(1);
+      expect(text.stdout).toMatch(/site\.conf:4 {2}\[alias-traversal\]/);
+      expect(text.stdout).toMatch(/site\.conf:5 {2}\[autoindex-on\]/);
+      expect(text.stdout).toContain('+    location /static/ {');
+      expect(text.stdout).toContain('`yo django-static` writes a stack that avoids all of these');
+
+      const json = run(door, 'doctor', dir, ['--nginx', 'site.conf', '--format', 'json']);
+      expect(json.status).toBe(1);
+      const rules = (JSON.parse(json.stdout) as { findings: { rule: string }[] }).findings.map((finding) => finding.rule);
+      expect(rules).toEqual(expect.arrayContaining(['alias-traversal', 'autoindex-on']));
+
+      const missing = run(door, 'doctor', dir, ['--nginx', 'nope.conf']);
+      quiet(missing);
+      expect(missing.status).toBe(2);
+      expect((missing.stdout + missing.stderr).match(/^error: .*nope\.conf/gm)).toHaveLength(1);
+    });
+  });
+}
