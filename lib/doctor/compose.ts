@@ -32,6 +32,8 @@ export interface Service {
   /** The line of the `ports:` key. */
   portsLine?: number;
   volumes: Mount[];
+  /** The least-privilege settings it has (limits also count under deploy.resources.limits). */
+  hardening: { readOnly: boolean; capDrop: string[]; securityOpt: string[]; memoryLimit: boolean; pidsLimit: boolean };
 }
 
 export interface ComposeFacts {
@@ -76,9 +78,22 @@ export function parseCompose(text: string, file: string, root: string): ComposeF
           portsLine: service.items.find((item) => isScalar(item.key) && item.key.value === 'ports')?.key ? lineOf(service.items.find((item) => isScalar(item.key) && item.key.value === 'ports')!.key as Node) : undefined,
           ports: isSeq(portsNode) ? portsNode.items.map((item) => publishedPort((item as Node & { toJSON(): unknown }).toJSON(), lineOf(item as Node))) : [],
           volumes: isSeq(volumesNode) ? volumesNode.items.flatMap((item) => mount((item as Node & { toJSON(): unknown }).toJSON(), lineOf(item as Node), root)) : [],
+          hardening: hardening(plain),
         },
       ];
     }),
+  };
+}
+
+function hardening(plain: Record<string, unknown>): Service['hardening'] {
+  const strings = (value: unknown) => (Array.isArray(value) ? value.map(String) : []);
+  const limits = ((plain['deploy'] as { resources?: { limits?: Record<string, unknown> } } | undefined)?.resources?.limits ?? {}) as Record<string, unknown>;
+  return {
+    readOnly: plain['read_only'] === true,
+    capDrop: strings(plain['cap_drop']).map((cap) => cap.toUpperCase().replace(/^CAP_/, '')),
+    securityOpt: strings(plain['security_opt']),
+    memoryLimit: plain['mem_limit'] !== undefined || limits['memory'] !== undefined,
+    pidsLimit: plain['pids_limit'] !== undefined || limits['pids'] !== undefined,
   };
 }
 

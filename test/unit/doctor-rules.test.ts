@@ -90,6 +90,17 @@ const CASES: Record<string, { bad: Case; line: number; file?: string; good: Case
     line: 6,
     good: { files: { 'compose.yaml': 'services:\n  web:\n    build: .\n    command: gunicorn mysite.wsgi -b 0.0.0.0:8000\n    expose:\n      - "8000"\n' } },
   },
+  'compose-least-privilege': {
+    bad: { files: { 'compose.yaml': 'services:\n  web:\n    build: .\n    read_only: true\n    expose:\n      - "8000"\n' } },
+    file: 'compose.yaml',
+    line: 2,
+    good: {
+      files: {
+        'compose.yaml':
+          'services:\n  web:\n    build: .\n    read_only: true\n    cap_drop: [ALL]\n    security_opt: ["no-new-privileges:true"]\n    deploy:\n      resources:\n        limits: {memory: 512m, pids: 256}\n',
+      },
+    },
+  },
   'django-debug': { bad: { settings: edit('DEBUG = False', 'DEBUG = True')(SETTINGS) }, file: 'mysite/settings.py', line: 3, good: {} },
   'allowed-hosts-star': { bad: { settings: edit('["example.com"]', '["*"]')(SETTINGS) }, file: 'mysite/settings.py', line: 4, good: {} },
   'django-proxy-settings': {
@@ -117,6 +128,15 @@ describe('doctor rules', () => {
     const bad = run({ site, settings, files: { 'compose.yaml': compose('/srv/app/collected') } }).findings.filter((f) => f.rule === 'static-folder');
     expect(bad.map((f) => [f.line, f.message])).toEqual([[6, 'nginx serves static, which the Django services see at /srv/app/collected, but STATIC_ROOT is /srv/app/static (mysite/settings.py:6)']]);
     expect(run({ site, settings, files: { 'compose.yaml': compose('/srv/app/static') } }).findings.filter((f) => f.rule === 'static-folder')).toEqual([]);
+  });
+
+  it('compose-least-privilege names each missing setting with its CIS section, and its fix is valid YAML that leaves nothing missing', () => {
+    const { root, findings } = run(CASES['compose-least-privilege']!.bad);
+    const [hit] = findings.filter((f) => f.rule === 'compose-least-privilege');
+    expect(hit!.message).toBe('the web service has no cap_drop: [ALL] (CIS 5.3), no-new-privileges (CIS 5.25), a memory limit (CIS 5.10), a PIDs limit (CIS 5.28)');
+    const file = path.join(root, 'compose.yaml');
+    fs.writeFileSync(file, applyEdits(fs.readFileSync(file, 'utf8'), hit!.fix!.edits));
+    expect(diagnose(gatherFacts({ root, nginx: 'site.conf' })).filter((f) => f.rule === 'compose-least-privilege')).toEqual([]);
   });
 
   it('gunicorn-exposed without compose: gunicorn.conf.py binding every address, unless a firewall is noted', () => {

@@ -3,6 +3,7 @@ import type { Rule } from '../rule.js';
 import { addHeaderDropped } from './add-header.js';
 import { aliasTraversal } from './alias-traversal.js';
 import { autoindexOn } from './autoindex.js';
+import { composeLeastPrivilege } from './compose-least-privilege.js';
 import { allowedHostsStar, djangoDebug, djangoProxySettings } from './django-settings.js';
 import { forwardedPassthrough, forwardedProto } from './forwarded.js';
 import { gunicornExposed } from './gunicorn-exposed.js';
@@ -28,6 +29,7 @@ export const RULES: Rule[] = [
   clientMaxBodySize,
   serverTokens,
   gunicornExposed,
+  composeLeastPrivilege,
   djangoDebug,
   allowedHostsStar,
   djangoProxySettings,
