@@ -65,12 +65,14 @@ export async function leastPrivilege(config: StackConfig, project: ComposeProjec
   const containers = JSON.parse(inspected.stdout) as InspectedContainer[];
   const problems = privilegeProblems(config, containers);
 
-  const uid = await project.run(['exec', '-T', SERVICES.app, 'id', '-u'], { timeoutMs: 30_000 });
-  if (uid.exitCode !== 0 || uid.output.trim() === '0') problems.push(`${SERVICES.app}: runs as root (uid ${uid.output.trim() || 'unknown'})`);
-  // The proof that matters: code execution in the app cannot change the app's code.
+  // One exec (each costs a Python start-up under docker-compose 1.x): the app's uid, then the proof
+  // that matters: code execution in the app cannot change the app's code.
   const probe = `${config.appDir}/.least-privilege-probe`;
-  const write = await project.run(['exec', '-T', SERVICES.app, 'sh', '-c', `touch ${probe} && rm -f ${probe}`], { timeoutMs: 30_000 });
-  if (write.exitCode === 0) problems.push(`${SERVICES.app}: could write under ${config.appDir}`);
+  const app = await project.run(['exec', '-T', SERVICES.app, 'sh', '-c', `id -u; if touch ${probe} 2>/dev/null; then rm -f ${probe}; echo writable; fi`], { timeoutMs: 30_000 });
+  const [uid = '', writable] = app.output.trim().split('\n').map((line) => line.trim());
+  if (app.exitCode !== 0 || !/^\d+$/.test(uid)) problems.push(`${SERVICES.app}: could not be inspected from inside (${app.output.trim().split('\n').at(-1) || `exit ${app.exitCode}`})`);
+  else if (uid === '0') problems.push(`${SERVICES.app}: runs as root (uid 0)`);
+  if (writable === 'writable') problems.push(`${SERVICES.app}: could write under ${config.appDir}`);
 
   return problems.length
     ? { ok: false, detail: problems.join('; ') }
