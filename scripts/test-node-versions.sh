@@ -19,7 +19,11 @@ test_user=djstatic
 if [ "$(id -u)" = 0 ]; then
   id -u "$test_user" >/dev/null 2>&1 || die "no user $test_user: run scripts/test-env.sh first (it creates it)"
   runner=$test_user
-  as_runner() { runuser -u "$runner" -- env -u XDG_CACHE_HOME HOME="$runner_home" "$@"; }
+  # Under `npm test`, npm exports its own settings (npm_config_cache=/root/.npm, the user config,
+  # ...) to this script: an npm the runner starts would inherit them and fail on root's cache.
+  npm_settings=()
+  while IFS= read -r name; do npm_settings+=(-u "$name"); done < <(compgen -e | grep -i '^npm_' || true)
+  as_runner() { runuser -u "$runner" -- env -u XDG_CACHE_HOME "${npm_settings[@]}" HOME="$runner_home" "$@"; }
 else
   runner=$(id -un)
   as_runner() { "$@"; }
