@@ -63,6 +63,10 @@ export const PROFILES: Record<string, Profile> = {
   },
 };
 
+/** The security option every service gets, and how a compose file or `docker inspect` may spell it. */
+export const NO_NEW_PRIVILEGES = 'no-new-privileges:true';
+export const setsNoNewPrivileges = (options: readonly string[]): boolean => options.some((option) => option === NO_NEW_PRIVILEGES || option === 'no-new-privileges');
+
 /** Services nobody wrote a row for: nothing writable but their volumes, no capabilities. */
 export const STRICTEST: Profile = { tmpfs: [], capAdd: [] };
 

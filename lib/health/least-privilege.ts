@@ -8,7 +8,7 @@
 import { execa } from 'execa';
 import { limitOf } from '../config/limits.js';
 import { SERVICES } from '../config/names.js';
-import { profileOf } from '../config/privileges.js';
+import { profileOf, setsNoNewPrivileges } from '../config/privileges.js';
 import type { StackConfig } from '../config/stack-config.js';
 import type { ComposeProject } from './compose-cli.js';
 
@@ -46,7 +46,7 @@ export function privilegeProblems(config: StackConfig, containers: InspectedCont
     const allowed = profileOf(service, config).capAdd.map((grant) => grant.value);
     const extra = (host.CapAdd ?? []).map((cap) => cap.replace(/^CAP_/, '')).filter((cap) => !allowed.includes(cap));
     if (extra.length) missing.push(`capabilities added beyond its row: ${extra.join(', ')}`);
-    if (!(host.SecurityOpt ?? []).some((option) => /^no-new-privileges(:true)?$/.test(option))) missing.push('no-new-privileges missing');
+    if (!setsNoNewPrivileges(host.SecurityOpt ?? [])) missing.push('no-new-privileges missing');
     const limit = limitOf(config.limits, service);
     if (host.Memory !== limit.memoryMiB * MIB) missing.push(`memory limit ${host.Memory ? `${host.Memory / MIB}m` : 'none'} (want ${limit.memoryMiB}m)`);
     if (host.PidsLimit !== limit.pids) missing.push(`PIDs limit ${host.PidsLimit && host.PidsLimit > 0 ? host.PidsLimit : 'none'} (want ${limit.pids})`);

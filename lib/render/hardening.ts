@@ -5,7 +5,7 @@
  */
 import { Document, isMap, isSeq, isScalar, type Node } from 'yaml';
 import { limitOf } from '../config/limits.js';
-import { profileOf } from '../config/privileges.js';
+import { NO_NEW_PRIVILEGES, profileOf } from '../config/privileges.js';
 import type { StackConfig } from '../config/stack-config.js';
 import type { ComposeFile } from './compose.js';
 
@@ -22,7 +22,7 @@ export function hardeningKeys(config: StackConfig, service: string): Record<stri
     ...(profile.tmpfs.length ? { tmpfs: profile.tmpfs.map((grant) => grant.value) } : {}),
     cap_drop: ['ALL'],
     ...(profile.capAdd.length ? { cap_add: profile.capAdd.map((grant) => grant.value) } : {}),
-    security_opt: ['no-new-privileges:true'],
+    security_opt: [NO_NEW_PRIVILEGES],
     mem_limit: memory,
     // Equal to mem_limit: no swap on top, so the bound is the bound.
     memswap_limit: memory,

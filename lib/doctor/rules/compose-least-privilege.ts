@@ -1,3 +1,4 @@
+import { NO_NEW_PRIVILEGES, setsNoNewPrivileges } from '../../config/privileges.js';
 import type { Service } from '../compose.js';
 import type { Hit } from '../finding.js';
 import { fileText, type Rule } from '../rule.js';
@@ -10,7 +11,7 @@ import { fileText, type Rule } from '../rule.js';
 const SETTINGS: { cis: string; name: string; present: (s: Service) => boolean; line: string }[] = [
   { cis: '5.12', name: 'read_only: true', present: (s) => s.hardening.readOnly, line: 'read_only: true  # then a tmpfs for each path it must write' },
   { cis: '5.3', name: 'cap_drop: [ALL]', present: (s) => s.hardening.capDrop.includes('ALL'), line: 'cap_drop: [ALL]  # then cap_add only what it is shown to need' },
-  { cis: '5.25', name: 'no-new-privileges', present: (s) => s.hardening.securityOpt.some((o) => /^no-new-privileges(:true)?$/.test(o)), line: 'security_opt: ["no-new-privileges:true"]' },
+  { cis: '5.25', name: 'no-new-privileges', present: (s) => setsNoNewPrivileges(s.hardening.securityOpt), line: `security_opt: ["${NO_NEW_PRIVILEGES}"]` },
   { cis: '5.10', name: 'a memory limit', present: (s) => s.hardening.memoryLimit, line: 'mem_limit: 512m' },
   { cis: '5.28', name: 'a PIDs limit', present: (s) => s.hardening.pidsLimit, line: 'pids_limit: 256' },
 ];
