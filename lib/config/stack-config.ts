@@ -71,11 +71,11 @@ export type Tls =
       image: string;
       certsVolume: typeof VOLUMES.certs;
       webrootVolume: typeof VOLUMES.acmeWebroot;
-      /** The certs volume in nginx; its start script makes the throwaway certificate there, so it is mounted read-write. */
+      /** The certs volume in nginx; its start script gives the folder and the PEM the workers' group, so it is mounted read-write. */
       nginxCertsDir: '/etc/nginx/certs';
       /** Key plus chain in one file, which nginx reads on every handshake (no reload when it changes). */
       nginxPem: '/etc/nginx/certs/live/tls.pem';
-      /** The same volume and file in the acme service. */
+      /** The same volume and file in the acme service and the tls-bootstrap one-shot (the throwaway certificate). */
       acmeCertsDir: '/certs';
       acmePem: '/certs/live/tls.pem';
       /** lego's account and certificates (--path). */
