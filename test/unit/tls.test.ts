@@ -134,8 +134,10 @@ describe('--tls refusals', () => {
   };
 
   it('acme: no wildcard, no local name, an e-mail, an https server, staging only with Let\'s Encrypt', () => {
-    expect(refused({ ...ACME, serverNames: ['.example.test'] })).toMatch(/server-names: --tls acme validates each name over http-01, which cannot issue "\.example\.test"/);
+    expect(refused({ ...ACME, serverNames: ['.example.test'] })).toMatch(/--tls: acme validates each server name over http-01, which cannot issue "\.example\.test"/);
     expect(refused({ ...ACME, serverNames: ['localhost'] })).toMatch(/cannot get a certificate for "localhost"/);
+    // The fundamental refusal first: no e-mail address is asked for a name no CA issues for.
+    expect(refused({ tls: 'acme', serverNames: ['localhost'] })).toMatch(/^--tls: acme cannot get a certificate for "localhost"/);
     expect(refused({ tls: 'acme', serverNames: ['example.test'] })).toMatch(/an ACME account needs an e-mail address; pass --acme-email/);
     expect(refused({ ...ACME, acmeEmail: 'not an address' })).toMatch(/is not an e-mail address/);
     expect(refused({ ...ACME, acmeServer: 'http://ca.example/dir' })).toMatch(/is not an https:\/\/ URL/);
