@@ -35,7 +35,7 @@ export function tlsCauses(evidence: TlsEvidence): string[] {
     // Its last line on the first line: the run's one-line summary quotes only that.
     causes.push(
       `${bootstrap.service} failed (exit ${bootstrap.exitCode}), so nginx never started: ${lastLines(bootstrap.logs, 1).trim() || 'no log'}\n` +
-        `This one-shot makes the throwaway certificate nginx serves until the ACME client has the real one. Last lines of its log:\n${lastLines(bootstrap.logs, 6)}`,
+        `    This one-shot makes the throwaway certificate nginx serves until the ACME client has the real one. Last lines of its log:\n${lastLines(bootstrap.logs, 6)}`,
     );
   }
   if (certificate && acme) {
