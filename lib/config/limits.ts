@@ -31,6 +31,8 @@ const FIXED: Record<string, Limit> = {
   [SERVICES.collectstatic]: { memoryMiB: 256, pids: 64 },
   [SERVICES.migrate]: { memoryMiB: 256, pids: 64 },
   [SERVICES.backup]: { memoryMiB: 256, pids: 64 },
+  // --tls acme: sh, then one openssl at a time making a P-256 key and certificate (a few MiB).
+  [SERVICES.tlsBootstrap]: { memoryMiB: 32, pids: 16 },
   // nginx starts a worker per CPU (worker_processes auto), a few MiB each.
   [SERVICES.nginx]: { memoryMiB: 128, pids: 128 },
   // PostgreSQL: 128 MiB shared_buffers by default, plus one process per connection (max_connections 100).

@@ -11,8 +11,10 @@ export const GENERATED_FILES = {
   nginxConf: 'nginx/default.conf',
   gunicornConf: 'gunicorn.conf.py',
   compressStatic: 'docker/compress_static.py',
-  /** --tls acme: nginx's start (throwaway certificate until the first real one, the workers' group on the certs folder). */
+  /** --tls acme: nginx's start (the workers' group on the certs folder, then nginx). */
   nginxStart: 'docker/nginx-start.sh',
+  /** --tls acme: the tls-bootstrap one-shot (a throwaway certificate until the first real one). */
+  tlsBootstrap: 'docker/tls-bootstrap.sh',
   /** --tls acme: the acme service's loop (first certificate, renewal twice a day, the combined PEM). */
   acmeScript: 'docker/acme.sh',
   envExample: '.env.example',
@@ -32,6 +34,15 @@ export const SERVICES = {
   backup: 'backup',
   /** --tls acme: lego, issuing and renewing the certificate through the http-01 challenge. */
   acme: 'acme',
+  /** --tls acme, one-shot before nginx, on the app image (which has openssl): the throwaway certificate. */
+  tlsBootstrap: 'tls-bootstrap',
+} as const;
+
+/** Where the --tls acme scripts are mounted in their containers (read-only, from GENERATED_FILES). */
+export const CONTAINER_SCRIPTS = {
+  nginxStart: '/nginx-start.sh',
+  acme: '/acme.sh',
+  tlsBootstrap: '/tls-bootstrap.sh',
 } as const;
 
 /** Compose profile of the backup service: `docker compose --profile backup run --rm backup`. */

@@ -28,6 +28,9 @@ export const PROFILES: Record<string, Profile> = {
   [SERVICES.collectstatic]: { tmpfs: [], capAdd: [] },
   // Writes only the database (the data volume, or the db service over the network).
   [SERVICES.migrate]: { tmpfs: [], capAdd: [] },
+  // --tls acme: writes only the certs volume, as root (uid 0, which owns the volume's folder), so no
+  // capability at all: openssl's temporary files are made in the volume, beside the final name.
+  [SERVICES.tlsBootstrap]: { tmpfs: [], capAdd: [] },
   [SERVICES.nginx]: {
     tmpfs: [
       { value: '/var/cache/nginx', why: "temp files for request bodies and proxied responses (the official image's paths)" },

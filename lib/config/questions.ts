@@ -242,7 +242,9 @@ export const QUESTIONS = [
     message: 'HTTPS: off, acme (certificates from Let\'s Encrypt or another ACME CA, renewed automatically) or files (your own certificate and key)',
     // Plain HTTP stays the default: acme needs DNS pointing here and port 80 open, which only the user knows.
     detect: () => 'off',
-    validate: (value) => (TLS_CHOICES as readonly (string | undefined)[]).includes(value) ? undefined : `"${value}" is not one of ${TLS_CHOICES.join(', ')}`,
+    // The names come first: a local name makes acme impossible, before any acme option is asked for.
+    validate: (value, earlier) =>
+      !(TLS_CHOICES as readonly (string | undefined)[]).includes(value) ? `"${value}" is not one of ${TLS_CHOICES.join(', ')}` : value === 'acme' ? acmeNamesProblem(earlier.serverNames ?? []) : undefined,
     choices: () => [...TLS_CHOICES],
     // A localhost-only stack is a developer's: asked only when a server name is a real domain.
     prompt: (earlier) => hasPublicName(earlier.serverNames ?? []),
@@ -367,6 +369,15 @@ export function isLocalName(name: string): boolean {
 }
 
 export const hasPublicName = (names: string[]) => names.some((name) => !isLocalName(name));
+
+/** http-01 proves control of one exact name reachable from the internet: no wildcards, no local names. */
+export function acmeNamesProblem(names: string[]): string | undefined {
+  const wildcard = names.find((name) => name.startsWith('.'));
+  if (wildcard) return `acme validates each server name over http-01, which cannot issue "${wildcard}" (a wildcard); list the names, or use --tls files with a wildcard certificate`;
+  const local = names.find(isLocalName);
+  if (local) return `acme cannot get a certificate for "${local}": a CA only issues for public domain names (use --tls files with your own certificate for it)`;
+  return undefined;
+}
 
 /** Turns a raw CLI or prompt string into the answer's type; returns a reason when it can't. */
 export function parseRaw(questionKind: Kind, raw: unknown): { value: unknown } | { error: string } {

@@ -11,7 +11,7 @@ import type { ProjectFacts } from '../detect/project.js';
 import IMAGES from './images.json' with { type: 'json' };
 import { BACKUPS_DIR, COMPOSE_PROJECT_VARIABLE, DATABASE_URL_VARIABLE, POSTGRES_PASSWORD_VARIABLE, SECRET_KEY_VARIABLE, SERVICES, VOLUMES } from './names.js';
 import { APP_MEMORY, appMemoryMiB, serviceLimits, type Limit } from './limits.js';
-import { QUESTIONS, isLocalName, type Answers, type DatabaseChoice } from './questions.js';
+import { QUESTIONS, type Answers, type DatabaseChoice } from './questions.js';
 
 export interface Location {
   /** URL prefix, with leading and trailing slash (STATIC_URL / MEDIA_URL). */
@@ -71,11 +71,11 @@ export type Tls =
       image: string;
       certsVolume: typeof VOLUMES.certs;
       webrootVolume: typeof VOLUMES.acmeWebroot;
-      /** The certs volume in nginx; its start script makes the throwaway certificate there, so it is mounted read-write. */
+      /** The certs volume in nginx; its start script gives the folder and the PEM the workers' group, so it is mounted read-write. */
       nginxCertsDir: '/etc/nginx/certs';
       /** Key plus chain in one file, which nginx reads on every handshake (no reload when it changes). */
       nginxPem: '/etc/nginx/certs/live/tls.pem';
-      /** The same volume and file in the acme service. */
+      /** The same volume and file in the acme service and the tls-bootstrap one-shot (the throwaway certificate). */
       acmeCertsDir: '/certs';
       acmePem: '/certs/live/tls.pem';
       /** lego's account and certificates (--path). */
@@ -213,7 +213,6 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts): StackCo
     report('python-version', `installing from pyproject.toml reads it with tomllib, which needs Python 3.11 or later (not ${answers.pythonVersion}); choose 3.11+ or a requirements file`);
   }
   if (dependencies) report('database', databaseProblem(answers.database, dependencies));
-  if (answers.tls === 'acme') report('server-names', acmeNamesProblem(answers.serverNames));
   if (problems.length || !dependencies) throw new ConfigError(problems);
   const driver = postgresDriver(dependencies)?.value;
 
@@ -325,15 +324,6 @@ function tlsConfig(answers: Answers): Tls {
     renewDays: 30,
     checkEverySeconds: 43200,
   };
-}
-
-/** http-01 proves control of one exact name reachable from the internet: no wildcards, no local names. */
-function acmeNamesProblem(names: string[]): string | undefined {
-  const wildcard = names.find((name) => name.startsWith('.'));
-  if (wildcard) return `--tls acme validates each name over http-01, which cannot issue "${wildcard}" (a wildcard); list the names, or use --tls files with a wildcard certificate`;
-  const local = names.find(isLocalName);
-  if (local) return `--tls acme cannot get a certificate for "${local}": a CA only issues for public domain names (use --tls files with your own certificate for it)`;
-  return undefined;
 }
 
 /** The file to add a driver to: a lock file is written from its manifest. */

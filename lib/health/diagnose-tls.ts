@@ -11,6 +11,8 @@ export interface TlsEvidence {
   checks: CheckResult[];
   /** The ACME client's logs (--tls acme), and the service they come from. */
   acme?: { service: string; logs: string };
+  /** The tls-bootstrap one-shot (--tls acme), once it has exited. */
+  tlsBootstrap?: { service: string; exitCode: number; logs: string };
 }
 
 /** lego's (and the ACME servers') words for each failure of an http-01 issuance. */
@@ -28,6 +30,14 @@ export function tlsCauses(evidence: TlsEvidence): string[] {
   const acme = evidence.acme;
   const quoted = acme ? `Last lines of \`docker compose logs ${acme.service}\`:\n${lastLines(acme.logs, 6)}` : '';
 
+  const bootstrap = evidence.tlsBootstrap;
+  if (bootstrap && bootstrap.exitCode !== 0) {
+    // Its last line on the first line: the run's one-line summary quotes only that.
+    causes.push(
+      `${bootstrap.service} failed (exit ${bootstrap.exitCode}), so nginx never started: ${lastLines(bootstrap.logs, 1).trim() || 'no log'}\n` +
+        `    This one-shot makes the throwaway certificate nginx serves until the ACME client has the real one. Last lines of its log:\n${lastLines(bootstrap.logs, 6)}`,
+    );
+  }
   if (certificate && acme) {
     if (ACME_FAILURES.rateLimit.test(acme.logs)) {
       causes.push(`The ACME CA refused with a rate limit. Let's Encrypt allows 5 certificates per exact set of names a week: try again later, and use --acme-staging while experimenting. ${quoted}`);

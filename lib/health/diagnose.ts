@@ -7,10 +7,11 @@ import { DATABASE_URL_VARIABLE, POSTGRES_PASSWORD_VARIABLE, SERVICES } from '../
 import type { StackConfig } from '../config/stack-config.js';
 import type { Problem } from '../validate/invariants.js';
 import type { CheckId, CheckResult } from './checks.js';
-import { tlsCauses } from './diagnose-tls.js';
+import { tlsCauses, type TlsEvidence } from './diagnose-tls.js';
 import { lastLines } from './log-lines.js';
 
-export interface Evidence {
+/** TlsEvidence: the check results, and with --tls acme the acme service's logs and tls-bootstrap's exit. */
+export interface Evidence extends TlsEvidence {
   upOutput: string;
   collectstatic?: { exitCode: number; logs: string };
   /** The one-shot migrate service, once it has exited. */
@@ -23,11 +24,8 @@ export interface Evidence {
   /** The kernel's OOM killer killed a process in the app container (docker's State.OOMKilled). */
   appOomKilled?: boolean;
   nginxLogs: string;
-  checks: CheckResult[];
   /** Cross-file invariant problems found in the files on disk (hand edits). */
   fileProblems: Problem[];
-  /** The ACME client's logs (--tls acme), and its service. */
-  acme?: { service: string; logs: string };
 }
 
 export function diagnose(config: StackConfig, evidence: Evidence): string[] {

@@ -64,7 +64,7 @@ export async function runHealthCheck(options: HealthOptions): Promise<HealthResu
   const up =
     compose.variant === 'v2'
       ? await project.run(['up', '-d', '--build', '--wait', '--wait-timeout', String(seconds)], { timeoutMs: startTimeoutMs + 30_000, stream })
-      : await upAndPollV1(project, startTimeoutMs, stream);
+      : await upAndPollV1(project, oneShots(config), startTimeoutMs, stream);
   const startOk = up.exitCode === 0 && !up.timedOut;
   const secondsToHealthy = startOk ? (Date.now() - started) / 1000 : undefined;
   const target = tlsTarget(config, cwd);
@@ -80,6 +80,7 @@ export async function runHealthCheck(options: HealthOptions): Promise<HealthResu
     const collectState = await project.state(SERVICES.collectstatic);
     const migrateState = await project.state(SERVICES.migrate);
     const appState = await project.state(SERVICES.app);
+    const bootstrapState = config.tls.mode === 'acme' ? await project.state(SERVICES.tlsBootstrap) : undefined;
     causes = diagnose(config, {
       upOutput: up.output,
       collectstatic: collectState && collectState.status === 'exited' ? { exitCode: collectState.exitCode, logs: await project.logs(SERVICES.collectstatic) } : undefined,
@@ -92,6 +93,7 @@ export async function runHealthCheck(options: HealthOptions): Promise<HealthResu
       checks,
       fileProblems: checkInvariants(config, (file) => readText(path.join(cwd, file))),
       acme: config.tls.mode === 'acme' ? { service: SERVICES.acme, logs: await project.logs(SERVICES.acme, 80) } : undefined,
+      tlsBootstrap: bootstrapState?.status === 'exited' ? { service: SERVICES.tlsBootstrap, exitCode: bootstrapState.exitCode, logs: await project.logs(SERVICES.tlsBootstrap, 20) } : undefined,
     });
     log('Diagnosis:');
     for (const cause of causes) log(`  - ${cause}`);
@@ -146,16 +148,20 @@ export function dataVolumes(config: StackConfig): string[] {
   return [...(config.media ? [config.media.volume] : []), ...database, ...(config.tls.mode === 'acme' ? [config.tls.certsVolume] : [])];
 }
 
+/** The one-shots that run before the long-running services; a start waits for each to exit 0. */
+function oneShots(config: StackConfig): string[] {
+  return [SERVICES.collectstatic, SERVICES.migrate, ...(config.tls.mode === 'acme' ? [SERVICES.tlsBootstrap] : [])];
+}
+
 /** docker-compose 1.x has no --wait: start, then poll the containers' health ourselves. */
-async function upAndPollV1(project: ComposeProject, timeoutMs: number, stream: (line: string) => void) {
+async function upAndPollV1(project: ComposeProject, shots: string[], timeoutMs: number, stream: (line: string) => void) {
   const deadline = Date.now() + timeoutMs;
   const up = await project.run(['up', '-d', '--build'], { timeoutMs, stream });
   if (up.exitCode !== 0) return up;
   while (Date.now() < deadline) {
-    const states = await Promise.all([SERVICES.collectstatic, SERVICES.app, SERVICES.nginx, SERVICES.migrate].map((service) => project.state(service)));
-    const [collect, app, nginx, migrate] = states;
-    if (collect?.status === 'exited' && collect.exitCode !== 0) return { ...up, exitCode: 1, output: `${up.output}\ncollectstatic exited with ${collect.exitCode}` };
-    if (migrate?.status === 'exited' && migrate.exitCode !== 0) return { ...up, exitCode: 1, output: `${up.output}\nmigrate exited with ${migrate.exitCode}` };
+    const [app, nginx, ...shotStates] = await Promise.all([SERVICES.app, SERVICES.nginx, ...shots].map((service) => project.state(service)));
+    const failed = shots.findIndex((_, i) => shotStates[i]?.status === 'exited' && shotStates[i].exitCode !== 0);
+    if (failed >= 0) return { ...up, exitCode: 1, output: `${up.output}\n${shots[failed]} exited with ${shotStates[failed]!.exitCode}` };
     if (app?.health === 'healthy' && nginx?.health === 'healthy') return up;
     if (app?.health === 'unhealthy' || nginx?.health === 'unhealthy' || app?.status === 'exited') {
       return { ...up, exitCode: 1, output: `${up.output}\napp is ${app?.health ?? app?.status}, nginx is ${nginx?.health ?? nginx?.status ?? 'not started'}` };

@@ -136,7 +136,7 @@ export function buildCompose(config: StackConfig): ComposeFile {
     },
     [SERVICES.nginx]: {
       image: config.nginxImage,
-      depends_on: { [SERVICES.app]: { condition: 'service_healthy' } },
+      depends_on: { [SERVICES.app]: { condition: 'service_healthy' }, ...tls.dependsOn },
       ports: [`${config.http.bind}:${config.http.port}:80`, ...tls.ports],
       volumes: [
         `./${GENERATED_FILES.nginxConf}:/etc/nginx/conf.d/default.conf:ro`,
@@ -191,7 +191,7 @@ export function buildCompose(config: StackConfig): ComposeFile {
         };
   }
 
-  const acme = acmeServices(config);
+  const acme = acmeServices(config, { build: appBase.build, image: appBase.image });
   Object.assign(services, acme.services);
 
   const volumes: ComposeFile['volumes'] = { [config.static.volume]: {} };

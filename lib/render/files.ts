@@ -20,7 +20,8 @@ export function templateFiles(config: StackConfig): PlannedFile[] {
     { path: GENERATED_FILES.envExample, template: 'env.example.ejs', data: { config, environment: ENVIRONMENT } },
     ...(config.tls.mode === 'acme'
       ? [
-          { path: GENERATED_FILES.nginxStart, template: 'docker/nginx-start.sh.ejs', data: { tls: config.tls } },
+          { path: GENERATED_FILES.tlsBootstrap, template: 'docker/tls-bootstrap.sh.ejs', data: { tls: config.tls } },
+          { path: GENERATED_FILES.nginxStart, template: 'docker/nginx-start.sh.ejs', data: { tls: config.tls, tlsBootstrap: SERVICES.tlsBootstrap } },
           { path: GENERATED_FILES.acmeScript, template: 'docker/acme.sh.ejs', data: { tls: config.tls } },
         ]
       : []),

@@ -4,17 +4,19 @@
  * pebble joins the stack's network (a compose override passed through COMPOSE_FILE), resolves
  * example.test with Docker's DNS to nginx's network alias, and fetches the challenge from
  * nginx's port 80. The check trusts pebble's issuing root (NODE_EXTRA_CA_CERTS), fetched from
- * its management port. files: a certificate from a CA made here with openssl.
+ * its management port. Before pebble runs, nginx already serves the throwaway certificate of the
+ * tls-bootstrap one-shot; nginx runs from a copy of its stand-in without the openssl command, as the
+ * official nginx:alpine image has none. files: a certificate from a CA made here with openssl.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import IMAGES from '../../lib/config/images.json' with { type: 'json' };
-import { GENERATED_FILES, SERVICES } from '../../lib/config/names.js';
+import { CONTAINER_SCRIPTS, GENERATED_FILES, SERVICES } from '../../lib/config/names.js';
 import { handshake } from '../../lib/health/tls-probe.js';
 import * as fixtures from '../fixtures/projects.js';
 import { leafCertificate, strayKey, testCa } from '../fixtures/tls.js';
@@ -36,10 +38,22 @@ const passedOverHttps = (output: string) => {
   }
 };
 
-/** pebble on the stack's default network, its management port published for the root; lego waits for it. */
+/**
+ * The nginx stand-in is Debian's, with an openssl command; the official nginx:alpine image has
+ * none. This copy of the stand-in has none either, so the acme runs prove nginx needs none.
+ */
+const NGINX_WITHOUT_OPENSSL = `django-static-test/nginx-no-openssl:${IMAGES.nginx.split(':')[1]}`;
+function buildNginxWithoutOpenssl(): void {
+  execFileSync('docker', ['build', '-q', '-t', NGINX_WITHOUT_OPENSSL, '-'], { input: `FROM ${IMAGES.nginx}\nRUN rm -f "$(command -v openssl)" && ! command -v openssl\n`, stdio: ['pipe', 'ignore', 'pipe'] });
+  const found = spawnSync('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'sh', NGINX_WITHOUT_OPENSSL, '-c', 'command -v openssl'], { encoding: 'utf8' });
+  expect(found.status, `openssl is still in ${NGINX_WITHOUT_OPENSSL}: ${found.stdout}`).not.toBe(0);
+}
+
+/** pebble on the stack's default network, its management port published for the root; lego waits for it; nginx has no openssl. */
 function pebbleOverride(managementPort: number): string {
   return stringify({
     services: {
+      [SERVICES.nginx]: { image: NGINX_WITHOUT_OPENSSL },
       [PEBBLE]: {
         image: IMAGES.pebbleTest,
         command: ['-config', '/test/config/pebble-config.json', '-dnsserver', '127.0.0.11:53'],
@@ -87,8 +101,10 @@ function compose(variant: 'v1' | 'v2', dir: string, project: string, args: strin
 }
 
 /**
- * Generates the acme stack against pebble, starts pebble, fetches its root, then runs the
- * product's own check (which builds, starts and waits for the first certificate).
+ * Generates the acme stack against pebble and starts it up to nginx, with no ACME server
+ * running: nginx must serve the throwaway certificate already. Then starts pebble, fetches its
+ * root, and runs the product's own check (which starts the acme service and waits for the
+ * first certificate).
  */
 async function acmeStack(variant: 'v1' | 'v2', ports: { http: number; https: number; pebble: number }, down: boolean) {
   const project = `i10b-acme-${variant}`;
@@ -104,6 +120,23 @@ async function acmeStack(variant: 'v1' | 'v2', ports: { http: number; https: num
   expect(generated.status, generated.output).toBe(0);
   fs.writeFileSync(path.join(dir, OVERRIDE), pebbleOverride(ports.pebble));
   const env = { COMPOSE_FILE: `${GENERATED_FILES.compose}:${OVERRIDE}`, DJANGO_STATIC_COMPOSE: variant };
+
+  // nginx and what it depends on (tls-bootstrap among them), no acme service, no pebble.
+  const upStarted = Date.now();
+  compose(variant, dir, project, ['up', '-d', '--build', SERVICES.nginx], env);
+  const throwaway = await retry('a certificate on the HTTPS port before any ACME server runs', 60, async () => {
+    const served = await handshake(ports.https, DOMAIN);
+    if (!served.certificate) throw new Error(served.error ?? 'no certificate');
+    return served;
+  });
+  console.log(`acme ${variant}: throwaway certificate served ${((Date.now() - upStarted) / 1000).toFixed(1)} s after up (build included)`);
+  // Self-signed (depth zero: its issuer is its subject) for the first server name.
+  expect(throwaway.verifyError).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
+  expect(throwaway.certificate!.issuer).toBe(DOMAIN);
+  expect(compose(variant, dir, project, ['ps', '-q', SERVICES.acme], env).trim()).toBe('');
+  expect(compose(variant, dir, project, ['logs', '--no-color', SERVICES.tlsBootstrap], env)).toContain(`made a throwaway self-signed one for ${DOMAIN}`);
+  expect(compose(variant, dir, project, ['logs', '--no-color', SERVICES.nginx], env)).not.toContain('no certificate at');
+
   compose(variant, dir, project, ['up', '-d', PEBBLE], env);
   // pebble makes a new issuing root on every start: the check must trust this one.
   const root = await retry('pebble root', 30, () => getText(ports.pebble, '/roots/0', listenerCa, 'localhost'));
@@ -115,6 +148,8 @@ async function acmeStack(variant: 'v1' | 'v2', ports: { http: number; https: num
 }
 
 describe('--tls acme against pebble (real http-01)', () => {
+  beforeAll(buildNginxWithoutOpenssl, 120_000);
+
   it('Compose v2: first certificate from empty volumes, a passing check over HTTPS, then a renewal under load with zero failed requests', async () => {
     const ports = { http: 19_450, https: 19_451, pebble: 19_452 };
     const stack = await acmeStack('v2', ports, false);
@@ -153,7 +188,7 @@ describe('--tls acme against pebble (real http-01)', () => {
     const deadline = Date.now() + 90_000;
     try {
       // Forced: pebble's certificates last years, so only a huge --days renews one.
-      compose('v2', stack.dir, stack.project, ['exec', '-T', SERVICES.acme, 'sh', '/acme.sh', 'renew', '9999'], stack.env);
+      compose('v2', stack.dir, stack.project, ['exec', '-T', SERVICES.acme, 'sh', CONTAINER_SCRIPTS.acme, 'renew', '9999'], stack.env);
       let after = await handshake(ports.https, DOMAIN, { ca: [stack.root] });
       while (after.certificate?.serial === before.certificate?.serial && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 500));
@@ -179,6 +214,26 @@ describe('--tls acme against pebble (real http-01)', () => {
     passedOverHttps(stack.check.output);
     expect(stack.check.status, stack.check.output).toBe(0);
     console.log(`acme v1: check passed ${stack.seconds.toFixed(1)} s after start`);
+  });
+});
+
+describe('--tls acme: the throwaway certificate cannot be made', () => {
+  it('docker-compose 1.x: an app image without openssl stops the start at tls-bootstrap, which the diagnosis names with its log line', () => {
+    const project = 's3t-bootstrap-no-openssl';
+    const dir = fixtures.writeProject(fixtures.startproject());
+    started.push({ dir, project });
+    const generated = cli(dir, [
+      '--yes', '--skip-health-check', '--project-name', project, '--port', '19503', '--https-port', '19504',
+      '--server-names', DOMAIN, '--tls', 'acme', '--acme-email', `admin@${DOMAIN}`, '--acme-server', `https://${PEBBLE}:14000/dir`,
+    ]);
+    expect(generated.status, generated.output).toBe(0);
+    // A Dockerfile of the user's own, on a base without openssl.
+    const dockerfile = path.join(dir, GENERATED_FILES.dockerfile);
+    fs.writeFileSync(dockerfile, fs.readFileSync(dockerfile, 'utf8').replace(/^USER /m, 'RUN rm -f "$(command -v openssl)"\nUSER '));
+    const run = cli(dir, ['check', '--timeout', '120', '--down'], { DJANGO_STATIC_COMPOSE: 'v1' });
+    expect(run.status).not.toBe(0);
+    expect(run.output).toContain('with docker-compose 1.');
+    expect(run.output).toMatch(/tls-bootstrap failed \(exit 1\), so nginx never started: tls-bootstrap: no openssl command in the app image/);
   });
 });
 

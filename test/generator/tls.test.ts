@@ -54,7 +54,8 @@ describe('yo django-static --tls', () => {
       [{ tls: 'files', serverNames: 'example.test', tlsCert: 'tls/none.pem', tlsKey: 'tls/site.key' }, /^--tls-cert: tls\/none\.pem cannot be read/],
       [{ tls: 'files', serverNames: 'example.test', tlsKey: 'tls/site.key' }, /--tls files needs the certificate; pass --tls-cert/],
       [{ tls: 'acme', serverNames: 'example.test' }, /an ACME account needs an e-mail address; pass --acme-email/],
-      [{ ...ACME, serverNames: 'localhost' }, /--tls acme cannot get a certificate for "localhost"/],
+      [{ ...ACME, serverNames: 'localhost' }, /^--tls: acme cannot get a certificate for "localhost"/],
+      [{ tls: 'acme', serverNames: 'localhost' }, /^--tls: acme cannot get a certificate for "localhost"/],
       [{ ...ACME, acmeCa: 'tls/missing.pem' }, /^--acme-ca: tls\/missing\.pem cannot be read/],
       [{ tls: 'https' }, /--tls: "https" is not one of off, acme, files/],
     ] as const) {

@@ -43,6 +43,11 @@ describe('TLS diagnosis names the usual failures', () => {
       /expires in 5 days\. Renewal is not working[\s\S]*renew: error/,
     ],
     [
+      'the throwaway certificate could not be made (no openssl in the app image)',
+      { checks: [], tlsBootstrap: { service: 'tls-bootstrap', exitCode: 1, logs: "tls-bootstrap-1  | tls-bootstrap: no openssl command in the app image, so no throwaway certificate for nginx: install Debian's openssl package in the Dockerfile" } },
+      /^tls-bootstrap failed \(exit 1\), so nginx never started: tls-bootstrap: no openssl command in the app image, so no throwaway certificate for nginx: install Debian's openssl package in the Dockerfile\n/,
+    ],
+    [
       'the throwaway certificate still served',
       { checks: [selfSigned], acme: acme('Could not obtain certificates: unexpected error') },
       /still serves the throwaway self-signed certificate/,
@@ -52,7 +57,7 @@ describe('TLS diagnosis names the usual failures', () => {
   });
 
   it('says nothing when the TLS checks passed', () => {
-    expect(tlsCauses({ checks: [{ ...selfSigned, ok: true }], acme: acme('DNS problem: NXDOMAIN') })).toEqual([]);
+    expect(tlsCauses({ checks: [{ ...selfSigned, ok: true }], acme: acme('DNS problem: NXDOMAIN'), tlsBootstrap: { service: 'tls-bootstrap', exitCode: 0, logs: '' } })).toEqual([]);
   });
 });
 

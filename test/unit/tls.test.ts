@@ -71,16 +71,32 @@ describe('--tls acme output', () => {
     expect(nginx['networks']).toEqual({ default: { aliases: ['example.test', 'www.example.test'] } });
     expect(Object.keys(compose.volumes)).toEqual(expect.arrayContaining(['certs', 'acme-webroot']));
     expect(output.get(GENERATED_FILES.compose)).not.toContain('docker.sock');
+    expect(nginx['depends_on']).toEqual({ app: { condition: 'service_healthy' }, 'tls-bootstrap': { condition: 'service_completed_successfully' } });
     expect(validateOutput(config, (file) => output.get(file))).toEqual([]);
   });
 
-  it('writes the two scripts, which sh parses; lego gets every name and Let\'s Encrypt by default', () => {
-    for (const file of [GENERATED_FILES.nginxStart, GENERATED_FILES.acmeScript]) execFileSync('sh', ['-n'], { input: output.get(file)! });
+  it('runs the throwaway certificate as a one-shot on the app image, as root with no capabilities, before nginx', () => {
+    const bootstrap = compose.services['tls-bootstrap']!;
+    expect(bootstrap['image']).toBe(compose.services['app']!['image']);
+    expect(bootstrap['build']).toEqual(compose.services['app']!['build']);
+    expect(bootstrap['user']).toBe('0:0');
+    expect(bootstrap['cap_drop']).toEqual(['ALL']);
+    expect(bootstrap['cap_add']).toBeUndefined();
+    expect(bootstrap['read_only']).toBe(true);
+    expect(bootstrap['command']).toEqual(['/bin/sh', '/tls-bootstrap.sh']);
+    expect(bootstrap.volumes).toEqual(['certs:/certs', './docker/tls-bootstrap.sh:/tls-bootstrap.sh:ro']);
+    expect(bootstrap['restart']).toBe('no');
+    // nginx's official image has no openssl command: its start script must not need one.
+    expect(output.get(GENERATED_FILES.nginxStart)).not.toMatch(/openssl/);
+  });
+
+  it('writes the three scripts, which sh parses; lego gets every name and Let\'s Encrypt by default', () => {
+    for (const file of [GENERATED_FILES.tlsBootstrap, GENERATED_FILES.nginxStart, GENERATED_FILES.acmeScript]) execFileSync('sh', ['-n'], { input: output.get(file)! });
     const acme = output.get(GENERATED_FILES.acmeScript)!;
     expect(acme).toContain(`server='${LETS_ENCRYPT.production}'`);
     expect(acme).toContain('-d example.test -d www.example.test');
     expect(acme).toContain('renew 30 ||');
-    expect(output.get(GENERATED_FILES.nginxStart)).toContain('ec_paramgen_curve:P-256');
+    expect(output.get(GENERATED_FILES.tlsBootstrap)).toContain('ec_paramgen_curve:P-256');
   });
 
   it('overlay: secure cookies, https origins only; the app healthcheck sends X-Forwarded-Proto https', () => {
@@ -118,8 +134,10 @@ describe('--tls refusals', () => {
   };
 
   it('acme: no wildcard, no local name, an e-mail, an https server, staging only with Let\'s Encrypt', () => {
-    expect(refused({ ...ACME, serverNames: ['.example.test'] })).toMatch(/server-names: --tls acme validates each name over http-01, which cannot issue "\.example\.test"/);
+    expect(refused({ ...ACME, serverNames: ['.example.test'] })).toMatch(/--tls: acme validates each server name over http-01, which cannot issue "\.example\.test"/);
     expect(refused({ ...ACME, serverNames: ['localhost'] })).toMatch(/cannot get a certificate for "localhost"/);
+    // The fundamental refusal first: no e-mail address is asked for a name no CA issues for.
+    expect(refused({ tls: 'acme', serverNames: ['localhost'] })).toMatch(/^--tls: acme cannot get a certificate for "localhost"/);
     expect(refused({ tls: 'acme', serverNames: ['example.test'] })).toMatch(/an ACME account needs an e-mail address; pass --acme-email/);
     expect(refused({ ...ACME, acmeEmail: 'not an address' })).toMatch(/is not an e-mail address/);
     expect(refused({ ...ACME, acmeServer: 'http://ca.example/dir' })).toMatch(/is not an https:\/\/ URL/);

@@ -16,7 +16,7 @@ names="example.test www.example.test"
 issued_for=/certs/lego/issued-for
 
 # Key + chain as the one PEM nginx reads, when it differs from what nginx has (the first
-# certificate, a renewal, or the throwaway one nginx-start.sh made). Atomic: a temporary file in
+# certificate, a renewal, or the throwaway one tls-bootstrap.sh made). Atomic: a temporary file in
 # the same folder, then a rename, so nginx never reads half a PEM. The folder's setgid bit
 # (nginx-start.sh) gives the file the nginx workers' group.
 deploy() {
