@@ -18,6 +18,15 @@ export const GENERATED_FILES = {
   envExample: '.env.example',
   env: '.env',
   gitignore: '.gitignore',
+  /** --target swarm: the stack file for `docker stack deploy` (images, not builds). */
+  stack: 'stack.yaml',
+  /** --target swarm: build, push, secrets, deploy (POSIX sh). */
+  swarmScript: 'swarm.sh',
+  /**
+   * --target swarm: the release images, FROM the Dockerfile's image: collectstatic in a build
+   * stage, its files baked into the nginx image and its manifest into the app image.
+   */
+  releaseDockerfile: 'docker/release.Dockerfile',
 } as const;
 
 export const SERVICES = {
@@ -77,5 +86,11 @@ export const COMPOSE_PROJECT_VARIABLE = 'COMPOSE_PROJECT_NAME';
 export const SECRET_KEY_VARIABLE = 'DJANGO_SECRET_KEY';
 /** PostgreSQL's password (--database postgres): generated into .env once, never overwritten. */
 export const POSTGRES_PASSWORD_VARIABLE = 'POSTGRES_PASSWORD';
+/** Where Swarm mounts secrets in a container: the file of secret <target> is <SWARM_SECRETS_DIR>/<target>. */
+export const SWARM_SECRETS_DIR = '/run/secrets';
+/** --target swarm: the image tag swarm.sh exports and stack.yaml interpolates (`${TAG}`). */
+export const TAG_VARIABLE = 'TAG';
+/** The overlay reads a secret from the file named by <VARIABLE>_FILE when set (Swarm), else from <VARIABLE> (compose's .env). */
+export const FILE_VARIABLE_SUFFIX = '_FILE';
 /** The external database's URL (--database external): the user sets it in .env. */
 export const DATABASE_URL_VARIABLE = 'DATABASE_URL';

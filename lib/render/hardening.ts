@@ -30,6 +30,20 @@ export function hardeningKeys(config: StackConfig, service: string): Record<stri
   };
 }
 
+/**
+ * The same bounds in `docker stack deploy`'s terms: a tmpfs is a mount (the `tmpfs` key is
+ * compose-only), memory is deploy.resources.limits, and security_opt, mem_limit, memswap_limit
+ * and pids_limit are left out because stack deploy ignores them (lib/validate/swarm-rules.ts).
+ */
+export function swarmHardening(config: StackConfig, service: string): { keys: Record<string, unknown>; tmpfsMounts: Record<string, unknown>[]; memory: string } {
+  const { read_only, tmpfs, cap_drop, cap_add } = hardeningKeys(config, service) as { read_only: true; tmpfs?: string[]; cap_drop: string[]; cap_add?: string[] };
+  return {
+    keys: { read_only, cap_drop, ...(cap_add ? { cap_add } : {}) },
+    tmpfsMounts: (tmpfs ?? []).map((target) => ({ type: 'tmpfs', target })),
+    memory: `${limitOf(config.limits, service).memoryMiB}M`,
+  };
+}
+
 /** Every service of the file, hardened. */
 export function harden(compose: ComposeFile, config: StackConfig): ComposeFile {
   const services = Object.fromEntries(Object.entries(compose.services).map(([name, service]) => [name, { ...service, ...hardeningKeys(config, name) }]));

@@ -24,7 +24,16 @@ def _env_list(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+def _secret(name):
+    """From the file <name>_FILE names when set (Docker Swarm mounts secrets as files), else the variable itself (.env)."""
+    path = os.environ.get(name + "_FILE")
+    if path:
+        with open(path, encoding="utf-8") as file:
+            return file.read().rstrip("\r\n")
+    return os.environ[name]
+
+
+SECRET_KEY = _secret("DJANGO_SECRET_KEY")
 DEBUG = _env_bool("DJANGO_DEBUG", False)
 
 ALLOWED_HOSTS = _env_list("DJANGO_ALLOWED_HOSTS", ["localhost","127.0.0.1","[::1]"])
@@ -97,4 +106,4 @@ def _database_from_url(url):
     }
 
 
-DATABASES = {"default": _database_from_url(os.environ["DATABASE_URL"])}
+DATABASES = {"default": _database_from_url(_secret("DATABASE_URL"))}

@@ -24,7 +24,16 @@ def _env_list(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+def _secret(name):
+    """From the file <name>_FILE names when set (Docker Swarm mounts secrets as files), else the variable itself (.env)."""
+    path = os.environ.get(name + "_FILE")
+    if path:
+        with open(path, encoding="utf-8") as file:
+            return file.read().rstrip("\r\n")
+    return os.environ[name]
+
+
+SECRET_KEY = _secret("DJANGO_SECRET_KEY")
 DEBUG = _env_bool("DJANGO_DEBUG", False)
 
 ALLOWED_HOSTS = _env_list("DJANGO_ALLOWED_HOSTS", ["localhost","127.0.0.1","[::1]"])
@@ -61,7 +70,7 @@ else:
         STATICFILES_STORAGE = _MANIFEST_STORAGE
 
 # Database: the stack's PostgreSQL ("db" service, "db" volume). The password is
-# POSTGRES_PASSWORD in .env, generated once; the db service was initialised with it.
+# POSTGRES_PASSWORD in .env (or its Swarm secret), generated once; the db service was initialised with it.
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.postgresql",
@@ -69,7 +78,7 @@ DATABASES = {
         "PORT": os.environ.get("POSTGRES_PORT", "5432"),
         "NAME": os.environ.get("POSTGRES_DB", "app"),
         "USER": os.environ.get("POSTGRES_USER", "app"),
-        "PASSWORD": os.environ["POSTGRES_PASSWORD"],
+        "PASSWORD": _secret("POSTGRES_PASSWORD"),
         # Connections live across requests (gunicorn's sync workers), checked before reuse (Django 4.1+).
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,

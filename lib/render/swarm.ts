@@ -1,0 +1,159 @@
+/**
+ * stack.yaml as data: the same StackConfig as compose.yaml, in `docker stack deploy`'s terms.
+ * Swarm does not build (images come from swarm.sh, tagged, never only latest), has no
+ * depends_on (migrate is a job; the app waits for the schema itself) and mounts secrets as
+ * files (the overlay reads *_FILE). Static files are baked into the nginx image, so there is
+ * no collectstatic service and no static volume. compose.yaml stays the local target.
+ */
+import { Document, Scalar } from 'yaml';
+import type { StackConfig, SwarmConfig, SwarmSecret } from '../config/stack-config.js';
+import { FILE_VARIABLE_SUFFIX, GENERATED_FILES, SERVICES, TAG_VARIABLE } from '../config/names.js';
+import { appHealthcheck, dbHealthcheck, nginxHealthcheck, type ComposeFile } from './compose.js';
+import { commentGrants, swarmHardening } from './hardening.js';
+
+export type StackFile = ComposeFile & { secrets: Record<string, Record<string, unknown>> };
+
+/** stack deploy fails with this message when TAG is unset (swarm.sh deploy sets it). */
+const tag = `\${${TAG_VARIABLE}:?set ${TAG_VARIABLE} to the image tag: ./${GENERATED_FILES.swarmScript} deploy does}`;
+export const swarmImage = (repository: string) => `${repository}:${tag}`;
+
+/** Seconds between replicas in an update, and how long a new one must stay healthy before the next. */
+const UPDATE = { parallelism: 1, delay: '5s', monitor: '15s' };
+/** migrate runs before the database may answer (no depends_on): retried, then the deploy shows it failed. */
+const MIGRATE_RESTART = { condition: 'on-failure', delay: '5s', max_attempts: 12 };
+
+/** Octal 0400 in the file (the docker CLI reads YAML 1.1): owner read-only. */
+function mode0400(): Scalar {
+  const scalar = new Scalar(0o400);
+  scalar.format = 'OCT';
+  return scalar;
+}
+
+/** Long syntax: the file belongs to the user that reads it, no one else can. */
+function secretMount(secret: SwarmSecret, owner: { uid: number; gid: number }) {
+  return { source: secret.name, target: secret.file.split('/').pop()!, uid: String(owner.uid), gid: String(owner.gid), mode: mode0400() };
+}
+
+const fileVariables = (secrets: SwarmSecret[]) => Object.fromEntries(secrets.map((secret) => [`${secret.variable}${FILE_VARIABLE_SUFFIX}`, secret.file]));
+
+/** Variables the user's settings require, from .env: swarm.sh deploy exports them, stack deploy interpolates them. */
+function settingsVariables(config: StackConfig, swarm: SwarmConfig): Record<string, string> {
+  const secret = new Set(Object.values(swarm.secrets).map((s) => s.variable));
+  return Object.fromEntries(config.settingsEnv.filter((read) => !secret.has(read.variable)).map((read) => [read.variable, `\${${read.variable}}`]));
+}
+
+/** The app's start: wait until the migrate job brought the schema up to date, then become gunicorn. */
+export function appStartScript(config: StackConfig): string {
+  return [
+    'until python manage.py migrate --check >/dev/null 2>&1; do',
+    '  echo "waiting for the migrate job: the schema is not up to date yet"; sleep 2',
+    'done',
+    `exec gunicorn --config ${GENERATED_FILES.gunicornConf} ${config.wsgiApp}`,
+  ].join('\n');
+}
+
+export function buildSwarmStack(config: StackConfig): StackFile {
+  const swarm = config.swarm!;
+  const postgres = config.database.kind === 'postgres' ? config.database : undefined;
+  const media = config.media;
+  const appOwner = { uid: swarm.appUid, gid: swarm.appGid };
+  const appSecrets = Object.values(swarm.secrets);
+  const harden = (service: string, spec: Record<string, unknown>, deploy: Record<string, unknown>, volumes: unknown[] = []) => {
+    const hardening = swarmHardening(config, service);
+    const mounts = [...volumes, ...hardening.tmpfsMounts];
+    return { ...spec, ...(mounts.length ? { volumes: mounts } : {}), ...hardening.keys, deploy: { ...deploy, resources: { limits: { memory: hardening.memory } } } };
+  };
+  const appBase = {
+    image: swarmImage(swarm.images.app),
+    environment: {
+      DJANGO_SETTINGS_MODULE: config.overlayModule,
+      ...(postgres ? { POSTGRES_USER: postgres.user, POSTGRES_DB: postgres.name } : {}),
+      ...fileVariables(appSecrets),
+      ...settingsVariables(config, swarm),
+    },
+    secrets: appSecrets.map((secret) => secretMount(secret, appOwner)),
+  };
+  const mediaMount = (dir: string, readOnly: boolean) => (media ? [`${media.volume}:${dir}${readOnly ? ':ro' : ''}`] : []);
+
+  const services: StackFile['services'] = {
+    [SERVICES.migrate]: harden(SERVICES.migrate, { ...appBase, command: ['python', 'manage.py', 'migrate', '--noinput'] }, { mode: 'replicated-job', replicas: 1, restart_policy: MIGRATE_RESTART }),
+    [SERVICES.app]: harden(
+      SERVICES.app,
+      {
+        ...appBase,
+        command: ['sh', '-c', appStartScript(config)],
+        healthcheck: appHealthcheck(config),
+        stop_grace_period: `${config.gunicorn.stopGracePeriod}s`,
+      },
+      {
+        replicas: swarm.replicas,
+        // nginx resolves the replicas itself (Docker's DNS, one address per task): no VIP, no IPVS.
+        endpoint_mode: 'dnsrr',
+        // A new replica serves (healthy) before an old one stops; a failing update rolls back.
+        update_config: { ...UPDATE, order: 'start-first', failure_action: 'rollback' },
+        rollback_config: { parallelism: 1, order: 'start-first' },
+        restart_policy: { condition: 'any' },
+      },
+      mediaMount(media?.appDir ?? '', false),
+    ),
+    [SERVICES.nginx]: harden(
+      SERVICES.nginx,
+      {
+        image: swarmImage(swarm.images.nginx),
+        ports: [{ target: 80, published: config.http.port, protocol: 'tcp', mode: swarm.portMode }],
+        healthcheck: nginxHealthcheck(config),
+        stop_signal: 'SIGQUIT', // nginx's graceful shutdown
+      },
+      swarm.portMode === 'host'
+        ? {
+            // A host-mode port is bound by one task per node: one nginx on each node, and an
+            // update stops the old task before the new one can bind the port (a short gap).
+            mode: 'global',
+            update_config: { ...UPDATE, order: 'stop-first', failure_action: 'rollback' },
+            restart_policy: { condition: 'any' },
+          }
+        : {
+            replicas: 2,
+            update_config: { ...UPDATE, order: 'start-first', failure_action: 'rollback' },
+            rollback_config: { parallelism: 1, order: 'start-first' },
+            restart_policy: { condition: 'any' },
+          },
+      mediaMount(media?.nginxDir ?? '', true),
+    ),
+  };
+  if (postgres) {
+    const password = swarm.secrets.postgresPassword!;
+    services[SERVICES.db] = harden(
+      SERVICES.db,
+      {
+        image: postgres.image,
+        environment: { POSTGRES_USER: postgres.user, POSTGRES_DB: postgres.name, ...fileVariables([password]) },
+        // The entrypoint reads it as root, before it becomes postgres.
+        secrets: [secretMount(password, { uid: 0, gid: 0 })],
+        healthcheck: dbHealthcheck(postgres),
+        stop_grace_period: '30s', // a clean shutdown checkpoint instead of crash recovery on the next start
+      },
+      // The data volume is on one node: one task, stopped before its replacement starts.
+      { replicas: 1, update_config: { parallelism: 1, order: 'stop-first' }, restart_policy: { condition: 'any' } },
+      [`${postgres.volume}:/var/lib/postgresql/data`],
+    );
+  }
+
+  const volumes: StackFile['volumes'] = {};
+  if (media) volumes[media.volume] = {};
+  if (postgres) volumes[postgres.volume] = {};
+  const secrets = Object.fromEntries(Object.values(swarm.secrets).map((secret) => [secret.name, { external: true }]));
+  return { services, volumes, secrets };
+}
+
+export function renderSwarmStack(config: StackConfig): string {
+  const script = `./${GENERATED_FILES.swarmScript}`;
+  const header = `# Generated by generator-django-static for Docker Swarm (--target swarm). Change the answers and re-run
+# \`yo django-static\` rather than editing by hand.
+# Deploy: ${script} up (build, push, secrets, docker stack deploy)     Remove: ${script} down (volumes and secrets stay)
+# Images come from ${script} build, tagged with the git revision; ${TAG_VARIABLE} picks the one to deploy.
+`;
+  const document = new Document(buildSwarmStack(config), { aliasDuplicateObjects: false, version: '1.1' });
+  commentGrants(document, config);
+  return header + document.toString({ lineWidth: 0 });
+}
