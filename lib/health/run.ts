@@ -41,6 +41,7 @@ const PROBE_ADDRESSES = new Set(['127.0.0.1', '0.0.0.0']);
 export async function runHealthCheck(options: HealthOptions): Promise<HealthResult | 'no-engine'> {
   const { config, cwd, log } = options;
   const startTimeoutMs = options.startTimeoutMs ?? 600_000;
+  if (config.target === 'swarm') return (await import('./run-swarm.js')).runSwarmHealthCheck(options);
   if (!(await engineAnswers())) {
     log('No Docker engine answered (`docker info`), so the health check was skipped. Start Docker, then run `yo django-static:check`.');
     return 'no-engine';
@@ -165,7 +166,7 @@ async function upAndPollV1(project: ComposeProject, timeoutMs: number, stream: (
   return { ...up, exitCode: 1, timedOut: true };
 }
 
-function printTable(checks: CheckResult[], started: boolean, log: (line: string) => void): void {
+export function printTable(checks: CheckResult[], started: boolean, log: (line: string) => void): void {
   if (!started) return;
   const width = Math.max(...checks.map((c) => c.name.length));
   for (const check of checks) log(`  ${check.skipped ? 'SKIP' : check.ok ? 'PASS' : 'FAIL'}  ${check.name.padEnd(width)}  ${check.detail}`);
