@@ -27,6 +27,10 @@ export const GENERATED_FILES = {
    * stage, its files baked into the nginx image and its manifest into the app image.
    */
   releaseDockerfile: 'docker/release.Dockerfile',
+  /** --target swarm: the front nginx's configuration (a Swarm config named by its hash): proxies static files to the static service. */
+  nginxFrontConf: 'nginx/front.conf',
+  /** --target swarm: the static service's nginx configuration, baked into its image. */
+  nginxStaticConf: 'nginx/static.conf',
 } as const;
 
 export const SERVICES = {
@@ -35,6 +39,8 @@ export const SERVICES = {
   migrate: 'migrate',
   app: 'app',
   nginx: 'nginx',
+  /** --target swarm: nginx serving the collected files baked into its image, behind the front nginx. */
+  static: 'static',
   /** PostgreSQL (--database postgres only). */
   db: 'db',
   /** One-shot under the compose profile `backup`: a timestamped dump in ./backups/. */
@@ -90,6 +96,8 @@ export const POSTGRES_PASSWORD_VARIABLE = 'POSTGRES_PASSWORD';
 export const SWARM_SECRETS_DIR = '/run/secrets';
 /** --target swarm: the image tag swarm.sh exports and stack.yaml interpolates (`${TAG}`). */
 export const TAG_VARIABLE = 'TAG';
+/** --target swarm: swarm.sh exports the hash of the front's configuration; stack.yaml names the Swarm config with it. */
+export const FRONT_CONF_HASH_VARIABLE = 'NGINX_FRONT_CONF_HASH';
 /** The overlay reads a secret from the file named by <VARIABLE>_FILE when set (Swarm), else from <VARIABLE> (compose's .env). */
 export const FILE_VARIABLE_SUFFIX = '_FILE';
 /** The external database's URL (--database external): the user sets it in .env. */

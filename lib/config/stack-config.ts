@@ -117,8 +117,11 @@ export interface SwarmConfig {
   replicas: number;
   imageRepository: string;
   portMode: 'host' | 'ingress';
-  /** Repositories without tag: stack.yaml writes <image>:${TAG}, swarm.sh builds and pushes <image>:<tag>. */
-  images: { app: string; nginx: string };
+  /**
+   * Repositories without tag: stack.yaml writes <image>:${TAG}, swarm.sh builds and pushes <image>:<tag>.
+   * static is nginx with the collected files baked in; the front nginx is the stock nginxImage.
+   */
+  images: { app: string; static: string };
   secrets: { secretKey: SwarmSecret; postgresPassword?: SwarmSecret; databaseUrl?: SwarmSecret };
   /** The app's user and group (the Dockerfile's app user): its secret files are theirs, mode 0400. */
   appUid: number;
@@ -338,7 +341,7 @@ function swarmConfig(answers: Answers): SwarmConfig {
     replicas: answers.replicas!,
     imageRepository: repository,
     portMode: answers.swarmPorts!,
-    images: { app: `${repository}/app`, nginx: `${repository}/nginx` },
+    images: { app: `${repository}/app`, static: `${repository}/static` },
     secrets: {
       secretKey: secret(SECRET_KEY_VARIABLE),
       ...(answers.database === 'postgres' ? { postgresPassword: secret(POSTGRES_PASSWORD_VARIABLE) } : {}),

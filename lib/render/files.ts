@@ -2,8 +2,9 @@
  * The render plan: every file the generator writes, as either an ejs template with its
  * explicit data, or ready text (compose.yaml is built as data and serialized).
  */
+import path from 'node:path';
 import type { StackConfig } from '../config/stack-config.js';
-import { DATABASE_URL_VARIABLE, ENVIRONMENT, FILE_VARIABLE_SUFFIX, GENERATED_FILES, SERVICES, TAG_VARIABLE } from '../config/names.js';
+import { DATABASE_URL_VARIABLE, ENVIRONMENT, FILE_VARIABLE_SUFFIX, FRONT_CONF_HASH_VARIABLE, GENERATED_FILES, SERVICES, TAG_VARIABLE } from '../config/names.js';
 import { appRepository } from './compose.js';
 
 /** mode: file permissions when not the default (swarm.sh is executable). */
@@ -15,7 +16,7 @@ export function templateFiles(config: StackConfig): PlannedFile[] {
   return [
     { path: GENERATED_FILES.dockerfile, template: 'Dockerfile.ejs', data: { config } },
     { path: GENERATED_FILES.dockerignore, template: 'dockerignore.ejs', data: { config, files: GENERATED_FILES } },
-    { path: GENERATED_FILES.nginxConf, template: 'nginx/default.conf.ejs', data: { config, services: SERVICES } },
+    { path: GENERATED_FILES.nginxConf, template: 'nginx/default.conf.ejs', data: { config, services: SERVICES, role: 'compose' } },
     { path: GENERATED_FILES.gunicornConf, template: 'gunicorn.conf.py.ejs', data: { config } },
     { path: GENERATED_FILES.compressStatic, template: 'compress_static.py.ejs', data: { config } },
     { path: config.overlayFile, template: 'settings_docker.py.ejs', data: { config, pyString: JSON.stringify, fileSuffix: FILE_VARIABLE_SUFFIX } },
@@ -41,12 +42,16 @@ function swarmFiles(config: StackConfig): PlannedFile[] {
   // What the overlay needs to load during the build (never used at run time).
   const buildOnly = secrets.map((secret) => [secret.variable, secret.variable === DATABASE_URL_VARIABLE ? 'sqlite:///:memory:' : 'build-only-not-a-secret']);
   const files = GENERATED_FILES;
+  // The release stages need only the static service's nginx configuration: a small context.
+  const buildContext = path.dirname(files.nginxStaticConf);
   return [
-    { path: files.releaseDockerfile, template: 'docker/release.Dockerfile.ejs', data: { config, files, buildArgs: settingsVariables, buildOnly } },
+    { path: files.nginxFrontConf, template: 'nginx/default.conf.ejs', data: { config, services: SERVICES, role: 'front' } },
+    { path: files.nginxStaticConf, template: 'nginx/static.conf.ejs', data: { config, files } },
+    { path: files.releaseDockerfile, template: 'docker/release.Dockerfile.ejs', data: { config, files, buildArgs: settingsVariables, buildOnly, staticConf: path.basename(files.nginxStaticConf), buildContext } },
     {
       path: files.swarmScript,
       template: 'docker/swarm.sh.ejs',
-      data: { config, swarm, files, secrets, settingsVariables, tagVariable: TAG_VARIABLE, baseImage: appRepository(config) },
+      data: { config, swarm, files, secrets, settingsVariables, tagVariable: TAG_VARIABLE, frontHashVariable: FRONT_CONF_HASH_VARIABLE, buildContext, baseImage: appRepository(config) },
       mode: 0o755,
     },
   ];

@@ -7,15 +7,32 @@
  */
 import { Document, Scalar } from 'yaml';
 import type { StackConfig, SwarmConfig, SwarmSecret } from '../config/stack-config.js';
-import { FILE_VARIABLE_SUFFIX, GENERATED_FILES, SERVICES, TAG_VARIABLE } from '../config/names.js';
+import { FILE_VARIABLE_SUFFIX, FRONT_CONF_HASH_VARIABLE, GENERATED_FILES, SERVICES, TAG_VARIABLE } from '../config/names.js';
 import { appHealthcheck, dbHealthcheck, nginxHealthcheck, type ComposeFile } from './compose.js';
 import { commentGrants, swarmHardening } from './hardening.js';
 
-export type StackFile = ComposeFile & { secrets: Record<string, Record<string, unknown>> };
+export type StackFile = ComposeFile & { secrets: Record<string, Record<string, unknown>>; configs: Record<string, Record<string, unknown>> };
 
 /** stack deploy fails with this message when TAG is unset (swarm.sh deploy sets it). */
 const tag = `\${${TAG_VARIABLE}:?set ${TAG_VARIABLE} to the image tag: ./${GENERATED_FILES.swarmScript} deploy does}`;
 export const swarmImage = (repository: string) => `${repository}:${tag}`;
+
+/** The front's configuration, as a Swarm config: named by its content's hash, so only a changed file restarts the front. */
+const FRONT_CONF = 'nginx_front_conf';
+const frontConfName = (stackName: string) =>
+  `${stackName}_${FRONT_CONF}_\${${FRONT_CONF_HASH_VARIABLE}:?set ${FRONT_CONF_HASH_VARIABLE} to the hash of ${GENERATED_FILES.nginxFrontConf}: ./${GENERATED_FILES.swarmScript} deploy does}`;
+
+/** A rolling update without a gap: a new task is healthy before an old one stops; a failing one rolls back. */
+const ROLLING = (replicas: number) => ({
+  replicas,
+  // nginx resolves the tasks itself (Docker's DNS, one address per task): no VIP, no IPVS.
+  endpoint_mode: 'dnsrr',
+  update_config: { ...UPDATE, order: 'start-first', failure_action: 'rollback' },
+  rollback_config: { parallelism: 1, order: 'start-first' },
+  restart_policy: { condition: 'any' },
+});
+/** Replicas of the static service: two, so one serves while the other is replaced. */
+const STATIC_REPLICAS = 2;
 
 /** Seconds between replicas in an update, and how long a new one must stay healthy before the next. */
 const UPDATE = { parallelism: 1, delay: '5s', monitor: '15s' };
@@ -85,39 +102,33 @@ export function buildSwarmStack(config: StackConfig): StackFile {
         healthcheck: appHealthcheck(config),
         stop_grace_period: `${config.gunicorn.stopGracePeriod}s`,
       },
-      {
-        replicas: swarm.replicas,
-        // nginx resolves the replicas itself (Docker's DNS, one address per task): no VIP, no IPVS.
-        endpoint_mode: 'dnsrr',
-        // A new replica serves (healthy) before an old one stops; a failing update rolls back.
-        update_config: { ...UPDATE, order: 'start-first', failure_action: 'rollback' },
-        rollback_config: { parallelism: 1, order: 'start-first' },
-        restart_policy: { condition: 'any' },
-      },
+      ROLLING(swarm.replicas),
       mediaMount(media?.appDir ?? '', false),
+    ),
+    [SERVICES.static]: harden(
+      SERVICES.static,
+      { image: swarmImage(swarm.images.static), healthcheck: nginxHealthcheck(config), stop_signal: 'SIGQUIT' },
+      ROLLING(STATIC_REPLICAS),
     ),
     [SERVICES.nginx]: harden(
       SERVICES.nginx,
       {
-        image: swarmImage(swarm.images.nginx),
+        // The stock image: nothing of a release is in it, so a deploy leaves it running.
+        image: config.nginxImage,
+        configs: [{ source: FRONT_CONF, target: '/etc/nginx/conf.d/default.conf' }],
         ports: [{ target: 80, published: config.http.port, protocol: 'tcp', mode: swarm.portMode }],
         healthcheck: nginxHealthcheck(config),
         stop_signal: 'SIGQUIT', // nginx's graceful shutdown
       },
       swarm.portMode === 'host'
         ? {
-            // A host-mode port is bound by one task per node: one nginx on each node, and an
-            // update stops the old task before the new one can bind the port (a short gap).
+            // A host-mode port is bound by one task per node: one front on each node. An update
+            // (only when its configuration changed) stops the old task before the new one binds the port.
             mode: 'global',
             update_config: { ...UPDATE, order: 'stop-first', failure_action: 'rollback' },
             restart_policy: { condition: 'any' },
           }
-        : {
-            replicas: 2,
-            update_config: { ...UPDATE, order: 'start-first', failure_action: 'rollback' },
-            rollback_config: { parallelism: 1, order: 'start-first' },
-            restart_policy: { condition: 'any' },
-          },
+        : { ...ROLLING(2), endpoint_mode: 'vip' },
       mediaMount(media?.nginxDir ?? '', true),
     ),
   };
@@ -143,7 +154,8 @@ export function buildSwarmStack(config: StackConfig): StackFile {
   if (media) volumes[media.volume] = {};
   if (postgres) volumes[postgres.volume] = {};
   const secrets = Object.fromEntries(Object.values(swarm.secrets).map((secret) => [secret.name, { external: true }]));
-  return { services, volumes, secrets };
+  const configs = { [FRONT_CONF]: { name: frontConfName(swarm.stackName), file: `./${GENERATED_FILES.nginxFrontConf}` } };
+  return { services, volumes, secrets, configs };
 }
 
 export function renderSwarmStack(config: StackConfig): string {

@@ -3,19 +3,21 @@
 # (APP_IMAGE), with ./nginx as the build context.
 ARG APP_IMAGE
 
-# collectstatic and precompression, once per release. The overlay needs a SECRET_KEY and a
+# collectstatic and precompression, once per release, with the stack's settings. The overlay needs a SECRET_KEY and a
 # database setting to load; these build-only values are never used at run time, and nothing
 # here connects to a database. This stage is not part of either image.
-FROM ${APP_IMAGE} AS static
+FROM ${APP_IMAGE} AS collect
+ENV DJANGO_SETTINGS_MODULE=config.settings_docker
 RUN DJANGO_SECRET_KEY=build-only-not-a-secret POSTGRES_PASSWORD=build-only-not-a-secret python manage.py collectstatic --noinput \
     && python docker/compress_static.py /srv/django/static
 
 # The app: its own image plus the manifest (staticfiles.json), which ManifestStaticFilesStorage
 # reads at run time to turn {% static %} names into hashed ones.
 FROM ${APP_IMAGE} AS app
-COPY --from=static /srv/django/static/staticfiles.json /srv/django/static/staticfiles.json
+COPY --from=collect /srv/django/static/staticfiles.json /srv/django/static/staticfiles.json
 
-# nginx with its configuration and every collected (and .gz) file: each node serves the same files.
-FROM nginx:1.27-alpine AS nginx
-COPY default.conf /etc/nginx/conf.d/default.conf
-COPY --from=static /srv/django/static/ /srv/www/static/
+# The static service: nginx with every collected (and .gz) file, so each node serves the same
+# files, and a release ships app and static files together.
+FROM nginx:1.27-alpine AS static
+COPY static.conf /etc/nginx/conf.d/default.conf
+COPY --from=collect /srv/django/static/ /srv/www/static/
