@@ -36,8 +36,15 @@ const STATIC_REPLICAS = 2;
 
 /** Seconds between replicas in an update, and how long a new one must stay healthy before the next. */
 const UPDATE = { parallelism: 1, delay: '5s', monitor: '15s' };
-/** migrate runs before the database may answer (no depends_on): retried, then the deploy shows it failed. */
-const MIGRATE_RESTART = { condition: 'on-failure', delay: '5s', max_attempts: 12 };
+/** migrate waits for the database itself (migrateScript); a failed migration is tried again twice, then the deploy shows it failed. */
+const MIGRATE_RESTART = { condition: 'on-failure', delay: '5s', max_attempts: 3 };
+/** Seconds migrate waits for the database: a first start of PostgreSQL (initdb) takes a while. */
+const DATABASE_WAIT_SECONDS = 120;
+/**
+ * The app's health failures do not count while it waits for migrate (the database's first
+ * start, then the migrations), longer than compose's, where depends_on does the waiting.
+ */
+const APP_START_PERIOD = '180s';
 
 /** Octal 0400 in the file (the docker CLI reads YAML 1.1): owner read-only. */
 function mode0400(): Scalar {
@@ -57,6 +64,31 @@ const fileVariables = (secrets: SwarmSecret[]) => Object.fromEntries(secrets.map
 function settingsVariables(config: StackConfig, swarm: SwarmConfig): Record<string, string> {
   const secret = new Set(Object.values(swarm.secrets).map((s) => s.variable));
   return Object.fromEntries(config.settingsEnv.filter((read) => !secret.has(read.variable)).map((read) => [read.variable, `\${${read.variable}}`]));
+}
+
+/**
+ * The migrate job: Swarm starts it beside the database, not after it, so it waits until a
+ * connection works (bounded), then migrates once: a broken migration fails at once, not after
+ * every retry. Python, not sh, so stack deploy's $-interpolation has nothing to touch.
+ */
+export function migrateScript(): string {
+  return [
+    'import sys, time, django',
+    'django.setup()',
+    'from django.core.management import call_command',
+    'from django.db import connection',
+    'from django.db.utils import OperationalError',
+    `for attempt in range(${DATABASE_WAIT_SECONDS / 2}):`,
+    '    try:',
+    '        connection.ensure_connection()',
+    '        break',
+    '    except OperationalError as error:',
+    '        print("waiting for the database: %s" % (str(error).strip().splitlines() or ["no answer"])[-1], flush=True)',
+    '        time.sleep(2)',
+    'else:',
+    `    sys.exit("the database did not answer within ${DATABASE_WAIT_SECONDS} s")`,
+    'call_command("migrate", interactive=False)',
+  ].join('\n');
 }
 
 /** The app's start: wait until the migrate job brought the schema up to date, then become gunicorn. */
@@ -93,13 +125,13 @@ export function buildSwarmStack(config: StackConfig): StackFile {
   const mediaMount = (dir: string, readOnly: boolean) => (media ? [`${media.volume}:${dir}${readOnly ? ':ro' : ''}`] : []);
 
   const services: StackFile['services'] = {
-    [SERVICES.migrate]: harden(SERVICES.migrate, { ...appBase, command: ['python', 'manage.py', 'migrate', '--noinput'] }, { mode: 'replicated-job', replicas: 1, restart_policy: MIGRATE_RESTART }),
+    [SERVICES.migrate]: harden(SERVICES.migrate, { ...appBase, command: ['python', '-c', migrateScript()] }, { mode: 'replicated-job', replicas: 1, restart_policy: MIGRATE_RESTART }),
     [SERVICES.app]: harden(
       SERVICES.app,
       {
         ...appBase,
         command: ['sh', '-c', appStartScript(config)],
-        healthcheck: appHealthcheck(config),
+        healthcheck: { ...appHealthcheck(config), start_period: APP_START_PERIOD },
         stop_grace_period: `${config.gunicorn.stopGracePeriod}s`,
       },
       ROLLING(swarm.replicas),
