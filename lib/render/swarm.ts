@@ -176,8 +176,9 @@ export function buildSwarmStack(config: StackConfig): StackFile {
         healthcheck: dbHealthcheck(postgres),
         stop_grace_period: '30s', // a clean shutdown checkpoint instead of crash recovery on the next start
       },
-      // The data volume is on one node: one task, stopped before its replacement starts.
-      { replicas: 1, update_config: { parallelism: 1, order: 'stop-first' }, restart_policy: { condition: 'any' } },
+      // The data volume is on one node: one task, stopped before its replacement starts. dnsrr:
+      // the name resolves to the task itself, with no virtual IP (which needs IPVS in the kernel).
+      { replicas: 1, endpoint_mode: 'dnsrr', update_config: { parallelism: 1, order: 'stop-first' }, restart_policy: { condition: 'any' } },
       [`${postgres.volume}:/var/lib/postgresql/data`],
     );
   }
