@@ -219,7 +219,7 @@ export class ConfigError extends Error {
 }
 
 const APP_DIR = '/app';
-/** The Dockerfile's app user and group (useradd --uid 10001). */
+/** The app user and group the Dockerfile creates, and Swarm gives the secret files to. */
 export const APP_UID = 10001;
 const NGINX_DOCROOT = '/srv/www';
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
