@@ -32,15 +32,16 @@ export function hardeningKeys(config: StackConfig, service: string): Record<stri
 
 /**
  * The same bounds in `docker stack deploy`'s terms: a tmpfs is a mount (the `tmpfs` key is
- * compose-only), memory is deploy.resources.limits, and security_opt, mem_limit, memswap_limit
- * and pids_limit are left out because stack deploy ignores them (lib/validate/swarm-rules.ts).
+ * compose-only), memory and PIDs are deploy.resources.limits (Docker 20.10 applies both), and
+ * security_opt, mem_limit, memswap_limit and pids_limit are left out because stack deploy
+ * ignores them (lib/validate/swarm-rules.ts).
  */
-export function swarmHardening(config: StackConfig, service: string): { keys: Record<string, unknown>; tmpfsMounts: Record<string, unknown>[]; memory: string } {
+export function swarmHardening(config: StackConfig, service: string): { keys: Record<string, unknown>; tmpfsMounts: Record<string, unknown>[]; limits: { memory: string; pids: number } } {
   const { read_only, tmpfs, cap_drop, cap_add } = hardeningKeys(config, service) as { read_only: true; tmpfs?: string[]; cap_drop: string[]; cap_add?: string[] };
   return {
     keys: { read_only, cap_drop, ...(cap_add ? { cap_add } : {}) },
     tmpfsMounts: (tmpfs ?? []).map((target) => ({ type: 'tmpfs', target })),
-    memory: `${limitOf(config.limits, service).memoryMiB}M`,
+    limits: { memory: `${limitOf(config.limits, service).memoryMiB}M`, pids: limitOf(config.limits, service).pids },
   };
 }
 

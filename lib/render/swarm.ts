@@ -110,7 +110,7 @@ export function buildSwarmStack(config: StackConfig): StackFile {
   const harden = (service: string, spec: Record<string, unknown>, deploy: Record<string, unknown>, volumes: unknown[] = []) => {
     const hardening = swarmHardening(config, service);
     const mounts = [...volumes, ...hardening.tmpfsMounts];
-    return { ...spec, ...(mounts.length ? { volumes: mounts } : {}), ...hardening.keys, deploy: { ...deploy, resources: { limits: { memory: hardening.memory } } } };
+    return { ...spec, ...(mounts.length ? { volumes: mounts } : {}), ...hardening.keys, deploy: { ...deploy, resources: { limits: hardening.limits } } };
   };
   const appBase = {
     image: swarmImage(swarm.images.app),

@@ -17,7 +17,7 @@ export const IGNORED_BY_STACK_DEPLOY: Record<string, string> = {
   tmpfs: 'use a volumes entry of type tmpfs',
   mem_limit: 'use deploy.resources.limits.memory',
   memswap_limit: 'use deploy.resources.limits.memory',
-  pids_limit: 'stack deploy drops it on Docker 20.10',
+  pids_limit: 'use deploy.resources.limits.pids',
   env_file: 'its values would be copied into the service spec, secrets included: use secrets, or environment',
   profiles: 'stack deploy starts every service',
   links: 'services reach each other by name on the stack network',
