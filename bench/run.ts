@@ -131,8 +131,8 @@ async function replaceInLatest(measure: (workdir: string, results: BenchResults)
 }
 
 /** Swarm's ports and names stay apart from the compose stacks' (BENCH_SWARM_PORT, BENCH_REGISTRY_PORT). */
-const SWARM_PORT = setting('BENCH_SWARM_PORT', PORT + 3, 65_534);
-const REGISTRY_PORT = setting('BENCH_REGISTRY_PORT', PORT + 4, 65_534);
+const SWARM_PORT = setting('BENCH_SWARM_PORT', PORT + 4, 65_534);
+const REGISTRY_PORT = setting('BENCH_REGISTRY_PORT', PORT + 5, 65_534);
 
 /** Measures app replicas on Docker Swarm and adds the figures to the newest results file. */
 function onlySwarm(): Promise<void> {

@@ -87,7 +87,7 @@ export async function runChecks(config: StackConfig, project: StackRuntime, tls?
   );
   const dotfiles = check('dotfiles-hidden', async () => {
     if (!project.runWithStaticVolume) {
-      return { ok: true, skipped: true, detail: 'the static files are baked into the nginx image (read-only), so no dotfile can be placed there to probe' };
+      return { ok: true, skipped: true, detail: 'the static files are baked into an image here (read-only, no volume), so no dotfile can be placed to probe; the static rules are the compose stack\'s (one template), probed by its check' };
     }
     const name = '.health-check-dotfile';
     const write = await project.runWithStaticVolume(['sh', '-c', `echo secret > ${config.static.appDir}/${name}`]);

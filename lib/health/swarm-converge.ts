@@ -46,7 +46,9 @@ export function judgeServices(services: SwarmService[], tasks: SwarmTask[]): Ser
       const want = service.Spec.Mode.ReplicatedJob.TotalCompletions ?? 1;
       if (completed >= want) return { name, state: 'converged', detail: 'complete' };
       const failed = current.filter((task) => ['failed', 'rejected'].includes(task.Status.State)).length;
-      const attempts = (service.Spec.TaskTemplate?.RestartPolicy?.MaxAttempts ?? 0) || Infinity;
+      // max_attempts counts restarts: the first run plus that many (0: no bound).
+      const restarts = service.Spec.TaskTemplate?.RestartPolicy?.MaxAttempts ?? 0;
+      const attempts = restarts > 0 ? restarts + 1 : Infinity;
       if (failed >= attempts) return { name, state: 'failed', detail: `job failed ${failed} times: ${lastError ?? 'no error given'}` };
       return { name, state: 'pending', detail: failed ? `running (attempt ${failed + 1}, last: ${lastError ?? 'failed'})` : 'running' };
     }

@@ -38,8 +38,9 @@ describe('a Swarm stack converges', () => {
     expect(judgeServices([migrate(7)], [done])[0]).toMatchObject({ state: 'converged', detail: 'complete' });
     expect(judgeServices([migrate(9)], [done, task('m', 'running', 'complete', { JobIteration: { Index: 9 } })])[0]).toMatchObject({ state: 'pending' });
     const failed = (n: number) => Array.from({ length: n }, () => task('m', 'failed', 'complete', { JobIteration: { Index: 9 }, Status: { State: 'failed', Err: 'task: non-zero exit (1)' } }));
-    expect(judgeServices([migrate(9)], failed(2))[0]).toMatchObject({ state: 'pending', detail: 'running (attempt 3, last: task: non-zero exit (1))' });
-    expect(judgeServices([migrate(9)], failed(3))[0]).toMatchObject({ state: 'failed', detail: 'job failed 3 times: task: non-zero exit (1)' });
+    // max_attempts: 3 restarts after the first run.
+    expect(judgeServices([migrate(9)], failed(3))[0]).toMatchObject({ state: 'pending', detail: 'running (attempt 4, last: task: non-zero exit (1))' });
+    expect(judgeServices([migrate(9)], failed(4))[0]).toMatchObject({ state: 'failed', detail: 'job failed 4 times: task: non-zero exit (1)' });
   });
 });
 
