@@ -122,7 +122,8 @@ export interface SwarmConfig {
    * static is nginx with the collected files baked in; the front nginx is the stock nginxImage.
    */
   images: { app: string; static: string };
-  secrets: { secretKey: SwarmSecret; postgresPassword?: SwarmSecret; databaseUrl?: SwarmSecret };
+  /** One per secretVariables(): the secret key, and the database password or URL. */
+  secrets: SwarmSecret[];
   /** The app's user and group (the Dockerfile's app user): its secret files are theirs, mode 0400. */
   appUid: number;
   appGid: number;
@@ -331,6 +332,16 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts): StackCo
   };
 }
 
+/** The variables that hold secrets: Swarm secrets under --target swarm, read from files by the overlay. */
+export function secretVariables(database: DatabaseChoice): string[] {
+  return [
+    SECRET_KEY_VARIABLE,
+    ...(database === 'postgres' ? [POSTGRES_PASSWORD_VARIABLE] : []),
+    // The URL holds the external database's password.
+    ...(database === 'external' ? [DATABASE_URL_VARIABLE] : []),
+  ];
+}
+
 function swarmConfig(answers: Answers): SwarmConfig {
   const stackName = answers.projectName;
   const repository = answers.imageRepository!;
@@ -342,12 +353,7 @@ function swarmConfig(answers: Answers): SwarmConfig {
     imageRepository: repository,
     portMode: answers.swarmPorts!,
     images: { app: `${repository}/app`, static: `${repository}/static` },
-    secrets: {
-      secretKey: secret(SECRET_KEY_VARIABLE),
-      ...(answers.database === 'postgres' ? { postgresPassword: secret(POSTGRES_PASSWORD_VARIABLE) } : {}),
-      // The URL holds the external database's password.
-      ...(answers.database === 'external' ? { databaseUrl: secret(DATABASE_URL_VARIABLE) } : {}),
-    },
+    secrets: secretVariables(answers.database).map(secret),
     appUid: APP_UID,
     appGid: APP_UID,
   };

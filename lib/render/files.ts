@@ -3,7 +3,7 @@
  * explicit data, or ready text (compose.yaml is built as data and serialized).
  */
 import path from 'node:path';
-import { APP_UID, type StackConfig } from '../config/stack-config.js';
+import { APP_UID, secretVariables, type StackConfig } from '../config/stack-config.js';
 import { DATABASE_URL_VARIABLE, ENVIRONMENT, FILE_VARIABLE_SUFFIX, FRONT_CONF_HASH_VARIABLE, GENERATED_FILES, SERVICES, TAG_VARIABLE } from '../config/names.js';
 import { appRepository } from './compose.js';
 
@@ -19,7 +19,7 @@ export function templateFiles(config: StackConfig): PlannedFile[] {
     { path: GENERATED_FILES.nginxConf, template: 'nginx/default.conf.ejs', data: { config, services: SERVICES, role: 'compose' } },
     { path: GENERATED_FILES.gunicornConf, template: 'gunicorn.conf.py.ejs', data: { config } },
     { path: GENERATED_FILES.compressStatic, template: 'compress_static.py.ejs', data: { config } },
-    { path: config.overlayFile, template: 'settings_docker.py.ejs', data: { config, pyString: JSON.stringify, fileSuffix: FILE_VARIABLE_SUFFIX } },
+    { path: config.overlayFile, template: 'settings_docker.py.ejs', data: { config, pyString: JSON.stringify, fileSuffix: FILE_VARIABLE_SUFFIX, secretVariables: secretVariables(config.database.kind) } },
     { path: GENERATED_FILES.envExample, template: 'env.example.ejs', data: { config, environment: ENVIRONMENT } },
     ...(config.tls.mode === 'acme'
       ? [
@@ -35,7 +35,7 @@ export function templateFiles(config: StackConfig): PlannedFile[] {
 function swarmFiles(config: StackConfig): PlannedFile[] {
   const swarm = config.swarm;
   if (!swarm) return [];
-  const secrets = Object.values(swarm.secrets);
+  const secrets = swarm.secrets;
   const secretVariables = new Set(secrets.map((secret) => secret.variable));
   // The variables the settings require: from .env into the build's collectstatic and the services.
   const settingsVariables = config.settingsEnv.map((read) => read.variable).filter((variable) => !secretVariables.has(variable));

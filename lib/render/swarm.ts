@@ -7,7 +7,7 @@
  */
 import { Document, Scalar } from 'yaml';
 import type { StackConfig, SwarmConfig, SwarmSecret } from '../config/stack-config.js';
-import { FILE_VARIABLE_SUFFIX, FRONT_CONF_HASH_VARIABLE, GENERATED_FILES, SERVICES, TAG_VARIABLE } from '../config/names.js';
+import { FILE_VARIABLE_SUFFIX, FRONT_CONF_HASH_VARIABLE, GENERATED_FILES, POSTGRES_PASSWORD_VARIABLE, SERVICES, TAG_VARIABLE } from '../config/names.js';
 import { appHealthcheck, dbHealthcheck, nginxHealthcheck, type ComposeFile } from './compose.js';
 import { commentGrants, swarmHardening } from './hardening.js';
 
@@ -62,7 +62,7 @@ const fileVariables = (secrets: SwarmSecret[]) => Object.fromEntries(secrets.map
 
 /** Variables the user's settings require, from .env: swarm.sh deploy exports them, stack deploy interpolates them. */
 function settingsVariables(config: StackConfig, swarm: SwarmConfig): Record<string, string> {
-  const secret = new Set(Object.values(swarm.secrets).map((s) => s.variable));
+  const secret = new Set(swarm.secrets.map((s) => s.variable));
   return Object.fromEntries(config.settingsEnv.filter((read) => !secret.has(read.variable)).map((read) => [read.variable, `\${${read.variable}}`]));
 }
 
@@ -106,7 +106,7 @@ export function buildSwarmStack(config: StackConfig): StackFile {
   const postgres = config.database.kind === 'postgres' ? config.database : undefined;
   const media = config.media;
   const appOwner = { uid: swarm.appUid, gid: swarm.appGid };
-  const appSecrets = Object.values(swarm.secrets);
+  const appSecrets = swarm.secrets;
   const harden = (service: string, spec: Record<string, unknown>, deploy: Record<string, unknown>, volumes: unknown[] = []) => {
     const hardening = swarmHardening(config, service);
     const mounts = [...volumes, ...hardening.tmpfsMounts];
@@ -165,7 +165,7 @@ export function buildSwarmStack(config: StackConfig): StackFile {
     ),
   };
   if (postgres) {
-    const password = swarm.secrets.postgresPassword!;
+    const password = swarm.secrets.find((secret) => secret.variable === POSTGRES_PASSWORD_VARIABLE)!;
     services[SERVICES.db] = harden(
       SERVICES.db,
       {
@@ -186,7 +186,7 @@ export function buildSwarmStack(config: StackConfig): StackFile {
   const volumes: StackFile['volumes'] = {};
   if (media) volumes[media.volume] = {};
   if (postgres) volumes[postgres.volume] = {};
-  const secrets = Object.fromEntries(Object.values(swarm.secrets).map((secret) => [secret.name, { external: true }]));
+  const secrets = Object.fromEntries(swarm.secrets.map((secret) => [secret.name, { external: true }]));
   const configs = { [FRONT_CONF]: { name: frontConfName(swarm.stackName), file: `./${GENERATED_FILES.nginxFrontConf}` } };
   return { services, volumes, secrets, configs };
 }

@@ -7,7 +7,15 @@ written beside it. Values in CAPITALS below come from the environment (.env) whe
 """
 import os
 
-from mysite.settings import *  # noqa: F401,F403
+# Docker Swarm mounts secrets as files, named by <NAME>_FILE: read into the environment
+# before your settings, which may read the variable themselves. (.env sets the variables directly.)
+for _name in ["DJANGO_SECRET_KEY"]:
+    _path = os.environ.get(_name + "_FILE")
+    if _path and not os.environ.get(_name):
+        with open(_path, encoding="utf-8") as _file:
+            os.environ[_name] = _file.read().rstrip("\r\n")
+
+from mysite.settings import *  # noqa: E402,F401,F403
 
 
 def _env_bool(name, default):
@@ -24,16 +32,7 @@ def _env_list(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def _secret(name):
-    """From the file <name>_FILE names when set (Docker Swarm mounts secrets as files), else the variable itself (.env)."""
-    path = os.environ.get(name + "_FILE")
-    if path:
-        with open(path, encoding="utf-8") as file:
-            return file.read().rstrip("\r\n")
-    return os.environ[name]
-
-
-SECRET_KEY = _secret("DJANGO_SECRET_KEY")
+SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
 DEBUG = _env_bool("DJANGO_DEBUG", False)
 
 ALLOWED_HOSTS = _env_list("DJANGO_ALLOWED_HOSTS", ["example.test","www.example.test","localhost","127.0.0.1","[::1]"])
