@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { GENERATED_FILES } from '../../lib/config/names.js';
@@ -67,5 +71,26 @@ describe('stack.yaml and the Swarm files, validated before writing', () => {
       expect(result.stderr, file).not.toMatch(/\[(warn|alert|emerg)\]/);
       expect(result.status, `${file}: ${result.stderr}`).toBe(0);
     }
+  });
+});
+
+describe('secrets as files', () => {
+  it('the overlay reads each *_FILE into the environment before the settings it imports, which may read the variable themselves', () => {
+    const files = databases.postgresPackage('psycopg');
+    files['config/settings/production.py'] += '\nUSER_KEY = os.environ["DJANGO_SECRET_KEY"]\n';
+    const { root, config, output } = renderAll(files, { target: 'swarm', replicas: 2, imageRepository: '127.0.0.1:5000/shop', swarmPorts: 'host' });
+    fs.writeFileSync(path.join(root, config.overlayFile), output.get(config.overlayFile)!);
+    const secrets = fs.mkdtempSync(path.join(os.tmpdir(), 'secrets-'));
+    fs.writeFileSync(path.join(secrets, 'key'), 'k3y-from-a-file\n');
+    fs.writeFileSync(path.join(secrets, 'password'), 'pw-from-a-file\n');
+    // No Django needed: the postgres overlay and these settings are plain Python.
+    const env = { PATH: process.env.PATH!, DJANGO_SECRET_KEY_FILE: path.join(secrets, 'key'), POSTGRES_PASSWORD_FILE: path.join(secrets, 'password') };
+    const script = `import ${config.overlayModule} as s; print(s.SECRET_KEY, s.USER_KEY, s.DATABASES["default"]["PASSWORD"])`;
+    const run = spawnSync('python3', ['-c', script], { cwd: root, env, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('k3y-from-a-file k3y-from-a-file pw-from-a-file');
+    // Without the file variables (compose: .env sets the variables), nothing is read from a file.
+    const plain = spawnSync('python3', ['-c', script], { cwd: root, env: { PATH: process.env.PATH!, DJANGO_SECRET_KEY: 'k', POSTGRES_PASSWORD: 'p' }, encoding: 'utf8' });
+    expect(plain.stdout.trim()).toBe('k k p');
   });
 });
