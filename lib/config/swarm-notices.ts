@@ -12,7 +12,9 @@ export function swarmNotices(config: StackConfig): string[] {
     notes.push(`--target swarm: nginx's port ${config.http.port} is published on every interface of each node (0.0.0.0 and ::); --bind ${config.http.bind} applies to ${GENERATED_FILES.compose} only. Firewall the port if it must stay private`);
   }
   if (swarm.portMode === 'host') {
-    notes.push('--swarm-ports host: one nginx per node binds the port, so an nginx update (new static files or configuration) stops the old task before the new one starts: a gap of a few seconds; the app updates without one');
+    notes.push(
+      `--swarm-ports host: one front nginx per node binds the port, so a change to ${GENERATED_FILES.nginxFrontConf} stops the old task before the new one starts (a gap of a few seconds); releases roll the app and static services without one`,
+    );
   }
   return notes;
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { GENERATED_FILES } from '../../lib/config/names.js';
+import { swarmNextSteps, swarmNotices } from '../../lib/config/swarm-notices.js';
 import { InvalidOutputError, validateOutput } from '../../lib/validate/output.js';
 import { swarmRuleErrors } from '../../lib/validate/swarm-rules.js';
 import * as databases from '../fixtures/databases.js';
@@ -92,5 +93,23 @@ describe('secrets as files', () => {
     // Without the file variables (compose: .env sets the variables), nothing is read from a file.
     const plain = spawnSync('python3', ['-c', script], { cwd: root, env: { PATH: process.env.PATH!, DJANGO_SECRET_KEY: 'k', POSTGRES_PASSWORD: 'p' }, encoding: 'utf8' });
     expect(plain.stdout.trim()).toBe('k k p');
+  });
+});
+
+describe('what a --target swarm run says', () => {
+  it('that --bind cannot be honoured and the front has a gap on its own updates; then the commands, in order', () => {
+    const { config } = swarm();
+    expect(swarmNotices(config)).toEqual([
+      "--target swarm: nginx's port 8080 is published on every interface of each node (0.0.0.0 and ::); --bind 127.0.0.1 applies to compose.yaml only. Firewall the port if it must stay private",
+      '--swarm-ports host: one front nginx per node binds the port, so a change to nginx/front.conf stops the old task before the new one starts (a gap of a few seconds); releases roll the app and static services without one',
+    ]);
+    expect(swarmNextSteps(config).map((line) => line.trim().split(/\s+#/)[0])).toEqual([
+      expect.stringContaining('nothing was started'),
+      './swarm.sh build',
+      './swarm.sh push',
+      './swarm.sh deploy',
+      'yo django-static:check',
+      expect.stringContaining('./swarm.sh up'),
+    ]);
   });
 });
