@@ -126,7 +126,8 @@ describe('--target swarm on a single-node swarm', () => {
     expect(check.status, check.output).toBe(0);
   });
 
-  it('keeps the secrets in files under /run/secrets, not in the environment', () => {
+  it('keeps the secrets in files under /run/secrets, not in the environment', async () => {
+    await converged();
     const [task] = runningApps();
     const env = JSON.parse(dockerOut('inspect', '--format', '{{json .Config.Env}}', task!)) as string[];
     expect(env.some((entry) => entry.startsWith('DJANGO_SECRET_KEY='))).toBe(false);
@@ -140,6 +141,7 @@ describe('--target swarm on a single-node swarm', () => {
     expect((await servedBy(20)).size).toBe(1);
     await scale(4);
     const spread = await servedBy(80);
+    console.log(`80 requests over 4 replicas: ${JSON.stringify([...spread.values()])}`);
     expect([...spread.keys()].sort()).toEqual(runningApps().map((id) => dockerOut('inspect', '--format', '{{.Config.Hostname}}', id)).sort());
     expect(spread.size, JSON.stringify([...spread])).toBe(4);
     await scale(2);
@@ -153,6 +155,7 @@ describe('--target swarm on a single-node swarm', () => {
     expect(up.status, up.output).toBe(0);
     await converged(300_000);
     const tally = await load.stop();
+    console.log(`rolling update (./swarm.sh up took ${up.seconds.toFixed(0)} s): ${tally.ok} requests answered, ${tally.failed.length} failed; by version ${JSON.stringify([...tally.bodies])}`);
     expect(tally.failed, `${tally.failed.length} of ${tally.ok + tally.failed.length} failed`).toEqual([]);
     expect(tally.ok).toBeGreaterThan(100);
     expect(tally.bodies.get('v2')).toBeGreaterThan(0);
@@ -174,6 +177,7 @@ describe('--target swarm on a single-node swarm', () => {
     while (Date.now() < deadline && (runningApps().includes(victim!.slice(0, 12)) || runningApps().length < 2)) await new Promise((resolve) => setTimeout(resolve, 1000));
     await converged();
     const tally = await load.stop();
+    console.log(`killed replica: ${tally.ok} requests answered, ${tally.failed.length} failed`);
     expect(runningApps()).not.toContain(victim);
     expect(runningApps()).toHaveLength(2);
     expect(tally.failed, `${tally.failed.length} of ${tally.ok + tally.failed.length} failed`).toEqual([]);
