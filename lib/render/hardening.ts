@@ -67,5 +67,13 @@ export function commentGrants(document: Document, config: StackConfig): void {
         if (grant && isScalar(item)) item.comment = ` ${grant.why}`;
       }
     }
+    // Swarm writes a tmpfs as a mount ({type: tmpfs, target}): the reason goes beside its target.
+    const volumes = service.get('volumes', true) as Node | undefined;
+    for (const mount of isSeq(volumes) ? volumes.items : []) {
+      if (!isMap(mount) || mount.get('type') !== 'tmpfs') continue;
+      const target = mount.get('target', true);
+      const grant = isScalar(target) ? profile.tmpfs.find((g) => g.value === target.value) : undefined;
+      if (grant && isScalar(target)) target.comment = ` ${grant.why}`;
+    }
   }
 }
