@@ -25,7 +25,7 @@ export function swarmNextSteps(config: StackConfig): string[] {
   const script = `./${GENERATED_FILES.swarmScript}`;
   return [
     `Wrote ${GENERATED_FILES.stack} and ${script} for Docker Swarm; nothing was started. Next, on a swarm manager:`,
-    `  ${script} build       # the app and nginx images, tagged with the git revision`,
+    `  ${script} build       # the app and static images, tagged with the git revision`,
     `  ${script} push        # to ${swarm.imageRepository} (a registry every node can pull from)`,
     `  ${script} deploy      # Swarm secrets from .env, then docker stack deploy -c ${GENERATED_FILES.stack} ${swarm.stackName}`,
     '  yo django-static:check   # waits for the services to converge, then probes the published port',
