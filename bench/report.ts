@@ -344,7 +344,7 @@ per replica count, after a 2 s warm-up), each replica with the generated gunicor
 ${rows.join('\n')}
 
 On ${swarm.cpus} CPUs, wrk, nginx, every gunicorn worker and dockerd share the same cores: more replicas add workers, not
-cores, so the figures show the ceiling of one machine, not Swarm's scaling. Replicas pay off across nodes, and for
+cores, so the figures show the ceiling of one machine, not Swarm's scaling${median(rpsOf(4).map((x) => x.requestsPerSecond)) < one ? ' (here 4 replicas serve fewer requests/s than 1: each brings its own gunicorn workers, all competing for the same cores)' : ''}. Replicas pay off across nodes, and for
 availability (rolling updates, a replaced task) on one.
 
 From \`./swarm.sh deploy\` (secrets, \`docker stack deploy\`) to a passing \`check\`, images already pushed:

@@ -63,7 +63,7 @@ export async function measureSwarm(options: SwarmBenchOptions): Promise<SwarmRes
     run(process.execPath, [cli, '--yes', '--project-name', stack, '--port', String(port), '--target', 'swarm', '--database', 'postgres', '--image-repository', repository], dir);
     node = joinSwarm();
     registry = await startRegistry(options.registryPort);
-    log('swarm: building and pushing the app and nginx images…');
+    log('swarm: building and pushing the app and static images…');
     run('./swarm.sh', ['build'], dir);
     run('./swarm.sh', ['push'], dir);
     const deployToCheck = () => run('./swarm.sh', ['deploy'], dir).seconds + run(process.execPath, [cli, 'check', '--timeout', '300'], dir).seconds;

@@ -3,15 +3,12 @@
  * does): it waits for the deployed stack to converge, then runs the same checks through the
  * published port on 127.0.0.1 and, on failure, names the cause from the tasks' errors and logs.
  */
-import path from 'node:path';
 import { SERVICES } from '../config/names.js';
-import { readText } from '../read-text.js';
-import { checkInvariants } from '../validate/invariants.js';
 import { runChecks } from './checks.js';
 import { engineAnswers } from './compose-cli.js';
 import { diagnose } from './diagnose.js';
 import { lastLines } from './log-lines.js';
-import { printTable, type HealthOptions, type HealthResult } from './run.js';
+import { printTable, runtimeEvidence, type HealthOptions, type HealthResult } from './run.js';
 import { docker, SwarmStack } from './swarm-cli.js';
 import { waitForConvergence, type ServiceVerdict } from './swarm-converge.js';
 
@@ -53,19 +50,13 @@ export async function runSwarmHealthCheck(options: HealthOptions): Promise<Healt
   if (!ok) {
     const unsettled = convergence.verdicts.filter((verdict) => verdict.state !== 'converged');
     const migrate = unsettled.find((verdict) => verdict.name === stack.serviceName(SERVICES.migrate));
-    const appState = await stack.state(SERVICES.app);
     causes = [
       ...(await taskCauses(stack, unsettled)),
       ...diagnose(config, {
+        ...(await runtimeEvidence(config, stack, cwd)),
         upOutput: progress.join('\n'),
         migrate: migrate?.state === 'failed' ? { exitCode: 1, logs: await stack.logs(SERVICES.migrate, 60) } : undefined,
-        dbLogs: config.database.kind === 'postgres' ? await stack.logs(SERVICES.db, 60) : undefined,
-        appLogs: await stack.logs(SERVICES.app),
-        appHealth: appState?.health === 'unhealthy' ? appState.healthOutput : undefined,
-        appOomKilled: appState?.oomKilled === true,
-        nginxLogs: await stack.logs(SERVICES.nginx),
         checks,
-        fileProblems: checkInvariants(config, (file) => readText(path.join(cwd, file))),
       }),
     ];
     log('Diagnosis:');

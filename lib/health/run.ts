@@ -12,7 +12,8 @@ import { SERVICES } from '../config/names.js';
 import { checkInvariants } from '../validate/invariants.js';
 import { runChecks, type CheckResult } from './checks.js';
 import { ComposeProject, engineAnswers, findCompose } from './compose-cli.js';
-import { diagnose } from './diagnose.js';
+import { diagnose, type Evidence } from './diagnose.js';
+import type { StackRuntime } from './runtime.js';
 import type { TlsTarget } from './tls-checks.js';
 
 export interface HealthOptions {
@@ -80,18 +81,12 @@ export async function runHealthCheck(options: HealthOptions): Promise<HealthResu
   if (!ok) {
     const collectState = await project.state(SERVICES.collectstatic);
     const migrateState = await project.state(SERVICES.migrate);
-    const appState = await project.state(SERVICES.app);
     causes = diagnose(config, {
+      ...(await runtimeEvidence(config, project, cwd)),
       upOutput: up.output,
       collectstatic: collectState && collectState.status === 'exited' ? { exitCode: collectState.exitCode, logs: await project.logs(SERVICES.collectstatic) } : undefined,
       migrate: migrateState && migrateState.status === 'exited' ? { exitCode: migrateState.exitCode, logs: await project.logs(SERVICES.migrate, 60) } : undefined,
-      dbLogs: config.database.kind === 'postgres' ? await project.logs(SERVICES.db, 60) : undefined,
-      appLogs: await project.logs(SERVICES.app),
-      appHealth: appState?.health === 'unhealthy' ? appState.healthOutput : undefined,
-      appOomKilled: appState?.oomKilled === true,
-      nginxLogs: await project.logs(SERVICES.nginx),
       checks,
-      fileProblems: checkInvariants(config, (file) => readText(path.join(cwd, file))),
       acme: config.tls.mode === 'acme' ? { service: SERVICES.acme, logs: await project.logs(SERVICES.acme, 80) } : undefined,
     });
     log('Diagnosis:');
@@ -114,6 +109,19 @@ export async function runHealthCheck(options: HealthOptions): Promise<HealthResu
   const failedNames = checks.filter((c) => !c.ok).map((c) => c.name);
   const summary = ok ? 'all checks passed' : startOk ? `failed: ${failedNames.join(', ')}` : 'the stack did not start';
   return { ok, secondsToHealthy, summary: causes.length ? `${summary} (${causes[0]!.split('\n')[0]})` : summary, checks, causes };
+}
+
+/** The evidence either runtime gathers the same way: the db's, app's and nginx's logs, the app's state, the files on disk. */
+export async function runtimeEvidence(config: StackConfig, runtime: StackRuntime, cwd: string): Promise<Omit<Evidence, 'upOutput' | 'checks'>> {
+  const appState = await runtime.state(SERVICES.app);
+  return {
+    dbLogs: config.database.kind === 'postgres' ? await runtime.logs(SERVICES.db, 60) : undefined,
+    appLogs: await runtime.logs(SERVICES.app),
+    appHealth: appState?.health === 'unhealthy' ? appState.healthOutput : undefined,
+    appOomKilled: appState?.oomKilled === true,
+    nginxLogs: await runtime.logs(SERVICES.nginx),
+    fileProblems: checkInvariants(config, (file) => readText(path.join(cwd, file))),
+  };
 }
 
 /**
