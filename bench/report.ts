@@ -8,6 +8,7 @@ import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
 import { stats, type GenerationResults } from './generation.js';
 import type { HttpsResults } from './https.js';
+import { SWARM_REPLICAS, type SwarmResults } from './swarm.js';
 import { VARIANTS, type Variant } from './variants.js';
 import { median, type WrkResult } from './wrk.js';
 
@@ -57,6 +58,8 @@ export interface BenchResults {
   generation?: GenerationResults;
   /** HTTPS next to plain HTTP (absent in older results; `--only https` re-measures just this). */
   https?: HttpsResults;
+  /** Docker Swarm: app-path req/s by replica count, deploy to a passing check (`--only swarm`). */
+  swarm?: SwarmResults;
   /** Earlier results: five plain timings of the generator, no comparison with Node's start-up. */
   generationSeconds?: number[];
 }
@@ -202,7 +205,7 @@ ${wire.join('\n')}
 ## App path
 
 ${appPathSection(results)}
-${databaseStartSection(results)}${httpsSection(results)}${generationSection(results)}## Targets
+${databaseStartSection(results)}${httpsSection(results)}${swarmSection(results)}${generationSection(results)}## Targets
 
 | target | goal | measured | |
 |---|---|---|---|
@@ -314,6 +317,39 @@ ${row('http', 'new')}
 ${row('https', 'new')}
 
 HTTPS keep-alive serves ${httpsRatio(https).toFixed(2)} × plain HTTP's requests/s (target ≥ 0.8 ×).
+
+`;
+}
+
+function swarmSection(results: BenchResults): string {
+  const swarm = results.swarm;
+  if (!swarm) return '';
+  const s = swarm.settings;
+  const rpsOf = (replicas: number) => swarm.samples.filter((sample) => sample.replicas === replicas);
+  const one = median(rpsOf(1).map((sample) => sample.requestsPerSecond));
+  const rows = SWARM_REPLICAS.map((replicas) => {
+    const samples = rpsOf(replicas);
+    const rps = samples.map((sample) => sample.requestsPerSecond);
+    const failed = samples.reduce((sum, sample) => sum + sample.errors + sample.non2xx, 0);
+    return `| ${replicas} | ${median(rps).toFixed(0)} (${range(rps)}) | ${(median(rps) / one).toFixed(2)} × | ${median(samples.map((x) => x.p50ms)).toFixed(2)} | ${median(samples.map((x) => x.p99ms)).toFixed(2)} | ${failed} |`;
+  });
+  return `## Docker Swarm: app replicas (measured ${swarm.date.slice(0, 16).replace('T', ' ')} UTC, ${swarm.cpus} CPUs)
+
+The bench project generated with \`--target swarm --database postgres\`, on a single-node swarm: \`${s.path}\` through the
+nginx front's host-mode port, wrk on the host network (${s.wrkThreads} threads, ${s.connections} connections, ${s.seconds} s, ${s.rounds} rounds
+per replica count, after a 2 s warm-up), each replica with the generated gunicorn workers.
+
+| app replicas | requests/s (median, min–max) | vs 1 replica | p50 ms | p99 ms | errors + non-2xx |
+|---|---|---|---|---|---|
+${rows.join('\n')}
+
+On ${swarm.cpus} CPUs, wrk, nginx, every gunicorn worker and dockerd share the same cores: more replicas add workers, not
+cores, so the figures show the ceiling of one machine, not Swarm's scaling${median(rpsOf(4).map((x) => x.requestsPerSecond)) < one ? ' (here 4 replicas serve fewer requests/s than 1: each brings its own gunicorn workers, all competing for the same cores)' : ''}. Replicas pay off across nodes, and for
+availability (rolling updates, a replaced task) on one.
+
+From \`./swarm.sh deploy\` (secrets, \`docker stack deploy\`) to a passing \`check\`, images already pushed:
+${swarm.deployToCheckSeconds.first.toFixed(1)} s for the first deploy (PostgreSQL's initdb, the migrate job, every replica healthy),
+${swarm.deployToCheckSeconds.again.toFixed(1)} s for a redeploy of the same tag (the migrate job runs again; the replicas are unchanged).
 
 `;
 }

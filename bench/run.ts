@@ -9,6 +9,7 @@
  * `npm run bench -- --only generation` re-measures generation alone (no Docker) and adds it
  * to the newest results file; `--only warm-up` does the same for the time from `up` to a passing
  * check (both stacks, both Compose versions); `--only https` for HTTPS against plain HTTP;
+ * `--only swarm` for app replicas on Docker Swarm (1, 2, 4) and deploy to a passing check;
  * `--report-only <results.json>` re-renders the page.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -29,6 +30,7 @@ import { writeProject } from '../test/fixtures/projects.js';
 import { measureGeneration, type GenerationResults } from './generation.js';
 import { APP_VIEWS, BENCH_FILES, benchProject, LIMIT_NGINX_CONF, LOADGEN_DOCKERFILE } from './project.js';
 import { measureHttps, type HttpsResults } from './https.js';
+import { measureSwarm, type SwarmResults } from './swarm.js';
 import { writeReport, type BenchResults, type DatabaseResults, type LoadSample, type TimeToCheck } from './report.js';
 import { benchOverride, databaseOverride, LOADGEN_SERVICE, ONTHEFLY_SERVICE, OVERRIDE_FILE, VARIANTS, type Variant } from './variants.js';
 import { median, parseWrk, type WrkResult } from './wrk.js';
@@ -128,6 +130,21 @@ async function replaceInLatest(measure: (workdir: string, results: BenchResults)
   }
 }
 
+/** Swarm's ports and names stay apart from the compose stacks' (BENCH_SWARM_PORT, BENCH_REGISTRY_PORT). */
+const SWARM_PORT = setting('BENCH_SWARM_PORT', PORT + 4, 65_534);
+const REGISTRY_PORT = setting('BENCH_REGISTRY_PORT', PORT + 5, 65_534);
+
+/** Measures app replicas on Docker Swarm and adds the figures to the newest results file. */
+function onlySwarm(): Promise<void> {
+  provision();
+  return replaceInLatest(async (workdir, results) => ({ ...results, swarm: await swarm(workdir) }));
+}
+
+function swarm(workdir: string): Promise<SwarmResults> {
+  const stack = `${PROJECT_PREFIX}djbenchswarm`;
+  return measureSwarm({ cli: CLI, workdir, stack, port: SWARM_PORT, registryPort: REGISTRY_PORT, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, log });
+}
+
 /** Measures HTTPS against plain HTTP and adds the figures to the newest results file. */
 function onlyHttps(): Promise<void> {
   provision();
@@ -210,7 +227,8 @@ async function main(): Promise<void> {
     const results = await measure(stack, config, workers, generationResults);
     await stack.down();
     const httpsResults = await https(workdir);
-    const written = await writeReport({ ...results, database, https: httpsResults, loadAverage: [loadBefore, os.loadavg()[0]!] }, packageRoot());
+    const swarmResults = await swarm(workdir);
+    const written = await writeReport({ ...results, database, https: httpsResults, swarm: swarmResults, loadAverage: [loadBefore, os.loadavg()[0]!] }, packageRoot());
     log(`wrote ${written.map((file) => path.relative(packageRoot(), file)).join(', ')}`);
   } finally {
     await cleanup();
@@ -460,7 +478,8 @@ function chosenRun(argv: string[]): Promise<void> {
   if (phase === 'generation') return onlyGeneration();
   if (phase === 'warm-up') return onlyWarmUp();
   if (phase === 'https') return onlyHttps();
-  return Promise.reject(new Error(`--only ${phase ?? ''}: the phases that run alone are \`generation\`, \`warm-up\` and \`https\``));
+  if (phase === 'swarm') return onlySwarm();
+  return Promise.reject(new Error(`--only ${phase ?? ''}: the phases that run alone are \`generation\`, \`warm-up\`, \`https\` and \`swarm\``));
 }
 
 chosenRun(process.argv.slice(2)).catch((error: Error) => {

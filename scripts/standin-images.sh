@@ -46,12 +46,19 @@ customize_rootfs() {
 #!/bin/sh
 # Stand-in for the official postgres image's entrypoint, with the same documented interface:
 # POSTGRES_PASSWORD (required unless POSTGRES_HOST_AUTH_METHOD=trust), POSTGRES_USER, POSTGRES_DB,
-# POSTGRES_INITDB_ARGS, PGDATA, /docker-entrypoint-initdb.d/*.sql|*.sh on first start only.
+# each also as <name>_FILE (a Swarm secret's path, read as root), POSTGRES_INITDB_ARGS, PGDATA,
+# /docker-entrypoint-initdb.d/*.sql|*.sh on first start only.
 # The server runs as the postgres user; any other command runs as given.
 set -eu
 case "${1:-postgres}" in -*) set -- postgres "$@" ;; esac
 [ $# -gt 0 ] || set -- postgres
 [ "$1" = postgres ] || exec "$@"
+for var in POSTGRES_PASSWORD POSTGRES_USER POSTGRES_DB; do
+  eval "value=\${$var:-} file=\${${var}_FILE:-}"
+  [ -n "$file" ] || continue
+  if [ -n "$value" ]; then echo "error: both $var and ${var}_FILE are set (but are exclusive)" >&2; exit 1; fi
+  export "$var=$(cat "$file")"
+done
 : "${PGDATA:=/var/lib/postgresql/data}" "${POSTGRES_USER:=postgres}"
 : "${POSTGRES_DB:=$POSTGRES_USER}"
 export PGDATA

@@ -3,7 +3,8 @@
 #   host nginx (for `nginx -t`), a Docker engine, docker-compose 1.29, Compose v2 (system-wide,
 #   so every user sees it), base images under the exact tags the generated files use (python,
 #   nginx, postgres; offline stand-ins built by standin-images.sh), and for the
-#   "as installed" suite: tmux and a non-root user `djstatic` in the `docker` group (yo refuses root).
+#   "as installed" suite: tmux and a non-root user `djstatic` in the `docker` group (yo refuses root);
+#   Debian's docker-registry for the Swarm e2e (it is served by the test, on 127.0.0.1 only).
 # Safe to re-run: each step checks first and does nothing when already satisfied.
 # Usage: scripts/test-env.sh [image-tag ...]   (default: see standin-images.sh)
 #   E2E_IMAGES=real     never build stand-ins (a laptop that can pull real images)
@@ -89,6 +90,9 @@ main() {
   ensure_compose_v1
   ensure_compose_v2
   apt_install tmux   # a real pseudo-terminal for the interactive "as installed" tests
+  # The Swarm e2e and benchmark push to a registry: Debian's, run on the host by the test itself
+  # (`docker-registry serve <config>` on 127.0.0.1, temp storage); no image, nothing to pull.
+  apt_install docker-registry
   ensure_test_user
   if [ "${E2E_IMAGES:-auto}" != real ]; then
     "$here/standin-images.sh" "$@"

@@ -10,6 +10,7 @@ import { BACKUPS_DIR, GENERATED_FILES } from '../../lib/config/names.js';
 import { QUESTIONS, type Answers } from '../../lib/config/questions.js';
 import { remoteStaticNotice, remoteStaticStop } from '../../lib/config/remote-static.js';
 import { buildStackConfig, ConfigError, databaseProblem, type StackConfig } from '../../lib/config/stack-config.js';
+import { swarmNextSteps, swarmNotices } from '../../lib/config/swarm-notices.js';
 import { tlsNotices } from '../../lib/config/tls-notices.js';
 import { answersOnDisk } from '../../lib/detect/answers-on-disk.js';
 import { compareWithText, inspectSettings } from '../../lib/detect/inspect.js';
@@ -152,7 +153,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     // --tls files: the certificate and key are checked before anything is written.
     const tlsFiles = checkTlsFiles(this.destinationRoot(), this.answers);
     if (tlsFiles.problems.length > 0) throw new Error(`${tlsFiles.problems.join('\n')} (nothing written)`);
-    for (const line of [...tlsFiles.notes, ...tlsNotices(this.stackConfig, { told: Boolean(this.options['yes']) })]) this.log.info(line);
+    for (const line of [...tlsFiles.notes, ...tlsNotices(this.stackConfig, { told: Boolean(this.options['yes']) }), ...swarmNotices(this.stackConfig)]) this.log.info(line);
     const sslRedirect = this.stackConfig.tls.mode === 'off' ? sslRedirectWarning(this.facts) : undefined;
     if (sslRedirect) this.log.info(`warning: ${sslRedirect}`);
     const inProject = detectedChanges(this.stored?.detected, summarizeFacts(this.facts));
@@ -224,6 +225,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     for (const file of renderStack(config)) {
       if ('template' in file) write(file.path, (target) => this.fs.copyTpl(this.templatePath(file.template), target, file.data));
       else write(file.path, (target) => this.fs.write(target, file.content));
+      if (file.mode) (this.fs.store.get(this.destinationPath(file.path)) as { stat?: { mode: number } }).stat = { mode: file.mode };
     }
 
     // .env holds secrets: never overwritten, not even with --force; only missing keys are appended.
@@ -281,6 +283,11 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     const missing = missingSettingsEnv(this.stackConfig, readText(this.destinationPath(GENERATED_FILES.env)));
     if (missing.length > 0 && this.options['skipHealthCheck']) this.log.info(missingEnvMessage(missing));
     else if (missing.length > 0) throw new Error(missingEnvMessage(missing)); // before a build that would fail in collectstatic
+    if (this.stackConfig.swarm) {
+      // Deploying is swarm.sh's job (build, push, deploy on a manager); the check follows it.
+      for (const line of swarmNextSteps(this.stackConfig)) this.log.writeln(line);
+      return;
+    }
     if (this.options['skipHealthCheck']) {
       this.log.info('health check skipped (--skip-health-check). Run `yo django-static:check` to build, start and probe the stack.');
       return;

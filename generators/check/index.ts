@@ -21,7 +21,8 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, B
     behaveAsCommand(this as never);
     this.option('down', { type: Boolean, description: 'After the check, remove the stack: containers, network and the static volume (data volumes such as media are kept)' });
     // A string, parsed below: the commander bridge gives Number options no value.
-    this.option('timeout', { type: String, description: 'Seconds to wait for the stack to build and become healthy', default: '600' });
+    this.option('timeout', { type: String, description: 'Seconds to wait for the stack to build and become healthy (swarm: to converge)', default: '600' });
+    this.option('target', { type: String, description: 'compose (build and start with Compose) or swarm (check the deployed stack: ./swarm.sh deploys it); default: the stored answer' });
   }
 
   async default(): Promise<void> {
@@ -29,7 +30,7 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, B
     if (!stored) throw new Error('no .yo-rc.json from `yo django-static` here: generate the stack first');
     let config;
     try {
-      const answers = stored.answers as Answers;
+      const answers = withTarget(stored.answers as Answers, this.options['target']);
       const onDisk = answersOnDisk(this.destinationRoot(), answers);
       if (onDisk.length > 0) throw new ConfigError(onDisk);
       const facts = withDependencyFile(detectProject(this.destinationRoot(), { settingsModule: answers.settingsModule }), answers.dependencies);
@@ -59,4 +60,12 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, B
     if (result === 'no-engine') throw new Error('no Docker engine answers, so nothing could be checked');
     if (!result.ok) throw new Error(`the health check failed: ${result.summary}`);
   }
+}
+
+/** --target overrides the stored answer for this check; swarm needs the answers a --target swarm generation stored. */
+function withTarget(answers: Answers, target: unknown): Answers {
+  if (target === undefined) return answers;
+  if (target !== 'compose' && target !== 'swarm') throw new Error(`--target ${String(target)}: use compose or swarm`);
+  if (target === 'swarm' && answers.target !== 'swarm') throw new Error('--target swarm: this project was generated for compose; generate it with `yo django-static --target swarm` first (it writes stack.yaml and swarm.sh)');
+  return { ...answers, target };
 }

@@ -129,8 +129,12 @@ function* answerSteps(options: ResolveOptions): Generator<AskRequest, Resolved, 
   }
   // Skipped questions keep a stable value, so .yo-rc.json and re-runs stay deterministic.
   if (answers.media === false) answers.mediaUrl = stored?.answers.mediaUrl ?? facts.mediaUrl?.value ?? '/media/';
+  // Back on compose, the Swarm answers stay stored: switching to swarm again gets them back.
+  if (answers.target !== 'swarm') for (const name of SWARM_ANSWERS) if (stored?.answers[name] !== undefined) (answers as Record<string, unknown>)[name] = stored.answers[name];
   return { answers: answers as Answers, facts };
 }
+
+const SWARM_ANSWERS = ['replicas', 'imageRepository', 'swarmPorts'] as const satisfies readonly (keyof Answers)[];
 
 /** Answers that mirror a detected value, so a change in the project since last time is noticed. */
 const TRACKED = ['settingsModule', 'dependencies', 'staticUrl', 'staticfilesDirs', 'media', 'mediaUrl'] as const;

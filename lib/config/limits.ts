@@ -35,6 +35,8 @@ const FIXED: Record<string, Limit> = {
   [SERVICES.tlsBootstrap]: { memoryMiB: 32, pids: 16 },
   // nginx starts a worker per CPU (worker_processes auto), a few MiB each.
   [SERVICES.nginx]: { memoryMiB: 128, pids: 128 },
+  // --target swarm: the same nginx, serving files only.
+  [SERVICES.static]: { memoryMiB: 128, pids: 128 },
   // PostgreSQL: 128 MiB shared_buffers by default, plus one process per connection (max_connections 100).
   [SERVICES.db]: { memoryMiB: 512, pids: 256 },
 };

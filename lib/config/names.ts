@@ -20,6 +20,19 @@ export const GENERATED_FILES = {
   envExample: '.env.example',
   env: '.env',
   gitignore: '.gitignore',
+  /** --target swarm: the stack file for `docker stack deploy` (images, not builds). */
+  stack: 'stack.yaml',
+  /** --target swarm: build, push, secrets, deploy (POSIX sh). */
+  swarmScript: 'swarm.sh',
+  /**
+   * --target swarm: the release images, FROM the Dockerfile's image: collectstatic in a build
+   * stage, its files baked into the nginx image and its manifest into the app image.
+   */
+  releaseDockerfile: 'docker/release.Dockerfile',
+  /** --target swarm: the front nginx's configuration (a Swarm config named by its hash): proxies static files to the static service. */
+  nginxFrontConf: 'nginx/front.conf',
+  /** --target swarm: the static service's nginx configuration, baked into its image. */
+  nginxStaticConf: 'nginx/static.conf',
 } as const;
 
 export const SERVICES = {
@@ -28,6 +41,8 @@ export const SERVICES = {
   migrate: 'migrate',
   app: 'app',
   nginx: 'nginx',
+  /** --target swarm: nginx serving the collected files baked into its image, behind the front nginx. */
+  static: 'static',
   /** PostgreSQL (--database postgres only). */
   db: 'db',
   /** One-shot under the compose profile `backup`: a timestamped dump in ./backups/. */
@@ -88,5 +103,13 @@ export const COMPOSE_PROJECT_VARIABLE = 'COMPOSE_PROJECT_NAME';
 export const SECRET_KEY_VARIABLE = 'DJANGO_SECRET_KEY';
 /** PostgreSQL's password (--database postgres): generated into .env once, never overwritten. */
 export const POSTGRES_PASSWORD_VARIABLE = 'POSTGRES_PASSWORD';
+/** Where Swarm mounts secrets in a container: the file of secret <target> is <SWARM_SECRETS_DIR>/<target>. */
+export const SWARM_SECRETS_DIR = '/run/secrets';
+/** --target swarm: the image tag swarm.sh exports and stack.yaml interpolates (`${TAG}`). */
+export const TAG_VARIABLE = 'TAG';
+/** --target swarm: swarm.sh exports the hash of the front's configuration; stack.yaml names the Swarm config with it. */
+export const FRONT_CONF_HASH_VARIABLE = 'NGINX_FRONT_CONF_HASH';
+/** The overlay reads a secret from the file named by <VARIABLE>_FILE when set (Swarm), else from <VARIABLE> (compose's .env). */
+export const FILE_VARIABLE_SUFFIX = '_FILE';
 /** The external database's URL (--database external): the user sets it in .env. */
 export const DATABASE_URL_VARIABLE = 'DATABASE_URL';

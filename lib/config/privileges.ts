@@ -20,6 +20,21 @@ export interface Profile {
   capAdd: Grant[];
 }
 
+/** nginx as root master with unprivileged workers: compose's nginx, and Swarm's front and static services. */
+const NGINX: Profile = {
+  tmpfs: [
+    { value: '/var/cache/nginx', why: "temp files for request bodies and proxied responses (the official image's paths)" },
+    { value: '/var/lib/nginx', why: "the same temp files where Debian's nginx keeps them" },
+    { value: '/run', why: 'nginx.pid' },
+  ],
+  capAdd: [
+    { value: 'CHOWN', why: 'the master hands its temp folders to the worker user' },
+    { value: 'SETGID', why: 'the master starts its workers as an unprivileged group' },
+    { value: 'SETUID', why: 'the master starts its workers as an unprivileged user' },
+    { value: 'NET_BIND_SERVICE', why: 'listens on port 80 (and 443 with --tls), below 1024' },
+  ],
+};
+
 /** Per service role. Volumes stay writable as mounted; everything else on the root is read-only. */
 export const PROFILES: Record<string, Profile> = {
   // gunicorn's heartbeat files are in /dev/shm (worker_tmp_dir), a tmpfs of its own.
@@ -31,19 +46,8 @@ export const PROFILES: Record<string, Profile> = {
   // --tls acme: writes only the certs volume, as root (uid 0, which owns the volume's folder), so no
   // capability at all: openssl's temporary files are made in the volume, beside the final name.
   [SERVICES.tlsBootstrap]: { tmpfs: [], capAdd: [] },
-  [SERVICES.nginx]: {
-    tmpfs: [
-      { value: '/var/cache/nginx', why: "temp files for request bodies and proxied responses (the official image's paths)" },
-      { value: '/var/lib/nginx', why: "the same temp files where Debian's nginx keeps them" },
-      { value: '/run', why: 'nginx.pid' },
-    ],
-    capAdd: [
-      { value: 'CHOWN', why: 'the master hands its temp folders to the worker user' },
-      { value: 'SETGID', why: 'the master starts its workers as an unprivileged group' },
-      { value: 'SETUID', why: 'the master starts its workers as an unprivileged user' },
-      { value: 'NET_BIND_SERVICE', why: 'listens on port 80 (and 443 with --tls), below 1024' },
-    ],
-  },
+  [SERVICES.nginx]: NGINX,
+  [SERVICES.static]: NGINX,
   [SERVICES.db]: {
     tmpfs: [
       { value: '/var/run/postgresql', why: "the server's socket and lock file" },

@@ -38,6 +38,14 @@ export interface Answers {
   tlsKey?: string;
   hsts?: boolean;
   hstsMaxAge?: number;
+  /** Where the stack runs: one host with Docker Compose, or Docker Swarm (stack.yaml beside compose.yaml). */
+  target: TargetChoice;
+  /** --target swarm: app replicas. */
+  replicas?: number;
+  /** --target swarm: where swarm.sh pushes the images (<repository>/app:<tag>, <repository>/nginx:<tag>). */
+  imageRepository?: string;
+  /** --target swarm: nginx's published port, bound on each node (host) or through the routing mesh (ingress). */
+  swarmPorts?: SwarmPortsChoice;
   workers: string;
   /** The app container's memory bound: "auto" derives it from the workers. */
   appMemory: string;
@@ -62,6 +70,9 @@ export const DEFAULTS = {
   /** Five minutes: a mistake in HSTS locks browsers out of plain HTTP for max-age; raise it once HTTPS is proven. */
   hstsMaxAge: 300,
   pythonImage: (version: string) => IMAGES.python.replace('{version}', version),
+  replicas: 2,
+  /** A registry on this machine (loopback needs no insecure-registries): swarm.sh pushes there unless told otherwise. */
+  imageRepository: (projectName: string) => `127.0.0.1:5000/${projectName}`,
 } as const;
 
 type Kind = 'string' | 'number' | 'boolean' | 'list';
@@ -87,6 +98,14 @@ export function defaultDatabase(facts: ProjectFacts): DatabaseChoice {
 export const TLS_CHOICES = ['off', 'acme', 'files'] as const;
 export type TlsChoice = (typeof TLS_CHOICES)[number];
 const tlsOn = (earlier: Partial<Answers>) => earlier.tls === 'acme' || earlier.tls === 'files';
+
+/** compose: compose.yaml on one host; swarm: also stack.yaml, swarm.sh and the nginx image's Dockerfile. */
+export const TARGET_CHOICES = ['compose', 'swarm'] as const;
+export type TargetChoice = (typeof TARGET_CHOICES)[number];
+/** host: each node binds the port itself (keeps the client's address; needs no IPVS); ingress: Swarm's routing mesh. */
+export const SWARM_PORTS_CHOICES = ['host', 'ingress'] as const;
+export type SwarmPortsChoice = (typeof SWARM_PORTS_CHOICES)[number];
+const onSwarm = (earlier: Partial<Answers>) => earlier.target === 'swarm';
 
 export const REMOTE_STATIC_CHOICES = ['volume', 'stop'] as const;
 export type RemoteStaticChoice = (typeof REMOTE_STATIC_CHOICES)[number];
@@ -324,6 +343,39 @@ export const QUESTIONS = [
     detect: () => DEFAULTS.hstsMaxAge,
     validate: (value) => (Number.isInteger(value) && value >= 0 && value <= 63072000 ? undefined : `HSTS max-age "${value}" must be a whole number of seconds from 0 to 63072000 (two years)`),
     when: (earlier) => tlsOn(earlier) && earlier.hsts === true,
+  }),
+  question('target', {
+    option: 'target',
+    kind: 'string',
+    message: 'Deploy target: compose (one host) or swarm (Docker Swarm: replicas, rolling updates; compose.yaml is still written)',
+    detect: () => 'compose',
+    validate: validate.target,
+    choices: () => [...TARGET_CHOICES],
+  }),
+  question('replicas', {
+    option: 'replicas',
+    kind: 'number',
+    message: 'App replicas (Swarm)',
+    detect: () => DEFAULTS.replicas,
+    validate: validate.replicas,
+    when: onSwarm,
+  }),
+  question('imageRepository', {
+    option: 'image-repository',
+    kind: 'string',
+    message: 'Image repository swarm.sh pushes to (<registry>/<path>; images <repository>/app:<tag> and <repository>/nginx:<tag>)',
+    detect: (_facts, earlier) => DEFAULTS.imageRepository(earlier.projectName!),
+    validate: validate.imageRepository,
+    when: onSwarm,
+  }),
+  question('swarmPorts', {
+    option: 'swarm-ports',
+    kind: 'string',
+    message: "nginx's published port in Swarm: host (each node binds it on every interface; keeps client addresses) or ingress (the routing mesh; needs IPVS)",
+    detect: () => 'host',
+    validate: (value) => (SWARM_PORTS_CHOICES as readonly (string | undefined)[]).includes(value) ? undefined : `"${value}" is not one of ${SWARM_PORTS_CHOICES.join(', ')}`,
+    choices: () => [...SWARM_PORTS_CHOICES],
+    when: onSwarm,
   }),
   question('workers', {
     option: 'workers',

@@ -9,7 +9,7 @@ import type { DependencyFacts } from '../detect/dependencies/manifests.js';
 import { isRuntimeDependency, postgresDriver } from '../detect/dependencies/packages.js';
 import type { ProjectFacts } from '../detect/project.js';
 import IMAGES from './images.json' with { type: 'json' };
-import { BACKUPS_DIR, COMPOSE_PROJECT_VARIABLE, DATABASE_URL_VARIABLE, POSTGRES_PASSWORD_VARIABLE, SECRET_KEY_VARIABLE, SERVICES, VOLUMES } from './names.js';
+import { BACKUPS_DIR, COMPOSE_PROJECT_VARIABLE, DATABASE_URL_VARIABLE, POSTGRES_PASSWORD_VARIABLE, SECRET_KEY_VARIABLE, SERVICES, SWARM_SECRETS_DIR, VOLUMES } from './names.js';
 import { APP_MEMORY, appMemoryMiB, serviceLimits, type Limit } from './limits.js';
 import { QUESTIONS, type Answers, type DatabaseChoice } from './questions.js';
 
@@ -100,6 +100,35 @@ export type Tls =
       nginxKey: '/etc/nginx/tls/key.pem';
     };
 
+/** A Swarm secret: created by swarm.sh from the .env variable, mounted as a file, read by the overlay through <variable>_FILE. */
+export interface SwarmSecret {
+  /** The docker secret's name, per stack: <stack>_django_secret_key. */
+  name: string;
+  /** Where its value comes from in .env, and what the overlay (or postgres's entrypoint) reads as <variable>_FILE. */
+  variable: string;
+  /** The file inside the containers. */
+  file: string;
+}
+
+/** --target swarm: what stack.yaml and swarm.sh add to the same answers. */
+export interface SwarmConfig {
+  /** `docker stack deploy ... <stackName>`: services are <stackName>_app, <stackName>_nginx, ... */
+  stackName: string;
+  replicas: number;
+  imageRepository: string;
+  portMode: 'host' | 'ingress';
+  /**
+   * Repositories without tag: stack.yaml writes <image>:${TAG}, swarm.sh builds and pushes <image>:<tag>.
+   * static is nginx with the collected files baked in; the front nginx is the stock nginxImage.
+   */
+  images: { app: string; static: string };
+  /** One per secretVariables(): the secret key, and the database password or URL. */
+  secrets: SwarmSecret[];
+  /** The app's user and group (the Dockerfile's app user): its secret files are theirs, mode 0400. */
+  appUid: number;
+  appGid: number;
+}
+
 export const LETS_ENCRYPT = {
   production: 'https://acme-v02.api.letsencrypt.org/directory',
   staging: 'https://acme-staging-v02.api.letsencrypt.org/directory',
@@ -107,6 +136,10 @@ export const LETS_ENCRYPT = {
 
 export interface StackConfig {
   projectName: string;
+  /** compose: compose.yaml only; swarm: also stack.yaml and its build/deploy script (compose.yaml stays the local target). */
+  target: 'compose' | 'swarm';
+  /** Set with target swarm. */
+  swarm?: SwarmConfig;
   /** The user's settings module the overlay imports from. */
   settingsModule: string;
   /** The generated overlay module (DJANGO_SETTINGS_MODULE inside the stack) and its file. */
@@ -187,6 +220,8 @@ export class ConfigError extends Error {
 }
 
 const APP_DIR = '/app';
+/** The app user and group the Dockerfile creates, and Swarm gives the secret files to. */
+export const APP_UID = 10001;
 const NGINX_DOCROOT = '/srv/www';
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 /** Variables the generated .env always holds. */
@@ -236,6 +271,8 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts): StackCo
 
   return {
     projectName: answers.projectName,
+    target: answers.target,
+    swarm: answers.target === 'swarm' ? swarmConfig(answers) : undefined,
     settingsModule: answers.settingsModule,
     overlayModule: overlay.module,
     overlayFile: overlay.file,
@@ -291,6 +328,33 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts): StackCo
     backupsDir: BACKUPS_DIR,
     loginCheck: facts.admin && facts.auth,
     localDataDirs: [...new Set(['staticfiles', ...(answers.media ? ['media'] : []), ...[facts.staticRoot, facts.mediaRoot].flatMap((found) => insideProject(found?.value))])].sort(),
+  };
+}
+
+/** The variables that hold secrets: Swarm secrets under --target swarm, read from files by the overlay. */
+export function secretVariables(database: DatabaseChoice): string[] {
+  return [
+    SECRET_KEY_VARIABLE,
+    ...(database === 'postgres' ? [POSTGRES_PASSWORD_VARIABLE] : []),
+    // The URL holds the external database's password.
+    ...(database === 'external' ? [DATABASE_URL_VARIABLE] : []),
+  ];
+}
+
+function swarmConfig(answers: Answers): SwarmConfig {
+  const stackName = answers.projectName;
+  const repository = answers.imageRepository!;
+  // Per stack, so two stacks on one swarm keep their own; the file name inside is the same in every stack.
+  const secret = (variable: string): SwarmSecret => ({ name: `${stackName}_${variable.toLowerCase()}`, variable, file: `${SWARM_SECRETS_DIR}/${variable.toLowerCase()}` });
+  return {
+    stackName,
+    replicas: answers.replicas!,
+    imageRepository: repository,
+    portMode: answers.swarmPorts!,
+    images: { app: `${repository}/app`, static: `${repository}/static` },
+    secrets: secretVariables(answers.database).map(secret),
+    appUid: APP_UID,
+    appGid: APP_UID,
   };
 }
 

@@ -89,6 +89,28 @@ export const imageReference: Validator<string> = (value) =>
     ? undefined
     : `"${value}" is not a Docker image reference (expected something like python:3.12-slim)`;
 
+/**
+ * The deploy target, and what Swarm cannot take this round: a SQLite file lives in one node's
+ * volume (replicas elsewhere would each see another, empty database), and HTTPS needs the
+ * certificate in every nginx task (not built yet).
+ */
+export const target = (value: string, earlier: { database?: string; tls?: string }): string | undefined => {
+  if (value !== 'compose' && value !== 'swarm') return `"${value}" is not one of compose, swarm`;
+  if (value !== 'swarm') return undefined;
+  if (earlier.database === 'sqlite') return '--target swarm needs --database postgres or external: a SQLite file lives in one node\'s volume, which replicas cannot share';
+  if (earlier.tls && earlier.tls !== 'off') return `--target swarm does not support --tls ${earlier.tls} yet: terminate HTTPS in front of the swarm, or use --target compose`;
+  return undefined;
+};
+
+/** A repository without tag or digest: swarm.sh appends /app:<tag> and /nginx:<tag>. */
+export const imageRepository: Validator<string> = (value) =>
+  /^([a-z0-9.-]+(:\d+)?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/.test(value)
+    ? undefined
+    : `"${value}" is not an image repository (expected <registry>/<path> without a tag, such as 127.0.0.1:5000/mysite)`;
+
+export const replicas: Validator<number> = (value) =>
+  Number.isInteger(value) && value >= 1 && value <= 64 ? undefined : `replicas "${value}" must be a whole number from 1 to 64`;
+
 /** Project-relative folders only: the Docker build context is the project. */
 export const projectRelativeDir: Validator<string> = (value) =>
   value.startsWith('/') || value.split('/').includes('..') || value === ''

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { SERVICES } from '../config/names.js';
-import type { ComposeProject } from './compose-cli.js';
+import type { StackRuntime } from './runtime.js';
 import { inputValue } from './html-form.js';
 import { CookieJar, header, send, type Endpoint, type ProbeResponse } from './http-probe.js';
 
@@ -90,10 +90,10 @@ export function sameSitePath(location: string | undefined, origin: string): stri
 
 const isRedirect = (status: number) => status >= 300 && status < 400;
 
-export async function adminLoginRoundTrip(project: ComposeProject, port: number | Endpoint, host: string): Promise<LoginVerdict> {
+export async function adminLoginRoundTrip(project: StackRuntime, port: number | Endpoint, host: string): Promise<LoginVerdict> {
   const username = `healthcheck-${randomBytes(6).toString('hex')}@example.invalid`;
   const password = randomBytes(24).toString('base64url');
-  const shell = project.start(['exec', '-T', SERVICES.app, 'python', 'manage.py', 'shell', '-c', loginUserScript(username)], { timeoutMs: 120_000 });
+  const shell = await project.startExec(SERVICES.app, ['python', 'manage.py', 'shell', '-c', loginUserScript(username)], { timeoutMs: 120_000 });
   shell.write(`${password}\n`);
   const line = await shell.waitForLine((l) => l.startsWith(MARKER));
   const facts = line === undefined ? undefined : parseSetupOutput(line);

@@ -7,7 +7,7 @@
 import type { StackConfig } from '../config/stack-config.js';
 import { SERVICES } from '../config/names.js';
 import { adminLoginRoundTrip } from './admin-login.js';
-import type { ComposeProject } from './compose-cli.js';
+import type { StackRuntime } from './runtime.js';
 import { header, probe, type Endpoint, type ProbeResponse } from './http-probe.js';
 import { deployCheckVerdict, hostFor, httpsEndpoint, runTlsChecks, type TlsTarget } from './tls-checks.js';
 import { leastPrivilege } from './least-privilege.js';
@@ -57,7 +57,7 @@ export interface CheckResult {
 
 
 /** With tls, the probes go over HTTPS to the first server name, and the TLS checks run too. */
-export async function runChecks(config: StackConfig, project: ComposeProject, tls?: TlsTarget): Promise<CheckResult[]> {
+export async function runChecks(config: StackConfig, project: StackRuntime, tls?: TlsTarget): Promise<CheckResult[]> {
   const port: number | Endpoint = tls ? httpsEndpoint(tls) : config.http.port;
   const host = { Host: tls ? hostFor(tls.serverNames[0]!, tls.httpsPort, 443) : portHost(config) };
   const results: CheckResult[] = [];
@@ -86,13 +86,13 @@ export async function runChecks(config: StackConfig, project: ComposeProject, tl
       : { ok: true, skipped: true, detail: 'needs django.contrib.admin and django.contrib.auth in INSTALLED_APPS' },
   );
   const dotfiles = check('dotfiles-hidden', async () => {
+    if (!project.runWithStaticVolume) {
+      return { ok: true, skipped: true, detail: 'the static files are baked into an image here (read-only, no volume), so no dotfile can be placed to probe; the static rules are the compose stack\'s (one template), probed by its check' };
+    }
     const name = '.health-check-dotfile';
-    const write = await project.run(
-      ['run', '--rm', '--no-deps', '-T', SERVICES.collectstatic, 'sh', '-c', `echo secret > ${config.static.appDir}/${name}`],
-      { timeoutMs: 60_000 },
-    );
+    const write = await project.runWithStaticVolume(['sh', '-c', `echo secret > ${config.static.appDir}/${name}`]);
     const response = await probe(port, config.static.url + name, host);
-    await project.run(['run', '--rm', '--no-deps', '-T', SERVICES.collectstatic, 'rm', '-f', `${config.static.appDir}/${name}`], { timeoutMs: 60_000 });
+    await project.runWithStaticVolume(['rm', '-f', `${config.static.appDir}/${name}`]);
     if (write.exitCode !== 0) return { ok: false, detail: `could not place a dotfile in the static volume to test with: ${write.output.trim().split('\n').at(-1)}` };
     return { ok: response.status === 404, detail: `${config.static.url}${name}: ${response.status}`, response };
   });
@@ -138,10 +138,10 @@ export async function runChecks(config: StackConfig, project: ComposeProject, tl
     const media = config.media;
     await attempt('media-file', async () => {
       const name = `health-check-${Date.now()}.txt`;
-      const write = await project.run(['exec', '-T', SERVICES.app, 'sh', '-c', `echo media-ok > ${media.appDir}/${name}`], { timeoutMs: 30_000 });
+      const write = await project.exec(SERVICES.app, ['sh', '-c', `echo media-ok > ${media.appDir}/${name}`]);
       if (write.exitCode !== 0) return { ok: false, detail: `could not write into the media volume: ${write.output.trim().split('\n').at(-1)}` };
       const response = await probe(port, media.url + name, host);
-      await project.run(['exec', '-T', SERVICES.app, 'rm', '-f', `${media.appDir}/${name}`], { timeoutMs: 30_000 });
+      await project.exec(SERVICES.app, ['rm', '-f', `${media.appDir}/${name}`]);
       const ok = response.status === 200 && response.body.trim() === 'media-ok';
       return { ok, detail: `${media.url}${name}: ${response.status}`, response };
     });
@@ -166,9 +166,9 @@ export async function runChecks(config: StackConfig, project: ComposeProject, tl
   results.push(await dotfiles);
 
   await attempt('gunicorn-not-published', async () => {
-    const state = await project.state(SERVICES.app);
-    const published = Object.entries(state?.ports ?? {}).filter(([, bindings]) => Array.isArray(bindings) && bindings.length > 0);
-    return { ok: Boolean(state) && published.length === 0, detail: published.length ? `published: ${published.map(([p]) => p).join(', ')}` : 'only nginx has a host port' };
+    const published = await project.publishedPorts(SERVICES.app);
+    if (!published) return { ok: false, detail: `no ${SERVICES.app} container to inspect` };
+    return { ok: published.length === 0, detail: published.length ? `published: ${published.join(', ')}` : 'only nginx has a host port' };
   });
 
   await attempt('least-privilege', () => leastPrivilege(config, project));
@@ -192,9 +192,9 @@ export function portHost(config: StackConfig): string {
   return config.http.port === 80 ? config.http.probeHost : `${config.http.probeHost}:${config.http.port}`;
 }
 
-/** staticfiles.json's logical -> hashed names, read from the static volume through the app. */
-async function readManifest(config: StackConfig, project: ComposeProject): Promise<Record<string, string>> {
-  const result = await project.run(['exec', '-T', SERVICES.app, 'cat', `${config.static.appDir}/staticfiles.json`], { timeoutMs: 30_000 });
+/** staticfiles.json's logical -> hashed names, read through the app (from the static volume, or in Swarm from its image). */
+async function readManifest(config: StackConfig, project: StackRuntime): Promise<Record<string, string>> {
+  const result = await project.exec(SERVICES.app, ['cat', `${config.static.appDir}/staticfiles.json`]);
   try {
     const start = result.output.indexOf('{');
     return (JSON.parse(result.output.slice(start)) as { paths?: Record<string, string> }).paths ?? {};

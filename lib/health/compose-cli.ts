@@ -3,6 +3,8 @@
  * bounded time and streamed, indented output.
  */
 import { execa, type ResultPromise } from 'execa';
+import { SERVICES } from '../config/names.js';
+import type { StackRuntime } from './runtime.js';
 
 export type Compose = { variant: 'v2' | 'v1'; command: string[]; version: string };
 
@@ -37,7 +39,10 @@ export interface ComposeRun {
   timedOut: boolean;
 }
 
-export class ComposeProject {
+export class ComposeProject implements StackRuntime {
+  readonly target = 'compose';
+  readonly cannotSet = {};
+
   constructor(
     readonly compose: Compose,
     readonly cwd: string,
@@ -93,6 +98,33 @@ export class ComposeProject {
   async state(service: string): Promise<ContainerState | undefined> {
     const id = await this.containerId(service);
     return id ? inspectContainer(id) : undefined;
+  }
+
+  exec(service: string, command: string[], options: { timeoutMs?: number } = {}): Promise<ComposeRun> {
+    return this.run(['exec', '-T', service, ...command], { timeoutMs: options.timeoutMs ?? 30_000 });
+  }
+
+  async startExec(service: string, command: string[], options: { timeoutMs?: number } = {}): Promise<ComposeSession> {
+    return this.start(['exec', '-T', service, ...command], options);
+  }
+
+  async publishedPorts(service: string): Promise<string[] | undefined> {
+    const state = await this.state(service);
+    if (!state) return undefined;
+    return Object.entries(state.ports).filter(([, bindings]) => Array.isArray(bindings) && bindings.length > 0).map(([port]) => port);
+  }
+
+  /** -a: the one-shots (collectstatic, migrate) have exited by now; their settings are still there to read. */
+  async containerIds(): Promise<string[]> {
+    return (await this.run(['ps', '-a', '-q'], { timeoutMs: 20_000 })).output.split('\n').map((line) => line.trim()).filter((line) => /^[0-9a-f]{12,}$/.test(line));
+  }
+
+  serviceOf(labels: Record<string, string> | undefined): string | undefined {
+    return labels?.['com.docker.compose.service'];
+  }
+
+  runWithStaticVolume(command: string[]): Promise<ComposeRun> {
+    return this.run(['run', '--rm', '--no-deps', '-T', SERVICES.collectstatic, ...command], { timeoutMs: 60_000 });
   }
 
   async logs(service: string, tail = 200): Promise<string> {

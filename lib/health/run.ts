@@ -12,7 +12,8 @@ import { SERVICES } from '../config/names.js';
 import { checkInvariants } from '../validate/invariants.js';
 import { runChecks, type CheckResult } from './checks.js';
 import { ComposeProject, engineAnswers, findCompose } from './compose-cli.js';
-import { diagnose } from './diagnose.js';
+import { diagnose, type Evidence } from './diagnose.js';
+import type { StackRuntime } from './runtime.js';
 import type { TlsTarget } from './tls-checks.js';
 
 export interface HealthOptions {
@@ -41,6 +42,7 @@ const PROBE_ADDRESSES = new Set(['127.0.0.1', '0.0.0.0']);
 export async function runHealthCheck(options: HealthOptions): Promise<HealthResult | 'no-engine'> {
   const { config, cwd, log } = options;
   const startTimeoutMs = options.startTimeoutMs ?? 600_000;
+  if (config.target === 'swarm') return (await import('./run-swarm.js')).runSwarmHealthCheck(options);
   if (!(await engineAnswers())) {
     log('No Docker engine answered (`docker info`), so the health check was skipped. Start Docker, then run `yo django-static:check`.');
     return 'no-engine';
@@ -79,19 +81,13 @@ export async function runHealthCheck(options: HealthOptions): Promise<HealthResu
   if (!ok) {
     const collectState = await project.state(SERVICES.collectstatic);
     const migrateState = await project.state(SERVICES.migrate);
-    const appState = await project.state(SERVICES.app);
     const bootstrapState = config.tls.mode === 'acme' ? await project.state(SERVICES.tlsBootstrap) : undefined;
     causes = diagnose(config, {
+      ...(await runtimeEvidence(config, project, cwd)),
       upOutput: up.output,
       collectstatic: collectState && collectState.status === 'exited' ? { exitCode: collectState.exitCode, logs: await project.logs(SERVICES.collectstatic) } : undefined,
       migrate: migrateState && migrateState.status === 'exited' ? { exitCode: migrateState.exitCode, logs: await project.logs(SERVICES.migrate, 60) } : undefined,
-      dbLogs: config.database.kind === 'postgres' ? await project.logs(SERVICES.db, 60) : undefined,
-      appLogs: await project.logs(SERVICES.app),
-      appHealth: appState?.health === 'unhealthy' ? appState.healthOutput : undefined,
-      appOomKilled: appState?.oomKilled === true,
-      nginxLogs: await project.logs(SERVICES.nginx),
       checks,
-      fileProblems: checkInvariants(config, (file) => readText(path.join(cwd, file))),
       acme: config.tls.mode === 'acme' ? { service: SERVICES.acme, logs: await project.logs(SERVICES.acme, 80) } : undefined,
       tlsBootstrap: bootstrapState?.status === 'exited' ? { service: SERVICES.tlsBootstrap, exitCode: bootstrapState.exitCode, logs: await project.logs(SERVICES.tlsBootstrap, 20) } : undefined,
     });
@@ -115,6 +111,19 @@ export async function runHealthCheck(options: HealthOptions): Promise<HealthResu
   const failedNames = checks.filter((c) => !c.ok).map((c) => c.name);
   const summary = ok ? 'all checks passed' : startOk ? `failed: ${failedNames.join(', ')}` : 'the stack did not start';
   return { ok, secondsToHealthy, summary: causes.length ? `${summary} (${causes[0]!.split('\n')[0]})` : summary, checks, causes };
+}
+
+/** The evidence either runtime gathers the same way: the db's, app's and nginx's logs, the app's state, the files on disk. */
+export async function runtimeEvidence(config: StackConfig, runtime: StackRuntime, cwd: string): Promise<Omit<Evidence, 'upOutput' | 'checks'>> {
+  const appState = await runtime.state(SERVICES.app);
+  return {
+    dbLogs: config.database.kind === 'postgres' ? await runtime.logs(SERVICES.db, 60) : undefined,
+    appLogs: await runtime.logs(SERVICES.app),
+    appHealth: appState?.health === 'unhealthy' ? appState.healthOutput : undefined,
+    appOomKilled: appState?.oomKilled === true,
+    nginxLogs: await runtime.logs(SERVICES.nginx),
+    fileProblems: checkInvariants(config, (file) => readText(path.join(cwd, file))),
+  };
 }
 
 /**
@@ -171,7 +180,7 @@ async function upAndPollV1(project: ComposeProject, shots: string[], timeoutMs: 
   return { ...up, exitCode: 1, timedOut: true };
 }
 
-function printTable(checks: CheckResult[], started: boolean, log: (line: string) => void): void {
+export function printTable(checks: CheckResult[], started: boolean, log: (line: string) => void): void {
   if (!started) return;
   const width = Math.max(...checks.map((c) => c.name.length));
   for (const check of checks) log(`  ${check.skipped ? 'SKIP' : check.ok ? 'PASS' : 'FAIL'}  ${check.name.padEnd(width)}  ${check.detail}`);

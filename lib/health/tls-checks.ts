@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type tls from 'node:tls';
 import { SERVICES } from '../config/names.js';
 import type { CheckId, CheckResult } from './checks.js';
-import type { ComposeProject } from './compose-cli.js';
+import type { StackRuntime } from './runtime.js';
 import { header, probe, type Endpoint } from './http-probe.js';
 import { handshake, type Handshake } from './tls-probe.js';
 
@@ -119,8 +119,8 @@ export function deployCheckIds(output: string): string[] {
   return [...output.matchAll(/\((\w+\.[WE]\d+)\)/g)].map((m) => m[1]!);
 }
 
-export async function deployCheckVerdict(project: ComposeProject, hsts: boolean): Promise<Verdict> {
-  const run = await project.run(['exec', '-T', SERVICES.app, 'python', 'manage.py', 'check', '--deploy'], { timeoutMs: 60_000 });
+export async function deployCheckVerdict(project: StackRuntime, hsts: boolean): Promise<Verdict> {
+  const run = await project.exec(SERVICES.app, ['python', 'manage.py', 'check', '--deploy'], { timeoutMs: 60_000 });
   const ids = deployCheckIds(run.output);
   const failing = ids.filter((id) => STACK_SETTLES.has(id) || id.includes('.E'));
   const byNginx = ids.filter((id) => SETTLED_BY_NGINX.has(id) && (id !== 'security.W004' || hsts));

@@ -24,8 +24,11 @@ export type ComposeFile = {
   volumes: Record<string, Record<string, unknown>>;
 };
 
+/** The Dockerfile's image, local: compose tags it latest, swarm.sh with the release tag. */
+export const appRepository = (config: StackConfig) => `${config.projectName}-app`;
+
 export function appImage(config: StackConfig): string {
-  return `${config.projectName}-app:latest`;
+  return `${appRepository(config)}:latest`;
 }
 
 /**
@@ -48,6 +51,23 @@ export function appHealthcheckScript(config: StackConfig): string {
     'sys.exit(0 if status < 500 and status != 400 else 1)',
   ].join('\n');
 }
+
+export const appHealthcheck = (config: StackConfig) => ({ test: ['CMD', 'python', '-c', appHealthcheckScript(config)], ...APP_HEALTH_TIMING });
+
+/** A Host the site's server block answers (the catch-all server closes every other request). */
+export const nginxHealthcheck = (config: StackConfig) => ({
+  test: ['CMD', 'wget', '-q', '-O', '/dev/null', '--header', `Host: ${config.http.probeHost}`, 'http://127.0.0.1/nginx-health'],
+  ...NGINX_HEALTH_TIMING,
+});
+
+/**
+ * No ports: only the stack's own network reaches it. -h 127.0.0.1: during initdb the server
+ * listens on its socket only, so TCP answers once it is really ready.
+ */
+export const dbHealthcheck = (postgres: { user: string; name: string }) => ({
+  test: ['CMD', 'pg_isready', '-U', postgres.user, '-d', postgres.name, '-h', '127.0.0.1'],
+  ...DB_HEALTH_TIMING,
+});
 
 /**
  * The SQLite backup: Python's sqlite3 online backup API copies a consistent snapshot while the
@@ -129,7 +149,7 @@ export function buildCompose(config: StackConfig): ComposeFile {
       // Read-only: manifest storage reads staticfiles.json from STATIC_ROOT at run time.
       volumes: [staticMount(config.static.appDir, true), ...(media ? [`${media.volume}:${media.appDir}`] : []), ...dataMount],
       expose: [String(config.gunicorn.port)],
-      healthcheck: { test: ['CMD', 'python', '-c', appHealthcheckScript(config)], ...APP_HEALTH_TIMING },
+      healthcheck: appHealthcheck(config),
       restart: 'unless-stopped',
       // Longer than gunicorn's graceful_timeout, so in-flight requests finish before SIGKILL.
       stop_grace_period: `${config.gunicorn.stopGracePeriod}s`,
@@ -145,11 +165,7 @@ export function buildCompose(config: StackConfig): ComposeFile {
         ...tls.volumes,
       ],
       ...tls.extra,
-      healthcheck: {
-        // A Host the site's server block answers (the catch-all server closes every other request).
-        test: ['CMD', 'wget', '-q', '-O', '/dev/null', '--header', `Host: ${config.http.probeHost}`, 'http://127.0.0.1/nginx-health'],
-        ...NGINX_HEALTH_TIMING,
-      },
+      healthcheck: nginxHealthcheck(config),
       restart: 'unless-stopped',
       stop_signal: 'SIGQUIT', // nginx's graceful shutdown
     },
@@ -161,9 +177,7 @@ export function buildCompose(config: StackConfig): ComposeFile {
       env_file: [GENERATED_FILES.env], // POSTGRES_PASSWORD, the same one the app reads
       environment: postgresEnvironment,
       volumes: [`${postgres.volume}:/var/lib/postgresql/data`],
-      // No ports: only the stack's own network reaches it. -h 127.0.0.1: during initdb the
-      // server listens on its socket only, so TCP answers once it is really ready.
-      healthcheck: { test: ['CMD', 'pg_isready', '-U', postgres.user, '-d', postgres.name, '-h', '127.0.0.1'], ...DB_HEALTH_TIMING },
+      healthcheck: dbHealthcheck(postgres),
       restart: 'unless-stopped',
       stop_grace_period: '30s', // a clean shutdown checkpoint instead of crash recovery on the next start
     };

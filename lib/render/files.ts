@@ -2,21 +2,24 @@
  * The render plan: every file the generator writes, as either an ejs template with its
  * explicit data, or ready text (compose.yaml is built as data and serialized).
  */
-import type { StackConfig } from '../config/stack-config.js';
-import { ENVIRONMENT, GENERATED_FILES, SERVICES } from '../config/names.js';
+import path from 'node:path';
+import { APP_UID, secretVariables, type StackConfig } from '../config/stack-config.js';
+import { DATABASE_URL_VARIABLE, ENVIRONMENT, FILE_VARIABLE_SUFFIX, FRONT_CONF_HASH_VARIABLE, GENERATED_FILES, SERVICES, TAG_VARIABLE } from '../config/names.js';
+import { appRepository } from './compose.js';
 
+/** mode: file permissions when not the default (swarm.sh is executable). */
 export type PlannedFile =
-  | { path: string; template: string; data: Record<string, unknown> }
-  | { path: string; content: string };
+  | { path: string; template: string; data: Record<string, unknown>; mode?: number }
+  | { path: string; content: string; mode?: number };
 
 export function templateFiles(config: StackConfig): PlannedFile[] {
   return [
-    { path: GENERATED_FILES.dockerfile, template: 'Dockerfile.ejs', data: { config } },
-    { path: GENERATED_FILES.dockerignore, template: 'dockerignore.ejs', data: { config } },
-    { path: GENERATED_FILES.nginxConf, template: 'nginx/default.conf.ejs', data: { config, services: SERVICES } },
+    { path: GENERATED_FILES.dockerfile, template: 'Dockerfile.ejs', data: { config, appUid: APP_UID } },
+    { path: GENERATED_FILES.dockerignore, template: 'dockerignore.ejs', data: { config, files: GENERATED_FILES } },
+    { path: GENERATED_FILES.nginxConf, template: 'nginx/default.conf.ejs', data: { config, services: SERVICES, role: 'compose' } },
     { path: GENERATED_FILES.gunicornConf, template: 'gunicorn.conf.py.ejs', data: { config } },
     { path: GENERATED_FILES.compressStatic, template: 'compress_static.py.ejs', data: { config } },
-    { path: config.overlayFile, template: 'settings_docker.py.ejs', data: { config, pyString: JSON.stringify } },
+    { path: config.overlayFile, template: 'settings_docker.py.ejs', data: { config, pyString: JSON.stringify, fileSuffix: FILE_VARIABLE_SUFFIX, secretVariables: secretVariables(config.database.kind) } },
     { path: GENERATED_FILES.envExample, template: 'env.example.ejs', data: { config, environment: ENVIRONMENT } },
     ...(config.tls.mode === 'acme'
       ? [
@@ -25,5 +28,32 @@ export function templateFiles(config: StackConfig): PlannedFile[] {
           { path: GENERATED_FILES.acmeScript, template: 'docker/acme.sh.ejs', data: { tls: config.tls } },
         ]
       : []),
+    ...swarmFiles(config),
+  ];
+}
+
+/** --target swarm: the release images' Dockerfile and the script that builds, pushes and deploys. */
+function swarmFiles(config: StackConfig): PlannedFile[] {
+  const swarm = config.swarm;
+  if (!swarm) return [];
+  const secrets = swarm.secrets;
+  const secretVariables = new Set(secrets.map((secret) => secret.variable));
+  // The variables the settings require: from .env into the build's collectstatic and the services.
+  const settingsVariables = config.settingsEnv.map((read) => read.variable).filter((variable) => !secretVariables.has(variable));
+  // What the overlay needs to load during the build (never used at run time).
+  const buildOnly = secrets.map((secret) => [secret.variable, secret.variable === DATABASE_URL_VARIABLE ? 'sqlite:///:memory:' : 'build-only-not-a-secret']);
+  const files = GENERATED_FILES;
+  // The release stages need only the static service's nginx configuration: a small context.
+  const buildContext = path.dirname(files.nginxStaticConf);
+  return [
+    { path: files.nginxFrontConf, template: 'nginx/default.conf.ejs', data: { config, services: SERVICES, role: 'front' } },
+    { path: files.nginxStaticConf, template: 'nginx/static.conf.ejs', data: { config, files } },
+    { path: files.releaseDockerfile, template: 'docker/release.Dockerfile.ejs', data: { config, files, buildArgs: settingsVariables, buildOnly, staticConf: path.basename(files.nginxStaticConf), buildContext } },
+    {
+      path: files.swarmScript,
+      template: 'docker/swarm.sh.ejs',
+      data: { config, swarm, files, secrets, settingsVariables, tagVariable: TAG_VARIABLE, frontHashVariable: FRONT_CONF_HASH_VARIABLE, buildContext, baseImage: appRepository(config) },
+      mode: 0o755,
+    },
   ];
 }

@@ -30,6 +30,21 @@ export function hardeningKeys(config: StackConfig, service: string): Record<stri
   };
 }
 
+/**
+ * The same bounds in `docker stack deploy`'s terms: a tmpfs is a mount (the `tmpfs` key is
+ * compose-only), memory and PIDs are deploy.resources.limits (Docker 20.10 applies both), and
+ * security_opt, mem_limit, memswap_limit and pids_limit are left out because stack deploy
+ * ignores them (lib/validate/swarm-rules.ts).
+ */
+export function swarmHardening(config: StackConfig, service: string): { keys: Record<string, unknown>; tmpfsMounts: Record<string, unknown>[]; limits: { memory: string; pids: number } } {
+  const { read_only, tmpfs, cap_drop, cap_add } = hardeningKeys(config, service) as { read_only: true; tmpfs?: string[]; cap_drop: string[]; cap_add?: string[] };
+  return {
+    keys: { read_only, cap_drop, ...(cap_add ? { cap_add } : {}) },
+    tmpfsMounts: (tmpfs ?? []).map((target) => ({ type: 'tmpfs', target })),
+    limits: { memory: `${limitOf(config.limits, service).memoryMiB}M`, pids: limitOf(config.limits, service).pids },
+  };
+}
+
 /** Every service of the file, hardened. */
 export function harden(compose: ComposeFile, config: StackConfig): ComposeFile {
   const services = Object.fromEntries(Object.entries(compose.services).map(([name, service]) => [name, { ...service, ...hardeningKeys(config, name) }]));
@@ -51,6 +66,14 @@ export function commentGrants(document: Document, config: StackConfig): void {
         const grant = isScalar(item) ? grants.find((g) => g.value === item.value) : undefined;
         if (grant && isScalar(item)) item.comment = ` ${grant.why}`;
       }
+    }
+    // Swarm writes a tmpfs as a mount ({type: tmpfs, target}): the reason goes beside its target.
+    const volumes = service.get('volumes', true) as Node | undefined;
+    for (const mount of isSeq(volumes) ? volumes.items : []) {
+      if (!isMap(mount) || mount.get('type') !== 'tmpfs') continue;
+      const target = mount.get('target', true);
+      const grant = isScalar(target) ? profile.tmpfs.find((g) => g.value === target.value) : undefined;
+      if (grant && isScalar(target)) target.comment = ` ${grant.why}`;
     }
   }
 }

@@ -10,12 +10,14 @@ import { GENERATED_FILES } from '../config/names.js';
 import type { StackConfig } from '../config/stack-config.js';
 import { packageRoot } from '../package-root.js';
 import { renderCompose } from './compose.js';
+import { renderSwarmStack } from './swarm.js';
 import { templateFiles, type PlannedFile } from './files.js';
 
 export type { PlannedFile } from './files.js';
 
 export function renderStack(config: StackConfig): PlannedFile[] {
-  return [{ path: GENERATED_FILES.compose, content: renderCompose(config) }, ...templateFiles(config)];
+  const stack = config.swarm ? [{ path: GENERATED_FILES.stack, content: renderSwarmStack(config) }] : [];
+  return [{ path: GENERATED_FILES.compose, content: renderCompose(config) }, ...stack, ...templateFiles(config)];
 }
 
 export const TEMPLATES_DIR = path.join(packageRoot(), 'templates');

@@ -8,27 +8,33 @@ import { GENERATED_FILES } from '../config/names.js';
 import { composeSchemaErrors } from './compose-schema.js';
 import { dockerfileErrors } from './dockerfile.js';
 import { checkInvariants, type FileReader, type Problem } from './invariants.js';
+import { swarmOutputProblems } from './swarm-output.js';
 
 export function validateOutput(config: StackConfig, read: FileReader): Problem[] {
   const problems: Problem[] = [];
-  const composeText = read(GENERATED_FILES.compose);
-  if (composeText !== undefined) {
-    let compose: unknown;
-    try {
-      compose = parse(composeText);
-    } catch (error) {
-      problems.push({ file: GENERATED_FILES.compose, message: `is not valid YAML: ${(error as Error).message}` });
-    }
-    if (compose !== undefined) {
-      for (const message of composeSchemaErrors(compose)) problems.push({ file: GENERATED_FILES.compose, message: `compose-spec schema: ${message}` });
-    }
+  const compose = parseYaml(GENERATED_FILES.compose, read, problems);
+  if (compose !== undefined) {
+    for (const message of composeSchemaErrors(compose)) problems.push({ file: GENERATED_FILES.compose, message: `compose-spec schema: ${message}` });
   }
+  if (config.swarm) problems.push(...swarmOutputProblems(config, parseYaml(GENERATED_FILES.stack, read, problems), read));
   const dockerfile = read(GENERATED_FILES.dockerfile);
   if (dockerfile === undefined) problems.push({ file: GENERATED_FILES.dockerfile, message: 'is missing' });
   else for (const message of dockerfileErrors(dockerfile)) problems.push({ file: GENERATED_FILES.dockerfile, message });
 
   problems.push(...checkInvariants(config, read));
   return problems;
+}
+
+/** The file as data; undefined when absent or broken (a problem says which). */
+function parseYaml(file: string, read: FileReader, problems: Problem[]): unknown {
+  const text = read(file);
+  if (text === undefined) return undefined;
+  try {
+    return parse(text);
+  } catch (error) {
+    problems.push({ file, message: `is not valid YAML: ${(error as Error).message}` });
+    return undefined;
+  }
 }
 
 export class InvalidOutputError extends Error {

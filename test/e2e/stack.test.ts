@@ -3,7 +3,7 @@
  * generator build, start and check it on a real Docker engine (Compose v2 and
  * docker-compose 1.29), then tear it down. Faults must fail with the right diagnosis.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -213,5 +213,42 @@ describe('projects shaped like real ones', () => {
     expect(fs.readFileSync(path.join(dir, '.dockerignore'), 'utf8')).toContain('var/static/');
     passed(run.output);
     expect(run.status, run.output).toBe(0);
+  });
+});
+
+describe('nginx resolves the app at run time', () => {
+  const mine = stacksFrom(19_560);
+  it('the app recreated alone, on another address: nginx keeps serving it without a restart', async () => {
+    const name = 's3sa-e2e-recreate-app';
+    const { dir, base, port } = mine(fixtures.startproject(), name);
+    const started = cli(dir, base); // generated, built, started and checked; left running
+    expect(started.status, started.output).toBe(0);
+    const docker = (...args: string[]) => execFileSync('docker', args, { cwd: dir, encoding: 'utf8' }).trim();
+    const compose = (...args: string[]) => docker('compose', '--project-name', name, ...args);
+    const address = (container: string) => docker('inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', container);
+    const nginx = compose('ps', '-q', 'nginx');
+    const nginxStarted = docker('inspect', '-f', '{{.State.StartedAt}}', nginx);
+    const oldAddress = address(compose('ps', '-q', 'app'));
+    const home = async () => (await probe(port, '/admin/login/', { Host: `localhost:${port}` })).status;
+    expect(await home()).toBe(200);
+
+    // Docker gives a new container the lowest free address, often the one just freed: the old
+    // app's address is taken by a stand-in first, so the new app surely gets another one.
+    compose('rm', '--stop', '--force', 'app');
+    const network = `${name}_default`;
+    const holders: string[] = [];
+    try {
+      while (!holders.some((holder) => address(holder) === oldAddress) && holders.length < 8) {
+        holders.push(docker('run', '-d', '--rm', '--network', network, '--entrypoint', 'sleep', `${name}-app:latest`, '300'));
+      }
+      expect(holders.map(address)).toContain(oldAddress);
+      compose('up', '-d', '--no-deps', '--wait', 'app');
+      expect(address(compose('ps', '-q', 'app'))).not.toBe(oldAddress);
+      // nginx looked the name up again (valid=2s) and reached the new container; it was not restarted.
+      expect(await home()).toBe(200);
+      expect(docker('inspect', '-f', '{{.State.StartedAt}}', nginx)).toBe(nginxStarted);
+    } finally {
+      for (const holder of holders) spawnSync('docker', ['rm', '-f', holder], { stdio: 'ignore' });
+    }
   });
 });

@@ -1,8 +1,8 @@
 /**
- * A real `nginx -t` of a generated nginx/default.conf, run as any user. Three things in the
- * generated file only make sense inside the nginx container, and nginx -t opens all three: the
- * upstream host `app` (resolved on the compose network), the access log (the image links it to
- * stdout) and ports 80/443 (only root may bind them). The copy under test differs from the
+ * A real `nginx -t` of a generated nginx/default.conf, run as any user. Things in the generated
+ * file that only make sense inside the nginx container, and nginx -t opens: the access log (the
+ * image links it to stdout), ports 80/443 (only root may bind them) and the host of an `upstream`
+ * block, if any (the generated files name the app in a variable, resolved per request instead). The copy under test differs from the
  * generated file only there, each port becoming a free loopback port, plus `replace` (a test's
  * own substitutions, such as certificate paths), and `http2 on;` where the local nginx predates
  * it (1.25.1; the image's nginx is newer). Everything else nginx opens (pid, error log, the

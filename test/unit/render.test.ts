@@ -75,7 +75,10 @@ describe('nginx config', () => {
   it('is accepted by a real `nginx -t`, run as any user', async () => {
     const directives = parseNginx(conf);
     expect(findAll(directives, 'listen').map((listen) => listen.args[0])).toEqual(['80', '80']);
-    expect(findAll(directives, 'upstream').flatMap((upstream) => findAll(upstream.block ?? [], 'server')).map((server) => server.args[0])).toEqual([`app:${config.gunicorn.port}`]);
+    // The app is resolved at run time through Docker's DNS, so a recreated app needs no nginx restart.
+    expect(findAll(directives, 'resolver').map((resolver) => resolver.args)).toEqual([['127.0.0.11', 'valid=2s', 'ipv6=off']]);
+    expect(findAll(directives, 'set').map((set) => set.args)).toEqual([['$app_upstream', `http://app:${config.gunicorn.port}`]]);
+    expect(findAll(directives, 'proxy_pass').map((pass) => pass.args)).toEqual([['$app_upstream']]);
     const result = await nginxTest(conf, `127.0.0.1:${config.gunicorn.port}`);
     expect(result.stderr).toContain('test is successful');
     expect(result.stderr).not.toMatch(/\[(warn|alert|emerg)\]/);

@@ -7,7 +7,15 @@ written beside it. Values in CAPITALS below come from the environment (.env) whe
 """
 import os
 
-from mysite.settings import *  # noqa: F401,F403
+# Docker Swarm mounts secrets as files, named by <NAME>_FILE: read into the environment
+# before your settings, which may read the variable themselves. (.env sets the variables directly.)
+for _name in ["DJANGO_SECRET_KEY","DATABASE_URL"]:
+    _path = os.environ.get(_name + "_FILE")
+    if _path and not os.environ.get(_name):
+        with open(_path, encoding="utf-8") as _file:
+            os.environ[_name] = _file.read().rstrip("\r\n")
+
+from mysite.settings import *  # noqa: E402,F401,F403
 
 
 def _env_bool(name, default):

@@ -1,0 +1,115 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { GENERATED_FILES } from '../../lib/config/names.js';
+import { swarmNextSteps, swarmNotices } from '../../lib/config/swarm-notices.js';
+import { InvalidOutputError, validateOutput } from '../../lib/validate/output.js';
+import { swarmRuleErrors } from '../../lib/validate/swarm-rules.js';
+import * as databases from '../fixtures/databases.js';
+import { renderAll } from './helpers.js';
+import { nginxTest } from './nginx-t.js';
+
+const swarm = () => renderAll(databases.postgresPackage('psycopg'), { target: 'swarm', replicas: 3, imageRepository: '127.0.0.1:5000/shop', swarmPorts: 'host', media: true });
+type Stack = { services: Record<string, Record<string, any>>; secrets: Record<string, unknown> };
+
+describe('stack.yaml and the Swarm files, validated before writing', () => {
+  const { config, output } = swarm();
+  const stackText = output.get(GENERATED_FILES.stack)!;
+  const withStack = (change: (stack: Stack) => void) => {
+    const stack = parse(stackText, { version: '1.1' }) as Stack;
+    change(stack);
+    return (file: string) => (file === GENERATED_FILES.stack ? stringify(stack) : output.get(file));
+  };
+
+  it('the generated files pass: the compose-spec schema, Swarm rules, nginx syntax, the static service serving where the files are copied', () => {
+    expect(validateOutput(config, (file) => output.get(file))).toEqual([]);
+  });
+
+  it('a stack that relies on what stack deploy ignores, or cannot do, is refused, naming the service and key', () => {
+    const problems = validateOutput(
+      config,
+      withStack((stack) => {
+        stack.services.app!.build = { context: '.' };
+        stack.services.app!.depends_on = ['db'];
+        stack.services.app!.security_opt = ['no-new-privileges:true'];
+        stack.services.nginx!.deploy.update_config.order = 'start-first';
+        stack.services.static!.image = 'shop/static:latest';
+        stack.services.app!.secrets.push({ source: 'undeclared' });
+      }),
+    ).map((problem) => `${problem.file}: ${problem.message}`);
+    expect(problems).toEqual([
+      'stack.yaml: Swarm: /services/app/build: not applied by docker stack deploy (Swarm does not build: push an image and name it in image)',
+      'stack.yaml: Swarm: /services/app/depends_on: not applied by docker stack deploy (Swarm has no start order: gate on health (or a job) instead)',
+      'stack.yaml: Swarm: /services/app/security_opt: not applied by docker stack deploy (stack deploy drops it)',
+      'stack.yaml: Swarm: /services/app/secrets: "undeclared" is not declared under the top-level secrets',
+      'stack.yaml: Swarm: /services/static/image: "shop/static:latest" has no tag but latest, so a deploy cannot say which build runs; tag releases (the git revision)',
+      'stack.yaml: Swarm: /services/nginx/deploy/update_config/order: start-first cannot start a new task while the old one holds its host-mode port on the node; use stop-first',
+    ]);
+    expect(new InvalidOutputError(validateOutput(config, withStack((stack) => (stack.services.app!.restart = 'always')))).message).toMatch(/^the generated files failed validation, so nothing was written:\n {2}stack\.yaml: Swarm: \/services\/app\/restart/);
+  });
+
+  it('the schema still applies (a deploy key that does not exist), and so does dnsrr without host ports', () => {
+    const problems = validateOutput(config, withStack((stack) => (stack.services.app!.deploy.replicaz = 2))).map((problem) => problem.message);
+    expect(problems).toEqual([expect.stringMatching(/^compose-spec schema: \/services\/app\/deploy: must NOT have additional properties \(replicaz\)$/)]);
+    expect(swarmRuleErrors({ services: { web: { image: 'web:1', ports: ['80:80'], deploy: { endpoint_mode: 'dnsrr' } } } })).toEqual([
+      '/services/web/deploy/endpoint_mode: dnsrr has no virtual IP, so its ports must use mode: host (the routing mesh needs a VIP)',
+    ]);
+  });
+
+  it('a static service configuration that serves another folder than the release Dockerfile fills is refused', () => {
+    const read = (file: string) => (file === GENERATED_FILES.nginxStaticConf ? output.get(file)!.replace('root /srv/www;', 'root /srv/www/static;') : output.get(file));
+    expect(validateOutput(config, read)).toEqual([
+      { file: GENERATED_FILES.nginxStaticConf, message: 'serves /static/ from /srv/www/static/static, but docker/release.Dockerfile copies the collected files to /srv/www/static' },
+    ]);
+  });
+
+  it('the front and the static service configurations pass a real `nginx -t`', async () => {
+    for (const file of [GENERATED_FILES.nginxFrontConf, GENERATED_FILES.nginxStaticConf]) {
+      const result = await nginxTest(output.get(file)!, `127.0.0.1:${config.gunicorn.port}`);
+      expect(result.stderr, file).not.toMatch(/\[(warn|alert|emerg)\]/);
+      expect(result.status, `${file}: ${result.stderr}`).toBe(0);
+    }
+  });
+});
+
+describe('secrets as files', () => {
+  it('the overlay reads each *_FILE into the environment before the settings it imports, which may read the variable themselves', () => {
+    const files = databases.postgresPackage('psycopg');
+    files['config/settings/production.py'] += '\nUSER_KEY = os.environ["DJANGO_SECRET_KEY"]\n';
+    const { root, config, output } = renderAll(files, { target: 'swarm', replicas: 2, imageRepository: '127.0.0.1:5000/shop', swarmPorts: 'host' });
+    fs.writeFileSync(path.join(root, config.overlayFile), output.get(config.overlayFile)!);
+    const secrets = fs.mkdtempSync(path.join(os.tmpdir(), 'secrets-'));
+    fs.writeFileSync(path.join(secrets, 'key'), 'k3y-from-a-file\n');
+    fs.writeFileSync(path.join(secrets, 'password'), 'pw-from-a-file\n');
+    // No Django needed: the postgres overlay and these settings are plain Python.
+    const env = { PATH: process.env.PATH!, DJANGO_SECRET_KEY_FILE: path.join(secrets, 'key'), POSTGRES_PASSWORD_FILE: path.join(secrets, 'password') };
+    const script = `import ${config.overlayModule} as s; print(s.SECRET_KEY, s.USER_KEY, s.DATABASES["default"]["PASSWORD"])`;
+    const run = spawnSync('python3', ['-c', script], { cwd: root, env, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('k3y-from-a-file k3y-from-a-file pw-from-a-file');
+    // Without the file variables (compose: .env sets the variables), nothing is read from a file.
+    const plain = spawnSync('python3', ['-c', script], { cwd: root, env: { PATH: process.env.PATH!, DJANGO_SECRET_KEY: 'k', POSTGRES_PASSWORD: 'p' }, encoding: 'utf8' });
+    expect(plain.stdout.trim()).toBe('k k p');
+  });
+});
+
+describe('what a --target swarm run says', () => {
+  it('that --bind cannot be honoured and the front has a gap on its own updates; then the commands, in order', () => {
+    const { config } = swarm();
+    expect(swarmNotices(config)).toEqual([
+      "--target swarm: nginx's port 8080 is published on every interface of each node (0.0.0.0 and ::); --bind 127.0.0.1 applies to compose.yaml only. Firewall the port if it must stay private",
+      '--swarm-ports host: one front nginx per node binds the port, so a change to nginx/front.conf stops the old task before the new one starts (a gap of a few seconds); releases roll the app and static services without one',
+    ]);
+    expect(swarmNextSteps(config).map((line) => line.trim().split(/\s+#/)[0])).toEqual([
+      expect.stringContaining('nothing was started'),
+      './swarm.sh build',
+      './swarm.sh push',
+      './swarm.sh deploy',
+      'yo django-static:check',
+      expect.stringContaining('./swarm.sh up'),
+    ]);
+  });
+});
