@@ -7,7 +7,7 @@ import type { MemFsEditorFile } from 'mem-fs-editor';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { resolveAnswers, type Ask } from '../../lib/config/answers.js';
 import { BACKUPS_DIR, GENERATED_FILES } from '../../lib/config/names.js';
-import { QUESTIONS, type Answers } from '../../lib/config/questions.js';
+import { defaultDatabase, QUESTIONS, type Answers } from '../../lib/config/questions.js';
 import { remoteStaticNotice, remoteStaticStop } from '../../lib/config/remote-static.js';
 import { buildStackConfig, ConfigError, databaseProblem, type StackConfig } from '../../lib/config/stack-config.js';
 import { swarmNextSteps, swarmNotices } from '../../lib/config/swarm-notices.js';
@@ -153,7 +153,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     // --tls files: the certificate and key are checked before anything is written.
     const tlsFiles = checkTlsFiles(this.destinationRoot(), this.answers);
     if (tlsFiles.problems.length > 0) throw new Error(`${tlsFiles.problems.join('\n')} (nothing written)`);
-    for (const line of [...tlsFiles.notes, ...tlsNotices(this.stackConfig, { told: Boolean(this.options['yes']) }), ...swarmNotices(this.stackConfig)]) this.log.info(line);
+    for (const line of [...tlsFiles.notes, ...tlsNotices(this.stackConfig, { told: Boolean(this.options['yes']) }), ...swarmNotices(this.stackConfig, { settingsDatabase: defaultDatabase(this.facts) })]) this.log.info(line);
     const sslRedirect = this.stackConfig.tls.mode === 'off' ? sslRedirectWarning(this.facts) : undefined;
     if (sslRedirect) this.log.info(`warning: ${sslRedirect}`);
     const inProject = detectedChanges(this.stored?.detected, summarizeFacts(this.facts));

@@ -42,7 +42,7 @@ export interface Answers {
   target: TargetChoice;
   /** --target swarm: app replicas. */
   replicas?: number;
-  /** --target swarm: where swarm.sh pushes the images (<repository>/app:<tag>, <repository>/nginx:<tag>). */
+  /** --target swarm: where swarm.sh pushes the images (<repository>/app:<tag>, <repository>/static:<tag>). */
   imageRepository?: string;
   /** --target swarm: nginx's published port, bound on each node (host) or through the routing mesh (ingress). */
   swarmPorts?: SwarmPortsChoice;
@@ -175,13 +175,22 @@ export const QUESTIONS = [
     validate: (value) => (value ? dependencyFileProblem(value) : 'name a dependency file (requirements.txt, pyproject.toml, poetry.lock, uv.lock or Pipfile.lock)'),
     choices: (facts) => facts.dependencyCandidates.map((spec) => spec.file),
   }),
+  // Before the database: Swarm's replicas cannot share a SQLite file, so the target changes that default.
+  question('target', {
+    option: 'target',
+    kind: 'string',
+    message: 'Deploy target: compose (one host) or swarm (Docker Swarm: replicas, rolling updates; compose.yaml is still written)',
+    detect: () => 'compose',
+    validate: (value) => (TARGET_CHOICES as readonly (string | undefined)[]).includes(value) ? undefined : `"${value}" is not one of ${TARGET_CHOICES.join(', ')}`,
+    choices: () => [...TARGET_CHOICES],
+  }),
   question('database', {
     option: 'database',
     kind: 'string',
     message: 'Database: sqlite (a file in a volume), postgres (a PostgreSQL service in the stack) or external (DATABASE_URL in .env)',
-    detect: (facts) => defaultDatabase(facts),
-    validate: (value) =>
-      (DATABASE_CHOICES as readonly (string | undefined)[]).includes(value) ? undefined : `"${value}" is not one of ${DATABASE_CHOICES.join(', ')}`,
+    detect: (facts, earlier) => (earlier.target === 'swarm' && defaultDatabase(facts) === 'sqlite' ? 'postgres' : defaultDatabase(facts)),
+    validate: (value, earlier) =>
+      (DATABASE_CHOICES as readonly (string | undefined)[]).includes(value) ? validate.databaseOnTarget(value, earlier) : `"${value}" is not one of ${DATABASE_CHOICES.join(', ')}`,
     choices: () => [...DATABASE_CHOICES],
   }),
   question('remoteStatic', {
@@ -263,7 +272,9 @@ export const QUESTIONS = [
     detect: () => 'off',
     // The names come first: a local name makes acme impossible, before any acme option is asked for.
     validate: (value, earlier) =>
-      !(TLS_CHOICES as readonly (string | undefined)[]).includes(value) ? `"${value}" is not one of ${TLS_CHOICES.join(', ')}` : value === 'acme' ? acmeNamesProblem(earlier.serverNames ?? []) : undefined,
+      !(TLS_CHOICES as readonly (string | undefined)[]).includes(value)
+        ? `"${value}" is not one of ${TLS_CHOICES.join(', ')}`
+        : (validate.tlsOnTarget(value, earlier) ?? (value === 'acme' ? acmeNamesProblem(earlier.serverNames ?? []) : undefined)),
     choices: () => [...TLS_CHOICES],
     // A localhost-only stack is a developer's: asked only when a server name is a real domain.
     prompt: (earlier) => hasPublicName(earlier.serverNames ?? []),
@@ -344,14 +355,6 @@ export const QUESTIONS = [
     validate: (value) => (Number.isInteger(value) && value >= 0 && value <= 63072000 ? undefined : `HSTS max-age "${value}" must be a whole number of seconds from 0 to 63072000 (two years)`),
     when: (earlier) => tlsOn(earlier) && earlier.hsts === true,
   }),
-  question('target', {
-    option: 'target',
-    kind: 'string',
-    message: 'Deploy target: compose (one host) or swarm (Docker Swarm: replicas, rolling updates; compose.yaml is still written)',
-    detect: () => 'compose',
-    validate: validate.target,
-    choices: () => [...TARGET_CHOICES],
-  }),
   question('replicas', {
     option: 'replicas',
     kind: 'number',
@@ -363,7 +366,7 @@ export const QUESTIONS = [
   question('imageRepository', {
     option: 'image-repository',
     kind: 'string',
-    message: 'Image repository swarm.sh pushes to (<registry>/<path>; images <repository>/app:<tag> and <repository>/nginx:<tag>)',
+    message: 'Image repository swarm.sh pushes to (<registry>/<path>; images <repository>/app:<tag> and <repository>/static:<tag>)',
     detect: (_facts, earlier) => DEFAULTS.imageRepository(earlier.projectName!),
     validate: validate.imageRepository,
     when: onSwarm,

@@ -1,12 +1,18 @@
 /** What a --target swarm run says: what Swarm cannot honour, and the commands that deploy (the generator starts nothing). */
 import { GENERATED_FILES } from './names.js';
+import type { DatabaseChoice } from './questions.js';
 import type { StackConfig } from './stack-config.js';
 
-/** Before writing: what differs from compose.yaml for the same answers. */
-export function swarmNotices(config: StackConfig): string[] {
+/** Before writing: what differs from compose.yaml for the same answers (`settingsDatabase`: what the project's settings use). */
+export function swarmNotices(config: StackConfig, { settingsDatabase }: { settingsDatabase: DatabaseChoice }): string[] {
   const swarm = config.swarm;
   if (!swarm) return [];
   const notes: string[] = [];
+  if (settingsDatabase === 'sqlite' && config.database.kind === 'postgres') {
+    notes.push(
+      "--target swarm: your settings use SQLite, which replicas on several nodes cannot share, so the stack runs PostgreSQL (--database postgres; the overlay sets DATABASES). Existing SQLite data is not moved: dumpdata, then loaddata into the new database",
+    );
+  }
   // Swarm publishes ports without a host address: --bind applies to compose.yaml only.
   if (config.http.bind !== '0.0.0.0') {
     notes.push(`--target swarm: nginx's port ${config.http.port} is published on every interface of each node (0.0.0.0 and ::); --bind ${config.http.bind} applies to ${GENERATED_FILES.compose} only. Firewall the port if it must stay private`);

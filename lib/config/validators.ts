@@ -89,20 +89,15 @@ export const imageReference: Validator<string> = (value) =>
     ? undefined
     : `"${value}" is not a Docker image reference (expected something like python:3.12-slim)`;
 
-/**
- * The deploy target, and what Swarm cannot take this round: a SQLite file lives in one node's
- * volume (replicas elsewhere would each see another, empty database), and HTTPS needs the
- * certificate in every nginx task (not built yet).
- */
-export const target = (value: string, earlier: { database?: string; tls?: string }): string | undefined => {
-  if (value !== 'compose' && value !== 'swarm') return `"${value}" is not one of compose, swarm`;
-  if (value !== 'swarm') return undefined;
-  if (earlier.database === 'sqlite') return '--target swarm needs --database postgres or external: a SQLite file lives in one node\'s volume, which replicas cannot share';
-  if (earlier.tls && earlier.tls !== 'off') return `--target swarm does not support --tls ${earlier.tls} yet: terminate HTTPS in front of the swarm, or use --target compose`;
-  return undefined;
-};
+/** The database for the target: a SQLite file lives in one node's volume, and Swarm replicas elsewhere would each see another, empty database. */
+export const databaseOnTarget = (value: string, earlier: { target?: string }): string | undefined =>
+  value === 'sqlite' && earlier.target === 'swarm' ? "--target swarm needs --database postgres or external: a SQLite file lives in one node's volume, which replicas cannot share" : undefined;
 
-/** A repository without tag or digest: swarm.sh appends /app:<tag> and /nginx:<tag>. */
+/** HTTPS on Swarm needs the certificate in every nginx task (not built yet). */
+export const tlsOnTarget = (value: string, earlier: { target?: string }): string | undefined =>
+  value !== 'off' && earlier.target === 'swarm' ? `--target swarm does not support --tls ${value} yet: terminate HTTPS in front of the swarm, or use --target compose` : undefined;
+
+/** A repository without tag or digest: swarm.sh appends /app:<tag> and /static:<tag>. */
 export const imageRepository: Validator<string> = (value) =>
   /^([a-z0-9.-]+(:\d+)?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/.test(value)
     ? undefined

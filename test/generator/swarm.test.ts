@@ -34,9 +34,17 @@ describe('yo django-static --target swarm', () => {
     expect(storedAnswers(dir)).toMatchObject({ target: 'swarm', replicas: 2, imageRepository: '127.0.0.1:5000/shop', swarmPorts: 'host' });
   });
 
-  it('refuses, in one line and writing nothing: SQLite, HTTPS, impossible replicas, a repository with a tag', async () => {
+  it("on a fresh startproject (SQLite settings), PostgreSQL is the default database: --target swarm --yes is enough", async () => {
+    const dir = fixtures.writeProject({ ...fixtures.startproject(), 'requirements.txt': 'Django>=4.2\npsycopg[binary]>=3.1\n' });
+    await generate(dir, { target: 'swarm' });
+    expect(storedAnswers(dir)).toMatchObject({ target: 'swarm', database: 'postgres' });
+    expect(Object.keys((parse(read(dir, GENERATED_FILES.stack), { version: '1.1' }) as { services: object }).services)).toContain('db');
+  });
+
+  it('refuses, in one line and writing nothing: SQLite, no PostgreSQL driver, HTTPS, impossible replicas, a repository with a tag', async () => {
     for (const [project, options, reason] of [
-      [fixtures.startproject, {}, /--target: --target swarm needs --database postgres or external: a SQLite file lives in one node's volume, which replicas cannot share/],
+      [fixtures.startproject, { database: 'sqlite' }, /--database: --target swarm needs --database postgres or external: a SQLite file lives in one node's volume, which replicas cannot share/],
+      [fixtures.startproject, {}, /--database postgres needs a PostgreSQL driver, and requirements\.txt has none/],
       [() => databases.postgresPackage('psycopg'), { tls: 'files', serverNames: 'example.test', tlsCert: 'a.pem', tlsKey: 'a.key' }, /--target swarm does not support --tls files yet/],
       [() => databases.postgresPackage('psycopg'), { replicas: '0' }, /--replicas: replicas "0" must be a whole number from 1 to 64/],
       [() => databases.postgresPackage('psycopg'), { imageRepository: 'registry.example/shop:v1' }, /--image-repository: "registry\.example\/shop:v1" is not an image repository/],

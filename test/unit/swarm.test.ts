@@ -99,10 +99,12 @@ describe('secrets as files', () => {
 describe('what a --target swarm run says', () => {
   it('that --bind cannot be honoured and the front has a gap on its own updates; then the commands, in order', () => {
     const { config } = swarm();
-    expect(swarmNotices(config)).toEqual([
+    expect(swarmNotices(config, { settingsDatabase: 'postgres' })).toEqual([
       "--target swarm: nginx's port 8080 is published on every interface of each node (0.0.0.0 and ::); --bind 127.0.0.1 applies to compose.yaml only. Firewall the port if it must stay private",
       '--swarm-ports host: one front nginx per node binds the port, so a change to nginx/front.conf stops the old task before the new one starts (a gap of a few seconds); releases roll the app and static services without one',
     ]);
+    // Settings on SQLite: the switch to PostgreSQL is said, with what it does not do.
+    expect(swarmNotices(config, { settingsDatabase: 'sqlite' })[0]).toMatch(/^--target swarm: your settings use SQLite.*runs PostgreSQL.*Existing SQLite data is not moved/);
     expect(swarmNextSteps(config).map((line) => line.trim().split(/\s+#/)[0])).toEqual([
       expect.stringContaining('nothing was started'),
       './swarm.sh build',
