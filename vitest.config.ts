@@ -14,6 +14,8 @@ export default defineConfig({
           testTimeout: 600_000,
           hookTimeout: 600_000,
           globalSetup: ['test/e2e/global-setup.ts'],
+          // Never beside the installed suite, whatever the worker count: both start stacks, and both may join and leave a swarm.
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -25,6 +27,7 @@ export default defineConfig({
           testTimeout: 600_000,
           hookTimeout: 600_000,
           globalSetup: ['test/installed/global-setup.ts'],
+          sequence: { groupOrder: 2 },
         },
       },
     ],
