@@ -1,25 +1,99 @@
 /**
- * Issue 12's "done when", as a user runs it: the installed package through real yo, as the
- * non-root user, on a fresh startproject (SQLite settings, a PostgreSQL driver in
- * requirements.txt): `yo django-static --target swarm --yes`, then the printed `./swarm.sh up`,
- * then `yo django-static:check` passes on a single-node swarm. The swarm (when this run made
- * it), the registry, the stack, its secrets, volumes and images are removed afterwards.
+ * Docker Swarm end to end, as a user meets it (issue 12): the installed package through real
+ * yo, as the non-root user, on a fresh startproject with SQLite settings (plus a page naming its
+ * version, a stylesheet, and psycopg in requirements.txt). `yo django-static --target swarm
+ * --yes` picks PostgreSQL and says so; the printed `./swarm.sh up` builds, pushes to a local
+ * registry and deploys on a real single-node swarm; `yo django-static:check` passes. Then:
+ * secrets are files; scaled to 4 replicas the load spreads over all of them; a rolling update to
+ * a new image under load fails no request and serves the new CSS after; a killed replica is
+ * replaced while requests are still served. The swarm (when this run made it), registry,
+ * stack, secrets, volumes and images are all removed afterwards, on failure too.
  */
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { probe } from '../../lib/health/http-probe.js';
-import { startproject } from '../fixtures/projects.js';
-import { joinSwarm, leaveSwarm, removeImages, removeStack, startRegistry, type Registry, type SwarmNode } from '../fixtures/swarm-engine.js';
-import { exists, read, runAsUser, userProject } from './user.js';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { header, probe } from '../../lib/health/http-probe.js';
+import { waitForConvergence } from '../../lib/health/swarm-converge.js';
+import { SERVED_BY, swarmProject } from '../fixtures/swarm.js';
+import { dockerOut, joinSwarm, leaveSwarm, removeImages, removeStack, startRegistry, type Registry, type SwarmNode } from '../fixtures/swarm-engine.js';
+import { asUserArgs, exists, read, userProject } from './user.js';
 
 const { base, prefix } = inject('installed');
-const STACK = 'djsinstswarm';
-const PORT = 19_611;
-const REGISTRY_PORT = 19_660;
 
+const STACK = 'djsswarm';
+const PORT = 19_601;
+const REGISTRY_PORT = 19_650;
+const HOST = { Host: `localhost:${PORT}` };
+const APP = `${STACK}_app`;
+
+let dir: string;
 let node: SwarmNode | undefined;
 let registry: Registry | undefined;
 
+/** A command as the user, in the project, without blocking this process (the load loop runs meanwhile). */
+function asUser(command: string[]): Promise<{ status: number; output: string; seconds: number }> {
+  const started = Date.now();
+  const [program, ...args] = asUserArgs(command, prefix);
+  return new Promise((resolve) => {
+    const child = spawn(program!, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('close', (status) => resolve({ status: status ?? 1, output, seconds: (Date.now() - started) / 1000 }));
+  });
+}
+const swarmSh = (command: string) => asUser(['./swarm.sh', command]);
+
+const converged = async (timeoutMs = 240_000) => {
+  const result = await waitForConvergence(STACK, timeoutMs, () => {});
+  expect(result.ok, JSON.stringify(result.verdicts)).toBe(true);
+};
+
+/** New-connection GETs of the home page from `workers` loops until stopped: every failure (error or 5xx) counted. */
+function loadLoop(workers = 3) {
+  const tally = { ok: 0, failed: [] as string[], bodies: new Map<string, number>() };
+  let running = true;
+  const worker = async () => {
+    while (running) {
+      try {
+        const response = await probe(PORT, '/', HOST, 10_000);
+        if (response.status === 200) {
+          tally.ok++;
+          const version = /home (v\d+)/.exec(response.body)?.[1] ?? 'other';
+          tally.bodies.set(version, (tally.bodies.get(version) ?? 0) + 1);
+        } else tally.failed.push(`status ${response.status}`);
+      } catch (error) {
+        tally.failed.push((error as Error).message);
+      }
+    }
+  };
+  const done = Promise.all(Array.from({ length: workers }, worker));
+  return { tally, stop: async () => ((running = false), await done, tally) };
+}
+
+/** Which replicas answered `count` home-page requests (the X-Served-By hostname each gave). */
+async function servedBy(count: number): Promise<Map<string, number>> {
+  const seen = new Map<string, number>();
+  for (let i = 0; i < count; i++) {
+    const response = await probe(PORT, '/', HOST);
+    expect(response.status).toBe(200);
+    const name = header(response, SERVED_BY) ?? 'none';
+    seen.set(name, (seen.get(name) ?? 0) + 1);
+  }
+  return seen;
+}
+
+const scale = async (replicas: number) => {
+  dockerOut('service', 'scale', '--detach', `${APP}=${replicas}`);
+  await converged();
+  await new Promise((resolve) => setTimeout(resolve, 3000)); // nginx's resolver keeps an answer 2 s (valid=2s)
+};
+
+const runningApps = () => dockerOut('ps', '-q', '--filter', `label=com.docker.swarm.service.name=${APP}`).split('\n').filter(Boolean);
+
 beforeAll(async () => {
+  dir = userProject(base, 'swarm', swarmProject('v1'));
   node = joinSwarm();
   registry = await startRegistry(REGISTRY_PORT);
 });
@@ -27,40 +101,94 @@ beforeAll(async () => {
 afterAll(async () => {
   try {
     await removeStack(STACK);
-    removeImages(`127.0.0.1:${REGISTRY_PORT}/${STACK}/`, `${STACK}-`);
+    removeImages(`127.0.0.1:${REGISTRY_PORT}/${STACK}/`, `${STACK}-`, `${STACK}/`, `${STACK}:`);
   } finally {
     registry?.stop();
     if (node) leaveSwarm(node);
   }
 });
 
-it('yo django-static --target swarm --yes, ./swarm.sh up, yo django-static:check: passes on a single-node swarm', async () => {
-  const dir = userProject(base, 'swarm', { ...startproject(), 'requirements.txt': 'Django>=4.2,<5.3\ngunicorn>=20\npsycopg>=3.1\n' });
-  const run = (command: string[], timeoutMs?: number) => {
-    const result = runAsUser(command, { cwd: dir, prefix, timeoutMs });
-    return { ...result, output: result.stdout + result.stderr };
-  };
+describe('--target swarm on a single-node swarm', () => {
+  it('yo django-static --target swarm --yes writes stack.yaml and swarm.sh; ./swarm.sh up builds, pushes and deploys; yo django-static:check passes', async () => {
+    const generated = await asUser(['yo', 'django-static', '--target', 'swarm', '--yes', '--project-name', STACK, '--port', String(PORT), '--image-repository', `127.0.0.1:${REGISTRY_PORT}/${STACK}`]);
+    expect(generated.status, generated.output).toBe(0);
+    // SQLite settings: the run says it chose PostgreSQL, and prints the commands it did not run.
+    expect(generated.output).toMatch(/--target swarm: your settings use SQLite.*runs PostgreSQL/);
+    expect(generated.output).toContain('./swarm.sh up does build, push and deploy');
+    for (const file of ['stack.yaml', 'swarm.sh', 'docker/release.Dockerfile', 'compose.yaml']) expect(exists(dir, file), file).toBe(true);
+    expect(read(dir, '.yo-rc.json')).toMatch(/"database": "postgres"/);
 
-  const generated = run(['yo', 'django-static', '--target', 'swarm', '--yes', '--project-name', STACK, '--port', String(PORT), '--image-repository', `127.0.0.1:${REGISTRY_PORT}/${STACK}`]);
-  expect(generated.status, generated.output).toBe(0);
-  // SQLite settings: the run says it chose PostgreSQL, and prints the commands it did not run.
-  expect(generated.output).toMatch(/--target swarm: your settings use SQLite.*runs PostgreSQL/);
-  expect(generated.output).toContain('./swarm.sh up does build, push and deploy');
-  for (const file of ['stack.yaml', 'swarm.sh', 'docker/release.Dockerfile', 'compose.yaml']) expect(exists(dir, file), file).toBe(true);
-  expect(read(dir, '.yo-rc.json')).toMatch(/"database": "postgres"/);
+    const up = await swarmSh('up');
+    expect(up.status, up.output).toBe(0);
+    const tag = (await swarmSh('tag')).output.trim();
+    expect(tag).toMatch(/^[0-9a-f]{12}$/); // outside git: a content hash, never `latest`
+    expect(dockerOut('service', 'inspect', '--format', '{{.Spec.TaskTemplate.ContainerSpec.Image}}', APP)).toContain(`127.0.0.1:${REGISTRY_PORT}/${STACK}/app:${tag}`);
 
-  const up = run(['./swarm.sh', 'up'], 600_000);
-  expect(up.status, up.output).toBe(0);
-  expect(up.output).toMatch(new RegExp(`deployed ${STACK} with tag [0-9a-f]{12}`));
+    const check = await asUser(['yo', 'django-static:check', '--timeout', '300']);
+    expect(check.output).toMatch(/Stack converged after/);
+    expect(check.output).not.toMatch(/^\s+FAIL /m);
+    expect(check.output).toMatch(/PASS {2}static file from nginx/);
+    expect(check.output).toMatch(/SKIP {2}dotfiles hidden\s+the static files are baked into an image here/);
+    expect(check.output).toMatch(/PASS {2}least privilege\s+.*no-new-privileges not set \(docker stack deploy ignores security_opt\)/);
+    expect(check.output).toMatch(/PASS {2}admin login through nginx/);
+    expect(check.status, check.output).toBe(0);
+  });
 
-  const check = run(['yo', 'django-static:check', '--timeout', '300'], 600_000);
-  expect(check.status, check.output).toBe(0);
-  expect(check.output).toMatch(/Stack converged after/);
-  expect(check.output).toMatch(/PASS {2}static file from nginx/);
-  expect(check.output).toMatch(/PASS {2}admin login through nginx/);
-  const admin = await probe(PORT, '/admin/login/', { Host: `localhost:${PORT}` });
-  expect(admin.status).toBe(200);
+  it('keeps the secrets in files under /run/secrets, not in the environment', async () => {
+    await converged();
+    const [task] = runningApps();
+    const env = JSON.parse(dockerOut('inspect', '--format', '{{json .Config.Env}}', task!)) as string[];
+    expect(env.some((entry) => entry.startsWith('DJANGO_SECRET_KEY='))).toBe(false);
+    expect(env).toContain('DJANGO_SECRET_KEY_FILE=/run/secrets/django_secret_key');
+    expect(dockerOut('exec', task!, 'ls', '/run/secrets')).toContain('django_secret_key');
+    expect(dockerOut('secret', 'ls', '--format', '{{.Name}}').split('\n')).toEqual(expect.arrayContaining([`${STACK}_django_secret_key`, `${STACK}_postgres_password`]));
+  });
 
-  const down = run(['./swarm.sh', 'down']);
-  expect(down.status, down.output).toBe(0);
+  it('scaled from 1 to 4 replicas, nginx spreads the requests over all of them', async () => {
+    await scale(1);
+    expect((await servedBy(20)).size).toBe(1);
+    await scale(4);
+    const spread = await servedBy(80);
+    console.log(`80 requests over 4 replicas: ${JSON.stringify([...spread.values()])}`);
+    expect([...spread.keys()].sort()).toEqual(runningApps().map((id) => dockerOut('inspect', '--format', '{{.Config.Hostname}}', id)).sort());
+    expect(spread.size, JSON.stringify([...spread])).toBe(4);
+    await scale(2);
+  });
+
+  it('rolls out a new image (changed view and CSS) under load with zero failed requests, then serves the new CSS', async () => {
+    const before = /href="([^"]+)"/.exec((await probe(PORT, '/', HOST)).body)![1]!;
+    for (const [file, content] of Object.entries(swarmProject('v2'))) if (file.endsWith('.css') || file.endsWith('urls.py')) fs.writeFileSync(path.join(dir, file), content);
+    const load = loadLoop();
+    const up = await swarmSh('up');
+    expect(up.status, up.output).toBe(0);
+    await converged(300_000);
+    const tally = await load.stop();
+    console.log(`rolling update (./swarm.sh up took ${up.seconds.toFixed(0)} s): ${tally.ok} requests answered, ${tally.failed.length} failed; by version ${JSON.stringify([...tally.bodies])}`);
+    expect(tally.failed, `${tally.failed.length} of ${tally.ok + tally.failed.length} failed`).toEqual([]);
+    expect(tally.ok).toBeGreaterThan(100);
+    expect(tally.bodies.get('v2')).toBeGreaterThan(0);
+    const page = await probe(PORT, '/', HOST);
+    expect(page.body).toContain('home v2');
+    const after = /href="([^"]+)"/.exec(page.body)![1]!;
+    expect(after).not.toBe(before);
+    const css = await probe(PORT, after, HOST);
+    expect(css.status).toBe(200);
+    expect(css.body).toContain('rule-v2');
+  });
+
+  it('replaces a killed replica while requests are still served', async () => {
+    const [victim] = runningApps();
+    const load = loadLoop();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    dockerOut('kill', victim!);
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline && (runningApps().includes(victim!.slice(0, 12)) || runningApps().length < 2)) await new Promise((resolve) => setTimeout(resolve, 1000));
+    await converged();
+    const tally = await load.stop();
+    console.log(`killed replica: ${tally.ok} requests answered, ${tally.failed.length} failed`);
+    expect(runningApps()).not.toContain(victim);
+    expect(runningApps()).toHaveLength(2);
+    expect(tally.failed, `${tally.failed.length} of ${tally.ok + tally.failed.length} failed`).toEqual([]);
+    expect(tally.ok).toBeGreaterThan(20);
+  });
 });
