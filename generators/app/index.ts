@@ -141,7 +141,10 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     // One line, before anything is written: a postgres stack without a driver fails in migrate.
     const dependencies = this.facts.dependencyCandidates.find((candidate) => candidate.file === this.answers.dependencies);
     const noDriver = dependencies && databaseProblem(this.answers.database, dependencies);
-    if (noDriver) throw new Error(noDriver);
+    if (noDriver) {
+      const swarmDefault = this.answers.target === 'swarm' && defaultDatabase(this.facts) === 'sqlite';
+      throw new Error(swarmDefault ? `${noDriver} (PostgreSQL is the default with --target swarm, whose replicas cannot share a SQLite file)` : noDriver);
+    }
     try {
       const onDisk = answersOnDisk(this.destinationRoot(), this.answers);
       if (onDisk.length > 0) throw new ConfigError(onDisk);

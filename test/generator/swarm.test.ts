@@ -44,7 +44,7 @@ describe('yo django-static --target swarm', () => {
   it('refuses, in one line and writing nothing: SQLite, no PostgreSQL driver, HTTPS, impossible replicas, a repository with a tag', async () => {
     for (const [project, options, reason] of [
       [fixtures.startproject, { database: 'sqlite' }, /--database: --target swarm needs --database postgres or external: a SQLite file lives in one node's volume, which replicas cannot share/],
-      [fixtures.startproject, {}, /--database postgres needs a PostgreSQL driver, and requirements\.txt has none/],
+      [fixtures.startproject, {}, /--database postgres needs a PostgreSQL driver, and requirements\.txt has none.*\(PostgreSQL is the default with --target swarm/],
       [() => databases.postgresPackage('psycopg'), { tls: 'files', serverNames: 'example.test', tlsCert: 'a.pem', tlsKey: 'a.key' }, /--target swarm does not support --tls files yet/],
       [() => databases.postgresPackage('psycopg'), { replicas: '0' }, /--replicas: replicas "0" must be a whole number from 1 to 64/],
       [() => databases.postgresPackage('psycopg'), { imageRepository: 'registry.example/shop:v1' }, /--image-repository: "registry\.example\/shop:v1" is not an image repository/],
