@@ -98,6 +98,9 @@ export const ENVIRONMENT: readonly StackVariable[] = [
   { name: 'GUNICORN_LOG_LEVEL', secret: false, doc: 'gunicorn log level (debug, info, warning, error); default info.' },
 ];
 
+/** The variables .env may set, read with a default when unset or empty: compose passes all of .env, Swarm services these. */
+export const OPTIONAL_VARIABLES: readonly string[] = ENVIRONMENT.filter((variable) => !variable.secret).map((variable) => variable.name);
+
 /** Set in .env by the generator: the project name compose uses (docker-compose 1.x rejects a top-level `name:`). */
 export const COMPOSE_PROJECT_VARIABLE = 'COMPOSE_PROJECT_NAME';
 export const SECRET_KEY_VARIABLE = 'DJANGO_SECRET_KEY';

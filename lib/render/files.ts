@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { APP_UID, secretVariables, type StackConfig } from '../config/stack-config.js';
-import { DATABASE_URL_VARIABLE, ENVIRONMENT, FILE_VARIABLE_SUFFIX, FRONT_CONF_HASH_VARIABLE, GENERATED_FILES, SERVICES, TAG_VARIABLE } from '../config/names.js';
+import { DATABASE_URL_VARIABLE, ENVIRONMENT, FILE_VARIABLE_SUFFIX, FRONT_CONF_HASH_VARIABLE, GENERATED_FILES, OPTIONAL_VARIABLES, SERVICES, TAG_VARIABLE } from '../config/names.js';
 import { appRepository } from './compose.js';
 
 /** mode: file permissions when not the default (swarm.sh is executable). */
@@ -52,7 +52,7 @@ function swarmFiles(config: StackConfig): PlannedFile[] {
     {
       path: files.swarmScript,
       template: 'docker/swarm.sh.ejs',
-      data: { config, swarm, files, secrets, settingsVariables, tagVariable: TAG_VARIABLE, frontHashVariable: FRONT_CONF_HASH_VARIABLE, buildContext, baseImage: appRepository(config) },
+      data: { config, swarm, files, secrets, settingsVariables, envVariables: [...new Set([...settingsVariables, ...OPTIONAL_VARIABLES])], tagVariable: TAG_VARIABLE, frontHashVariable: FRONT_CONF_HASH_VARIABLE, buildContext, baseImage: appRepository(config) },
       mode: 0o755,
     },
   ];

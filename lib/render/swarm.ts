@@ -7,7 +7,7 @@
  */
 import { Document, Scalar } from 'yaml';
 import type { StackConfig, SwarmConfig, SwarmSecret } from '../config/stack-config.js';
-import { FILE_VARIABLE_SUFFIX, FRONT_CONF_HASH_VARIABLE, GENERATED_FILES, POSTGRES_PASSWORD_VARIABLE, SERVICES, TAG_VARIABLE } from '../config/names.js';
+import { FILE_VARIABLE_SUFFIX, FRONT_CONF_HASH_VARIABLE, GENERATED_FILES, OPTIONAL_VARIABLES, POSTGRES_PASSWORD_VARIABLE, SERVICES, TAG_VARIABLE } from '../config/names.js';
 import { appHealthcheck, dbHealthcheck, nginxHealthcheck, type ComposeFile } from './compose.js';
 import { commentGrants, swarmHardening } from './hardening.js';
 
@@ -59,6 +59,9 @@ function secretMount(secret: SwarmSecret, owner: { uid: number; gid: number }) {
 }
 
 const fileVariables = (secrets: SwarmSecret[]) => Object.fromEntries(secrets.map((secret) => [`${secret.variable}${FILE_VARIABLE_SUFFIX}`, secret.file]));
+
+/** The optional variables of .env.example: swarm.sh deploy exports those .env sets; unset ones arrive empty (the default). */
+const optionalVariables = () => Object.fromEntries(OPTIONAL_VARIABLES.map((name) => [name, `\${${name}:-}`]));
 
 /** Variables the user's settings require, from .env: swarm.sh deploy exports them, stack deploy interpolates them. */
 function settingsVariables(config: StackConfig, swarm: SwarmConfig): Record<string, string> {
@@ -118,6 +121,7 @@ export function buildSwarmStack(config: StackConfig): StackFile {
       DJANGO_SETTINGS_MODULE: config.overlayModule,
       ...(postgres ? { POSTGRES_USER: postgres.user, POSTGRES_DB: postgres.name } : {}),
       ...fileVariables(appSecrets),
+      ...optionalVariables(),
       ...settingsVariables(config, swarm),
     },
     secrets: appSecrets.map((secret) => secretMount(secret, appOwner)),

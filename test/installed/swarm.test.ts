@@ -118,6 +118,8 @@ describe('--target swarm on a single-node swarm', () => {
     for (const file of ['stack.yaml', 'swarm.sh', 'docker/release.Dockerfile', 'compose.yaml']) expect(exists(dir, file), file).toBe(true);
     expect(read(dir, '.yo-rc.json')).toMatch(/"database": "postgres"/);
 
+    // An optional variable of .env.example, set the way a user does: quoted, in .env.
+    fs.appendFileSync(path.join(dir, '.env'), 'WEB_CONCURRENCY="3"\n');
     const up = await swarmSh('up');
     expect(up.status, up.output).toBe(0);
     const tag = (await swarmSh('tag')).output.trim();
@@ -132,6 +134,17 @@ describe('--target swarm on a single-node swarm', () => {
     expect(check.output).toMatch(/PASS {2}least privilege\s+.*no-new-privileges not set \(docker stack deploy ignores security_opt\)/);
     expect(check.output).toMatch(/PASS {2}admin login through nginx/);
     expect(check.status, check.output).toBe(0);
+  });
+
+  it('passes the optional variables .env sets to the app (gunicorn runs WEB_CONCURRENCY workers), and leaves the others empty', async () => {
+    await converged();
+    const [task] = runningApps();
+    const env = JSON.parse(dockerOut('inspect', '--format', '{{json .Config.Env}}', task!)) as string[];
+    expect(env).toContain('WEB_CONCURRENCY=3');
+    expect(env).toContain('DJANGO_DEBUG=');
+    // The master and its workers (this probe excluded): 1 + 3.
+    const count = 'import os; print(sum(1 for p in os.listdir("/proc") if p.isdigit() and p != str(os.getpid()) and b"gunicorn" in open("/proc/%s/cmdline" % p, "rb").read()))';
+    expect(dockerOut('exec', task!, 'python', '-c', count)).toBe('4');
   });
 
   it('keeps the secrets in files under /run/secrets, not in the environment', async () => {

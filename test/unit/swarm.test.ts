@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { GENERATED_FILES } from '../../lib/config/names.js';
+import { ENVIRONMENT, GENERATED_FILES, OPTIONAL_VARIABLES } from '../../lib/config/names.js';
 import { swarmNextSteps, swarmNotices } from '../../lib/config/swarm-notices.js';
 import { InvalidOutputError, validateOutput } from '../../lib/validate/output.js';
 import { swarmRuleErrors } from '../../lib/validate/swarm-rules.js';
@@ -72,6 +72,20 @@ describe('stack.yaml and the Swarm files, validated before writing', () => {
       expect(result.stderr, file).not.toMatch(/\[(warn|alert|emerg)\]/);
       expect(result.status, `${file}: ${result.stderr}`).toBe(0);
     }
+  });
+});
+
+describe('the environment of the app and migrate', () => {
+  it('passes each optional variable of .env.example (empty when unset: the default) and never a secret itself', () => {
+    const { output } = swarm();
+    const stack = parse(output.get(GENERATED_FILES.stack)!, { version: '1.1' }) as Stack;
+    for (const service of ['app', 'migrate']) {
+      const environment = stack.services[service]!.environment as Record<string, string>;
+      for (const name of OPTIONAL_VARIABLES) expect(environment[name], `${service} ${name}`).toBe(`\${${name}:-}`);
+      expect(Object.keys(environment).filter((name) => ENVIRONMENT.some((variable) => variable.secret && variable.name === name))).toEqual([]);
+    }
+    // swarm.sh deploy exports them from .env, so stack deploy has values to put there.
+    for (const name of OPTIONAL_VARIABLES) expect(output.get(GENERATED_FILES.swarmScript)).toContain(`${name}=$(env_value ${name})`);
   });
 });
 

@@ -45,15 +45,28 @@ tag() {
   context_hash
 }
 
-# Variables your settings require, from .env unless set here already: the build's collectstatic
-# and the services read them (docker stack deploy interpolates ${VAR} in stack.yaml).
-export_settings_env() {
+# From .env unless set here already: the variables your settings require (the build's
+# collectstatic reads them too) and the optional ones of .env.example; the services read them
+# (docker stack deploy interpolates ${VAR} in stack.yaml). Secrets are never among them.
+export_env() {
+  if [ -z "${DJANGO_DEBUG:-}" ]; then DJANGO_DEBUG=$(env_value DJANGO_DEBUG); fi
+  export DJANGO_DEBUG
+  if [ -z "${DJANGO_ALLOWED_HOSTS:-}" ]; then DJANGO_ALLOWED_HOSTS=$(env_value DJANGO_ALLOWED_HOSTS); fi
+  export DJANGO_ALLOWED_HOSTS
+  if [ -z "${DJANGO_CSRF_TRUSTED_ORIGINS:-}" ]; then DJANGO_CSRF_TRUSTED_ORIGINS=$(env_value DJANGO_CSRF_TRUSTED_ORIGINS); fi
+  export DJANGO_CSRF_TRUSTED_ORIGINS
+  if [ -z "${WEB_CONCURRENCY:-}" ]; then WEB_CONCURRENCY=$(env_value WEB_CONCURRENCY); fi
+  export WEB_CONCURRENCY
+  if [ -z "${FORWARDED_ALLOW_IPS:-}" ]; then FORWARDED_ALLOW_IPS=$(env_value FORWARDED_ALLOW_IPS); fi
+  export FORWARDED_ALLOW_IPS
+  if [ -z "${GUNICORN_LOG_LEVEL:-}" ]; then GUNICORN_LOG_LEVEL=$(env_value GUNICORN_LOG_LEVEL); fi
+  export GUNICORN_LOG_LEVEL
   :
 }
 
 build() {
   t=$(tag)
-  export_settings_env
+  export_env
   docker build -t "$BASE_IMAGE:$t" . >&2
   docker build -f docker/release.Dockerfile --target app --build-arg APP_IMAGE="$BASE_IMAGE:$t" -t "$APP_IMAGE:$t" nginx >&2
   docker build -f docker/release.Dockerfile --target static --build-arg APP_IMAGE="$BASE_IMAGE:$t" -t "$STATIC_IMAGE:$t" nginx >&2
@@ -93,7 +106,7 @@ deploy() {
   # The front's Swarm config is named by its content: a deploy with the same file leaves the front running.
   NGINX_FRONT_CONF_HASH=$(short_hash < nginx/front.conf)
   export NGINX_FRONT_CONF_HASH
-  export_settings_env
+  export_env
   docker stack deploy -c stack.yaml "$STACK"
   echo "deployed $STACK with tag $TAG; then: yo django-static:check"
 }
