@@ -4,8 +4,9 @@
  */
 import path from 'node:path';
 import { APP_UID, secretVariables, type StackConfig } from '../config/stack-config.js';
-import { DATABASE_URL_VARIABLE, ENVIRONMENT, FILE_VARIABLE_SUFFIX, FRONT_CONF_HASH_VARIABLE, GENERATED_FILES, OPTIONAL_VARIABLES, SERVICES, TAG_VARIABLE } from '../config/names.js';
+import { DATABASE_URL_VARIABLE, ENVIRONMENT, FILE_VARIABLE_SUFFIX, FRONT_CONF_HASH_VARIABLE, GENERATED_FILES, SERVICES, TAG_VARIABLE } from '../config/names.js';
 import { appRepository } from './compose.js';
+import { swarmVariables } from './swarm.js';
 
 /** mode: file permissions when not the default (swarm.sh is executable). */
 export type PlannedFile =
@@ -37,9 +38,7 @@ function swarmFiles(config: StackConfig): PlannedFile[] {
   const swarm = config.swarm;
   if (!swarm) return [];
   const secrets = swarm.secrets;
-  const secretVariables = new Set(secrets.map((secret) => secret.variable));
-  // The variables the settings require: from .env into the build's collectstatic and the services.
-  const settingsVariables = config.settingsEnv.map((read) => read.variable).filter((variable) => !secretVariables.has(variable));
+  const { settings: settingsVariables, optional } = swarmVariables(config);
   // What the overlay needs to load during the build (never used at run time).
   const buildOnly = secrets.map((secret) => [secret.variable, secret.variable === DATABASE_URL_VARIABLE ? 'sqlite:///:memory:' : 'build-only-not-a-secret']);
   const files = GENERATED_FILES;
@@ -52,7 +51,7 @@ function swarmFiles(config: StackConfig): PlannedFile[] {
     {
       path: files.swarmScript,
       template: 'docker/swarm.sh.ejs',
-      data: { config, swarm, files, secrets, settingsVariables, envVariables: [...new Set([...settingsVariables, ...OPTIONAL_VARIABLES])], tagVariable: TAG_VARIABLE, frontHashVariable: FRONT_CONF_HASH_VARIABLE, buildContext, baseImage: appRepository(config) },
+      data: { config, swarm, files, secrets, settingsVariables, envVariables: [...settingsVariables, ...optional], tagVariable: TAG_VARIABLE, frontHashVariable: FRONT_CONF_HASH_VARIABLE, buildContext, baseImage: appRepository(config) },
       mode: 0o755,
     },
   ];

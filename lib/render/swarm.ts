@@ -6,7 +6,7 @@
  * no collectstatic service and no static volume. compose.yaml stays the local target.
  */
 import { Document, Scalar } from 'yaml';
-import type { StackConfig, SwarmConfig, SwarmSecret } from '../config/stack-config.js';
+import type { StackConfig, SwarmSecret } from '../config/stack-config.js';
 import { FILE_VARIABLE_SUFFIX, FRONT_CONF_HASH_VARIABLE, GENERATED_FILES, OPTIONAL_VARIABLES, POSTGRES_PASSWORD_VARIABLE, SERVICES, TAG_VARIABLE } from '../config/names.js';
 import { appHealthcheck, dbHealthcheck, nginxHealthcheck, type ComposeFile } from './compose.js';
 import { commentGrants, swarmHardening } from './hardening.js';
@@ -60,13 +60,20 @@ function secretMount(secret: SwarmSecret, owner: { uid: number; gid: number }) {
 
 const fileVariables = (secrets: SwarmSecret[]) => Object.fromEntries(secrets.map((secret) => [`${secret.variable}${FILE_VARIABLE_SUFFIX}`, secret.file]));
 
-/** The optional variables of .env.example: swarm.sh deploy exports those .env sets; unset ones arrive empty (the default). */
-const optionalVariables = () => Object.fromEntries(OPTIONAL_VARIABLES.map((name) => [name, `\${${name}:-}`]));
+/**
+ * The non-secret variables swarm.sh exports from .env and stack.yaml interpolates, decided once
+ * for both: those the settings require (the build's collectstatic reads them too), then the
+ * optional ones of .env.example (unset ones arrive empty: the default).
+ */
+export function swarmVariables(config: StackConfig): { settings: string[]; optional: string[] } {
+  const secret = new Set(config.swarm!.secrets.map((s) => s.variable));
+  const settings = config.settingsEnv.map((read) => read.variable).filter((variable) => !secret.has(variable));
+  return { settings, optional: OPTIONAL_VARIABLES.filter((variable) => !settings.includes(variable)) };
+}
 
-/** Variables the user's settings require, from .env: swarm.sh deploy exports them, stack deploy interpolates them. */
-function settingsVariables(config: StackConfig, swarm: SwarmConfig): Record<string, string> {
-  const secret = new Set(swarm.secrets.map((s) => s.variable));
-  return Object.fromEntries(config.settingsEnv.filter((read) => !secret.has(read.variable)).map((read) => [read.variable, `\${${read.variable}}`]));
+function interpolated(config: StackConfig): Record<string, string> {
+  const { settings, optional } = swarmVariables(config);
+  return Object.fromEntries([...optional.map((name) => [name, `\${${name}:-}`]), ...settings.map((name) => [name, `\${${name}}`])]);
 }
 
 /**
@@ -121,8 +128,7 @@ export function buildSwarmStack(config: StackConfig): StackFile {
       DJANGO_SETTINGS_MODULE: config.overlayModule,
       ...(postgres ? { POSTGRES_USER: postgres.user, POSTGRES_DB: postgres.name } : {}),
       ...fileVariables(appSecrets),
-      ...optionalVariables(),
-      ...settingsVariables(config, swarm),
+      ...interpolated(config),
     },
     secrets: appSecrets.map((secret) => secretMount(secret, appOwner)),
   };
