@@ -114,7 +114,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
         question.kind === 'boolean'
           ? { ...base, type: 'confirm', default: defaultValue }
           : choices.length > 1
-            ? { ...base, type: 'list', choices: [...new Set([...choices, String(defaultValue)])], default: String(defaultValue) }
+            ? { ...base, type: 'select', choices: [...new Set([...choices, String(defaultValue)])], default: String(defaultValue) }
             : { ...base, type: 'input', default: Array.isArray(defaultValue) ? defaultValue.join(',') : defaultValue };
       const { value } = await this.prompt<{ value: unknown }>([prompt as never]);
       return value;

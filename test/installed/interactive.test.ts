@@ -82,7 +82,7 @@ it('prompts answered by keys in a real terminal, then a declined conflict keeps 
   expect(first.prompts.length).toBeGreaterThan(5);
   expect(first.screen).toMatch(/^✔ Compose project name djsinteractive$/m);
   expect(first.screen).toMatch(/^✔ Public HTTP port 18311$/m);
-  expect(first.screen).not.toMatch(/No change to package\.json|An error occured/);
+  expect(first.screen).not.toMatch(/No change to package\.json|An error occured|prompt is deprecated/);
   expect(read(dir, '.env')).toMatch(/^COMPOSE_PROJECT_NAME=djsinteractive$/m);
   expect(read(dir, 'compose.yaml')).toMatch(/image: djsinteractive-app:latest/);
   expect(read(dir, 'compose.yaml')).toMatch(/:18311:80\b/);
