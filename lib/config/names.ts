@@ -11,6 +11,8 @@ export const GENERATED_FILES = {
   nginxConf: 'nginx/default.conf',
   gunicornConf: 'gunicorn.conf.py',
   compressStatic: 'docker/compress_static.py',
+  /** The app image's entrypoint: every command in it (gunicorn, migrate, collectstatic) starts here. */
+  entrypoint: 'docker/entrypoint.sh',
   /** --tls acme: nginx's start (the workers' group on the certs folder, then nginx). */
   nginxStart: 'docker/nginx-start.sh',
   /** --tls acme: the tls-bootstrap one-shot (a throwaway certificate until the first real one). */

@@ -9,7 +9,7 @@ import type { DependencyFacts } from '../detect/dependencies/manifests.js';
 import { isRuntimeDependency, postgresDriver } from '../detect/dependencies/packages.js';
 import type { ProjectFacts } from '../detect/project.js';
 import IMAGES from './images.json' with { type: 'json' };
-import { BACKUPS_DIR, COMPOSE_PROJECT_VARIABLE, DATABASE_URL_VARIABLE, POSTGRES_PASSWORD_VARIABLE, SECRET_KEY_VARIABLE, SERVICES, SWARM_SECRETS_DIR, VOLUMES } from './names.js';
+import { BACKUPS_DIR, COMPOSE_PROJECT_VARIABLE, DATABASE_URL_VARIABLE, OPTIONAL_VARIABLES, POSTGRES_PASSWORD_VARIABLE, SECRET_KEY_VARIABLE, SERVICES, SWARM_SECRETS_DIR, VOLUMES } from './names.js';
 import { APP_MEMORY, appMemoryMiB, serviceLimits, type Limit } from './limits.js';
 import { QUESTIONS, type Answers, type DatabaseChoice } from './questions.js';
 
@@ -339,6 +339,14 @@ export function secretVariables(database: DatabaseChoice): string[] {
     // The URL holds the external database's password.
     ...(database === 'external' ? [DATABASE_URL_VARIABLE] : []),
   ];
+}
+
+/**
+ * The variables of .env.example that may be set or not (each has a documented default), less
+ * those the project's own settings require: a set-but-empty one means the default too.
+ */
+export function optionalVariables(config: Pick<StackConfig, 'settingsEnv'>): string[] {
+  return OPTIONAL_VARIABLES.filter((name) => !config.settingsEnv.some((read) => read.variable === name));
 }
 
 function swarmConfig(answers: Answers): SwarmConfig {

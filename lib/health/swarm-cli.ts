@@ -11,9 +11,14 @@ const quiet = { reject: false, timeout: 30_000, stdin: 'ignore' } as const;
 const NAMESPACE_LABEL = 'com.docker.stack.namespace';
 const SERVICE_LABEL = 'com.docker.swarm.service.name';
 
-export async function docker(args: string[], timeoutMs = 30_000): Promise<ComposeRun> {
+/** output: stdout and stderr as the user would see them; stdout alone for parsing (an error about a vanished task goes to stderr). */
+export interface DockerRun extends ComposeRun {
+  stdout: string;
+}
+
+export async function docker(args: string[], timeoutMs = 30_000): Promise<DockerRun> {
   const result = await execa('docker', args, { ...quiet, timeout: timeoutMs, all: true });
-  return { exitCode: result.exitCode ?? 1, output: String(result.all ?? ''), timedOut: Boolean(result.timedOut) };
+  return { exitCode: result.exitCode ?? 1, output: String(result.all ?? ''), stdout: String(result.stdout ?? ''), timedOut: Boolean(result.timedOut) };
 }
 
 const ids = (output: string) => output.split('\n').map((line) => line.trim()).filter((line) => /^[0-9a-z]{12,}$/.test(line));
@@ -36,7 +41,7 @@ export class SwarmStack implements StackRuntime {
   /** The service's task containers on this node, running ones (newest first), or with `all` the exited too. */
   async taskContainers(service: string, all = false): Promise<string[]> {
     const result = await docker(['ps', ...(all ? ['-a'] : []), '-q', '--filter', `label=${SERVICE_LABEL}=${this.serviceName(service)}`]);
-    return ids(result.output);
+    return ids(result.stdout);
   }
 
   /** A running task container, else the newest exited one (a completed job's). */
@@ -69,14 +74,14 @@ export class SwarmStack implements StackRuntime {
   async publishedPorts(service: string): Promise<string[] | undefined> {
     const result = await docker(['service', 'inspect', '--format', '{{json .Spec.EndpointSpec}}', this.serviceName(service)]);
     if (result.exitCode !== 0) return undefined;
-    const spec = JSON.parse(result.output) as { Ports?: { PublishedPort?: number; TargetPort: number; PublishMode?: string }[] } | null;
+    const spec = JSON.parse(result.stdout) as { Ports?: { PublishedPort?: number; TargetPort: number; PublishMode?: string }[] } | null;
     return (spec?.Ports ?? []).map((port) => `${port.PublishedPort ?? '?'}->${port.TargetPort} (${port.PublishMode ?? 'ingress'})`);
   }
 
   /** The running task containers of the stack, and the last container of each one that has none running (the migrate job). */
   async containerIds(): Promise<string[]> {
-    const running = ids((await docker(['ps', '-q', '--filter', `label=${NAMESPACE_LABEL}=${this.stackName}`])).output);
-    const services = (await docker(['service', 'ls', '--format', '{{.Name}}', '--filter', `label=${NAMESPACE_LABEL}=${this.stackName}`])).output;
+    const running = ids((await docker(['ps', '-q', '--filter', `label=${NAMESPACE_LABEL}=${this.stackName}`])).stdout);
+    const services = (await docker(['service', 'ls', '--format', '{{.Name}}', '--filter', `label=${NAMESPACE_LABEL}=${this.stackName}`])).stdout;
     const idle: string[] = [];
     for (const name of services.split('\n').map((line) => line.trim()).filter(Boolean)) {
       const service = name.slice(this.stackName.length + 1);

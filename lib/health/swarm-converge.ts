@@ -8,6 +8,9 @@ import { docker } from './swarm-cli.js';
 
 export interface SwarmService {
   ID: string;
+  /** When the spec last changed (a deploy or an update): tasks created before it belong to an older spec. */
+  UpdatedAt?: string;
+  CreatedAt?: string;
   Spec: {
     Name: string;
     Mode: { Replicated?: { Replicas?: number }; ReplicatedJob?: { TotalCompletions?: number }; Global?: object };
@@ -19,8 +22,9 @@ export interface SwarmService {
 
 export interface SwarmTask {
   ServiceID: string;
+  CreatedAt?: string;
   DesiredState: string;
-  Status: { State: string; Err?: string };
+  Status: { State: string; Err?: string; ContainerStatus?: { ExitCode?: number } };
   JobIteration?: { Index: number };
 }
 
@@ -32,6 +36,20 @@ export interface ServiceVerdict {
 }
 
 const UPDATE_IN_FLIGHT = new Set(['updating', 'rollback_started', 'paused', 'rollback_paused']);
+
+/**
+ * Tasks of the current spec that exited on their own before this many times: a crash loop.
+ * Swarm restarts them forever (restart_policy any), and a first deploy has nothing to roll back to.
+ */
+export const CRASH_LOOP_FAILURES = 3;
+
+/** The tasks that failed since the service's spec last changed, newest first. */
+function failedSinceUpdate(service: SwarmService, own: SwarmTask[]): SwarmTask[] {
+  const since = Date.parse(service.UpdatedAt ?? service.CreatedAt ?? '') || 0;
+  return own
+    .filter((task) => task.Status.State === 'failed' && (Date.parse(task.CreatedAt ?? '') || 0) >= since)
+    .sort((a, b) => (Date.parse(b.CreatedAt ?? '') || 0) - (Date.parse(a.CreatedAt ?? '') || 0));
+}
 
 /** One verdict per service (pure: the engine's answers are passed in). */
 export function judgeServices(services: SwarmService[], tasks: SwarmTask[]): ServiceVerdict[] {
@@ -58,6 +76,12 @@ export function judgeServices(services: SwarmService[], tasks: SwarmTask[]): Ser
     const running = desired.filter((task) => task.Status.State === 'running').length;
     const update = service.UpdateStatus?.State;
     if (update === 'rollback_completed') return { name, state: 'failed', detail: `the update was rolled back: ${service.UpdateStatus?.Message ?? ''}`.trim() };
+    const crashed = failedSinceUpdate(service, own);
+    if (crashed.length >= CRASH_LOOP_FAILURES && running < want) {
+      const exitCode = crashed[0]!.Status.ContainerStatus?.ExitCode;
+      const exit = exitCode === undefined ? crashed[0]!.Status.Err ?? 'failed' : `exit code ${exitCode}`;
+      return { name, state: 'failed', detail: `its tasks keep exiting: ${crashed.length} since the deploy, the last with ${exit}` };
+    }
     const detail = `${running}/${want}${update && UPDATE_IN_FLIGHT.has(update) ? `, ${update}` : ''}`;
     const settled = running === want && desired.length === want && !(update && UPDATE_IN_FLIGHT.has(update));
     return { name, state: settled ? 'converged' : 'pending', detail: settled || !lastError ? detail : `${detail} (last task error: ${lastError})` };
@@ -72,18 +96,20 @@ export interface Convergence {
   missing?: string;
 }
 
-const parseList = <T>(output: string): T[] => {
-  const start = output.indexOf('[');
-  return start < 0 ? [] : (JSON.parse(output.slice(start)) as T[]);
-};
+/**
+ * `docker inspect`'s JSON array on stdout. An object that vanished between two calls (a task
+ * replaced, a service removed) is left out of it, with an error on stderr and exit status 1.
+ */
+const parseList = <T>(stdout: string): T[] => (stdout.trim().startsWith('[') ? (JSON.parse(stdout) as T[]) : []);
+const lines = (stdout: string) => stdout.split('\n').map((line) => line.trim()).filter(Boolean);
 
 /** The stack's services and their tasks, as the engine reports them now. */
 export async function readStack(stackName: string): Promise<{ services: SwarmService[]; tasks: SwarmTask[] }> {
-  const serviceIds = (await docker(['service', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${stackName}`])).output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const serviceIds = lines((await docker(['service', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${stackName}`])).stdout);
   if (serviceIds.length === 0) return { services: [], tasks: [] };
-  const services = parseList<SwarmService>((await docker(['service', 'inspect', ...serviceIds])).output);
-  const taskIds = (await docker(['service', 'ps', '-q', '--no-trunc', ...serviceIds])).output.split('\n').map((l) => l.trim()).filter(Boolean);
-  const tasks = taskIds.length ? parseList<SwarmTask>((await docker(['inspect', '--type', 'task', ...new Set(taskIds)])).output) : [];
+  const services = parseList<SwarmService>((await docker(['service', 'inspect', ...serviceIds])).stdout);
+  const taskIds = lines((await docker(['service', 'ps', '-q', '--no-trunc', ...serviceIds])).stdout);
+  const tasks = taskIds.length ? parseList<SwarmTask>((await docker(['inspect', '--type', 'task', ...new Set(taskIds)])).stdout) : [];
   return { services, tasks };
 }
 

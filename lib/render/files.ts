@@ -3,7 +3,7 @@
  * explicit data, or ready text (compose.yaml is built as data and serialized).
  */
 import path from 'node:path';
-import { APP_UID, secretVariables, type StackConfig } from '../config/stack-config.js';
+import { APP_UID, optionalVariables, secretVariables, type StackConfig } from '../config/stack-config.js';
 import { DATABASE_URL_VARIABLE, ENVIRONMENT, FILE_VARIABLE_SUFFIX, FRONT_CONF_HASH_VARIABLE, GENERATED_FILES, SERVICES, TAG_VARIABLE } from '../config/names.js';
 import { appRepository } from './compose.js';
 import { swarmVariables } from './swarm.js';
@@ -15,11 +15,12 @@ export type PlannedFile =
 
 export function templateFiles(config: StackConfig): PlannedFile[] {
   return [
-    { path: GENERATED_FILES.dockerfile, template: 'Dockerfile.ejs', data: { config, appUid: APP_UID } },
+    { path: GENERATED_FILES.dockerfile, template: 'Dockerfile.ejs', data: { config, appUid: APP_UID, entrypoint: `${config.appDir}/${GENERATED_FILES.entrypoint}` } },
     { path: GENERATED_FILES.dockerignore, template: 'dockerignore.ejs', data: { config, files: GENERATED_FILES } },
     { path: GENERATED_FILES.nginxConf, template: 'nginx/default.conf.ejs', data: { config, services: SERVICES, role: 'compose' } },
     { path: GENERATED_FILES.gunicornConf, template: 'gunicorn.conf.py.ejs', data: { config } },
     { path: GENERATED_FILES.compressStatic, template: 'compress_static.py.ejs', data: { config } },
+    { path: GENERATED_FILES.entrypoint, template: 'docker/entrypoint.sh.ejs', data: { variables: optionalVariables(config) } },
     { path: config.overlayFile, template: 'settings_docker.py.ejs', data: { config, pyString: JSON.stringify, fileSuffix: FILE_VARIABLE_SUFFIX, secretVariables: secretVariables(config.database.kind) } },
     { path: GENERATED_FILES.envExample, template: 'env.example.ejs', data: { config, environment: ENVIRONMENT } },
     ...(config.tls.mode === 'acme'
@@ -51,7 +52,7 @@ function swarmFiles(config: StackConfig): PlannedFile[] {
     {
       path: files.swarmScript,
       template: 'docker/swarm.sh.ejs',
-      data: { config, swarm, files, secrets, settingsVariables, envVariables: [...settingsVariables, ...optional], tagVariable: TAG_VARIABLE, frontHashVariable: FRONT_CONF_HASH_VARIABLE, buildContext, baseImage: appRepository(config) },
+      data: { config, swarm, files, secrets, settingsVariables, optionalVariables: optional, tagVariable: TAG_VARIABLE, frontHashVariable: FRONT_CONF_HASH_VARIABLE, buildContext, baseImage: appRepository(config) },
       mode: 0o755,
     },
   ];

@@ -6,8 +6,8 @@
  * no collectstatic service and no static volume. compose.yaml stays the local target.
  */
 import { Document, Scalar } from 'yaml';
-import type { StackConfig, SwarmSecret } from '../config/stack-config.js';
-import { FILE_VARIABLE_SUFFIX, FRONT_CONF_HASH_VARIABLE, GENERATED_FILES, OPTIONAL_VARIABLES, POSTGRES_PASSWORD_VARIABLE, SERVICES, TAG_VARIABLE } from '../config/names.js';
+import { optionalVariables, type StackConfig, type SwarmSecret } from '../config/stack-config.js';
+import { FILE_VARIABLE_SUFFIX, FRONT_CONF_HASH_VARIABLE, GENERATED_FILES, POSTGRES_PASSWORD_VARIABLE, SERVICES, TAG_VARIABLE } from '../config/names.js';
 import { appHealthcheck, dbHealthcheck, nginxHealthcheck, type ComposeFile } from './compose.js';
 import { commentGrants, swarmHardening } from './hardening.js';
 
@@ -61,19 +61,20 @@ function secretMount(secret: SwarmSecret, owner: { uid: number; gid: number }) {
 const fileVariables = (secrets: SwarmSecret[]) => Object.fromEntries(secrets.map((secret) => [`${secret.variable}${FILE_VARIABLE_SUFFIX}`, secret.file]));
 
 /**
- * The non-secret variables swarm.sh exports from .env and stack.yaml interpolates, decided once
+ * The non-secret variables swarm.sh exports from .env and stack.yaml passes on, decided once
  * for both: those the settings require (the build's collectstatic reads them too), then the
- * optional ones of .env.example (unset ones arrive empty: the default).
+ * optional ones of .env.example (passed only when swarm.sh exported them: unset, the default).
  */
 export function swarmVariables(config: StackConfig): { settings: string[]; optional: string[] } {
   const secret = new Set(config.swarm!.secrets.map((s) => s.variable));
   const settings = config.settingsEnv.map((read) => read.variable).filter((variable) => !secret.has(variable));
-  return { settings, optional: OPTIONAL_VARIABLES.filter((variable) => !settings.includes(variable)) };
+  return { settings, optional: optionalVariables(config) };
 }
 
-function interpolated(config: StackConfig): Record<string, string> {
+function interpolated(config: StackConfig): Record<string, string | null> {
   const { settings, optional } = swarmVariables(config);
-  return Object.fromEntries([...optional.map((name) => [name, `\${${name}:-}`]), ...settings.map((name) => [name, `\${${name}}`])]);
+  // A variable with no value takes the deploying shell's, and is left out of the service when that is unset.
+  return Object.fromEntries([...optional.map((name) => [name, null]), ...settings.map((name) => [name, `\${${name}}`])]);
 }
 
 /**
@@ -207,8 +208,10 @@ export function renderSwarmStack(config: StackConfig): string {
 # \`yo django-static\` rather than editing by hand.
 # Deploy: ${script} up (build, push, secrets, docker stack deploy)     Remove: ${script} down (volumes and secrets stay)
 # Images come from ${script} build, tagged with the git revision; ${TAG_VARIABLE} picks the one to deploy.
+# A variable with no value (WEB_CONCURRENCY:) is passed when ${script} deploy exports it (from .env,
+# when set there and not empty), and left out otherwise: the default applies.
 `;
   const document = new Document(buildSwarmStack(config), { aliasDuplicateObjects: false, version: '1.1' });
   commentGrants(document, config);
-  return header + document.toString({ lineWidth: 0 });
+  return header + document.toString({ lineWidth: 0, nullStr: '' });
 }

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { OPTIONAL_VARIABLES } from '../../lib/config/names.js';
 import { probe } from '../../lib/health/http-probe.js';
 import * as fixtures from '../fixtures/projects.js';
 import * as realWorld from '../fixtures/real-world.js';
@@ -249,6 +250,56 @@ describe('nginx resolves the app at run time', () => {
       expect(docker('inspect', '-f', '{{.State.StartedAt}}', nginx)).toBe(nginxStarted);
     } finally {
       for (const holder of holders) spawnSync('docker', ['rm', '-f', holder], { stdio: 'ignore' });
+    }
+  });
+});
+
+describe('the optional variables of .env.example, each unset and set but empty, against the real gunicorn and Django', () => {
+  it('start gunicorn and Django with the default; without the entrypoint an empty WEB_CONCURRENCY stops gunicorn', () => {
+    const { dir, base } = project(fixtures.startproject(), 'e2e-optional-env');
+    expect(cli(dir, [...base, '--skip-health-check']).status).toBe(0);
+    const image = 'e2e-optional-env-app:probe';
+    execFileSync('docker', ['build', '-q', '-t', image, '.'], { cwd: dir, stdio: 'ignore', timeout: 600_000 });
+    // Runs in the app image: each variable unset, then empty, through the image's own entrypoint;
+    // gunicorn loads its config and the app (--check-config), Django loads the overlay.
+    const script = `
+import json, os, subprocess, sys
+names = sys.argv[1].split()
+entrypoint = json.loads(sys.argv[2])
+base = {"PATH": os.environ["PATH"], "DJANGO_SECRET_KEY": "x" * 50, "DJANGO_SETTINGS_MODULE": "mysite.settings_docker"}
+django = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG, settings.ALLOWED_HOSTS)"
+def run(env, command):
+    done = subprocess.run(entrypoint + command, env=env, capture_output=True, text=True)
+    return {"status": done.returncode, "output": (done.stdout + done.stderr).strip()[-400:]}
+results = {}
+for name in names:
+    for state, env in (("unset", dict(base)), ("empty", dict(base, **{name: ""}))):
+        results[name + " " + state] = {
+            "gunicorn": run(env, ["gunicorn", "--check-config", "--config", "gunicorn.conf.py", "mysite.wsgi:application"]),
+            "django": run(env, ["python", "-c", django]),
+        }
+results["no entrypoint, WEB_CONCURRENCY empty"] = {"gunicorn": (lambda d: {"status": d.returncode, "output": d.stderr[-400:]})(
+    subprocess.run(["gunicorn", "--check-config", "--config", "gunicorn.conf.py", "mysite.wsgi:application"], env=dict(base, WEB_CONCURRENCY=""), capture_output=True, text=True))}
+print(json.dumps(results))
+`;
+    try {
+      const inspect = JSON.parse(execFileSync('docker', ['image', 'inspect', '--format', '{{json .Config.Entrypoint}}', image], { encoding: 'utf8' })) as string[];
+      expect(inspect).toEqual(['/bin/sh', expect.stringMatching(/\/docker\/entrypoint\.sh$/)]);
+      const out = execFileSync('docker', ['run', '--rm', '--entrypoint', 'python', image, '-c', script, OPTIONAL_VARIABLES.join(' '), JSON.stringify(inspect)], { encoding: 'utf8', timeout: 300_000 });
+      const results = JSON.parse(out) as Record<string, { gunicorn: { status: number; output: string }; django?: { status: number; output: string } }>;
+      for (const name of OPTIONAL_VARIABLES) {
+        for (const state of ['unset', 'empty']) {
+          const result = results[`${name} ${state}`]!;
+          expect(result.gunicorn.status, `${name} ${state}: ${result.gunicorn.output}`).toBe(0);
+          // The defaults: DEBUG off, the generated server names.
+          expect(result.django!.output, `${name} ${state}`).toBe("False ['localhost', '127.0.0.1', '[::1]']");
+        }
+      }
+      const bare = results['no entrypoint, WEB_CONCURRENCY empty']!.gunicorn;
+      expect(bare.status).not.toBe(0);
+      expect(bare.output).toContain("invalid literal for int() with base 10: ''");
+    } finally {
+      spawnSync('docker', ['image', 'rm', '-f', image], { stdio: 'ignore' });
     }
   });
 });

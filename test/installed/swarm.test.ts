@@ -3,11 +3,13 @@
  * yo, as the non-root user, on a fresh startproject with SQLite settings (plus a page naming its
  * version, a stylesheet, and psycopg in requirements.txt). `yo django-static --target swarm
  * --yes` picks PostgreSQL and says so; the printed `./swarm.sh up` builds, pushes to a local
- * registry and deploys on a real single-node swarm; `yo django-static:check` passes. Then:
+ * registry and deploys on a real single-node swarm with .env exactly as generated;
+ * `yo django-static:check` passes. Then: an optional variable added to .env reaches gunicorn;
  * secrets are files; scaled to 4 replicas the load spreads over all of them; a rolling update to
  * a new image under load fails no request and serves the new CSS after; a killed replica is
- * replaced while requests are still served. The swarm (when this run made it), registry,
- * stack, secrets, volumes and images are all removed afterwards, on failure too.
+ * replaced while requests are still served; an app that exits at start is diagnosed by name with
+ * its log line. The swarm (when this run made it), registry, stack, secrets, volumes and images
+ * are all removed afterwards, on failure too.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -84,10 +86,20 @@ async function servedBy(count: number): Promise<Map<string, number>> {
   return seen;
 }
 
+const hostnames = () => runningApps().map((id) => dockerOut('inspect', '--format', '{{.Config.Hostname}}', id)).sort();
+
+/** Scaled, converged, and nginx answering from exactly the running replicas (its resolver keeps an answer 2 s: polled, bounded). */
 const scale = async (replicas: number) => {
   dockerOut('service', 'scale', '--detach', `${APP}=${replicas}`);
   await converged();
-  await new Promise((resolve) => setTimeout(resolve, 3000)); // nginx's resolver keeps an answer 2 s (valid=2s)
+  const want = hostnames();
+  const deadline = Date.now() + 60_000;
+  let seen = new Map<string, number>();
+  while (Date.now() < deadline) {
+    seen = await servedBy(replicas * 10);
+    if ([...seen.keys()].sort().join() === want.join()) return;
+  }
+  expect([...seen.keys()].sort(), 'nginx answers from the running replicas').toEqual(want);
 };
 
 const runningApps = () => dockerOut('ps', '-q', '--filter', `label=com.docker.swarm.service.name=${APP}`).split('\n').filter(Boolean);
@@ -118,8 +130,7 @@ describe('--target swarm on a single-node swarm', () => {
     for (const file of ['stack.yaml', 'swarm.sh', 'docker/release.Dockerfile', 'compose.yaml']) expect(exists(dir, file), file).toBe(true);
     expect(read(dir, '.yo-rc.json')).toMatch(/"database": "postgres"/);
 
-    // An optional variable of .env.example, set the way a user does: quoted, in .env.
-    fs.appendFileSync(path.join(dir, '.env'), 'WEB_CONCURRENCY="3"\n');
+    // .env exactly as generated: no optional variable is set, so each takes its default.
     const up = await swarmSh('up');
     expect(up.status, up.output).toBe(0);
     const tag = (await swarmSh('tag')).output.trim();
@@ -136,15 +147,22 @@ describe('--target swarm on a single-node swarm', () => {
     expect(check.status, check.output).toBe(0);
   });
 
-  it('passes the optional variables .env sets to the app (gunicorn runs WEB_CONCURRENCY workers), and leaves the others empty', async () => {
-    await converged();
+  it('passes an optional variable once .env sets it (gunicorn runs WEB_CONCURRENCY workers), and never an unset one as an empty string', async () => {
+    const [before] = runningApps();
+    const unset = JSON.parse(dockerOut('inspect', '--format', '{{json .Config.Env}}', before!)) as string[];
+    expect(unset.filter((entry) => /^(WEB_CONCURRENCY|DJANGO_DEBUG|GUNICORN_LOG_LEVEL|FORWARDED_ALLOW_IPS)=/.test(entry))).toEqual([]);
+    // Set the way a user does: quoted, in .env; then deployed again.
+    fs.appendFileSync(path.join(dir, '.env'), 'WEB_CONCURRENCY="3"\n');
+    const deploy = await swarmSh('deploy');
+    expect(deploy.status, deploy.output).toBe(0);
+    await converged(300_000);
     const [task] = runningApps();
     const env = JSON.parse(dockerOut('inspect', '--format', '{{json .Config.Env}}', task!)) as string[];
     expect(env).toContain('WEB_CONCURRENCY=3');
-    expect(env).toContain('DJANGO_DEBUG=');
-    // The master and its workers (this probe excluded): 1 + 3.
-    const count = 'import os; print(sum(1 for p in os.listdir("/proc") if p.isdigit() and p != str(os.getpid()) and b"gunicorn" in open("/proc/%s/cmdline" % p, "rb").read()))';
-    expect(dockerOut('exec', task!, 'python', '-c', count)).toBe('4');
+    expect(env.some((entry) => entry.startsWith('DJANGO_DEBUG='))).toBe(false);
+    // gunicorn's master is the task's PID 1 (the start script execs it); its workers are its children.
+    const workers = 'import os; print(open("/proc/1/cmdline", "rb").read().split(b"\\0")[0].decode(), sum(1 for p in os.listdir("/proc") if p.isdigit() and "PPid:\\t1\\n" in open("/proc/%s/status" % p).read()))';
+    expect(dockerOut('exec', task!, 'python', '-c', workers)).toMatch(/gunicorn 3$/);
   });
 
   it('keeps the secrets in files under /run/secrets, not in the environment', async () => {
@@ -192,7 +210,7 @@ describe('--target swarm on a single-node swarm', () => {
   it('replaces a killed replica while requests are still served', async () => {
     const [victim] = runningApps();
     const load = loadLoop();
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    while (load.tally.ok < 10 && load.tally.failed.length === 0) await new Promise((resolve) => setTimeout(resolve, 100)); // the load runs
     dockerOut('kill', victim!);
     const deadline = Date.now() + 120_000;
     while (Date.now() < deadline && (runningApps().includes(victim!.slice(0, 12)) || runningApps().length < 2)) await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -203,5 +221,20 @@ describe('--target swarm on a single-node swarm', () => {
     expect(runningApps()).toHaveLength(2);
     expect(tally.failed, `${tally.failed.length} of ${tally.ok + tally.failed.length} failed`).toEqual([]);
     expect(tally.ok).toBeGreaterThan(20);
+  });
+
+  it('diagnoses an app whose tasks exit at start by name, with the exit code and its log line, never a parser error', async () => {
+    // A value gunicorn cannot read: every app task exits at start. Removing the service first
+    // makes the deploy a first one, with no earlier spec to roll back to: Swarm restarts the task forever.
+    fs.appendFileSync(path.join(dir, '.env'), 'WEB_CONCURRENCY="many"\n');
+    dockerOut('service', 'rm', APP);
+    const deploy = await swarmSh('deploy');
+    expect(deploy.status, deploy.output).toBe(0);
+    const check = await asUser(['yo', 'django-static:check', '--timeout', '300']);
+    expect(check.status).not.toBe(0);
+    expect(check.output).toMatch(new RegExp(`${APP} did not converge \\(its tasks keep exiting: \\d+ since the deploy, the last with exit code 1\\)`));
+    expect(check.output).toContain("invalid literal for int() with base 10: 'many'");
+    expect(check.output).not.toMatch(/JSON|Unexpected (non-whitespace|token)/);
+    console.log(`crash loop diagnosed: ${check.output.split('\n').filter((line) => line.includes('keep exiting')).join(' ')}`);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { privilegeProblems, type InspectedContainer } from '../../lib/health/least-privilege.js';
 import { SwarmStack } from '../../lib/health/swarm-cli.js';
-import { judgeServices, type SwarmService, type SwarmTask } from '../../lib/health/swarm-converge.js';
+import { CRASH_LOOP_FAILURES, judgeServices, type SwarmService, type SwarmTask } from '../../lib/health/swarm-converge.js';
 import * as fixtures from '../fixtures/projects.js';
 import { renderAll } from './helpers.js';
 
@@ -31,6 +31,20 @@ describe('a Swarm stack converges', () => {
     const failing = [task('a', 'running'), task('a', 'failed', 'shutdown', { Status: { State: 'failed', Err: 'task: non-zero exit (3)' } }), task('a', 'starting')];
     expect(judgeServices([app(2)], failing)[0]!.detail).toBe('1/2 (last task error: task: non-zero exit (3))');
     expect(judgeServices([app(2, { State: 'rollback_completed', Message: 'update rolled back due to failure' })], [task('a', 'running'), task('a', 'running')])[0]).toMatchObject({ state: 'failed' });
+  });
+
+  it('fails a service whose tasks keep exiting since its spec changed, with the exit code, and not for older crashes', () => {
+    const deployed: SwarmService = { ...app(2), UpdatedAt: '2026-12-02T08:00:00Z' };
+    const crash = (at: string, code = 1) => task('a', 'failed', 'shutdown', { CreatedAt: at, Status: { State: 'failed', Err: `task: non-zero exit (${code})`, ContainerStatus: { ExitCode: code } } });
+    const loop = [crash('2026-12-02T08:00:01Z'), crash('2026-12-02T08:00:09Z'), crash('2026-12-02T08:00:17Z', 3), task('a', 'starting')];
+    expect(CRASH_LOOP_FAILURES).toBe(3);
+    expect(judgeServices([deployed], loop)[0]).toEqual({ name: 's_app', state: 'failed', detail: 'its tasks keep exiting: 3 since the deploy, the last with exit code 3' });
+    expect(judgeServices([deployed], loop.slice(1))[0]).toMatchObject({ state: 'pending' });
+    // Crashes of the spec before the last deploy do not count against this one.
+    const before = [crash('2026-12-02T07:59:01Z'), crash('2026-12-02T07:59:09Z'), crash('2026-12-02T07:59:17Z'), task('a', 'starting')];
+    expect(judgeServices([deployed], before)[0]).toMatchObject({ state: 'pending' });
+    // Every replica up again: a crash loop is over.
+    expect(judgeServices([deployed], [...loop.slice(0, 3), task('a', 'running'), task('a', 'running')])[0]).toMatchObject({ state: 'converged' });
   });
 
   it('counts only the current iteration of a job: each deploy runs migrate again', () => {

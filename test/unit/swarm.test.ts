@@ -76,16 +76,45 @@ describe('stack.yaml and the Swarm files, validated before writing', () => {
 });
 
 describe('the environment of the app and migrate', () => {
-  it('passes each optional variable of .env.example (empty when unset: the default) and never a secret itself', () => {
+  it('names each optional variable of .env.example with no value (the deploying shell\'s, or none), and never a secret itself', () => {
     const { output } = swarm();
     const stack = parse(output.get(GENERATED_FILES.stack)!, { version: '1.1' }) as Stack;
     for (const service of ['app', 'migrate']) {
-      const environment = stack.services[service]!.environment as Record<string, string>;
-      for (const name of OPTIONAL_VARIABLES) expect(environment[name], `${service} ${name}`).toBe(`\${${name}:-}`);
+      const environment = stack.services[service]!.environment as Record<string, string | null>;
+      for (const name of OPTIONAL_VARIABLES) {
+        expect(name in environment, `${service} ${name}`).toBe(true);
+        expect(environment[name], `${service} ${name}`).toBeNull();
+      }
       expect(Object.keys(environment).filter((name) => ENVIRONMENT.some((variable) => variable.secret && variable.name === name))).toEqual([]);
     }
-    // swarm.sh deploy exports them from .env, so stack deploy has values to put there.
-    for (const name of OPTIONAL_VARIABLES) expect(output.get(GENERATED_FILES.swarmScript)).toContain(`${name}=$(env_value ${name})`);
+  });
+
+  it('swarm.sh deploy exports an optional variable only when .env (or the shell) gives it a value', () => {
+    const { output } = swarm();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarm-env-'));
+    for (const file of [GENERATED_FILES.swarmScript, GENERATED_FILES.nginxFrontConf]) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), output.get(file)!, { mode: 0o755 });
+    }
+    // The real sh runs the real script; only the docker CLI is a recorder here (the installed
+    // Swarm suite deploys for real): it writes the environment \`stack deploy\` would interpolate from.
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin);
+    fs.writeFileSync(path.join(bin, 'docker'), '#!/bin/sh\ncase "$1 $2" in "secret inspect") exit 0 ;; "stack deploy") env > "$DEPLOY_ENV" ;; esac\n', { mode: 0o755 });
+    fs.writeFileSync(path.join(dir, '.env'), 'DJANGO_SECRET_KEY=x\nPOSTGRES_PASSWORD=y\nWEB_CONCURRENCY="3"\nDJANGO_DEBUG=\n# GUNICORN_LOG_LEVEL=debug\n');
+    const deployEnv = path.join(dir, 'deploy.env');
+    const result = spawnSync('sh', ['./swarm.sh', 'deploy'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { PATH: `${bin}:${process.env['PATH']}`, DEPLOY_ENV: deployEnv, TAG: 't1', FORWARDED_ALLOW_IPS: '10.0.0.0/8' },
+    });
+    expect(result.status, result.stderr).toBe(0);
+    const exported = new Map(fs.readFileSync(deployEnv, 'utf8').split('\n').filter(Boolean).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+    expect(exported.get('WEB_CONCURRENCY')).toBe('3');
+    expect(exported.get('FORWARDED_ALLOW_IPS')).toBe('10.0.0.0/8'); // the shell's value wins over .env
+    for (const unset of ['DJANGO_DEBUG', 'GUNICORN_LOG_LEVEL', 'DJANGO_ALLOWED_HOSTS', 'DJANGO_CSRF_TRUSTED_ORIGINS']) expect(exported.has(unset), unset).toBe(false);
+    expect(exported.has('DJANGO_SECRET_KEY')).toBe(false);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
 
