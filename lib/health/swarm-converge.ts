@@ -43,11 +43,16 @@ const UPDATE_IN_FLIGHT = new Set(['updating', 'rollback_started', 'paused', 'rol
  */
 export const CRASH_LOOP_FAILURES = 3;
 
-/** The tasks that failed since the service's spec last changed, newest first. */
-function failedSinceUpdate(service: SwarmService, own: SwarmTask[]): SwarmTask[] {
+/**
+ * The tasks that exited on their own since the service's spec last changed, newest first. A task
+ * Swarm stopped for failing its healthcheck is not counted: on a slow machine a start can outlast
+ * it, and the next task may make it, so those are waited for until the check's timeout.
+ */
+function crashedSinceUpdate(service: SwarmService, own: SwarmTask[]): SwarmTask[] {
   const since = Date.parse(service.UpdatedAt ?? service.CreatedAt ?? '') || 0;
+  const exitedOnItsOwn = (task: SwarmTask) => task.Status.State === 'failed' && !/unhealthy/.test(task.Status.Err ?? '');
   return own
-    .filter((task) => task.Status.State === 'failed' && (Date.parse(task.CreatedAt ?? '') || 0) >= since)
+    .filter((task) => exitedOnItsOwn(task) && (Date.parse(task.CreatedAt ?? '') || 0) >= since)
     .sort((a, b) => (Date.parse(b.CreatedAt ?? '') || 0) - (Date.parse(a.CreatedAt ?? '') || 0));
 }
 
@@ -76,7 +81,7 @@ export function judgeServices(services: SwarmService[], tasks: SwarmTask[]): Ser
     const running = desired.filter((task) => task.Status.State === 'running').length;
     const update = service.UpdateStatus?.State;
     if (update === 'rollback_completed') return { name, state: 'failed', detail: `the update was rolled back: ${service.UpdateStatus?.Message ?? ''}`.trim() };
-    const crashed = failedSinceUpdate(service, own);
+    const crashed = crashedSinceUpdate(service, own);
     if (crashed.length >= CRASH_LOOP_FAILURES && running < want) {
       const exitCode = crashed[0]!.Status.ContainerStatus?.ExitCode;
       const exit = exitCode === undefined ? crashed[0]!.Status.Err ?? 'failed' : `exit code ${exitCode}`;

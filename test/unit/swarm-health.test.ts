@@ -43,6 +43,9 @@ describe('a Swarm stack converges', () => {
     // Crashes of the spec before the last deploy do not count against this one.
     const before = [crash('2026-12-02T07:59:01Z'), crash('2026-12-02T07:59:09Z'), crash('2026-12-02T07:59:17Z'), task('a', 'starting')];
     expect(judgeServices([deployed], before)[0]).toMatchObject({ state: 'pending' });
+    // Stopped by Swarm for failing the healthcheck (a slow start): waited for, not a crash loop.
+    const unhealthy = loop.slice(0, 3).map((t) => ({ ...t, Status: { State: 'failed', Err: 'task: non-zero exit (137): dockerexec: unhealthy container', ContainerStatus: { ExitCode: 137 } } }));
+    expect(judgeServices([deployed], [...unhealthy, task('a', 'starting')])[0]).toMatchObject({ state: 'pending' });
     // Every replica up again: a crash loop is over.
     expect(judgeServices([deployed], [...loop.slice(0, 3), task('a', 'running'), task('a', 'running')])[0]).toMatchObject({ state: 'converged' });
   });
