@@ -1,8 +1,9 @@
 import { stringItems } from '../django.js';
 import type { Hit } from '../finding.js';
-import { proxyHeaders, proxying, type Location } from '../nginx/model.js';
+import { proxyHeaders, type Location } from '../nginx/model.js';
 import { type DoctorFacts, type Rule } from '../rule.js';
 import { setProxyHeader } from './proxy-headers.js';
+import { djangoProxying } from './upstream.js';
 
 /** The header Django's SECURE_PROXY_SSL_HEADER trusts, as an HTTP header name (HTTP_X_FORWARDED_PROTO -> x-forwarded-proto). */
 export function trustedSslHeader(facts: DoctorFacts): { header: string; file: string; line: number } | undefined {
@@ -12,7 +13,8 @@ export function trustedSslHeader(facts: DoctorFacts): { header: string; file: st
   return { header: meta.slice(5).toLowerCase().replaceAll('_', '-'), file: setting.file, line: setting.line };
 }
 
-const proxied = (facts: DoctorFacts): Location[] => facts.servers.flatMap(proxying);
+/** Locations proxying to Django (not to a frontend, MinIO or flower beside it). */
+const proxied = (facts: DoctorFacts): Location[] => facts.servers.flatMap((server) => djangoProxying(facts, server));
 
 export const forwardedProto: Rule = {
   id: 'forwarded-proto-from-client',
