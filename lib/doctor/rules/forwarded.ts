@@ -4,6 +4,7 @@ import { proxyHeaders, type Location } from '../nginx/model.js';
 import { type DoctorFacts, type Rule } from '../rule.js';
 import { setProxyHeader } from './proxy-headers.js';
 import { djangoProxying } from './upstream.js';
+import { clientSources } from './variables.js';
 
 /** The header Django's SECURE_PROXY_SSL_HEADER trusts, as an HTTP header name (HTTP_X_FORWARDED_PROTO -> x-forwarded-proto). */
 export function trustedSslHeader(facts: DoctorFacts): { header: string; file: string; line: number } | undefined {
@@ -26,8 +27,11 @@ export const forwardedProto: Rule = {
     return proxied(facts).flatMap((location) => {
       const proto = proxyHeaders(location, facts.nginx.directives).get('x-forwarded-proto');
       const fix = { file: location.directive.file, edits: [setProxyHeader(facts, location, 'X-Forwarded-Proto', '$scheme')] };
-      if (proto?.value.includes('$http_x_forwarded_proto')) {
-        return [{ file: proto.directive.file, line: proto.directive.line, message: `X-Forwarded-Proto is set to ${proto.value}, the client's own header`, fix }];
+      // Directly, or through a map or set ("map $http_x_forwarded_proto $proto { default $http_x_forwarded_proto; ... }").
+      const copied = proto && clientSources(facts, { directive: proto.directive, chain: location.chain }, proto.value).find((s) => s.name === '$http_x_forwarded_proto');
+      if (proto && copied) {
+        const via = proto.value.includes('$http_x_forwarded_proto') ? '' : ` (through ${proto.value}, which can be ${copied.name})`;
+        return [{ file: proto.directive.file, line: proto.directive.line, message: `X-Forwarded-Proto is set to ${proto.value}, the client's own header${via}`, fix }];
       }
       if (!proto && trusted?.header === 'x-forwarded-proto') {
         return [
