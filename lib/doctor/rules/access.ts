@@ -106,9 +106,10 @@ export const allowWithoutDeny: Rule = {
   why: 'allow only lets addresses in; without a "deny all" after it every other address is let in too, so the block protects nothing.',
   check(facts) {
     return everyDirective(facts.nginx.directives)
-      .filter(({ directive }) => directive.block && own(directive, 'allow').length > 0 && own(directive, 'deny').length === 0)
+      // "allow all" alone is meant to let everyone in (it undoes an outer deny): nothing to deny.
+      .filter(({ directive }) => directive.block && own(directive, 'allow').some((a) => a.args[0] !== 'all') && own(directive, 'deny').length === 0)
       .map(({ directive }) => {
-        const allow = own(directive, 'allow')[0]!;
+        const allow = own(directive, 'allow').find((a) => a.args[0] !== 'all')!;
         return { file: allow.file, line: allow.line, message: `"${directive.name} ${directive.args.join(' ')}" allows ${allow.args[0]} but denies no one`, fix: undefined };
       });
   },

@@ -90,17 +90,10 @@ export const hostSpoofing: Rule = {
       if (sources.length === 0) return [];
       // $http_host is the Host the client sent: Django checks it against ALLOWED_HOSTS (and keeps the
       // port, which CSRF needs), and nginx itself when a catch-all server refuses unknown names.
-      if (strictHosts === true || hostGated(facts, placed)) return [];
-      return [
-        {
-          ...at,
-          severity: strictHosts === false ? ('medium' as const) : ('low' as const),
-          message:
-            strictHosts === false
-              ? `proxy_set_header Host $http_host while ALLOWED_HOSTS accepts any host: the client's Host reaches Django unchecked`
-              : 'proxy_set_header Host $http_host: the client\'s Host reaches the app as sent; safe when Django\'s ALLOWED_HOSTS lists the real names (doctor could not read it)',
-        },
-      ];
+      // Unread settings: Django's own default refuses every Host not listed (ALLOWED_HOSTS = [] with
+      // DEBUG off), so only a "*" that doctor can see makes $http_host a defect.
+      if (strictHosts !== false || hostGated(facts, placed)) return [];
+      return [{ ...at, message: `proxy_set_header Host $http_host while ALLOWED_HOSTS accepts any host: the client's Host reaches Django unchecked` }];
     });
   },
 };

@@ -5,7 +5,7 @@ import { proxyHeaders } from '../nginx/model.js';
 import { replaceInLine, type Rule } from '../rule.js';
 import { trustedSslHeader } from './forwarded.js';
 import { setProxyHeader } from './proxy-headers.js';
-import { djangoProxying } from './upstream.js';
+import { knownDjangoProxying } from './upstream.js';
 
 export const djangoDebug: Rule = {
   id: 'django-debug',
@@ -44,7 +44,7 @@ export const djangoProxySettings: Rule = {
   check(facts) {
     const django = facts.django;
     if (!django) return [];
-    const locations = facts.servers.flatMap((server) => djangoProxying(facts, server));
+    const locations = facts.servers.flatMap((server) => knownDjangoProxying(facts, server));
     if (locations.length === 0) return [];
     const hits: Hit[] = [];
     const unsetIn = (header: string) => locations.filter((l) => !proxyHeaders(l, facts.nginx.directives).has(header));

@@ -3,7 +3,7 @@ import type { Hit } from '../finding.js';
 import { proxyHeaders, type Location } from '../nginx/model.js';
 import { type DoctorFacts, type Rule } from '../rule.js';
 import { setProxyHeader } from './proxy-headers.js';
-import { djangoProxying } from './upstream.js';
+import { gunicornTrustsNginx, knownDjangoProxying } from './upstream.js';
 import { clientSources } from './variables.js';
 
 /** The header Django's SECURE_PROXY_SSL_HEADER trusts, as an HTTP header name (HTTP_X_FORWARDED_PROTO -> x-forwarded-proto). */
@@ -15,7 +15,7 @@ export function trustedSslHeader(facts: DoctorFacts): { header: string; file: st
 }
 
 /** Locations proxying to Django (not to a frontend, MinIO or flower beside it). */
-const proxied = (facts: DoctorFacts): Location[] => facts.servers.flatMap((server) => djangoProxying(facts, server));
+const proxied = (facts: DoctorFacts): Location[] => facts.servers.flatMap((server) => knownDjangoProxying(facts, server));
 
 export const forwardedProto: Rule = {
   id: 'forwarded-proto-from-client',
@@ -69,7 +69,7 @@ export const forwardedPassthrough: Rule = {
         fix: { file: h.directive.file, edits: [setProxyHeader(facts, location, h.directive.args[0]!, h.directive.args[0]!.toLowerCase() === 'x-forwarded-host' ? '$http_host' : h.directive.args[0]!.toLowerCase() === 'x-forwarded-for' ? '$remote_addr' : '""')] },
       }));
       const unset = GUNICORN_SCHEME_HEADERS.filter((name) => !headers.has(name.toLowerCase()));
-      if (unset.length > 0) {
+      if (unset.length > 0 && gunicornTrustsNginx(facts, location)) {
         const edits = [setProxyHeader(facts, location, unset[0]!, '""')];
         if (unset[1]) edits[0]!.insert.push(edits[0]!.insert[0]!.replace(unset[0]!, unset[1]));
         hits.push({

@@ -26,7 +26,9 @@ function unreachableOrOneFile(served: Served): boolean {
 
 export const dotfilesServed: Rule = {
   id: 'dotfiles-served',
-  severity: 'medium',
+  // collectstatic skips dotfiles (its default ignore patterns), so this is a guard for files put there by hand.
+  severity: 'low',
+  category: 'hardening',
   title: 'dotfiles are served',
   why: 'Files whose names start with a dot (.env, .git/, editor backups) copied into a served folder are readable by anyone who guesses the name.',
   check(facts) {

@@ -11,7 +11,7 @@ import type { Directive } from '../nginx/parse.js';
 import { replaceInLine, rewrite, type DoctorFacts, type Rule } from '../rule.js';
 import { trustedSslHeader } from './forwarded.js';
 import { setProxyHeader } from './proxy-headers.js';
-import { djangoProxying } from './upstream.js';
+import { knownDjangoProxying } from './upstream.js';
 import { named } from './variables.js';
 
 const isTls = (server: Server) => own(server.directive, 'listen').some((d) => d.args.includes('ssl') || d.args.includes('quic') || d.args[0]?.endsWith(':443') || d.args[0] === '443');
@@ -50,7 +50,7 @@ export const tlsProtoMissing: Rule = {
   check(facts) {
     const trusted = trustedSslHeader(facts);
     return facts.servers.filter(isTls).flatMap((server) =>
-      djangoProxying(facts, server).flatMap((location) => {
+      knownDjangoProxying(facts, server).flatMap((location) => {
         const proto = proxyHeaders(location, facts.nginx.directives).get('x-forwarded-proto');
         if (proto && (!facts.django || trusted)) return []; // set, and trusted (or settings unknown)
         if (proto && facts.django && !trusted) {

@@ -18,8 +18,11 @@ export type UpstreamKind = 'django' | 'other' | 'unknown';
 /** Names (service, upstream, host) of the tools that are not the Django app. */
 const OTHER_NAME = /flower|minio|frontend|front-end|client|node|vite|webpack|next|nuxt|react|vue|angular|svelte|grafana|pgadmin|adminer|localstack|azurite|s3|storage|mailhog|mailpit|kibana|prometheus|portainer|jupyter|notebook|storybook|rabbitmq|metabase|superset|keycloak|sentry|plausible|umami|matomo/i;
 const DJANGO_NAME = /django|gunicorn|wsgi|asgi|daphne|uvicorn|^web$|^app$|^backend$|^api$|^server$|^website$|^web-?app$|^webapp$|^api-?server$/i;
-/** Ports of frontend dev servers (3000, 4200, 5173, 8081), flower (5555), MinIO (9000-9001), Azurite (10000), LocalStack (4566), MailHog (8025). */
-const OTHER_PORTS = new Set([3000, 3001, 4200, 5173, 8081, 5555, 9000, 9001, 10000, 4566, 8025, 15672, 5601]);
+/**
+ * Ports of frontend dev servers (3000, 4200, 5173), flower (5555), Azurite (10000), LocalStack
+ * (4566), MailHog (8025). Not 9000: gunicorn and uWSGI are as often there as MinIO (named so).
+ */
+const OTHER_PORTS = new Set([3000, 3001, 4200, 5173, 5555, 10000, 4566, 8025, 15672, 5601]);
 /** Locations whose prefix names such a tool. */
 const OTHER_PATH = /^\/(flower|minio|sockjs-node|_next|__webpack_hmr|storybook|grafana|pgadmin|kibana|s3)\b/i;
 
@@ -50,8 +53,8 @@ function kindOfTarget(facts: DoctorFacts, target: Target): UpstreamKind {
   if (kind !== 'unknown') return kind;
   const name = target.host.split('/').at(-1)!.replace(/\.sock$/, '');
   if (OTHER_NAME.test(name)) return 'other';
-  if (target.port !== undefined && OTHER_PORTS.has(target.port)) return 'other';
   if (DJANGO_NAME.test(name) || /gunicorn|wsgi|asgi|daphne|uvicorn/i.test(target.host)) return 'django';
+  if (target.port !== undefined && OTHER_PORTS.has(target.port)) return 'other';
   return 'unknown';
 }
 
@@ -77,3 +80,43 @@ export function upstreamKind(facts: DoctorFacts, location: Location): UpstreamKi
 
 /** Locations that proxy to the Django app (or to an upstream doctor cannot tell from it). */
 export const djangoProxying = (facts: DoctorFacts, server: Server): Location[] => proxying(server).filter((location) => upstreamKind(facts, location) !== 'other');
+
+/** Django locations whose proxy headers doctor has read in full (no unread include around them). */
+export const knownDjangoProxying = (facts: DoctorFacts, server: Server): Location[] => djangoProxying(facts, server).filter((location) => !unreadIncludeAround(facts, location));
+
+/** The addresses a location's proxy_pass reaches (an upstream block's servers, or the one named). */
+function targetsOf(facts: DoctorFacts, location: Location): Target[] {
+  const address = location.directive.block?.find((d) => d.name === 'proxy_pass')?.args[0];
+  const target = address ? parseTarget(address) : undefined;
+  if (!target) return [];
+  const upstream = findAll(facts.nginx.directives, 'upstream').find((u) => u.args[0] === target.host);
+  if (!upstream) return [target];
+  return (upstream.block ?? []).filter((d) => d.name === 'server').flatMap((d) => (d.args[0] ? [parseTarget(d.args[0])] : [])).flatMap((t) => (t ? [t] : []));
+}
+
+const LOOPBACK = /^(127\.|localhost$|\[::1\]$|::1$)/;
+
+/**
+ * Does gunicorn act on this nginx's forwarding headers (X-Forwarded-Ssl, -Protocol)? By
+ * default only from forwarded_allow_ips (127.0.0.1, ::1) and over a unix socket; in compose,
+ * when FORWARDED_ALLOW_IPS or --forwarded-allow-ips widens it.
+ */
+export function gunicornTrustsNginx(facts: DoctorFacts, location: Location): boolean {
+  return targetsOf(facts, location).some((target) => {
+    if (target.host.startsWith('/') || LOOPBACK.test(target.host)) return true;
+    const service = facts.compose?.services.find((s) => s.name === target.host);
+    return !!service && (service.environment.has('FORWARDED_ALLOW_IPS') || service.command.includes('forwarded-allow-ips'));
+  });
+}
+
+/**
+ * Was an `include` inside this location (or the server around it) not read? Then the headers it
+ * sets are unknown, and a rule must not claim they are missing.
+ */
+export function unreadIncludeAround(facts: DoctorFacts, location: Location): boolean {
+  const unread = facts.nginx.notes.flatMap((note) => {
+    const match = /^(.*):(\d+): include /.exec(note);
+    return match ? [{ file: match[1]!, line: Number(match[2]) }] : [];
+  });
+  return location.chain.some((level) => level.name !== 'http' && unread.some((u) => u.file === level.file && u.line >= level.line && u.line <= (level.endLine ?? level.line)));
+}
