@@ -55,3 +55,20 @@ describe('severities separate defects from hardening', () => {
     for (const rule of hardening) expect([rule.id, rule.severity]).toEqual([rule.id, 'low']);
   });
 });
+
+describe('host-spoofing: $http_host is what Django checks against ALLOWED_HOSTS', () => {
+  const site = server(`    location / { proxy_pass http://127.0.0.1:8000; ${SAFE_PROXY} }`); // Host $http_host
+  const star = handMadeSettings('staticfiles').replace('ALLOWED_HOSTS = ["example.com"]', 'ALLOWED_HOSTS = ["*"]');
+  it('quiet with a strict ALLOWED_HOSTS, and with settings doctor cannot read (Django refuses unlisted hosts by default)', () => {
+    expect(rules(site)).not.toContain('host-spoofing');
+    expect(rules(site, {}, null)).not.toContain('host-spoofing');
+  });
+  it('reported when ALLOWED_HOSTS accepts any host, unless a catch-all server refuses unknown names first', () => {
+    expect(rules(site, {}, star)).toContain('host-spoofing');
+    const gated = `server { listen 80 default_server; server_name _; return 444; }\n${site.replace('listen 80;', 'listen 80;\n    server_name example.com;')}`;
+    expect(rules(gated, {}, star)).not.toContain('host-spoofing');
+  });
+  it('reported for a Host taken from X-Forwarded-Host or a query argument, whatever ALLOWED_HOSTS says', () => {
+    expect(rules(site.replace('Host $http_host', 'Host $arg_host'))).toContain('host-spoofing');
+  });
+});

@@ -28,7 +28,9 @@ export const httpSplitting: Rule = {
   check(facts) {
     return Object.entries(SPLIT_TARGETS).flatMap(([name, pick]) =>
       named(facts, name).flatMap((placed) => {
-        const sources = pick(placed.directive.args).flatMap((arg) => clientSources(facts, placed, arg)).filter(holdsNewline);
+        // A rewrite's own captures are escaped by nginx when it builds the new URI.
+        const own = name === 'rewrite' ? ` of ${placed.directive.args[0]}` : undefined;
+        const sources = pick(placed.directive.args).flatMap((arg) => clientSources(facts, placed, arg)).filter(holdsNewline).filter((s) => !own || !s.name.endsWith(own));
         if (sources.length === 0) return [];
         return [{ file: placed.directive.file, line: placed.directive.line, message: `${name} ${placed.directive.args.join(' ')}: ${sources[0]!.name} can hold a decoded newline (use $request_uri, or a capture that excludes \\n)` }];
       }),
