@@ -21,12 +21,13 @@ export const addHeaderDropped: Rule = {
   check(facts) {
     const blocks = [...facts.servers.flatMap((server) => server.locations.map((l) => ({ block: l.directive, chain: l.chain.slice(0, -1) }))), ...named(facts, 'if').map((p) => ({ block: p.directive, chain: p.chain }))];
     const seen = new Set<Directive>();
+    const topLevel = facts.nginx.directives.filter((d) => d.name === 'add_header'); // once: a sites file's top level can hold every server
     return blocks.flatMap(({ block, chain }) => {
       if (seen.has(block)) return [];
       seen.add(block);
       const mine = own(block, 'add_header');
       if (mine.length === 0 || own(block, 'add_header_inherit').some((d) => d.args[0] === 'merge')) return [];
-      const outer = [...chain].reverse().map((level) => own(level, 'add_header')).find((set) => set.length > 0) ?? facts.nginx.directives.filter((d) => d.name === 'add_header');
+      const outer = [...chain].reverse().map((level) => own(level, 'add_header')).find((set) => set.length > 0) ?? topLevel;
       const names = new Set(mine.map(headerName));
       const lost = outer.filter((d) => !names.has(headerName(d)));
       if (lost.length === 0) return [];

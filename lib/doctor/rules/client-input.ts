@@ -3,6 +3,7 @@
  * HTTP splitting (a decoded path or a capture that can hold a newline, in a header or an
  * upstream URL) and SSRF (the client choosing the host or scheme proxy_pass connects to).
  */
+import type { Directive } from '../nginx/parse.js';
 import type { DoctorFacts, Rule } from '../rule.js';
 import { canMatchNewline } from './regex.js';
 import { clientSources, isInternal, named, type Placed, type Source } from './variables.js';
@@ -68,7 +69,7 @@ function resolveWhole(facts: DoctorFacts, placed: Placed, target: string, depth 
   const whole = /^\$(\w+)$|^\$\{(\w+)\}$/.exec(target);
   if (whole && depth < 4) {
     const name = whole[1] ?? whole[2]!;
-    const sets = placed.chain.flatMap((level) => (level.block ?? []).filter((d) => d.name === 'set' && d.args[0] === `$${name}`));
+    const sets = placed.chain.filter((level) => level.name !== 'http').flatMap((level) => (level.block ?? []).filter((d) => d.name === 'set' && d.args[0] === `$${name}`));
     if (sets.length > 0) return sets.flatMap((set) => resolveWhole(facts, placed, set.args[1] ?? '', depth + 1));
   }
   return clientSources(facts, placed, schemeAndHost(target)).filter((s) => s.name !== '$request_uri' && s.kind !== 'path');
@@ -108,13 +109,22 @@ function hostGated(facts: DoctorFacts, placed: Placed): boolean {
   const server = placed.chain.find((level) => level.name === 'server');
   const names = server?.block?.filter((d) => d.name === 'server_name').flatMap((d) => d.args) ?? [];
   if (!server || names.length === 0 || names.some((n) => n === '_' || n === '' || n.includes('*') || n.startsWith('~'))) return false;
-  return facts.servers.some(({ directive }) => {
-    if (directive === server) return false;
+  return refusingCatchAlls(facts).some((directive) => directive !== server);
+}
+
+/** Servers that take unknown names (default_server, server_name _) and refuse them with a 4xx/444; once per configuration. */
+const catchAllsOf = new WeakMap<object, Directive[]>();
+function refusingCatchAlls(facts: DoctorFacts): Directive[] {
+  const cached = catchAllsOf.get(facts.nginx.directives);
+  if (cached) return cached;
+  const found = facts.servers.map((s) => s.directive).filter((directive) => {
     const own = directive.block ?? [];
     const catchAll = own.some((d) => d.name === 'listen' && d.args.includes('default_server')) || own.some((d) => d.name === 'server_name' && d.args.includes('_'));
     const refuses = [...own, ...own.filter((d) => d.name === 'location' && d.args.at(-1) === '/').flatMap((l) => l.block ?? [])].some((d) => d.name === 'return' && /^4\d\d$/.test(d.args[0] ?? ''));
     return catchAll && refuses;
   });
+  catchAllsOf.set(facts.nginx.directives, found);
+  return found;
 }
 
 /** true: ALLOWED_HOSTS lists names, no "*"; false: it accepts any; undefined: unknown. */

@@ -10,10 +10,21 @@
  */
 import type { Service } from '../compose.js';
 import { proxying, type Location, type Server } from '../nginx/model.js';
-import { findAll } from '../nginx/parse.js';
+import { findAll, type Directive } from '../nginx/parse.js';
 import type { DoctorFacts } from '../rule.js';
 
 export type UpstreamKind = 'django' | 'other' | 'unknown';
+
+/** `upstream` blocks by name, read once per configuration (rules ask per location: keep it linear). */
+const upstreamsOf = new WeakMap<object, Map<string, Directive>>();
+function upstreamNamed(facts: DoctorFacts, name: string): Directive | undefined {
+  let found = upstreamsOf.get(facts.nginx.directives);
+  if (!found) {
+    found = new Map(findAll(facts.nginx.directives, 'upstream').map((u) => [u.args[0] ?? '', u]));
+    upstreamsOf.set(facts.nginx.directives, found);
+  }
+  return found.get(name);
+}
 
 /** Names (service, upstream, host) of the tools that are not the Django app. */
 const OTHER_NAME = /flower|minio|frontend|front-end|client|node|vite|webpack|next|nuxt|react|vue|angular|svelte|grafana|pgadmin|adminer|localstack|azurite|s3|storage|mailhog|mailpit|kibana|prometheus|portainer|jupyter|notebook|storybook|rabbitmq|metabase|superset|keycloak|sentry|plausible|umami|matomo/i;
@@ -66,7 +77,7 @@ export function upstreamKind(facts: DoctorFacts, location: Location): UpstreamKi
   if (!address) return 'unknown';
   const target = parseTarget(address);
   if (!target) return 'unknown';
-  const upstream = findAll(facts.nginx.directives, 'upstream').find((u) => u.args[0] === target.host);
+  const upstream = upstreamNamed(facts, target.host);
   if (upstream) {
     const own = kindOfTarget(facts, { host: target.host });
     if (own !== 'unknown') return own;
@@ -89,7 +100,7 @@ function targetsOf(facts: DoctorFacts, location: Location): Target[] {
   const address = location.directive.block?.find((d) => d.name === 'proxy_pass')?.args[0];
   const target = address ? parseTarget(address) : undefined;
   if (!target) return [];
-  const upstream = findAll(facts.nginx.directives, 'upstream').find((u) => u.args[0] === target.host);
+  const upstream = upstreamNamed(facts, target.host);
   if (!upstream) return [target];
   return (upstream.block ?? []).filter((d) => d.name === 'server').flatMap((d) => (d.args[0] ? [parseTarget(d.args[0])] : [])).flatMap((t) => (t ? [t] : []));
 }

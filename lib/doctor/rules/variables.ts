@@ -76,7 +76,7 @@ export function clientSources(facts: DoctorFacts, placed: Placed, arg: string, s
     if (name.startsWith('arg_')) return [{ name: `$${name}`, kind: 'argument' }];
     if (name.startsWith('cookie_')) return [{ name: `$${name}`, kind: 'cookie' }];
     // A `set` in the blocks around (the nearest before this directive wins; any is a possible value).
-    const sets = placed.chain.flatMap((level) => (level.block ?? []).filter((d) => d.name === 'set' && d.args[0] === `$${name}`));
+    const sets = scriptLevels(placed).flatMap((level) => (level.block ?? []).filter((d) => d.name === 'set' && d.args[0] === `$${name}`));
     if (sets.length > 0) return sets.flatMap((set) => clientSources(facts, { directive: set, chain: placed.chain }, set.args[1] ?? '', next));
     const mapped = maps(facts).get(name);
     if (mapped) return mapped.flatMap((map) => (map.block ?? []).flatMap((entry) => clientSources(facts, placed, entry.args.at(-1) ?? '', next)));
@@ -87,6 +87,10 @@ export function clientSources(facts: DoctorFacts, placed: Placed, arg: string, s
   });
 }
 
+/** Where `set` and `rewrite` may stand (never http {}, whose block can hold thousands of servers). */
+const SCRIPT_CONTEXTS = ['server', 'location', 'if'];
+const scriptLevels = (placed: Placed) => placed.chain.filter((level) => SCRIPT_CONTEXTS.includes(level.name));
+
 /** `$1` or `$name` as a capture of the nearest regex around (location ~, if ~) or a rewrite before. */
 function captureOf(placed: Placed, name: string): Source | undefined {
   const regexes: string[] = [];
@@ -96,7 +100,7 @@ function captureOf(placed: Placed, name: string): Source | undefined {
       const op = level.args.findIndex((a) => a === '~' || a === '~*');
       if (op >= 0 && level.args[op + 1]) regexes.push(level.args[op + 1]!.replace(/\)$/, ''));
     }
-    const rewrites = (level.block ?? []).filter((d) => d.name === 'rewrite' && d.line <= placed.directive.line);
+    const rewrites = SCRIPT_CONTEXTS.includes(level.name) ? (level.block ?? []).filter((d) => d.name === 'rewrite' && d.line <= placed.directive.line) : [];
     for (const rewrite of rewrites.reverse()) if (rewrite.args[0]) regexes.unshift(rewrite.args[0]);
   }
   for (const pattern of regexes) {
