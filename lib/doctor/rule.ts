@@ -27,6 +27,12 @@ export interface Rule {
   title: string;
   /** One plain sentence on why it matters. */
   why: string;
+  /**
+   * 'defect': something is wrong or exploitable now; 'hardening': a safer setting, nothing broken
+   * (server_tokens, least privilege). Hardening rules are never above low, so `--fail-on medium`
+   * fails on defects only. Unset means 'defect'.
+   */
+  category?: 'defect' | 'hardening';
   check(facts: DoctorFacts): Hit[];
 }
 

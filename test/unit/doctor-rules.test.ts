@@ -101,6 +101,47 @@ const CASES: Record<string, { bad: Case; line: number; file?: string; good: Case
       },
     },
   },
+  'add-header-multiline': {
+    bad: { site: edit('server_tokens off;', 'server_tokens off;\n    add_header Content-Security-Policy "default-src \'self\';\n        img-src \'self\'";')(SITE) },
+    line: 5,
+    good: { site: edit('server_tokens off;', 'server_tokens off;\n    add_header Content-Security-Policy "default-src \'self\'; img-src \'self\'";')(SITE) },
+  },
+  'add-header-content-type': { bad: { site: edit('server_tokens off;', 'server_tokens off;\n    add_header Content-Type text/plain;')(SITE) }, line: 5, good: { site: edit('server_tokens off;', 'server_tokens off;\n    default_type text/plain;')(SITE) } },
+  'host-spoofing': { bad: { site: edit('Host $http_host', 'Host $http_x_forwarded_host')(SITE) }, line: 11, good: {} },
+  'http-splitting': { bad: { site: edit('server_tokens off;', 'server_tokens off;\n    add_header X-Uri $uri;')(SITE) }, line: 5, good: { site: edit('server_tokens off;', 'server_tokens off;\n    add_header X-Uri $request_uri;')(SITE) } },
+  'proxy-ssrf': {
+    bad: { site: edit('    location / {', '    location /fetch/ { proxy_pass $arg_url; }\n    location / {')(SITE) },
+    line: 9,
+    good: { site: edit('    location / {', '    location /fetch/ { internal; proxy_pass $arg_url; }\n    location / {')(SITE) },
+  },
+  'tls-proto-missing': {
+    bad: { site: edit('listen 80;', 'listen 443 ssl;')(SITE) },
+    line: 12,
+    good: { site: edit('listen 80;', 'listen 443 ssl;')(SITE), settings: `${SETTINGS}SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")\n` },
+  },
+  'hsts-wrong-layer': { bad: { site: edit('proxy_set_header Host $http_host;', 'proxy_set_header Host $http_host;\n        proxy_set_header Strict-Transport-Security "max-age=31536000";')(SITE) }, line: 12, good: {} },
+  'acme-challenge-blocked': {
+    bad: { site: edit('    location / {', '    location ~ /\\. { deny all; }\n    location /.well-known/acme-challenge/ { root /var/www/certbot; }\n    location / {')(SITE) },
+    line: 10,
+    good: { site: edit('    location / {', '    location ~ /\\. { deny all; }\n    location ^~ /.well-known/acme-challenge/ { root /var/www/certbot; }\n    location / {')(SITE) },
+  },
+  'valid-referers-none': { bad: { site: edit('alias {ROOT}/staticfiles/;', 'alias {ROOT}/staticfiles/;\n        valid_referers none example.com;')(SITE) }, line: 7, good: { site: edit('alias {ROOT}/staticfiles/;', 'alias {ROOT}/staticfiles/;\n        valid_referers example.com;')(SITE) } },
+  'origin-regex': {
+    bad: { site: edit('    location / {', "    location / {\n        if ($http_origin !~ '^https://example.com/') { return 403; }")(SITE) },
+    line: 10,
+    good: { site: edit('    location / {', "    location / {\n        if ($http_origin !~ '^https://example\\.com/') { return 403; }")(SITE) },
+  },
+  'allow-without-deny': {
+    bad: { site: edit('    location / {', '    location = /nginx-status { allow 127.0.0.1; stub_status; }\n    location / {')(SITE) },
+    line: 9,
+    good: { site: edit('    location / {', '    location = /nginx-status { allow 127.0.0.1; deny all; stub_status; }\n    location / {')(SITE) },
+  },
+  'if-in-location': {
+    bad: { site: edit('    location / {', '    location / {\n        if ($request_method = POST) { set $post 1; }')(SITE) },
+    line: 10,
+    good: { site: edit('    location / {', '    location / {\n        if ($request_method = TRACE) { return 405; }')(SITE) },
+  },
+  'resolver-external': { bad: { site: edit('server_tokens off;', 'server_tokens off;\n    resolver 8.8.8.8;')(SITE) }, line: 5, good: { site: edit('server_tokens off;', 'server_tokens off;\n    resolver 127.0.0.11;')(SITE) } },
   'django-debug': { bad: { settings: edit('DEBUG = False', 'DEBUG = True')(SETTINGS) }, file: 'mysite/settings.py', line: 3, good: {} },
   'allowed-hosts-star': { bad: { settings: edit('["example.com"]', '["*"]')(SETTINGS) }, file: 'mysite/settings.py', line: 4, good: {} },
   'django-proxy-settings': {

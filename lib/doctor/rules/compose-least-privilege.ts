@@ -18,7 +18,8 @@ const SETTINGS: { cis: string; name: string; present: (s: Service) => boolean; l
 
 export const composeLeastPrivilege: Rule = {
   id: 'compose-least-privilege',
-  severity: 'medium',
+  severity: 'low',
+  category: 'hardening',
   title: 'container without least-privilege settings',
   why: 'Code execution in a container (a vulnerable dependency, a deserialisation bug) can then rewrite its code, use every default capability, gain privileges through setuid binaries, and exhaust the host memory or process table.',
   check(facts) {

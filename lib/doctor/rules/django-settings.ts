@@ -1,10 +1,11 @@
 import { boolSetting, stringItems } from '../django.js';
 import type { Hit } from '../finding.js';
 import { findAll } from '../nginx/parse.js';
-import { proxyHeaders, proxying } from '../nginx/model.js';
+import { proxyHeaders } from '../nginx/model.js';
 import { replaceInLine, type Rule } from '../rule.js';
 import { trustedSslHeader } from './forwarded.js';
 import { setProxyHeader } from './proxy-headers.js';
+import { knownDjangoProxying } from './upstream.js';
 
 export const djangoDebug: Rule = {
   id: 'django-debug',
@@ -43,7 +44,7 @@ export const djangoProxySettings: Rule = {
   check(facts) {
     const django = facts.django;
     if (!django) return [];
-    const locations = facts.servers.flatMap(proxying);
+    const locations = facts.servers.flatMap((server) => knownDjangoProxying(facts, server));
     if (locations.length === 0) return [];
     const hits: Hit[] = [];
     const unsetIn = (header: string) => locations.filter((l) => !proxyHeaders(l, facts.nginx.directives).has(header));

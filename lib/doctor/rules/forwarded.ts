@@ -1,8 +1,10 @@
 import { stringItems } from '../django.js';
 import type { Hit } from '../finding.js';
-import { proxyHeaders, proxying, type Location } from '../nginx/model.js';
+import { proxyHeaders, type Location } from '../nginx/model.js';
 import { type DoctorFacts, type Rule } from '../rule.js';
 import { setProxyHeader } from './proxy-headers.js';
+import { gunicornTrustsNginx, knownDjangoProxying } from './upstream.js';
+import { clientSources } from './variables.js';
 
 /** The header Django's SECURE_PROXY_SSL_HEADER trusts, as an HTTP header name (HTTP_X_FORWARDED_PROTO -> x-forwarded-proto). */
 export function trustedSslHeader(facts: DoctorFacts): { header: string; file: string; line: number } | undefined {
@@ -12,7 +14,8 @@ export function trustedSslHeader(facts: DoctorFacts): { header: string; file: st
   return { header: meta.slice(5).toLowerCase().replaceAll('_', '-'), file: setting.file, line: setting.line };
 }
 
-const proxied = (facts: DoctorFacts): Location[] => facts.servers.flatMap(proxying);
+/** Locations proxying to Django (not to a frontend, MinIO or flower beside it). */
+const proxied = (facts: DoctorFacts): Location[] => facts.servers.flatMap((server) => knownDjangoProxying(facts, server));
 
 export const forwardedProto: Rule = {
   id: 'forwarded-proto-from-client',
@@ -24,8 +27,11 @@ export const forwardedProto: Rule = {
     return proxied(facts).flatMap((location) => {
       const proto = proxyHeaders(location, facts.nginx.directives).get('x-forwarded-proto');
       const fix = { file: location.directive.file, edits: [setProxyHeader(facts, location, 'X-Forwarded-Proto', '$scheme')] };
-      if (proto?.value.includes('$http_x_forwarded_proto')) {
-        return [{ file: proto.directive.file, line: proto.directive.line, message: `X-Forwarded-Proto is set to ${proto.value}, the client's own header`, fix }];
+      // Directly, or through a map or set ("map $http_x_forwarded_proto $proto { default $http_x_forwarded_proto; ... }").
+      const copied = proto && clientSources(facts, { directive: proto.directive, chain: location.chain }, proto.value).find((s) => s.name === '$http_x_forwarded_proto');
+      if (proto && copied) {
+        const via = proto.value.includes('$http_x_forwarded_proto') ? '' : ` (through ${proto.value}, which can be ${copied.name})`;
+        return [{ file: proto.directive.file, line: proto.directive.line, message: `X-Forwarded-Proto is set to ${proto.value}, the client's own header${via}`, fix }];
       }
       if (!proto && trusted?.header === 'x-forwarded-proto') {
         return [
@@ -63,7 +69,7 @@ export const forwardedPassthrough: Rule = {
         fix: { file: h.directive.file, edits: [setProxyHeader(facts, location, h.directive.args[0]!, h.directive.args[0]!.toLowerCase() === 'x-forwarded-host' ? '$http_host' : h.directive.args[0]!.toLowerCase() === 'x-forwarded-for' ? '$remote_addr' : '""')] },
       }));
       const unset = GUNICORN_SCHEME_HEADERS.filter((name) => !headers.has(name.toLowerCase()));
-      if (unset.length > 0) {
+      if (unset.length > 0 && gunicornTrustsNginx(facts, location)) {
         const edits = [setProxyHeader(facts, location, unset[0]!, '""')];
         if (unset[1]) edits[0]!.insert.push(edits[0]!.insert[0]!.replace(unset[0]!, unset[1]));
         hits.push({

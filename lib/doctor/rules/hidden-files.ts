@@ -12,16 +12,32 @@ function guards(served: Served): Location[] {
   return [...nested, ...serverRegex].filter(blocks);
 }
 
+/**
+ * Where a dotfile cannot be asked for, or is the point: an `internal` location (only
+ * X-Accel-Redirect from the app reaches it), a single file (alias /x/robots.txt), and
+ * /.well-known/ (ACME tokens, security.txt).
+ */
+function unreachableOrOneFile(served: Served): boolean {
+  if (served.location.chain.some((level) => level.name === 'location' && own(level, 'internal').length > 0)) return true;
+  if (served.location.uri.includes('/.well-known')) return true;
+  const last = served.folder.replace(/\/+$/, '').split('/').at(-1) ?? '';
+  return served.alias && !served.folder.endsWith('/') && /\.[A-Za-z0-9]{1,8}$/.test(last);
+}
+
 export const dotfilesServed: Rule = {
   id: 'dotfiles-served',
-  severity: 'medium',
+  // collectstatic skips dotfiles (its default ignore patterns), so this is a guard for files put there by hand.
+  severity: 'low',
+  category: 'hardening',
   title: 'dotfiles are served',
   why: 'Files whose names start with a dot (.env, .git/, editor backups) copied into a served folder are readable by anyone who guesses the name.',
   check(facts) {
     return staticAndMedia(facts)
       .filter((served) => !guards(served).some((l) => l.modifier.startsWith('~') && l.uri.includes('/\\.')))
+      .filter((served) => !unreachableOrOneFile(served))
       .map((served) => {
-        const edit = insertLast(facts, served.location.directive, ['location ~ /\\. {', '    return 404;', '}']);
+        // Not /.well-known/: certbot's webroot tokens live there, and a 404 breaks renewal.
+        const edit = insertLast(facts, served.location.directive, ['location ~ /\\.(?!well-known/) {', '    return 404;', '}']);
         return {
           file: served.location.directive.file,
           line: served.location.directive.line,
@@ -35,6 +51,7 @@ export const dotfilesServed: Rule = {
 export const manifestServed: Rule = {
   id: 'manifest-served',
   severity: 'low',
+  category: 'hardening',
   title: 'staticfiles.json is served',
   why: "The manifest storage's staticfiles.json lists every static file of the project; it is for Django, not for browsers.",
   check(facts) {

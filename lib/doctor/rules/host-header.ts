@@ -1,5 +1,6 @@
 import { isNginx } from '../compose.js';
-import { listenPorts, proxyHeaders, proxying } from '../nginx/model.js';
+import { listenPorts, proxyHeaders } from '../nginx/model.js';
+import { djangoProxying } from './upstream.js';
 import { rewrite, type Rule } from '../rule.js';
 
 const DEFAULT_PORTS = [80, 443];
@@ -16,7 +17,7 @@ export const hostHeaderPort: Rule = {
       const ports = [...listenPorts(server), ...published.filter(Number.isInteger)];
       const odd = ports.find((port) => !DEFAULT_PORTS.includes(port));
       if (odd === undefined) return [];
-      return proxying(server).flatMap((location) => {
+      return djangoProxying(facts, server).flatMap((location) => {
         const host = proxyHeaders(location, facts.nginx.directives).get('host');
         if (!host || !['$host', '$server_name'].includes(host.value)) return [];
         return [

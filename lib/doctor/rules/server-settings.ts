@@ -24,6 +24,7 @@ export const clientMaxBodySize: Rule = {
 export const serverTokens: Rule = {
   id: 'server-tokens',
   severity: 'low',
+  category: 'hardening',
   title: 'server_tokens on',
   why: "server_tokens on puts nginx's exact version in every response and error page, which tells an attacker which known bugs to try.",
   check(facts) {
