@@ -2,11 +2,13 @@
  * `yo django-static`: the Yeoman shell. Detection, the model, rendering, validation and the
  * health check are plain modules in lib/; this class wires options, prompts and this.fs to them.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { MemFsEditorFile } from 'mem-fs-editor';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { resolveAnswers, type Ask } from '../../lib/config/answers.js';
 import { BACKUPS_DIR, GENERATED_FILES } from '../../lib/config/names.js';
+import { besideNotices, defaultProjectName, stackFiles, type StackFiles } from '../../lib/config/file-names.js';
 import { defaultDatabase, QUESTIONS, type Answers } from '../../lib/config/questions.js';
 import { remoteStaticNotice, remoteStaticStop } from '../../lib/config/remote-static.js';
 import { buildStackConfig, ConfigError, databaseProblem, type StackConfig } from '../../lib/config/stack-config.js';
@@ -31,7 +33,7 @@ import { checkInvariants } from '../../lib/validate/invariants.js';
 import { checkTlsFiles } from '../../lib/validate/tls-files.js';
 import { InvalidOutputError, validateOutput } from '../../lib/validate/output.js';
 import { behaveAsCommand } from '../command-line.js';
-import { commitAllOrNothing, type CommitEnvironment } from './commit.js';
+import { commitAllOrNothing, wantMode, type CommitEnvironment } from './commit.js';
 
 type Options = BaseOptions & Record<string, unknown>;
 
@@ -45,6 +47,8 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
   private answers!: Answers;
   private stackConfig!: StackConfig;
   private stored: Manifest | undefined;
+  /** The names the stack's files get here (beside the project's own compose file, Dockerfile, .env.example). */
+  private files!: StackFiles;
   /** Generated files the user had edited (or had before), written beside as <file>.new instead, with what differs. */
   private sidecars: { file: string; differences: string[] }[] = [];
   /** Generated content that is not going to its own path (kept edits, .new files): validated all the same. */
@@ -81,10 +85,16 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     forcedCompose(); // a bad DJANGO_STATIC_COMPOSE stops the run before anything is written
     if (this.options['deleteData'] && !this.options['down']) throw new Error('--delete-data only goes with --down (it deletes the data volumes when the stack is removed)');
     const settingsOption = this.options['settingsModule'];
-    this.facts = detectProject(this.destinationRoot(), { settingsModule: typeof settingsOption === 'string' ? settingsOption : undefined });
     this.stored = this.config.get(MANIFEST_KEY) as Manifest | undefined;
+    this.files = stackFiles((file) => fs.existsSync(this.destinationPath(file)), Object.keys(this.stored?.files ?? {}));
+    this.facts = this._detect(typeof settingsOption === 'string' ? settingsOption : undefined);
     for (const line of detectionReport(this.facts)) this.log.writeln(line);
     if (this.options['inspect']) await this._inspect();
+  }
+
+  private _detect(settingsModule: string | undefined): ProjectFacts {
+    const facts = detectProject(this.destinationRoot(), { settingsModule });
+    return { ...facts, projectName: defaultProjectName(facts.projectName, this.files) };
   }
 
   private async _inspect(): Promise<void> {
@@ -126,7 +136,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       ask: this.options['yes'] ? undefined : ask,
       warn: (message) => this.log.error(message),
       redetect: (settingsModule) => {
-        const facts = detectProject(this.destinationRoot(), { settingsModule });
+        const facts = this._detect(settingsModule);
         for (const line of detectionReport(facts)) this.log.writeln(line);
         return facts;
       },
@@ -148,7 +158,8 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     try {
       const onDisk = answersOnDisk(this.destinationRoot(), this.answers);
       if (onDisk.length > 0) throw new ConfigError(onDisk);
-      this.stackConfig = buildStackConfig(this.answers, this.facts);
+      this.stackConfig = buildStackConfig(this.answers, this.facts, this.files);
+      for (const line of besideNotices(this.stackConfig)) this.log.info(line);
     } catch (error) {
       if (error instanceof ConfigError) throw new Error(`invalid answers, nothing written:\n${error.message}`);
       throw error;
@@ -162,7 +173,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     const inProject = detectedChanges(this.stored?.detected, summarizeFacts(this.facts));
     const inAnswers = answerChanges(this.stored?.answers, this.answers);
     // A stack generated before least privilege: each setting this run adds, per service.
-    const hardening = this.stored ? hardeningAdded(this._readDisk(GENERATED_FILES.compose), buildCompose(this.stackConfig), HARDENING_KEYS) : [];
+    const hardening = this.stored ? hardeningAdded(this._readDisk(this.stackConfig.files.compose), buildCompose(this.stackConfig), HARDENING_KEYS) : [];
     if (inProject.length + inAnswers.length + hardening.length > 0) {
       this.log.writeln('Changed since the last generation:');
       for (const line of inProject) this.log.writeln(`  in the project: ${line}`);
@@ -228,7 +239,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     for (const file of renderStack(config)) {
       if ('template' in file) write(file.path, (target) => this.fs.copyTpl(this.templatePath(file.template), target, file.data));
       else write(file.path, (target) => this.fs.write(target, file.content));
-      if (file.mode) (this.fs.store.get(this.destinationPath(file.path)) as { stat?: { mode: number } }).stat = { mode: file.mode };
+      if (file.mode) wantMode(this.fs.store.get(this.destinationPath(file.path)), file.mode);
     }
 
     // .env holds secrets: never overwritten, not even with --force; only missing keys are appended.
@@ -237,7 +248,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       const existed = this._readDisk(GENERATED_FILES.env) !== undefined;
       this.fs.write(this.destinationPath(GENERATED_FILES.env), env);
       // A new secrets file is readable by its owner only (compose reads it as the user who runs it).
-      if (!existed) (this.fs.store.get(this.destinationPath(GENERATED_FILES.env)) as { stat?: { mode: number } }).stat = { mode: 0o600 };
+      if (!existed) wantMode(this.fs.store.get(this.destinationPath(GENERATED_FILES.env)), 0o600);
       if (existed) this._markForce(this.destinationPath(GENERATED_FILES.env));
     }
     if (this.facts.usesGit) {
@@ -284,8 +295,8 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       );
     }
     const missing = missingSettingsEnv(this.stackConfig, readText(this.destinationPath(GENERATED_FILES.env)));
-    if (missing.length > 0 && this.options['skipHealthCheck']) this.log.info(missingEnvMessage(missing));
-    else if (missing.length > 0) throw new Error(missingEnvMessage(missing)); // before a build that would fail in collectstatic
+    if (missing.length > 0 && this.options['skipHealthCheck']) this.log.info(missingEnvMessage(missing, this.stackConfig.files.envExample));
+    else if (missing.length > 0) throw new Error(missingEnvMessage(missing, this.stackConfig.files.envExample)); // before a build that would fail in collectstatic
     if (this.stackConfig.swarm) {
       // Deploying is swarm.sh's job (build, push, deploy on a manager); the check follows it.
       for (const line of swarmNextSteps(this.stackConfig)) this.log.writeln(line);
