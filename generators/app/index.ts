@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { MemFsEditorFile } from 'mem-fs-editor';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { resolveAnswers, type Ask } from '../../lib/config/answers.js';
+import { AnswerError, resolveAnswers, type Ask } from '../../lib/config/answers.js';
+import { refusals } from '../../lib/config/refusals.js';
 import { BACKUPS_DIR, GENERATED_FILES } from '../../lib/config/names.js';
 import { besideNotices, defaultProjectName, stackFiles, type StackFiles } from '../../lib/config/file-names.js';
 import { defaultDatabase, QUESTIONS, type Answers } from '../../lib/config/questions.js';
@@ -103,7 +104,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     // A project that cannot be imported is worth a warning; an interpreter that does not exist is bad input.
     if (!result.ok && result.missingInterpreter) throw new Error(`--inspect-python: ${result.reason}`);
     if (!result.ok) {
-      this.log.error(`--inspect: ${result.reason}`);
+      this._warn(`--inspect: ${result.reason}`);
       return;
     }
     const differences = compareWithText(this.facts, result.settings);
@@ -129,47 +130,55 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       const { value } = await this.prompt<{ value: unknown }>([prompt as never]);
       return value;
     };
-    ({ answers: this.answers, facts: this.facts } = await resolveAnswers({
+    try {
+      ({ answers: this.answers, facts: this.facts } = await this._resolve(cliValues, ask));
+    } catch (error) {
+      // --yes: the missing answers, and every refusal the answers that could be had already earn.
+      if (error instanceof AnswerError && error.facts) throw new AnswerError([...error.problems, ...refusals(this.destinationRoot(), error.partial, error.facts)]);
+      throw error;
+    }
+  }
+
+  private _resolve(cliValues: Partial<Record<keyof Answers, unknown>>, ask: Ask) {
+    return resolveAnswers({
       facts: this.facts,
       cliValues,
       stored: this.stored,
       ask: this.options['yes'] ? undefined : ask,
-      warn: (message) => this.log.error(message),
+      warn: (message) => this._warn(message),
       redetect: (settingsModule) => {
         const facts = this._detect(settingsModule);
         for (const line of detectionReport(facts)) this.log.writeln(line);
         return facts;
       },
-    }));
+    });
+  }
+
+  /** Our own lines start at the left edge, with their kind: never after Yeoman's status column ("info warning: …"). */
+  private _note(message: string): void {
+    this.log.writeln(`note: ${message}`);
+  }
+
+  private _warn(message: string): void {
+    this.log.writeln(`warning: ${message}`);
   }
 
   configuring(): void {
-    if (this.facts.remoteStatic) {
-      if (this.answers.remoteStatic === 'stop') throw new Error(remoteStaticStop(this.facts));
-      this.log.info(remoteStaticNotice(this.facts, this.answers.staticUrl));
-    }
-    // One line, before anything is written: a postgres stack without a driver fails in migrate.
-    const dependencies = this.facts.dependencyCandidates.find((candidate) => candidate.file === this.answers.dependencies);
-    const noDriver = dependencies && databaseProblem(this.answers.database, dependencies);
-    if (noDriver) {
-      const swarmDefault = this.answers.target === 'swarm' && defaultDatabase(this.facts) === 'sqlite';
-      throw new Error(swarmDefault ? `${noDriver} (PostgreSQL is the default with --target swarm, whose replicas cannot share a SQLite file)` : noDriver);
-    }
+    // Every refusal at once, before anything is written.
+    const refused = refusals(this.destinationRoot(), this.answers, this.facts);
+    if (refused.length > 0) throw new AnswerError(refused);
+    if (this.facts.remoteStatic) this._note(remoteStaticNotice(this.facts, this.answers.staticUrl));
     try {
-      const onDisk = answersOnDisk(this.destinationRoot(), this.answers);
-      if (onDisk.length > 0) throw new ConfigError(onDisk);
       this.stackConfig = buildStackConfig(this.answers, this.facts, this.files);
-      for (const line of besideNotices(this.stackConfig)) this.log.info(line);
     } catch (error) {
-      if (error instanceof ConfigError) throw new Error(`invalid answers, nothing written:\n${error.message}`);
+      if (error instanceof ConfigError) throw new AnswerError(error.problems.map((p) => `--${p.field}: ${p.message}`));
       throw error;
     }
-    // --tls files: the certificate and key are checked before anything is written.
+    for (const line of besideNotices(this.stackConfig)) this._note(line);
     const tlsFiles = checkTlsFiles(this.destinationRoot(), this.answers);
-    if (tlsFiles.problems.length > 0) throw new Error(`${tlsFiles.problems.join('\n')} (nothing written)`);
-    for (const line of [...tlsFiles.notes, ...tlsNotices(this.stackConfig, { told: Boolean(this.options['yes']) }), ...swarmNotices(this.stackConfig, { settingsDatabase: defaultDatabase(this.facts) })]) this.log.info(line);
+    for (const line of [...tlsFiles.notes, ...tlsNotices(this.stackConfig, { told: Boolean(this.options['yes']) }), ...swarmNotices(this.stackConfig, { settingsDatabase: defaultDatabase(this.facts) })]) this._note(line);
     const sslRedirect = this.stackConfig.tls.mode === 'off' ? sslRedirectWarning(this.facts) : undefined;
-    if (sslRedirect) this.log.info(`warning: ${sslRedirect}`);
+    if (sslRedirect) this._warn(sslRedirect);
     const inProject = detectedChanges(this.stored?.detected, summarizeFacts(this.facts));
     const inAnswers = answerChanges(this.stored?.answers, this.answers);
     // A stack generated before least privilege: each setting this run adds, per service.
@@ -198,7 +207,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
         this.fs.write(target, content);
         if (content !== onDisk) {
           this._markForce(target);
-          this.log.info(`merged ${file}: kept your lines, added ${added.length} the stack needs in a marked block at the end`);
+          this._note(`merged ${file}: kept your lines, added ${added.length} the stack needs in a marked block at the end`);
         }
         hashes[file] = generatedHashes[file] = hashContent(content);
         return;
@@ -223,7 +232,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
         case 'keep-edit':
           this.fs.write(target, onDisk!);
           this.generatedElsewhere.set(file, generated);
-          this.log.info(`kept your edits to ${file} (what the generator writes there has not changed)`);
+          this._note(`kept your edits to ${file} (what the generator writes there has not changed)`);
           break;
         case 'beside':
           this.fs.write(target, onDisk!);
@@ -276,7 +285,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
 
   async end(): Promise<void> {
     if (this.options['dryRun']) {
-      for (const { file } of this.sidecars) this.log.info(`would keep your ${file} and write ours as ${file}.new`);
+      for (const { file } of this.sidecars) this._note(`would keep your ${file} and write ours as ${file}.new`);
       return;
     }
     if (this.sidecars.length > 0) {
@@ -295,7 +304,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       );
     }
     const missing = missingSettingsEnv(this.stackConfig, readText(this.destinationPath(GENERATED_FILES.env)));
-    if (missing.length > 0 && this.options['skipHealthCheck']) this.log.info(missingEnvMessage(missing, this.stackConfig.files.envExample));
+    if (missing.length > 0 && this.options['skipHealthCheck']) this._note(missingEnvMessage(missing, this.stackConfig.files.envExample));
     else if (missing.length > 0) throw new Error(missingEnvMessage(missing, this.stackConfig.files.envExample)); // before a build that would fail in collectstatic
     if (this.stackConfig.swarm) {
       // Deploying is swarm.sh's job (build, push, deploy on a manager); the check follows it.
@@ -303,7 +312,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       return;
     }
     if (this.options['skipHealthCheck']) {
-      this.log.info('health check skipped (--skip-health-check). Run `yo django-static:check` to build, start and probe the stack.');
+      this._note('health check skipped (--skip-health-check). Run `yo django-static:check` to build, start and probe the stack.');
       return;
     }
     const deleteData = Boolean(this.options['deleteData']) && (await this._confirmDeleteData());
@@ -328,7 +337,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     const { value } = await this.prompt<{ value: boolean }>([
       { type: 'confirm', name: 'value', default: false, message: `--delete-data: after the check, delete the volumes ${names.join(', ')} for good (the database and uploads in them)?` } as never,
     ]);
-    if (!value) this.log.info('--delete-data declined: the data volumes are kept.');
+    if (!value) this._note('--delete-data declined: the data volumes are kept.');
     return value;
   }
 
@@ -343,7 +352,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
   private async _commitAllOrNothing(): Promise<void> {
     const heldSignal = await commitAllOrNothing(this.env as unknown as CommitEnvironment, (accepted) => this._forgetDeclined(accepted));
     if (heldSignal) {
-      this.log.info(`${heldSignal} received: the complete new set of files was written first; stopping now.`);
+      this._note(`${heldSignal} received: the complete new set of files was written first; stopping now.`);
       process.kill(process.pid, heldSignal);
     }
   }
