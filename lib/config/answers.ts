@@ -125,7 +125,7 @@ function* answerSteps(options: ResolveOptions): Generator<AskRequest, Resolved, 
       // --yes, or a question this project is not prompted for: the default, checked the same way.
       if (!ask || (question.prompt && !question.prompt(answers))) {
         if (defaultValue === undefined) {
-          refuse(`--${question.option}: ${question.undetected?.(facts) ?? `${question.message}: could not be detected; pass --${question.option}`}`);
+          refuse(`--${question.option}: ${question.undetected?.(facts) ?? `${question.message} could not be detected; pass --${question.option}`}`);
           continue;
         }
         const result = check(defaultValue);

@@ -27,7 +27,7 @@ describe('--yes with several problems', () => {
     );
     expect(failure).toBeInstanceOf(AnswerError);
     expect((failure as AnswerError).problems).toEqual([
-      '--static-url: STATIC_URL (the URL prefix nginx serves static files under): could not be detected; pass --static-url',
+      '--static-url: STATIC_URL (the URL prefix nginx serves static files under) could not be detected; pass --static-url',
       expect.stringMatching(/^--media-url: MEDIA_URL "https:\/\/cdn\.example\.com\/media\/" is a full URL .* must be a path like \/media\/$/),
       expect.stringMatching(/^--port: port "99999" is impossible/),
       expect.stringMatching(/^--database postgres needs a PostgreSQL driver, and requirements\.txt has none/),
