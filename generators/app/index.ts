@@ -11,11 +11,11 @@ import { refusals } from '../../lib/config/refusals.js';
 import { BACKUPS_DIR, GENERATED_FILES } from '../../lib/config/names.js';
 import { besideNotices, defaultProjectName, stackFiles, type StackFiles } from '../../lib/config/file-names.js';
 import { defaultDatabase, QUESTIONS, type Answers } from '../../lib/config/questions.js';
-import { remoteStaticNotice, remoteStaticStop } from '../../lib/config/remote-static.js';
-import { buildStackConfig, ConfigError, databaseProblem, type StackConfig } from '../../lib/config/stack-config.js';
+import { remoteStaticNotice } from '../../lib/config/remote-static.js';
+import { buildStackConfig, ConfigError, type StackConfig } from '../../lib/config/stack-config.js';
 import { swarmNextSteps, swarmNotices } from '../../lib/config/swarm-notices.js';
 import { tlsNotices } from '../../lib/config/tls-notices.js';
-import { answersOnDisk } from '../../lib/detect/answers-on-disk.js';
+import { chooseProjectDir } from '../../lib/detect/project-dir.js';
 import { compareWithText, inspectSettings } from '../../lib/detect/inspect.js';
 import { detectionReport } from '../../lib/detect/report.js';
 import { detectProject, sslRedirectWarning, type ProjectFacts } from '../../lib/detect/project.js';
@@ -66,6 +66,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       type: Boolean,
       description: 'With --down: also delete the data volumes (database, uploads). Asks first; under --yes this option is the confirmation',
     });
+    this.option('project-dir', { type: String, description: 'The folder that holds manage.py, when the run starts above it (default: found below, when there is one)' });
     this.option('inspect', { type: Boolean, description: "Also ask Django itself (manage.py shell, runs the project's code) and report differences" });
     this.option('inspect-python', { type: String, description: 'Interpreter for --inspect', default: 'python3' });
     for (const question of QUESTIONS) {
@@ -85,12 +86,28 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
   async initializing(): Promise<void> {
     forcedCompose(); // a bad DJANGO_STATIC_COMPOSE stops the run before anything is written
     if (this.options['deleteData'] && !this.options['down']) throw new Error('--delete-data only goes with --down (it deletes the data volumes when the stack is removed)');
+    await this._findProjectDir();
     const settingsOption = this.options['settingsModule'];
     this.stored = this.config.get(MANIFEST_KEY) as Manifest | undefined;
     this.files = stackFiles((file) => fs.existsSync(this.destinationPath(file)), Object.keys(this.stored?.files ?? {}));
     this.facts = this._detect(typeof settingsOption === 'string' ? settingsOption : undefined);
     for (const line of detectionReport(this.facts)) this.log.writeln(line);
     if (this.options['inspect']) await this._inspect();
+  }
+
+  /** Started above the Django project (a repository root): generate in the folder that holds manage.py. */
+  private async _findProjectDir(): Promise<void> {
+    const option = this.options['projectDir'];
+    let choice = chooseProjectDir(this.destinationRoot(), typeof option === 'string' ? option : undefined);
+    if ('problem' in choice && choice.candidates.length > 1 && !this.options['yes']) {
+      const { value } = await this.prompt<{ value: string }>([
+        { type: 'select', name: 'value', message: 'Several Django projects below this folder: which one?', choices: choice.candidates } as never,
+      ]);
+      choice = chooseProjectDir(this.destinationRoot(), value);
+    }
+    if ('problem' in choice) throw new AnswerError(choice.problem);
+    if (choice.found) this._note(`manage.py is in ${choice.found}/: the stack is generated there (its build context), as with --project-dir ${choice.found}`);
+    if (choice.dir !== this.destinationRoot()) this.destinationRoot(choice.dir);
   }
 
   private _detect(settingsModule: string | undefined): ProjectFacts {

@@ -44,3 +44,28 @@ describe('manage.py in src/, .git at the repository root', () => {
     });
   }
 });
+
+describe('started at the repository root, manage.py below', () => {
+  it('one Django project in src/: generated there, with a note', async () => {
+    const { repo, src } = repositoryWithSrc();
+    await generate(repo);
+    expect(fs.existsSync(path.join(src, 'compose.yaml'))).toBe(true);
+    expect(fs.existsSync(path.join(repo, 'compose.yaml'))).toBe(false);
+    expect(ignored(repo, 'src/.env')).toBe(true);
+  });
+
+  it('several: --yes lists them and writes nothing; --project-dir picks one', async () => {
+    const { repo, src } = repositoryWithSrc();
+    fixtures.writeProject(fixtures.startproject(), path.join(repo, 'apps', 'api'));
+    await expect(generate(repo)).rejects.toThrow('--project-dir: several Django projects below this folder (src/, apps/api/); pass --project-dir with one of them');
+    expect(fs.existsSync(path.join(src, 'compose.yaml'))).toBe(false);
+    await generate(repo, { projectDir: 'apps/api' });
+    expect(fs.existsSync(path.join(repo, 'apps', 'api', 'compose.yaml'))).toBe(true);
+    expect(fs.existsSync(path.join(src, 'compose.yaml'))).toBe(false);
+  });
+
+  it('--project-dir without manage.py is refused', async () => {
+    const { repo } = repositoryWithSrc();
+    await expect(generate(repo, { projectDir: 'docs' })).rejects.toThrow('--project-dir: docs has no manage.py');
+  });
+});
