@@ -36,7 +36,7 @@ export function behaveAsCommand(generator: AnyGenerator): Guard {
       } catch (error) {
         failed = true;
         process.exitCode = 1;
-        process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.stderr.write(errorLines(error));
       }
     };
   const queueTask = generator.queueTask.bind(generator);
@@ -47,4 +47,11 @@ export function behaveAsCommand(generator: AnyGenerator): Guard {
 /** yeoman-test's adapter answers prompts from a table instead of a terminal. */
 function isTestAdapter(adapter: unknown): boolean {
   return typeof adapter === 'object' && adapter !== null && 'mockedAnswers' in adapter;
+}
+
+/** `error: …`, once per problem when there are several (each names its option), each on its own line. */
+export function errorLines(error: unknown): string {
+  const problems = (error as { problems?: unknown }).problems;
+  const list = Array.isArray(problems) && problems.length > 0 ? problems.map(String) : [error instanceof Error ? error.message : String(error)];
+  return list.map((problem) => `error: ${problem}\n`).join('');
 }

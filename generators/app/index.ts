@@ -2,17 +2,20 @@
  * `yo django-static`: the Yeoman shell. Detection, the model, rendering, validation and the
  * health check are plain modules in lib/; this class wires options, prompts and this.fs to them.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { MemFsEditorFile } from 'mem-fs-editor';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { resolveAnswers, type Ask } from '../../lib/config/answers.js';
+import { AnswerError, resolveAnswers, type Ask } from '../../lib/config/answers.js';
+import { refusals } from '../../lib/config/refusals.js';
 import { BACKUPS_DIR, GENERATED_FILES } from '../../lib/config/names.js';
+import { besideNotices, defaultProjectName, stackFiles, type StackFiles } from '../../lib/config/file-names.js';
 import { defaultDatabase, QUESTIONS, type Answers } from '../../lib/config/questions.js';
-import { remoteStaticNotice, remoteStaticStop } from '../../lib/config/remote-static.js';
-import { buildStackConfig, ConfigError, databaseProblem, type StackConfig } from '../../lib/config/stack-config.js';
+import { remoteStaticNotice } from '../../lib/config/remote-static.js';
+import { buildStackConfig, ConfigError, type StackConfig } from '../../lib/config/stack-config.js';
 import { swarmNextSteps, swarmNotices } from '../../lib/config/swarm-notices.js';
 import { tlsNotices } from '../../lib/config/tls-notices.js';
-import { answersOnDisk } from '../../lib/detect/answers-on-disk.js';
+import { chooseProjectDir } from '../../lib/detect/project-dir.js';
 import { compareWithText, inspectSettings } from '../../lib/detect/inspect.js';
 import { detectionReport } from '../../lib/detect/report.js';
 import { detectProject, sslRedirectWarning, type ProjectFacts } from '../../lib/detect/project.js';
@@ -31,7 +34,7 @@ import { checkInvariants } from '../../lib/validate/invariants.js';
 import { checkTlsFiles } from '../../lib/validate/tls-files.js';
 import { InvalidOutputError, validateOutput } from '../../lib/validate/output.js';
 import { behaveAsCommand } from '../command-line.js';
-import { commitAllOrNothing, type CommitEnvironment } from './commit.js';
+import { commitAllOrNothing, wantMode, type CommitEnvironment } from './commit.js';
 
 type Options = BaseOptions & Record<string, unknown>;
 
@@ -45,6 +48,8 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
   private answers!: Answers;
   private stackConfig!: StackConfig;
   private stored: Manifest | undefined;
+  /** The names the stack's files get here (beside the project's own compose file, Dockerfile, .env.example). */
+  private files!: StackFiles;
   /** Generated files the user had edited (or had before), written beside as <file>.new instead, with what differs. */
   private sidecars: { file: string; differences: string[] }[] = [];
   /** Generated content that is not going to its own path (kept edits, .new files): validated all the same. */
@@ -61,6 +66,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       type: Boolean,
       description: 'With --down: also delete the data volumes (database, uploads). Asks first; under --yes this option is the confirmation',
     });
+    this.option('project-dir', { type: String, description: 'The folder that holds manage.py, when the run starts above it (default: found below, when there is one)' });
     this.option('inspect', { type: Boolean, description: "Also ask Django itself (manage.py shell, runs the project's code) and report differences" });
     this.option('inspect-python', { type: String, description: 'Interpreter for --inspect', default: 'python3' });
     for (const question of QUESTIONS) {
@@ -80,11 +86,33 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
   async initializing(): Promise<void> {
     forcedCompose(); // a bad DJANGO_STATIC_COMPOSE stops the run before anything is written
     if (this.options['deleteData'] && !this.options['down']) throw new Error('--delete-data only goes with --down (it deletes the data volumes when the stack is removed)');
+    await this._findProjectDir();
     const settingsOption = this.options['settingsModule'];
-    this.facts = detectProject(this.destinationRoot(), { settingsModule: typeof settingsOption === 'string' ? settingsOption : undefined });
     this.stored = this.config.get(MANIFEST_KEY) as Manifest | undefined;
+    this.files = stackFiles((file) => fs.existsSync(this.destinationPath(file)), Object.keys(this.stored?.files ?? {}));
+    this.facts = this._detect(typeof settingsOption === 'string' ? settingsOption : undefined);
     for (const line of detectionReport(this.facts)) this.log.writeln(line);
     if (this.options['inspect']) await this._inspect();
+  }
+
+  /** Started above the Django project (a repository root): generate in the folder that holds manage.py. */
+  private async _findProjectDir(): Promise<void> {
+    const option = this.options['projectDir'];
+    let choice = chooseProjectDir(this.destinationRoot(), typeof option === 'string' ? option : undefined);
+    if ('problem' in choice && choice.candidates.length > 1 && !this.options['yes']) {
+      const { value } = await this.prompt<{ value: string }>([
+        { type: 'select', name: 'value', message: 'Several Django projects below this folder: which one?', choices: choice.candidates } as never,
+      ]);
+      choice = chooseProjectDir(this.destinationRoot(), value);
+    }
+    if ('problem' in choice) throw new AnswerError(choice.problem);
+    if (choice.found) this._note(`manage.py is in ${choice.found}/: the stack is generated there (its build context), as with --project-dir ${choice.found}`);
+    if (choice.dir !== this.destinationRoot()) this.destinationRoot(choice.dir);
+  }
+
+  private _detect(settingsModule: string | undefined): ProjectFacts {
+    const facts = detectProject(this.destinationRoot(), { settingsModule });
+    return { ...facts, projectName: defaultProjectName(facts.projectName, this.files) };
   }
 
   private async _inspect(): Promise<void> {
@@ -93,7 +121,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     // A project that cannot be imported is worth a warning; an interpreter that does not exist is bad input.
     if (!result.ok && result.missingInterpreter) throw new Error(`--inspect-python: ${result.reason}`);
     if (!result.ok) {
-      this.log.error(`--inspect: ${result.reason}`);
+      this._warn(`--inspect: ${result.reason}`);
       return;
     }
     const differences = compareWithText(this.facts, result.settings);
@@ -119,50 +147,59 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       const { value } = await this.prompt<{ value: unknown }>([prompt as never]);
       return value;
     };
-    ({ answers: this.answers, facts: this.facts } = await resolveAnswers({
+    try {
+      ({ answers: this.answers, facts: this.facts } = await this._resolve(cliValues, ask));
+    } catch (error) {
+      // --yes: the missing answers, and every refusal the answers that could be had already earn.
+      if (error instanceof AnswerError && error.facts) throw new AnswerError([...error.problems, ...refusals(this.destinationRoot(), error.partial, error.facts)]);
+      throw error;
+    }
+  }
+
+  private _resolve(cliValues: Partial<Record<keyof Answers, unknown>>, ask: Ask) {
+    return resolveAnswers({
       facts: this.facts,
       cliValues,
       stored: this.stored,
       ask: this.options['yes'] ? undefined : ask,
-      warn: (message) => this.log.error(message),
+      warn: (message) => this._warn(message),
       redetect: (settingsModule) => {
-        const facts = detectProject(this.destinationRoot(), { settingsModule });
+        const facts = this._detect(settingsModule);
         for (const line of detectionReport(facts)) this.log.writeln(line);
         return facts;
       },
-    }));
+    });
+  }
+
+  /** Our own lines start at the left edge, with their kind: never after Yeoman's status column ("info warning: …"). */
+  private _note(message: string): void {
+    this.log.writeln(`note: ${message}`);
+  }
+
+  private _warn(message: string): void {
+    this.log.writeln(`warning: ${message}`);
   }
 
   configuring(): void {
-    if (this.facts.remoteStatic) {
-      if (this.answers.remoteStatic === 'stop') throw new Error(remoteStaticStop(this.facts));
-      this.log.info(remoteStaticNotice(this.facts, this.answers.staticUrl));
-    }
-    // One line, before anything is written: a postgres stack without a driver fails in migrate.
-    const dependencies = this.facts.dependencyCandidates.find((candidate) => candidate.file === this.answers.dependencies);
-    const noDriver = dependencies && databaseProblem(this.answers.database, dependencies);
-    if (noDriver) {
-      const swarmDefault = this.answers.target === 'swarm' && defaultDatabase(this.facts) === 'sqlite';
-      throw new Error(swarmDefault ? `${noDriver} (PostgreSQL is the default with --target swarm, whose replicas cannot share a SQLite file)` : noDriver);
-    }
+    // Every refusal at once, before anything is written.
+    const refused = refusals(this.destinationRoot(), this.answers, this.facts);
+    if (refused.length > 0) throw new AnswerError(refused);
+    if (this.facts.remoteStatic) this._note(remoteStaticNotice(this.facts, this.answers.staticUrl));
     try {
-      const onDisk = answersOnDisk(this.destinationRoot(), this.answers);
-      if (onDisk.length > 0) throw new ConfigError(onDisk);
-      this.stackConfig = buildStackConfig(this.answers, this.facts);
+      this.stackConfig = buildStackConfig(this.answers, this.facts, this.files);
     } catch (error) {
-      if (error instanceof ConfigError) throw new Error(`invalid answers, nothing written:\n${error.message}`);
+      if (error instanceof ConfigError) throw new AnswerError(error.problems.map((p) => `--${p.field}: ${p.message}`));
       throw error;
     }
-    // --tls files: the certificate and key are checked before anything is written.
+    for (const line of besideNotices(this.stackConfig)) this._note(line);
     const tlsFiles = checkTlsFiles(this.destinationRoot(), this.answers);
-    if (tlsFiles.problems.length > 0) throw new Error(`${tlsFiles.problems.join('\n')} (nothing written)`);
-    for (const line of [...tlsFiles.notes, ...tlsNotices(this.stackConfig, { told: Boolean(this.options['yes']) }), ...swarmNotices(this.stackConfig, { settingsDatabase: defaultDatabase(this.facts) })]) this.log.info(line);
+    for (const line of [...tlsFiles.notes, ...tlsNotices(this.stackConfig, { told: Boolean(this.options['yes']) }), ...swarmNotices(this.stackConfig, { settingsDatabase: defaultDatabase(this.facts) })]) this._note(line);
     const sslRedirect = this.stackConfig.tls.mode === 'off' ? sslRedirectWarning(this.facts) : undefined;
-    if (sslRedirect) this.log.info(`warning: ${sslRedirect}`);
+    if (sslRedirect) this._warn(sslRedirect);
     const inProject = detectedChanges(this.stored?.detected, summarizeFacts(this.facts));
     const inAnswers = answerChanges(this.stored?.answers, this.answers);
     // A stack generated before least privilege: each setting this run adds, per service.
-    const hardening = this.stored ? hardeningAdded(this._readDisk(GENERATED_FILES.compose), buildCompose(this.stackConfig), HARDENING_KEYS) : [];
+    const hardening = this.stored ? hardeningAdded(this._readDisk(this.stackConfig.files.compose), buildCompose(this.stackConfig), HARDENING_KEYS) : [];
     if (inProject.length + inAnswers.length + hardening.length > 0) {
       this.log.writeln('Changed since the last generation:');
       for (const line of inProject) this.log.writeln(`  in the project: ${line}`);
@@ -187,7 +224,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
         this.fs.write(target, content);
         if (content !== onDisk) {
           this._markForce(target);
-          this.log.info(`merged ${file}: kept your lines, added ${added.length} the stack needs in a marked block at the end`);
+          this._note(`merged ${file}: kept your lines, added ${added.length} the stack needs in a marked block at the end`);
         }
         hashes[file] = generatedHashes[file] = hashContent(content);
         return;
@@ -212,7 +249,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
         case 'keep-edit':
           this.fs.write(target, onDisk!);
           this.generatedElsewhere.set(file, generated);
-          this.log.info(`kept your edits to ${file} (what the generator writes there has not changed)`);
+          this._note(`kept your edits to ${file} (what the generator writes there has not changed)`);
           break;
         case 'beside':
           this.fs.write(target, onDisk!);
@@ -228,7 +265,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     for (const file of renderStack(config)) {
       if ('template' in file) write(file.path, (target) => this.fs.copyTpl(this.templatePath(file.template), target, file.data));
       else write(file.path, (target) => this.fs.write(target, file.content));
-      if (file.mode) (this.fs.store.get(this.destinationPath(file.path)) as { stat?: { mode: number } }).stat = { mode: file.mode };
+      if (file.mode) wantMode(this.fs.store.get(this.destinationPath(file.path)), file.mode);
     }
 
     // .env holds secrets: never overwritten, not even with --force; only missing keys are appended.
@@ -237,7 +274,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       const existed = this._readDisk(GENERATED_FILES.env) !== undefined;
       this.fs.write(this.destinationPath(GENERATED_FILES.env), env);
       // A new secrets file is readable by its owner only (compose reads it as the user who runs it).
-      if (!existed) (this.fs.store.get(this.destinationPath(GENERATED_FILES.env)) as { stat?: { mode: number } }).stat = { mode: 0o600 };
+      if (!existed) wantMode(this.fs.store.get(this.destinationPath(GENERATED_FILES.env)), 0o600);
       if (existed) this._markForce(this.destinationPath(GENERATED_FILES.env));
     }
     if (this.facts.usesGit) {
@@ -265,7 +302,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
 
   async end(): Promise<void> {
     if (this.options['dryRun']) {
-      for (const { file } of this.sidecars) this.log.info(`would keep your ${file} and write ours as ${file}.new`);
+      for (const { file } of this.sidecars) this._note(`would keep your ${file} and write ours as ${file}.new`);
       return;
     }
     if (this.sidecars.length > 0) {
@@ -284,15 +321,15 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       );
     }
     const missing = missingSettingsEnv(this.stackConfig, readText(this.destinationPath(GENERATED_FILES.env)));
-    if (missing.length > 0 && this.options['skipHealthCheck']) this.log.info(missingEnvMessage(missing));
-    else if (missing.length > 0) throw new Error(missingEnvMessage(missing)); // before a build that would fail in collectstatic
+    if (missing.length > 0 && this.options['skipHealthCheck']) this._note(missingEnvMessage(missing, this.stackConfig.files.envExample));
+    else if (missing.length > 0) throw new Error(missingEnvMessage(missing, this.stackConfig.files.envExample)); // before a build that would fail in collectstatic
     if (this.stackConfig.swarm) {
       // Deploying is swarm.sh's job (build, push, deploy on a manager); the check follows it.
       for (const line of swarmNextSteps(this.stackConfig)) this.log.writeln(line);
       return;
     }
     if (this.options['skipHealthCheck']) {
-      this.log.info('health check skipped (--skip-health-check). Run `yo django-static:check` to build, start and probe the stack.');
+      this._note('health check skipped (--skip-health-check). Run `yo django-static:check` to build, start and probe the stack.');
       return;
     }
     const deleteData = Boolean(this.options['deleteData']) && (await this._confirmDeleteData());
@@ -317,7 +354,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     const { value } = await this.prompt<{ value: boolean }>([
       { type: 'confirm', name: 'value', default: false, message: `--delete-data: after the check, delete the volumes ${names.join(', ')} for good (the database and uploads in them)?` } as never,
     ]);
-    if (!value) this.log.info('--delete-data declined: the data volumes are kept.');
+    if (!value) this._note('--delete-data declined: the data volumes are kept.');
     return value;
   }
 
@@ -332,7 +369,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
   private async _commitAllOrNothing(): Promise<void> {
     const heldSignal = await commitAllOrNothing(this.env as unknown as CommitEnvironment, (accepted) => this._forgetDeclined(accepted));
     if (heldSignal) {
-      this.log.info(`${heldSignal} received: the complete new set of files was written first; stopping now.`);
+      this._note(`${heldSignal} received: the complete new set of files was written first; stopping now.`);
       process.kill(process.pid, heldSignal);
     }
   }

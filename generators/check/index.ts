@@ -2,7 +2,9 @@
  * `yo django-static:check`: the health check on its own, for a project generated earlier.
  * It rebuilds the StackConfig from the stored answers, so it checks what was generated.
  */
+import fs from 'node:fs';
 import Generator, { type BaseOptions } from 'yeoman-generator';
+import { stackFiles } from '../../lib/config/file-names.js';
 import type { Answers } from '../../lib/config/questions.js';
 import { buildStackConfig, ConfigError } from '../../lib/config/stack-config.js';
 import { GENERATED_FILES } from '../../lib/config/names.js';
@@ -34,7 +36,7 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, B
       const onDisk = answersOnDisk(this.destinationRoot(), answers);
       if (onDisk.length > 0) throw new ConfigError(onDisk);
       const facts = withDependencyFile(detectProject(this.destinationRoot(), { settingsModule: answers.settingsModule }), answers.dependencies);
-      config = buildStackConfig(answers, facts);
+      config = buildStackConfig(answers, facts, stackFiles((file) => fs.existsSync(this.destinationPath(file)), Object.keys(stored.files)));
     } catch (error) {
       if (error instanceof ConfigError) throw new Error(`the stored answers are no longer valid for this project:\n${error.message}`);
       throw error;
@@ -42,7 +44,7 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, B
     const timeout = Number(this.options['timeout']);
     if (!Number.isFinite(timeout) || timeout <= 0) throw new Error(`--timeout ${String(this.options['timeout'])}: give a number of seconds`);
     const missing = missingSettingsEnv(config, readText(this.destinationPath(GENERATED_FILES.env)));
-    if (missing.length > 0) throw new Error(missingEnvMessage(missing));
+    if (missing.length > 0) throw new Error(missingEnvMessage(missing, config.files.envExample));
     // What the stored answers generate today, against the disk: a hand edit or a stale
     // generation is named before the stack is built from it.
     const drift = [...materialize(renderStack(config))].filter(([file, content]) => readText(this.destinationPath(file)) !== content).map(([file]) => file);

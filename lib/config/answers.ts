@@ -18,9 +18,18 @@ export interface AskRequest {
 
 export type Ask = (request: AskRequest) => Promise<unknown>;
 
+/** One or more answers that cannot be had: each line names its option. Under --yes, every one of them, at once. */
 export class AnswerError extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly problems: string[];
+  constructor(
+    problems: string | string[],
+    /** What could be answered (under --yes, beside the problems), for the checks that need only part of it. */
+    readonly partial: Partial<Answers> = {},
+    readonly facts?: ProjectFacts,
+  ) {
+    const list = Array.isArray(problems) ? problems : [problems];
+    super(list.join('\n'));
+    this.problems = list;
     this.name = 'AnswerError';
   }
 }
@@ -63,6 +72,12 @@ function* answerSteps(options: ResolveOptions): Generator<AskRequest, Resolved, 
   const answers: Partial<Answers> = {};
   let detectedNow = summarizeFacts(facts);
   const detectedBefore = stored?.detected;
+  // Under --yes every problem is collected and reported together; interactive runs stop at the first.
+  const problems: string[] = [];
+  const refuse = (line: string) => {
+    if (ask) throw new AnswerError(line);
+    problems.push(line);
+  };
 
   const settle = (question: Question) => {
     if (question.name === 'settingsModule' && options.redetect && answers.settingsModule !== facts.settingsModule.value) {
@@ -72,61 +87,74 @@ function* answerSteps(options: ResolveOptions): Generator<AskRequest, Resolved, 
     if (question.name === 'dependencies') facts = withDependencyFile(facts, answers.dependencies!);
   };
   for (const question of QUESTIONS as readonly Question[]) {
-    const check = (raw: unknown): { value: unknown } | { error: string } => {
-      const parsed = parseRaw(question.kind, raw);
-      if ('error' in parsed) return parsed;
-      const reason = question.validate(parsed.value as never, answers);
-      return reason ? { error: reason } : parsed;
-    };
-    const cli = cliValues[question.name];
-    if (question.when && !question.when(answers, facts)) {
-      // Not asked here, but a value given for it is still checked: nonsense is never accepted silently.
-      const given = cli === undefined ? undefined : check(cli);
-      if (given && 'error' in given) throw new AnswerError(`--${question.option}: ${given.error}`);
-      continue;
-    }
+    try {
+      const check = (raw: unknown): { value: unknown } | { error: string } => {
+        const parsed = parseRaw(question.kind, raw);
+        if ('error' in parsed) return parsed;
+        const reason = question.validate(parsed.value as never, answers);
+        return reason ? { error: reason } : parsed;
+      };
+      const cli = cliValues[question.name];
+      if (question.when && !question.when(answers, facts)) {
+        // Not asked here, but a value given for it is still checked: nonsense is never accepted silently.
+        const given = cli === undefined ? undefined : check(cli);
+        if (given && 'error' in given) refuse(`--${question.option}: ${given.error}`);
+        continue;
+      }
 
-    if (cli !== undefined) {
-      const result = check(cli);
-      if ('value' in result) {
+      if (cli !== undefined) {
+        const result = check(cli);
+        if ('value' in result) {
+          (answers as Record<string, unknown>)[question.name] = result.value;
+          settle(question);
+          continue;
+        }
+        if (!ask) {
+          refuse(`--${question.option}: ${result.error}`);
+          continue;
+        }
+        warn(`--${question.option}: ${result.error}; asking instead`);
+      }
+
+      const detected = question.detect(facts, answers);
+      const storedAnswer = stored?.answers[question.name];
+      const defaultValue = isTracked(question.name)
+        ? regenerationDefault(storedAnswer, trackedValue(question.name, detectedBefore), trackedValue(question.name, detectedNow), detected)
+        : (storedAnswer ?? detected);
+
+      // --yes, or a question this project is not prompted for: the default, checked the same way.
+      if (!ask || (question.prompt && !question.prompt(answers))) {
+        if (defaultValue === undefined) {
+          refuse(`--${question.option}: ${question.undetected?.(facts) ?? `${question.message} could not be detected; pass --${question.option}`}`);
+          continue;
+        }
+        const result = check(defaultValue);
+        if ('error' in result) {
+          refuse(`--${question.option}: ${result.error}; pass --${question.option}`);
+          continue;
+        }
         (answers as Record<string, unknown>)[question.name] = result.value;
         settle(question);
         continue;
       }
-      if (!ask) throw new AnswerError(`--${question.option}: ${result.error}`);
-      warn(`--${question.option}: ${result.error}`);
-    }
-
-    const detected = question.detect(facts, answers);
-    const storedAnswer = stored?.answers[question.name];
-    const defaultValue = isTracked(question.name)
-      ? regenerationDefault(storedAnswer, trackedValue(question.name, detectedBefore), trackedValue(question.name, detectedNow), detected)
-      : (storedAnswer ?? detected);
-
-    // --yes, or a question this project is not prompted for: the default, checked the same way.
-    if (!ask || (question.prompt && !question.prompt(answers))) {
-      if (defaultValue === undefined) {
-        throw new AnswerError(`${question.message}: ${question.undetected?.(facts) ?? `could not be detected; pass --${question.option}`}`);
-      }
-      const result = check(defaultValue);
-      if ('error' in result) throw new AnswerError(`${question.message}: ${result.error}; pass --${question.option}`);
+      const raw = yield {
+        question,
+        default: defaultValue,
+        validate: (input) => {
+          const result = check(input);
+          return 'error' in result ? result.error : undefined;
+        },
+      };
+      const result = check(raw);
+      if ('error' in result) throw new AnswerError(`${question.message}: ${result.error}`);
       (answers as Record<string, unknown>)[question.name] = result.value;
       settle(question);
-      continue;
+    } catch (error) {
+      // A question that reads an earlier answer this run could not have: that earlier problem is the one to report.
+      if (error instanceof AnswerError || problems.length === 0) throw error;
     }
-    const raw = yield {
-      question,
-      default: defaultValue,
-      validate: (input) => {
-        const result = check(input);
-        return 'error' in result ? result.error : undefined;
-      },
-    };
-    const result = check(raw);
-    if ('error' in result) throw new AnswerError(`${question.message}: ${result.error}`);
-    (answers as Record<string, unknown>)[question.name] = result.value;
-    settle(question);
   }
+  if (problems.length > 0) throw new AnswerError(problems, answers, facts);
   // Skipped questions keep a stable value, so .yo-rc.json and re-runs stay deterministic.
   if (answers.media === false) answers.mediaUrl = stored?.answers.mediaUrl ?? facts.mediaUrl?.value ?? '/media/';
   // Back on compose, the Swarm answers stay stored: switching to swarm again gets them back.

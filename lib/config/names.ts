@@ -37,6 +37,21 @@ export const GENERATED_FILES = {
   nginxStaticConf: 'nginx/static.conf',
 } as const;
 
+/**
+ * Our names for the files a project often has of its own. When it has one, ours goes under the
+ * name here instead, so nothing of theirs is replaced and nothing they run changes: Compose v2
+ * reads compose.yaml before docker-compose.yml, so a compose.yaml of ours beside their
+ * docker-compose.yml would silently become what their own `docker compose up` runs.
+ */
+export const BESIDE_PROJECT_FILES = {
+  compose: 'compose.django-static.yaml',
+  dockerfile: 'django-static.Dockerfile',
+  envExample: '.env.django-static.example',
+} as const;
+
+/** The files Compose looks for by default, in its order (lib/doctor reads the same list). */
+export const DEFAULT_COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'] as const;
+
 export const SERVICES = {
   collectstatic: 'collectstatic',
   /** One-shot: `manage.py migrate`, before the app starts. */

@@ -210,7 +210,7 @@ export const QUESTIONS = [
     message: 'STATIC_URL (the URL prefix nginx serves static files under)',
     // With remote static files, the path part of their URL (or Django's usual /static/) is served from the volume.
     detect: (facts) => (facts.staticUrl ? rootedUrl(facts.staticUrl.value) : facts.remoteStatic ? (facts.remoteStatic.path ?? DEFAULTS.staticUrl) : undefined),
-    validate: validate.urlPath('STATIC_URL'),
+    validate: validate.urlPath('STATIC_URL', DEFAULTS.staticUrl),
   }),
   question('staticfilesDirs', {
     option: 'staticfiles-dirs',
@@ -233,7 +233,7 @@ export const QUESTIONS = [
     message: 'MEDIA_URL',
     detect: (facts) => (facts.mediaUrl ? rootedUrl(facts.mediaUrl.value) : DEFAULTS.mediaUrl),
     validate: (value, earlier) => {
-      const invalid = validate.urlPath('MEDIA_URL')(value);
+      const invalid = validate.urlPath('MEDIA_URL', DEFAULTS.mediaUrl)(value);
       if (invalid) return invalid;
       const staticUrl = earlier.staticUrl;
       if (staticUrl && (value.startsWith(staticUrl) || staticUrl.startsWith(value))) {

@@ -12,6 +12,7 @@ import IMAGES from './images.json' with { type: 'json' };
 import { BACKUPS_DIR, COMPOSE_PROJECT_VARIABLE, DATABASE_URL_VARIABLE, OPTIONAL_VARIABLES, POSTGRES_PASSWORD_VARIABLE, SECRET_KEY_VARIABLE, SERVICES, SWARM_SECRETS_DIR, VOLUMES } from './names.js';
 import { APP_MEMORY, appMemoryMiB, serviceLimits, type Limit } from './limits.js';
 import { QUESTIONS, type Answers, type DatabaseChoice } from './questions.js';
+import { composeCommand, STANDARD_FILES, type StackFiles } from './file-names.js';
 
 export interface Location {
   /** URL prefix, with leading and trailing slash (STATIC_URL / MEDIA_URL). */
@@ -136,6 +137,10 @@ export const LETS_ENCRYPT = {
 
 export interface StackConfig {
   projectName: string;
+  /** The name of every file the stack writes in this project (lib/config/file-names.ts). */
+  files: StackFiles;
+  /** `docker compose`, or with -p and -f beside a project's own compose file: every printed command uses it. */
+  composeCommand: string;
   /** compose: compose.yaml only; swarm: also stack.yaml and its build/deploy script (compose.yaml stays the local target). */
   target: 'compose' | 'swarm';
   /** Set with target swarm. */
@@ -231,7 +236,7 @@ const GUNICORN = { port: 8000, timeout: 30, gracefulTimeout: 30 } as const;
 const MARGIN_SECONDS = 5;
 
 /** Checks every answer, then derives the whole stack. Throws ConfigError listing every problem. */
-export function buildStackConfig(answers: Answers, facts: ProjectFacts): StackConfig {
+export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: StackFiles = STANDARD_FILES): StackConfig {
   const problems: { field: string; message: string }[] = [];
   const report = (field: string, message: string | undefined) => message && problems.push({ field, message });
 
@@ -271,6 +276,8 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts): StackCo
 
   return {
     projectName: answers.projectName,
+    files,
+    composeCommand: composeCommand(files, answers.projectName),
     target: answers.target,
     swarm: answers.target === 'swarm' ? swarmConfig(answers) : undefined,
     settingsModule: answers.settingsModule,

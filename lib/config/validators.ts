@@ -30,13 +30,13 @@ export const pythonVersion: Validator<string> = (value) =>
 
 /** A URL path that nginx can own: /x/ with safe characters, never "/" alone. */
 export const urlPath =
-  (setting: string): Validator<string> =>
+  (setting: string, example: string): Validator<string> =>
   (value) => {
     if (/^[a-z]+:\/\//i.test(value) || value.startsWith('//')) {
-      return `${setting} "${value}" is a full URL (a CDN?); this stack serves ${setting} from nginx, so it must be a path like /static/`;
+      return `${setting} "${value}" is a full URL (a CDN?); this stack serves ${setting} from nginx, so it must be a path like ${example}`;
     }
-    if (!value.startsWith('/') || !value.endsWith('/')) return `${setting} "${value}" must start and end with "/" (for example /static/)`;
-    if (value === '/') return `${setting} "/" would hand every URL of the site to nginx's file server; use a prefix like /static/`;
+    if (!value.startsWith('/') || !value.endsWith('/')) return `${setting} "${value}" must start and end with "/" (for example ${example})`;
+    if (value === '/') return `${setting} "/" would hand every URL of the site to nginx's file server; use a prefix like ${example}`;
     if (!/^\/([A-Za-z0-9._~-]+\/)+$/.test(value)) return `${setting} "${value}" may only use letters, digits, ".", "_", "~" and "-" between slashes`;
     if (value.split('/').some((segment) => segment === '.' || segment === '..')) return `${setting} "${value}" must not contain "." or ".." segments`;
     return undefined;

@@ -110,10 +110,10 @@ export function detectProject(root: string, options: { settingsModule?: string }
     hasGunicorn: spec ? isRuntimeDependency(spec, 'gunicorn') : false,
     database: detectDatabase(setting('DATABASES')),
     postgresDriver: spec ? postgresDriver(spec) : undefined,
-    staticUrl: remote ? undefined : stringSetting(setting('STATIC_URL'), warnings),
+    staticUrl: remote ? undefined : stringSetting('STATIC_URL', setting('STATIC_URL'), warnings),
     staticRoot: pathSetting(setting('STATIC_ROOT')),
     staticfilesDirs: pathListSetting(setting('STATICFILES_DIRS')),
-    mediaUrl: stringSetting(setting('MEDIA_URL'), warnings),
+    mediaUrl: stringSetting('MEDIA_URL', setting('MEDIA_URL'), warnings),
     mediaRoot: pathSetting(setting('MEDIA_ROOT')),
     staticfilesStorage: staticStorage,
     remoteStatic: remote,
@@ -121,7 +121,7 @@ export function detectProject(root: string, options: { settingsModule?: string }
     whitenoise: listMentions(setting('MIDDLEWARE'), 'whitenoise'),
     admin: listMentions(setting('INSTALLED_APPS'), 'django.contrib.admin')?.value ?? false,
     auth: listMentions(setting('INSTALLED_APPS'), 'django.contrib.auth')?.value ?? false,
-    usesGit: fs.existsSync(path.join(root, '.git')),
+    usesGit: insideGitWorktree(root),
     warnings,
   };
   const sslRedirect = setting('SECURE_SSL_REDIRECT');
@@ -140,6 +140,18 @@ export function sslRedirectWarning(facts: ProjectFacts): string | undefined {
   return found
     ? `${where(found)}: SECURE_SSL_REDIRECT is on, but this stack serves plain HTTP: use --tls acme or --tls files (or a TLS proxy in front that sets X-Forwarded-Proto), or browsers are sent to an https:// address nothing answers`
     : undefined;
+}
+
+/**
+ * Whether git tracks this folder: a .git (a folder, or a file in a worktree or submodule) here
+ * or in any parent. Git reads the .gitignore of every folder of its work tree, so the one beside
+ * manage.py is read even when .git is further up.
+ */
+export function insideGitWorktree(root: string): boolean {
+  for (let dir = path.resolve(root); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.git'))) return true;
+    if (path.dirname(dir) === dir) return false;
+  }
 }
 
 /** Compose's own normalisation of a directory name into a project name. */
@@ -217,13 +229,13 @@ function wsgiApplication(root: string, settingsModule: string, setting: Setting 
   return undefined;
 }
 
-function stringSetting(setting: Setting | undefined, warnings: string[]): Found<string> | undefined {
+function stringSetting(name: string, setting: Setting | undefined, warnings: string[]): Found<string> | undefined {
   if (!setting) return undefined;
   const value = setting.value;
   const source = { file: setting.file, line: setting.line };
   if (value.kind === 'str') return { value: value.value, source, env: value.env?.variable };
   if (value.kind === 'unknown' && value.env) {
-    warnings.push(`${setting.file}:${setting.line}: comes only from the environment variable ${value.env.variable}; it will be asked`);
+    warnings.push(`${setting.file}:${setting.line}: ${name} comes only from the environment variable ${value.env.variable}, so its value is not in the code`);
   }
   return undefined;
 }
@@ -270,7 +282,7 @@ function unreadSettings(settings: Map<string, Setting>, explained: string[]): st
   return WATCHED.flatMap((name) => {
     const setting = settings.get(name);
     if (setting?.value.kind !== 'unknown' || setting.value.env || explained.includes(name)) return [];
-    return [`${setting.file}:${setting.line}: ${name} could not be read (${setting.value.reason}); it will be asked`];
+    return [`${setting.file}:${setting.line}: ${name} could not be read (${setting.value.reason})`];
   });
 }
 

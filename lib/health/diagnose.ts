@@ -41,7 +41,7 @@ export function diagnose(config: StackConfig, evidence: Evidence): string[] {
     const permission = /PermissionError|Permission denied/.test(collect.logs);
     causes.push(
       permission
-        ? `collectstatic could not write to the static volume (permission denied). The Dockerfile must create ${config.static.appDir} owned by the app user before the volume is first mounted; a volume created by an older image keeps its old owner: remove it with \`docker compose down -v\`. Last lines:\n${lastLines(collect.logs, 6)}`
+        ? `collectstatic could not write to the static volume (permission denied). The Dockerfile must create ${config.static.appDir} owned by the app user before the volume is first mounted; a volume created by an older image keeps its old owner: remove it with \`${config.composeCommand} down -v\`. Last lines:\n${lastLines(collect.logs, 6)}`
         : `collectstatic failed (exit ${collect.exitCode}), so the app and nginx never started. Its last lines:\n${lastLines(collect.logs, 8)}`,
     );
   }
@@ -71,7 +71,7 @@ export function diagnose(config: StackConfig, evidence: Evidence): string[] {
     causes.push(`Django rejected the Host header (400, DisallowedHost): ALLOWED_HOSTS does not include ${config.http.probeHost}. Set --server-names, or DJANGO_ALLOWED_HOSTS in .env.`);
   }
   if (app?.response?.status === 502 || app?.response?.status === 504 || /connect\(\) failed|upstream timed out|no live upstreams/.test(nginxLogs)) {
-    if (!importError) causes.push('nginx answered 502: gunicorn is not answering. The app container is not up, or crashed; see `docker compose logs app`.');
+    if (!importError) causes.push(`nginx answered 502: gunicorn is not answering. The app container is not up, or crashed; see \`${config.composeCommand} logs ${SERVICES.app}\`.`);
   }
   const staticCheck = failed('static-file');
   // The TLS check's probe of the ACME challenge path is a 404 by design: not a misplaced static file.
@@ -132,7 +132,7 @@ function databaseCauses(config: StackConfig, evidence: Evidence): string[] {
     return [
       kind === 'postgres'
         ? `The database refused the password for user "${auth[1]}": ${POSTGRES_PASSWORD_VARIABLE} in .env is not the one the ${config.database.volume} volume was created with (PostgreSQL reads it only when it initialises an empty volume). ` +
-          `Put the original back in .env, or set the new one inside the database (\`docker compose exec ${SERVICES.db} psql -U ${config.database.user} -d ${config.database.name} -c "ALTER USER ${config.database.user} PASSWORD '…'"\`). ${quoted}`
+          `Put the original back in .env, or set the new one inside the database (\`${config.composeCommand} exec ${SERVICES.db} psql -U ${config.database.user} -d ${config.database.name} -c "ALTER USER ${config.database.user} PASSWORD '…'"\`). ${quoted}`
         : `The database refused the password for user "${auth[1]}": the password in ${DATABASE_URL_VARIABLE} (.env) is wrong. ${quoted}`,
     ];
   }
@@ -146,7 +146,7 @@ function databaseCauses(config: StackConfig, evidence: Evidence): string[] {
         ? loopback
           ? `The database server ${host} cannot be reached from the stack's containers: ${DATABASE_URL_VARIABLE} in .env names localhost, which inside a container is the container itself. Use an address of the database server that the containers can reach (its host name or IP on the network). ${quoted}`
           : `The database server${host ? ` ${host}` : ''} cannot be reached from the stack's containers: ${DATABASE_URL_VARIABLE} in .env must name a host and port the containers can reach (not localhost, which is the container itself), with the server listening there. ${quoted}`
-        : `The database server${host ? ` ${host}` : ''} cannot be reached: the ${SERVICES.db} service is not running or not healthy (\`docker compose logs ${SERVICES.db}\`), or the settings point at another host. ${quoted}`,
+        : `The database server${host ? ` ${host}` : ''} cannot be reached: the ${SERVICES.db} service is not running or not healthy (\`${config.composeCommand} logs ${SERVICES.db}\`), or the settings point at another host. ${quoted}`,
     ];
   }
   if (/unable to open database file/.test(logs) && config.database.kind === 'sqlite') {

@@ -12,6 +12,7 @@ import { SERVICES } from '../config/names.js';
 import { checkInvariants } from '../validate/invariants.js';
 import { runChecks, type CheckResult } from './checks.js';
 import { ComposeProject, engineAnswers, findCompose } from './compose-cli.js';
+import { composeFileArgs } from '../config/file-names.js';
 import { diagnose, type Evidence } from './diagnose.js';
 import type { StackRuntime } from './runtime.js';
 import type { TlsTarget } from './tls-checks.js';
@@ -58,7 +59,7 @@ export async function runHealthCheck(options: HealthOptions): Promise<HealthResu
     return { ok: false, summary, checks: [], causes: [] };
   }
 
-  const project = new ComposeProject(compose, cwd, config.projectName);
+  const project = new ComposeProject(compose, cwd, config.projectName, composeFileArgs(config.files));
   const seconds = Math.round(startTimeoutMs / 1000);
   log(`Health check: building and starting the stack with ${compose.variant === 'v2' ? 'Compose v2' : 'docker-compose'} ${compose.version} (at most ${seconds} s)…`);
   const stream = (line: string) => log(`  │ ${line.length > 160 ? `${line.slice(0, 157)}...` : line}`);
@@ -106,7 +107,7 @@ export async function runHealthCheck(options: HealthOptions): Promise<HealthResu
   } else if (startOk) {
     // The page the check found answering, so the first click of a newcomer works (a bare startproject has no home page).
     const page = checks.find((check) => check.id === 'app-through-nginx')?.path ?? '/';
-    log(`The stack keeps running: ${config.http.url}${page.replace(/^\//, '')}  (stop it with \`docker compose down\`)`);
+    log(`The stack keeps running: ${config.http.url}${page.replace(/^\//, '')}  (stop it with \`${config.composeCommand} down\`)`);
   }
   const failedNames = checks.filter((c) => !c.ok).map((c) => c.name);
   const summary = ok ? 'all checks passed' : startOk ? `failed: ${failedNames.join(', ')}` : 'the stack did not start';

@@ -8,10 +8,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { permissionBits } from './file-mode.js';
 
 export interface FileToWrite {
   path: string;
   contents: Buffer | string;
+  /** Permission bits. Unset: a file that exists keeps its mode, a new one gets the umask's default. */
   mode?: number;
 }
 
@@ -52,7 +54,10 @@ export async function writeAllOrNothing(files: FileToWrite[], hooks: { afterRena
         throw Object.assign(new Error('is a directory'), { code: 'EISDIR', path: file.path });
       }
       const temp = path.join(dir, `.${path.basename(file.path)}.${process.pid}.tmp`);
+      const existing = fs.statSync(file.path, { throwIfNoEntry: false });
       fs.writeFileSync(temp, file.contents, { mode: file.mode });
+      // The rename replaces the inode: without this, a file's mode would silently become the umask's default.
+      if (existing) fs.chmodSync(temp, permissionBits(file.mode ?? existing.mode));
       staged.push({ temp, target: file.path });
     }
   } catch (error) {

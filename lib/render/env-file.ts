@@ -18,7 +18,8 @@ export function newDatabasePassword(): string {
 
 export function requiredEnv(config: StackConfig): Record<string, () => string> {
   return {
-    [COMPOSE_PROJECT_VARIABLE]: () => config.projectName,
+    // Beside a project's own compose file, .env must not name the project: their `docker compose` reads it too.
+    ...(config.files.projectCompose ? {} : { [COMPOSE_PROJECT_VARIABLE]: () => config.projectName }),
     [SECRET_KEY_VARIABLE]: newSecretKey,
     // Read by initdb on the db volume's first start only: changing it later does not change the database's password.
     ...(config.database.kind === 'postgres' ? { [POSTGRES_PASSWORD_VARIABLE]: newDatabasePassword } : {}),
@@ -63,7 +64,7 @@ export function envFileContent(config: StackConfig, existing: string | undefined
   if (existing !== undefined && missing.length === 0) return filled ? existing : undefined;
   const added = missing.map(([name, value]) => `${name}=${value()}`).join('\n');
   if (existing === undefined) {
-    return `# Secrets and settings for the Docker stack. Never commit this file.\n# See .env.example for every variable.\n${added}\n`;
+    return `# Secrets and settings for the Docker stack. Never commit this file.\n# See ${config.files.envExample} for every variable.\n${added}\n`;
   }
   const separator = existing === '' || existing.endsWith('\n') ? '' : '\n';
   return `${existing}${separator}# added by generator-django-static\n${added}\n`;
@@ -74,9 +75,9 @@ export function ignoresEnvFile(gitignore: string | undefined): boolean {
   return (gitignore ?? '').split('\n').some((line) => ['.env', '/.env', '.env*', '*.env'].includes(line.trim()));
 }
 
-export function missingEnvMessage(missing: string[]): string {
+export function missingEnvMessage(missing: string[], envExample = '.env.example'): string {
   return (
     `your settings require environment variables that .env does not set, so Django could not start:\n${missing.map((line) => `  ${line}`).join('\n')}\n` +
-    'Add them to .env (see .env.example), then run `yo django-static:check`.'
+    `Add them to .env (see ${envExample}), then run \`yo django-static:check\`.`
   );
 }

@@ -15,14 +15,14 @@ export type PlannedFile =
 
 export function templateFiles(config: StackConfig): PlannedFile[] {
   return [
-    { path: GENERATED_FILES.dockerfile, template: 'Dockerfile.ejs', data: { config, appUid: APP_UID, entrypoint: `${config.appDir}/${GENERATED_FILES.entrypoint}` } },
-    { path: GENERATED_FILES.dockerignore, template: 'dockerignore.ejs', data: { config, files: GENERATED_FILES } },
+    { path: config.files.dockerfile, template: 'Dockerfile.ejs', data: { config, appUid: APP_UID, entrypoint: `${config.appDir}/${GENERATED_FILES.entrypoint}` } },
+    { path: GENERATED_FILES.dockerignore, template: 'dockerignore.ejs', data: { config, files: config.files } },
     { path: GENERATED_FILES.nginxConf, template: 'nginx/default.conf.ejs', data: { config, services: SERVICES, role: 'compose' } },
     { path: GENERATED_FILES.gunicornConf, template: 'gunicorn.conf.py.ejs', data: { config } },
     { path: GENERATED_FILES.compressStatic, template: 'compress_static.py.ejs', data: { config } },
     { path: GENERATED_FILES.entrypoint, template: 'docker/entrypoint.sh.ejs', data: { variables: optionalVariables(config) } },
     { path: config.overlayFile, template: 'settings_docker.py.ejs', data: { config, pyString: JSON.stringify, fileSuffix: FILE_VARIABLE_SUFFIX, secretVariables: secretVariables(config.database.kind) } },
-    { path: GENERATED_FILES.envExample, template: 'env.example.ejs', data: { config, environment: ENVIRONMENT } },
+    { path: config.files.envExample, template: 'env.example.ejs', data: { config, environment: ENVIRONMENT } },
     ...(config.tls.mode === 'acme'
       ? [
           { path: GENERATED_FILES.tlsBootstrap, template: 'docker/tls-bootstrap.sh.ejs', data: { tls: config.tls } },
@@ -42,7 +42,7 @@ function swarmFiles(config: StackConfig): PlannedFile[] {
   const { settings: settingsVariables, optional } = swarmVariables(config);
   // What the overlay needs to load during the build (never used at run time).
   const buildOnly = secrets.map((secret) => [secret.variable, secret.variable === DATABASE_URL_VARIABLE ? 'sqlite:///:memory:' : 'build-only-not-a-secret']);
-  const files = GENERATED_FILES;
+  const files = config.files;
   // The release stages need only the static service's nginx configuration: a small context.
   const buildContext = path.dirname(files.nginxStaticConf);
   return [

@@ -6,7 +6,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ejs from 'ejs';
-import { GENERATED_FILES } from '../config/names.js';
 import type { StackConfig } from '../config/stack-config.js';
 import { packageRoot } from '../package-root.js';
 import { renderCompose } from './compose.js';
@@ -16,8 +15,8 @@ import { templateFiles, type PlannedFile } from './files.js';
 export type { PlannedFile } from './files.js';
 
 export function renderStack(config: StackConfig): PlannedFile[] {
-  const stack = config.swarm ? [{ path: GENERATED_FILES.stack, content: renderSwarmStack(config) }] : [];
-  return [{ path: GENERATED_FILES.compose, content: renderCompose(config) }, ...stack, ...templateFiles(config)];
+  const stack = config.swarm ? [{ path: config.files.stack, content: renderSwarmStack(config) }] : [];
+  return [{ path: config.files.compose, content: renderCompose(config) }, ...stack, ...templateFiles(config)];
 }
 
 export const TEMPLATES_DIR = path.join(packageRoot(), 'templates');

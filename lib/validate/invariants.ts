@@ -23,12 +23,12 @@ export type FileReader = (path: string) => string | undefined;
 
 export function checkInvariants(config: StackConfig, read: FileReader): Problem[] {
   const problems: Problem[] = [];
-  const composeText = read(GENERATED_FILES.compose);
+  const composeText = read(config.files.compose);
   const nginxText = read(GENERATED_FILES.nginxConf);
   const overlayText = read(config.overlayFile);
   if (composeText === undefined || nginxText === undefined || overlayText === undefined) {
     for (const [file, text] of [
-      [GENERATED_FILES.compose, composeText],
+      [config.files.compose, composeText],
       [GENERATED_FILES.nginxConf, nginxText],
       [config.overlayFile, overlayText],
     ] as const) {
@@ -51,9 +51,9 @@ export function checkInvariants(config: StackConfig, read: FileReader): Problem[
 
   for (const [kind, location] of [['STATIC', config.static], ['MEDIA', config.media]] as const) {
     if (!location) continue;
-    checkLocation(kind, location, { mounts, overlay, locations, overlayFile: config.overlayFile }, problems);
+    checkLocation(kind, location, { mounts, overlay, locations, overlayFile: config.overlayFile, composeFile: config.files.compose }, problems);
   }
-  if (config.database.kind === 'sqlite') checkSqlite(config.database, mounts, overlayText, config.overlayFile, problems);
+  if (config.database.kind === 'sqlite') checkSqlite(config.database, mounts, overlayText, { overlayFile: config.overlayFile, composeFile: config.files.compose }, problems);
   for (const location of locations) {
     for (const message of location.problems) problems.push({ file: GENERATED_FILES.nginxConf, message });
   }
@@ -68,10 +68,10 @@ export function checkInvariants(config: StackConfig, read: FileReader): Problem[
 function checkLocation(
   kind: 'STATIC' | 'MEDIA',
   expected: Location,
-  found: { mounts: Map<string, Map<string, string>>; overlay: Map<string, string>; locations: ReturnType<typeof fileLocations>; overlayFile: string },
+  found: { mounts: Map<string, Map<string, string>>; overlay: Map<string, string>; locations: ReturnType<typeof fileLocations>; overlayFile: string; composeFile: string },
   problems: Problem[],
 ): void {
-  const compose = GENERATED_FILES.compose;
+  const compose = found.composeFile;
   const nginxConf = GENERATED_FILES.nginxConf;
   const root = found.overlay.get(`${kind}_ROOT`);
   const url = found.overlay.get(`${kind}_URL`);
@@ -106,7 +106,7 @@ function checkSqlite(
   database: Extract<StackConfig['database'], { kind: 'sqlite' }>,
   mounts: Map<string, Map<string, string>>,
   overlayText: string,
-  overlayFile: string,
+  { overlayFile, composeFile }: { overlayFile: string; composeFile: string },
   problems: Problem[],
 ): void {
   const databases = moduleNames(overlayText, overlayFile).get('DATABASES');
@@ -121,7 +121,7 @@ function checkSqlite(
   for (const service of [SERVICES.migrate, SERVICES.app]) {
     const target = mounts.get(service)?.get(database.volume);
     if (target !== database.dir) {
-      problems.push({ file: GENERATED_FILES.compose, message: `${service} mounts the ${database.volume} volume at ${target ?? '(nowhere)'}, but the SQLite file is in ${database.dir}` });
+      problems.push({ file: composeFile, message: `${service} mounts the ${database.volume} volume at ${target ?? '(nowhere)'}, but the SQLite file is in ${database.dir}` });
     }
   }
 }

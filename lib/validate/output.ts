@@ -4,7 +4,6 @@
  */
 import { parse } from 'yaml';
 import type { StackConfig } from '../config/stack-config.js';
-import { GENERATED_FILES } from '../config/names.js';
 import { composeSchemaErrors } from './compose-schema.js';
 import { dockerfileErrors } from './dockerfile.js';
 import { checkInvariants, type FileReader, type Problem } from './invariants.js';
@@ -12,14 +11,14 @@ import { swarmOutputProblems } from './swarm-output.js';
 
 export function validateOutput(config: StackConfig, read: FileReader): Problem[] {
   const problems: Problem[] = [];
-  const compose = parseYaml(GENERATED_FILES.compose, read, problems);
+  const compose = parseYaml(config.files.compose, read, problems);
   if (compose !== undefined) {
-    for (const message of composeSchemaErrors(compose)) problems.push({ file: GENERATED_FILES.compose, message: `compose-spec schema: ${message}` });
+    for (const message of composeSchemaErrors(compose)) problems.push({ file: config.files.compose, message: `compose-spec schema: ${message}` });
   }
-  if (config.swarm) problems.push(...swarmOutputProblems(config, parseYaml(GENERATED_FILES.stack, read, problems), read));
-  const dockerfile = read(GENERATED_FILES.dockerfile);
-  if (dockerfile === undefined) problems.push({ file: GENERATED_FILES.dockerfile, message: 'is missing' });
-  else for (const message of dockerfileErrors(dockerfile)) problems.push({ file: GENERATED_FILES.dockerfile, message });
+  if (config.swarm) problems.push(...swarmOutputProblems(config, parseYaml(config.files.stack, read, problems), read));
+  const dockerfile = read(config.files.dockerfile);
+  if (dockerfile === undefined) problems.push({ file: config.files.dockerfile, message: 'is missing' });
+  else for (const message of dockerfileErrors(dockerfile)) problems.push({ file: config.files.dockerfile, message });
 
   problems.push(...checkInvariants(config, read));
   return problems;

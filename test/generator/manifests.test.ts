@@ -23,7 +23,7 @@ describe('yo django-static --yes, dependency manifests', () => {
     const dir = writeProject(manifests.poetryNoLock());
     const before = listing(dir);
     await expect(generate(dir)).rejects.toThrow(
-      'Dependency file to install from: pyproject.toml declares Poetry dependencies but there is no poetry.lock: run `poetry lock` and commit it, or pass --dependencies requirements.txt',
+      '--dependencies: pyproject.toml declares Poetry dependencies but there is no poetry.lock: run `poetry lock` and commit it, or pass --dependencies requirements.txt',
     );
     expect(listing(dir)).toEqual(before);
   });

@@ -32,15 +32,15 @@ describe('a project with files of its own', () => {
     expect({ ignore: read(dir, '.dockerignore'), git: read(dir, '.gitignore') }).toEqual(first);
   });
 
-  it('writes Dockerfile.new beside its own Dockerfile, says what differs, and exits non-zero', async () => {
+  it('keeps its own Dockerfile, writes ours as django-static.Dockerfile and builds with that one', async () => {
     const files = fixtures.startproject();
     files['Dockerfile'] = 'FROM python:3.11\nCOPY . /code\nWORKDIR /code\nCMD python manage.py runserver 0.0.0.0:8000\n';
     const dir = fixtures.writeProject(files);
-    await expect(generate(dir)).rejects.toThrow(
-      /Dockerfile -> Dockerfile\.new\n\s+your Dockerfile runs the app as root \(no USER\); ours runs it as the unprivileged user "app"\n\s+yours starts `python manage\.py runserver 0\.0\.0\.0:8000`; ours starts gunicorn/,
-    );
+    await generate(dir);
     expect(read(dir, 'Dockerfile')).toBe(files['Dockerfile']);
-    expect(read(dir, 'Dockerfile.new')).toContain('USER app');
+    expect(fs.existsSync(path.join(dir, 'Dockerfile.new'))).toBe(false);
+    expect(read(dir, 'django-static.Dockerfile')).toContain('USER app');
+    expect(read(dir, 'compose.yaml')).toContain('dockerfile: django-static.Dockerfile');
   });
 });
 

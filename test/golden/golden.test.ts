@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as fixtures from '../fixtures/projects.js';
 import { SHAPE_OPTIONS as OPTIONS, SHAPES } from '../fixtures/shapes.js';
+import { CORPUS } from '../fixtures/corpus/index.js';
 import { generate } from '../generator/run.js';
 
 /** Every file below dir, except the project's own (those the fixture wrote). */
@@ -39,6 +40,23 @@ describe('golden files', () => {
             ? content.replace(/^DJANGO_SECRET_KEY=.+$/m, 'DJANGO_SECRET_KEY=<50 random characters>').replace(/^POSTGRES_PASSWORD=.+$/m, 'POSTGRES_PASSWORD=<43 random characters>')
             : content;
         await expect(stable).toMatchFileSnapshot(`__snapshots__/${shape}/${file}`);
+      }
+    });
+  }
+});
+
+/** The real-project corpus (test/corpus/): every shape that generates today, as written by --yes and its one option. */
+describe('golden files: the real-project corpus', () => {
+  for (const entry of CORPUS.filter((corpus) => !corpus.pending)) {
+    it(entry.slug, async () => {
+      const project = entry.files();
+      const root = fixtures.writeProject(project);
+      const dir = path.join(root, entry.cwd ?? '.');
+      await generate(dir, { projectName: entry.slug, ...entry.options });
+      const own = new Set(Object.keys(project).map((file) => path.relative(entry.cwd ?? '.', file)));
+      for (const [file, content] of written(dir, own)) {
+        const stable = file === '.env' ? content.replace(/^DJANGO_SECRET_KEY=.+$/m, 'DJANGO_SECRET_KEY=<50 random characters>').replace(/^POSTGRES_PASSWORD=.+$/m, 'POSTGRES_PASSWORD=<43 random characters>') : content;
+        await expect(stable).toMatchFileSnapshot(`__snapshots__/corpus-${entry.slug}/${file}`);
       }
     });
   }

@@ -7,6 +7,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import fs from 'node:fs';
+import { BESIDE_PROJECT_FILES } from '../../lib/config/names.js';
+import { coexistingProject } from '../fixtures/coexistence.js';
 import { startproject, type Files } from '../fixtures/projects.js';
 import { exists, read, runAsUser, userProject, type Run } from './user.js';
 
@@ -21,6 +24,9 @@ type Door = keyof typeof FRONT_DOORS;
 const OWN_DOCKERFILE = 'FROM python:3.12-slim\nCOPY . /srv\nCMD ["python", "/srv/manage.py", "runserver"]\n';
 const OWN_DOCKERIGNORE = '.venv\nnode_modules\n*.log\n';
 const withOwnDockerFiles = (): Files => ({ ...startproject(), Dockerfile: OWN_DOCKERFILE, '.dockerignore': OWN_DOCKERIGNORE });
+
+/** Content and mode of each of the project's own files. */
+const ownFiles = (dir: string, files: string[]) => Object.fromEntries(files.map((file) => [file, { content: read(dir, file), mode: fs.statSync(path.join(dir, file)).mode }]));
 
 let projects = 0;
 const project = (files: Files) => userProject(base, `p${++projects}`, files);
@@ -91,20 +97,36 @@ describe.each(Object.keys(FRONT_DOORS) as Door[])('front door: %s', (door) => {
     expect(ownDry.status, ownDry.stdout + ownDry.stderr).toBe(0);
     expect(read(own, 'Dockerfile')).toBe(OWN_DOCKERFILE);
     expect(read(own, '.dockerignore')).toBe(OWN_DOCKERIGNORE);
-    expect(['Dockerfile.new', '.dockerignore.new', 'compose.yaml'].filter((file) => exists(own, file))).toEqual([]);
+    expect(['Dockerfile.new', '.dockerignore.new', 'compose.yaml', BESIDE_PROJECT_FILES.dockerfile].filter((file) => exists(own, file))).toEqual([]);
   });
 
-  it("a project's own Dockerfile is kept and ours written as Dockerfile.new; its .dockerignore is merged; exit 1 without a prompt", () => {
+  it("a project's own Dockerfile is kept and ours written beside it; its .dockerignore is merged; exit 0 without a prompt", () => {
     const dir = project(withOwnDockerFiles());
-    const stderr = failedOnce(run(door, 'app', dir, ['--yes', '--skip-health-check']));
-    expect(stderr).toMatch(/Dockerfile -> Dockerfile\.new/);
-    expect(stderr).not.toMatch(/\.dockerignore/);
+    const result = run(door, 'app', dir, ['--yes', '--skip-health-check']);
+    quiet(result);
+    expect(result.status, result.stdout + result.stderr).toBe(0);
     expect(read(dir, 'Dockerfile')).toBe(OWN_DOCKERFILE);
-    expect(read(dir, 'Dockerfile.new')).toMatch(/^FROM python:/m);
+    expect(read(dir, BESIDE_PROJECT_FILES.dockerfile)).toMatch(/^FROM python:/m);
+    expect(exists(dir, 'Dockerfile.new')).toBe(false);
     expect(exists(dir, '.dockerignore.new')).toBe(false);
     const merged = read(dir, '.dockerignore');
     expect(merged.startsWith(OWN_DOCKERIGNORE)).toBe(true);
     expect(merged.slice(OWN_DOCKERIGNORE.length)).toMatch(/generator-django-static[\s\S]*^\.env$/m);
+  });
+
+  it('group-writable files, its own docker-compose.yml and .env.example: --yes asks nothing, exits 0, and changes none of them (bytes and mode)', () => {
+    const files = coexistingProject();
+    const dir = project(files);
+    for (const file of Object.keys(files)) fs.chmodSync(path.join(dir, file), 0o664);
+    const before = ownFiles(dir, Object.keys(files));
+    const result = run(door, 'app', dir, ['--yes', '--skip-health-check']);
+    quiet(result);
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout + result.stderr).not.toMatch(/Overwrite|force closed/);
+    expect(ownFiles(dir, Object.keys(files))).toEqual(before);
+    expect(exists(dir, 'compose.yaml')).toBe(false);
+    expect(exists(dir, BESIDE_PROJECT_FILES.compose)).toBe(true);
+    expect(result.stdout + result.stderr).toContain(`-f ${BESIDE_PROJECT_FILES.compose}`);
   });
 
   it('only a .dockerignore of its own: merged, exit 0', () => {
@@ -128,7 +150,8 @@ describe('real stacks through the installed package', () => {
   const started: { dir: string; name: string }[] = [];
   afterEach(() => {
     for (const { dir, name } of started.splice(0)) {
-      spawnSync('docker', ['compose', '--project-name', name, 'down', '-v', '--remove-orphans'], { cwd: dir, stdio: 'ignore', timeout: 120_000 });
+      const ours = exists(dir, BESIDE_PROJECT_FILES.compose) ? ['-f', BESIDE_PROJECT_FILES.compose] : [];
+      spawnSync('docker', ['compose', '--project-name', name, ...ours, 'down', '-v', '--remove-orphans'], { cwd: dir, stdio: 'ignore', timeout: 120_000 });
     }
   });
   const stack = (name: string, port: number) => {
@@ -151,6 +174,19 @@ describe('real stacks through the installed package', () => {
     const response = await fetch(url!, { redirect: 'manual', signal: AbortSignal.timeout(15_000) });
     expect(response.status, `GET ${url}`).toBeGreaterThanOrEqual(200);
     expect(response.status, `GET ${url}`).toBeLessThan(400);
+  });
+
+  it('beside its own docker-compose.yml: our stack runs from compose.django-static.yaml under its own name, and the check passes', () => {
+    const dir = project(coexistingProject());
+    const name = 'djs-installed-beside';
+    started.push({ dir, name });
+    const generated = run('bin', 'app', dir, ['--yes', '--project-name', name, '--port', '18303', '--skip-health-check']);
+    expect(generated.status, generated.stdout + generated.stderr).toBe(0);
+    const checked = run('bin', 'check', dir, ['--down'], 600_000);
+    quiet(checked);
+    expect(checked.status, checked.stdout + checked.stderr).toBe(0);
+    expect(checked.stdout + checked.stderr).toMatch(/PASS {2}static file from nginx/);
+    expect(containers(name)).toBe('');
   });
 
   it('bin: `generator-django-static check --down` after a --skip-health-check generation passes and removes the stack', () => {

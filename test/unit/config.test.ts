@@ -11,10 +11,12 @@ describe('validators', () => {
   it.each([
     [validate.port(70000), /impossible/],
     [validate.port(0), /impossible/],
-    [validate.urlPath('STATIC_URL')('static/'), /start and end with "\/"/],
-    [validate.urlPath('STATIC_URL')('/'), /every URL/],
-    [validate.urlPath('STATIC_URL')('https://cdn.example.com/static/'), /full URL/],
-    [validate.urlPath('STATIC_URL')('/a/../b/'), /"\.\."/],
+    [validate.urlPath('STATIC_URL', '/static/')('static/'), /start and end with "\/"/],
+    [validate.urlPath('STATIC_URL', '/static/')('/'), /every URL/],
+    [validate.urlPath('STATIC_URL', '/static/')('https://cdn.example.com/static/'), /full URL/],
+    [validate.urlPath('STATIC_URL', '/static/')('/a/../b/'), /"\.\."/],
+    // MEDIA_URL's own example, never static's.
+    [validate.urlPath('MEDIA_URL', '/media/')('https://cdn.example.com/media/'), /must be a path like \/media\/$/],
     [validate.projectName('My App'), /not a valid compose project name/],
     [validate.pythonVersion('3.7'), /no supported python:3\.7-slim image/],
     [validate.bindAddress('999.1.1.1'), /not an IPv4 address/],
@@ -26,7 +28,7 @@ describe('validators', () => {
     expect(message).not.toContain('\n');
   });
 
-  it.each([validate.port(8080), validate.urlPath('STATIC_URL')('/assets/'), validate.serverNames(['localhost', '.example.com']), validate.imageReference('registry.local:5000/team/python:3.12-slim')])(
+  it.each([validate.port(8080), validate.urlPath('STATIC_URL', '/static/')('/assets/'), validate.serverNames(['localhost', '.example.com']), validate.imageReference('registry.local:5000/team/python:3.12-slim')])(
     'accepts good values',
     (message) => expect(message).toBeUndefined(),
   );

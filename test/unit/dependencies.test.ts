@@ -101,7 +101,7 @@ describe('Poetry', () => {
     expect(detectionReport(facts).join('\n')).toContain('warning: pyproject.toml declares Poetry dependencies but there is no poetry.lock');
     const resolving = resolveAnswers({ facts, cliValues: {}, warn: () => {} });
     await expect(resolving).rejects.toThrow(AnswerError);
-    await expect(resolving).rejects.toThrow('Dependency file to install from: pyproject.toml declares Poetry dependencies but there is no poetry.lock: run `poetry lock`');
+    await expect(resolving).rejects.toThrow('--dependencies: pyproject.toml declares Poetry dependencies but there is no poetry.lock: run `poetry lock`');
   });
 });
 

@@ -55,6 +55,13 @@ function dependencyFor(file: string): DependencySpec | undefined {
 
 /** Why a name cannot be installed from, for the dependencies answer's validation. */
 export function dependencyFileProblem(file: string): string | undefined {
+  const normal = path.posix.normalize(file.replaceAll('\\', '/'));
+  if (path.posix.isAbsolute(normal) || normal === '..' || normal.startsWith('../')) {
+    return (
+      `${file} is outside this folder, which is the build context: Docker cannot COPY a file from outside it. ` +
+      `Run the generator in a folder that holds both manage.py and ${path.posix.basename(normal)}, or keep a dependency file beside manage.py`
+    );
+  }
   return dependencyFor(file)
     ? undefined
     : `unknown dependency file ${file}: expected a requirements *.txt file, pyproject.toml, poetry.lock, uv.lock or Pipfile.lock`;

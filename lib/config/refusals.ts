@@ -1,0 +1,37 @@
+/**
+ * Everything that stops a run before anything is written, besides an answer that cannot be had:
+ * gathered in one list so that one run reports every one of them (a project that needs three
+ * options and a different database learns it all at once). Each check runs on as much of the
+ * answers as there is: under --yes with missing answers, the others are still checked.
+ */
+import { answersOnDisk } from '../detect/answers-on-disk.js';
+import type { ProjectFacts } from '../detect/project.js';
+import { checkTlsFiles } from '../validate/tls-files.js';
+import { defaultDatabase, type Answers } from './questions.js';
+import { remoteStaticStop } from './remote-static.js';
+import { databaseProblem } from './stack-config.js';
+
+export function refusals(root: string, answers: Partial<Answers>, facts: ProjectFacts): string[] {
+  const lines: string[] = [];
+  const attempt = (check: () => void) => {
+    try {
+      check();
+    } catch {
+      // A check that needs an answer this run does not have: the missing answer is reported instead.
+    }
+  };
+  if (facts.remoteStatic && answers.remoteStatic === 'stop') lines.push(remoteStaticStop(facts));
+  attempt(() => {
+    // A postgres stack without a driver would fail in migrate.
+    const dependencies = facts.dependencyCandidates.find((candidate) => candidate.file === answers.dependencies);
+    const noDriver = dependencies && answers.database && databaseProblem(answers.database, dependencies);
+    if (!noDriver) return;
+    const swarmDefault = answers.target === 'swarm' && defaultDatabase(facts) === 'sqlite';
+    lines.push(swarmDefault ? `${noDriver} (PostgreSQL is the default with --target swarm, whose replicas cannot share a SQLite file)` : noDriver);
+  });
+  attempt(() => {
+    for (const problem of answersOnDisk(root, answers as Answers)) lines.push(`--${problem.field}: ${problem.message}`);
+  });
+  attempt(() => lines.push(...checkTlsFiles(root, answers as Answers).problems.map((problem) => `${problem} (nothing written)`)));
+  return lines;
+}

@@ -1,0 +1,48 @@
+/**
+ * The generator over the real-project corpus (test/corpus/*.md, test/fixtures/corpus/): every
+ * shape generates with --yes and at most one option; a shape whose support is pending elsewhere
+ * does today what its registry entry says (a clear error, or a stack written that would not build).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CORPUS } from '../fixtures/corpus/index.js';
+import { writeProject } from '../fixtures/projects.js';
+import { generate } from './run.js';
+
+describe.each(CORPUS)('corpus: $slug', (entry) => {
+  it('has its notes and at most one option', () => {
+    expect(fs.existsSync(path.join(import.meta.dirname, '..', 'corpus', `${entry.slug}.md`))).toBe(true);
+    expect(Object.keys(entry.options ?? {}).length).toBeLessThanOrEqual(1);
+  });
+
+  if (entry.pending && entry.pending.now !== 'generates') {
+    const now = entry.pending.now;
+    it(`pending (${entry.pending.by}): stops with a clear error and writes nothing`, async () => {
+      const dir = path.join(writeProject(entry.files()), entry.cwd ?? '.');
+      const before = fs.readdirSync(dir).sort();
+      await expect(generate(dir, entry.options)).rejects.toThrow(now);
+      expect(fs.readdirSync(dir).sort()).toEqual(before);
+    });
+    return;
+  }
+
+  it(`generates with --yes${entry.pending ? ` (pending ${entry.pending.by}: the stack would not build yet)` : ''}, and a re-run changes nothing`, async () => {
+    const files = entry.files();
+    const dir = path.join(writeProject(files), entry.cwd ?? '.');
+    const result = await generate(dir, entry.options);
+    expect(result.askedQuestions).toEqual([]);
+    const compose = ['compose.yaml', 'compose.django-static.yaml'].filter((file) => fs.existsSync(path.join(dir, file)));
+    expect(compose).toHaveLength(1);
+    // The project's own files are never changed.
+    for (const [file, content] of Object.entries(files)) if (!file.endsWith('.dockerignore') && !file.endsWith('.gitignore')) expect(fs.readFileSync(path.join(dir, file), 'utf8'), file).toBe(content);
+    if (entry.pending?.by === 's4-builder') {
+      // Today's honest state: one stage and no compiler, so the build of this shape fails (the builder stage is pending).
+      const dockerfile = ['Dockerfile', 'django-static.Dockerfile'].find((file) => fs.existsSync(path.join(dir, file)) && !(file in files))!;
+      expect(fs.readFileSync(path.join(dir, dockerfile), 'utf8')).not.toMatch(/\bgcc\b|build-essential/);
+    }
+    const first = fs.readFileSync(path.join(dir, compose[0]!), 'utf8');
+    await generate(dir, entry.options);
+    expect(fs.readFileSync(path.join(dir, compose[0]!), 'utf8')).toBe(first);
+  });
+});
