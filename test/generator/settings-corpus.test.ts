@@ -23,6 +23,7 @@ const CORPUS: Record<string, () => Files> = {
   unreadEngine: () => forms.unreadEngine(),
   conflictingIndications: () => forms.unreadEngine(['mysqlclient']),
   offlineCompressor: forms.offlineCompressor,
+  engineFromVariable: forms.engineFromVariable,
 };
 
 /** What compose.yaml and the .env give the app, so the settings find them set. */

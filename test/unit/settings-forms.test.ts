@@ -111,6 +111,19 @@ describe('never silently SQLite', () => {
     expect(why).toContain('SearchVectorField from django.contrib.postgres.search [catalog/models/search.py:1]');
   });
 
+  it('an engine chosen by a variable (`if os.getenv("DB") == "postgres"`): each branch reported; the PostgreSQL branch and driver decide, a MySQL branch without a driver does not count', () => {
+    const files = forms.engineFromVariable();
+    const facts = detect(files);
+    const settings = 'mysite/settings.py';
+    expect(facts.database?.value.engine).toBe('unknown');
+    expect(facts.database?.value.branches?.map((branch) => [branch.engine, branch.when, branch.line])).toEqual([
+      ['mysql', '`os.getenv("DB") in ["mysql", "mariadb"]`', lineOf(files, settings, 'backends.mysql')],
+      ['postgresql', '`os.getenv("DB") == "postgres"` and not `os.getenv("DB") in ["mysql", "mariadb"]`', lineOf(files, settings, 'backends.postgresql')],
+      ['sqlite', 'not `os.getenv("DB") == "postgres"` and not `os.getenv("DB") in ["mysql", "mariadb"]`', lineOf(files, settings, 'backends.sqlite3')],
+    ]);
+    expect(facts.databaseDecision).toMatchObject({ choice: 'postgres', why: expect.stringContaining(`a PostgreSQL DATABASES when`) });
+  });
+
   it('PostgreSQL and MySQL both indicated: no default, one message listing what was found', () => {
     const facts = detect(forms.unreadEngine(['mysqlclient']));
     expect('conflict' in facts.databaseDecision && facts.databaseDecision.conflict).toMatch(/PostgreSQL \(the PostgreSQL driver psycopg .*\) and MySQL \(the MySQL driver mysqlclient \[requirements.txt\]\); choose with --database/);
