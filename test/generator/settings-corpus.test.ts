@@ -68,3 +68,38 @@ describe('no settings form of the corpus exits 0 with a stack that cannot start'
     });
   }
 });
+
+describe('--inspect that fails at import', () => {
+  const helper = `
+from django.core.exceptions import ImproperlyConfigured
+
+
+def require_env(name):
+    value = os.environ.get(name)
+    if not value:
+        raise ImproperlyConfigured("Set the %s environment variable" % name)
+    return value
+
+
+API_TOKEN = require_env("API_TOKEN")
+`;
+
+  it('names the variable Django names: required, in .env.example, and the run stops before building', async () => {
+    const files = forms.namedImport();
+    files['mysite/settings.py'] += helper;
+    const dir = writeProject(files);
+    await expect(generate(dir, { inspect: true, inspectPython: '/usr/bin/python3', skipHealthCheck: false })).rejects.toThrow(/API_TOKEN \(read at mysite\/settings\.py:\d+\)/);
+    expect(fs.readFileSync(path.join(dir, '.env.example'), 'utf8')).toMatch(/^API_TOKEN=$/m);
+  });
+
+  it('any other import error stops the run with the project file and line, nothing written', async () => {
+    const files = forms.namedImport();
+    files['mysite/settings.py'] += '\nimport a_package_nobody_installed  # noqa\n';
+    const dir = writeProject(files);
+    const line = files['mysite/settings.py']!.split('\n').indexOf('import a_package_nobody_installed  # noqa') + 1;
+    await expect(generate(dir, { inspect: true, inspectPython: '/usr/bin/python3' })).rejects.toThrow(
+      new RegExp(`No module named 'a_package_nobody_installed' \\(at mysite/settings\\.py:${line}\\)[\\s\\S]*Django cannot import these settings`),
+    );
+    expect(fs.existsSync(path.join(dir, 'compose.yaml'))).toBe(false);
+  });
+});
