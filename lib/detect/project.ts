@@ -127,7 +127,7 @@ export function detectProject(root: string, options: { settingsModule?: string }
     requiredEnv: read.requiredEnv,
     importWrites: read.importWrites,
     databaseDecision: { choice: 'sqlite' },
-    whitenoise: listMentions(setting('MIDDLEWARE'), 'whitenoise'),
+    whitenoise: listMentions(setting('MIDDLEWARE'), 'whitenoise', 'any'),
     admin: listMentions(setting('INSTALLED_APPS'), 'django.contrib.admin')?.value ?? false,
     auth: listMentions(setting('INSTALLED_APPS'), 'django.contrib.auth')?.value ?? false,
     usesGit: fs.existsSync(path.join(root, '.git')),
@@ -135,10 +135,10 @@ export function detectProject(root: string, options: { settingsModule?: string }
   };
   facts.databaseDecision = decideDatabase(
     facts.database?.value,
-    databaseIndications({ root, dependencies: spec, postgresDriver: facts.postgresDriver, contribPostgres: listMentions(setting('INSTALLED_APPS'), 'django.contrib.postgres'), database: facts.database }),
+    databaseIndications({ root, dependencies: spec, postgresDriver: facts.postgresDriver, contribPostgres: listMentions(setting('INSTALLED_APPS'), 'django.contrib.postgres', 'any'), database: facts.database }),
   );
   const compress = setting('COMPRESS_OFFLINE');
-  if (compress && isTrue(compress.value) && listMentions(setting('INSTALLED_APPS'), 'compressor')?.value) {
+  if (compress && isTrue(compress.value) && listMentions(setting('INSTALLED_APPS'), 'compressor', 'any')?.value) {
     facts.compressOffline = { value: true, source: { file: compress.file, line: compress.line }, ...(envOf(compress.value) ? { env: envOf(compress.value) } : {}) };
   }
   const sslRedirect = setting('SECURE_SSL_REDIRECT');
@@ -289,9 +289,18 @@ function storageBackend(storages: Setting | undefined, legacy: Setting | undefin
   return undefined;
 }
 
-function listMentions(setting: Setting | undefined, needle: string): Found<boolean> | undefined {
-  if (!setting || setting.value.kind !== 'list') return undefined;
-  const hit = setting.value.items.some((item) => item.kind === 'str' && item.value.toLowerCase().startsWith(needle));
+/**
+ * Whether a list setting names a module. A list set on the branches of an `if`
+ * (`if DEBUG: INSTALLED_APPS += [...]`) counts when every branch names it ('all', for what the
+ * health check relies on) or when any does ('any', for what only informs or indicates).
+ */
+function listMentions(setting: Setting | undefined, needle: string, across: 'all' | 'any' = 'all'): Found<boolean> | undefined {
+  if (!setting) return undefined;
+  const names = (value: Value) => value.kind === 'list' && value.items.some((item) => item.kind === 'str' && item.value.toLowerCase().startsWith(needle));
+  const branches = setting.value.kind === 'unknown' ? setting.value.branches?.map((branch) => branch.value) : undefined;
+  const lists = branches ?? [setting.value];
+  if (!lists.every((value) => value.kind === 'list')) return undefined;
+  const hit = across === 'all' ? lists.every(names) : lists.some(names);
   return { value: hit, source: { file: setting.file, line: setting.line } };
 }
 

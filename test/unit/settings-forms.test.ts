@@ -193,3 +193,13 @@ describe('SECURE_SSL_REDIRECT in every spelling', () => {
     expect(detect(files).sslRedirect?.env).toBe('SECURE_SSL_REDIRECT');
   });
 });
+
+describe('lists set on the branches of an if', () => {
+  it('`if DEBUG: INSTALLED_APPS += [...]` keeps admin and auth (every branch has them)', () => {
+    const files = forms.urlWithPostgresDefault();
+    files['mysite/settings.py'] = files['mysite/settings.py']!.replace('DEBUG = False\n', 'DEBUG = os.environ.get("DJANGO_DEBUG", "") == "1"\n') + 'if DEBUG:\n    INSTALLED_APPS += ["debug_toolbar"]\n';
+    const facts = detect(files);
+    expect(facts.admin).toBe(true);
+    expect(facts.auth).toBe(true);
+  });
+});
