@@ -39,7 +39,9 @@ function databaseDecisionLines({ databaseDecision: decision }: ProjectFacts): st
   return decision.why ? [`  database choice    ${decision.choice}: ${decision.why}`] : [];
 }
 
-function databaseShown({ engine, name, form }: { engine: string; name?: string; form: 'url' | 'dict' }): string {
+function databaseShown({ engine, name, form, branches }: { engine: string; name?: string; form: 'url' | 'dict'; branches?: unknown[] }): string {
+  // Branches that disagree: each has its own line below.
+  if (engine === 'unknown' && branches?.length) return 'set differently on the branches of an if:';
   const how = form === 'url' ? ' from a database URL' : '';
   return `${engine}${how}${name ? ` (NAME ${name})` : ''}`;
 }
