@@ -49,12 +49,17 @@ describe('settings forms on the stand-ins', () => {
   it('a variable required only on the PostgreSQL branch: listed in .env.example, the run stops before building until .env sets it', () => {
     const name = 's22-branch-required';
     const { dir, base } = project(forms.postgresOnOneBranch(), name);
+    // This test's own image (a name no other test uses), so "nothing was built" is measured from nothing.
+    const image = `${name}-app:latest`;
+    const removeImage = () => spawnSync('docker', ['image', 'rm', '-f', image], { stdio: 'ignore' });
+    removeImage();
+    cleanups.push(removeImage);
     const first = cli(dir, base);
     expect(first.status).toBe(1);
     expect(first.output).toMatch(/SITE_DOMAIN \(read at mysite\/settings\.py:\d+\)/);
     expect(first.output).toMatch(/POSTGRES_HOST \(read at mysite\/settings\.py:\d+, when DATABASE_URL is not set\)/);
     expect(fs.readFileSync(path.join(dir, '.env.example'), 'utf8')).toMatch(/required only when DATABASE_URL is not set\nPOSTGRES_HOST=\n/);
-    expect(imageExists(`${name}-app:latest`)).toBe(false); // nothing was built
+    expect(imageExists(image)).toBe(false); // nothing was built
     fs.appendFileSync(path.join(dir, '.env'), 'SITE_DOMAIN=localhost\nPOSTGRES_HOST=db\n');
     const second = cli(dir, ['check']);
     passedWithLogin(second.output);
