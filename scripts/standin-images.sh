@@ -15,8 +15,9 @@ log() { printf '[standin] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 # PostgreSQL drivers: python3-psycopg satisfies `psycopg`, python3-psycopg2 `psycopg2` (the binary
-# wheels cannot be installed offline); python3-dj-database-url for DATABASE_URL settings.
-PACKAGES=python3,python3-pip,python3-django,gunicorn,libjs-jquery,nginx-light,wget,ca-certificates,python3-whitenoise,wrk,python3-psycopg,python3-psycopg2,python3-dj-database-url
+# wheels cannot be installed offline); python3-dj-database-url for DATABASE_URL settings;
+# python3-django-compressor for offline-compressor projects (COMPRESS_OFFLINE).
+PACKAGES=python3,python3-pip,python3-django,gunicorn,libjs-jquery,nginx-light,wget,ca-certificates,python3-whitenoise,wrk,python3-psycopg,python3-psycopg2,python3-dj-database-url,python3-django-compressor
 # The postgres:17 stand-in needs PostgreSQL 17, which only trixie has.
 PACKAGES_TRIXIE=postgresql-17
 # The ACME images get a root filesystem of their own, small: Debian's lego 4.9 and pebble 2.4

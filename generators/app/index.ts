@@ -12,6 +12,7 @@ import { BACKUPS_DIR, GENERATED_FILES } from '../../lib/config/names.js';
 import { besideNotices, defaultProjectName, stackFiles, type StackFiles } from '../../lib/config/file-names.js';
 import { defaultDatabase, QUESTIONS, type Answers } from '../../lib/config/questions.js';
 import { remoteStaticNotice } from '../../lib/config/remote-static.js';
+import { buildStepNotices, importWriteProblems } from '../../lib/config/build-steps.js';
 import { buildStackConfig, ConfigError, type StackConfig } from '../../lib/config/stack-config.js';
 import { swarmNextSteps, swarmNotices } from '../../lib/config/swarm-notices.js';
 import { tlsNotices } from '../../lib/config/tls-notices.js';
@@ -121,8 +122,14 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     // A project that cannot be imported is worth a warning; an interpreter that does not exist is bad input.
     if (!result.ok && result.missingInterpreter) throw new Error(`--inspect-python: ${result.reason}`);
     if (!result.ok) {
-      this._warn(`--inspect: ${result.reason}`);
-      return;
+      // A variable it names is required: .env.example lists it and the run stops before building until .env sets it.
+      if (result.variable) {
+        const [file, line] = (result.at ?? '--inspect:0').split(':');
+        if (!this.facts.requiredEnv.some((read) => read.variable === result.variable)) this.facts.requiredEnv.push({ variable: result.variable!, file: file!, line: Number(line) });
+        this._note(`--inspect: ${result.reason}\n  it names the environment variable ${result.variable}: required, so it goes into .env.example and the run stops before building until .env sets it`);
+        return;
+      }
+      throw new Error(`--inspect: ${result.reason}\nDjango cannot import these settings${result.at ? ` (${result.at})` : ''}, so the stack could not start either: fix that, or run without --inspect if only this interpreter lacks a package`);
     }
     const differences = compareWithText(this.facts, result.settings);
     this.log.writeln(`Inspected with Django ${result.settings.DJANGO_VERSION} (${python}): ${differences.length ? 'differences from the text analysis:' : 'same values as the text analysis.'}`);
@@ -191,7 +198,11 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       if (error instanceof ConfigError) throw new AnswerError(error.problems.map((p) => `--${p.field}: ${p.message}`));
       throw error;
     }
+    const importWrites = importWriteProblems(this.facts, this.stackConfig);
+    if (importWrites.length > 0) throw new AnswerError(importWrites);
     for (const line of besideNotices(this.stackConfig)) this._note(line);
+    for (const line of buildStepNotices(this.stackConfig)) this._note(line);
+    // --tls files: the certificate and key are checked before anything is written.
     const tlsFiles = checkTlsFiles(this.destinationRoot(), this.answers);
     for (const line of [...tlsFiles.notes, ...tlsNotices(this.stackConfig, { told: Boolean(this.options['yes']) }), ...swarmNotices(this.stackConfig, { settingsDatabase: defaultDatabase(this.facts) })]) this._note(line);
     const sslRedirect = this.stackConfig.tls.mode === 'off' ? sslRedirectWarning(this.facts) : undefined;

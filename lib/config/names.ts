@@ -123,6 +123,9 @@ export const COMPOSE_PROJECT_VARIABLE = 'COMPOSE_PROJECT_NAME';
 export const SECRET_KEY_VARIABLE = 'DJANGO_SECRET_KEY';
 /** PostgreSQL's password (--database postgres): generated into .env once, never overwritten. */
 export const POSTGRES_PASSWORD_VARIABLE = 'POSTGRES_PASSWORD';
+/** The PostgreSQL user and database compose.yaml gives the db service and the app alike. */
+export const POSTGRES_USER_VARIABLE = 'POSTGRES_USER';
+export const POSTGRES_DB_VARIABLE = 'POSTGRES_DB';
 /** Where Swarm mounts secrets in a container: the file of secret <target> is <SWARM_SECRETS_DIR>/<target>. */
 export const SWARM_SECRETS_DIR = '/run/secrets';
 /** --target swarm: the image tag swarm.sh exports and stack.yaml interpolates (`${TAG}`). */

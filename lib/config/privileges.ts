@@ -84,8 +84,16 @@ export const STRICTEST: Profile = { tmpfs: [], capAdd: [] };
  */
 const ACME_NGINX: Grant = { value: 'FSETID', why: "sets the setgid bit on the certificate folder, so the acme service's certificate gets the workers' group" };
 
-export function profileOf(service: string, config: Pick<StackConfig, 'tls'>): Profile {
-  const profile = PROFILES[service] ?? STRICTEST;
-  if (service === SERVICES.nginx && config.tls.mode === 'acme') return { ...profile, capAdd: [...profile.capAdd, ACME_NGINX] };
+/** Services that import the project's settings, so run whatever they do at import. */
+const IMPORTS_SETTINGS = new Set<string>([SERVICES.app, SERVICES.collectstatic, SERVICES.migrate]);
+
+export function profileOf(service: string, config: Pick<StackConfig, 'tls'> & Partial<Pick<StackConfig, 'importWrites'>>): Profile {
+  let profile = PROFILES[service] ?? STRICTEST;
+  if (service === SERVICES.nginx && config.tls.mode === 'acme') profile = { ...profile, capAdd: [...profile.capAdd, ACME_NGINX] };
+  // A folder the settings create at import (os.makedirs(LOG_DIR)) would fail on the read-only root.
+  const writes = IMPORTS_SETTINGS.has(service) ? (config.importWrites ?? []).filter((write) => !profile.tmpfs.some((grant) => grant.value === write.path)) : [];
+  if (writes.length > 0) {
+    profile = { ...profile, tmpfs: [...profile.tmpfs, ...writes.map((write) => ({ value: write.path, why: `the settings create this folder at import (${write.source}); what is written there lasts as long as the container` }))] };
+  }
   return profile;
 }

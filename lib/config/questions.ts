@@ -83,14 +83,13 @@ export type DatabaseChoice = (typeof DATABASE_CHOICES)[number];
 
 /**
  * The settings' own database, kept where the stack can: PostgreSQL settings get a PostgreSQL
- * service, a database URL stays a URL (external), everything else gets SQLite in a volume.
+ * service, a database URL stays a URL (external), SQLite settings get SQLite in a volume. Where
+ * the engine cannot be read, what the project installs and imports decides
+ * (lib/detect/database-choice.ts); undefined when that points at more than one database.
  */
-export function defaultDatabase(facts: ProjectFacts): DatabaseChoice {
-  const database = facts.database?.value;
-  // A URL read from the environment (DATABASE_URL) names a database managed apart from the app.
-  if (database?.form === 'url' && database.variable) return 'external';
-  if (database?.engine === 'postgresql') return 'postgres';
-  return 'sqlite';
+export function defaultDatabase(facts: ProjectFacts): DatabaseChoice | undefined {
+  const decision = facts.databaseDecision;
+  return 'choice' in decision ? decision.choice : undefined;
 }
 
 /** volume: serve static files from this stack's volume anyway (the overlay switches the storage); stop: generate nothing. */
@@ -189,6 +188,7 @@ export const QUESTIONS = [
     kind: 'string',
     message: 'Database: sqlite (a file in a volume), postgres (a PostgreSQL service in the stack) or external (DATABASE_URL in .env)',
     detect: (facts, earlier) => (earlier.target === 'swarm' && defaultDatabase(facts) === 'sqlite' ? 'postgres' : defaultDatabase(facts)),
+    undetected: (facts) => ('conflict' in facts.databaseDecision ? facts.databaseDecision.conflict : undefined),
     validate: (value, earlier) =>
       (DATABASE_CHOICES as readonly (string | undefined)[]).includes(value) ? validate.databaseOnTarget(value, earlier) : `"${value}" is not one of ${DATABASE_CHOICES.join(', ')}`,
     choices: () => [...DATABASE_CHOICES],

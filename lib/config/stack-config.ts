@@ -8,8 +8,10 @@ import type { DependencySpec } from '../detect/dependencies/manifests.js';
 import type { DependencyFacts } from '../detect/dependencies/manifests.js';
 import { isRuntimeDependency, postgresDriver } from '../detect/dependencies/packages.js';
 import type { ProjectFacts } from '../detect/project.js';
+import { where } from '../detect/found.js';
 import IMAGES from './images.json' with { type: 'json' };
-import { BACKUPS_DIR, COMPOSE_PROJECT_VARIABLE, DATABASE_URL_VARIABLE, OPTIONAL_VARIABLES, POSTGRES_PASSWORD_VARIABLE, SECRET_KEY_VARIABLE, SERVICES, SWARM_SECRETS_DIR, VOLUMES } from './names.js';
+import type { Condition } from '../detect/evaluate.js';
+import { BACKUPS_DIR, COMPOSE_PROJECT_VARIABLE, DATABASE_URL_VARIABLE, OPTIONAL_VARIABLES, POSTGRES_DB_VARIABLE, POSTGRES_PASSWORD_VARIABLE, POSTGRES_USER_VARIABLE, SECRET_KEY_VARIABLE, SERVICES, SWARM_SECRETS_DIR, VOLUMES } from './names.js';
 import { APP_MEMORY, appMemoryMiB, serviceLimits, type Limit } from './limits.js';
 import { QUESTIONS, type Answers, type DatabaseChoice } from './questions.js';
 import { composeCommand, STANDARD_FILES, type StackFiles } from './file-names.js';
@@ -205,7 +207,11 @@ export interface StackConfig {
    * Environment variables the project's settings read with no default, minus those the stack's
    * own .env provides: the user must set them in .env, or Django cannot start.
    */
-  settingsEnv: { variable: string; source: string }[];
+  settingsEnv: SettingsVariable[];
+  /** django-compressor offline (COMPRESS_OFFLINE at `source`): `manage.py compress` runs after collectstatic. */
+  compress?: { source: string };
+  /** Folders the settings create at import, each given a writable tmpfs at its path in the container. */
+  importWrites: { path: string; source: string }[];
   database: Database;
   /** Debian packages the image needs for a dependency (libpq for psycopg), with why; empty when none. */
   systemPackages: { packages: string[]; reason: string };
@@ -215,6 +221,18 @@ export interface StackConfig {
   loginCheck: boolean;
   /** Project folders that hold collected files or uploads locally (detected STATIC_ROOT/MEDIA_ROOT): never in the image. */
   localDataDirs: string[];
+}
+
+export interface SettingsVariable {
+  variable: string;
+  source: string;
+  /** Required only when these hold (a branch of an `if`): said in .env.example, and decided against .env. */
+  when?: Condition[];
+}
+
+/** Variables compose.yaml gives the app itself (beside .env): the settings find them set. */
+export function stackEnvironment(database: DatabaseChoice): string[] {
+  return ['DJANGO_SETTINGS_MODULE', ...(database === 'postgres' ? [POSTGRES_USER_VARIABLE, POSTGRES_DB_VARIABLE] : [])];
 }
 
 export class ConfigError extends Error {
@@ -323,19 +341,35 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
     hashedNamePattern: HASHED_NAME_PATTERN,
     settingsEnv: [
       ...facts.requiredEnv
-        .filter((read) => !STACK_ENV.has(read.variable) && !(answers.database === 'postgres' && read.variable === POSTGRES_PASSWORD_VARIABLE))
-        .map((read) => ({ variable: read.variable, source: `${read.file}:${read.line}` })),
+        .filter((read) => !STACK_ENV.has(read.variable) && !stackEnvironment(answers.database).includes(read.variable) && !(answers.database === 'postgres' && read.variable === POSTGRES_PASSWORD_VARIABLE))
+        .map((read) => ({ variable: read.variable, source: `${read.file}:${read.line}`, ...(read.when ? { when: read.when } : {}) })),
       // external: the overlay reads the database from DATABASE_URL, which only the user can give.
       ...(answers.database === 'external' && !facts.requiredEnv.some((read) => read.variable === DATABASE_URL_VARIABLE)
         ? [{ variable: DATABASE_URL_VARIABLE, source: `${overlay.file} (--database external)` }]
         : []),
     ],
+    ...(facts.compressOffline ? { compress: { source: where(facts.compressOffline) } } : {}),
+    importWrites: writableAtImport(facts, APP_DIR),
     database: database(answers.database, driver?.module),
     systemPackages: systemPackages(driver?.system),
     backupsDir: BACKUPS_DIR,
     loginCheck: facts.admin && facts.auth,
     localDataDirs: [...new Set(['staticfiles', ...(answers.media ? ['media'] : []), ...[facts.staticRoot, facts.mediaRoot].flatMap((found) => insideProject(found?.value))])].sort(),
   };
+}
+
+/**
+ * Folders the settings create when imported, as container paths: the app's file system is
+ * read-only, so each gets a tmpfs (its contents live as long as the container). One that
+ * cannot be read, or lies in a volume the stack mounts, needs nothing or cannot be helped here.
+ */
+function writableAtImport(facts: ProjectFacts, appDir: string): { path: string; source: string }[] {
+  return facts.importWrites.flatMap((write) => {
+    if (write.path === undefined || write.path.startsWith('(')) return [];
+    const container = write.path.startsWith('/') ? write.path : path.posix.join(appDir, write.path);
+    if (container.split('/').includes('..')) return [];
+    return [{ path: container, source: `${write.file}:${write.line}` }];
+  });
 }
 
 /** The variables that hold secrets: Swarm secrets under --target swarm, read from files by the overlay. */

@@ -4,7 +4,7 @@ import type { DatabaseChoice } from './questions.js';
 import type { StackConfig } from './stack-config.js';
 
 /** Before writing: what differs from compose.yaml for the same answers (`settingsDatabase`: what the project's settings use). */
-export function swarmNotices(config: StackConfig, { settingsDatabase }: { settingsDatabase: DatabaseChoice }): string[] {
+export function swarmNotices(config: StackConfig, { settingsDatabase }: { settingsDatabase: DatabaseChoice | undefined }): string[] {
   const swarm = config.swarm;
   if (!swarm) return [];
   const notes: string[] = [];

@@ -4,7 +4,7 @@
  * with the environment variable the URL comes from.
  */
 import type { Found } from './found.js';
-import { describe, type Value } from './evaluate.js';
+import { describe, describeCondition, type Branch, type Value } from './evaluate.js';
 import type { Setting } from './settings.js';
 
 export type DatabaseEngine = 'sqlite' | 'postgresql' | 'mysql' | 'other' | 'unknown';
@@ -17,6 +17,20 @@ export interface DatabaseFacts {
   variable?: string;
   /** 'url': a database URL (dj-database-url, env.db()); 'dict': ENGINE and NAME written out. */
   form: 'url' | 'dict';
+  /** The host of the URL the settings fall back on (`default=` of dj-database-url or django-environ). */
+  host?: string;
+  /** DATABASES set differently on the branches of an `if`: each branch, where and when. */
+  branches?: DatabaseBranch[];
+}
+
+export interface DatabaseBranch {
+  engine: DatabaseEngine;
+  form: 'url' | 'dict';
+  variable?: string;
+  /** The condition under which this branch runs, in words ("DATABASE_URL is not set"). */
+  when: string;
+  file: string;
+  line: number;
 }
 
 /** Django's bundled backends, and the third-party ones that are the same database. */
@@ -47,8 +61,8 @@ export function engineOf(module: string): DatabaseEngine {
   return ENGINE_MODULES.find(([name]) => name === last)?.[1] ?? 'other';
 }
 
-/** The database a URL names, read with the WHATWG URL parser: scheme -> engine, path -> name. */
-export function databaseFromUrl(url: string): Pick<DatabaseFacts, 'engine' | 'name'> {
+/** The database a URL names, read with the WHATWG URL parser: scheme -> engine, path -> name, and the host. */
+export function databaseFromUrl(url: string): Pick<DatabaseFacts, 'engine' | 'name' | 'host'> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -58,32 +72,88 @@ export function databaseFromUrl(url: string): Pick<DatabaseFacts, 'engine' | 'na
   const engine = URL_SCHEMES[parsed.protocol.replace(/:$/, '')] ?? 'other';
   // sqlite:////abs/file.db -> /abs/file.db, sqlite:///file.db -> file.db (dj-database-url's reading)
   const path = decodeURIComponent(parsed.pathname).slice(1);
-  return { engine, ...(path ? { name: path } : {}) };
+  const host = engine === 'sqlite' ? '' : parsed.hostname;
+  return { engine, ...(path ? { name: path } : {}), ...(host ? { host } : {}) };
 }
+
+/** Hosts that name this machine or a database beside the app (a compose service): not a managed database elsewhere. */
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1', 'db', 'postgres', 'postgresql', 'database', 'pgsql']);
+export const isLocalHost = (host: string | undefined) => !host || LOCAL_HOSTS.has(host.toLowerCase()) || host.endsWith('.local') || host.endsWith('.localhost');
 
 const entry = (dict: Value, key: string): Value | undefined =>
   dict.kind === 'dict' ? dict.entries.findLast(([k]) => k.kind === 'str' && k.value === key)?.[1] : undefined;
 
+type Read = { facts: DatabaseFacts } | { note: string };
+
 export function detectDatabase(setting: Setting | undefined): Found<DatabaseFacts> | undefined {
   if (!setting) return undefined;
   const source = { file: setting.file, line: setting.line };
-  const found = (value: DatabaseFacts): Found<DatabaseFacts> => ({ value, source, ...(value.variable ? { env: value.variable } : {}) });
-  const fallback = entry(setting.value, 'default');
-  if (!fallback) {
-    const why = setting.value.kind === 'dict' ? 'has no "default"' : `is not read (${describe(setting.value)})`;
-    return { value: { engine: 'unknown', form: 'dict' }, source, note: `DATABASES ${why}` };
-  }
+  const read = readDatabases(setting.value);
+  if ('note' in read) return { value: { engine: 'unknown', form: 'dict' }, source, note: read.note };
+  const { facts } = read;
+  return { value: facts, source, ...(facts.variable ? { env: facts.variable } : {}) };
+}
+
+/** DATABASES as a whole: a dict, or set on the branches of an `if`. */
+function readDatabases(value: Value): Read {
+  if (value.kind === 'unknown' && value.branches) return fromBranches(value.branches, readDatabases);
+  const fallback = entry(value, 'default');
+  if (!fallback) return { note: `DATABASES ${value.kind === 'dict' ? 'has no "default"' : `is not read (${describe(value)})`}` };
+  return readDefault(fallback);
+}
+
+/** DATABASES["default"]: a URL (dj-database-url, django-environ) or a dict with ENGINE and NAME. */
+function readDefault(fallback: Value): Read {
+  if (fallback.kind === 'unknown' && fallback.branches) return fromBranches(fallback.branches, readDefault);
   // A URL: the dict comes from dj_database_url / env.db at run time.
   if (fallback.kind === 'str' || (fallback.kind === 'unknown' && fallback.env)) {
     const variable = fallback.env?.variable;
-    const url = fallback.kind === 'str' ? databaseFromUrl(fallback.value) : { engine: 'unknown' as const };
-    return found({ ...url, form: 'url', ...(variable ? { variable } : {}) });
+    const url = fallback.kind === 'str' ? databaseFromUrl(fallback.value) : urlFromPartial(fallback);
+    return { facts: { ...url, form: 'url', ...(variable ? { variable } : {}) } };
   }
-  if (fallback.kind !== 'dict') return { value: { engine: 'unknown', form: 'dict' }, source, note: `DATABASES["default"] is not read (${describe(fallback)})` };
+  if (fallback.kind !== 'dict') return { note: `DATABASES["default"] is not read (${describe(fallback)})` };
   const engineValue = entry(fallback, 'ENGINE');
   const nameValue = entry(fallback, 'NAME');
   const engine: DatabaseEngine = engineValue?.kind === 'str' ? engineOf(engineValue.value) : 'unknown';
   const name = nameValue?.kind === 'str' || nameValue?.kind === 'path' ? nameValue.value : undefined;
   const variable = engineValue?.kind === 'str' || engineValue?.kind === 'unknown' ? engineValue.env?.variable : undefined;
-  return found({ engine, form: 'dict', ...(name !== undefined ? { name } : {}), ...(variable ? { variable } : {}) });
+  return { facts: { engine, form: 'dict', ...(name !== undefined ? { name } : {}), ...(variable ? { variable } : {}) } };
+}
+
+/** f"sqlite:///{BASE_DIR / 'db.sqlite3'}": the scheme is literal even when the rest is not. */
+function urlFromPartial(value: Extract<Value, { kind: 'unknown' }>): Pick<DatabaseFacts, 'engine'> {
+  const first = value.partial?.[0];
+  return typeof first === 'string' && first.includes('://') ? { engine: databaseFromUrl(`${first.slice(0, first.indexOf('://'))}://x/`).engine } : { engine: 'unknown' };
+}
+
+/**
+ * DATABASES set on the branches of an `if`: every branch is reported; the engine is the one
+ * the branches that can be read agree on (unknown when they differ).
+ */
+function fromBranches(branches: Branch[], read: (value: Value) => Read): Read {
+  const rows = flatten(branches).map((branch) => ({ branch, read: read(branch.value) }));
+  const known = rows.flatMap(({ branch, read }) => ('facts' in read ? [{ branch, facts: read.facts }] : []));
+  const engines = [...new Set(known.map(({ facts }) => facts.engine).filter((engine) => engine !== 'unknown'))];
+  const engine: DatabaseEngine = engines.length === 1 ? engines[0]! : 'unknown';
+  // What this stack meets when nothing is set: prefer a branch with that engine written out.
+  const main = known.find(({ facts }) => facts.engine === engine && facts.form === 'dict') ?? known.find(({ facts }) => facts.engine === engine) ?? known[0];
+  const listed: DatabaseBranch[] = known.map(({ branch, facts }) => ({
+    engine: facts.engine,
+    form: facts.form,
+    ...(facts.variable ? { variable: facts.variable } : {}),
+    when: describeCondition(branch.when) || 'otherwise',
+    file: branch.file,
+    line: branch.line,
+  }));
+  if (!main) return { note: `DATABASES is set on branches that are not read (${rows.map(({ read }) => ('note' in read ? read.note : '')).join('; ')})` };
+  return { facts: { ...main.facts, engine, branches: listed } };
+}
+
+/** A branch whose value was itself set on the branches of an earlier `if`: each of those, under both conditions. */
+function flatten(branches: Branch[]): Branch[] {
+  return branches.flatMap((branch) =>
+    branch.value.kind === 'unknown' && branch.value.branches
+      ? flatten(branch.value.branches).map((inner) => ({ ...inner, when: [...inner.when, ...branch.when] }))
+      : [branch],
+  );
 }

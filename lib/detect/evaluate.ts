@@ -22,16 +22,61 @@ export interface EnvSource {
 export type TextPart = string | { expression: string };
 
 export type Value =
-  | { kind: 'str'; value: string; env?: EnvSource }
+  /** optional: django-split-settings' optional("file.py"), a file include() may find missing. */
+  | { kind: 'str'; value: string; env?: EnvSource; optional?: true }
   | { kind: 'path'; value: string; env?: EnvSource } // project-relative POSIX path ('' is the root)
-  | { kind: 'bool'; value: boolean }
-  | { kind: 'num'; value: number }
+  | { kind: 'bool'; value: boolean; env?: EnvSource }
+  | { kind: 'num'; value: number; env?: EnvSource }
   | { kind: 'none' }
   | { kind: 'list'; items: Value[] }
   | { kind: 'dict'; entries: [Value, Value][] }
-  | { kind: 'unknown'; reason: string; env?: EnvSource; partial?: TextPart[] };
+  | {
+      kind: 'unknown';
+      reason: string;
+      env?: EnvSource;
+      partial?: TextPart[];
+      /** Read from the environment with nothing else to fall back on: None when the variable is unset. */
+      envOnly?: true;
+      /** Set differently on the branches of an `if`: each branch's value, where and when. */
+      branches?: Branch[];
+      /** An environment reader object: django-environ's `environ.Env()`, python-decouple's `AutoConfig()`. */
+      reader?: EnvReader;
+      /** A module of the project bound by name (`from . import configuration`): its names. */
+      module?: Map<string, Value>;
+    };
+
+export interface Branch {
+  when: Condition[];
+  value: Value;
+  file: string;
+  line: number;
+}
+
+export interface EnvReader {
+  library: 'environ' | 'decouple';
+  /** django-environ's `Env(DEBUG=(bool, False))`: variables with a default given once for all reads. */
+  defaults: Map<string, Value>;
+}
+
+/**
+ * When a branch runs: an environment variable set or not (decidable once .env is known), or an
+ * expression that holds or not (not decidable here).
+ */
+export type Condition = { variable: string; set: boolean } | { expression: string; holds: boolean };
+
+export const negate = (condition: Condition): Condition =>
+  'variable' in condition ? { variable: condition.variable, set: !condition.set } : { expression: condition.expression, holds: !condition.holds };
+
+export function describeCondition(conditions: Condition[]): string {
+  return conditions
+    .map((condition) =>
+      'variable' in condition ? `${condition.variable} is ${condition.set ? '' : 'not '}set` : `${condition.holds ? '' : 'not '}\`${condition.expression}\``,
+    )
+    .join(' and ');
+}
 
 export const unknown = (reason: string, env?: EnvSource): Value => ({ kind: 'unknown', reason, ...(env ? { env } : {}) });
+const envOnly = (variable: string): Value => ({ kind: 'unknown', reason: `set only by the environment variable ${variable}`, env: { variable }, envOnly: true });
 
 export interface Scope {
   /** Project-relative path of the file being evaluated, for __file__. */
@@ -43,12 +88,25 @@ export interface Scope {
 export interface RequiredRead {
   variable: string;
   line: number;
+  /** Only on a branch that runs when these hold (empty or absent: always). */
+  when?: Condition[];
 }
 
 export interface Context {
   python: PythonSource;
   scope: Scope;
   onRequired?: (read: RequiredRead) => void;
+  /** The conditions under which the code being read runs (inside `if` branches). */
+  when?: Condition[];
+  /** `os.environ.setdefault("X", "v")` run earlier: X reads as "v" when unset. */
+  envDefaults?: Map<string, Value>;
+}
+
+function required(cx: Context, variable: string, node: SyntaxNode): void {
+  const when = cx.when ?? [];
+  // Read on a branch that runs only when the variable is set: it is there whenever it is read.
+  if (when.some((condition) => 'variable' in condition && condition.variable === variable && condition.set)) return;
+  cx.onRequired?.({ variable, line: cx.python.lineAt(node.from), ...(when.length ? { when } : {}) });
 }
 
 /** Evaluates one expression given as text (tests, and values outside a settings module). */
@@ -228,7 +286,7 @@ function binary(node: SyntaxNode, cx: Context): Value {
   const left = evaluate(leftNode, cx);
   const right = evaluate(rightNode, cx);
   if (op === '/' || op === '+' || op === '|') return binop(op, left, right);
-  return notStatic(node, cx);
+  return compare(op, left, right) ?? notStatic(node, cx);
 }
 
 /**
@@ -244,6 +302,23 @@ function logical(op: 'or' | 'and', leftNode: SyntaxNode, rightNode: SyntaxNode, 
   return unknown(`${cx.python.textOf(leftNode)} ${op} ... is not a static value`);
 }
 
+/**
+ * `os.environ.get("X", "True") == "True"`, `... in ("1", "true")`: decided on known values; a
+ * value read from a variable keeps it as its source (the result is its default).
+ */
+function compare(op: string, left: Value, right: Value): Value | undefined {
+  const known = (value: Value) => value.kind === 'str' || value.kind === 'num' || value.kind === 'bool' || value.kind === 'none';
+  const same = (a: Value, b: Value) => describe(a) === describe(b);
+  let result: boolean | undefined;
+  if ((op === '==' || op === '!=') && known(left) && known(right)) result = same(left, right) === (op === '==');
+  if ((op === 'in' || op === 'not in') && known(left) && right.kind === 'list' && right.items.every(known)) {
+    result = right.items.some((item) => same(item, left)) === (op === 'in');
+  }
+  if (result === undefined) return undefined;
+  const env = (left.kind === 'str' && left.env) || (right.kind === 'str' && right.env) || undefined;
+  return { kind: 'bool', value: result, ...(env ? { env } : {}) };
+}
+
 function unary(node: SyntaxNode, cx: Context): Value {
   const [op, operandNode] = childrenOf(node);
   const operand = evaluate(operandNode!, cx);
@@ -251,7 +326,8 @@ function unary(node: SyntaxNode, cx: Context): Value {
   if (sign === '-' && operand.kind === 'num') return { kind: 'num', value: -operand.value };
   if (sign === '+' && operand.kind === 'num') return operand;
   const truthy = truthiness(operand);
-  if (sign === 'not' && truthy !== undefined) return { kind: 'bool', value: !truthy };
+  const env = operand.kind !== 'list' && operand.kind !== 'dict' && operand.kind !== 'none' ? operand.env : undefined;
+  if (sign === 'not' && truthy !== undefined) return { kind: 'bool', value: !truthy, ...(env ? { env } : {}) };
   return notStatic(node, cx);
 }
 
@@ -303,8 +379,26 @@ function environmentCheck(test: SyntaxNode, cx: Context): { variable: string; ne
     const variable = evaluate(children[0]!, cx);
     return variable.kind === 'str' ? { variable: variable.value, negated: op === 'not in' } : undefined;
   }
+  // `if DATABASE_URL:` where DATABASE_URL = os.environ.get("DATABASE_URL")
+  if (node.name === 'VariableName') {
+    const value = cx.scope.names.get(cx.python.textOf(node));
+    if (value?.kind === 'unknown' && value.envOnly && value.env) return { variable: value.env.variable, negated: false };
+  }
   const variable = presenceRead(node, cx);
   return variable ? { variable, negated: false } : undefined;
+}
+
+/**
+ * When an `if` branch runs: true/false when the test is known, a variable set or unset for an
+ * environment check, else the test's text. Environment reads in the test count as reads.
+ */
+export function conditionOf(test: SyntaxNode, cx: Context): Condition | boolean {
+  const check = environmentCheck(test, cx);
+  if (check) return { variable: check.variable, set: !check.negated };
+  const value = evaluate(test, cx);
+  const truthy = truthiness(value);
+  if (truthy !== undefined && !(value.kind !== 'unknown' && 'env' in value && value.env)) return truthy;
+  return { expression: cx.python.textOf(test).replace(/\s+/g, ' '), holds: true };
 }
 
 /** The variable of an environment read that gives None when it is not set (`os.environ.get("X")`). */
@@ -330,13 +424,18 @@ function member(node: SyntaxNode, cx: Context): Value {
     const object = evaluate(objectNode!, cx);
     const property = cx.python.textOf(rest[0]!);
     if (object.kind === 'path' && property === 'parent') return { ...object, value: parentOf(object.value) };
+    if (object.kind === 'unknown' && object.module) return object.module.get(property) ?? unknown(`${property} is not set in that module`);
+    // dj-database-url's constant for the variable it reads by default
+    if (dottedName(node, cx) === 'dj_database_url.DEFAULT_ENV') return { kind: 'str', value: 'DATABASE_URL' };
     return unknown(`${dottedName(node, cx) ?? property} is not understood`);
   }
   const index = rest.length === 2 ? evaluate(rest[0]!, cx) : unknown('a slice');
   if (ENVIRON.has(dottedName(objectNode!, cx) ?? '')) {
     if (index.kind !== 'str') return unknown('os.environ[...] with a computed variable name');
-    cx.onRequired?.({ variable: index.value, line: cx.python.lineAt(node.from) });
-    return unknown(`set only by the environment variable ${index.value}`, { variable: index.value });
+    const preset = cx.envDefaults?.get(index.value);
+    if (preset) return withEnv(preset, { variable: index.value });
+    required(cx, index.value, node);
+    return envOnly(index.value);
   }
   const object = evaluate(objectNode!, cx);
   if (object.kind === 'dict' && index.kind !== 'unknown') {
@@ -357,6 +456,9 @@ const dottedName = (node: SyntaxNode, cx: Context): string | undefined => {
   const base = dottedName(object, cx);
   return base && `${base}.${cx.python.textOf(property)}`;
 };
+
+/** django-environ's URL readers, called with no variable name: the variable each reads. */
+const URL_DEFAULT_VARIABLES: Record<string, string> = { db: 'DATABASE_URL', db_url: 'DATABASE_URL', cache: 'CACHE_URL', cache_url: 'CACHE_URL', email: 'EMAIL_URL', email_url: 'EMAIL_URL', search_url: 'SEARCH_URL' };
 
 /** Getters that return None for a variable that is not set. */
 const NONE_GETTERS = new Set(['os.environ.get', 'os.getenv', 'environ.get', 'getenv']);
@@ -395,24 +497,49 @@ function evaluateArguments(argList: SyntaxNode, cx: Context): Arguments {
 }
 
 /** The variable and default of an environment getter call. */
-function envRead(name: string, { args, kwargs }: Arguments): { variable: string; fallback?: Value } | undefined {
-  const variable = args[0]?.kind === 'str' ? args[0].value : undefined;
+function envRead(name: string, { args, kwargs }: Arguments, reader?: EnvReader): { variable: string; fallback?: Value } | undefined {
+  const method = name.split('.').at(-1)!;
+  const named = kwargs.get('var');
+  const variable = args[0]?.kind === 'str' ? args[0].value : named?.kind === 'str' ? named.value : args.length === 0 && !named ? URL_DEFAULT_VARIABLES[method] : undefined;
   if (!variable) return undefined;
+  const preset = reader?.defaults.get(variable);
+  if (preset && !args[2] && !kwargs.has('default')) return { variable, fallback: preset };
   // django-environ's env(var, cast, default): the default is the third positional argument;
   // everywhere else (os.environ.get, getenv, config, env.str, ...) it is the second.
   const fallback = (name === 'env' ? args[2] : args[1]) ?? kwargs.get('default');
   return { variable, fallback };
 }
 
+/**
+ * The name a call is read under: a name bound to `environ.Env()` reads as `env`, one bound to
+ * decouple's `AutoConfig()`/`Config()` as `config`, whatever the settings called it.
+ */
+function calleeName(callee: SyntaxNode, cx: Context): { name: string | undefined; reader?: EnvReader } {
+  const name = dottedName(callee, cx);
+  if (!name) return { name };
+  const [head, ...rest] = name.split('.');
+  const bound = cx.scope.names.get(head!);
+  if (bound?.kind !== 'unknown' || !bound.reader) return { name };
+  if (bound.reader.library === 'environ') return { name: ['env', ...rest].join('.'), reader: bound.reader };
+  return rest.length === 0 ? { name: 'config', reader: bound.reader } : { name };
+}
+
+const ENVIRON_READERS = new Set(['environ.Env', 'Env', 'environs.Env', 'environ.FileAwareEnv', 'FileAwareEnv']);
+const DECOUPLE_READERS = new Set(['AutoConfig', 'decouple.AutoConfig', 'Config', 'decouple.Config']);
+
 function call(node: SyntaxNode, cx: Context): Value {
   const [callee, argList] = childrenOf(node);
-  const name = dottedName(callee!, cx);
+  const { name, reader } = calleeName(callee!, cx);
   // The object of a method call runs first: Path(...).resolve(), os.environ["X"].split(",")
   const [objectNode, dot, method] = callee!.name === 'MemberExpression' ? childrenOf(callee!) : [];
   const object = objectNode && dot?.name === '.' ? evaluate(objectNode, cx) : undefined;
   const args = argList ? evaluateArguments(argList, cx) : { args: [], kwargs: new Map<string, Value>() };
 
   if (object?.kind === 'path' && ['resolve', 'absolute', 'expanduser'].includes(cx.python.textOf(method!))) return object;
+  // "True".lower(), os.environ.get("X", "/static/").strip(): the text changes, the source stays.
+  if (object?.kind === 'str' && method && STRING_METHODS[cx.python.textOf(method)] && args.args.length === 0) {
+    return { ...object, value: STRING_METHODS[cx.python.textOf(method)]!(object.value) };
+  }
   if (name === undefined) return unknown('call not understood');
 
   if (name === 'Path' || name === 'pathlib.Path' || name === 'os.path.join' || name === 'PurePath') {
@@ -424,6 +551,17 @@ function call(node: SyntaxNode, cx: Context): Value {
   if (['os.path.abspath', 'os.path.realpath', 'os.path.normpath', 'str', 'os.fspath'].includes(name)) {
     return args.args[0] ?? unknown(`${name}() without argument`);
   }
+  if (name && ENVIRON_READERS.has(name)) {
+    // Env(DEBUG=(bool, False)): the default is the second item of each (cast, default) pair.
+    const defaults = new Map<string, Value>();
+    for (const [variable, scheme] of args.kwargs) if (scheme.kind === 'list' && scheme.items[1]) defaults.set(variable, scheme.items[1]);
+    return { kind: 'unknown', reason: 'a django-environ reader', reader: { library: 'environ', defaults } };
+  }
+  if (name && DECOUPLE_READERS.has(name)) return { kind: 'unknown', reason: 'a python-decouple reader', reader: { library: 'decouple', defaults: new Map() } };
+  if (name === 'getattr' && args.args[0]?.kind === 'unknown' && args.args[0].module && args.args[1]?.kind === 'str') {
+    return args.args[0].module.get(args.args[1].value) ?? args.args[2] ?? unknown(`${args.args[1].value} is not set in that module`);
+  }
+  if ((name === 'optional' || name === 'split_settings.tools.optional') && args.args[0]?.kind === 'str') return { ...args.args[0], optional: true };
   if (name === 'os.path.dirname') {
     const arg = args.args[0];
     return arg?.kind === 'path' ? { ...arg, value: parentOf(arg.value) } : unknown('dirname of an unknown path');
@@ -431,14 +569,37 @@ function call(node: SyntaxNode, cx: Context): Value {
   if (name === 'dj_database_url.config') return databaseUrlConfig(args);
   if (name === 'dj_database_url.parse') return args.args[0] ?? unknown('dj_database_url.parse() without argument');
   if (isEnvGetter(name)) {
-    const read = envRead(name, args);
+    const read = envRead(name, args, reader);
     if (!read) return unknown(`${name}() with a computed variable name`);
     const env = { variable: read.variable };
-    if (!read.fallback && RAISING_GETTERS.has(name)) cx.onRequired?.({ variable: read.variable, line: cx.python.lineAt(node.from) });
-    if (!read.fallback || read.fallback.kind === 'none') return unknown(`set only by the environment variable ${read.variable}`, env);
-    return withEnv(read.fallback, env);
+    const preset = cx.envDefaults?.get(read.variable);
+    if (preset && !read.fallback) return withEnv(preset, env);
+    if (!read.fallback && RAISING_GETTERS.has(name)) required(cx, read.variable, node);
+    if (!read.fallback || read.fallback.kind === 'none') return envOnly(read.variable);
+    return withEnv(castValue(name, args, read.fallback), env);
   }
   return unknown(`${name}() is not understood`);
+}
+
+const STRING_METHODS: Record<string, (text: string) => string> = {
+  lower: (text) => text.toLowerCase(),
+  upper: (text) => text.toUpperCase(),
+  strip: (text) => text.trim(),
+  casefold: (text) => text.toLowerCase(),
+};
+
+/**
+ * What a default becomes through the reader's cast: env.bool("X", default="True") and
+ * decouple's config("X", default="True", cast=bool) give True, as both parse the text.
+ */
+function castValue(name: string, { kwargs }: Arguments, fallback: Value): Value {
+  const cast = kwargs.get('cast');
+  const toBool = name.endsWith('.bool') || (cast?.kind === 'unknown' && cast.reason.startsWith('bool is not known'));
+  if (!toBool || fallback.kind !== 'str') return fallback;
+  const text = fallback.value.trim().toLowerCase();
+  if (['true', 'on', 'ok', 'y', 'yes', '1'].includes(text)) return { kind: 'bool', value: true };
+  if (['false', 'off', 'n', 'no', '0', ''].includes(text)) return { kind: 'bool', value: false };
+  return fallback;
 }
 
 /**
@@ -451,13 +612,13 @@ function databaseUrlConfig({ kwargs }: Arguments): Value {
   const variable = variableArg?.kind === 'str' ? variableArg.value : variableArg ? undefined : 'DATABASE_URL';
   if (!variable) return unknown('dj_database_url.config() with a computed variable name');
   const fallback = kwargs.get('default');
-  if (!fallback || fallback.kind === 'none') return unknown(`set only by the environment variable ${variable}`, { variable });
+  if (!fallback || fallback.kind === 'none') return envOnly(variable);
   return withEnv(fallback, { variable });
 }
 
-/** Strings, paths and unknowns carry the variable that can replace them; other values are as today. */
+/** Scalars and unknowns carry the variable that can replace them; containers do not. */
 function withEnv(value: Value, env: EnvSource): Value {
-  return value.kind === 'str' || value.kind === 'path' || value.kind === 'unknown' ? { ...value, env } : value;
+  return value.kind === 'str' || value.kind === 'path' || value.kind === 'unknown' || value.kind === 'bool' || value.kind === 'num' ? { ...value, env } : value;
 }
 
 export function binop(op: '/' | '+' | '|', left: Value, right: Value): Value {

@@ -8,11 +8,12 @@ import { read } from '../read-text.js';
 import { detectDependencies, type DependencyFacts, type DependencySpec } from './dependencies/manifests.js';
 import { djangoVersion, isRuntimeDependency, postgresDriver, type PostgresDriver } from './dependencies/packages.js';
 import { detectDatabase, type DatabaseFacts } from './database.js';
+import { databaseIndications, decideDatabase, type DatabaseDecision } from './database-choice.js';
 import { detectPythonVersion } from './dependencies/python-version.js';
 import { describe, writtenText, type TextPart, type Value } from './evaluate.js';
 import { where, type Found } from './found.js';
 import { settingsModuleInConfig, settingsModuleInPython } from './settings-module.js';
-import { moduleFile, readSettings, type RequiredEnv, type Setting } from './settings.js';
+import { moduleFile, readSettings, type ImportWrite, type RequiredEnv, type Setting } from './settings.js';
 
 export interface ProjectFacts {
   root: string;
@@ -34,6 +35,12 @@ export interface ProjectFacts {
   database?: Found<DatabaseFacts>;
   /** The PostgreSQL driver among the runtime dependencies (psycopg, psycopg2 and their binary builds). */
   postgresDriver?: Found<PostgresDriver>;
+  /** The database the stack should run, and why when the settings did not name it plainly (or the indications that disagree). */
+  databaseDecision: DatabaseDecision;
+  /** django-compressor with COMPRESS_OFFLINE on: `manage.py compress` must run after collectstatic. */
+  compressOffline?: Found<true>;
+  /** Folders the settings create when imported (os.makedirs, Path.mkdir): the container must be able to write there. */
+  importWrites: ImportWrite[];
   staticUrl?: Found<string>;
   staticRoot?: Found<string>;
   staticfilesDirs: Found<string[]>;
@@ -118,14 +125,26 @@ export function detectProject(root: string, options: { settingsModule?: string }
     staticfilesStorage: staticStorage,
     remoteStatic: remote,
     requiredEnv: read.requiredEnv,
-    whitenoise: listMentions(setting('MIDDLEWARE'), 'whitenoise'),
+    importWrites: read.importWrites,
+    databaseDecision: { choice: 'sqlite' },
+    whitenoise: listMentions(setting('MIDDLEWARE'), 'whitenoise', 'any'),
     admin: listMentions(setting('INSTALLED_APPS'), 'django.contrib.admin')?.value ?? false,
     auth: listMentions(setting('INSTALLED_APPS'), 'django.contrib.auth')?.value ?? false,
     usesGit: insideGitWorktree(root),
     warnings,
   };
+  facts.databaseDecision = decideDatabase(
+    facts.database?.value,
+    databaseIndications({ root, dependencies: spec, postgresDriver: facts.postgresDriver, contribPostgres: listMentions(setting('INSTALLED_APPS'), 'django.contrib.postgres', 'any'), database: facts.database }),
+  );
+  const compress = setting('COMPRESS_OFFLINE');
+  if (compress && isTrue(compress.value) && listMentions(setting('INSTALLED_APPS'), 'compressor', 'any')?.value) {
+    facts.compressOffline = { value: true, source: { file: compress.file, line: compress.line }, ...(envOf(compress.value) ? { env: envOf(compress.value) } : {}) };
+  }
   const sslRedirect = setting('SECURE_SSL_REDIRECT');
-  if (sslRedirect?.value.kind === 'bool' && sslRedirect.value.value) facts.sslRedirect = { value: true, source: { file: sslRedirect.file, line: sslRedirect.line } };
+  if (sslRedirect && isTrue(sslRedirect.value)) {
+    facts.sslRedirect = { value: true, source: { file: sslRedirect.file, line: sslRedirect.line }, ...(envOf(sslRedirect.value) ? { env: envOf(sslRedirect.value) } : {}) };
+  }
   for (const dir of facts.staticfilesDirs.value) {
     if (!dir.startsWith('/') && !fs.existsSync(path.join(root, dir))) {
       warnings.push(`STATICFILES_DIRS names ${dir}, which does not exist (${where(facts.staticfilesDirs)})`);
@@ -134,11 +153,24 @@ export function detectProject(root: string, options: { settingsModule?: string }
   return facts;
 }
 
+/**
+ * A setting that is on, as Django reads it: True, or a non-empty string (os.environ.get("X", "True")
+ * gives the text "True", and any text but "" is true to Python, "False" included).
+ */
+function isTrue(value: Value): boolean {
+  if (value.kind === 'bool') return value.value;
+  if (value.kind === 'str') return value.value !== '';
+  if (value.kind === 'num') return value.value !== 0;
+  return false;
+}
+
+const envOf = (value: Value) => ('env' in value ? value.env?.variable : undefined);
+
 /** With plain HTTP (--tls off), a project that redirects to HTTPS sends browsers where nothing answers. */
 export function sslRedirectWarning(facts: ProjectFacts): string | undefined {
   const found = facts.sslRedirect;
   return found
-    ? `${where(found)}: SECURE_SSL_REDIRECT is on, but this stack serves plain HTTP: use --tls acme or --tls files (or a TLS proxy in front that sets X-Forwarded-Proto), or browsers are sent to an https:// address nothing answers`
+    ? `${where(found)}: SECURE_SSL_REDIRECT is on${found.env ? ` (by default: unless $${found.env} turns it off)` : ''}, but this stack serves plain HTTP: use --tls acme or --tls files (or a TLS proxy in front that sets X-Forwarded-Proto), or browsers are sent to an https:// address nothing answers`
     : undefined;
 }
 
@@ -269,9 +301,18 @@ function storageBackend(storages: Setting | undefined, legacy: Setting | undefin
   return undefined;
 }
 
-function listMentions(setting: Setting | undefined, needle: string): Found<boolean> | undefined {
-  if (!setting || setting.value.kind !== 'list') return undefined;
-  const hit = setting.value.items.some((item) => item.kind === 'str' && item.value.toLowerCase().startsWith(needle));
+/**
+ * Whether a list setting names a module. A list set on the branches of an `if`
+ * (`if DEBUG: INSTALLED_APPS += [...]`) counts when every branch names it ('all', for what the
+ * health check relies on) or when any does ('any', for what only informs or indicates).
+ */
+function listMentions(setting: Setting | undefined, needle: string, across: 'all' | 'any' = 'all'): Found<boolean> | undefined {
+  if (!setting) return undefined;
+  const names = (value: Value) => value.kind === 'list' && value.items.some((item) => item.kind === 'str' && item.value.toLowerCase().startsWith(needle));
+  const branches = setting.value.kind === 'unknown' ? setting.value.branches?.map((branch) => branch.value) : undefined;
+  const lists = branches ?? [setting.value];
+  if (!lists.every((value) => value.kind === 'list')) return undefined;
+  const hit = across === 'all' ? lists.every(names) : lists.some(names);
   return { value: hit, source: { file: setting.file, line: setting.line } };
 }
 

@@ -49,14 +49,24 @@ export type Step =
   /** `A += v`, `A |= v`, ... */
   | { kind: 'update'; name: string; op: string; value: SyntaxNode; line: number; broken: boolean }
   /** `A.insert(i, x)`, `A.append(x)`, `A.extend(xs)`, `A.update(d)`. */
-  | { kind: 'mutate'; name: string; method: Mutation; args: SyntaxNode; line: number; broken: boolean };
+  | { kind: 'mutate'; name: string; method: Mutation; args: SyntaxNode; line: number; broken: boolean }
+  /** `if`/`elif`/`else`: each branch's test (none for `else`) and body, run as conditional statements. */
+  | { kind: 'if'; branches: { test?: SyntaxNode; body: SyntaxNode; line: number }[]; line: number }
+  /** `from X import A, B as C` and `from . import X`: the names bound, each as [imported, bound]. */
+  | { kind: 'from-import'; module: string; names: [string, string][]; line: number }
+  /** Any other call made for its effect (`include(...)`, `os.environ.setdefault(...)`, `os.makedirs(...)`). */
+  | { kind: 'call'; call: SyntaxNode; line: number }
+  /** `raise ...`: the settings stop importing here. */
+  | { kind: 'raise'; line: number };
 
 export type Mutation = 'insert' | 'append' | 'extend' | 'update';
 const MUTATIONS = new Set<string>(['insert', 'append', 'extend', 'update']);
 
-export function moduleSteps(python: PythonSource): Step[] {
-  return topLevelStatements(python).flatMap((statement) => {
-    const step = stepOf(python, statement.node, statement.line);
+/** The steps of a module, or of one block's Body (an `if` branch). */
+export function moduleSteps(python: PythonSource, block?: SyntaxNode): Step[] {
+  const statements = block ? childrenOf(block).filter((node) => node.name !== ':') : childrenOf(python.tree.topNode);
+  return statements.flatMap((node) => {
+    const step = stepOf(python, node, python.lineAt(node.from));
     return step ? [step] : [];
   });
 }
@@ -66,7 +76,11 @@ function stepOf(python: PythonSource, node: SyntaxNode, line: number): Step | un
   const broken = containsError(node);
   switch (node.name) {
     case 'ImportStatement':
-      return starImport(python, children, line);
+      return starImport(python, children, line) ?? fromImport(python, children, line);
+    case 'IfStatement':
+      return ifStep(python, children, line);
+    case 'RaiseStatement':
+      return { kind: 'raise', line };
     case 'AssignStatement': {
       // targets and values alternate around '=': A = B = value; a TypeDef annotates a target
       const parts = children.filter((child) => child.name !== 'TypeDef');
@@ -92,9 +106,8 @@ function stepOf(python: PythonSource, node: SyntaxNode, line: number): Step | un
       if (expression?.name === 'CallExpression') {
         const [callee, args] = childrenOf(expression);
         const [object, dot, method] = callee?.name === 'MemberExpression' ? childrenOf(callee) : [];
-        if (object?.name !== 'VariableName' || dot?.name !== '.' || !method || !args) return undefined;
-        const name = python.textOf(method);
-        if (!MUTATIONS.has(name)) return undefined;
+        const name = method ? python.textOf(method) : '';
+        if (object?.name !== 'VariableName' || dot?.name !== '.' || !args || !MUTATIONS.has(name)) return { kind: 'call', call: expression, line };
         return { kind: 'mutate', name: python.textOf(object), method: name as Mutation, args, line, broken };
       }
       return undefined;
@@ -113,4 +126,36 @@ function starImport(python: PythonSource, children: SyntaxNode[], line: number):
     .map((child) => python.textOf(child))
     .join('');
   return { kind: 'star-import', module, line };
+}
+
+/** `from X import A, B as C` (not `*`): the names it binds. */
+function fromImport(python: PythonSource, children: SyntaxNode[], line: number): Step | undefined {
+  if (children[0]?.name !== 'from') return undefined;
+  const importAt = children.findIndex((child) => child.name === 'import');
+  const module = children
+    .slice(1, importAt)
+    .map((child) => python.textOf(child))
+    .join('');
+  const names: [string, string][] = [];
+  const rest = children.slice(importAt + 1).filter((child) => !['(', ')', ','].includes(child.name));
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i]!.name !== 'VariableName') continue;
+    const imported = python.textOf(rest[i]!);
+    const aliased = rest[i + 1]?.name === 'as' && rest[i + 2] ? python.textOf(rest[i + 2]!) : undefined;
+    names.push([imported, aliased ?? imported]);
+    if (aliased) i += 2;
+  }
+  return { kind: 'from-import', module, names, line };
+}
+
+/** if/elif/else: the tests and bodies in order (`else` has no test). */
+function ifStep(python: PythonSource, children: SyntaxNode[], line: number): Step {
+  const branches: { test?: SyntaxNode; body: SyntaxNode; line: number }[] = [];
+  let test: SyntaxNode | undefined;
+  for (const child of children) {
+    if (child.name === 'if' || child.name === 'elif' || child.name === 'else') test = undefined;
+    else if (child.name === 'Body') branches.push({ ...(test ? { test } : {}), body: child, line: python.lineAt(child.from) });
+    else test = child;
+  }
+  return { kind: 'if', branches, line };
 }

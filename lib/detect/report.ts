@@ -18,6 +18,8 @@ export function detectionReport(facts: ProjectFacts): string[] {
     line('dependencies', facts.dependencies, facts.dependencies?.value.file),
     line('Django', facts.djangoVersion),
     line('database', facts.database, facts.database && databaseShown(facts.database.value)),
+    ...(facts.database?.value.branches ?? []).map((branch) => `    ${databaseShown(branch)} when ${branch.when}  [${branch.file}:${branch.line}${branch.variable ? `, or $${branch.variable}` : ''}]`),
+    ...databaseDecisionLines(facts),
     // Only worth a line where PostgreSQL is in play.
     ...(facts.postgresDriver || facts.database?.value.engine === 'postgresql' ? [line('PostgreSQL driver', facts.postgresDriver, facts.postgresDriver?.value.module)] : []),
     line('STATIC_URL', facts.staticUrl),
@@ -31,7 +33,15 @@ export function detectionReport(facts: ProjectFacts): string[] {
   ];
 }
 
-function databaseShown({ engine, name, form }: NonNullable<ProjectFacts['database']>['value']): string {
+/** Why the stack's database is what it is, when the settings do not say it plainly; or what disagrees. */
+function databaseDecisionLines({ databaseDecision: decision }: ProjectFacts): string[] {
+  if ('conflict' in decision) return [`  warning: ${decision.conflict}`];
+  return decision.why ? [`  database choice    ${decision.choice}: ${decision.why}`] : [];
+}
+
+function databaseShown({ engine, name, form, branches }: { engine: string; name?: string; form: 'url' | 'dict'; branches?: unknown[] }): string {
+  // Branches that disagree: each has its own line below.
+  if (engine === 'unknown' && branches?.length) return 'set differently on the branches of an if:';
   const how = form === 'url' ? ' from a database URL' : '';
   return `${engine}${how}${name ? ` (NAME ${name})` : ''}`;
 }

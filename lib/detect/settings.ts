@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { binop, evaluate, unknown, type Context, type RequiredRead, type Value } from './evaluate.js';
+import type { SyntaxNode } from '@lezer/common';
+import { binop, conditionOf, describe, evaluate, negate, unknown, type Branch, type Condition, type Context, type Value } from './evaluate.js';
 import { moduleSteps, type Step } from './python-source.js';
 import { childrenOf, PythonSource } from './python/tree.js';
 
@@ -19,6 +20,17 @@ export interface RequiredEnv {
   variable: string;
   file: string;
   line: number;
+  /** Required only on a branch that runs when these hold. */
+  when?: Condition[];
+}
+
+/** A call at import time that writes to the disk (os.makedirs, Path.mkdir, a logging file handler). */
+export interface ImportWrite {
+  /** The folder or file written, when it can be read: project-relative, or absolute. */
+  path?: string;
+  what: string;
+  file: string;
+  line: number;
 }
 
 export interface SettingsRead {
@@ -27,6 +39,8 @@ export interface SettingsRead {
   files: string[];
   /** Environment variables read at module level with no default, each at the first place read. */
   requiredEnv: RequiredEnv[];
+  /** Folders and files the settings create or open for writing when they are imported. */
+  importWrites: ImportWrite[];
   warnings: string[];
 }
 
@@ -52,89 +66,299 @@ export function resolveImport(fromModule: string, fromFile: string, target: stri
 }
 
 export function readSettings(root: string, module: string): SettingsRead {
-  const result: SettingsRead = { settings: new Map(), files: [], requiredEnv: [], warnings: [] };
-  readModule(root, module, result, new Map());
+  const result: SettingsRead = { settings: new Map(), files: [], requiredEnv: [], importWrites: [], warnings: [] };
+  new SettingsReader(root, result).readModule(module);
   return result;
 }
 
 /** Django takes only upper-case module names as settings. */
 const isSettingName = (name: string) => name === name.toUpperCase() && name !== name.toLowerCase();
 
-/** Runs one module's statements; returns its names, as a star import sees them. */
-function readModule(root: string, module: string, result: SettingsRead, seen: Map<string, Map<string, Value>>): Map<string, Value> | undefined {
-  const file = moduleFile(root, module);
-  if (!file) {
-    result.warnings.push(`settings module ${module} has no file in the project (looked for ${module.replaceAll('.', '/')}.py)`);
-    return undefined;
-  }
-  if (seen.has(file)) return seen.get(file);
-  const names = new Map<string, Value>();
-  seen.set(file, names);
+interface ModuleRun {
+  python: PythonSource;
+  /** The file whose statements these are (an included file is run in its includer's names). */
+  file: string;
+  /** The module whose names these are: relative imports and __file__ resolve from it. */
+  module: string;
+  moduleFile: string;
+  names: Map<string, Value>;
+  when: Condition[];
+  envDefaults: Map<string, Value>;
+  /** Where each name was last set in this run (for branch reports). */
+  lines: Map<string, { file: string; line: number }>;
+  /** Only the outermost run records settings; a branch reports its assignments to the `if`. */
+  record: boolean;
+}
 
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(root, file), 'utf8');
-  } catch (error) {
-    result.warnings.push(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-    return undefined;
+class SettingsReader {
+  private readonly seen = new Map<string, Map<string, Value>>();
+  private readonly envDefaults = new Map<string, Value>();
+
+  constructor(
+    private readonly root: string,
+    private readonly result: SettingsRead,
+  ) {}
+
+  /** Runs one module's statements; returns its names, as an import sees them. */
+  readModule(module: string): Map<string, Value> | undefined {
+    const file = moduleFile(this.root, module);
+    if (!file) {
+      this.result.warnings.push(`settings module ${module} has no file in the project (looked for ${module.replaceAll('.', '/')}.py)`);
+      return undefined;
+    }
+    if (this.seen.has(file)) return this.seen.get(file);
+    const names = new Map<string, Value>();
+    this.seen.set(file, names);
+    const python = this.parse(file);
+    if (!python) return undefined;
+    this.run(moduleSteps(python), { python, file, module, moduleFile: file, names, when: [], envDefaults: this.envDefaults, lines: new Map(), record: true });
+    this.result.files.push(file); // after its bases: the chosen module comes last
+    return names;
   }
-  const python = new PythonSource(text);
-  for (const line of python.errorLines()) {
-    result.warnings.push(`${file}:${line}: syntax error; that statement is not read, the rest of the file is`);
+
+  /** A file's names without following its imports. */
+  namesOf(python: PythonSource, file: string): Map<string, Value> {
+    const names = new Map<string, Value>();
+    this.run(moduleSteps(python), { python, file, module: file.replace(/\.py$/, '').replaceAll('/', '.'), moduleFile: file, names, when: [], envDefaults: new Map(), lines: new Map(), record: false });
+    return names;
   }
-  runModule(python, file, names, {
-    starImport: (target) => {
-      const resolved = resolveImport(module, file, target);
-      if (!moduleFile(root, resolved)) return; // a package outside the project
-      for (const [name, value] of readModule(root, resolved, result, seen) ?? []) {
-        if (!name.startsWith('_')) names.set(name, value);
+
+  private parse(file: string): PythonSource | undefined {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(this.root, file), 'utf8');
+    } catch (error) {
+      this.result.warnings.push(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      return undefined;
+    }
+    const python = new PythonSource(text);
+    for (const line of python.errorLines()) {
+      this.result.warnings.push(`${file}:${line}: syntax error; that statement is not read, the rest of the file is`);
+    }
+    return python;
+  }
+
+  private context(run: ModuleRun): Context {
+    return {
+      python: run.python,
+      scope: { file: run.moduleFile, names: run.names },
+      when: run.when,
+      envDefaults: run.envDefaults,
+      onRequired: (read) => this.required({ ...read, file: run.file }),
+    };
+  }
+
+  private required(read: RequiredEnv): void {
+    const known = this.result.requiredEnv.findIndex((other) => other.variable === read.variable);
+    if (known === -1) this.result.requiredEnv.push(read);
+    // Required always beats required on a branch.
+    else if (this.result.requiredEnv[known]!.when && !read.when) this.result.requiredEnv[known] = read;
+  }
+
+  private assign(run: ModuleRun, name: string, value: Value, line: number, file = run.file): void {
+    run.names.set(name, value);
+    run.lines.set(name, { file, line });
+    if (run.record && isSettingName(name)) this.result.settings.set(name, { value, file, line });
+  }
+
+  /** Steps in source order, as Python runs them: a `from .local import *` at the end overrides what came before it. */
+  private run(steps: Step[], run: ModuleRun): { raised: boolean } {
+    const cx = this.context(run);
+    for (const step of steps) {
+      switch (step.kind) {
+        case 'star-import': {
+          // The imported module recorded its own settings, with their files and lines.
+          for (const [name, value] of this.importedNames(run, step.module) ?? []) {
+            if (name.startsWith('_')) continue;
+            run.names.set(name, value);
+            run.lines.set(name, { file: run.file, line: step.line });
+          }
+          break;
+        }
+        case 'from-import':
+          this.fromImport(run, step);
+          break;
+        case 'if':
+          if (this.ifStatement(run, step).raised) return { raised: true };
+          break;
+        case 'raise':
+          return { raised: true };
+        case 'call':
+          this.effect(run, step.call, step.line, cx);
+          break;
+        default: {
+          const value = step.broken ? unknown(`syntax error in the statement at line ${step.line}`) : stepValue(step, cx);
+          for (const name of step.kind === 'assign' ? step.names : [step.name]) this.assign(run, name, value, step.line);
+        }
       }
-    },
-    assigned: (name, value, line) => {
-      if (isSettingName(name)) result.settings.set(name, { value, file, line });
-    },
-    required: (read) => {
-      if (!result.requiredEnv.some((known) => known.variable === read.variable)) result.requiredEnv.push({ ...read, file });
-    },
-  });
-  result.files.push(file); // after its bases: the chosen module comes last
-  return names;
-}
-
-interface ModuleHooks {
-  starImport?: (module: string) => void;
-  assigned?: (name: string, value: Value, line: number) => void;
-  required?: (read: RequiredRead) => void;
-}
-
-/**
- * Star imports and assignments in source order, as Python runs them: a `from .local import *`
- * at the end overrides what came before it.
- */
-function runModule(python: PythonSource, file: string, names: Map<string, Value>, hooks: ModuleHooks): void {
-  const cx: Context = { python, scope: { file, names }, onRequired: hooks.required };
-  for (const step of moduleSteps(python)) {
-    if (step.kind === 'star-import') {
-      hooks.starImport?.(step.module);
-      continue;
     }
-    const value = step.broken ? unknown(`syntax error in the statement at line ${step.line}`) : stepValue(step, cx);
-    const targets = step.kind === 'assign' ? step.names : [step.name];
-    for (const name of targets) {
-      names.set(name, value);
-      hooks.assigned?.(name, value, step.line);
+    return { raised: false };
+  }
+
+  /** The names of a project module an import names, or undefined for a package outside the project. */
+  private importedNames(run: ModuleRun, target: string): Map<string, Value> | undefined {
+    const resolved = resolveImport(run.module, run.moduleFile, target);
+    return moduleFile(this.root, resolved) ? this.readModule(resolved) : undefined;
+  }
+
+  /** `from .conf import DATABASE` binds that name; `from . import configuration` binds the module. */
+  private fromImport(run: ModuleRun, step: Extract<Step, { kind: 'from-import' }>): void {
+    const resolved = resolveImport(run.module, run.moduleFile, step.module);
+    for (const [imported, bound] of step.names) {
+      const submodule = `${resolved}.${imported}`;
+      if (moduleFile(this.root, submodule)) {
+        const names = this.readModule(submodule);
+        if (names) this.assign(run, bound, { kind: 'unknown', reason: `the module ${submodule}`, module: names }, step.line);
+        continue;
+      }
+      const names = moduleFile(this.root, resolved) ? this.readModule(resolved) : undefined;
+      const value = names?.get(imported);
+      if (value) this.assign(run, bound, value, step.line);
+    }
+  }
+
+  /**
+   * Each branch runs on a copy of the names, under its condition (and the negation of the ones
+   * before it). A name every branch leaves the same keeps that value; one the branches set
+   * differently is unknown, with each branch's value, file:line and condition. A branch that
+   * raises never finishes, so its values do not count; `if not os.getenv("X"): raise ...`
+   * makes X required.
+   */
+  private ifStatement(run: ModuleRun, step: Extract<Step, { kind: 'if' }>): { raised: boolean } {
+    const outcomes: { names: Map<string, Value>; lines: Map<string, { file: string; line: number }>; when: Condition[] }[] = [];
+    let earlier: Condition[] = [];
+    let exhaustive = false;
+    for (const branch of step.branches) {
+      const condition = branch.test ? conditionOf(branch.test, { ...this.context(run), when: [...run.when, ...earlier] }) : true;
+      if (condition === false) continue; // a test known to be false: the branch never runs
+      const when = [...run.when, ...earlier, ...(condition === true ? [] : [condition])];
+      const names = new Map(run.names);
+      const lines = new Map<string, { file: string; line: number }>();
+      const branchSteps = moduleSteps(run.python, branch.body);
+      const { raised } = this.run(branchSteps, { ...run, names, lines, when, envDefaults: new Map(run.envDefaults), record: false });
+      if (raised) {
+        // `if not X: raise`: X is required wherever this statement runs.
+        if (typeof condition === 'object' && 'variable' in condition && !condition.set) {
+          this.required({ variable: condition.variable, file: run.file, line: branch.line, ...(run.when.length + earlier.length ? { when: [...run.when, ...earlier] } : {}) });
+        }
+      } else {
+        outcomes.push({ names, lines, when });
+      }
+      if (condition === true) {
+        exhaustive = true;
+        break;
+      }
+      earlier = [...earlier, negate(condition)];
+    }
+    if (!exhaustive) outcomes.push({ names: new Map(run.names), lines: new Map(), when: [...run.when, ...earlier] });
+    if (outcomes.length === 0) return { raised: true };
+
+    const changed = new Set(outcomes.flatMap((outcome) => [...outcome.lines.keys()]));
+    for (const name of changed) {
+      const values = outcomes.map((outcome) => outcome.names.get(name));
+      const first = values[0];
+      const where = (outcome: (typeof outcomes)[number]) => outcome.lines.get(name) ?? run.lines.get(name) ?? { file: run.file, line: step.line };
+      const setAt = outcomes.map(where).find((_, index) => outcomes[index]!.lines.has(name))!;
+      if (first && values.every((value) => value && describe(value) === describe(first))) {
+        this.assign(run, name, first, setAt.line, setAt.file);
+        continue;
+      }
+      const branches: Branch[] = outcomes.map((outcome) => ({
+        when: outcome.when,
+        value: outcome.names.get(name) ?? unknown(`${name} is not set on this branch`),
+        ...where(outcome),
+      }));
+      const merged: Value = { kind: 'unknown', reason: `${name} is set differently on the branches of the \`if\` at line ${step.line}`, branches };
+      this.assign(run, name, merged, setAt.line, setAt.file);
+    }
+    return { raised: false };
+  }
+
+  /**
+   * Calls made for their effect: django-split-settings' include(...), os.environ.setdefault(...),
+   * and the ones that write to the disk at import.
+   */
+  private effect(run: ModuleRun, call: SyntaxNode, line: number, cx: Context): void {
+    const [callee, argList] = childrenOf(call);
+    const name = callee ? run.python.textOf(callee).replace(/\s+/g, '') : '';
+    const args = argList ? childrenOf(argList).filter((child) => !['(', ')', ','].includes(child.name)) : [];
+    if (name === 'include' || name === 'split_settings.tools.include') return this.include(run, args, line, cx);
+    if (name === 'os.environ.setdefault' || name === 'environ.setdefault') {
+      const [variable, value] = args.map((arg) => evaluate(arg, cx));
+      if (variable?.kind === 'str' && value) run.envDefaults.set(variable.value, value);
+      return;
+    }
+    const write = importWrite(name, call, args, cx);
+    if (write) {
+      this.result.importWrites.push({ ...write, file: run.file, line });
+      return;
+    }
+    evaluate(call, cx); // environment reads in any other call still count
+  }
+
+  /** django-split-settings: each file (glob patterns allowed, optional(...) may be missing) runs in these names. */
+  private include(run: ModuleRun, args: SyntaxNode[], line: number, cx: Context): void {
+    const patterns: { pattern: Value; optional: boolean }[] = [];
+    const collect = (value: Value, optional: boolean) => {
+      if (value.kind === 'list') for (const item of value.items) collect(item, optional);
+      else patterns.push({ pattern: value, optional: optional || (value.kind === 'str' && value.optional === true) });
+    };
+    for (const arg of args) {
+      if (arg.name === '*') continue;
+      collect(evaluate(arg, cx), false);
+    }
+    const base = path.posix.dirname(run.moduleFile);
+    for (const { pattern, optional } of patterns) {
+      if (pattern.kind !== 'str') {
+        this.result.warnings.push(`${run.file}:${line}: include() of a file name that is not read (${describe(pattern)}); its settings are not read`);
+        continue;
+      }
+      const files = globFiles(this.root, path.posix.join(base, pattern.value));
+      if (files.length === 0 && !optional) this.result.warnings.push(`${run.file}:${line}: include() names ${pattern.value}, which does not exist`);
+      for (const file of files) {
+        const python = this.parse(file);
+        if (!python) continue;
+        this.run(moduleSteps(python), { ...run, python, file });
+        this.result.files.push(file);
+      }
     }
   }
 }
 
-/** The module-level names of one file, without following its imports (e.g. a generated overlay). */
-export function moduleNames(text: string, file: string): Map<string, Value> {
-  const names = new Map<string, Value>();
-  runModule(new PythonSource(text), file, names, {});
-  return names;
+/** Project files matching a path whose last part may hold `*` (what split-settings' glob patterns use). */
+function globFiles(root: string, pattern: string): string[] {
+  const dir = path.posix.dirname(pattern);
+  const last = path.posix.basename(pattern);
+  if (!last.includes('*')) return fs.existsSync(path.join(root, pattern)) ? [pattern] : [];
+  const matcher = new RegExp(`^${last.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(path.join(root, dir));
+  } catch {
+    return [];
+  }
+  return entries.filter((entry) => matcher.test(entry)).sort().map((entry) => path.posix.join(dir, entry));
 }
 
-function stepValue(step: Exclude<Step, { kind: 'star-import' }>, cx: Context): Value {
+/** os.makedirs(X), os.mkdir(X), Path(X).mkdir(...): a folder created when the settings are imported. */
+function importWrite(name: string, call: SyntaxNode, args: SyntaxNode[], cx: Context): Omit<ImportWrite, 'file' | 'line'> | undefined {
+  const target = (value: Value | undefined) => (value && (value.kind === 'path' || value.kind === 'str') ? value.value : undefined);
+  if (name === 'os.makedirs' || name === 'os.mkdir' || name === 'makedirs') {
+    const folder = target(args[0] && evaluate(args[0], cx));
+    return { ...(folder !== undefined ? { path: folder } : {}), what: `${name}() creates a folder` };
+  }
+  if (name.endsWith('.mkdir')) {
+    const [callee] = childrenOf(call);
+    const object = callee && childrenOf(callee)[0];
+    const folder = target(object && evaluate(object, cx));
+    return { ...(folder !== undefined ? { path: folder } : {}), what: 'mkdir() creates a folder' };
+  }
+  return undefined;
+}
+
+type ValueStep = Extract<Step, { kind: 'assign' | 'update' | 'mutate' }>;
+
+function stepValue(step: ValueStep, cx: Context): Value {
   if (step.kind === 'assign') return evaluate(step.value, cx);
   const previous = cx.scope.names.get(step.name);
   if (step.kind === 'update') {
@@ -152,7 +376,7 @@ function stepValue(step: Exclude<Step, { kind: 'star-import' }>, cx: Context): V
 }
 
 /** `.insert(i, x)`, `.append(x)` and `.extend(xs)` on a list setting read earlier, `.update(d)` on a dict. */
-function mutate(previous: Value | undefined, step: Extract<Step, { kind: 'mutate' }>, cx: Context): Value {
+function mutate(previous: Value | undefined, step: Extract<ValueStep, { kind: 'mutate' }>, cx: Context): Value {
   const args = childrenOf(step.args)
     .filter((child) => !['(', ')', ','].includes(child.name))
     .map((child) => evaluate(child, cx));
@@ -172,4 +396,11 @@ function mutate(previous: Value | undefined, step: Extract<Step, { kind: 'mutate
       return { kind: 'list', items };
     }
   }
+}
+
+/** The module-level names of one file, without following its imports (e.g. a generated overlay). */
+export function moduleNames(text: string, file: string): Map<string, Value> {
+  const result: SettingsRead = { settings: new Map(), files: [], requiredEnv: [], importWrites: [], warnings: [] };
+  const reader = new SettingsReader('/nonexistent', result);
+  return reader.namesOf(new PythonSource(text), file);
 }

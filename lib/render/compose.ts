@@ -5,7 +5,7 @@
 import { Document } from 'yaml';
 import type { StackConfig } from '../config/stack-config.js';
 import { commentGrants, harden } from './hardening.js';
-import { BACKUP_PROFILE, GENERATED_FILES, POSTGRES_PASSWORD_VARIABLE, SERVICES } from '../config/names.js';
+import { BACKUP_PROFILE, GENERATED_FILES, POSTGRES_DB_VARIABLE, POSTGRES_PASSWORD_VARIABLE, POSTGRES_USER_VARIABLE, SERVICES } from '../config/names.js';
 import { acmeServices, nginxTlsParts } from './tls-services.js';
 
 /**
@@ -102,12 +102,20 @@ export function postgresBackupScript(database: { host: string; user: string; nam
   ].join('\n');
 }
 
+/**
+ * collectstatic, then the build steps the project declares: django-compressor offline needs
+ * `compress` to write the files its {% compress %} tags name (and the manifest they are read from).
+ */
+export function collectCommand(config: StackConfig): string {
+  return ['python manage.py collectstatic --noinput', ...(config.compress ? ['python manage.py compress --force'] : [])].join(' && ');
+}
+
 export function buildCompose(config: StackConfig): ComposeFile {
   const database = config.database;
   const postgres = database.kind === 'postgres' ? database : undefined;
   const sqlite = database.kind === 'sqlite' ? database : undefined;
   // The app's settings and the db service agree on user and database; the password is .env's.
-  const postgresEnvironment = postgres ? { POSTGRES_USER: postgres.user, POSTGRES_DB: postgres.name } : {};
+  const postgresEnvironment = postgres ? { [POSTGRES_USER_VARIABLE]: postgres.user, [POSTGRES_DB_VARIABLE]: postgres.name } : {};
   const appBase = {
     build: { context: '.', dockerfile: config.files.dockerfile },
     image: appImage(config),
@@ -127,7 +135,7 @@ export function buildCompose(config: StackConfig): ComposeFile {
       command: [
         'sh',
         '-c',
-        `python manage.py collectstatic --noinput && python ${GENERATED_FILES.compressStatic} ${config.static.appDir}`,
+        `${collectCommand(config)} && python ${GENERATED_FILES.compressStatic} ${config.static.appDir}`,
       ],
       volumes: [staticMount(config.static.appDir, false)],
       restart: 'no',

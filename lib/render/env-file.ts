@@ -4,7 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { COMPOSE_PROJECT_VARIABLE, POSTGRES_PASSWORD_VARIABLE, SECRET_KEY_VARIABLE } from '../config/names.js';
-import type { StackConfig } from '../config/stack-config.js';
+import { stackEnvironment, type StackConfig } from '../config/stack-config.js';
+import { describeCondition, type Condition } from '../detect/evaluate.js';
 
 /** 50 characters from a CSPRNG, in an alphabet that needs no quoting in .env or compose. */
 export function newSecretKey(): string {
@@ -36,10 +37,17 @@ export function setVariables(envFile: string | undefined): Set<string> {
   return set;
 }
 
-/** Variables the settings require that .env does not set, each with where the settings read it. */
+/**
+ * Variables the settings require that .env does not set, each with where the settings read it.
+ * One required on a branch counts when the branch runs with this .env (`POSTGRES_HOST` when
+ * DATABASE_URL is not set); a branch on anything but a variable cannot be decided, so it does not stop the run.
+ */
 export function missingSettingsEnv(config: StackConfig, envFile: string | undefined): string[] {
-  const set = setVariables(envFile);
-  return config.settingsEnv.filter((read) => !set.has(read.variable)).map((read) => `${read.variable} (read at ${read.source})`);
+  const set = new Set([...setVariables(envFile), ...stackEnvironment(config.database.kind === 'postgres' ? 'postgres' : config.database.kind)]);
+  const runs = (when: Condition[] | undefined) => (when ?? []).every((condition) => 'variable' in condition && set.has(condition.variable) === condition.set);
+  return config.settingsEnv
+    .filter((read) => !set.has(read.variable) && runs(read.when))
+    .map((read) => `${read.variable} (read at ${read.source}${read.when ? `, when ${describeCondition(read.when)}` : ''})`);
 }
 
 const ASSIGNMENT = /^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=(.*)$/;

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { APP_UID, optionalVariables, secretVariables, type StackConfig } from '../config/stack-config.js';
 import { DATABASE_URL_VARIABLE, ENVIRONMENT, FILE_VARIABLE_SUFFIX, FRONT_CONF_HASH_VARIABLE, GENERATED_FILES, SERVICES, TAG_VARIABLE } from '../config/names.js';
+import { describeCondition } from '../detect/evaluate.js';
 import { appRepository } from './compose.js';
 import { swarmVariables } from './swarm.js';
 
@@ -22,7 +23,7 @@ export function templateFiles(config: StackConfig): PlannedFile[] {
     { path: GENERATED_FILES.compressStatic, template: 'compress_static.py.ejs', data: { config } },
     { path: GENERATED_FILES.entrypoint, template: 'docker/entrypoint.sh.ejs', data: { variables: optionalVariables(config) } },
     { path: config.overlayFile, template: 'settings_docker.py.ejs', data: { config, pyString: JSON.stringify, fileSuffix: FILE_VARIABLE_SUFFIX, secretVariables: secretVariables(config.database.kind) } },
-    { path: config.files.envExample, template: 'env.example.ejs', data: { config, environment: ENVIRONMENT } },
+    { path: config.files.envExample, template: 'env.example.ejs', data: { config, environment: ENVIRONMENT, describeCondition } },
     ...(config.tls.mode === 'acme'
       ? [
           { path: GENERATED_FILES.tlsBootstrap, template: 'docker/tls-bootstrap.sh.ejs', data: { tls: config.tls } },

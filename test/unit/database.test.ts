@@ -54,9 +54,9 @@ describe('database detection', () => {
   });
 
   it('reads URLs the way dj-database-url does', () => {
-    expect(databaseFromUrl('postgres://u:p@db:5432/shop')).toEqual({ engine: 'postgresql', name: 'shop' });
+    expect(databaseFromUrl('postgres://u:p@db:5432/shop')).toEqual({ engine: 'postgresql', name: 'shop', host: 'db' });
     expect(databaseFromUrl('sqlite:////srv/data/db.sqlite3')).toEqual({ engine: 'sqlite', name: '/srv/data/db.sqlite3' });
-    expect(databaseFromUrl('mysql://u@h/app')).toEqual({ engine: 'mysql', name: 'app' });
+    expect(databaseFromUrl('mysql://u@h/app')).toEqual({ engine: 'mysql', name: 'app', host: 'h' });
     expect(databaseFromUrl('oracle://u@h/app').engine).toBe('other');
   });
 });

@@ -120,22 +120,36 @@ describe('environment variables the settings require', () => {
       { variable: 'DJANGO_SECRET_KEY', file: 'config/settings/base.py', line: lineOf(files, 'config/settings/base.py', 'SECRET_KEY') },
       { variable: 'DJANGO_ALLOWED_HOSTS', file: 'config/settings/production.py', line: lineOf(files, 'config/settings/production.py', 'ALLOWED_HOSTS') },
       { variable: 'DATABASE_URL', file: 'config/settings/production.py', line: lineOf(files, 'config/settings/production.py', 'DATABASES') },
+      // Read only on a branch whose test the reader cannot decide: listed with that condition.
+      {
+        variable: 'SENTRY_DSN',
+        file: 'config/settings/production.py',
+        line: files['config/settings/production.py']!.split('\n').indexOf('    SENTRY_DSN = env("SENTRY_DSN")') + 1,
+        when: [{ expression: 'env.bool("USE_SENTRY", default=False)', holds: true }],
+      },
     ]);
   });
 
-  it('counts python-decouple without a default, nested reads, and nothing inside if-blocks', () => {
+  it('counts python-decouple without a default, nested reads, and reads inside if-blocks with their condition', () => {
     const files = fixtures.startproject();
     files['mysite/settings.py'] += [
       'from decouple import config',
       'EMAIL = config("EMAIL_URL")',
       'OPTIONAL = config("OPTIONAL_URL", default=None)',
       'NESTED = [{"k": str(os.environ["NESTED_VAR"])}]',
-      'if DEBUG:',
+      'if feature_flags():',
+      '    ONLY_WITH_FLAGS = os.environ["FLAGGED"]',
+      'if DEBUG:', // DEBUG = True in startproject's settings: this branch always runs at import
       '    ONLY_IN_DEBUG = os.environ["DEBUG_ONLY"]',
+      'if not DEBUG:',
+      '    NEVER = os.environ["NEVER_READ"]',
       'LAZY = lambda: os.environ["LAZY_VAR"]',
       '',
     ].join('\n');
-    expect(detect(files).requiredEnv.map((read) => read.variable)).toEqual(['EMAIL_URL', 'NESTED_VAR']);
+    const required = detect(files).requiredEnv;
+    expect(required.map((read) => read.variable)).toEqual(['EMAIL_URL', 'NESTED_VAR', 'FLAGGED', 'DEBUG_ONLY']);
+    expect(required.find((read) => read.variable === 'FLAGGED')?.when).toEqual([{ expression: 'feature_flags()', holds: true }]);
+    expect(required.find((read) => read.variable === 'DEBUG_ONLY')?.when).toBeUndefined();
   });
 });
 
