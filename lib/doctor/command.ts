@@ -24,6 +24,8 @@ export interface DoctorOptions {
   format?: string;
   failOn?: string;
   url?: string;
+  /** The compose file to read (else the production-looking one). */
+  compose?: string;
   readStdin?: () => string;
 }
 
@@ -51,10 +53,11 @@ async function diagnoseAndReport(options: DoctorOptions): Promise<DoctorOutcome>
   if (options.nginx && options.nginxDump) throw new DoctorInputError('give --nginx or --nginx-dump, not both');
   const target = options.url ? parseTarget(options.url) : undefined;
 
-  const facts = gatherFacts({ root: options.root, nginx: options.nginx, nginxDump: options.nginxDump === undefined ? undefined : readDump(options) });
+  const facts = gatherFacts({ root: options.root, nginx: options.nginx, compose: options.compose, nginxDump: options.nginxDump === undefined ? undefined : readDump(options) });
   const findings = diagnose(facts);
   let probe: JsonProbe | undefined;
   const notes = facts.nginx.notes.map((note) => `note: ${shownNote(note, options.root)}`);
+  if (facts.compose?.choice) notes.push(`note: ${facts.compose.choice}`);
   if (target) {
     const report = await probeServer(target, facts);
     findings.push(...report.findings);
@@ -62,7 +65,7 @@ async function diagnoseAndReport(options: DoctorOptions): Promise<DoctorOutcome>
     notes.push(`live probe of ${target.origin}: ${report.sent} requests, ${report.findings.length} leak${report.findings.length === 1 ? '' : 's'}${report.errors.length ? `, ${report.errors.length} unanswered (${report.errors[0]})` : ''}`);
   }
   const inputs = [...facts.nginx.texts.keys()].map((file) => shown(file, options.root));
-  if (facts.django) inputs.push(`Django settings ${facts.django.settingsModule}`);
+  if (facts.django) inputs.push(`Django settings ${facts.django.settingsModule}${facts.django.subfolder ? ` (in ${facts.django.subfolder}/)` : ''}`);
   if (facts.compose) inputs.push(facts.compose.file);
   const version = (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   const output =

@@ -20,6 +20,8 @@ export interface DoctorInput {
   nginx?: string;
   /** --nginx-dump: the text of `nginx -T`. */
   nginxDump?: string;
+  /** --compose: the compose file (else the production-looking one in root). */
+  compose?: string;
 }
 
 /** Bad input: a missing file, an unparsable configuration. One line, exit status 2. */
@@ -49,7 +51,7 @@ export function gatherFacts(input: DoctorInput): DoctorFacts {
   const nginx = loadNginx(input);
   let compose;
   try {
-    compose = readCompose(input.root);
+    compose = readCompose(input.root, input.compose);
   } catch (error) {
     throw new DoctorInputError((error as Error).message);
   }
