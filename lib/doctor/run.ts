@@ -9,6 +9,7 @@ import { readDjango } from './django.js';
 import { SEVERITIES, unifiedDiff, type Finding } from './finding.js';
 import { loadNginxDump, loadNginxPath, NginxInputError, type NginxConfig } from './nginx/load.js';
 import { NginxSyntaxError } from './nginx/parse.js';
+import { validateNginx } from './nginx/validate.js';
 import { doctorFacts, fileText, shown, type DoctorFacts } from './rule.js';
 import { RULES } from './rules/index.js';
 import { GENERATED_FILES } from '../config/names.js';
@@ -58,9 +59,20 @@ export function gatherFacts(input: DoctorInput): DoctorFacts {
   return doctorFacts(nginx, input.root, readDjango(input.root, compose), compose);
 }
 
+/** What the reader itself reports: a configuration nginx would refuse to load. */
+export const NGINX_REJECTS = {
+  id: 'nginx-rejects',
+  severity: 'high',
+  title: 'nginx -t rejects this configuration',
+  why: 'nginx refuses to start or reload with this configuration, so the server still runs the previous one (or none), whatever the rest of this file says.',
+} as const;
+
 /** Every rule's findings, most serious first, each with its fix as a diff. */
 export function diagnose(facts: DoctorFacts): Finding[] {
-  const findings = RULES.flatMap((rule) =>
+  const rejected = validateNginx(facts.nginx.directives).map(
+    (problem): Finding => ({ rule: NGINX_REJECTS.id, severity: NGINX_REJECTS.severity, file: shown(problem.file, facts.root), line: problem.line, message: problem.message, why: NGINX_REJECTS.why }),
+  );
+  const findings = rejected.concat(RULES.flatMap((rule) =>
     rule.check(facts).map((hit): Finding => {
       const text = hit.fix && fileText(facts, hit.fix.file);
       return {
@@ -74,6 +86,6 @@ export function diagnose(facts: DoctorFacts): Finding[] {
         fix: hit.fix,
       };
     }),
-  );
+  ));
   return findings.sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
 }
