@@ -2,6 +2,8 @@
  * What a rule reports: where (file:line), why in one sentence, and the fix as line edits that
  * become a small unified diff of the user's own file.
  */
+import type { Directive } from './nginx/parse.js';
+
 export const SEVERITIES = ['high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -10,6 +12,14 @@ export interface Edit {
   line: number;
   remove: number;
   insert: string[];
+  /** The file whose lines `line` counts, when the helper that made the edit knows it (rule.ts). */
+  file?: string;
+  /**
+   * The directive an insertion is placed beside (rule.ts's helpers). When it came from an
+   * included file (proxy_params) and the fix is for the including file, the insertion moves
+   * beside the `include` line there instead (run.ts).
+   */
+  anchor?: { directive: Directive; after: boolean };
 }
 
 export interface Fix {
@@ -35,9 +45,11 @@ export interface Finding {
   message: string;
   /** One plain sentence on why it matters (the rule's). */
   why: string;
-  /** The fix as a unified diff of `file` (or of the fix's own file). */
+  /** The fix as a unified diff of `file` (or of the fix's own file), one section per file edited. */
   diff?: string;
   fix?: Fix;
+  /** Every file's part of the fix, when it edits more than one (`fix` is the first). */
+  fixes?: Fix[];
 }
 
 /** true when `severity` is at least as serious as `threshold`. */

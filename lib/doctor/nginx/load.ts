@@ -30,9 +30,12 @@ interface Source {
   read(file: string): string | undefined;
   /** Files matching a glob pattern (absolute), sorted. */
   glob(pattern: string): string[];
+  /** Files on disk (not the sections of a dump). */
+  disk?: boolean;
 }
 
-const diskSource: Source = {
+const disk: Source = {
+  disk: true,
   read: readText,
   glob: (pattern) => {
     if (!hasGlob(pattern)) return fs.existsSync(pattern) ? [pattern] : [];
@@ -98,7 +101,7 @@ function pathMatch(pattern: string, file: string): boolean {
  * conf.d/ (Debian, RHEL, the nginx image) with `*.conf`; any other folder with `*.conf`, else `*`.
  */
 function folderFiles(folder: string): string[] {
-  const all = diskSource.glob(path.join(folder, '*'));
+  const all = disk.glob(path.join(folder, '*'));
   if (/^sites-/.test(path.basename(folder))) return all;
   const conf = all.filter((file) => file.endsWith('.conf'));
   return conf.length > 0 ? conf : all;
@@ -109,7 +112,8 @@ function folderFiles(folder: string): string[] {
  * files, as if included in `http`. Inside a copied tree, includes of /etc/nginx/... are read from
  * the copy (RHEL's nginx.conf includes /etc/nginx/conf.d/*.conf and default.d/*.conf by absolute path).
  */
-export function loadNginxPath(target: string, prefix?: string): NginxConfig {
+export function loadNginxPath(target: string, prefix?: string, overrides?: Map<string, string>): NginxConfig {
+  const diskSource = overrides ? { ...disk, read: (file: string) => overrides.get(file) ?? disk.read(file) } : disk;
   const absolute = path.resolve(target);
   if (!fs.existsSync(absolute)) throw new NginxInputError(`${target}: no such file or folder`);
   if (fs.statSync(absolute).isDirectory()) {
@@ -148,7 +152,7 @@ export function loadNginxDump(dump: string): NginxConfig {
 
 function load(main: string, prefix: string, source: Source): NginxConfig {
   // A main nginx.conf read from anywhere but /etc/nginx is a copy of a server's tree.
-  const copy = source === diskSource && path.basename(main) === 'nginx.conf' && prefix !== DEBIAN_PREFIX;
+  const copy = source.disk === true && path.basename(main) === 'nginx.conf' && prefix !== DEBIAN_PREFIX;
   const read: Reading = { texts: new Map<string, string>(), notes: [], copy };
   const directives = expand(main, prefix, source, read, []);
   return { main, directives, texts: read.texts, notes: read.notes };
@@ -162,7 +166,8 @@ interface Reading extends Pick<NginxConfig, 'texts' | 'notes'> {
 /** Where a site file copied off a Debian/Ubuntu server finds `include proxy_params;` and friends. */
 const DEBIAN_PREFIX = '/etc/nginx';
 
-function expand(file: string, prefix: string, source: Source, read: Reading, stack: string[]): Directive[] {
+/** A file's directives, includes expanded; those at its top level marked with the `include` that read it (`from`). */
+function expand(file: string, prefix: string, source: Source, read: Reading, stack: string[], from?: Directive): Directive[] {
   if (stack.includes(file)) throw new NginxInputError(`${file}: includes itself (through ${stack.join(' -> ')})`);
   const text = source.read(file);
   if (text === undefined) throw new NginxInputError(`${file}: cannot be read`);
@@ -178,9 +183,9 @@ function expand(file: string, prefix: string, source: Source, read: Reading, sta
         if (files.length === 0 && (!path.isAbsolute(arg) || (inCopy && !hasGlob(arg)))) files = source.glob(path.resolve(DEBIAN_PREFIX, arg));
         // A site file read on its own often includes files of the server it came from: read on.
         if (files.length === 0 && !hasGlob(arg)) read.notes.push(`${directive.file}:${directive.line}: include ${arg} is not here (looked in ${prefix} and ${DEBIAN_PREFIX}); its directives were not read`);
-        return files.flatMap((included) => expand(included, prefix, source, read, [...stack, file]));
+        return files.flatMap((included) => expand(included, prefix, source, read, [...stack, file], directive));
       }
       return [directive.block ? { ...directive, block: walk(directive.block) } : directive];
     });
-  return walk(parseNginx(text, file));
+  return walk(parseNginx(text, file).map((directive) => (from ? { ...directive, includedFrom: from } : directive)));
 }

@@ -16,6 +16,8 @@ export interface Directive {
   block?: Directive[];
   /** The line of the block's closing `}`. */
   endLine?: number;
+  /** For a directive at the top of an included file: the `include` that brought it in (load.ts). */
+  includedFrom?: Directive;
 }
 
 export class NginxSyntaxError extends Error {

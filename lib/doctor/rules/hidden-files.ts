@@ -21,7 +21,8 @@ export const dotfilesServed: Rule = {
     return staticAndMedia(facts)
       .filter((served) => !guards(served).some((l) => l.modifier.startsWith('~') && l.uri.includes('/\\.')))
       .map((served) => {
-        const edit = insertLast(facts, served.location.directive, ['location ~ /\\. {', '    return 404;', '}']);
+        // Not /.well-known/: ACME http-01 tokens (RFC 8555) and security.txt live there, and a 404 breaks certificate renewal.
+        const edit = insertLast(facts, served.location.directive, ['location ~ /\\.(?!well-known/) {', '    return 404;', '}']);
         return {
           file: served.location.directive.file,
           line: served.location.directive.line,
