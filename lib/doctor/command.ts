@@ -6,12 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../package-root.js';
 import { atLeast, SEVERITIES, type Severity } from './finding.js';
-import { probeServer, parseTarget } from './probe.js';
+import { probeServer, parseTarget, PROBE_RULES } from './probe.js';
 import { jsonReport, type JsonProbe } from './report/json.js';
 import { sarifReport } from './report/sarif.js';
 import { textReport } from './report/text.js';
 import { RULES } from './rules/index.js';
-import { diagnose, DoctorInputError, gatherFacts, loadNginx, type DoctorInput } from './run.js';
+import { diagnose, DoctorInputError, gatherFacts, loadNginx, NGINX_REJECTS, type DoctorInput } from './run.js';
 import { shown, type DoctorFacts } from './rule.js';
 import { planDiff, planFixes, writeFixes, type FixPlan } from './fix.js';
 import { validateNginx } from './nginx/validate.js';
@@ -95,7 +95,7 @@ async function diagnoseAndReport(options: DoctorOptions): Promise<DoctorOutcome>
   if (facts.compose) inputs.push(facts.compose.file);
   const version = (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   const output =
-    format === 'json' ? jsonReport(findings, { version, inputs, probe, notes }) : format === 'sarif' ? sarifReport(findings, RULES, version) : textReport(findings, inputs, notes);
+    format === 'json' ? jsonReport(findings, { version, inputs, probe, notes }) : format === 'sarif' ? sarifReport(findings, [...RULES, NGINX_REJECTS, ...PROBE_RULES], version, textOf, options.root) : textReport(findings, inputs, notes);
   return { output, exitCode: findings.some((f) => atLeast(f.severity, failOn)) ? 1 : 0, ...(messages.length ? { messages } : {}) };
 }
 

@@ -50,6 +50,8 @@ export interface Finding {
   fix?: Fix;
   /** Every file's part of the fix, when it edits more than one (`fix` is the first). */
   fixes?: Fix[];
+  /** A live probe's finding: the URL that leaked (file:line is the configuration that serves it). */
+  url?: string;
 }
 
 /** true when `severity` is at least as serious as `threshold`. */
