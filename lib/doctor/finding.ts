@@ -2,6 +2,7 @@
  * What a rule reports: where (file:line), why in one sentence, and the fix as line edits that
  * become a small unified diff of the user's own file.
  */
+import { lineCount, splitLines } from './lines.js';
 import type { Directive } from './nginx/parse.js';
 
 export const SEVERITIES = ['high', 'medium', 'low'] as const;
@@ -61,7 +62,8 @@ const CONTEXT = 1;
 
 /** A unified diff of `text` after the edits, with one line of context; the edits must not overlap. */
 export function unifiedDiff(file: string, text: string, edits: Edit[]): string {
-  const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
+  const lines = splitLines(text);
+  const count = lineCount(text);
   const sorted = [...edits].sort((a, b) => a.line - b.line);
   // Edits whose context touches are one hunk.
   const hunks: Edit[][] = [];
@@ -76,7 +78,7 @@ export function unifiedDiff(file: string, text: string, edits: Edit[]): string {
     const first = hunk[0]!;
     const last = hunk.at(-1)!;
     const start = Math.max(1, first.line - CONTEXT);
-    const end = Math.min(lines.length, last.line + last.remove - 1 + CONTEXT);
+    const end = Math.min(count, last.line + last.remove - 1 + CONTEXT);
     const body: string[] = [];
     let oldCount = 0;
     let newCount = 0;

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { applyEdits, unifiedDiff, type Edit, type Finding, type Fix } from './finding.js';
+import { lineCount, splitLines } from './lines.js';
 import type { Directive } from './nginx/parse.js';
 
 /** The fix as one Fix per file edited, or undefined when an edit falls outside its file. */
@@ -43,16 +44,13 @@ export function settleFix(fix: Fix, textOf: (file: string) => string | undefined
 }
 
 const indentAt = (text: string | undefined, line: number) => {
-  const at = text?.split('\n')[line - 1] ?? '';
+  const at = (text === undefined ? undefined : splitLines(text)[line - 1]) ?? '';
   return at.slice(0, at.length - at.trimStart().length);
 };
 
-/** The lines of a text as a diff counts them (a final newline ends the last line). */
-export const linesOf = (text: string) => (text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n'));
-
 /** Every edit inside the text, none overlapping another. */
 function fits(text: string, edits: Edit[]): boolean {
-  const count = linesOf(text).length;
+  const count = lineCount(text);
   const sorted = [...edits].sort((a, b) => a.line - b.line);
   return sorted.every((edit, i) => {
     if (edit.line < 1 || edit.remove < 0 || edit.line + edit.remove - 1 > count || (edit.remove === 0 && edit.line > count + 1)) return false;

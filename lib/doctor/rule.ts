@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { read } from '../read-text.js';
+import { splitLines } from './lines.js';
 import type { ComposeFacts } from './compose.js';
 import type { DjangoFacts } from './django.js';
 import type { Edit, Hit, Severity } from './finding.js';
@@ -39,7 +40,10 @@ export function fileText(facts: DoctorFacts, file: string): string | undefined {
   return facts.nginx.texts.get(file) ?? read(facts.root, file);
 }
 
-const lineAt = (facts: DoctorFacts, file: string, line: number) => fileText(facts, file)?.split('\n')[line - 1];
+const lineAt = (facts: DoctorFacts, file: string, line: number) => {
+  const text = fileText(facts, file);
+  return text === undefined ? undefined : splitLines(text)[line - 1];
+};
 const indentOf = (text: string | undefined) => text?.slice(0, text.length - text.trimStart().length) ?? '';
 
 /** Rewrites one directive's line with new arguments, keeping the rest of the line. */

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Finding, Fix, Severity } from '../finding.js';
-import { linesOf } from '../fix.js';
+import { splitLines } from '../lines.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { high: 'error', medium: 'warning', low: 'note' };
 /** GitHub's bands: 7.0-8.9 High, 4.0-6.9 Medium, 0.1-3.9 Low. */
@@ -52,7 +52,7 @@ export function sarifReport(findings: Finding[], rules: SarifRule[], version: st
   const order = [...descriptors.keys()];
   const seen = new Map<string, number>();
   const results = findings.map((finding, i) => {
-    const lineText = finding.line > 0 ? (linesOf(textOf(path.resolve(root, finding.file)) ?? '')[finding.line - 1] ?? '').trim() : '';
+    const lineText = finding.line > 0 ? (splitLines(textOf(path.resolve(root, finding.file)) ?? '')[finding.line - 1] ?? '').trim() : '';
     // The same rule on the same text in the same file: numbered, as GitHub's own hash does.
     const key = `${ids[i]}\0${finding.file}\0${lineText}`;
     const occurrence = (seen.get(key) ?? 0) + 1;

@@ -1,4 +1,4 @@
-import { own } from '../nginx/model.js';
+import { effectiveAll, own } from '../nginx/model.js';
 import { insertBefore, type Rule } from '../rule.js';
 
 /** nginx inherits add_header only into blocks that set none of their own. */
@@ -12,7 +12,7 @@ export const addHeaderDropped: Rule = {
       server.locations.flatMap((location) => {
         const mine = own(location.directive, 'add_header');
         if (mine.length === 0 || own(location.directive, 'add_header_inherit').some((d) => d.args[0] === 'merge')) return [];
-        const outer = [...location.chain.slice(0, -1)].reverse().map((level) => own(level, 'add_header')).find((set) => set.length > 0) ?? facts.nginx.directives.filter((d) => d.name === 'add_header');
+        const outer = [...location.chain.slice(0, -1)].reverse().map((level) => own(level, 'add_header')).find((set) => set.length > 0) ?? effectiveAll([], 'add_header', facts.nginx.directives);
         const names = new Set(mine.map((d) => (d.args[0] ?? '').toLowerCase()));
         const lost = outer.filter((d) => !names.has((d.args[0] ?? '').toLowerCase()));
         if (lost.length === 0) return [];
