@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
+import { doctorRatio, type DoctorResults } from './doctor.js';
 import { stats, type GenerationResults } from './generation.js';
 import type { HttpsResults } from './https.js';
 import { SWARM_REPLICAS, type SwarmResults } from './swarm.js';
@@ -60,6 +61,8 @@ export interface BenchResults {
   https?: HttpsResults;
   /** Docker Swarm: app-path req/s by replica count, deploy to a passing check (`--only swarm`). */
   swarm?: SwarmResults;
+  /** doctor against `nginx -t` on the same generated file (`--only doctor`). */
+  doctor?: DoctorResults;
   /** Earlier results: five plain timings of the generator, no comparison with Node's start-up. */
   generationSeconds?: number[];
 }
@@ -122,6 +125,11 @@ export function targets(results: BenchResults): Target[] {
     list.push({ name: 'HTTPS keep-alive vs plain HTTP (static req/s)', goal: '≥ 0.8 × HTTP', value: `${ratio.toFixed(2)} ×`, met: ratio >= 0.8 });
   }
   list.push({ name: 'generation (--yes --skip-health-check), median', goal: '≤ 1.0 s', value: `${generation.toFixed(2)} s${overNode}`, met: generation <= 1.0 });
+  if (results.doctor) {
+    const ratio = doctorRatio(results.doctor);
+    const rss = Math.max(...results.doctor.doctorMaxRssMb);
+    list.push({ name: `doctor on ${results.doctor.servers.toLocaleString('en')} server blocks vs nginx -t`, goal: '≤ 3 × nginx -t, ≤ 200 MB', value: `${ratio.toFixed(2)} ×, ${rss.toFixed(0)} MB`, met: ratio <= 3 && rss <= 200 });
+  }
   return list;
 }
 
@@ -205,7 +213,7 @@ ${wire.join('\n')}
 ## App path
 
 ${appPathSection(results)}
-${databaseStartSection(results)}${httpsSection(results)}${swarmSection(results)}${generationSection(results)}## Targets
+${databaseStartSection(results)}${httpsSection(results)}${swarmSection(results)}${generationSection(results)}${doctorSection(results)}## Targets
 
 | target | goal | measured | |
 |---|---|---|---|
@@ -372,6 +380,29 @@ ${row('generator', cli)}
 ${row('`node -e 0`', node)}
 
 The generator takes ${(cli.median / node.median).toFixed(1)} × Node's own start-up (median ${cli.median.toFixed(2)} s; target ≤ 1.0 s).
+
+`;
+}
+
+function doctorSection(results: BenchResults): string {
+  const run = results.doctor;
+  if (!run) return '';
+  const [doctor, nginx] = [stats(run.doctorSeconds), stats(run.nginxSeconds)];
+  const row = (what: string, s: ReturnType<typeof stats>) => `| ${what} | ${s.median.toFixed(2)} | ${s.min.toFixed(2)} | ${s.max.toFixed(2)} |`;
+  // `--only doctor` measures this phase alone, so it carries its own date.
+  return `## doctor against nginx -t (measured ${run.date.slice(0, 16).replace('T', ' ')} UTC)
+
+One generated file of ${run.servers.toLocaleString('en')} server blocks (${run.lines.toLocaleString('en')} lines; a static and a proxied location each, every
+fourth with the off-by-slash alias and a listing: ${run.findings.toLocaleString('en')} findings, each with its diff), read by \`doctor --nginx
+<file> --format json\` and by \`nginx -t\` (${run.nginx}), interleaved, ${run.doctorSeconds.length} rounds, Node ${run.node}, load average
+${run.loadAverage.map((l) => l.toFixed(1)).join(' → ')} on ${results.machine['cores']} cores. Seconds of wall time:
+
+| command | median | min | max |
+|---|---|---|---|
+${row('doctor', doctor)}
+${row('`nginx -t`', nginx)}
+
+doctor takes ${doctorRatio(run).toFixed(2)} × \`nginx -t\` (target ≤ 3 ×); its peak resident memory is ${Math.max(...run.doctorMaxRssMb).toFixed(0)} MB (target ≤ 200 MB).
 
 `;
 }

@@ -10,6 +10,7 @@
  * to the newest results file; `--only warm-up` does the same for the time from `up` to a passing
  * check (both stacks, both Compose versions); `--only https` for HTTPS against plain HTTP;
  * `--only swarm` for app replicas on Docker Swarm (1, 2, 4) and deploy to a passing check;
+ * `--only doctor` for doctor against `nginx -t` on the same 10,000 server blocks (no Docker);
  * `--report-only <results.json>` re-renders the page.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -27,6 +28,7 @@ import { runHealthCheck } from '../lib/health/run.js';
 import { packageRoot } from '../lib/package-root.js';
 import { readManifest } from '../lib/regen/manifest.js';
 import { writeProject } from '../test/fixtures/projects.js';
+import { measureDoctor } from './doctor.js';
 import { measureGeneration, type GenerationResults } from './generation.js';
 import { APP_VIEWS, BENCH_FILES, benchProject, LIMIT_NGINX_CONF, LOADGEN_DOCKERFILE } from './project.js';
 import { measureHttps, type HttpsResults } from './https.js';
@@ -161,6 +163,14 @@ async function https(workdir: string): Promise<HttpsResults> {
 function provision(): void {
   const provisioned = spawnSync('bash', [path.join(packageRoot(), 'scripts', 'test-env.sh'), '--bench'], { stdio: 'inherit' });
   if (provisioned.status !== 0) throw new Error('scripts/test-env.sh --bench failed');
+}
+
+/** BENCH_DOCTOR_SERVERS: the server blocks of doctor's file (the issue's figure: 10,000). */
+const DOCTOR_SERVERS = setting('BENCH_DOCTOR_SERVERS', 10_000, 100_000);
+
+/** `--only doctor`: doctor against `nginx -t` on one generated file, added to the newest results. */
+function onlyDoctor(): Promise<void> {
+  return replaceInLatest(async (_workdir, results) => ({ ...results, doctor: measureDoctor({ cli: CLI, servers: DOCTOR_SERVERS, rounds: ROUNDS, log }) }));
 }
 
 function onlyGeneration(): Promise<void> {
@@ -479,7 +489,8 @@ function chosenRun(argv: string[]): Promise<void> {
   if (phase === 'warm-up') return onlyWarmUp();
   if (phase === 'https') return onlyHttps();
   if (phase === 'swarm') return onlySwarm();
-  return Promise.reject(new Error(`--only ${phase ?? ''}: the phases that run alone are \`generation\`, \`warm-up\`, \`https\` and \`swarm\``));
+  if (phase === 'doctor') return onlyDoctor();
+  return Promise.reject(new Error(`--only ${phase ?? ''}: the phases that run alone are \`generation\`, \`warm-up\`, \`https\`, \`swarm\` and \`doctor\``));
 }
 
 chosenRun(process.argv.slice(2)).catch((error: Error) => {

@@ -16,6 +16,9 @@ export default class DoctorGenerator extends Generator<Record<string, unknown>, 
     this.option('nginx-dump', { type: String, description: 'the output of `nginx -T` in a file, or - for standard input' });
     this.option('format', { type: String, description: `report format: ${FORMATS.join(', ')}`, default: 'text' });
     this.option('fail-on', { type: String, description: `exit 1 when a finding is at least this severe: ${SEVERITIES.join(', ')}`, default: 'high' });
+    this.option('compose', { type: String, description: 'the compose file the server runs; default: the production-looking one here (docker-compose.prod.yml before a compose.yaml that runs runserver)' });
+    this.option('fix', { type: Boolean, description: 'write the fixes into the files (only inside this folder; each original kept as FILE.orig), then report what is left' });
+    this.option('fix-dry-run', { type: Boolean, description: 'print every fix as one patch (apply with patch -p1), write nothing' });
     this.option('url', { type: String, description: 'also probe this running server (http://host:port) for traversal, listings and dotfiles' });
   }
 
@@ -27,8 +30,12 @@ export default class DoctorGenerator extends Generator<Record<string, unknown>, 
       format: this.options['format'] as string | undefined,
       failOn: this.options['failOn'] as string | undefined,
       url: this.options['url'] as string | undefined,
+      compose: this.options['compose'] as string | undefined,
+      fix: this.options['fix'] === true,
+      fixDryRun: this.options['fixDryRun'] === true,
     });
     if (outcome.error !== undefined) process.stderr.write(`error: ${outcome.error}\n`);
+    for (const message of outcome.messages ?? []) process.stderr.write(`${message}\n`);
     process.stdout.write(outcome.output);
     process.exitCode = outcome.exitCode;
   }

@@ -6,13 +6,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../package-root.js';
 import { atLeast, SEVERITIES, type Severity } from './finding.js';
-import { probeServer, parseTarget } from './probe.js';
+import { probeServer, parseTarget, PROBE_RULES } from './probe.js';
 import { jsonReport, type JsonProbe } from './report/json.js';
 import { sarifReport } from './report/sarif.js';
 import { textReport } from './report/text.js';
 import { RULES } from './rules/index.js';
-import { diagnose, DoctorInputError, gatherFacts } from './run.js';
-import { shown } from './rule.js';
+import { diagnose, DoctorInputError, gatherFacts, loadNginx, NGINX_REJECTS, type DoctorInput } from './run.js';
+import { shown, type DoctorFacts } from './rule.js';
+import { planDiff, planFixes, writeFixes, type FixPlan } from './fix.js';
+import { validateNginx } from './nginx/validate.js';
+import { readText } from '../read-text.js';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 
@@ -24,6 +27,12 @@ export interface DoctorOptions {
   format?: string;
   failOn?: string;
   url?: string;
+  /** The compose file to read (else the production-looking one). */
+  compose?: string;
+  /** --fix: write the fixes into the files (inside root only), keeping FILE.orig. */
+  fix?: boolean;
+  /** --fix-dry-run: print the fixes as one patch, write nothing. */
+  fixDryRun?: boolean;
   readStdin?: () => string;
 }
 
@@ -32,6 +41,8 @@ export interface DoctorOutcome {
   exitCode: 0 | 1 | 2;
   /** The one-line error of exit status 2. */
   error?: string;
+  /** Lines for standard error beside the output (fixes left out, and why). */
+  messages?: string[];
 }
 
 export async function runDoctor(options: DoctorOptions): Promise<DoctorOutcome> {
@@ -51,10 +62,28 @@ async function diagnoseAndReport(options: DoctorOptions): Promise<DoctorOutcome>
   if (options.nginx && options.nginxDump) throw new DoctorInputError('give --nginx or --nginx-dump, not both');
   const target = options.url ? parseTarget(options.url) : undefined;
 
-  const facts = gatherFacts({ root: options.root, nginx: options.nginx, nginxDump: options.nginxDump === undefined ? undefined : readDump(options) });
-  const findings = diagnose(facts);
+  if (options.fix && options.fixDryRun) throw new DoctorInputError('give --fix or --fix-dry-run, not both');
+  if (options.fix && options.nginxDump !== undefined) throw new DoctorInputError('--fix writes files, and --nginx-dump has none: give --nginx <file|folder>');
+  const input: DoctorInput = { root: options.root, nginx: options.nginx, compose: options.compose, nginxDump: options.nginxDump === undefined ? undefined : readDump(options) };
+  let facts = gatherFacts(input);
+  let findings = diagnose(facts);
+  const textOf = (file: string) => facts.nginx.texts.get(file) ?? readText(path.resolve(options.root, file));
+  const fixNotes: string[] = [];
+  const messages: string[] = [];
+  if (options.fix || options.fixDryRun) {
+    const plan = planFixes(findings, textOf, options.root);
+    messages.push(...plan.skipped.map(({ finding, reason }) => `not fixed: ${finding.file}:${finding.line} [${finding.rule}]: ${reason}`));
+    if (options.fixDryRun) return { output: planDiff(plan, options.root), exitCode: findings.some((f) => atLeast(f.severity, failOn)) ? 1 : 0, messages };
+    refuseBrokenNginx(plan, facts, input);
+    const { written, backups } = writeFixes(plan);
+    if (written.length > 0) fixNotes.push(`fixed ${plan.fixed.length} finding${plan.fixed.length === 1 ? '' : 's'} in ${written.map((file) => shown(file, options.root)).join(', ')}${backups.length ? ` (the originals: ${backups.map((file) => shown(file, options.root)).join(', ')})` : ''}`);
+    else fixNotes.push('nothing to fix: no finding has a fix that applies here');
+    facts = gatherFacts(input);
+    findings = diagnose(facts);
+  }
   let probe: JsonProbe | undefined;
-  const notes = facts.nginx.notes.map((note) => `note: ${shownNote(note, options.root)}`);
+  const notes = [...fixNotes, ...facts.nginx.notes.map((note) => `note: ${shownNote(note, options.root)}`)];
+  if (facts.compose?.choice) notes.push(`note: ${facts.compose.choice}`);
   if (target) {
     const report = await probeServer(target, facts);
     findings.push(...report.findings);
@@ -62,14 +91,28 @@ async function diagnoseAndReport(options: DoctorOptions): Promise<DoctorOutcome>
     notes.push(`live probe of ${target.origin}: ${report.sent} requests, ${report.findings.length} leak${report.findings.length === 1 ? '' : 's'}${report.errors.length ? `, ${report.errors.length} unanswered (${report.errors[0]})` : ''}`);
   }
   const inputs = [...facts.nginx.texts.keys()].map((file) => shown(file, options.root));
-  if (facts.django) inputs.push(`Django settings ${facts.django.settingsModule}`);
+  if (facts.django) inputs.push(`Django settings ${facts.django.settingsModule}${facts.django.subfolder ? ` (in ${facts.django.subfolder}/)` : ''}`);
   if (facts.compose) inputs.push(facts.compose.file);
   const version = (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   const output =
-    format === 'json' ? jsonReport(findings, { version, inputs, probe, notes }) : format === 'sarif' ? sarifReport(findings, RULES, version) : textReport(findings, inputs, notes);
-  return { output, exitCode: findings.some((f) => atLeast(f.severity, failOn)) ? 1 : 0 };
+    format === 'json' ? jsonReport(findings, { version, inputs, probe, notes }) : format === 'sarif' ? sarifReport(findings, [...RULES, NGINX_REJECTS, ...PROBE_RULES], version, textOf, options.root) : textReport(findings, inputs, notes);
+  return { output, exitCode: findings.some((f) => atLeast(f.severity, failOn)) ? 1 : 0, ...(messages.length ? { messages } : {}) };
 }
 
+/** Validate before writing: a fixed nginx file that no longer parses, or that nginx would now reject, stops --fix before any file is written. */
+function refuseBrokenNginx(plan: FixPlan, facts: DoctorFacts, input: DoctorInput): void {
+  const overrides = new Map([...plan.files].filter(([file]) => facts.nginx.texts.has(file)).map(([file, { after }]) => [file, after]));
+  if (overrides.size === 0) return;
+  let fixed;
+  try {
+    fixed = loadNginx(input, overrides);
+  } catch (error) {
+    throw new DoctorInputError(`--fix would leave the nginx configuration unreadable (${(error as Error).message}); nothing was written`);
+  }
+  const before = new Set(validateNginx(facts.nginx.directives).map((p) => p.message));
+  const added = validateNginx(fixed.directives).find((problem) => !before.has(problem.message));
+  if (added) throw new DoctorInputError(`--fix would make nginx reject ${shown(added.file, facts.root)}:${added.line} (${added.message}); nothing was written`);
+}
 const shownNote = (note: string, root: string) => note.replaceAll(`${root}${path.sep}`, '');
 
 function readDump(options: DoctorOptions): string {

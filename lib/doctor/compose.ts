@@ -39,16 +39,48 @@ export interface Service {
 export interface ComposeFacts {
   file: string;
   services: Service[];
+  /** How the file was chosen among several, when there were several (for the report). */
+  choice?: string;
 }
 
 export const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
 
-/** The first compose file in `root` (compose.yaml first, as Compose itself looks), read. */
-export function readCompose(root: string): ComposeFacts | undefined {
-  const named = fs.existsSync(root) ? fs.readdirSync(root).filter((name) => COMPOSE_FILES.includes(name) || (name.startsWith('docker-compose') && name.endsWith('.yml'))) : [];
-  const file = [...COMPOSE_FILES, ...named.sort()].find((name) => named.includes(name));
-  if (!file) return undefined;
-  return parseCompose(fs.readFileSync(path.join(root, file), 'utf8'), file, root);
+/** Names of compose files for one purpose: production first, development last. */
+const PRODUCTION_NAME = /(^|[._-])prod(uction)?([._-]|$)/i;
+const DEVELOPMENT_NAME = /(^|[._-])(dev(elop(ment)?)?|local|override|test|ci|debug)([._-]|$)/i;
+
+const isComposeName = (name: string) => /\.ya?ml$/.test(name) && (/^(docker-)?compose([._-]|\.ya?ml$)/.test(name) || /^prod(uction)?\.ya?ml$/.test(name));
+
+/** Compose's own order of its default names; other names after them. */
+const plainOrder = (file: string) => (COMPOSE_FILES.includes(file) ? COMPOSE_FILES.indexOf(file) : COMPOSE_FILES.length);
+
+/** A compose file whose Django service runs Django's development server is not production's. */
+const runsDevServer = (facts: ComposeFacts) => facts.services.some((service) => isDjango(service) && service.command.includes('runserver'));
+
+/**
+ * The compose file the server runs: `chosen` when given (--compose), else the production-looking
+ * one among the folder's compose files: a name saying prod/production first, then the plain
+ * compose.yaml / docker-compose.yml unless it runs `manage.py runserver`, names saying
+ * dev/local/override/test last (Compose's own default, compose.yaml, is often the development one).
+ */
+export function readCompose(root: string, chosen?: string): ComposeFacts | undefined {
+  if (chosen !== undefined) {
+    const file = path.resolve(root, chosen);
+    if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) throw new Error(`--compose ${chosen}: no such file`);
+    return parseCompose(fs.readFileSync(file, 'utf8'), path.relative(root, file).startsWith('..') ? file : path.relative(root, file), root);
+  }
+  const names = fs.existsSync(root) ? fs.readdirSync(root).filter(isComposeName).sort() : [];
+  if (names.length === 0) return undefined;
+  const read = names.map((name) => parseCompose(fs.readFileSync(path.join(root, name), 'utf8'), name, root));
+  const rank = (facts: ComposeFacts) => {
+    if (PRODUCTION_NAME.test(facts.file)) return 0;
+    if (DEVELOPMENT_NAME.test(facts.file) || runsDevServer(facts)) return 3;
+    return COMPOSE_FILES.includes(facts.file) ? 1 : 2;
+  };
+  const best = read.map((facts, order) => ({ facts, order, rank: rank(facts) })).sort((a, b) => a.rank - b.rank || plainOrder(a.facts.file) - plainOrder(b.facts.file) || a.order - b.order)[0]!.facts;
+  if (names.length === 1) return best;
+  const reason = PRODUCTION_NAME.test(best.file) ? 'its name says production' : runsDevServer(best) || DEVELOPMENT_NAME.test(best.file) ? 'none looks like production' : 'the others look like development files';
+  return { ...best, choice: `compose file ${best.file}, of ${names.join(', ')}: ${reason} (choose with --compose FILE)` };
 }
 
 export function parseCompose(text: string, file: string, root: string): ComposeFacts {

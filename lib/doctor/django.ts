@@ -3,6 +3,7 @@
  * (settings through the Python parser, never imported). The settings module is the one the
  * compose file runs with when it names one, else the one detection chooses (production first).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { detectProject, NotDjangoProjectError } from '../detect/project.js';
 import { moduleFile, readSettings, type Setting } from '../detect/settings.js';
@@ -18,7 +19,10 @@ export interface PathSetting {
 }
 
 export interface DjangoFacts {
+  /** The project's folder (where manage.py is): BASE_DIR, for relative settings. */
   root: string;
+  /** That folder relative to the folder doctor was given, when it is below it ("app"). */
+  subfolder?: string;
   settingsModule: string;
   settings: Map<string, Setting>;
   staticUrl?: string;
@@ -30,7 +34,53 @@ export interface DjangoFacts {
   manifest: boolean;
 }
 
+/** Folders never searched for a project: dependencies, environments, VCS data. */
+const NOT_PROJECT = new Set(['node_modules', 'venv', 'env', 'site-packages', '__pycache__', 'dist', 'build']);
+const SEARCH_DEPTH = 2;
+
+/**
+ * Folders holding a manage.py, the given root first, then below it (a repository with the
+ * project in `app/` or `src/app/`), shallowest first, then by name.
+ */
+export function djangoRoots(root: string): string[] {
+  const found: string[] = [];
+  const visit = (dir: string, depth: number) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    if (entries.some((entry) => entry.name === 'manage.py' && entry.isFile())) found.push(dir);
+    if (depth === SEARCH_DEPTH) return;
+    for (const entry of entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !NOT_PROJECT.has(e.name)).sort((a, b) => a.name.localeCompare(b.name))) visit(path.join(dir, entry.name), depth + 1);
+  };
+  visit(root, 0);
+  return found.sort((a, b) => a.split(path.sep).length - b.split(path.sep).length);
+}
+
+/**
+ * The Django project the server runs: at the root, else the shallowest folder below it with a
+ * manage.py. Setting files are then named from the root ("app/mysite/settings.py"), as findings
+ * and fixes name every file.
+ */
 export function readDjango(root: string, compose?: ComposeFacts): DjangoFacts | undefined {
+  const atRoot = readDjangoAt(root, compose);
+  if (atRoot) return atRoot;
+  for (const projectRoot of djangoRoots(root).filter((dir) => dir !== root)) {
+    const facts = readDjangoAt(projectRoot, compose);
+    if (facts) return rebased(facts, path.relative(root, projectRoot));
+  }
+  return undefined;
+}
+
+function rebased(facts: DjangoFacts, sub: string): DjangoFacts {
+  const moved = <T extends { file: string }>(item: T): T => ({ ...item, file: path.join(sub, item.file) });
+  const settings = new Map([...facts.settings].map(([name, setting]) => [name, moved(setting)]));
+  return { ...facts, subfolder: sub, settings, staticRoot: facts.staticRoot && moved(facts.staticRoot), mediaRoot: facts.mediaRoot && moved(facts.mediaRoot) };
+}
+
+function readDjangoAt(root: string, compose?: ComposeFacts): DjangoFacts | undefined {
   const fromCompose = compose?.services.filter(isDjango).map((s) => s.environment.get('DJANGO_SETTINGS_MODULE')).find((m) => m && moduleFile(root, m));
   let facts;
   try {

@@ -2,6 +2,9 @@
  * What a rule reports: where (file:line), why in one sentence, and the fix as line edits that
  * become a small unified diff of the user's own file.
  */
+import { lineCount, splitLines } from './lines.js';
+import type { Directive } from './nginx/parse.js';
+
 export const SEVERITIES = ['high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -10,6 +13,14 @@ export interface Edit {
   line: number;
   remove: number;
   insert: string[];
+  /** The file whose lines `line` counts, when the helper that made the edit knows it (rule.ts). */
+  file?: string;
+  /**
+   * The directive an insertion is placed beside (rule.ts's helpers). When it came from an
+   * included file (proxy_params) and the fix is for the including file, the insertion moves
+   * beside the `include` line there instead (run.ts).
+   */
+  anchor?: { directive: Directive; after: boolean };
 }
 
 export interface Fix {
@@ -35,9 +46,13 @@ export interface Finding {
   message: string;
   /** One plain sentence on why it matters (the rule's). */
   why: string;
-  /** The fix as a unified diff of `file` (or of the fix's own file). */
+  /** The fix as a unified diff of `file` (or of the fix's own file), one section per file edited. */
   diff?: string;
   fix?: Fix;
+  /** Every file's part of the fix, when it edits more than one (`fix` is the first). */
+  fixes?: Fix[];
+  /** A live probe's finding: the URL that leaked (file:line is the configuration that serves it). */
+  url?: string;
 }
 
 /** true when `severity` is at least as serious as `threshold`. */
@@ -47,7 +62,8 @@ const CONTEXT = 1;
 
 /** A unified diff of `text` after the edits, with one line of context; the edits must not overlap. */
 export function unifiedDiff(file: string, text: string, edits: Edit[]): string {
-  const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
+  const lines = splitLines(text);
+  const count = lineCount(text);
   const sorted = [...edits].sort((a, b) => a.line - b.line);
   // Edits whose context touches are one hunk.
   const hunks: Edit[][] = [];
@@ -62,7 +78,7 @@ export function unifiedDiff(file: string, text: string, edits: Edit[]): string {
     const first = hunk[0]!;
     const last = hunk.at(-1)!;
     const start = Math.max(1, first.line - CONTEXT);
-    const end = Math.min(lines.length, last.line + last.remove - 1 + CONTEXT);
+    const end = Math.min(count, last.line + last.remove - 1 + CONTEXT);
     const body: string[] = [];
     let oldCount = 0;
     let newCount = 0;

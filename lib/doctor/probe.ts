@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { send, type ProbeResponse } from '../health/http-probe.js';
-import type { Finding } from './finding.js';
-import type { DoctorFacts } from './rule.js';
+import type { Finding, Severity } from './finding.js';
+import { shown, type DoctorFacts } from './rule.js';
 import { staticAndMedia } from './rules/served.js';
 import { DoctorInputError } from './run.js';
 
@@ -36,6 +36,8 @@ export function parseTarget(url: string): Target {
 interface Probe {
   path: string;
   rule: string;
+  /** The configuration line the probed path comes from (the location, or STATIC_URL). */
+  source: { file: string; line: number };
   /** A path beside it that no file answers, when the answer alone does not tell. */
   control?: string;
   /** Whether the answer shows a leak, and what leaked. */
@@ -54,14 +56,17 @@ function namesIn(folder: string, pick: (name: string) => boolean, limit: number)
 /** The probes for each static/media prefix nginx serves: traversal, listing, dotfiles. */
 export function plan(facts: DoctorFacts): Probe[] {
   const served = staticAndMedia(facts);
-  const bases = [...new Map(served.map((s) => [s.location.uri.replace(/\/+$/, ''), s.folder.replace(/\/+$/, '')])).entries()].slice(0, 3);
-  if (bases.length === 0 && facts.django?.staticUrl?.startsWith('/')) bases.push([facts.django.staticUrl.replace(/\/+$/, ''), '']);
-  return bases.flatMap(([base, folder]) => {
+  type Base = { folder: string; source: Probe['source'] };
+  const bases = [...new Map(served.map((s): [string, Base] => [s.location.uri.replace(/\/+$/, ''), { folder: s.folder.replace(/\/+$/, ''), source: { file: s.location.directive.file, line: s.location.directive.line } }])).entries()].slice(0, 3);
+  const staticUrl = facts.django?.settings.get('STATIC_URL');
+  if (bases.length === 0 && facts.django?.staticUrl?.startsWith('/') && staticUrl) bases.push([facts.django.staticUrl.replace(/\/+$/, ''), { folder: '', source: { file: staticUrl.file, line: staticUrl.line } }]);
+  return bases.flatMap(([base, { folder, source }]): Probe[] => {
     const beside = folder ? namesIn(path.dirname(folder), () => true, 5) : [];
     const dotfiles = folder ? namesIn(folder, (n) => n.startsWith('.'), 2) : [];
     // "/static../" is the folder above only through the off-by-slash alias; a 403 or a listing
     // there is a leak when a made-up sibling ("/static-doctor-control/") is answered otherwise.
     const folderAbove: Probe = {
+      source,
       path: `${base}../`,
       control: `${base}-doctor-control/`,
       rule: 'live-traversal',
@@ -69,6 +74,7 @@ export function plan(facts: DoctorFacts): Probe[] {
         (r.status === 200 || r.status === 403) && control && control.status !== r.status ? `${base}../ answered ${r.status} (${base}-doctor-control/: ${control.status}): nginx's file server is serving the folder above` : undefined,
     };
     const traversal = (name: string): Probe => ({
+      source,
       path: `${base}../${name}`,
       rule: 'live-traversal',
       leaked: (r) => (r.status === 200 ? `${base}../${name} returned ${r.body.length} bytes from outside the folder` : undefined),
@@ -76,8 +82,8 @@ export function plan(facts: DoctorFacts): Probe[] {
     return [
       folderAbove,
       ...[...new Set([...beside, 'manage.py'])].map(traversal),
-      { path: `${base}/`, rule: 'live-listing', leaked: (r: ProbeResponse) => (r.status === 200 && r.body.includes('Index of') ? `${base}/ returned a directory listing` : undefined) },
-      ...[...new Set([...dotfiles, '.env'])].map((name) => ({ path: `${base}/${name}`, rule: 'live-dotfile', leaked: (r: ProbeResponse) => (r.status === 200 ? `${base}/${name} returned ${r.body.length} bytes` : undefined) })),
+      { source, path: `${base}/`, rule: 'live-listing', leaked: (r: ProbeResponse) => (r.status === 200 && r.body.includes('Index of') ? `${base}/ returned a directory listing` : undefined) },
+      ...[...new Set([...dotfiles, '.env'])].map((name) => ({ source, path: `${base}/${name}`, rule: 'live-dotfile', leaked: (r: ProbeResponse) => (r.status === 200 ? `${base}/${name} returned ${r.body.length} bytes` : undefined) })),
     ];
   }).slice(0, MAX_REQUESTS);
 }
@@ -87,6 +93,13 @@ const WHY: Record<string, string> = {
   'live-listing': 'The running server lists the files of a folder to anyone.',
   'live-dotfile': 'The running server returns dotfiles from a served folder.',
 };
+
+/** The probe's rules, for SARIF's rule list. */
+export const PROBE_RULES: { id: string; severity: Severity; title: string; why: string }[] = [
+  { id: 'live-traversal', severity: 'high', title: 'the running server serves files from outside its folder', why: WHY['live-traversal']! },
+  { id: 'live-listing', severity: 'medium', title: 'the running server lists a folder', why: WHY['live-listing']! },
+  { id: 'live-dotfile', severity: 'medium', title: 'the running server serves a dotfile', why: WHY['live-dotfile']! },
+];
 
 export interface ProbeReport {
   sent: number;
@@ -107,7 +120,18 @@ export async function probeServer(target: Target, facts: DoctorFacts): Promise<P
     try {
       const response = await get(probe.path);
       const leaked = probe.leaked(response, probe.control === undefined ? undefined : await get(probe.control));
-      if (leaked) report.findings.push({ rule: probe.rule, severity: probe.rule === 'live-traversal' ? 'high' : 'medium', file: `${target.origin}${probe.path}`, line: 0, message: leaked, why: WHY[probe.rule]! });
+      // At the configuration line that serves the path (what code scanning can point at), the URL beside it.
+      if (leaked) {
+        report.findings.push({
+          rule: probe.rule,
+          severity: probe.rule === 'live-traversal' ? 'high' : 'medium',
+          file: shown(probe.source.file, facts.root),
+          line: probe.source.line,
+          url: `${target.origin}${probe.path}`,
+          message: `GET ${target.origin}${probe.path}: ${leaked}`,
+          why: WHY[probe.rule]!,
+        });
+      }
     } catch (error) {
       report.errors.push(`${probe.path}: ${(error as Error).message}`);
     }

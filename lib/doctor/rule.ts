@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { read } from '../read-text.js';
+import { splitLines } from './lines.js';
 import type { ComposeFacts } from './compose.js';
 import type { DjangoFacts } from './django.js';
 import type { Edit, Hit, Severity } from './finding.js';
@@ -45,7 +46,10 @@ export function fileText(facts: DoctorFacts, file: string): string | undefined {
   return facts.nginx.texts.get(file) ?? read(facts.root, file);
 }
 
-const lineAt = (facts: DoctorFacts, file: string, line: number) => fileText(facts, file)?.split('\n')[line - 1];
+const lineAt = (facts: DoctorFacts, file: string, line: number) => {
+  const text = fileText(facts, file);
+  return text === undefined ? undefined : splitLines(text)[line - 1];
+};
 const indentOf = (text: string | undefined) => text?.slice(0, text.length - text.trimStart().length) ?? '';
 
 /** Rewrites one directive's line with new arguments, keeping the rest of the line. */
@@ -54,19 +58,19 @@ export function rewrite(facts: DoctorFacts, directive: Directive, args: string[]
   const was = `${directive.name} ${directive.args.join(' ')}`;
   const now = `${directive.name} ${args.join(' ')}`;
   const insert = old.includes(was) ? old.replace(was, now) : `${indentOf(old)}${now}${directive.block ? ' {' : ';'}`;
-  return { line: directive.line, remove: 1, insert: [insert] };
+  return { line: directive.line, remove: 1, insert: [insert], file: directive.file };
 }
 
 /** Lines inserted after `after` (a directive on its own line), indented like it. */
 export function insertAfter(facts: DoctorFacts, after: Directive, lines: string[]): Edit {
   const indent = indentOf(lineAt(facts, after.file, after.line));
-  return { line: after.line + 1, remove: 0, insert: lines.map((l) => indent + l) };
+  return { line: after.line + 1, remove: 0, insert: lines.map((l) => indent + l), file: after.file, anchor: { directive: after, after: true } };
 }
 
 /** Lines inserted before a directive, indented like it (an empty string stays an empty line). */
 export function insertBefore(facts: DoctorFacts, before: Directive, lines: string[]): Edit {
   const indent = indentOf(lineAt(facts, before.file, before.line));
-  return { line: before.line, remove: 0, insert: lines.map((l) => (l ? indent + l : l)) };
+  return { line: before.line, remove: 0, insert: lines.map((l) => (l ? indent + l : l)), file: before.file, anchor: { directive: before, after: false } };
 }
 
 /** Lines inserted first in a block, indented like its first directive (or one step in). */
@@ -74,20 +78,20 @@ export function insertFirst(facts: DoctorFacts, block: Directive, lines: string[
   if (block.endLine === undefined || block.endLine === block.line) return undefined; // a one-line block: no clean place
   const first = block.block?.[0];
   const indent = first && first.line > block.line ? indentOf(lineAt(facts, first.file, first.line)) : `${indentOf(lineAt(facts, block.file, block.line))}    `;
-  return { line: block.line + 1, remove: 0, insert: lines.map((l) => indent + l) };
+  return { line: block.line + 1, remove: 0, insert: lines.map((l) => indent + l), file: block.file };
 }
 
 /** Lines inserted last in a block, before its closing brace. */
 export function insertLast(facts: DoctorFacts, block: Directive, lines: string[]): Edit | undefined {
   if (block.endLine === undefined || block.endLine === block.line) return undefined;
   const indent = `${indentOf(lineAt(facts, block.file, block.endLine))}    `;
-  return { line: block.endLine, remove: 0, insert: lines.map((l) => indent + l) };
+  return { line: block.endLine, remove: 0, insert: lines.map((l) => indent + l), file: block.file };
 }
 
 /** A project file's line with one piece of text replaced. */
 export function replaceInLine(facts: DoctorFacts, file: string, line: number, from: string, to: string): Edit | undefined {
   const old = lineAt(facts, file, line);
-  return old?.includes(from) ? { line, remove: 1, insert: [old.replace(from, to)] } : undefined;
+  return old?.includes(from) ? { line, remove: 1, insert: [old.replace(from, to)], file } : undefined;
 }
 
 /** A path as a user reads it in a report: relative to the working folder when inside it. */

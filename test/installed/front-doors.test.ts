@@ -237,5 +237,23 @@ for (const door of Object.keys(FRONT_DOORS) as Door[]) {
       expect(missing.status).toBe(2);
       expect((missing.stdout + missing.stderr).match(/^error: .*nope\.conf/gm)).toHaveLength(1);
     });
+
+    if (door === 'bin') {
+      it('--cwd <dir> reads that folder; a usage error (unknown option, --cwd of no folder) is exit status 2, not 1 (findings)', () => {
+        const dir = project({ ...startproject(), 'site.conf': SEED_SITE });
+        const elsewhere = path.dirname(dir);
+        const text = runAsUser([...FRONT_DOORS.bin.doctor, '--cwd', dir, '--nginx', 'site.conf'], { cwd: elsewhere, prefix });
+        expect(text.status, text.stdout + text.stderr).toBe(1);
+        expect(text.stdout).toMatch(/site\.conf:4 {2}\[alias-traversal\]/);
+        const help = run(door, 'doctor', dir, ['--help']);
+        expect(help.stdout).toMatch(/--cwd <dir>/);
+        expect(help.stdout).not.toMatch(/--skip-install|--dry-run /);
+        for (const args of [['--bogus'], ['--cwd', path.join(dir, 'nope')], ['extra']]) {
+          const usage = run(door, 'doctor', dir, args);
+          expect(usage.status, `${args.join(' ')}: ${usage.stdout}${usage.stderr}`).toBe(2);
+          expect((usage.stdout + usage.stderr).match(/^error: /gm)).toHaveLength(1);
+        }
+      });
+    }
   });
 }

@@ -62,14 +62,15 @@ describe('doctor on a real nginx serving the seed config', () => {
 
     await startNginx(site);
     const before = await runDoctor({ root, nginx: 'site.conf', url: URL, format: 'json' });
-    const report = JSON.parse(before.output) as { findings: { rule: string; file: string; line: number; diff?: string; message: string }[]; probe: { sent: number } };
+    const report = JSON.parse(before.output) as { findings: { rule: string; file: string; line: number; url?: string; diff?: string; message: string }[]; probe: { sent: number } };
     const at = (rule: string) => report.findings.find((f) => f.rule === rule);
     expect(at('alias-traversal')).toMatchObject({ file: 'site.conf', line: 5 });
     expect(at('autoindex-on')).toMatchObject({ file: 'site.conf', line: 6 });
     expect(at('static-folder')).toMatchObject({ file: 'site.conf', line: 7 });
     for (const rule of ['alias-traversal', 'autoindex-on', 'static-folder']) expect(at(rule)!.diff).toContain('+++ b/site.conf');
     const leaks = report.findings.filter((f) => f.rule.startsWith('live-'));
-    expect(leaks.map((f) => f.file)).toContain(`${URL}/static../secret.txt`);
+    expect(leaks.map((f) => f.url)).toContain(`${URL}/static../secret.txt`);
+    expect(leaks.map((f) => `${f.file}:${f.line}`)).toContain('site.conf:5'); // the location that serves it
     expect(leaks.map((f) => f.rule)).toEqual(expect.arrayContaining(['live-traversal', 'live-listing']));
     expect(report.probe.sent).toBeLessThanOrEqual(24);
     expect(before.exitCode).toBe(1);

@@ -30,9 +30,12 @@ interface Source {
   read(file: string): string | undefined;
   /** Files matching a glob pattern (absolute), sorted. */
   glob(pattern: string): string[];
+  /** Files on disk (not the sections of a dump). */
+  disk?: boolean;
 }
 
-const diskSource: Source = {
+const disk: Source = {
+  disk: true,
   read: readText,
   glob: (pattern) => {
     if (!hasGlob(pattern)) return fs.existsSync(pattern) ? [pattern] : [];
@@ -50,7 +53,8 @@ const diskSource: Source = {
         return entries.filter((entry) => !entry.startsWith('.') && globMatch(part, entry)).map((entry) => path.join(dir, entry));
       });
     }
-    return matches.filter((file) => fs.statSync(file).isFile()).sort();
+    // A dangling symlink (a sites-enabled link copied without its target) is no file.
+    return matches.filter((file) => fs.statSync(file, { throwIfNoEntry: false })?.isFile()).sort();
   },
 };
 
@@ -91,15 +95,32 @@ function pathMatch(pattern: string, file: string): boolean {
   return parts.length === names.length && parts.every((part, i) => globMatch(part, names[i]!));
 }
 
-/** Reads a main file (or every *.conf of a folder, as if included in `http`) from disk. */
-export function loadNginxPath(target: string, prefix?: string): NginxConfig {
+/**
+ * The files of a folder given instead of a main file, as the stock nginx.conf of each layout
+ * includes them: Debian's sites-enabled/ and sites-available/ with `*` (extensionless names),
+ * conf.d/ (Debian, RHEL, the nginx image) with `*.conf`; any other folder with `*.conf`, else `*`.
+ */
+function folderFiles(folder: string): string[] {
+  const all = disk.glob(path.join(folder, '*'));
+  if (/^sites-/.test(path.basename(folder))) return all;
+  const conf = all.filter((file) => file.endsWith('.conf'));
+  return conf.length > 0 ? conf : all;
+}
+
+/**
+ * Reads a main file from disk, or a folder: its nginx.conf (a copy of /etc/nginx), else its site
+ * files, as if included in `http`. Inside a copied tree, includes of /etc/nginx/... are read from
+ * the copy (RHEL's nginx.conf includes /etc/nginx/conf.d/*.conf and default.d/*.conf by absolute path).
+ */
+export function loadNginxPath(target: string, prefix?: string, overrides?: Map<string, string>): NginxConfig {
+  const diskSource = overrides ? { ...disk, read: (file: string) => overrides.get(file) ?? disk.read(file) } : disk;
   const absolute = path.resolve(target);
   if (!fs.existsSync(absolute)) throw new NginxInputError(`${target}: no such file or folder`);
   if (fs.statSync(absolute).isDirectory()) {
     const main = path.join(absolute, 'nginx.conf');
     if (fs.existsSync(main)) return load(main, prefix ?? absolute, diskSource);
-    const files = diskSource.glob(path.join(absolute, '*.conf'));
-    if (files.length === 0) throw new NginxInputError(`${target}: no nginx.conf and no *.conf file in this folder`);
+    const files = folderFiles(absolute);
+    if (files.length === 0) throw new NginxInputError(`${target}: no nginx.conf and no site file in this folder`);
     const texts = new Map<string, string>();
     const notes: string[] = [];
     const directives = files.flatMap((file) => expand(file, prefix ?? absolute, diskSource, { texts, notes }, []));
@@ -130,14 +151,23 @@ export function loadNginxDump(dump: string): NginxConfig {
 }
 
 function load(main: string, prefix: string, source: Source): NginxConfig {
-  const read = { texts: new Map<string, string>(), notes: [] };
-  return { main, directives: expand(main, prefix, source, read, []), ...read };
+  // A main nginx.conf read from anywhere but /etc/nginx is a copy of a server's tree.
+  const copy = source.disk === true && path.basename(main) === 'nginx.conf' && prefix !== DEBIAN_PREFIX;
+  const read: Reading = { texts: new Map<string, string>(), notes: [], copy };
+  const directives = expand(main, prefix, source, read, []);
+  return { main, directives, texts: read.texts, notes: read.notes };
+}
+
+interface Reading extends Pick<NginxConfig, 'texts' | 'notes'> {
+  /** Reading a copy of /etc/nginx: its absolute includes are read from the copy. */
+  copy?: boolean;
 }
 
 /** Where a site file copied off a Debian/Ubuntu server finds `include proxy_params;` and friends. */
 const DEBIAN_PREFIX = '/etc/nginx';
 
-function expand(file: string, prefix: string, source: Source, read: Pick<NginxConfig, 'texts' | 'notes'>, stack: string[]): Directive[] {
+/** A file's directives, includes expanded; those at its top level marked with the `include` that read it (`from`). */
+function expand(file: string, prefix: string, source: Source, read: Reading, stack: string[], from?: Directive): Directive[] {
   if (stack.includes(file)) throw new NginxInputError(`${file}: includes itself (through ${stack.join(' -> ')})`);
   const text = source.read(file);
   if (text === undefined) throw new NginxInputError(`${file}: cannot be read`);
@@ -146,13 +176,18 @@ function expand(file: string, prefix: string, source: Source, read: Pick<NginxCo
     directives.flatMap((directive) => {
       if (directive.name === 'include' && !directive.block) {
         const arg = directive.args[0] ?? '';
-        let files = source.glob(path.resolve(prefix, arg));
-        if (files.length === 0 && !path.isAbsolute(arg)) files = source.glob(path.resolve(DEBIAN_PREFIX, arg));
+        // A copy of /etc/nginx read elsewhere: its own absolute includes point into the copy, and a
+        // glob there must not pick up this machine's sites.
+        const inCopy = read.copy === true && arg.startsWith(`${DEBIAN_PREFIX}/`);
+        let files = source.glob(inCopy ? path.join(prefix, arg.slice(DEBIAN_PREFIX.length)) : path.resolve(prefix, arg));
+        if (files.length === 0 && (!path.isAbsolute(arg) || (inCopy && !hasGlob(arg)))) files = source.glob(path.resolve(DEBIAN_PREFIX, arg));
         // A site file read on its own often includes files of the server it came from: read on.
         if (files.length === 0 && !hasGlob(arg)) read.notes.push(`${directive.file}:${directive.line}: include ${arg} is not here (looked in ${prefix} and ${DEBIAN_PREFIX}); its directives were not read`);
-        return files.flatMap((included) => expand(included, prefix, source, read, [...stack, file]));
+        return files.flatMap((included) => expand(included, prefix, source, read, [...stack, file], directive));
       }
-      return [directive.block ? { ...directive, block: walk(directive.block) } : directive];
+      // The parse is this load's own: its blocks are filled in place (a copy per block doubled the memory of large configurations).
+      if (directive.block) directive.block = walk(directive.block);
+      return [directive];
     });
-  return walk(parseNginx(text, file));
+  return walk(parseNginx(text, file).map((directive) => (from ? { ...directive, includedFrom: from } : directive)));
 }

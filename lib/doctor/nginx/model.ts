@@ -48,16 +48,38 @@ function locations(block: Directive[], chain: Directive[]): Location[] {
   });
 }
 
+/**
+ * Directives by name, indexed once per list: rules ask for every server and location, and
+ * filtering an http block (or a site file) of 10,000 servers each time made doctor quadratic.
+ * The arrays are shared: read them, never change them.
+ */
+const indexes = new WeakMap<Directive[], Map<string, Directive[]>>();
+function named(list: Directive[], name: string): Directive[] {
+  let index = indexes.get(list);
+  if (!index) {
+    index = new Map();
+    for (const directive of list) {
+      const same = index.get(directive.name);
+      if (same) same.push(directive);
+      else index.set(directive.name, [directive]);
+    }
+    indexes.set(list, index);
+  }
+  return index.get(name) ?? [];
+}
+
+const NO_BLOCK: Directive[] = [];
+
 /** The directives `name` directly in a block. */
-export const own = (block: Directive, name: string): Directive[] => (block.block ?? []).filter((d) => d.name === name);
+export const own = (block: Directive, name: string): Directive[] => named(block.block ?? NO_BLOCK, name);
 
 /** An array directive as nginx applies it at the end of a chain: the innermost level that sets any. */
 export function effectiveAll(chain: Directive[], name: string, top: Directive[] = []): Directive[] {
-  for (const level of [...chain].reverse()) {
-    const set = own(level, name);
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const set = own(chain[i]!, name);
     if (set.length > 0) return set;
   }
-  return top.filter((d) => d.name === name);
+  return named(top, name);
 }
 
 /** A single-value directive as it applies at the end of a chain. */

@@ -16,6 +16,8 @@ export interface Directive {
   block?: Directive[];
   /** The line of the block's closing `}`. */
   endLine?: number;
+  /** For a directive at the top of an included file: the `include` that brought it in (load.ts). */
+  includedFrom?: Directive;
 }
 
 export class NginxSyntaxError extends Error {
@@ -40,6 +42,7 @@ const isBlank = (ch: string) => ch === ' ' || ch === '\t' || ch === '\r' || ch =
 
 /** Undoes the escapes nginx undoes in a word: \" \' \\ \t \r \n; any other backslash stays. */
 function unescape(raw: string): string {
+  if (!raw.includes('\\')) return raw; // most words: no copy built character by character
   let out = '';
   for (let i = 0; i < raw.length; i++) {
     const ch = raw[i]!;

@@ -1,6 +1,6 @@
 /**
  * `--format json`: { tool, version, inputs, summary: { high, medium, low }, findings: [{ rule,
- * severity, file, line, message, why, diff }], probe?: { url, sent, errors }, notes?: [...] } (README: doctor).
+ * severity, file, line, message, why, diff?, url? }], probe?: { url, sent, errors }, notes?: [...] } (README: doctor).
  */
 import { SEVERITIES, type Finding } from '../finding.js';
 
@@ -17,7 +17,7 @@ export function jsonReport(findings: Finding[], meta: { version: string; inputs:
       version: meta.version,
       inputs: meta.inputs,
       summary: Object.fromEntries(SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length])),
-      findings: findings.map(({ rule, severity, file, line, message, why, diff }) => ({ rule, severity, file, line, message, why, ...(diff ? { diff } : {}) })),
+      findings: findings.map(({ rule, severity, file, line, message, why, diff, url }) => ({ rule, severity, file, line, message, why, ...(diff ? { diff } : {}), ...(url ? { url } : {}) })),
       ...(meta.probe ? { probe: meta.probe } : {}),
       ...(meta.notes?.length ? { notes: meta.notes } : {}),
     },

@@ -15,9 +15,10 @@ export function textReport(findings: Finding[], inputs: string[], notes: string[
     const group = findings.filter((f) => f.severity === severity);
     if (group.length === 0) continue;
     out.push('', severity.toUpperCase());
+    // One string per finding (not one per line): a report of 10,000 servers has hundreds of thousands of lines.
     for (const finding of group) {
-      out.push(`  ${finding.file}${finding.line ? `:${finding.line}` : ''}  [${finding.rule}]`, `    ${finding.message}`, `    why: ${finding.why}`);
-      if (finding.diff) out.push('    fix:', ...finding.diff.trimEnd().split('\n').map((line) => `      ${line}`));
+      const fix = finding.diff ? `\n    fix:\n      ${finding.diff.trimEnd().replaceAll('\n', '\n      ')}` : '';
+      out.push(`  ${finding.file}${finding.line ? `:${finding.line}` : ''}  [${finding.rule}]\n    ${finding.message}\n    why: ${finding.why}${fix}`);
     }
   }
   if (notes.length) out.push('', ...notes);

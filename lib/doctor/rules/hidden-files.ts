@@ -36,7 +36,7 @@ export const dotfilesServed: Rule = {
       .filter((served) => !guards(served).some((l) => l.modifier.startsWith('~') && l.uri.includes('/\\.')))
       .filter((served) => !unreachableOrOneFile(served))
       .map((served) => {
-        // Not /.well-known/: certbot's webroot tokens live there, and a 404 breaks renewal.
+        // Not /.well-known/: ACME http-01 tokens (RFC 8555) and security.txt live there, and a 404 breaks certificate renewal.
         const edit = insertLast(facts, served.location.directive, ['location ~ /\\.(?!well-known/) {', '    return 404;', '}']);
         return {
           file: served.location.directive.file,

@@ -9,7 +9,7 @@ import os
 
 # Docker Swarm mounts secrets as files, named by <NAME>_FILE: read into the environment
 # before your settings, which may read the variable themselves. (.env sets the variables directly.)
-for _name in ["DJANGO_SECRET_KEY","DATABASE_URL"]:
+for _name in ["DJANGO_SECRET_KEY","POSTGRES_PASSWORD"]:
     _path = os.environ.get(_name + "_FILE")
     if _path and not os.environ.get(_name):
         with open(_path, encoding="utf-8") as _file:
@@ -72,41 +72,18 @@ else:
     if "Manifest" not in globals().get("STATICFILES_STORAGE", ""):
         STATICFILES_STORAGE = _MANIFEST_STORAGE
 
-# Database: DATABASE_URL from .env (postgres://user:password@host:5432/name, mysql://...,
-# sqlite:////absolute/path.sqlite3). Read here with urllib, so it works the same whether or not
-# the project installs dj-database-url. Query parameters (?sslmode=require) become OPTIONS.
-_URL_ENGINES = {
-    "postgres": "django.db.backends.postgresql",
-    "postgresql": "django.db.backends.postgresql",
-    "pgsql": "django.db.backends.postgresql",
-    "mysql": "django.db.backends.mysql",
-    "sqlite": "django.db.backends.sqlite3",
-}
-
-
-def _database_from_url(url):
-    from urllib.parse import parse_qsl, unquote, urlsplit
-
-    from django.core.exceptions import ImproperlyConfigured
-
-    parts = urlsplit(url)
-    engine = _URL_ENGINES.get(parts.scheme)
-    if engine is None:
-        raise ImproperlyConfigured("DATABASE_URL: unknown scheme %r (use one of %s)" % (parts.scheme, ", ".join(sorted(_URL_ENGINES))))
-    if parts.scheme == "sqlite":
-        # sqlite:////srv/db.sqlite3 -> /srv/db.sqlite3, as dj-database-url reads it
-        return {"ENGINE": engine, "NAME": unquote(parts.path[1:]) or ":memory:"}
-    return {
-        "ENGINE": engine,
-        "NAME": unquote(parts.path[1:]),
-        "USER": unquote(parts.username or ""),
-        "PASSWORD": unquote(parts.password or ""),
-        "HOST": parts.hostname or "",
-        "PORT": str(parts.port or ""),
-        "OPTIONS": dict(parse_qsl(parts.query)),
+# Database: the stack's PostgreSQL ("db" service, "db" volume). The password is
+# POSTGRES_PASSWORD in .env (or its Swarm secret), generated once; the db service was initialised with it.
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.postgresql",
+        "HOST": os.environ.get("POSTGRES_HOST", "db"),
+        "PORT": os.environ.get("POSTGRES_PORT", "5432"),
+        "NAME": os.environ.get("POSTGRES_DB", "app"),
+        "USER": os.environ.get("POSTGRES_USER", "app"),
+        "PASSWORD": os.environ["POSTGRES_PASSWORD"],
+        # Connections live across requests (gunicorn's sync workers), checked before reuse (Django 4.1+).
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
     }
-
-
-DATABASES = {"default": _database_from_url(os.environ["DATABASE_URL"])}
+}

@@ -59,7 +59,7 @@ keepalive = 75
 # Logs go to the container's stdout/stderr, where `docker compose logs` finds them.
 accesslog = "-"
 errorlog = "-"
-loglevel = os.environ.get("GUNICORN_LOG_LEVEL") or "info"  # empty (a Swarm service passes every variable): info
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL") or "info"
 
 
 def _own_network():

@@ -46,21 +46,22 @@ tag() {
 }
 
 # From .env unless set here already: the variables your settings require (the build's
-# collectstatic reads them too) and the optional ones of .env.example; the services read them
-# (docker stack deploy interpolates ${VAR} in stack.yaml). Secrets are never among them.
+# collectstatic reads them too; docker stack deploy interpolates ${VAR} in stack.yaml) and
+# the optional ones of .env.example, passed to the services only when set and not empty (else
+# the default applies). Secrets are never among them.
 export_env() {
   if [ -z "${DJANGO_DEBUG:-}" ]; then DJANGO_DEBUG=$(env_value DJANGO_DEBUG); fi
-  export DJANGO_DEBUG
+  if [ -n "$DJANGO_DEBUG" ]; then export DJANGO_DEBUG; else unset DJANGO_DEBUG; fi
   if [ -z "${DJANGO_ALLOWED_HOSTS:-}" ]; then DJANGO_ALLOWED_HOSTS=$(env_value DJANGO_ALLOWED_HOSTS); fi
-  export DJANGO_ALLOWED_HOSTS
+  if [ -n "$DJANGO_ALLOWED_HOSTS" ]; then export DJANGO_ALLOWED_HOSTS; else unset DJANGO_ALLOWED_HOSTS; fi
   if [ -z "${DJANGO_CSRF_TRUSTED_ORIGINS:-}" ]; then DJANGO_CSRF_TRUSTED_ORIGINS=$(env_value DJANGO_CSRF_TRUSTED_ORIGINS); fi
-  export DJANGO_CSRF_TRUSTED_ORIGINS
+  if [ -n "$DJANGO_CSRF_TRUSTED_ORIGINS" ]; then export DJANGO_CSRF_TRUSTED_ORIGINS; else unset DJANGO_CSRF_TRUSTED_ORIGINS; fi
   if [ -z "${WEB_CONCURRENCY:-}" ]; then WEB_CONCURRENCY=$(env_value WEB_CONCURRENCY); fi
-  export WEB_CONCURRENCY
+  if [ -n "$WEB_CONCURRENCY" ]; then export WEB_CONCURRENCY; else unset WEB_CONCURRENCY; fi
   if [ -z "${FORWARDED_ALLOW_IPS:-}" ]; then FORWARDED_ALLOW_IPS=$(env_value FORWARDED_ALLOW_IPS); fi
-  export FORWARDED_ALLOW_IPS
+  if [ -n "$FORWARDED_ALLOW_IPS" ]; then export FORWARDED_ALLOW_IPS; else unset FORWARDED_ALLOW_IPS; fi
   if [ -z "${GUNICORN_LOG_LEVEL:-}" ]; then GUNICORN_LOG_LEVEL=$(env_value GUNICORN_LOG_LEVEL); fi
-  export GUNICORN_LOG_LEVEL
+  if [ -n "$GUNICORN_LOG_LEVEL" ]; then export GUNICORN_LOG_LEVEL; else unset GUNICORN_LOG_LEVEL; fi
   :
 }
 

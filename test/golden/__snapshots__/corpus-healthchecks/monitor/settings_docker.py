@@ -9,7 +9,7 @@ import os
 
 # Docker Swarm mounts secrets as files, named by <NAME>_FILE: read into the environment
 # before your settings, which may read the variable themselves. (.env sets the variables directly.)
-for _name in ["DJANGO_SECRET_KEY"]:
+for _name in ["DJANGO_SECRET_KEY","POSTGRES_PASSWORD"]:
     _path = os.environ.get(_name + "_FILE")
     if _path and not os.environ.get(_name):
         with open(_path, encoding="utf-8") as _file:
@@ -68,18 +68,18 @@ else:
     if "Manifest" not in globals().get("STATICFILES_STORAGE", ""):
         STATICFILES_STORAGE = _MANIFEST_STORAGE
 
-# Database: SQLite in the "data" volume (mounted at /srv/django/data in app and
-# migrate), so it survives rebuilds and `down`. Django 5.1+ gets WAL (readers do not block the
-# writer) and IMMEDIATE transactions (a write waits for the lock instead of failing with
-# "database is locked" halfway through); "timeout" is how long a write waits. One machine,
-# one writer at a time: a site with many concurrent writes wants --database postgres.
-_SQLITE_OPTIONS = {"timeout": 20}
-if django.VERSION >= (5, 1):
-    _SQLITE_OPTIONS.update({"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"})
+# Database: the stack's PostgreSQL ("db" service, "db" volume). The password is
+# POSTGRES_PASSWORD in .env (or its Swarm secret), generated once; the db service was initialised with it.
 DATABASES = {
     "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": "/srv/django/data/db.sqlite3",
-        "OPTIONS": _SQLITE_OPTIONS,
+        "ENGINE": "django.db.backends.postgresql",
+        "HOST": os.environ.get("POSTGRES_HOST", "db"),
+        "PORT": os.environ.get("POSTGRES_PORT", "5432"),
+        "NAME": os.environ.get("POSTGRES_DB", "app"),
+        "USER": os.environ.get("POSTGRES_USER", "app"),
+        "PASSWORD": os.environ["POSTGRES_PASSWORD"],
+        # Connections live across requests (gunicorn's sync workers), checked before reuse (Django 4.1+).
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
     }
 }
