@@ -12,6 +12,7 @@ import type { DependencyFacts } from './dependencies/manifests.js';
 import { isLocalHost, type DatabaseFacts } from './database.js';
 import { where, type Found } from './found.js';
 import { childrenOf, PythonSource } from './python/tree.js';
+import { SKIPPED_DIRS } from './skipped-dirs.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres' | 'external';
 
@@ -80,8 +81,7 @@ export function decideDatabase(database: DatabaseFacts | undefined, indications:
   return { choice: 'sqlite', why: `${unread}, and nothing indicates PostgreSQL or MySQL: SQLite in a volume (--database postgres or external to choose otherwise)` };
 }
 
-/** Folders never searched for models: environments, caches, front-end packages, collected files. */
-const SKIPPED = new Set(['node_modules', 'venv', '.venv', 'env', '__pycache__', 'static', 'staticfiles', 'media', 'site-packages', 'dist', 'build']);
+/** How deep models are looked for: apps nest in apps/<name>/models/. */
 const MAX_DEPTH = 5;
 
 /** Imports of django.contrib.postgres in models (ArrayField, HStoreField, SearchVectorField, ...), each with its line. */
@@ -96,7 +96,7 @@ export function postgresModelFields(root: string): Found<string>[] {
     }
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const relative = dir ? `${dir}/${entry.name}` : entry.name;
-      if (entry.isDirectory() && depth < MAX_DEPTH && !entry.name.startsWith('.') && !SKIPPED.has(entry.name)) visit(relative, depth + 1, inModels || entry.name === 'models');
+      if (entry.isDirectory() && depth < MAX_DEPTH && !entry.name.startsWith('.') && !SKIPPED_DIRS.has(entry.name)) visit(relative, depth + 1, inModels || entry.name === 'models');
       else if (entry.isFile() && (entry.name === 'models.py' || (inModels && entry.name.endsWith('.py')))) found.push(...postgresImports(root, relative));
     }
   };

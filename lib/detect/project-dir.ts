@@ -4,9 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { SKIPPED_DIRS } from './skipped-dirs.js';
 
-/** Folders never searched: dependencies, virtual environments, caches, build output. */
-const SKIPPED = new Set(['node_modules', 'venv', 'env', '__pycache__', 'site-packages', 'dist', 'build', 'static', 'staticfiles', 'media']);
 /** apps/api/manage.py is two folders down; one more covers <name>/src/. */
 const MAX_DEPTH = 3;
 
@@ -24,7 +23,7 @@ export function djangoFoldersBelow(root: string): string[] {
         continue;
       }
       for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-        if (!entry.isDirectory() || entry.name.startsWith('.') || SKIPPED.has(entry.name)) continue;
+        if (!entry.isDirectory() || entry.name.startsWith('.') || SKIPPED_DIRS.has(entry.name)) continue;
         const relative = dir ? `${dir}/${entry.name}` : entry.name;
         if (fs.existsSync(path.join(root, relative, 'manage.py'))) found.push(relative);
         else next.push(relative);
