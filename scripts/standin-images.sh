@@ -16,9 +16,10 @@ die() { log "error: $*"; exit 1; }
 
 # PostgreSQL drivers: python3-psycopg satisfies `psycopg`, python3-psycopg2 `psycopg2` (the binary
 # wheels cannot be installed offline); python3-dj-database-url for DATABASE_URL settings.
-# As in the official python images: Python's headers (libpython3-dev), and setuptools and wheel,
-# which pip's build isolation installs to build an sdist.
-PACKAGES=python3,python3-pip,python3-django,gunicorn,libjs-jquery,nginx-light,wget,ca-certificates,python3-whitenoise,wrk,python3-psycopg,python3-psycopg2,python3-dj-database-url,libpython3-dev,python3-setuptools,python3-wheel
+# As in the official python images: Python's headers (libpython3-dev); and the upstream wheels of
+# setuptools and wheel (Debian's own setuptools is de-vendored), which pip's build isolation
+# installs to build an sdist.
+PACKAGES=python3,python3-pip,python3-django,gunicorn,libjs-jquery,nginx-light,wget,ca-certificates,python3-whitenoise,wrk,python3-psycopg,python3-psycopg2,python3-dj-database-url,libpython3-dev,python3-setuptools-whl,python3-wheel-whl
 # The postgres:17 stand-in needs PostgreSQL 17, which only trixie has.
 PACKAGES_TRIXIE=postgresql-17
 # The ACME images get a root filesystem of their own, small: Debian's lego 4.9 and pebble 2.4
@@ -44,6 +45,7 @@ customize_rootfs() {
   # pip wheel (the generated Dockerfile's builder) needs distribution files: the installed
   # packages as wheels, which the image's PIP_FIND_LINKS offers as PyPI would.
   python3 "$here/standin-wheelhouse.py" "$dir" "$WHEELHOUSE" >/dev/null
+  cp "$dir"/usr/share/python-wheels/setuptools-*.whl "$dir"/usr/share/python-wheels/wheel-*.whl "$dir$WHEELHOUSE/"
   if [ -d "$dir/usr/lib/postgresql/17" ]; then
     # The package's own cluster is unused: the entrypoint initialises $PGDATA, as the official image does.
     rm -rf "$dir"/var/lib/postgresql/17 "$dir"/etc/postgresql/17
