@@ -11,8 +11,8 @@ import { cli, stacksFrom } from './stack.js';
 
 const project = stacksFrom(18_950);
 
-/** Exit status 0 only when none of the build tools or headers is in the image. */
-const NO_BUILD_TOOLS = 'for tool in gcc cc c++ make git pg_config; do if command -v "$tool"; then exit 1; fi; done; test ! -e /usr/include/postgresql/libpq-fe.h';
+/** Exit status 0 only when none of the build tools or libpq headers is in the image (the trixie stand-in shares its root filesystem with PostgreSQL 17, whose pg_config it therefore has). */
+const NO_BUILD_TOOLS = 'for tool in gcc cc c++ make git; do if command -v "$tool"; then exit 1; fi; done; test ! -e /usr/include/postgresql/libpq-fe.h';
 
 const run = (command: string, args: string[], cwd: string) => {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 300_000 });
