@@ -109,13 +109,11 @@ function postgresImports(root: string, file: string): Found<string>[] {
   if (!text.includes('django.contrib.postgres')) return []; // most models never name it: no parse
   const python = new PythonSource(text);
   const found: Found<string>[] = [];
-  python.tree.iterate({
-    enter: (node) => {
-      if (node.name !== 'ImportStatement') return undefined;
-      const described = describeImport(python, childrenOf(node.node));
-      if (described) found.push({ value: described, source: { file, line: python.lineAt(node.from) } });
-      return false;
-    },
+  python.iterate((node) => {
+    if (node.name !== 'ImportStatement') return undefined;
+    const described = describeImport(python, childrenOf(node.node));
+    if (described) found.push({ value: described, source: { file, line: python.lineAt(node.from) } });
+    return false;
   });
   return found;
 }

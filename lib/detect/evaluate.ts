@@ -112,7 +112,7 @@ function required(cx: Context, variable: string, node: SyntaxNode): void {
 /** Evaluates one expression given as text (tests, and values outside a settings module). */
 export function evaluateExpression(expression: string, scope: Scope): Value {
   const python = new PythonSource(expression);
-  const [statement, ...rest] = childrenOf(python.tree.topNode);
+  const [statement, ...rest] = python.statements;
   const node = statement?.name === 'ExpressionStatement' && rest.length === 0 ? childrenOf(statement)[0] : undefined;
   if (!node || containsError(statement!)) return unknown('cannot read expression (syntax error)');
   return evaluate(node, { python, scope });

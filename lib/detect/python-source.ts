@@ -16,7 +16,7 @@ export interface Statement {
 
 export function topLevelStatements(source: string | PythonSource): Statement[] {
   const python = typeof source === 'string' ? new PythonSource(source) : source;
-  return childrenOf(python.tree.topNode).map((node) => ({ line: python.lineAt(node.from), text: statementText(python, node), node }));
+  return python.statements.map((node) => ({ line: python.lineAt(node.from), text: statementText(python, node), node }));
 }
 
 function statementText(python: PythonSource, node: SyntaxNode): string {
@@ -64,7 +64,7 @@ const MUTATIONS = new Set<string>(['insert', 'append', 'extend', 'update']);
 
 /** The steps of a module, or of one block's Body (an `if` branch). */
 export function moduleSteps(python: PythonSource, block?: SyntaxNode): Step[] {
-  const statements = block ? childrenOf(block).filter((node) => node.name !== ':') : childrenOf(python.tree.topNode);
+  const statements = block ? childrenOf(block).filter((node) => node.name !== ':') : python.statements;
   return statements.flatMap((node) => {
     const step = stepOf(python, node, python.lineAt(node.from));
     return step ? [step] : [];

@@ -16,17 +16,15 @@ const SETTERS = new Set(['os.environ.setdefault', 'environ.setdefault']);
 export function settingsModuleInPython(text: string): { module: string; line: number } | undefined {
   const python = new PythonSource(text);
   let found: { module: string; line: number } | undefined;
-  python.tree.iterate({
-    enter: (node) => {
-      if (found || node.name !== 'CallExpression') return found ? false : undefined;
-      const [callee, args] = childrenOf(node.node);
-      if (!callee || !args || !SETTERS.has(python.textOf(callee).replace(/\s+/g, ''))) return undefined;
-      const values = childrenOf(args).filter((child) => child.name === 'String');
-      if (values.length === 2 && stringValue(python.textOf(values[0]!)) === VARIABLE) {
-        found = { module: stringValue(python.textOf(values[1]!)), line: python.lineAt(node.from) };
-      }
-      return undefined;
-    },
+  python.iterate((node) => {
+    if (found || node.name !== 'CallExpression') return found ? false : undefined;
+    const [callee, args] = childrenOf(node.node);
+    if (!callee || !args || !SETTERS.has(python.textOf(callee).replace(/\s+/g, ''))) return undefined;
+    const values = childrenOf(args).filter((child) => child.name === 'String');
+    if (values.length === 2 && stringValue(python.textOf(values[0]!)) === VARIABLE) {
+      found = { module: stringValue(python.textOf(values[1]!)), line: python.lineAt(node.from) };
+    }
+    return undefined;
   });
   return found;
 }

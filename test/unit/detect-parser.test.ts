@@ -222,6 +222,39 @@ describe('syntax errors', () => {
   });
 });
 
+describe('a long valid settings file', () => {
+  // The shape of a large real settings.py (hundreds of environment reads, dict tables, .update()
+  // calls): lezer's error recovery marks valid statements as broken after some 900 lines of it.
+  function longSettings(count: number): string {
+    let text = 'import json\nimport os\n\n';
+    for (let i = 0; i < count; i++) {
+      text += `# setting ${i}\nSETTING_${i} = os.environ.get("SETTING_${i}", "v${i}")\n`;
+      if (i % 7 === 0) text += `TABLE_${i} = {\n    "a/${i}": [".x", ".y"],\n    "b/${i}": [".z"],\n}\n`;
+      if (i % 11 === 0) text += `TABLE_${i}.update(\n    json.loads(os.environ.get("EXTRA_${i}", "{}"))\n)\n\n`;
+    }
+    return text + 'MEDIA_URL = "/uploads/"\n';
+  }
+
+  it('gets no syntax warning, and its last statement is read', () => {
+    const files = fixtures.startproject();
+    files['mysite/settings.py'] = files['mysite/settings.py']!.replace("STATIC_URL = 'static/'", `${longSettings(600)}STATIC_URL = 'static/'`);
+    const facts = detect(files);
+    expect(facts.warnings.filter((warning) => warning.includes('syntax error'))).toEqual([]);
+    expect(facts.mediaUrl?.value).toBe('/uploads/');
+  });
+
+  it('still reports a real syntax error after the long part, on its own line', () => {
+    const files = fixtures.startproject();
+    const text = `${longSettings(600)}BROKEN = = 1\n`;
+    files['mysite/settings.py'] = files['mysite/settings.py']!.replace("STATIC_URL = 'static/'", `${text}STATIC_URL = 'static/'`);
+    const facts = detect(files);
+    const settings = files['mysite/settings.py']!;
+    const line = settings.slice(0, settings.indexOf('BROKEN')).split('\n').length;
+    expect(facts.warnings.filter((warning) => warning.includes('syntax error'))).toEqual([`mysite/settings.py:${line}: syntax error; that statement is not read, the rest of the file is`]);
+    expect(facts.staticUrl?.value).toBe('static/');
+  });
+});
+
 describe('Django agrees with the text analysis on the new fixtures', () => {
   it.each([
     ['typedSettings', realWorld.typedSettings],

@@ -4,16 +4,48 @@
  * Lezer never throws on bad input: it marks what it could not parse with error nodes (⚠)
  * and goes on, so a broken line costs that statement only.
  */
-import type { SyntaxNode, Tree } from '@lezer/common';
+import type { SyntaxNode, SyntaxNodeRef, Tree } from '@lezer/common';
 import { parser } from '@lezer/python';
 
 export class PythonSource {
-  readonly tree: Tree;
+  /** The module's statements, comments left out: the nodes of one parse, or of several (see below). */
+  readonly statements: SyntaxNode[];
   private readonly lineStarts: number[] = [0];
 
   constructor(readonly text: string) {
-    this.tree = parser.parse(text);
     for (let i = 0; i < text.length; i++) if (text[i] === '\n') this.lineStarts.push(i + 1);
+    this.statements = this.parseStatements();
+  }
+
+  /**
+   * Lezer's error recovery can mark a valid statement deep in a long file as broken (seen on a
+   * 1,300-line settings.py whose every statement parses alone). So a statement with an error is
+   * parsed again from its own line on; if it parses there, that parse is kept for the rest of the
+   * file. The text before it is replaced by as many newlines, so positions stay the file's own.
+   */
+  private parseStatements(): SyntaxNode[] {
+    const statements: SyntaxNode[] = [];
+    let tree: Tree = parser.parse(this.text);
+    let from = 0;
+    for (;;) {
+      const nodes = childrenOf(tree.topNode).filter((node) => node.from >= from);
+      const broken = nodes.findIndex(containsError);
+      if (broken < 0) return [...statements, ...nodes];
+      statements.push(...nodes.slice(0, broken));
+      const start = this.lineStarts[this.lineAt(nodes[broken]!.from) - 1]!;
+      if (start > from) {
+        const again = parser.parse('\n'.repeat(start) + this.text.slice(start));
+        const first = childrenOf(again.topNode).find((node) => node.from >= start);
+        if (first && !containsError(first)) {
+          tree = again;
+          from = start;
+          continue;
+        }
+      }
+      // A real syntax error: that statement stays broken, and the reading goes on after it.
+      statements.push(nodes[broken]!);
+      from = Math.max(nodes[broken]!.to, from + 1);
+    }
   }
 
   /** 1-based line of a position. */
@@ -32,13 +64,31 @@ export class PythonSource {
     return this.text.slice(node.from, node.to);
   }
 
+  /** Walks every node of every statement, as Tree.iterate does; `enter` returns false to skip children. */
+  iterate(enter: (node: SyntaxNodeRef) => boolean | void): void {
+    for (const statement of this.statements) {
+      const cursor = statement.cursor();
+      let depth = 0;
+      walk: for (;;) {
+        if (enter(cursor) !== false && cursor.firstChild()) {
+          depth++;
+          continue;
+        }
+        for (;;) {
+          if (depth === 0) break walk;
+          if (cursor.nextSibling()) continue walk;
+          cursor.parent();
+          depth--;
+        }
+      }
+    }
+  }
+
   /** Lines holding a syntax error, each once, in order. */
   errorLines(): number[] {
     const lines = new Set<number>();
-    this.tree.iterate({
-      enter: (node) => {
-        if (node.type.isError) lines.add(this.lineAt(node.from));
-      },
+    this.iterate((node) => {
+      if (node.type.isError) lines.add(this.lineAt(node.from));
     });
     return [...lines];
   }
