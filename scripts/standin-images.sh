@@ -17,7 +17,10 @@ die() { log "error: $*"; exit 1; }
 # PostgreSQL drivers: python3-psycopg satisfies `psycopg`, python3-psycopg2 `psycopg2` (the binary
 # wheels cannot be installed offline); python3-dj-database-url for DATABASE_URL settings;
 # python3-django-compressor for offline-compressor projects (COMPRESS_OFFLINE).
-PACKAGES=python3,python3-pip,python3-django,gunicorn,libjs-jquery,nginx-light,wget,ca-certificates,python3-whitenoise,wrk,python3-psycopg,python3-psycopg2,python3-dj-database-url,python3-django-compressor
+# As in the official python images: Python's headers (libpython3-dev); and the upstream wheels of
+# setuptools and wheel (Debian's own setuptools is de-vendored), which pip's build isolation
+# installs to build an sdist.
+PACKAGES=python3,python3-pip,python3-django,gunicorn,libjs-jquery,nginx-light,wget,ca-certificates,python3-whitenoise,wrk,python3-psycopg,python3-psycopg2,python3-dj-database-url,python3-django-compressor,libpython3-dev,python3-setuptools-whl,python3-wheel-whl
 # The postgres:17 stand-in needs PostgreSQL 17, which only trixie has.
 PACKAGES_TRIXIE=postgresql-17
 # The ACME images get a root filesystem of their own, small: Debian's lego 4.9 and pebble 2.4
@@ -40,6 +43,10 @@ customize_rootfs() {
   ln -sf /dev/stdout "$dir/var/log/nginx/access.log"      # as the official image does
   ln -sf /dev/stderr "$dir/var/log/nginx/error.log"
   rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/*
+  # pip wheel (the generated Dockerfile's builder) needs distribution files: the installed
+  # packages as wheels, which the image's PIP_FIND_LINKS offers as PyPI would.
+  python3 "$here/standin-wheelhouse.py" "$dir" "$WHEELHOUSE" >/dev/null
+  cp "$dir"/usr/share/python-wheels/setuptools-*.whl "$dir"/usr/share/python-wheels/wheel-*.whl "$dir$WHEELHOUSE/"
   if [ -d "$dir/usr/lib/postgresql/17" ]; then
     # The package's own cluster is unused: the entrypoint initialises $PGDATA, as the official image does.
     rm -rf "$dir"/var/lib/postgresql/17 "$dir"/etc/postgresql/17
@@ -108,7 +115,7 @@ image_changes() {
   case "$1" in
     # pip resolves only from what the image holds, through pip's own environment;
     # the generated Dockerfile stays exactly what users get.
-    python) printf '%s\n' 'ENV PIP_NO_INDEX=1' 'ENV PIP_DISABLE_PIP_VERSION_CHECK=1' 'CMD ["python3"]' ;;
+    python) printf '%s\n' 'ENV PIP_NO_INDEX=1' "ENV PIP_FIND_LINKS=$WHEELHOUSE" 'ENV PIP_DISABLE_PIP_VERSION_CHECK=1' 'CMD ["python3"]' ;;
     nginx) printf '%s\n' 'CMD ["nginx","-g","daemon off;"]' 'EXPOSE 80' ;;
     debian) printf '%s\n' 'CMD ["bash"]' ;;
     # As the official image: server binaries on PATH, PGDATA, the entrypoint. (`docker import` cannot
@@ -146,7 +153,9 @@ acme_image_changes() {
   esac
 }
 
-recipe_hash=$(printf '%s\n' "$PACKAGES" "$PACKAGES_TRIXIE" "$(declare -f customize_rootfs image_changes)" | sha256sum | cut -c1-12)
+here=$(cd "$(dirname "$0")" && pwd)
+WHEELHOUSE=/usr/local/share/standin-wheels
+recipe_hash=$(printf '%s\n' "$PACKAGES" "$PACKAGES_TRIXIE" "$WHEELHOUSE" "$(declare -f customize_rootfs image_changes)" "$(cat "$here/standin-wheelhouse.py")" | sha256sum | cut -c1-12)
 acme_recipe_hash=$(printf '%s\n' "$PACKAGES_ACME" "$(declare -f customize_acme_rootfs acme_image_changes)" | sha256sum | cut -c1-12)
 hash_for() { case "$1" in acme-*) echo "$acme_recipe_hash" ;; *) echo "$recipe_hash" ;; esac; }
 cache=${DJANGO_STATIC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/django-static}

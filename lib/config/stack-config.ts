@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { DependencySpec } from '../detect/dependencies/manifests.js';
 import type { DependencyFacts } from '../detect/dependencies/manifests.js';
 import { isRuntimeDependency, postgresDriver } from '../detect/dependencies/packages.js';
+import { systemPackages, type SystemPackages } from '../detect/dependencies/system-packages.js';
 import type { ProjectFacts } from '../detect/project.js';
 import { where } from '../detect/found.js';
 import IMAGES from './images.json' with { type: 'json' };
@@ -213,8 +214,11 @@ export interface StackConfig {
   /** Folders the settings create at import, each given a writable tmpfs at its path in the container. */
   importWrites: { path: string; source: string }[];
   database: Database;
-  /** Debian packages the image needs for a dependency (libpq for psycopg), with why; empty when none. */
-  systemPackages: { packages: string[]; reason: string };
+  /**
+   * Debian packages per Dockerfile stage, from the table in lib/detect/dependencies/system-packages.ts:
+   * build (headers, beyond the builder's own build-essential and git) and run (the libraries the wheels load).
+   */
+  systemPackages: SystemPackages;
   /** Host folder the backup service writes dumps into (bind-mounted, ignored by git and docker). */
   backupsDir: string;
   /** django.contrib.admin and django.contrib.auth are both installed: the health check can log in. */
@@ -351,7 +355,7 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
     ...(facts.compressOffline ? { compress: { source: where(facts.compressOffline) } } : {}),
     importWrites: writableAtImport(facts, APP_DIR),
     database: database(answers.database, driver?.module),
-    systemPackages: systemPackages(driver?.system),
+    systemPackages: systemPackages(dependencies),
     backupsDir: BACKUPS_DIR,
     loginCheck: facts.admin && facts.auth,
     localDataDirs: [...new Set(['staticfiles', ...(answers.media ? ['media'] : []), ...[facts.staticRoot, facts.mediaRoot].flatMap((found) => insideProject(found?.value))])].sort(),
@@ -459,13 +463,6 @@ function database(choice: DatabaseChoice, driver: 'psycopg' | 'psycopg2' | undef
     case 'external':
       return { kind: 'external' };
   }
-}
-
-/** python:*-slim has no libpq and no compiler: what a psycopg without its own libpq needs there. */
-function systemPackages(need: 'none' | 'libpq' | 'build' | undefined): StackConfig['systemPackages'] {
-  if (need === 'libpq') return { packages: ['libpq5'], reason: 'psycopg (without [binary]) loads the system libpq' };
-  if (need === 'build') return { packages: ['gcc', 'libpq-dev'], reason: 'psycopg2 is built from source (psycopg2-binary would not need this)' };
-  return { packages: [], reason: '' };
 }
 
 /** A detected project-relative folder, or nothing for absolute paths, paths above the project and unreadable values. */

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { APP_UID, optionalVariables, secretVariables, type StackConfig } from '../config/stack-config.js';
+import { BUILDER_TOOLCHAIN } from '../detect/dependencies/system-packages.js';
 import { DATABASE_URL_VARIABLE, ENVIRONMENT, FILE_VARIABLE_SUFFIX, FRONT_CONF_HASH_VARIABLE, GENERATED_FILES, SERVICES, TAG_VARIABLE } from '../config/names.js';
 import { describeCondition } from '../detect/evaluate.js';
 import { appRepository } from './compose.js';
@@ -16,7 +17,7 @@ export type PlannedFile =
 
 export function templateFiles(config: StackConfig): PlannedFile[] {
   return [
-    { path: config.files.dockerfile, template: 'Dockerfile.ejs', data: { config, appUid: APP_UID, entrypoint: `${config.appDir}/${GENERATED_FILES.entrypoint}` } },
+    { path: config.files.dockerfile, template: 'Dockerfile.ejs', data: { config, appUid: APP_UID, entrypoint: `${config.appDir}/${GENERATED_FILES.entrypoint}`, toolchain: BUILDER_TOOLCHAIN } },
     { path: GENERATED_FILES.dockerignore, template: 'dockerignore.ejs', data: { config, files: config.files } },
     { path: GENERATED_FILES.nginxConf, template: 'nginx/default.conf.ejs', data: { config, services: SERVICES, role: 'compose' } },
     { path: GENERATED_FILES.gunicornConf, template: 'gunicorn.conf.py.ejs', data: { config } },

@@ -121,7 +121,7 @@ class ProjectFiles {
       case 'pip': {
         const tree = readRequirementsTree(this.root, spec.file);
         this.warnings.push(...tree.warnings);
-        return { ...spec, copy: tree.files, runtime: tree.requirements, locked: [] };
+        return { ...spec, copy: [...tree.files, ...tree.localPaths.filter((local) => !tree.files.includes(local))], runtime: tree.requirements, locked: [] };
       }
       case 'pip-pyproject':
         return { ...spec, copy: ['pyproject.toml'], runtime: this.projectDependencies(), locked: [] };

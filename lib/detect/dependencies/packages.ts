@@ -31,10 +31,12 @@ export function packageVersion(dependencies: DependencyFacts, name: string, rele
 export const djangoVersion = (dependencies: DependencyFacts): Found<string> | undefined => packageVersion(dependencies, 'django', DJANGO_RELEASES);
 
 /**
- * A PostgreSQL driver the image installs, and what it needs from the system:
- * - psycopg[binary], psycopg[c] (or psycopg-binary beside it) and psycopg2-binary bring their own libpq;
+ * A PostgreSQL driver the image installs, and what it needs from the system (the Debian
+ * packages themselves come from system-packages.ts, the one table):
+ * - psycopg[binary] (or psycopg-binary beside it) and psycopg2-binary bring their own libpq;
  * - plain psycopg loads the system's libpq at run time: python:*-slim has none (libpq5);
- * - psycopg2 builds from source: pg_config and a compiler (libpq-dev, gcc) at install time.
+ * - psycopg[c] (psycopg-c) and psycopg2 build from source: libpq's headers and a compiler in
+ *   the builder, libpq5 at run time.
  */
 export interface PostgresDriver {
   module: 'psycopg' | 'psycopg2';
@@ -46,12 +48,17 @@ export function postgresDriver(dependencies: DependencyFacts): Found<PostgresDri
   const present = (name: string) => Boolean(runtime(name) ?? dependencies.locked.find((entry) => entry.name === name));
   const psycopg = runtime('psycopg');
   if (psycopg) {
-    const bundled = psycopg.extras?.some((extra) => extra === 'binary' || extra === 'c') || present('psycopg-binary') || present('psycopg-c');
-    return { value: { module: 'psycopg', system: bundled ? 'none' : 'libpq' }, source: psycopg.source, note: bundled ? 'with its own libpq' : 'needs the system libpq' };
+    const extras = dependencies.runtime.filter((requirement) => requirement.name === 'psycopg').flatMap((requirement) => requirement.extras ?? []);
+    // With both, psycopg imports the binary build first.
+    if (extras.includes('binary') || present('psycopg-binary')) return { value: { module: 'psycopg', system: 'none' }, source: psycopg.source, note: 'with its own libpq' };
+    if (extras.includes('c') || present('psycopg-c')) {
+      return { value: { module: 'psycopg', system: 'build' }, source: psycopg.source, note: 'psycopg-c, built from source: needs libpq-dev and a compiler' };
+    }
+    return { value: { module: 'psycopg', system: 'libpq' }, source: psycopg.source, note: 'needs the system libpq' };
   }
   const binary2 = runtime('psycopg2-binary');
   if (binary2) return { value: { module: 'psycopg2', system: 'none' }, source: binary2.source, note: 'psycopg2-binary' };
   const source2 = runtime('psycopg2');
-  if (source2) return { value: { module: 'psycopg2', system: 'build' }, source: source2.source, note: 'built from source: needs libpq-dev and gcc' };
+  if (source2) return { value: { module: 'psycopg2', system: 'build' }, source: source2.source, note: 'built from source: needs libpq-dev and a compiler' };
   return undefined;
 }

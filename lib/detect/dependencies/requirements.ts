@@ -101,12 +101,14 @@ export interface RequirementsFile {
   requirements: Requirement[];
   /** Files named by -r / -c, relative to the project, in order. */
   includes: { file: string; constraints: boolean }[];
+  /** Local archives and folders pip reads (`./vendor/pkg-1.0.tar.gz`, `--find-links wheels`), relative to the project. */
+  localPaths: string[];
   warnings: string[];
 }
 
 /** One requirements file (not its includes). */
 export function parseRequirementsFile(text: string, file: string): RequirementsFile {
-  const result: RequirementsFile = { requirements: [], includes: [], warnings: [] };
+  const result: RequirementsFile = { requirements: [], includes: [], localPaths: [], warnings: [] };
   const relative = (target: string) => path.posix.normalize(path.posix.join(path.posix.dirname(file), target));
   for (const { text: line, number } of logicalLines(text)) {
     const { requirement, options } = splitOptions(line);
@@ -117,9 +119,14 @@ export function parseRequirementsFile(text: string, file: string): RequirementsF
       else if (option === '-e' || option === '--editable') {
         const named = editableName(value);
         if (named) result.requirements.push({ name: named, specifier: '', ranges: [[]], source: { file, line: number } });
+        else result.localPaths.push(...localPath(value));
       }
+      // pip reads a relative --find-links beside the requirements file that names it.
+      else if (option === '-f' || option === '--find-links') result.localPaths.push(...localPath(value).flatMap((local) => localPath(relative(local))));
     }
     if (!requirement) continue;
+    // A local archive or folder is read from the working directory (the project, in the image).
+    if (/^(\.|\/|file:)/.test(requirement)) result.localPaths.push(...localPath(requirement.split(/[\s;#]/)[0]!));
     // A bare local folder, archive or URL ("./pkg", "https://…/x.whl") is installed, but names no package here.
     const parsed = pep508Requirement(requirement, { file, line: number }, isPathOrUrl(requirement) ? [] : result.warnings);
     if (parsed) result.requirements.push(parsed);
@@ -130,6 +137,8 @@ export function parseRequirementsFile(text: string, file: string): RequirementsF
 export interface RequirementsTree {
   /** The file and everything it includes, for the Dockerfile to copy. */
   files: string[];
+  /** Local archives and folders they install from or find packages in, for the Dockerfile to copy too. */
+  localPaths: string[];
   /** What pip installs: requirements of the file and its -r includes (constraints only limit versions). */
   requirements: Requirement[];
   warnings: string[];
@@ -137,7 +146,7 @@ export interface RequirementsTree {
 
 /** A requirements file with its -r / -c includes, transitively. */
 export function readRequirementsTree(root: string, file: string): RequirementsTree {
-  const tree: RequirementsTree = { files: [], requirements: [], warnings: [] };
+  const tree: RequirementsTree = { files: [], localPaths: [], requirements: [], warnings: [] };
   const visit = (current: string, installs: boolean, from?: string) => {
     if (tree.files.includes(current)) return;
     const text = read(root, current);
@@ -148,6 +157,7 @@ export function readRequirementsTree(root: string, file: string): RequirementsTr
     tree.files.push(current);
     const parsed = parseRequirementsFile(text, current);
     tree.warnings.push(...parsed.warnings);
+    for (const local of parsed.localPaths) if (!tree.localPaths.includes(local)) tree.localPaths.push(local);
     if (installs) tree.requirements.push(...parsed.requirements);
     for (const include of parsed.includes) visit(include.file, installs && !include.constraints, current);
   };
@@ -211,6 +221,17 @@ function editableName(target: string): string | undefined {
     .map((pair) => pair.split('='))
     .find(([key]) => key === 'egg')?.[1];
   return egg ? normalizeName(egg) : undefined;
+}
+
+/**
+ * A project-relative path the build context holds: not a URL, not absolute, not above the
+ * project, not the project itself (`-e .` installs the code, which is copied later).
+ */
+function localPath(target: string): string[] {
+  const bare = target.startsWith('file:') && !target.startsWith('file://') ? target.slice('file:'.length) : target;
+  if (bare.includes('://') || bare.startsWith('/')) return [];
+  const normalized = path.posix.normalize(bare).replace(/\/$/, '');
+  return normalized === '.' || normalized === '..' || normalized.startsWith('../') ? [] : [normalized];
 }
 
 const isPathOrUrl = (text: string) => text.startsWith('.') || text.startsWith('/') || text.includes('://') || text.startsWith('file:');
