@@ -2,15 +2,19 @@
 /**
  * `npx generator-django-static [check|doctor] [options]`: runs the same generators as
  * `yo django-static`, through yeoman-environment, without a global yo.
+ * `npx generator-django-static demo [DIR] [options]`: writes a sample Django project into DIR
+ * (new or empty), then runs the app generator there with --yes, health check included.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { prepareCommand } from 'yeoman-environment';
+import { DEFAULT_DEMO_DIR, DemoTargetError, writeSampleProject } from '../lib/demo/sample-project.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
-const sub = argv[0] === 'check' || argv[0] === 'doctor' || argv[0] === 'app' ? argv.shift()! : 'app';
+const demo = argv[0] === 'demo' && Boolean(argv.shift());
+const sub = demo ? 'app' : argv[0] === 'check' || argv[0] === 'doctor' || argv[0] === 'app' ? argv.shift()! : 'app';
 // doctor keeps exit status 1 for "findings"; a usage error is 2 there (the generators use 1 for every failure).
 const USAGE_ERROR = sub === 'doctor' ? 2 : 1;
 
@@ -29,6 +33,35 @@ if (cwdAt >= 0) {
     process.exit(USAGE_ERROR);
   }
   process.chdir(dir);
+}
+
+if (demo) runDemo();
+
+/** Writes the sample project and moves into it; the app generator then runs there with --yes. */
+function runDemo(): void {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(
+      `Usage: generator-django-static demo [DIR] [options]\n\n` +
+        `Writes a small sample Django project (a startproject with a page and a stylesheet) into DIR\n` +
+        `(default ${DEFAULT_DEMO_DIR}; it must be new or empty), then generates its stack with --yes and\n` +
+        `runs the health check, which needs a Docker engine. Other options go to the generator\n` +
+        `(for example --port 8081, or --skip-health-check); see generator-django-static --help.`,
+    );
+    process.exit(0);
+  }
+  const dir = argv[0] && !argv[0].startsWith('-') ? argv.shift()! : DEFAULT_DEMO_DIR;
+  let target: string;
+  try {
+    target = writeSampleProject(dir);
+  } catch (error) {
+    if (!(error instanceof DemoTargetError)) throw error;
+    console.error(`error: ${error.message}`);
+    process.exit(1);
+  }
+  console.log(`Wrote a sample Django project to ${target} (a startproject with a page at / and its stylesheet).`);
+  console.log(`Generating its stack there: generator-django-static --yes ${argv.join(' ')}`.trimEnd());
+  process.chdir(target);
+  if (!argv.includes('--yes') && !argv.includes('-y')) argv.unshift('--yes');
 }
 
 // The generator is handed over as a class, imported here, rather than as a path for the

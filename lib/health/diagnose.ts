@@ -100,7 +100,7 @@ export function diagnose(config: StackConfig, evidence: Evidence): string[] {
   if (privileges) {
     causes.push(
       `A container runs with more privilege than the stack grants: ${privileges.detail}. ${config.target === 'swarm' ? GENERATED_FILES.stack : GENERATED_FILES.compose} was edited by hand (or predates these settings): generate again to restore them, ` +
-        'or, if the project truly needs one loosened, see "Least privilege" in the README for how and what it costs.',
+        'or, if the project truly needs one loosened, see "Loosening one" in docs/least-privilege.md of generator-django-static for how and what it costs.',
     );
   }
   for (const problem of evidence.fileProblems) causes.push(`${problem.file}: ${problem.message}`);
