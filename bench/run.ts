@@ -70,6 +70,8 @@ const HTTPS_PROJECT = process.env['BENCH_HTTPS_PROJECT'] || 'djbenchtls';
 const ROW_TEXT = 'hello from the database';
 const GENERATION_RUNS = setting('BENCH_GENERATION_RUNS', 15, 200);
 const CLI = path.join(packageRoot(), 'dist', 'bin', 'cli.js');
+/** The package's bin as installed users run it (doctor's own way in: bin/main.ts). */
+const BIN = path.join(packageRoot(), 'dist', 'bin', 'main.js');
 const log = (line: string) => process.stdout.write(`[bench] ${line}\n`);
 
 interface Timed extends ComposeRun {
@@ -170,7 +172,7 @@ const DOCTOR_SERVERS = setting('BENCH_DOCTOR_SERVERS', 10_000, 100_000);
 
 /** `--only doctor`: doctor against `nginx -t` on one generated file, added to the newest results. */
 function onlyDoctor(): Promise<void> {
-  return replaceInLatest(async (_workdir, results) => ({ ...results, doctor: measureDoctor({ cli: CLI, servers: DOCTOR_SERVERS, rounds: ROUNDS, log }) }));
+  return replaceInLatest(async (_workdir, results) => ({ ...results, doctor: measureDoctor({ cli: BIN, servers: DOCTOR_SERVERS, rounds: ROUNDS, log }) }));
 }
 
 function onlyGeneration(): Promise<void> {

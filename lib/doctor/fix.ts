@@ -48,8 +48,9 @@ const indentAt = (text: string | undefined, line: number) => {
   return at.slice(0, at.length - at.trimStart().length);
 };
 
-/** Every edit inside the text, none overlapping another. */
+/** Every edit inside the text, none overlapping another, each inserted line one line (a diff line cannot hold a break). */
 function fits(text: string, edits: Edit[]): boolean {
+  if (edits.some((edit) => edit.insert.some((line) => /[\r\n]/.test(line)))) return false;
   const count = lineCount(text);
   const sorted = [...edits].sort((a, b) => a.line - b.line);
   return sorted.every((edit, i) => {

@@ -57,7 +57,11 @@ export function rewrite(facts: DoctorFacts, directive: Directive, args: string[]
   const old = lineAt(facts, directive.file, directive.line) ?? '';
   const was = `${directive.name} ${directive.args.join(' ')}`;
   const now = `${directive.name} ${args.join(' ')}`;
-  const insert = old.includes(was) ? old.replace(was, now) : `${indentOf(old)}${now}${directive.block ? ' {' : ';'}`;
+  // In place only where the line holds the directive as written: an empty argument ("") is not
+  // in `was` as written, and `was` must end where the directive does (not be a prefix of it).
+  const at = directive.args.includes('') ? -1 : old.indexOf(was);
+  const inPlace = at >= 0 && /^\s*[;{]/.test(old.slice(at + was.length));
+  const insert = inPlace ? old.slice(0, at) + now + old.slice(at + was.length) : `${indentOf(old)}${now}${directive.block ? ' {' : ';'}`;
   return { line: directive.line, remove: 1, insert: [insert], file: directive.file };
 }
 

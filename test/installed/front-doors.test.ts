@@ -238,6 +238,26 @@ for (const door of Object.keys(FRONT_DOORS) as Door[]) {
       expect((missing.stdout + missing.stderr).match(/^error: .*nope\.conf/gm)).toHaveLength(1);
     });
 
+    if (door === 'yo') {
+      it('--cwd <dir> reads that folder as the bin does (yo hands it to the generator), and lists it in --help; --cwd of no folder is exit status 2', () => {
+        const dir = project({ ...startproject(), 'site.conf': SEED_SITE });
+        const elsewhere = path.dirname(dir);
+        for (const args of [['--cwd', dir], [`--cwd=${path.basename(dir)}`]]) {
+          const text = run(door, 'doctor', elsewhere, [...args, '--nginx', 'site.conf']);
+          quiet(text);
+          expect(text.status, text.stdout + text.stderr).toBe(1);
+          expect(text.stdout).toMatch(/site\.conf:4 {2}\[alias-traversal\]/);
+        }
+        expect(run(door, 'doctor', dir, ['--help']).stdout).toMatch(/--cwd +# run in this folder/);
+        for (const args of [['--cwd', path.join(dir, 'nope')], ['--nginx', 'site.conf', '--cwd']]) {
+          const usage = run(door, 'doctor', dir, args);
+          quiet(usage);
+          expect(usage.status, `${args.join(' ')}: ${usage.stdout}${usage.stderr}`).toBe(2);
+          expect((usage.stdout + usage.stderr).match(/^error: .*--cwd/gm)).toHaveLength(1);
+        }
+      });
+    }
+
     if (door === 'bin') {
       it('--cwd <dir> reads that folder; a usage error (unknown option, --cwd of no folder) is exit status 2, not 1 (findings)', () => {
         const dir = project({ ...startproject(), 'site.conf': SEED_SITE });

@@ -185,6 +185,16 @@ class Tokenizer {
 /** Parses one file's text; `include` is left as a directive (see load.ts). */
 export function parseNginx(text: string, file = 'nginx.conf'): Directive[] {
   const tokens: Tokenizer = new Tokenizer(text, file); // typed, so its `never` fail() narrows
+  // One string per distinct short word: a configuration repeats its names and values
+  // (proxy_set_header, $host) thousands of times, and each slice of the text is its own string.
+  const words = new Map<string, string>();
+  const word = (value: string) => {
+    if (value.length > 40) return value;
+    const known = words.get(value);
+    if (known !== undefined) return known;
+    words.set(value, value);
+    return value;
+  };
   const parseBlock = (opened?: Token): { directives: Directive[]; endLine?: number } => {
     const directives: Directive[] = [];
     let current: { words: Token[] } = { words: [] };
@@ -197,10 +207,10 @@ export function parseNginx(text: string, file = 'nginx.conf'): Directive[] {
       if (token.punct === '}') {
         if (head) tokens.fail('unexpected "}"', token.line);
         if (!opened) tokens.fail('unexpected "}"', token.line);
-        return { directives, endLine: token.line };
+        return { directives: directives.slice(), endLine: token.line }; // exact size: push leaves spare room in each of thousands of blocks
       }
       if (!head) tokens.fail(`unexpected "${token.punct}"`, token.line);
-      const directive: Directive = { name: head.value, args: rest.map((word) => word.value), file, line: head.line };
+      const directive: Directive = { name: word(head.value), args: rest.map((token) => word(token.value)), file, line: head.line };
       if (token.punct === '{') {
         if (head.value.endsWith('_by_lua_block')) {
           directive.block = [];

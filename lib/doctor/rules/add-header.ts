@@ -39,7 +39,7 @@ export const addHeaderDropped: Rule = {
           severity: lost.some((d) => SECURITY_HEADERS.includes(headerName(d))) ? undefined : ('low' as const),
           message: `${where} sets its own add_header, so ${lost.map((d) => d.args[0]).join(', ')} (line ${lost[0]!.line}) ${lost.length === 1 ? 'is' : 'are'} not sent there`,
           // A one-line block has no line of its own to insert into.
-          fix: mine[0]!.line > block.line ? { file: mine[0]!.file, edits: [insertBefore(facts, mine[0]!, lost.map((d) => `add_header ${d.args.map(quoted).join(' ')};`))] } : undefined,
+          fix: mine[0]!.line > block.line ? { file: mine[0]!.file, edits: [insertBefore(facts, mine[0]!, lost.map((d) => `add_header ${d.args.map(unfolded).map(quoted).join(' ')};`))] } : undefined,
         },
       ];
     });
@@ -74,4 +74,6 @@ export const addHeaderContentType: Rule = {
 };
 
 /** An argument written back into nginx syntax. */
+/** A value written over several lines, as one (the copy is not folded again; add-header-multiline reports the original). */
+const unfolded = (arg: string) => (arg.includes('\n') ? arg.split('\n').map((part) => part.trim()).filter(Boolean).join(' ') : arg);
 const quoted = (arg: string) => (arg === '' || /[\s;{}"'#]/.test(arg) ? `"${arg.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"` : arg);

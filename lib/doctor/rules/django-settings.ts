@@ -51,12 +51,19 @@ export const djangoProxySettings: Rule = {
     const trusted = trustedSslHeader(facts);
     // X-Forwarded-Proto unset is forwarded-proto-from-client's finding.
     if (trusted && trusted.header !== 'x-forwarded-proto') {
-      for (const location of unsetIn(trusted.header)) {
+      // Unset, cleared (""), or set from the other scheme variable ($scheme sends "https", $https "on"): never what Django takes as HTTPS.
+      const neverHttps = (l: (typeof locations)[number]) => {
+        const set = proxyHeaders(l, facts.nginx.directives).get(trusted.header);
+        return !set || set.value === '' || (trusted.nginxValue !== undefined && ['$scheme', '$https'].includes(set.value) && set.value !== trusted.nginxValue);
+      };
+      for (const location of locations.filter(neverHttps)) {
+        const set = proxyHeaders(location, facts.nginx.directives).get(trusted.header);
         hits.push({
           file: trusted.file,
           line: trusted.line,
-          message: `SECURE_PROXY_SSL_HEADER trusts ${trusted.header}, which "location ${location.uri}" (${location.directive.file}:${location.directive.line}) never sets`,
-          fix: { file: location.directive.file, edits: [setProxyHeader(facts, location, trusted.header, '$scheme')] },
+          message: `SECURE_PROXY_SSL_HEADER trusts ${trusted.header} = "${trusted.value}", which "location ${location.uri}" (${location.directive.file}:${location.directive.line}) ${set ? `sets to ${set.value === '' ? '""' : set.value}, never "${trusted.value}"` : 'never sets'}`,
+          // The value Django takes as HTTPS ("on" for X-Forwarded-Ssl is $https, not $scheme).
+          fix: trusted.nginxValue ? { file: location.directive.file, edits: [setProxyHeader(facts, location, trusted.name, trusted.nginxValue)] } : undefined,
         });
       }
     }

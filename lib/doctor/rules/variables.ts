@@ -25,7 +25,7 @@ export function everyDirective(top: Directive[]): Placed[] {
   const visit = (block: Directive[], chain: Directive[]) => {
     for (const directive of block) {
       out.push({ directive, chain });
-      if (directive.block && !['map', 'types', 'geo', 'split_clients', 'charset_map', 'match'].includes(directive.name)) visit(directive.block, [...chain, directive]);
+      if (directive.block && !['map', 'types', 'geo', 'split_clients', 'charset_map', 'match'].includes(directive.name)) visit(directive.block, chain.concat([directive]));
     }
   };
   visit(top, []);

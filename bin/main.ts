@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+/**
+ * The package's bin. `doctor` with only its own options runs straight from dist/lib/doctor,
+ * without loading the single-file CLI (dist/bin/cli.js: Yeoman's environment, both generators
+ * and their libraries), which costs about 50 MB and a second before reading anything; at
+ * 10,000 server blocks that was the difference between meeting doctor's 200 MB target and not.
+ * Anything else (the generators, `--help`, an option doctor does not know, a stray argument)
+ * goes to the full CLI, so help and usage errors stay exactly Yeoman's and ours as before.
+ */
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+
+const argv = process.argv.slice(2);
+
+/** doctor's own options, as the generator declares them (generators/doctor/index.ts). */
+const DOCTOR_OPTIONS = {
+  nginx: { type: 'string' },
+  'nginx-dump': { type: 'string' },
+  format: { type: 'string' },
+  'fail-on': { type: 'string' },
+  compose: { type: 'string' },
+  fix: { type: 'boolean' },
+  'fix-dry-run': { type: 'boolean' },
+  url: { type: 'string' },
+  cwd: { type: 'string' },
+} as const;
+
+/** doctor's options when the command line is doctor's alone and well formed, else undefined. */
+function plainDoctor(): ReturnType<typeof parseArgs<{ options: typeof DOCTOR_OPTIONS; strict: true; allowPositionals: false }>>['values'] | undefined {
+  if (argv[0] !== 'doctor') return undefined;
+  try {
+    const { values } = parseArgs({ args: argv.slice(1), options: DOCTOR_OPTIONS, strict: true, allowPositionals: false });
+    // A value that looks like an option (`--nginx --fix`) is the full CLI's usage error to report.
+    if (Object.values(values).some((value) => typeof value === 'string' && value.startsWith('-') && value !== '-')) return undefined;
+    if (values.cwd !== undefined && !fs.statSync(values.cwd, { throwIfNoEntry: false })?.isDirectory()) return undefined;
+    return values;
+  } catch {
+    return undefined;
+  }
+}
+
+const doctor = plainDoctor();
+if (doctor) {
+  if (doctor.cwd !== undefined) process.chdir(doctor.cwd);
+  const { runDoctor } = await import('../lib/doctor/command.js');
+  const outcome = await runDoctor({
+    root: process.cwd(),
+    nginx: doctor.nginx,
+    nginxDump: doctor['nginx-dump'],
+    format: doctor.format,
+    failOn: doctor['fail-on'],
+    url: doctor.url,
+    compose: doctor.compose,
+    fix: doctor.fix === true,
+    fixDryRun: doctor['fix-dry-run'] === true,
+  });
+  // As the generator prints it (generators/doctor/index.ts).
+  if (outcome.error !== undefined) process.stderr.write(`error: ${outcome.error}\n`);
+  for (const message of outcome.messages ?? []) process.stderr.write(`${message}\n`);
+  process.stdout.write(outcome.output);
+  process.exitCode = outcome.exitCode;
+} else {
+  await import('./cli.js');
+}
