@@ -85,7 +85,7 @@ async function retry<T>(what: string, seconds: number, body: () => Promise<T>): 
     try {
       return await body();
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`${what}: ${(error as Error).message}`);
+      if (Date.now() > deadline) throw new Error(`${what}: ${(error as Error).message}`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
