@@ -18,6 +18,7 @@ import { stringify } from 'yaml';
 import IMAGES from '../../lib/config/images.json' with { type: 'json' };
 import { CONTAINER_SCRIPTS, GENERATED_FILES, SERVICES } from '../../lib/config/names.js';
 import { handshake } from '../../lib/health/tls-probe.js';
+import { until } from '../fixtures/poll.js';
 import * as fixtures from '../fixtures/projects.js';
 import { leafCertificate, strayKey, testCa } from '../fixtures/tls.js';
 import { cli, composeDown } from './stack.js';
@@ -194,7 +195,12 @@ describe('--tls acme against pebble (real http-01)', () => {
         await new Promise((resolve) => setTimeout(resolve, 500));
         after = await handshake(ports.https, DOMAIN, { ca: [stack.root] });
       }
-      await new Promise((resolve) => setTimeout(resolve, 2000)); // load continues on the new certificate
+      // The load continues on the new certificate: both kinds of client answered 10 more times since it was seen.
+      const seen = { fresh: tally.ok - tally.keptAlive, keptAlive: tally.keptAlive };
+      await until('10 more answers of each kind on the new certificate', () => (tally.ok - tally.keptAlive >= seen.fresh + 10 && tally.keptAlive >= seen.keptAlive + 10) || tally.failed > 0 ? true : undefined, {
+        timeoutMs: 60_000,
+        last: () => JSON.stringify(tally),
+      });
       expect(after.verifyError).toBeUndefined();
       expect(after.certificate!.serial).not.toBe(before.certificate!.serial);
     } finally {
