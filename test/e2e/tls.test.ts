@@ -195,9 +195,11 @@ describe('--tls acme against pebble (real http-01)', () => {
         await new Promise((resolve) => setTimeout(resolve, 500));
         after = await handshake(ports.https, DOMAIN, { ca: [stack.root] });
       }
-      // The load continues on the new certificate: both kinds of client answered 10 more times since it was seen.
+      // The load continues on the new certificate: both kinds of client answered 10 more times since
+      // it was seen, and more than the 20 each the assertions below ask for (a loaded machine answers slowly).
       const seen = { fresh: tally.ok - tally.keptAlive, keptAlive: tally.keptAlive };
-      await until('10 more answers of each kind on the new certificate', () => (tally.ok - tally.keptAlive >= seen.fresh + 10 && tally.keptAlive >= seen.keptAlive + 10) || tally.failed > 0 ? true : undefined, {
+      const enough = (now: number, then: number) => now >= then + 10 && now > 20;
+      await until('10 more answers of each kind on the new certificate, over 20 each', () => (enough(tally.ok - tally.keptAlive, seen.fresh) && enough(tally.keptAlive, seen.keptAlive)) || tally.failed > 0 ? true : undefined, {
         timeoutMs: 60_000,
         last: () => JSON.stringify(tally),
       });
