@@ -94,7 +94,10 @@ for (const [plugin, rule] of Object.entries(CLASSES)) {
       else row.missed.push(name);
     } else {
       if (byGixy) row.gixyFalse++;
-      if (byDoctor) row.doctorFalse++, row.falseAlarms.push(name);
+      if (byDoctor) {
+        row.doctorFalse++;
+        row.falseAlarms.push(name);
+      }
     }
   }
   rows.push(row);

@@ -38,7 +38,7 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, B
       const facts = withDependencyFile(detectProject(this.destinationRoot(), { settingsModule: answers.settingsModule }), answers.dependencies);
       config = buildStackConfig(answers, facts, stackFiles((file) => fs.existsSync(this.destinationPath(file)), Object.keys(stored.files)));
     } catch (error) {
-      if (error instanceof ConfigError) throw new Error(`the stored answers are no longer valid for this project:\n${error.message}`);
+      if (error instanceof ConfigError) throw new Error(`the stored answers are no longer valid for this project:\n${error.message}`, { cause: error });
       throw error;
     }
     const timeout = Number(this.options['timeout']);

@@ -415,6 +415,7 @@ export const QUESTIONS = [
     detect: () => DEFAULTS.nginxImage,
     validate: validate.imageReference,
   }),
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry has its own K; any K is the point here
 ] as const satisfies readonly Question<any>[];
 
 /** A name only this machine answers to: ACME cannot validate it, and nobody else can reach it. */

@@ -2,7 +2,6 @@
  * StackConfig: the single, validated description of the stack. Every path, URL, port and
  * name the generated files use is decided here once; renderers only read it.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { DependencySpec } from '../detect/dependencies/manifests.js';
 import type { DependencyFacts } from '../detect/dependencies/manifests.js';

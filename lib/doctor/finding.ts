@@ -86,7 +86,10 @@ export function unifiedDiff(file: string, text: string, edits: Edit[]): string {
     for (const edit of hunk) {
       for (; line < edit.line; line++, oldCount++, newCount++) body.push(` ${lines[line - 1]}`);
       for (let i = 0; i < edit.remove; i++, line++, oldCount++) body.push(`-${lines[line - 1]}`);
-      for (const added of edit.insert) body.push(`+${added}`), newCount++;
+      for (const added of edit.insert) {
+        body.push(`+${added}`);
+        newCount++;
+      }
     }
     for (; line <= end; line++, oldCount++, newCount++) body.push(` ${lines[line - 1]}`);
     out.push(`@@ -${start},${oldCount} +${start + shift},${newCount} @@`, ...body);

@@ -51,7 +51,7 @@ export async function runSwarmHealthCheck(options: HealthOptions): Promise<Healt
     const unsettled = convergence.verdicts.filter((verdict) => verdict.state !== 'converged');
     const migrate = unsettled.find((verdict) => verdict.name === stack.serviceName(SERVICES.migrate));
     causes = [
-      ...(await taskCauses(stack, unsettled)),
+      ...(await taskCauses(unsettled)),
       ...diagnose(config, {
         ...(await runtimeEvidence(config, stack, cwd)),
         upOutput: progress.join('\n'),
@@ -76,7 +76,7 @@ export async function runSwarmHealthCheck(options: HealthOptions): Promise<Healt
 }
 
 /** For each service that did not converge: its latest task errors (`docker service ps --no-trunc`) and log tail. */
-async function taskCauses(stack: SwarmStack, unsettled: ServiceVerdict[]): Promise<string[]> {
+async function taskCauses(unsettled: ServiceVerdict[]): Promise<string[]> {
   const causes: string[] = [];
   for (const verdict of unsettled) {
     const tasks = await docker(['service', 'ps', '--no-trunc', '--format', '{{.Name}} {{.CurrentState}} {{.Error}}', verdict.name]);

@@ -15,7 +15,7 @@ export function ruleLines(text: string): string[] {
     .filter((line) => line !== '' && !line.startsWith('#'));
 }
 
-/** The file without our block (and without the blank line that precedes it). */
+/** The file without our block (and without the blank lines that precede it); '' when nothing else is left. */
 export function withoutBlock(text: string): string {
   const lines = text.split('\n');
   const start = lines.indexOf(BLOCK_START);
@@ -24,19 +24,26 @@ export function withoutBlock(text: string): string {
   const before = lines.slice(0, start);
   while (before.length > 0 && before.at(-1) === '') before.pop();
   const after = end === -1 ? [] : lines.slice(end + 1);
-  return [...before, ...after].join('\n').replace(/\n*$/, '\n');
+  const rest = [...before, ...after].join('\n');
+  // Only newlines left means the file was ours alone: keeping one would grow a blank line per run.
+  return rest.replace(/\n/g, '') === '' ? '' : rest.replace(/\n*$/, '\n');
 }
 
 export function hasBlock(text: string): boolean {
   return text.split('\n').includes(BLOCK_START);
 }
 
-/** What the file becomes, and which of our rules were missing from the user's part. */
+/**
+ * What the file becomes, and which of our rules were missing from the user's part. The user's
+ * trailing blank lines give way to exactly one blank line before the block (none in a file that is
+ * ours alone), so merging the result again gives the same bytes.
+ */
 export function mergeLines(existing: string, ours: string): { content: string; added: string[] } {
   const users = withoutBlock(existing);
   const present = new Set(ruleLines(users));
   const added = [...new Set(ruleLines(ours))].filter((rule) => !present.has(rule));
   if (added.length === 0) return { content: users, added };
-  const separator = users === '' || users.endsWith('\n') ? '' : '\n';
-  return { content: `${users}${separator}\n${BLOCK_START}\n${added.join('\n')}\n${BLOCK_END}\n`, added };
+  const block = `${BLOCK_START}\n${added.join('\n')}\n${BLOCK_END}\n`;
+  const kept = users.replace(/\n*$/, '');
+  return { content: kept === '' ? block : `${kept}\n\n${block}`, added };
 }

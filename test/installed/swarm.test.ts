@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { header, probe } from '../../lib/health/http-probe.js';
 import { waitForConvergence } from '../../lib/health/swarm-converge.js';
 import { SERVED_BY, swarmProject } from '../fixtures/swarm.js';
+import { until } from '../fixtures/poll.js';
 import { dockerOut, joinSwarm, leaveSwarm, removeImages, removeStack, startRegistry, type Registry, type SwarmNode } from '../fixtures/swarm-engine.js';
 import { asUserArgs, exists, read, userProject } from './user.js';
 
@@ -170,8 +171,17 @@ describe('--target swarm on a single-node swarm', () => {
     expect(env).toContain('WEB_CONCURRENCY=3');
     expect(env.some((entry) => entry.startsWith('DJANGO_DEBUG='))).toBe(false);
     // gunicorn's master is the task's PID 1 (the start script execs it); its workers are its children.
+    // It forks them one after another, and the first may already answer the healthcheck: count
+    // until two counts a second apart agree (it spawns one each 0.1 s at most), then compare.
     const workers = 'import os; print("gunicorn" if b"/gunicorn\\0" in open("/proc/1/cmdline", "rb").read() else "not gunicorn", sum(1 for p in os.listdir("/proc") if p.isdigit() and "PPid:\\t1\\n" in open("/proc/%s/status" % p).read()))';
-    expect(dockerOut('exec', task!, 'python', '-c', workers)).toBe('gunicorn 3');
+    let previous = '';
+    const steady = await until('a steady count of gunicorn workers', () => {
+      const now = dockerOut('exec', task!, 'python', '-c', workers);
+      const same = now === previous;
+      previous = now;
+      return same ? now : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 1000, last: () => previous });
+    expect(steady).toBe('gunicorn 3');
   });
 
   it('keeps the secrets in files under /run/secrets, not in the environment', async () => {
@@ -219,10 +229,13 @@ describe('--target swarm on a single-node swarm', () => {
   it('replaces a killed replica while requests are still served', async () => {
     const [victim] = runningApps();
     const load = loadLoop();
-    while (load.tally.ok < 10 && load.tally.failed.length === 0) await new Promise((resolve) => setTimeout(resolve, 100)); // the load runs
+    await until('10 answers under load', () => (load.tally.ok >= 10 || load.tally.failed.length > 0 ? true : undefined), { last: () => JSON.stringify(load.tally) });
     dockerOut('kill', victim!);
-    const deadline = Date.now() + 120_000;
-    while (Date.now() < deadline && (runningApps().includes(victim!.slice(0, 12)) || runningApps().length < 2)) await new Promise((resolve) => setTimeout(resolve, 1000));
+    await until('a replacement for the killed replica', () => (!runningApps().includes(victim!.slice(0, 12)) && runningApps().length >= 2 ? true : undefined), {
+      timeoutMs: 120_000,
+      intervalMs: 1000,
+      last: () => runningApps().join(' '),
+    });
     await converged();
     const tally = await load.stop();
     console.log(`killed replica: ${tally.ok} requests answered, ${tally.failed.length} failed`);

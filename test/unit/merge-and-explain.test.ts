@@ -23,6 +23,17 @@ describe('mergeLines (.dockerignore, .gitignore)', () => {
     expect(mergeLines(userAddedAll, ours)).toEqual({ content: '.git\n.env\nnode_modules\n', added: [] });
   });
 
+  it('is stable from an empty or missing file (no leading blank line) and from trailing blank lines', () => {
+    const fresh = mergeLines('', ours).content;
+    expect(fresh).toBe(`${BLOCK_START}\n.env\n.git\nnode_modules\n${BLOCK_END}\n`);
+    expect(mergeLines(fresh, ours).content).toBe(fresh);
+    const trailing = mergeLines('.git\n\n\n', ours).content;
+    expect(trailing).toBe(`.git\n\n${BLOCK_START}\n.env\nnode_modules\n${BLOCK_END}\n`);
+    expect(mergeLines(trailing, ours).content).toBe(trailing);
+    // A file an earlier version grew a blank line in heals on the next run.
+    expect(mergeLines(`\n\n${fresh}`, ours).content).toBe(fresh);
+  });
+
   it('leaves a file that already has every rule untouched', () => {
     const complete = '.env\n.git\nnode_modules\n';
     expect(mergeLines(complete, ours).content).toBe(complete);

@@ -122,7 +122,7 @@ describe('never silently SQLite', () => {
       ['sqlite', 'not `os.getenv("DB") == "postgres"` and not `os.getenv("DB") in ["mysql", "mariadb"]`', lineOf(files, settings, 'backends.sqlite3')],
     ]);
     expect(facts.databaseDecision).toMatchObject({ choice: 'postgres', why: expect.stringContaining(`a PostgreSQL DATABASES when`) });
-    expect(detectionReport(facts).join('\n')).toMatch(/database {11}set differently on the branches of an if:  \[mysite\/settings\.py:\d+\]\n {4}mysql when /);
+    expect(detectionReport(facts).join('\n')).toMatch(/database {11}set differently on the branches of an if: {2}\[mysite\/settings\.py:\d+\]\n {4}mysql when /);
   });
 
   it('PostgreSQL and MySQL both indicated: no default, one message listing what was found', () => {

@@ -70,8 +70,8 @@ describe('handshake', () => {
   it('reports a port with no TLS server', async () => {
     const leaf = issueLeaf(['closed.test']);
     const closed = await serve({ cert: leaf.cert, key: leaf.key });
-    servers.pop()!.close();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const server = servers.pop()!;
+    await new Promise((resolve) => server.close(resolve)); // the port is closed when close() calls back
     expect(await handshake(closed, 'closed.test')).toMatchObject({ connected: false, error: expect.stringMatching(/ECONNREFUSED/) });
   });
 });

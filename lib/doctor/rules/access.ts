@@ -52,7 +52,10 @@ function topLevelSplit(pattern: string): string[] {
     else if (ch === '[') inClass = true;
     else if (ch === '(') depth++;
     else if (ch === ')') depth--;
-    else if (ch === '|' && depth === 0) out.push(pattern.slice(start, i)), (start = i + 1);
+    else if (ch === '|' && depth === 0) {
+      out.push(pattern.slice(start, i));
+      start = i + 1;
+    }
   }
   out.push(pattern.slice(start));
   return out;
