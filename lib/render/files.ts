@@ -18,7 +18,7 @@ export type PlannedFile =
 export function templateFiles(config: StackConfig): PlannedFile[] {
   return [
     { path: config.files.dockerfile, template: 'Dockerfile.ejs', data: { config, appUid: APP_UID, entrypoint: `${config.appDir}/${GENERATED_FILES.entrypoint}`, toolchain: BUILDER_TOOLCHAIN } },
-    { path: GENERATED_FILES.dockerignore, template: 'dockerignore.ejs', data: { config, files: config.files } },
+    { path: config.build.dockerignore, template: 'dockerignore.ejs', data: { config, files: config.files, at: config.build.appPath ? `${config.build.appPath}/` : '' } },
     { path: GENERATED_FILES.nginxConf, template: 'nginx/default.conf.ejs', data: { config, services: SERVICES, role: 'compose' } },
     { path: GENERATED_FILES.gunicornConf, template: 'gunicorn.conf.py.ejs', data: { config } },
     { path: GENERATED_FILES.compressStatic, template: 'compress_static.py.ejs', data: { config } },
