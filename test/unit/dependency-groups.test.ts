@@ -65,12 +65,13 @@ describe('choosing the production groups', () => {
 describe('the stack', () => {
   const files = uvProject('dev = ["ruff", "psycopg[binary]==3.2.3"]\nprod = ["gunicorn==23.0.0", "psycopg[c]==3.2.3"]\n');
 
-  it('installs the prod group: the driver in it counts, gunicorn is not added, uv export names the group', () => {
+  it('installs the prod group: the driver in it counts, gunicorn is not added, the lock script is given the group', () => {
     const { config, output } = renderAll(files, { database: 'postgres' });
     expect(config.dependencies.groups).toEqual(['prod']);
     expect(config.dependencies.installGunicorn).toBe(false);
     expect(config.systemPackages.run).toContain('libpq5');
-    expect(output.get('Dockerfile')).toContain('uv export --frozen --no-default-groups --group prod --no-emit-project');
+    expect(output.get('Dockerfile')).toContain('COPY docker/uv-requirements.py /tmp/uv-requirements.py\nRUN python /tmp/uv-requirements.py uv.lock prod > /tmp/requirements.txt');
+    expect(output.has('docker/uv-requirements.py')).toBe(true);
   });
 
   it('--dependency-groups none: the driver is missing, said once', () => {

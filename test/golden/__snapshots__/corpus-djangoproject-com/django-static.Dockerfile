@@ -19,9 +19,10 @@ WORKDIR /app
 # Dependencies first, in their own layer: a code change does not rebuild them.
 COPY pyproject.toml ./pyproject.toml
 COPY uv.lock ./uv.lock
-# Exactly the locked versions of [project].dependencies and the groups prod: no other group, not the project itself.
-RUN pip install uv \
-    && uv export --frozen --no-default-groups --group prod --no-emit-project --format requirements-txt --output-file /tmp/requirements.txt \
+# Exactly the locked versions of [project].dependencies and the groups prod (no other group, not the project
+# itself), read from uv.lock by our script: no uv needed; markers evaluated for this image.
+COPY docker/uv-requirements.py /tmp/uv-requirements.py
+RUN python /tmp/uv-requirements.py uv.lock prod > /tmp/requirements.txt \
     && pip wheel --wheel-dir /wheels -r /tmp/requirements.txt
 
 # Stage 2, the image that runs: the wheels and the libraries they load, no compiler, headers or git.
