@@ -26,6 +26,7 @@ import { readText } from '../../lib/read-text.js';
 import { explainDifference } from '../../lib/regen/explain-difference.js';
 import { answerChanges, detectedChanges, hashContent, isUserEdited, MANIFEST_KEY, regenerationAction, summarizeFacts, type Manifest } from '../../lib/regen/manifest.js';
 import { hardeningAdded } from '../../lib/regen/hardening-added.js';
+import { groupNotice } from '../../lib/detect/dependencies/groups.js';
 import { hasBlock, mergeLines, withoutBlock } from '../../lib/regen/merge-lines.js';
 import { buildCompose } from '../../lib/render/compose.js';
 import { HARDENING_KEYS } from '../../lib/render/hardening.js';
@@ -51,6 +52,8 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
   private stored: Manifest | undefined;
   /** The names the stack's files get here (beside the project's own compose file, Dockerfile, .env.example). */
   private files!: StackFiles;
+  /** The folder the run started from (a repository root above the Django folder): manifests are looked for up to it. */
+  private startedIn: string | undefined;
   /** Generated files the user had edited (or had before), written beside as <file>.new instead, with what differs. */
   private sidecars: { file: string; differences: string[] }[] = [];
   /** Generated content that is not going to its own path (kept edits, .new files): validated all the same. */
@@ -108,11 +111,12 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     }
     if ('problem' in choice) throw new AnswerError(choice.problem);
     if (choice.found) this._note(`manage.py is in ${choice.found}/: the stack is generated there (its build context), as with --project-dir ${choice.found}`);
+    this.startedIn = this.destinationRoot();
     if (choice.dir !== this.destinationRoot()) this.destinationRoot(choice.dir);
   }
 
   private _detect(settingsModule: string | undefined): ProjectFacts {
-    const facts = detectProject(this.destinationRoot(), { settingsModule });
+    const facts = detectProject(this.destinationRoot(), { settingsModule, startedIn: this.startedIn });
     return { ...facts, projectName: defaultProjectName(facts.projectName, this.files) };
   }
 
@@ -201,6 +205,9 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     const importWrites = importWriteProblems(this.facts, this.stackConfig);
     if (importWrites.length > 0) throw new AnswerError(importWrites);
     for (const line of besideNotices(this.stackConfig)) this._note(line);
+    const installedFrom = this.facts.dependencyCandidates.find((candidate) => candidate.file === this.answers.dependencies);
+    const groups = installedFrom && groupNotice(installedFrom, this.stackConfig.dependencies.groups);
+    if (groups) this._note(groups);
     for (const line of buildStepNotices(this.stackConfig)) this._note(line);
     // --tls files: the certificate and key are checked before anything is written.
     const tlsFiles = checkTlsFiles(this.destinationRoot(), this.answers);
@@ -230,7 +237,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       const generated = this.fs.read(target) ?? '';
       const storedHash = this.stored?.files[file];
       // A project's own ignore file is merged: its lines stay, ours that it lacks are appended in a marked block.
-      if (MERGEABLE.has(file) && onDisk !== undefined && (hasBlock(onDisk) || isUserEdited(onDisk, storedHash))) {
+      if (MERGEABLE.has(path.posix.basename(file)) && onDisk !== undefined && (hasBlock(onDisk) || isUserEdited(onDisk, storedHash))) {
         const { content, added } = mergeLines(onDisk, generated);
         this.fs.write(target, content);
         if (content !== onDisk) {

@@ -4,6 +4,9 @@
  * the health check and the benchmark all take them from here, so none of them retypes one.
  */
 
+/** uv projects: writes uv.lock's pins for the chosen groups as pip requirements in the builder stage (no uv needed). */
+export const UV_REQUIREMENTS_SCRIPT = 'docker/uv-requirements.py';
+
 export const GENERATED_FILES = {
   compose: 'compose.yaml',
   dockerfile: 'Dockerfile',

@@ -3,6 +3,7 @@
  * default detected from the project (or taken from the stored answers on regeneration).
  */
 import { dependencyFileProblem } from '../detect/dependencies/manifests.js';
+import { defaultGroupsAnswer } from '../detect/dependencies/groups.js';
 import { DEFAULT_PYTHON } from '../detect/dependencies/python-version.js';
 import type { ProjectFacts } from '../detect/project.js';
 import * as validate from './validators.js';
@@ -14,6 +15,8 @@ export interface Answers {
   wsgiApplication: string;
   pythonVersion: string;
   dependencies: string;
+  /** Dependency groups to install, comma-separated, or none: asked only when the dependency file has groups (uv, Poetry). */
+  dependencyGroups?: string;
   /** Where the data lives: a SQLite file in a volume, a PostgreSQL service, or DATABASE_URL. */
   database: DatabaseChoice;
   /** Only asked (and stored) when production settings put static files on object storage or a CDN. */
@@ -128,6 +131,10 @@ export interface Question<K extends keyof Answers = keyof Answers> {
   prompt?: (earlier: Partial<Answers>) => boolean;
 }
 
+/** Group names as PEP 735 allows them (letters, digits, '.', '_', '-'), comma-separated; or none. */
+const GROUP_LIST = /^\s*(none|[A-Za-z0-9][A-Za-z0-9._-]*(\s*,\s*[A-Za-z0-9][A-Za-z0-9._-]*)*)\s*$/;
+const chosenDependencyFile = (facts: ProjectFacts, earlier: Partial<Answers>) => facts.dependencyCandidates.find((candidate) => candidate.file === earlier.dependencies);
+
 /** Django accepts "static/" and serves it as "/static/" (startproject writes it that way); a full URL stays as it is. */
 const rootedUrl = (url: string) => url.replace(/^(?!\/)(?!\w+:)/, '/');
 
@@ -173,6 +180,17 @@ export const QUESTIONS = [
     undetected: (facts) => facts.dependencyProblem,
     validate: (value) => (value ? dependencyFileProblem(value) : 'name a dependency file (requirements.txt, pyproject.toml, poetry.lock, uv.lock or Pipfile.lock)'),
     choices: (facts) => facts.dependencyCandidates.map((spec) => spec.file),
+  }),
+  question('dependencyGroups', {
+    option: 'dependency-groups',
+    kind: 'string',
+    message: 'Dependency groups to install (comma-separated, or none)',
+    detect: (facts, earlier) => {
+      const file = chosenDependencyFile(facts, earlier);
+      return file ? defaultGroupsAnswer(file) : undefined;
+    },
+    validate: (value) => (GROUP_LIST.test(value) ? undefined : `"${value}" is not a comma-separated list of group names, or none`),
+    when: (earlier, facts) => Boolean(chosenDependencyFile(facts, earlier)?.groups?.length),
   }),
   // Before the database: Swarm's replicas cannot share a SQLite file, so the target changes that default.
   question('target', {

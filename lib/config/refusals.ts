@@ -10,6 +10,7 @@ import { checkTlsFiles } from '../validate/tls-files.js';
 import { defaultDatabase, type Answers } from './questions.js';
 import { remoteStaticStop } from './remote-static.js';
 import { databaseProblem } from './stack-config.js';
+import { groupNames, withGroups } from '../detect/dependencies/groups.js';
 
 export function refusals(root: string, answers: Partial<Answers>, facts: ProjectFacts): string[] {
   const lines: string[] = [];
@@ -24,7 +25,8 @@ export function refusals(root: string, answers: Partial<Answers>, facts: Project
   attempt(() => {
     // A postgres stack without a driver would fail in migrate.
     const dependencies = facts.dependencyCandidates.find((candidate) => candidate.file === answers.dependencies);
-    const noDriver = dependencies && answers.database && databaseProblem(answers.database, dependencies);
+    // The chosen dependency groups are installed too: a driver in one of them counts.
+    const noDriver = dependencies && answers.database && databaseProblem(answers.database, withGroups(dependencies, groupNames(answers.dependencyGroups ?? 'none')));
     if (!noDriver) return;
     const swarmDefault = answers.target === 'swarm' && defaultDatabase(facts) === 'sqlite';
     lines.push(swarmDefault ? `${noDriver} (PostgreSQL is the default with --target swarm, whose replicas cannot share a SQLite file)` : noDriver);

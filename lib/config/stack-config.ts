@@ -15,6 +15,8 @@ import { BACKUPS_DIR, COMPOSE_PROJECT_VARIABLE, DATABASE_URL_VARIABLE, OPTIONAL_
 import { APP_MEMORY, appMemoryMiB, serviceLimits, type Limit } from './limits.js';
 import { QUESTIONS, type Answers, type DatabaseChoice } from './questions.js';
 import { composeCommand, STANDARD_FILES, type StackFiles } from './file-names.js';
+import { groupNames, withGroups } from '../detect/dependencies/groups.js';
+import { appDirOf, buildContext, inContext, type BuildContext } from './build-context.js';
 
 export interface Location {
   /** URL prefix, with leading and trailing slash (STATIC_URL / MEDIA_URL). */
@@ -157,7 +159,10 @@ export interface StackConfig {
   pythonVersion: string;
   pythonImage: string;
   nginxImage: string;
-  dependencies: DependencySpec & { copy: string[]; installGunicorn: boolean };
+  /** The build context and the Django folder inside it (lib/config/build-context.ts). */
+  build: BuildContext;
+  /** file and copy: relative to the build context's root. */
+  dependencies: DependencySpec & { copy: string[]; installGunicorn: boolean; /** Dependency groups installed with the main dependencies. */ groups: string[] };
   /** Folders for STATICFILES_DIRS when the answer differs from the settings; undefined keeps the settings. */
   staticfilesDirs?: string[];
   appDir: string;
@@ -245,7 +250,6 @@ export class ConfigError extends Error {
   }
 }
 
-const APP_DIR = '/app';
 /** The app user and group the Dockerfile creates, and Swarm gives the secret files to. */
 export const APP_UID = 10001;
 const NGINX_DOCROOT = '/srv/www';
@@ -273,9 +277,19 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
   if (dependencies?.manager === 'pip-pyproject' && Number(answers.pythonVersion.split('.')[1]) < 11) {
     report('python-version', `installing from pyproject.toml reads it with tomllib, which needs Python 3.11 or later (not ${answers.pythonVersion}); choose 3.11+ or a requirements file`);
   }
-  if (dependencies) report('database', databaseProblem(answers.database, dependencies));
-  if (problems.length || !dependencies) throw new ConfigError(problems);
-  const driver = postgresDriver(dependencies)?.value;
+  const groups = groupNames(answers.dependencyGroups ?? 'none');
+  const unknownGroups = groups.filter((name) => !(dependencies?.groups ?? []).some((group) => group.name === name));
+  if (dependencies && unknownGroups.length) {
+    const known = (dependencies.groups ?? []).map((group) => group.name);
+    report('dependency-groups', `${unknownGroups.join(', ')}: no such dependency group in ${MANIFEST_OF[path.posix.basename(dependencies.file)] ?? dependencies.file} (${known.length ? `it has ${known.join(', ')}` : 'it has none'}); pass --dependency-groups with those, or none`);
+  }
+  // What the install step installs: [project] dependencies plus the chosen groups.
+  const installed = dependencies && withGroups(dependencies, groups);
+  if (installed) report('database', databaseProblem(answers.database, installed));
+  if (problems.length || !dependencies || !installed) throw new ConfigError(problems);
+  const driver = postgresDriver(installed)?.value;
+  const build = buildContext(facts.root, [dependencies.file, ...dependencies.copy]);
+  const appDir = appDirOf(build);
 
   const location = (url: string, volume: string, appDir: string): Location => ({
     url,
@@ -308,14 +322,16 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
     pythonVersion: answers.pythonVersion,
     pythonImage: answers.pythonImage,
     nginxImage: answers.nginxImage,
+    build,
     dependencies: {
       manager: dependencies.manager,
-      file: dependencies.file,
-      copy: dependencies.copy,
-      installGunicorn: !isRuntimeDependency(dependencies, 'gunicorn'),
+      file: inContext(build, dependencies.file),
+      copy: dependencies.copy.map((file) => inContext(build, file)),
+      installGunicorn: !isRuntimeDependency(installed, 'gunicorn'),
+      groups,
     },
     staticfilesDirs: dirsChanged ? answers.staticfilesDirs : undefined,
-    appDir: APP_DIR,
+    appDir,
     nginxDocroot: NGINX_DOCROOT,
     static: location(answers.staticUrl, VOLUMES.static, '/srv/django/static'),
     media: answers.media ? location(answers.mediaUrl, VOLUMES.media, '/srv/django/media') : undefined,
@@ -352,9 +368,9 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
         : []),
     ],
     ...(facts.compressOffline ? { compress: { source: where(facts.compressOffline) } } : {}),
-    importWrites: writableAtImport(facts, APP_DIR),
+    importWrites: writableAtImport(facts, appDir),
     database: database(answers.database, driver?.module),
-    systemPackages: systemPackages(dependencies),
+    systemPackages: systemPackages(installed),
     backupsDir: BACKUPS_DIR,
     loginCheck: facts.admin && facts.auth,
     localDataDirs: [...new Set(['staticfiles', ...(answers.media ? ['media'] : []), ...[facts.staticRoot, facts.mediaRoot].flatMap((found) => insideProject(found?.value))])].sort(),
@@ -448,7 +464,8 @@ const MANIFEST_OF: Record<string, string> = { 'poetry.lock': 'pyproject.toml', '
 /** --database postgres without a driver would build, then fail in migrate: stop before writing anything. */
 export function databaseProblem(choice: DatabaseChoice, dependencies: DependencyFacts): string | undefined {
   if (choice !== 'postgres' || postgresDriver(dependencies)) return undefined;
-  const file = MANIFEST_OF[dependencies.file] ?? dependencies.file;
+  const name = path.posix.basename(dependencies.file);
+  const file = MANIFEST_OF[name] ? path.posix.join(path.posix.dirname(dependencies.file), MANIFEST_OF[name]) : dependencies.file;
   return `--database postgres needs a PostgreSQL driver, and ${dependencies.file} has none: add psycopg[binary] (or psycopg2-binary) to ${file}`;
 }
 

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { read } from '../read-text.js';
+import { defaultGroups, withGroups } from './dependencies/groups.js';
 import { detectDependencies, type DependencyFacts, type DependencySpec } from './dependencies/manifests.js';
 import { djangoVersion, isRuntimeDependency, postgresDriver, type PostgresDriver } from './dependencies/packages.js';
 import { detectDatabase, type DatabaseFacts } from './database.js';
@@ -83,7 +84,8 @@ export class NotDjangoProjectError extends Error {
 
 const PRODUCTION_NAMES = ['production', 'prod'];
 
-export function detectProject(root: string, options: { settingsModule?: string } = {}): ProjectFacts {
+/** `startedIn`: the folder the run started from, when above `root`: manifests are looked for up to there (or to the repository root). */
+export function detectProject(root: string, options: { settingsModule?: string; startedIn?: string } = {}): ProjectFacts {
   const warnings: string[] = [];
   const named = options.settingsModule
     ? { value: options.settingsModule, source: { file: '--settings-module' } }
@@ -99,9 +101,11 @@ export function detectProject(root: string, options: { settingsModule?: string }
   const remote = remoteStatic(staticStorage, setting('STATIC_URL'));
   warnings.push(...unreadSettings(read.settings, remote ? ['STATIC_URL'] : []));
 
-  const dependencies = detectDependencies(root);
+  const dependencies = detectDependencies(root, options.startedIn);
   warnings.push(...dependencies.warnings);
-  const spec = dependencies.candidates[0];
+  const first = dependencies.candidates[0];
+  // What the image installs by default: the main dependencies plus the groups chosen for production.
+  const spec = first && withGroups(first, defaultGroups(first.groups ?? []).groups);
   const facts: ProjectFacts = {
     root,
     projectName: { value: composeName(path.basename(path.resolve(root))), source: { file: '(directory name)' } },

@@ -2,6 +2,7 @@
  * compose.yaml as data. Works with Compose v2 and docker-compose 1.29, so it avoids keys
  * v1 rejects (start_interval, depends_on.restart, top-level name).
  */
+import { inContext } from '../config/build-context.js';
 import { Document } from 'yaml';
 import type { StackConfig } from '../config/stack-config.js';
 import { commentGrants, harden } from './hardening.js';
@@ -117,7 +118,7 @@ export function buildCompose(config: StackConfig): ComposeFile {
   // The app's settings and the db service agree on user and database; the password is .env's.
   const postgresEnvironment = postgres ? { [POSTGRES_USER_VARIABLE]: postgres.user, [POSTGRES_DB_VARIABLE]: postgres.name } : {};
   const appBase = {
-    build: { context: '.', dockerfile: config.files.dockerfile },
+    build: { context: config.build.context, dockerfile: inContext(config.build, config.files.dockerfile) },
     image: appImage(config),
     env_file: [GENERATED_FILES.env],
     environment: { DJANGO_SETTINGS_MODULE: config.overlayModule, ...postgresEnvironment },

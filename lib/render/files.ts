@@ -5,9 +5,10 @@
 import path from 'node:path';
 import { APP_UID, optionalVariables, secretVariables, type StackConfig } from '../config/stack-config.js';
 import { BUILDER_TOOLCHAIN } from '../detect/dependencies/system-packages.js';
-import { DATABASE_URL_VARIABLE, ENVIRONMENT, FILE_VARIABLE_SUFFIX, FRONT_CONF_HASH_VARIABLE, GENERATED_FILES, SERVICES, TAG_VARIABLE } from '../config/names.js';
+import { UV_REQUIREMENTS_SCRIPT, DATABASE_URL_VARIABLE, ENVIRONMENT, FILE_VARIABLE_SUFFIX, FRONT_CONF_HASH_VARIABLE, GENERATED_FILES, SERVICES, TAG_VARIABLE } from '../config/names.js';
 import { describeCondition } from '../detect/evaluate.js';
 import { appRepository } from './compose.js';
+import { inContext } from '../config/build-context.js';
 import { swarmVariables } from './swarm.js';
 
 /** mode: file permissions when not the default (swarm.sh is executable). */
@@ -17,8 +18,9 @@ export type PlannedFile =
 
 export function templateFiles(config: StackConfig): PlannedFile[] {
   return [
-    { path: config.files.dockerfile, template: 'Dockerfile.ejs', data: { config, appUid: APP_UID, entrypoint: `${config.appDir}/${GENERATED_FILES.entrypoint}`, toolchain: BUILDER_TOOLCHAIN } },
-    { path: GENERATED_FILES.dockerignore, template: 'dockerignore.ejs', data: { config, files: config.files } },
+    { path: config.files.dockerfile, template: 'Dockerfile.ejs', data: { config, appUid: APP_UID, entrypoint: `${config.appDir}/${GENERATED_FILES.entrypoint}`, toolchain: BUILDER_TOOLCHAIN, uvScript: inContext(config.build, UV_REQUIREMENTS_SCRIPT) } },
+    ...(config.dependencies.manager === 'uv' ? [{ path: UV_REQUIREMENTS_SCRIPT, template: 'docker/uv-requirements.py.ejs', data: {} }] : []),
+    { path: config.build.dockerignore, template: 'dockerignore.ejs', data: { config, files: config.files, at: config.build.appPath ? `${config.build.appPath}/` : '' } },
     { path: GENERATED_FILES.nginxConf, template: 'nginx/default.conf.ejs', data: { config, services: SERVICES, role: 'compose' } },
     { path: GENERATED_FILES.gunicornConf, template: 'gunicorn.conf.py.ejs', data: { config } },
     { path: GENERATED_FILES.compressStatic, template: 'compress_static.py.ejs', data: { config } },

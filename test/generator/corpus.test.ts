@@ -29,20 +29,22 @@ describe.each(CORPUS)('corpus: $slug', (entry) => {
 
   it(`generates with --yes${entry.pending ? ` (pending ${entry.pending.by}: the stack would not build yet)` : ''}, and a re-run changes nothing`, async () => {
     const files = entry.files();
-    const dir = path.join(writeProject(files), entry.cwd ?? '.');
-    const result = await generate(dir, entry.options);
+    const root = writeProject(files);
+    const result = await generate(path.join(root, entry.cwd ?? '.'), entry.options);
+    const dir = path.join(root, entry.stackIn ?? entry.cwd ?? '.');
     expect(result.askedQuestions).toEqual([]);
     const compose = ['compose.yaml', 'compose.django-static.yaml'].filter((file) => fs.existsSync(path.join(dir, file)));
     expect(compose).toHaveLength(1);
     // The project's own files are never changed.
-    for (const [file, content] of Object.entries(files)) if (!file.endsWith('.dockerignore') && !file.endsWith('.gitignore')) expect(fs.readFileSync(path.join(dir, file), 'utf8'), file).toBe(content);
+    for (const [file, content] of Object.entries(files)) if (!file.endsWith('.dockerignore') && !file.endsWith('.gitignore')) expect(fs.readFileSync(path.join(root, file), 'utf8'), file).toBe(content);
     // Two stages: the compiler is in the builder only, so a dependency that compiles builds and the image that runs has none.
-    const dockerfile = ['Dockerfile', 'django-static.Dockerfile'].find((file) => fs.existsSync(path.join(dir, file)) && !(file in files))!;
+    const stackPath = (file: string) => path.posix.join(entry.stackIn ?? entry.cwd ?? '.', file);
+    const dockerfile = ['Dockerfile', 'django-static.Dockerfile'].find((file) => fs.existsSync(path.join(dir, file)) && !(path.posix.normalize(stackPath(file)) in files))!;
     const [builder, runtime] = fs.readFileSync(path.join(dir, dockerfile), 'utf8').split(/^# Stage 2\b.*$/m);
     expect(builder).toMatch(/build-essential/);
     expect(runtime).not.toMatch(/build-essential|\bgcc\b|-dev\b/);
     const first = fs.readFileSync(path.join(dir, compose[0]!), 'utf8');
-    await generate(dir, entry.options);
+    await generate(path.join(root, entry.cwd ?? '.'), entry.options);
     expect(fs.readFileSync(path.join(dir, compose[0]!), 'utf8')).toBe(first);
   });
 });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as fixtures from '../fixtures/projects.js';
 import { generate } from './run.js';
+import { uvLock } from '../fixtures/corpus/parts.js';
 
 /** A repository whose Django project is in src/, with the requirements at the repository root. */
 function repositoryWithSrc(): { repo: string; src: string } {
@@ -33,16 +34,48 @@ describe('manage.py in src/, .git at the repository root', () => {
     expect(ignored(repo, 'src/Dockerfile')).toBe(false);
   });
 
-  for (const file of ['../requirements.txt', '../uv.lock']) {
-    it(`--dependencies ${file}: a clear error naming the build context, and nothing written`, async () => {
-      const { src } = repositoryWithSrc();
-      await expect(generate(src, { dependencies: file })).rejects.toThrow(
-        `--dependencies: ${file} is outside this folder, which is the build context: Docker cannot COPY a file from outside it`,
-      );
-      expect(fs.existsSync(path.join(src, 'compose.yaml'))).toBe(false);
-      expect(fs.existsSync(path.join(src, '.env'))).toBe(false);
-    });
-  }
+  it('--dependencies ../requirements.txt: the build context becomes the repository root, and nothing is copied from outside it', async () => {
+    const { repo, src } = repositoryWithSrc();
+    await generate(src, { dependencies: '../requirements.txt' });
+    const dockerfile = fs.readFileSync(path.join(src, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('COPY requirements.txt ./requirements.txt\nRUN pip wheel --wheel-dir /wheels -r requirements.txt');
+    expect(dockerfile).not.toMatch(/^COPY \.\./m);
+    expect(dockerfile).toMatch(/^WORKDIR \/app\/src$/m);
+    expect(fs.readFileSync(path.join(src, 'compose.yaml'), 'utf8')).toMatch(/context: \.\.\n\s+dockerfile: src\/Dockerfile/);
+    // Docker reads .dockerignore at the context's root only.
+    expect(fs.readFileSync(path.join(repo, '.dockerignore'), 'utf8')).toMatch(/^src\/\.env$/m);
+    expect(fs.existsSync(path.join(src, '.dockerignore'))).toBe(false);
+  });
+
+  it('--dependencies ../uv.lock: accepted, read with the pyproject.toml beside it', async () => {
+    const { repo, src } = repositoryWithSrc();
+    fs.writeFileSync(path.join(repo, 'pyproject.toml'), '[project]\nname = "site"\nversion = "1"\ndependencies = ["django>=4.2", "gunicorn"]\n');
+    fs.writeFileSync(path.join(repo, 'uv.lock'), uvLock([['django', '5.2'], ['gunicorn', '23.0.0']]));
+    await generate(src, { dependencies: '../uv.lock' });
+    const dockerfile = fs.readFileSync(path.join(src, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('COPY pyproject.toml ./pyproject.toml\nCOPY uv.lock ./uv.lock');
+    expect(dockerfile).not.toContain('RUN pip install gunicorn');
+  });
+
+  it('--dependencies ../uv.lock that does not exist: says so, and nothing is written', async () => {
+    const { src } = repositoryWithSrc();
+    await expect(generate(src, { dependencies: '../uv.lock' })).rejects.toThrow('--dependencies: ../uv.lock does not exist in the project');
+    expect(fs.existsSync(path.join(src, 'compose.yaml'))).toBe(false);
+    expect(fs.existsSync(path.join(src, '.env'))).toBe(false);
+  });
+
+  it('an absolute dependency path is refused with a clear error', async () => {
+    const { repo, src } = repositoryWithSrc();
+    await expect(generate(src, { dependencies: path.join(repo, 'requirements.txt') })).rejects.toThrow(/--dependencies: .* is not a file relative to this folder/);
+  });
+
+  it('no manifest beside manage.py: found in the parent folder, up to the repository root', async () => {
+    const { repo, src } = repositoryWithSrc();
+    fs.rmSync(path.join(src, 'requirements.txt'));
+    await generate(src);
+    expect(fs.readFileSync(path.join(src, 'compose.yaml'), 'utf8')).toMatch(/context: \.\.\n/);
+    expect(fs.existsSync(path.join(repo, '.dockerignore'))).toBe(true);
+  });
 });
 
 describe('started at the repository root, manage.py below', () => {

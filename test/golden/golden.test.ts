@@ -53,9 +53,9 @@ describe('golden files: the real-project corpus', () => {
       const root = fixtures.writeProject(project);
       const dir = path.join(root, entry.cwd ?? '.');
       await generate(dir, { projectName: entry.slug, ...entry.options });
-      const own = new Set(Object.keys(project).map((file) => path.relative(entry.cwd ?? '.', file)));
-      for (const [file, content] of written(dir, own)) {
-        const stable = file === '.env' ? content.replace(/^DJANGO_SECRET_KEY=.+$/m, 'DJANGO_SECRET_KEY=<50 random characters>').replace(/^POSTGRES_PASSWORD=.+$/m, 'POSTGRES_PASSWORD=<43 random characters>') : content;
+      // From the repository root: a stack in a subfolder puts .dockerignore at its build context's root.
+      for (const [file, content] of written(root, new Set(Object.keys(project)))) {
+        const stable = path.posix.basename(file) === '.env' ? content.replace(/^DJANGO_SECRET_KEY=.+$/m, 'DJANGO_SECRET_KEY=<50 random characters>').replace(/^POSTGRES_PASSWORD=.+$/m, 'POSTGRES_PASSWORD=<43 random characters>') : content;
         await expect(stable).toMatchFileSnapshot(`__snapshots__/corpus-${entry.slug}/${file}`);
       }
     });

@@ -128,7 +128,7 @@ describe('the whole output', () => {
     expect(pip).toContain('COPY requirements/base.txt ./requirements/base.txt');
     expect(pip.indexOf('chown app:app /srv/django/static')).toBeLessThan(pip.indexOf('USER app'));
     expect(pip.indexOf('pip wheel --wheel-dir /wheels -r requirements/production.txt')).toBeLessThan(pip.indexOf('COPY . .'));
-    expect(renderAll(fixtures.uvProject()).output.get(GENERATED_FILES.dockerfile)).toContain('uv export --frozen --no-default-groups --no-emit-project');
+    expect(renderAll(fixtures.uvProject()).output.get(GENERATED_FILES.dockerfile)).toContain('RUN python /tmp/uv-requirements.py uv.lock > /tmp/requirements.txt');
     expect(renderAll(fixtures.poetryProject()).output.get(GENERATED_FILES.dockerfile)).toContain('poetry export --only main');
     expect(renderAll(fixtures.poetryProject()).output.get(GENERATED_FILES.dockerfile)).toContain('RUN pip install gunicorn');
   });

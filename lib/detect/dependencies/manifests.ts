@@ -8,6 +8,7 @@ import { read } from '../../read-text.js';
 import { normalizeName, pep508Requirement, readRequirementsTree, type Requirement } from './requirements.js';
 import { isTable, lineOfKey, lineOfValue, readToml, string, strings, table, type TomlFile, type TomlTable } from './toml.js';
 import { poetryConstraint } from './versions.js';
+import type { DependencyGroup } from './groups.js';
 
 export type DependencyManager = 'pip' | 'pip-pyproject' | 'poetry' | 'uv' | 'pipenv';
 
@@ -31,6 +32,8 @@ export interface DependencyFacts extends DependencySpec {
   runtime: Requirement[];
   /** Versions pinned by the manager's lock file, if it has one. */
   locked: LockedPackage[];
+  /** Dependency groups (uv, Poetry): installed only when chosen (lib/detect/dependencies/groups.ts). */
+  groups?: DependencyGroup[];
 }
 
 /** Lock files win over loose specifications; production requirements over base ones. */
@@ -56,13 +59,10 @@ function dependencyFor(file: string): DependencySpec | undefined {
 /** Why a name cannot be installed from, for the dependencies answer's validation. */
 export function dependencyFileProblem(file: string): string | undefined {
   const normal = path.posix.normalize(file.replaceAll('\\', '/'));
-  if (path.posix.isAbsolute(normal) || normal === '..' || normal.startsWith('../')) {
-    return (
-      `${file} is outside this folder, which is the build context: Docker cannot COPY a file from outside it. ` +
-      `Run the generator in a folder that holds both manage.py and ${path.posix.basename(normal)}, or keep a dependency file beside manage.py`
-    );
+  if (path.posix.isAbsolute(normal) || normal === '..') {
+    return `${file} is not a file relative to this folder: name it from the folder that holds manage.py (e.g. ../requirements.txt when it is in the parent folder)`;
   }
-  return dependencyFor(file)
+  return dependencyFor(path.posix.basename(normal)) ?? dependencyFor(normal)
     ? undefined
     : `unknown dependency file ${file}: expected a requirements *.txt file, pyproject.toml, poetry.lock, uv.lock or Pipfile.lock`;
 }
@@ -75,7 +75,74 @@ export interface DetectedDependencies {
   problem?: string;
 }
 
-export function detectDependencies(root: string): DetectedDependencies {
+/**
+ * The folders to look for manifests in, the Django folder first, then each parent up to the
+ * repository root (the nearest folder with .git) or `startedIn` when that is higher.
+ */
+export function manifestFolders(root: string, startedIn?: string): string[] {
+  const django = path.resolve(root);
+  const start = startedIn ? path.resolve(startedIn) : django;
+  const within = (dir: string, top: string) => !path.relative(top, dir).startsWith('..');
+  let top = within(django, start) ? start : django;
+  for (let dir = django; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.git'))) {
+      if (within(top, dir)) top = dir;
+      break;
+    }
+    if (path.dirname(dir) === dir) break;
+  }
+  const folders: string[] = [];
+  for (let dir = django; within(dir, top); dir = path.dirname(dir)) {
+    folders.push(dir);
+    if (dir === top || path.dirname(dir) === dir) break;
+  }
+  return folders;
+}
+
+/**
+ * The manifests of the nearest folder, from the Django folder upward (manifestFolders), that has
+ * any; their paths are relative to the Django folder (`../uv.lock`).
+ */
+export function detectDependencies(root: string, startedIn?: string): DetectedDependencies {
+  for (const folder of manifestFolders(root, startedIn)) {
+    const detected = detectInFolder(folder);
+    if (detected.candidates.length > 0 || detected.problem) {
+      const prefix = path.relative(path.resolve(root), folder).split(path.sep).join('/');
+      return { ...detected, candidates: detected.candidates.map((candidate) => relocated(candidate, prefix)) };
+    }
+  }
+  return detectInFolder(path.resolve(root));
+}
+
+/** A manifest read in `prefix` (e.g. '..'), its file names made relative to the Django folder. */
+function relocated(facts: DependencyFacts, prefix: string): DependencyFacts {
+  if (!prefix) return facts;
+  const join = (file: string) => path.posix.join(prefix, file);
+  return { ...facts, file: join(facts.file), copy: facts.copy.map(join) };
+}
+
+/** A dependency file the user names (it may be none of the detected ones, e.g. ../requirements.txt); undefined when it does not exist. */
+export function readDependencySpec(root: string, file: string): DependencyFacts | undefined {
+  const target = path.resolve(root, file);
+  if (!fs.existsSync(target)) return undefined;
+  // Read in its own folder (its -r includes and lock file are relative to it), named from the Django folder.
+  const folder = path.dirname(target);
+  const spec = dependencyFor(path.basename(target));
+  if (!spec) return undefined;
+  return relocated(new ProjectFiles(folder).facts(spec), path.relative(path.resolve(root), folder).split(path.sep).join('/'));
+}
+
+/**
+ * `facts` with the dependency file `file` among the candidates, read now when detection did
+ * not pick it up (an answer naming another file), so StackConfig finds it without the disk.
+ */
+export function withDependencyFile<F extends { root: string; dependencyCandidates: DependencyFacts[] }>(facts: F, file: string): F {
+  if (facts.dependencyCandidates.some((candidate) => candidate.file === file)) return facts;
+  const named = readDependencySpec(facts.root, file);
+  return named ? { ...facts, dependencyCandidates: [...facts.dependencyCandidates, named] } : facts;
+}
+
+function detectInFolder(root: string): DetectedDependencies {
   const project = new ProjectFiles(root);
   const candidates = DEPENDENCY_FILES.filter(([file]) => fs.existsSync(path.join(root, file)))
     // pyproject.toml only counts for pip when it lists [project] dependencies.
@@ -91,24 +158,6 @@ export function detectDependencies(root: string): DetectedDependencies {
   }
   return { candidates, warnings: project.warnings, problem };
 }
-
-/** A dependency file the user names (it may be none of the detected ones); undefined when it does not exist. */
-export function readDependencySpec(root: string, file: string): DependencyFacts | undefined {
-  const spec = dependencyFor(file);
-  if (!spec || !fs.existsSync(path.join(root, file))) return undefined;
-  return new ProjectFiles(root).facts(spec);
-}
-
-/**
- * `facts` with the dependency file `file` among the candidates, read now when detection did
- * not pick it up (an answer naming another file), so StackConfig finds it without the disk.
- */
-export function withDependencyFile<F extends { root: string; dependencyCandidates: DependencyFacts[] }>(facts: F, file: string): F {
-  if (facts.dependencyCandidates.some((candidate) => candidate.file === file)) return facts;
-  const named = readDependencySpec(facts.root, file);
-  return named ? { ...facts, dependencyCandidates: [...facts.dependencyCandidates, named] } : facts;
-}
-
 /** The project's manifests, each read and parsed once per detection; problems collected as warnings. */
 class ProjectFiles {
   readonly warnings: string[] = [];
@@ -127,10 +176,10 @@ class ProjectFiles {
         return { ...spec, copy: ['pyproject.toml'], runtime: this.projectDependencies(), locked: [] };
       case 'poetry':
         // Poetry 2 also reads [project] dependencies; `--only main` leaves out every group.
-        return { ...spec, copy: ['pyproject.toml', 'poetry.lock'], runtime: [...this.poetryDependencies(), ...this.projectDependencies()], locked: this.lockedPackages('poetry.lock') };
+        return { ...spec, copy: ['pyproject.toml', 'poetry.lock'], runtime: [...this.poetryDependencies(), ...this.projectDependencies()], locked: this.lockedPackages('poetry.lock'), groups: this.poetryGroups() };
       case 'uv':
         // `uv sync --no-dev` installs [project] dependencies, not dependency-groups.
-        return { ...spec, copy: ['pyproject.toml', 'uv.lock'], runtime: this.projectDependencies(), locked: this.lockedPackages('uv.lock') };
+        return { ...spec, copy: ['pyproject.toml', 'uv.lock'], runtime: this.projectDependencies(), locked: this.lockedPackages('uv.lock'), groups: this.dependencyGroups() };
       case 'pipenv':
         return { ...spec, copy: ['Pipfile', 'Pipfile.lock'], runtime: this.pipfilePackages(), locked: this.pipfileLocked() };
     }
@@ -164,16 +213,45 @@ class ProjectFiles {
     });
   }
 
-  /** [tool.poetry.dependencies]: "^4.2", { version = "^4.2", extras = [...] }, or a list of those; optional ones are extras. */
-  private poetryDependencies(): Requirement[] {
+  /** PEP 735 [dependency-groups]: each a list of PEP 508 strings and { include-group = "name" } (followed, once). */
+  private dependencyGroups(): DependencyGroup[] {
     const text = this.text('pyproject.toml');
-    const dependencies = table(this.pyproject(), 'tool', 'poetry', 'dependencies') ?? {};
+    const groups = table(this.pyproject(), 'dependency-groups') ?? {};
+    const entries = (name: string, seen: Set<string>): string[] => {
+      if (seen.has(name)) return [];
+      seen.add(name);
+      const list = groups[name];
+      return (Array.isArray(list) ? list : []).flatMap((entry) => {
+        if (typeof entry === 'string') return [entry];
+        const included = isTable(entry) ? string(entry['include-group']) : undefined;
+        return included ? entries(included, seen) : [];
+      });
+    };
+    return Object.keys(groups).map((name) => ({
+      name,
+      requirements: entries(name, new Set()).flatMap((entry) => {
+        const line = lineOfValue(text, `"${entry}"`, '[dependency-groups]') ?? lineOfValue(text, `'${entry}'`, '[dependency-groups]');
+        return pep508Requirement(entry, { file: 'pyproject.toml', line }, this.warnings) ?? [];
+      }),
+    }));
+  }
+
+  /** Poetry's [tool.poetry.group.<name>.dependencies], read like the main dependencies. */
+  private poetryGroups(): DependencyGroup[] {
+    const groups = table(this.pyproject(), 'tool', 'poetry', 'group') ?? {};
+    return Object.keys(groups).map((name) => ({ name, requirements: this.poetryDependencies(['tool', 'poetry', 'group', name, 'dependencies']) }));
+  }
+
+  /** [tool.poetry.dependencies]: "^4.2", { version = "^4.2", extras = [...] }, or a list of those; optional ones are extras. */
+  private poetryDependencies(at: string[] = ['tool', 'poetry', 'dependencies']): Requirement[] {
+    const text = this.text('pyproject.toml');
+    const dependencies = table(this.pyproject(), ...at) ?? {};
     return Object.entries(dependencies).flatMap(([name, value]) => {
       if (name === 'python') return [];
       const constraints = (Array.isArray(value) ? value : [value]).filter((entry) => !(isTable(entry) && entry['optional'] === true));
       if (constraints.length === 0) return [];
       const versions = constraints.map((entry) => (isTable(entry) ? string(entry['version']) : string(entry)) ?? '*');
-      const source = { file: 'pyproject.toml', line: lineOfKey(text, name, '[tool.poetry.dependencies]') };
+      const source = { file: 'pyproject.toml', line: lineOfKey(text, name, `[${at.join('.')}]`) };
       const specifier = versions.join(' || ');
       const extras = constraints.flatMap((entry) => (isTable(entry) ? strings(entry['extras']) : [])).map(normalizeName);
       return [{ name: normalizeName(name), specifier: specifier === '*' ? '' : specifier, ranges: versions.flatMap(poetryConstraint), ...(extras.length ? { extras } : {}), source }];

@@ -1,0 +1,71 @@
+/**
+ * uv dependency groups, for real (issue 21): a uv project whose gunicorn is only in the group
+ * `prod` builds with docker/uv-requirements.py (no uv in the image: there is no PyPI here), pip
+ * checks the hashes uv.lock gives, the check passes, and the dev group is not installed. The lock
+ * names the stand-in wheelhouse's own files, their hashes computed now.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import IMAGES from '../../lib/config/images.json' with { type: 'json' };
+import { djangoWith } from '../fixtures/manifests.js';
+import { cli, stacksFrom } from './stack.js';
+
+const project = stacksFrom(18_975);
+const PYTHON_IMAGE = IMAGES.python.replace('{version}', '3.12');
+const WHEELHOUSE = '/usr/local/share/standin-wheels';
+
+/** name → { version, file, sha256 } of the wheels the stand-in image offers. */
+function wheelhouse(): Map<string, { version: string; file: string; sha256: string }> {
+  const listed = spawnSync('docker', ['run', '--rm', '--entrypoint', 'sh', PYTHON_IMAGE, '-c', `cd ${WHEELHOUSE} && sha256sum *.whl`], { encoding: 'utf8', timeout: 120_000 });
+  expect(listed.status, listed.stderr).toBe(0);
+  const wheels = new Map<string, { version: string; file: string; sha256: string }>();
+  for (const line of listed.stdout.trim().split('\n')) {
+    const [sha256, file] = line.split(/\s+/) as [string, string];
+    const [name, version] = file.split('-') as [string, string];
+    wheels.set(name.toLowerCase().replace(/[_.]+/g, '-'), { version, file, sha256 });
+  }
+  return wheels;
+}
+
+function uvLock(wheels: ReturnType<typeof wheelhouse>): string {
+  const locked = (name: string, dependencies: string[]) => {
+    const wheel = wheels.get(name);
+    if (!wheel) throw new Error(`the stand-in wheelhouse has no ${name}`);
+    const edges = dependencies.length ? `dependencies = [${dependencies.map((dependency) => `{ name = "${dependency}" }`).join(', ')}]\n` : '';
+    return `\n[[package]]\nname = "${name}"\nversion = "${wheel.version}"\nsource = { registry = "https://pypi.org/simple" }\n${edges}wheels = [\n    { url = "https://files.example/${wheel.file}", hash = "sha256:${wheel.sha256}", size = 1 },\n]\n`;
+  };
+  return [
+    'version = 1\nrevision = 2\nrequires-python = ">=3.12"\n',
+    locked('asgiref', []),
+    locked('django', ['asgiref', 'sqlparse']),
+    locked('gunicorn', ['packaging']),
+    locked('packaging', []),
+    locked('sqlparse', []),
+    // Not in the wheelhouse: the build fails if the dev group is installed.
+    '\n[[package]]\nname = "ruff"\nversion = "0.9.0"\nsource = { registry = "https://pypi.org/simple" }\nwheels = [\n    { url = "https://files.example/ruff-0.9.0-py3-none-any.whl", hash = "sha256:0000000000000000000000000000000000000000000000000000000000000000", size = 1 },\n]\n',
+    '\n[[package]]\nname = "site"\nversion = "0.1.0"\nsource = { virtual = "." }\ndependencies = [{ name = "django" }]\n\n[package.dev-dependencies]\ndev = [{ name = "ruff" }]\nprod = [{ name = "gunicorn" }]\n',
+  ].join('');
+}
+
+describe('uv dependency groups', () => {
+  it('gunicorn only in the group prod: installed from uv.lock with its hashes, dev left out, and the check passes', () => {
+    const name = 'e2e-uv-groups';
+    const files = djangoWith({
+      'pyproject.toml': '[project]\nname = "site"\nversion = "0.1.0"\nrequires-python = ">=3.12"\ndependencies = ["django"]\n\n[dependency-groups]\ndev = ["ruff"]\nprod = ["gunicorn"]\n',
+      'uv.lock': uvLock(wheelhouse()),
+    });
+    const { dir, base } = project(files, name);
+    const generated = cli(dir, [...base, '--python-version', '3.12']);
+    expect(generated.output).toContain('dependency groups of uv.lock: installing prod (named for production), not dev');
+    expect(generated.output).not.toMatch(/^\s+FAIL /m);
+    expect(generated.output).toMatch(/PASS {2}static file from nginx/);
+    expect(generated.status, generated.output).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).not.toContain('pip install gunicorn');
+
+    const exec = (...args: string[]) => spawnSync('docker', ['compose', '--project-name', name, 'exec', '-T', 'app', ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    const installed = exec('python', '-c', 'import importlib.util as u; print(bool(u.find_spec("gunicorn")), bool(u.find_spec("ruff")))');
+    expect(`${installed.stdout}${installed.stderr}`.trim()).toBe('True False');
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * docker/uv-requirements.py, run for real with python3: uv.lock's shapes (registry packages with
+ * sdist/wheel hashes, edge markers, extras, dependency groups, a git source) become the pinned
+ * requirements the builder stage installs. The lock files are written here in uv's format.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../../lib/package-root.js';
+
+const SCRIPT = path.join(packageRoot(), 'templates', 'docker', 'uv-requirements.py.ejs');
+
+/** A registry package as uv locks it; `extra`: keys before sdist, `tables`: sub-tables after wheels. */
+const registry = (name: string, version: string, extra = '', tables = '') =>
+  `\n[[package]]\nname = "${name}"\nversion = "${version}"\nsource = { registry = "https://pypi.org/simple" }\n${extra}sdist = { url = "https://files.example/${name}-${version}.tar.gz", hash = "sha256:${name}0", size = 10 }\nwheels = [\n    { url = "https://files.example/${name}-${version}-py3-none-any.whl", hash = "sha256:${name}1", size = 10 },\n]\n${tables}`;
+
+const project = (dependencies: string, groups: string) =>
+  `\n[[package]]\nname = "site"\nversion = "0.1.0"\nsource = { virtual = "." }\ndependencies = [${dependencies}]\n\n[package.dev-dependencies]\n${groups}`;
+
+function run(lock: string, ...groups: string[]) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uv-requirements-'));
+  fs.writeFileSync(path.join(dir, 'uv.lock'), lock);
+  const result = spawnSync('python3', [SCRIPT, 'uv.lock', ...groups], { cwd: dir, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const HEADER = 'version = 1\nrevision = 2\nrequires-python = ">=3.11"\n';
+
+describe('uv-requirements.py', () => {
+  const lock =
+    HEADER +
+    registry('asgiref', '3.8.1') +
+    registry('django', '5.2', 'dependencies = [\n    { name = "asgiref" },\n    { name = "tzdata", marker = "sys_platform == \'win32\'" },\n]\n') +
+    registry('tzdata', '2025.1') +
+    registry('gunicorn', '23.0.0', 'dependencies = [{ name = "packaging" }]\n') +
+    registry('packaging', '24.2') +
+    registry('psycopg', '3.2.3', '', '\n[package.optional-dependencies]\nc = [{ name = "psycopg-c", marker = "implementation_name != \'pypy\'" }]\n') +
+    registry('psycopg-c', '3.2.3') +
+    registry('ruff', '0.9.0') +
+    project('{ name = "django" }', 'dev = [{ name = "ruff" }]\nprod = [\n    { name = "gunicorn" },\n    { name = "psycopg", extra = ["c"] },\n]\n');
+
+  it('the main dependencies with their hashes, markers evaluated for this Python (no tzdata on Linux)', () => {
+    const result = run(lock);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('asgiref==3.8.1 \\\n    --hash=sha256:asgiref0 \\\n    --hash=sha256:asgiref1\ndjango==5.2 \\\n    --hash=sha256:django0 \\\n    --hash=sha256:django1\n');
+  });
+
+  it('plus a group, transitively, with the extras it names; not the other groups', () => {
+    const names = run(lock, 'prod').stdout.split('\n').filter((line) => /^\S/.test(line)).map((line) => line.split(' ')[0]);
+    expect(names).toEqual(['asgiref==3.8.1', 'django==5.2', 'gunicorn==23.0.0', 'packaging==24.2', 'psycopg==3.2.3', 'psycopg-c==3.2.3']);
+  });
+
+  it('a group the lock does not have: exit 1 naming the ones it has', () => {
+    const result = run(lock, 'web');
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe('uv-requirements: uv.lock has no dependency group web (it has dev, prod)');
+  });
+
+  it('a git source: a direct reference to the locked commit, and no hashes (pip cannot check a git checkout)', () => {
+    const git = `${HEADER}${registry('django', '5.2')}\n[[package]]\nname = "django-push"\nversion = "1.1"\nsource = { git = "https://example.org/mirror/django-push.git?rev=main#0123456789abcdef0123456789abcdef01234567" }\n${project('{ name = "django" },\n    { name = "django-push" }', 'dev = []\n')}`;
+    expect(run(git).stdout).toBe('django==5.2\ndjango-push @ git+https://example.org/mirror/django-push.git@0123456789abcdef0123456789abcdef01234567\n');
+  });
+});
