@@ -1,73 +1,10 @@
 #!/usr/bin/env node
 /**
- * `npx generator-django-static [check|doctor] [options]`: runs the same generators as
- * `yo django-static`, through yeoman-environment, without a global yo.
+ * `npx generator-django-static [check|doctor] [options]`. The Node check comes first, in this
+ * small file left unbundled: the bundle (bin/run.ts, see scripts/bundle-cli.mjs) carries Yeoman's
+ * code, which an older Node cannot even load.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { prepareCommand } from 'yeoman-environment';
+import { exitOnUnsupportedNode } from '../lib/supported-node.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const argv = process.argv.slice(2);
-const sub = argv[0] === 'check' || argv[0] === 'doctor' || argv[0] === 'app' ? argv.shift()! : 'app';
-// doctor keeps exit status 1 for "findings"; a usage error is 2 there (the generators use 1 for every failure).
-const USAGE_ERROR = sub === 'doctor' ? 2 : 1;
-
-// Yeoman declares --cwd as a flag without a value and reads it nowhere; the environment takes its
-// folder from process.cwd() before any option is parsed. So --cwd <dir> is taken here, first.
-const cwdAt = argv.findIndex((arg) => arg === '--cwd' || arg.startsWith('--cwd='));
-if (cwdAt >= 0) {
-  const [flag] = argv.splice(cwdAt, 1);
-  const dir = flag!.includes('=') ? flag!.slice('--cwd='.length) : argv.splice(cwdAt, 1)[0];
-  if (!dir || dir.startsWith('-')) {
-    console.error('error: --cwd needs a folder: --cwd <dir>');
-    process.exit(USAGE_ERROR);
-  }
-  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
-    console.error(`error: --cwd ${dir}: no such folder`);
-    process.exit(USAGE_ERROR);
-  }
-  process.chdir(dir);
-}
-
-// The generator is handed over as a class, imported here, rather than as a path for the
-// environment to import: so the single-file build of this bin (scripts/bundle-cli.mjs) carries
-// the generators, and does not load them and a second yeoman-generator from dist/ unbundled.
-// `resolved` still names the generator's file (it exists in dist/ either way): Yeoman finds the
-// generator's package.json from it.
-type GeneratorClass = NonNullable<Parameters<typeof prepareCommand>[0]['generator']>;
-const generators = {
-  app: () => import('../generators/app/index.js'),
-  check: () => import('../generators/check/index.js'),
-  doctor: () => import('../generators/doctor/index.js'),
-};
-const command = await prepareCommand({
-  // Our constructors require their arguments, where Yeoman's type has them optional; Yeoman always passes them.
-  generator: (await generators[sub as keyof typeof generators]()).default as unknown as GeneratorClass,
-  resolved: path.join(here, '..', 'generators', sub, 'index.js'),
-  namespace: `django-static:${sub}`,
-});
-command.name(sub === 'app' ? 'generator-django-static' : `generator-django-static ${sub}`);
-// --cwd as it works (above), in place of Yeoman's valueless one; and doctor, which writes no
-// generated files and installs nothing, does not list the conflict and install options it ignores.
-const YEOMAN_WRITE_OPTIONS = ['--skip-install', '--skip-cache', '--local-config-only', '--ask-answered', '--force', '--dry-run', '--whitespace', '--bail', '--skip-yo-resolve', '--force-install'];
-const cwdOption = command.options.find((option) => option.long === '--cwd');
-if (cwdOption) Object.assign(cwdOption, { flags: '--cwd <dir>', required: true, description: 'run in this folder (the project) instead of the current one' });
-if (sub === 'doctor') for (const option of command.options) if (YEOMAN_WRITE_OPTIONS.includes(option.long ?? '')) option.hideHelp();
-// Commander's errors are reported below, in our words, once.
-command.exitOverride().configureOutput({ outputError: () => {} });
-try {
-  await command.parseAsync(argv, { from: 'user' });
-} catch (error) {
-  const { code, message, exitCode } = error as { code?: string; message: string; exitCode?: number };
-  if (code === 'commander.helpDisplayed' || code === 'commander.version') process.exit(exitCode ?? 0);
-  if (code === 'commander.excessArguments') {
-    console.error(
-      `error: ${message.replace(/^error: /, '')} On/off options take no value: write --media or --no-media, --yes, --down, --force, --dry-run. See --help.`,
-    );
-  } else {
-    console.error(`error: ${message.replace(/^error: /, '')}`);
-  }
-  process.exit(USAGE_ERROR);
-}
+exitOnUnsupportedNode();
+await import('./run.js');

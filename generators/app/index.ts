@@ -2,6 +2,7 @@
  * `yo django-static`: the Yeoman shell. Detection, the model, rendering, validation and the
  * health check are plain modules in lib/; this class wires options, prompts and this.fs to them.
  */
+import '../supported-node.js'; // first: on an old Node, one line instead of Yeoman's stack trace
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MemFsEditorFile } from 'mem-fs-editor';
