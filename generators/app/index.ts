@@ -5,6 +5,7 @@
 import '../supported-node.js'; // first: on an old Node, one line instead of Yeoman's stack trace
 import fs from 'node:fs';
 import path from 'node:path';
+import { setConflicterStatus } from '@yeoman/conflicter';
 import type { MemFsEditorFile } from 'mem-fs-editor';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { AnswerError, resolveAnswers, type Ask } from '../../lib/config/answers.js';
@@ -401,8 +402,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
 
   private _markForce(absolutePath: string): void {
     if (this.options['dryRun']) return; // let the conflicter print the diff and skip
-    const file = this.fs.store.get(absolutePath) as { conflicter?: string };
-    file.conflicter = 'force';
+    setConflicterStatus(this.fs.store.get(absolutePath), 'force'); // @yeoman/conflicter's own API for a file it must not ask about
   }
 }
 
