@@ -28,7 +28,10 @@ const bin = path.join(dist, 'bin', 'cli.js');
 const MARKER = '// generator-django-static: bundled by scripts/bundle-cli.mjs';
 const FLY_IMPORT_STUB = '\0fly-import-stub';
 
-/** Library modules that read their own package.json when loaded: [file, source text, the value read from that package.json]. */
+/**
+ * Library modules that read their own package.json when loaded: [file, source text, the value read from that package.json].
+ * No public API passes them that value: see docs/yeoman-internals.md.
+ */
 const SELF_READS = [
   ['yeoman-environment/dist/environment-base.js', `require('../package.json').version`, (own) => own.version],
   ['yeoman-environment/dist/module-lookup.js', `JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json')).toString()).name`, (own) => own.name],
