@@ -148,7 +148,8 @@ const notices = [...packages.values()]
     return `${meta.name}@${meta.version} (${typeof meta.license === 'string' ? meta.license : JSON.stringify(meta.license)})\n\n${text}\n`;
   });
 
-fs.writeFileSync(`${cli}.part`, chunk.code, { mode: 0o755 });
+fs.writeFileSync(`${cli}.part`, chunk.code, { mode: 0o644 }); // a module; the bin is cli.js
+fs.chmodSync(bin, 0o755);
 fs.renameSync(`${cli}.part`, cli);
 fs.rmSync(`${cli}.map`, { force: true }); // tsc's map described the file just replaced
 fs.writeFileSync(path.join(path.dirname(cli), 'THIRD-PARTY-LICENSES.txt'), `Code from these packages is bundled in run.js:\n\n${notices.join('\n' + '-'.repeat(72) + '\n\n')}`);
