@@ -70,8 +70,8 @@ const HTTPS_PROJECT = process.env['BENCH_HTTPS_PROJECT'] || 'djbenchtls';
 const ROW_TEXT = 'hello from the database';
 const GENERATION_RUNS = setting('BENCH_GENERATION_RUNS', 15, 200);
 const CLI = path.join(packageRoot(), 'dist', 'bin', 'cli.js');
-/** The package's bin as installed users run it (doctor's own way in: bin/main.ts). */
-const BIN = path.join(packageRoot(), 'dist', 'bin', 'main.js');
+/** The package's bin as installed users run it (doctor's own way in: bin/cli.ts). */
+const BIN = path.join(packageRoot(), 'dist', 'bin', 'cli.js');
 const log = (line: string) => process.stdout.write(`[bench] ${line}\n`);
 
 interface Timed extends ComposeRun {

@@ -39,6 +39,7 @@ export function behaveAsCommand(generator: AnyGenerator): Guard {
         process.stderr.write(errorLines(error));
       }
     };
+  // No public option silences Yeoman's own failure log, so each task is wrapped (docs/yeoman-internals.md).
   const queueTask = generator.queueTask.bind(generator);
   generator.queueTask = (task: Task) => queueTask({ ...task, method: guard(task.method.bind(generator)) });
   return guard;

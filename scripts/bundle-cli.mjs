@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Build step (after tsc): rewrites dist/bin/cli.js as one file holding the bin, both generators
-// and every library they load. Node 20 has no compile cache, and loading yeoman-environment and
+// Build step (after tsc): rewrites dist/bin/run.js (the bin's body; dist/bin/cli.js, which checks
+// the Node version first, loads it) as one file holding the bin, the generators and every library
+// they load. Node 20 has no compile cache, and loading yeoman-environment and
 // yeoman-generator as they are installed (a few thousand small modules: lodash-es one function a
 // file, rxjs, inquirer, and fly-import's whole npm client) takes over a second before any work.
 //
@@ -21,11 +22,16 @@ import { parseAst } from 'rolldown/parseAst';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const dist = path.join(root, 'dist');
-const cli = path.join(dist, 'bin', 'cli.js');
+const cli = path.join(dist, 'bin', 'run.js');
+/** The bin: it checks the Node version, then loads the bundle. */
+const bin = path.join(dist, 'bin', 'cli.js');
 const MARKER = '// generator-django-static: bundled by scripts/bundle-cli.mjs';
 const FLY_IMPORT_STUB = '\0fly-import-stub';
 
-/** Library modules that read their own package.json when loaded: [file, source text, the value read from that package.json]. */
+/**
+ * Library modules that read their own package.json when loaded: [file, source text, the value read from that package.json].
+ * No public API passes them that value: see docs/yeoman-internals.md.
+ */
 const SELF_READS = [
   ['yeoman-environment/dist/environment-base.js', `require('../package.json').version`, (own) => own.version],
   ['yeoman-environment/dist/module-lookup.js', `JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json')).toString()).name`, (own) => own.name],
@@ -66,7 +72,7 @@ const keepOwnFiles = {
     filter: { id: { include: [/\.js$/], exclude: [/[\\/]node_modules[\\/]/] } },
     handler(code, id) {
       if (!id.startsWith(dist + path.sep)) return null; // rolldown's own runtime helpers
-      // The module's own file in dist/, relative to the bundle (dist/bin/cli.js): the same within any install.
+      // The module's own file in dist/, relative to the bundle (dist/bin/run.js): the same within any install.
       const relative = path.relative(path.dirname(cli), id).split(path.sep).join('/');
       const ranges = importMetaUrls(code, id);
       if (!ranges.length) return null;
@@ -142,12 +148,14 @@ const notices = [...packages.values()]
     return `${meta.name}@${meta.version} (${typeof meta.license === 'string' ? meta.license : JSON.stringify(meta.license)})\n\n${text}\n`;
   });
 
-fs.writeFileSync(`${cli}.part`, chunk.code, { mode: 0o755 });
+fs.writeFileSync(`${cli}.part`, chunk.code, { mode: 0o644 }); // a module; the bin is cli.js
+fs.chmodSync(bin, 0o755);
 fs.renameSync(`${cli}.part`, cli);
 fs.rmSync(`${cli}.map`, { force: true }); // tsc's map described the file just replaced
-fs.writeFileSync(path.join(path.dirname(cli), 'THIRD-PARTY-LICENSES.txt'), `Code from these packages is bundled in cli.js:\n\n${notices.join('\n' + '-'.repeat(72) + '\n\n')}`);
+fs.writeFileSync(path.join(path.dirname(cli), 'THIRD-PARTY-LICENSES.txt'), `Code from these packages is bundled in run.js:\n\n${notices.join('\n' + '-'.repeat(72) + '\n\n')}`);
 
 // The library reads replaced above happen when the bundle loads: a bundle that cannot start fails the build.
-const smoke = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
+// The build runs this script on a supported Node (scripts/with-node.sh), whatever the shell's own is.
+const smoke = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
 if (smoke.status !== 0) throw new Error(`the bundled bin does not start (exit ${smoke.status}):\n${smoke.stderr}`);
 console.log(`[build] bin bundled -> ${path.relative(root, cli)} (${packages.size} packages, ${(chunk.code.length / 1e6).toFixed(1)} MB)`);

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Runs the unit and generator suites (`vitest run --project unit`) on other Node majors than
-# the machine's own (which `npm test` runs everything on), as a non-root user, from a copy of
-# the checkout that user owns. Idempotent: each Node major is installed once, from the npm
+# Runs the unit and generator suites (`vitest run --project unit`) on other supported Node majors
+# than the one `npm test` runs everything on (24), as a non-root user, from a copy of the checkout
+# that user owns. Idempotent: scripts/node-for.sh installs each Node major once, from the npm
 # registry's `node` package, into ${XDG_CACHE_HOME:-$HOME/.cache}/django-static/node-<major>
 # of the user who runs the tests.
 #
-# Usage: scripts/test-node-versions.sh [major ...]     (default: 22 24)
+# Usage: scripts/test-node-versions.sh [major ...]     (default: 22 24; `npm test` passes 22)
 #   As root, the suites run as the user `djstatic` (scripts/test-env.sh creates it); as
 #   anyone else, as that user. The copy is needed because a CI checkout may sit where that
 #   user cannot write, or even enter; it also proves the suites write nothing into the checkout.
@@ -30,20 +30,6 @@ else
 fi
 runner_home=$(getent passwd "$runner" | cut -d: -f6)
 [ -n "$runner_home" ] && [ -d "$runner_home" ] || die "user $runner has no home directory"
-cache=$( [ "$runner" = "$(id -un)" ] && echo "${XDG_CACHE_HOME:-$HOME/.cache}" || echo "$runner_home/.cache")/django-static
-
-# The node binary for one major, installed on first use (`npm install node@<major>` fetches it).
-node_for() {
-  local major=$1 prefix="$cache/node-$1"
-  local bin="$prefix/node_modules/node/bin/node"
-  if ! as_runner "$bin" --version >/dev/null 2>&1; then
-    log "installing node@$major into $prefix (once)"
-    as_runner mkdir -p "$prefix"
-    as_runner npm install --prefix "$prefix" --no-audit --no-fund --loglevel=error "node@$major" >&2
-  fi
-  [ "$(as_runner "$bin" -p 'process.versions.node.split(".")[0]')" = "$major" ] || die "$bin is not Node $major"
-  echo "$bin"
-}
 
 # A copy of the checkout (without .git) that the runner owns, in a fresh temporary directory.
 work=$(mktemp -d "${TMPDIR:-/tmp}/django-static-node-versions.XXXXXX")
@@ -56,7 +42,7 @@ cd "$work"
 
 status=0
 for major in "$@"; do
-  bin=$(node_for "$major")
+  bin=$(as_runner bash "$work/scripts/node-for.sh" "$major")
   log "=== Node $(as_runner "$bin" --version) ($bin), as $runner: vitest run --project unit ==="
   marker="$work/.started-node-$major"
   as_runner touch "$marker"

@@ -31,6 +31,7 @@ export function wantMode(file: unknown, mode: number): void {
  * templated file its template's mode (0644), which the conflicter compares with the disk's:
  * a group-writable file (umask 002) then looked changed and was prompted for, even under --yes.
  */
+// Kept on purpose, with its reason, in docs/yeoman-internals.md.
 const settleModes = () =>
   new Transform({
     objectMode: true,

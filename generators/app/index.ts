@@ -2,8 +2,10 @@
  * `yo django-static`: the Yeoman shell. Detection, the model, rendering, validation and the
  * health check are plain modules in lib/; this class wires options, prompts and this.fs to them.
  */
+import '../supported-node.js'; // first: on an old Node, one line instead of Yeoman's stack trace
 import fs from 'node:fs';
 import path from 'node:path';
+import { setConflicterStatus } from '@yeoman/conflicter';
 import type { MemFsEditorFile } from 'mem-fs-editor';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { AnswerError, resolveAnswers, type Ask } from '../../lib/config/answers.js';
@@ -62,7 +64,9 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
   private asked = new Map<string, { file: string; storedHash: string | undefined }>();
 
   constructor(args: string[], options: Options) {
-    super(args, options, { customPriorities: [{ priorityName: 'validate', before: 'conflicts' }] });
+    // allowDestinationOutsideRoot: in a monorepo the build context is the repository root, and
+    // Docker reads .dockerignore only there (lib/config/build-context.ts decides that one path).
+    super(args, options, { customPriorities: [{ priorityName: 'validate', before: 'conflicts' }], allowDestinationOutsideRoot: true });
     this.option('yes', { alias: 'y', type: Boolean, description: 'Accept every detected or stored answer; never prompt (for scripts and CI)' });
     this.option('skip-health-check', { type: Boolean, description: 'Write the files but do not build, start and probe the stack' });
     this.option('down', { type: Boolean, description: 'After the health check, remove the stack: containers, network and the static volume (data volumes such as media are kept)' });
@@ -407,8 +411,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
 
   private _markForce(absolutePath: string): void {
     if (this.options['dryRun']) return; // let the conflicter print the diff and skip
-    const file = this.fs.store.get(absolutePath) as { conflicter?: string };
-    file.conflicter = 'force';
+    setConflicterStatus(this.fs.store.get(absolutePath), 'force'); // @yeoman/conflicter's own API for a file it must not ask about
   }
 }
 

@@ -2,6 +2,7 @@
  * `yo django-static:check`: the health check on its own, for a project generated earlier.
  * It rebuilds the StackConfig from the stored answers, so it checks what was generated.
  */
+import '../supported-node.js'; // first: on an old Node, one line instead of Yeoman's stack trace
 import fs from 'node:fs';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { stackFiles } from '../../lib/config/file-names.js';

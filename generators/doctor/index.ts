@@ -3,6 +3,7 @@
  * setup, points at the line, says why, and shows the fix. The work is lib/doctor/command.ts;
  * this class only maps options and prints.
  */
+import '../supported-node.js'; // first: on an old Node, one line instead of Yeoman's stack trace
 import fs from 'node:fs';
 import path from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';

@@ -27,11 +27,12 @@ function tree(dir: string): Map<string, Buffer> {
 }
 
 async function expectIdenticalRerun(root: string, cwd: string, options: Record<string, unknown>) {
-  fs.mkdirSync(path.join(root, '.git'));
+  fs.mkdirSync(path.join(root, '.git'), { recursive: true }); // a monorepo fixture has its own
   const dir = path.join(root, cwd);
   await generate(dir, options);
   const first = tree(root);
-  expect(first.has(path.join(cwd, '.gitignore').replace(/^\.\//, ''))).toBe(true);
+  // A .gitignore is written (beside the stack, which a monorepo run from its root puts in the Django folder).
+  expect([...first.keys()].some((file) => path.basename(file) === '.gitignore')).toBe(true);
   const again = await generate(dir, options);
   expect(again.askedQuestions).toEqual([]);
   const second = tree(root);

@@ -6,12 +6,12 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import fs from 'node:fs';
 import { BESIDE_PROJECT_FILES } from '../../lib/config/names.js';
 import { coexistingProject } from '../fixtures/coexistence.js';
 import { startproject, type Files } from '../fixtures/projects.js';
-import { exists, read, runAsUser, userProject, type Run } from './user.js';
+import { exists, linkUserNode, read, runAsUser, userProject, type Run } from './user.js';
 
 const { base, prefix, tarball } = inject('installed');
 
@@ -71,6 +71,25 @@ describe('the packed package', () => {
     const listed = runAsUser(['yo', '--generators'], { cwd: base, prefix });
     expect(listed.status, listed.stderr).toBe(0);
     expect(listed.stdout).toMatch(/^ {2}django-static\n {4}check\n {4}doctor$/m); // app, the default, is listed as the package itself
+  });
+});
+
+describe('on Node 20 (end of life; below the engines range)', () => {
+  let version = '';
+  beforeAll(() => {
+    version = execFileSync(linkUserNode(prefix, 'old', '20'), ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
+  }, 300_000);
+
+  it.each(Object.keys(FRONT_DOORS) as Door[])('%s: every command prints one line naming the Node needed, exits 1 and writes nothing', (door) => {
+    const dir = project(startproject());
+    const before = fs.readdirSync(dir).sort();
+    for (const command of ['app', 'check', 'doctor'] as const) {
+      const result = runAsUser([...FRONT_DOORS[door][command]], { cwd: dir, prefix, node: 'old' });
+      expect(result.status, result.stdout + result.stderr).toBe(1);
+      expect(result.stderr).toBe(`error: generator-django-static needs Node ^22.18 or >=24.11; this is Node ${version}. Install a current Node LTS and run again.\n`);
+      expect(result.stdout).toBe('');
+    }
+    expect(fs.readdirSync(dir).sort()).toEqual(before);
   });
 });
 

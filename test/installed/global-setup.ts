@@ -2,7 +2,8 @@
  * The "as installed" suite tests the package as users get it: `npm pack` (its own prepack
  * build, from a copy of the checkout so the checkout's dist/ is left alone for the other
  * suites), then `npm install --prefix <dir> <tarball> yo@7` as the non-root user `djstatic`
- * (real yo refuses root). The prefix is shared by every test file of this project.
+ * (real yo refuses root), on a supported Node (user.ts: nodeDir). The prefix is shared by every
+ * test file of this project.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,7 +13,7 @@ import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
 import { packageRoot } from '../../lib/package-root.js';
 import e2eSetup from '../e2e/global-setup.js';
-import { asUserArgs, USER } from './user.js';
+import { asUserArgs, linkUserNode, USER } from './user.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -43,6 +44,8 @@ export default async function setup(project: TestProject): Promise<() => void> {
     const [tarball] = await Promise.all([pack(base), install('yo@7')]);
     execFileSync('chown', [`${USER}:`, tarball]);
     await install(tarball, 'yo@7');
+    // yo, npx and the bin run on Node 24 (the package's engines), whatever the machine's own node is.
+    linkUserNode(prefix, 'supported', '24');
     project.provide('installed', { base, prefix, tarball });
   } catch (error) {
     removeBase();

@@ -2,6 +2,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { packageRoot } from '../../lib/package-root.js';
 import { writeProject, type Files } from '../fixtures/projects.js';
 
 export const USER = 'djstatic';
@@ -10,14 +11,37 @@ export const HOME = `/home/${USER}`;
 /** How this machine reaches the registry (a proxy, an extra CA): without them npm can stall on TLS. */
 const NETWORK = ['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'];
 
-/** A clean environment: the prefix's bin first, nothing else inherited from root's shell. */
-export function userEnv(prefix: string): string[] {
+/**
+ * The folder whose `node` the user's commands run on (yo, npx, the bin: `#!/usr/bin/env node`),
+ * beside the prefix: a supported Node (global-setup.ts links it), or the old Node of the test of
+ * the message an unsupported one gets.
+ */
+export type UserNode = 'supported' | 'old';
+export const nodeDir = (prefix: string, node: UserNode = 'supported') => path.join(path.dirname(prefix), `node-${node}`);
+
+/** A clean environment: the prefix's bin first, then the Node, nothing else inherited from root's shell. */
+export function userEnv(prefix: string, node: UserNode = 'supported'): string[] {
   const network = NETWORK.filter((name) => process.env[name]).map((name) => `${name}=${process.env[name]}`);
-  return [`HOME=${HOME}`, `USER=${USER}`, `PATH=${path.join(prefix, 'node_modules', '.bin')}:/usr/local/bin:/usr/bin:/bin`, 'LANG=C.UTF-8', 'NO_UPDATE_NOTIFIER=1', 'FORCE_COLOR=0', ...network];
+  const PATH = [path.join(prefix, 'node_modules', '.bin'), nodeDir(prefix, node), '/usr/local/bin', '/usr/bin', '/bin'].join(':');
+  return [`HOME=${HOME}`, `USER=${USER}`, `PATH=${PATH}`, 'LANG=C.UTF-8', 'NO_UPDATE_NOTIFIER=1', 'FORCE_COLOR=0', ...network];
 }
 
-export function asUserArgs(command: string[], prefix: string): string[] {
-  return ['runuser', '-u', USER, '--', 'env', '-i', ...userEnv(prefix), ...command];
+export function asUserArgs(command: string[], prefix: string, node: UserNode = 'supported'): string[] {
+  return ['runuser', '-u', USER, '--', 'env', '-i', ...userEnv(prefix, node), ...command];
+}
+
+/**
+ * Links a Node for the user's commands (see nodeDir): scripts/node-for.sh, read from standard input
+ * by the user (who may not enter the checkout), finds or installs it in the user's cache.
+ */
+export function linkUserNode(prefix: string, node: UserNode, major: string): string {
+  const script = fs.readFileSync(path.join(packageRoot(), 'scripts', 'node-for.sh'), 'utf8');
+  const flags = node === 'old' ? ['--unsupported'] : [];
+  const [program, ...args] = asUserArgs(['env', `NODE_FOR_ROOT=${path.join(prefix, 'node_modules', 'generator-django-static')}`, 'bash', '-s', '--', ...flags, major], prefix, node);
+  const bin = execFileSync(program!, args, { cwd: prefix, input: script, encoding: 'utf8', stdio: ['pipe', 'pipe', 'inherit'], timeout: 300_000 }).trim();
+  fs.mkdirSync(nodeDir(prefix, node), { recursive: true });
+  fs.symlinkSync(bin, path.join(nodeDir(prefix, node), 'node'));
+  return bin;
 }
 
 export interface Run {
@@ -27,8 +51,8 @@ export interface Run {
 }
 
 /** Runs a command as the user, stdin not a terminal (as in a script or CI). */
-export function runAsUser(command: string[], options: { cwd: string; prefix: string; timeoutMs?: number }): Run {
-  const [program, ...args] = asUserArgs(command, options.prefix);
+export function runAsUser(command: string[], options: { cwd: string; prefix: string; timeoutMs?: number; node?: UserNode }): Run {
+  const [program, ...args] = asUserArgs(command, options.prefix, options.node);
   const result = spawnSync(program!, args, { cwd: options.cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 120_000 });
   return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
 }
