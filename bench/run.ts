@@ -21,7 +21,7 @@ import { stringify } from 'yaml';
 import type { Answers } from '../lib/config/questions.js';
 import { GENERATED_FILES } from '../lib/config/names.js';
 import { buildStackConfig, type StackConfig } from '../lib/config/stack-config.js';
-import { materialize, renderStack } from '../lib/render/stack.js';
+import { materialize, renderStack } from '../lib/stack.js';
 import { detectProject } from '../lib/detect/project.js';
 import { ComposeProject, findCompose, type ComposeRun } from '../lib/health/compose-cli.js';
 import { runHealthCheck } from '../lib/health/run.js';

@@ -27,13 +27,13 @@ import { explainDifference } from '../../lib/regen/explain-difference.js';
 import { answerChanges, detectedChanges, hashContent, isUserEdited, MANIFEST_KEY, regenerationAction, summarizeFacts, type Manifest } from '../../lib/regen/manifest.js';
 import { hardeningAdded } from '../../lib/regen/hardening-added.js';
 import { hasBlock, mergeLines, withoutBlock } from '../../lib/regen/merge-lines.js';
-import { buildCompose } from '../../lib/render/compose.js';
-import { HARDENING_KEYS } from '../../lib/render/hardening.js';
+import { buildCompose } from '../../lib/targets/compose/render.js';
+import { HARDENING_KEYS } from '../../lib/targets/hardening.js';
 import { envFileContent, ignoresEnvFile, missingEnvMessage, missingSettingsEnv } from '../../lib/render/env-file.js';
-import { renderStack } from '../../lib/render/stack.js';
+import { renderStack } from '../../lib/stack.js';
 import { checkInvariants } from '../../lib/validate/invariants.js';
 import { checkTlsFiles } from '../../lib/validate/tls-files.js';
-import { InvalidOutputError, validateOutput } from '../../lib/validate/output.js';
+import { InvalidOutputError, validateOutput } from '../../lib/stack.js';
 import { behaveAsCommand } from '../command-line.js';
 import { commitAllOrNothing, wantMode, type CommitEnvironment } from './commit.js';
 

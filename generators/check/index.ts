@@ -11,7 +11,7 @@ import { GENERATED_FILES } from '../../lib/config/names.js';
 import { answersOnDisk } from '../../lib/detect/answers-on-disk.js';
 import { readText } from '../../lib/read-text.js';
 import { missingEnvMessage, missingSettingsEnv } from '../../lib/render/env-file.js';
-import { materialize, renderStack } from '../../lib/render/stack.js';
+import { materialize, renderStack } from '../../lib/stack.js';
 import { withDependencyFile } from '../../lib/detect/dependencies/manifests.js';
 import { detectProject } from '../../lib/detect/project.js';
 import { MANIFEST_KEY, type Manifest } from '../../lib/regen/manifest.js';

@@ -136,3 +136,16 @@ export const FRONT_CONF_HASH_VARIABLE = 'NGINX_FRONT_CONF_HASH';
 export const FILE_VARIABLE_SUFFIX = '_FILE';
 /** The external database's URL (--database external): the user sets it in .env. */
 export const DATABASE_URL_VARIABLE = 'DATABASE_URL';
+
+/** Paths and ports fixed by the stock images (nginx, postgres): every target and template takes them from here. */
+export const CONTAINER = {
+  /** The server block the official nginx image includes: compose bind-mounts ours here, Swarm makes it a config, the release image copies it. */
+  nginxConf: '/etc/nginx/conf.d/default.conf',
+  /** PGDATA of the official postgres image: the db volume is mounted here. */
+  postgresData: '/var/lib/postgresql/data',
+  /** nginx listens on these inside its container; the published ports are the answers'. */
+  httpPort: 80,
+  httpsPort: 443,
+} as const;
+/** nginx's own health endpoint (answered by nginx, never proxied): the nginx healthcheck and the health check ask it. */
+export const NGINX_HEALTH_PATH = '/nginx-health';
