@@ -8,7 +8,7 @@ import { stackFiles } from '../../lib/config/file-names.js';
 import type { Answers } from '../../lib/config/questions.js';
 import { buildStackConfig, ConfigError } from '../../lib/config/stack-config.js';
 import { GENERATED_FILES } from '../../lib/config/names.js';
-import { answersOnDisk } from '../../lib/detect/answers-on-disk.js';
+import { answersOnDisk } from '../../lib/config/answers-on-disk.js';
 import { readText } from '../../lib/read-text.js';
 import { targetOf } from '../../lib/targets/index.js';
 import { missingEnvMessage, missingSettingsEnv } from '../../lib/render/env-file.js';
