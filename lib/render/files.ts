@@ -4,7 +4,7 @@
  */
 import { APP_UID, optionalVariables, secretVariables, type StackConfig } from '../config/stack-config.js';
 import { BUILDER_TOOLCHAIN } from '../detect/dependencies/system-packages.js';
-import { ENVIRONMENT, FILE_VARIABLE_SUFFIX, GENERATED_FILES, SERVICES } from '../config/names.js';
+import { ENV_NAMES, ENVIRONMENT, FILE_VARIABLE_SUFFIX, GENERATED_FILES, NGINX_HEALTH_PATH, SERVICES } from '../config/names.js';
 import { describeCondition } from '../detect/evaluate.js';
 
 /** mode: file permissions when not the default (swarm.sh is executable). */
@@ -17,11 +17,11 @@ export function templateFiles(config: StackConfig): PlannedFile[] {
   return [
     { path: config.files.dockerfile, template: 'Dockerfile.ejs', data: { config, appUid: APP_UID, entrypoint: `${config.appDir}/${GENERATED_FILES.entrypoint}`, toolchain: BUILDER_TOOLCHAIN } },
     { path: GENERATED_FILES.dockerignore, template: 'dockerignore.ejs', data: { config, files: config.files } },
-    { path: GENERATED_FILES.nginxConf, template: 'nginx/default.conf.ejs', data: { config, services: SERVICES, role: 'compose' } },
-    { path: GENERATED_FILES.gunicornConf, template: 'gunicorn.conf.py.ejs', data: { config } },
+    { path: GENERATED_FILES.nginxConf, template: 'nginx/default.conf.ejs', data: { config, services: SERVICES, role: 'compose', healthPath: NGINX_HEALTH_PATH } },
+    { path: GENERATED_FILES.gunicornConf, template: 'gunicorn.conf.py.ejs', data: { config, env: ENV_NAMES } },
     { path: GENERATED_FILES.compressStatic, template: 'compress_static.py.ejs', data: { config } },
     { path: GENERATED_FILES.entrypoint, template: 'docker/entrypoint.sh.ejs', data: { variables: optionalVariables(config) } },
-    { path: config.overlayFile, template: 'settings_docker.py.ejs', data: { config, pyString: JSON.stringify, fileSuffix: FILE_VARIABLE_SUFFIX, secretVariables: secretVariables(config.database.kind) } },
+    { path: config.overlayFile, template: 'settings_docker.py.ejs', data: { config, env: ENV_NAMES, pyString: JSON.stringify, fileSuffix: FILE_VARIABLE_SUFFIX, secretVariables: secretVariables(config.database.kind) } },
     { path: config.files.envExample, template: 'env.example.ejs', data: { config, environment: ENVIRONMENT, describeCondition } },
     ...(config.tls.mode === 'acme'
       ? [

@@ -1,7 +1,7 @@
 /** The files only --target swarm writes, beside its stack.yaml. */
 import path from 'node:path';
 import type { StackConfig } from '../../config/stack-config.js';
-import { DATABASE_URL_VARIABLE, FRONT_CONF_HASH_VARIABLE, SERVICES, TAG_VARIABLE } from '../../config/names.js';
+import { DATABASE_URL_VARIABLE, FRONT_CONF_HASH_VARIABLE, NGINX_HEALTH_PATH, SERVICES, TAG_VARIABLE } from '../../config/names.js';
 import { appRepository, deployVariables } from '../../model/features/app.js';
 import type { PlannedFile } from '../../render/files.js';
 
@@ -17,8 +17,8 @@ export function swarmFiles(config: StackConfig): PlannedFile[] {
   // The release stages need only the static service's nginx configuration: a small context.
   const buildContext = path.dirname(files.nginxStaticConf);
   return [
-    { path: files.nginxFrontConf, template: 'nginx/default.conf.ejs', data: { config, services: SERVICES, role: 'front' } },
-    { path: files.nginxStaticConf, template: 'nginx/static.conf.ejs', data: { config, files } },
+    { path: files.nginxFrontConf, template: 'nginx/default.conf.ejs', data: { config, services: SERVICES, role: 'front', healthPath: NGINX_HEALTH_PATH } },
+    { path: files.nginxStaticConf, template: 'nginx/static.conf.ejs', data: { config, files, healthPath: NGINX_HEALTH_PATH } },
     { path: files.releaseDockerfile, template: 'docker/release.Dockerfile.ejs', data: { config, files, buildArgs: settingsVariables, buildOnly, staticConf: path.basename(files.nginxStaticConf), buildContext } },
     {
       path: files.swarmScript,
