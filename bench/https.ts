@@ -13,7 +13,7 @@ import { buildStackConfig, type StackConfig } from '../lib/config/stack-config.j
 import { detectProject } from '../lib/detect/project.js';
 import { ComposeProject, type Compose, type ComposeRun } from '../lib/health/compose-cli.js';
 import { readManifest } from '../lib/regen/manifest.js';
-import { materialize, renderStack } from '../lib/render/stack.js';
+import { materialize, renderStack } from '../lib/stack.js';
 import { writeProject } from '../test/fixtures/projects.js';
 import { leafCertificate, testCa } from '../test/fixtures/tls.js';
 import { BENCH_FILES, benchProject, LOADGEN_DOCKERFILE } from './project.js';

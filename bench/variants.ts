@@ -4,7 +4,7 @@
  * generator inside the same compose network.
  */
 import type { StackConfig } from '../lib/config/stack-config.js';
-import { appImage } from '../lib/render/compose.js';
+import { appImage } from '../lib/model/features/app.js';
 import { GENERATED_FILES, SERVICES } from '../lib/config/names.js';
 
 export const VARIANTS = {

@@ -16,7 +16,6 @@ import { defaultDatabase, QUESTIONS, type Answers } from '../../lib/config/quest
 import { remoteStaticNotice } from '../../lib/config/remote-static.js';
 import { buildStepNotices, importWriteProblems } from '../../lib/config/build-steps.js';
 import { buildStackConfig, ConfigError, type StackConfig } from '../../lib/config/stack-config.js';
-import { swarmNextSteps, swarmNotices } from '../../lib/config/swarm-notices.js';
 import { tlsNotices } from '../../lib/config/tls-notices.js';
 import { chooseProjectDir } from '../../lib/detect/project-dir.js';
 import { compareWithText, inspectSettings } from '../../lib/detect/inspect.js';
@@ -30,13 +29,14 @@ import { answerChanges, detectedChanges, hashContent, isUserEdited, MANIFEST_KEY
 import { hardeningAdded } from '../../lib/regen/hardening-added.js';
 import { groupNotice } from '../../lib/detect/dependencies/groups.js';
 import { hasBlock, mergeLines, withoutBlock } from '../../lib/regen/merge-lines.js';
-import { buildCompose } from '../../lib/render/compose.js';
-import { HARDENING_KEYS } from '../../lib/render/hardening.js';
+import { buildCompose } from '../../lib/targets/compose/render.js';
+import { targetOf } from '../../lib/targets/index.js';
+import { HARDENING_KEYS } from '../../lib/targets/hardening.js';
 import { envFileContent, ignoresEnvFile, missingEnvMessage, missingSettingsEnv } from '../../lib/render/env-file.js';
-import { renderStack } from '../../lib/render/stack.js';
+import { renderStack } from '../../lib/stack.js';
 import { checkInvariants } from '../../lib/validate/invariants.js';
 import { checkTlsFiles } from '../../lib/validate/tls-files.js';
-import { InvalidOutputError, validateOutput } from '../../lib/validate/output.js';
+import { InvalidOutputError, validateOutput } from '../../lib/stack.js';
 import { behaveAsCommand } from '../command-line.js';
 import { commitAllOrNothing, wantMode, type CommitEnvironment } from './commit.js';
 
@@ -215,7 +215,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     for (const line of buildStepNotices(this.stackConfig)) this._note(line);
     // --tls files: the certificate and key are checked before anything is written.
     const tlsFiles = checkTlsFiles(this.destinationRoot(), this.answers);
-    for (const line of [...tlsFiles.notes, ...tlsNotices(this.stackConfig, { told: Boolean(this.options['yes']) }), ...swarmNotices(this.stackConfig, { settingsDatabase: defaultDatabase(this.facts) })]) this._note(line);
+    for (const line of [...tlsFiles.notes, ...tlsNotices(this.stackConfig, { told: Boolean(this.options['yes']) }), ...targetOf(this.stackConfig).notices(this.stackConfig, { settingsDatabase: defaultDatabase(this.facts) })]) this._note(line);
     const sslRedirect = this.stackConfig.tls.mode === 'off' ? sslRedirectWarning(this.facts) : undefined;
     if (sslRedirect) this._warn(sslRedirect);
     const inProject = detectedChanges(this.stored?.detected, summarizeFacts(this.facts));
@@ -345,9 +345,11 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     const missing = missingSettingsEnv(this.stackConfig, readText(this.destinationPath(GENERATED_FILES.env)));
     if (missing.length > 0 && this.options['skipHealthCheck']) this._note(missingEnvMessage(missing, this.stackConfig.files.envExample));
     else if (missing.length > 0) throw new Error(missingEnvMessage(missing, this.stackConfig.files.envExample)); // before a build that would fail in collectstatic
-    if (this.stackConfig.swarm) {
-      // Deploying is swarm.sh's job (build, push, deploy on a manager); the check follows it.
-      for (const line of swarmNextSteps(this.stackConfig)) this.log.writeln(line);
+    const target = targetOf(this.stackConfig);
+    // A target that deploys with its own script (swarm.sh) says what to run; the check follows it.
+    const nextSteps = target.nextSteps(this.stackConfig);
+    if (nextSteps.length > 0) {
+      for (const line of nextSteps) this.log.writeln(line);
       return;
     }
     if (this.options['skipHealthCheck']) {
@@ -355,8 +357,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       return;
     }
     const deleteData = Boolean(this.options['deleteData']) && (await this._confirmDeleteData());
-    const { runHealthCheck } = await import('../../lib/health/run.js'); // Docker code loads only when it runs
-    const result = await runHealthCheck({
+    const result = await target.check({
       config: this.stackConfig,
       cwd: this.destinationRoot(),
       down: Boolean(this.options['down']),

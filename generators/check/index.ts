@@ -9,10 +9,11 @@ import { stackFiles } from '../../lib/config/file-names.js';
 import type { Answers } from '../../lib/config/questions.js';
 import { buildStackConfig, ConfigError } from '../../lib/config/stack-config.js';
 import { GENERATED_FILES } from '../../lib/config/names.js';
-import { answersOnDisk } from '../../lib/detect/answers-on-disk.js';
+import { answersOnDisk } from '../../lib/config/answers-on-disk.js';
 import { readText } from '../../lib/read-text.js';
+import { targetOf } from '../../lib/targets/index.js';
 import { missingEnvMessage, missingSettingsEnv } from '../../lib/render/env-file.js';
-import { materialize, renderStack } from '../../lib/render/stack.js';
+import { materialize, renderStack } from '../../lib/stack.js';
 import { withDependencyFile } from '../../lib/detect/dependencies/manifests.js';
 import { detectProject } from '../../lib/detect/project.js';
 import { MANIFEST_KEY, type Manifest } from '../../lib/regen/manifest.js';
@@ -52,8 +53,7 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, B
     if (drift.length > 0) {
       this.log.info(`these files differ from what the stored answers generate (edited by hand, or written by another version; \`yo django-static\` shows the diff): ${drift.join(', ')}`);
     }
-    const { runHealthCheck } = await import('../../lib/health/run.js'); // Docker code loads only when it runs
-    const result = await runHealthCheck({
+    const result = await targetOf(config).check({
       config,
       cwd: this.destinationRoot(),
       down: Boolean(this.options['down']),

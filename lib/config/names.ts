@@ -107,15 +107,26 @@ export interface StackVariable {
   doc: string;
 }
 
+/** The variables the generated settings overlay and gunicorn.conf.py read: the templates take these names from here. */
+export const ENV_NAMES = {
+  secretKey: 'DJANGO_SECRET_KEY',
+  debug: 'DJANGO_DEBUG',
+  allowedHosts: 'DJANGO_ALLOWED_HOSTS',
+  csrfTrustedOrigins: 'DJANGO_CSRF_TRUSTED_ORIGINS',
+  webConcurrency: 'WEB_CONCURRENCY',
+  forwardedAllowIps: 'FORWARDED_ALLOW_IPS',
+  gunicornLogLevel: 'GUNICORN_LOG_LEVEL',
+} as const;
+
 /** The variables the generated files read, with what .env.example says of them. */
 export const ENVIRONMENT: readonly StackVariable[] = [
-  { name: 'DJANGO_SECRET_KEY', secret: true, doc: 'Django SECRET_KEY. Required; .env gets a random one.' },
-  { name: 'DJANGO_DEBUG', secret: false, doc: 'Off unless 1/true/yes/on. Never on in production.' },
-  { name: 'DJANGO_ALLOWED_HOSTS', secret: false, doc: 'Comma-separated; overrides the generated server names.' },
-  { name: 'DJANGO_CSRF_TRUSTED_ORIGINS', secret: false, doc: 'Comma-separated origins with scheme (and port).' },
-  { name: 'WEB_CONCURRENCY', secret: false, doc: 'gunicorn workers; overrides the generated default.' },
-  { name: 'FORWARDED_ALLOW_IPS', secret: false, doc: 'Proxies gunicorn trusts for X-Forwarded-*; default: the compose network.' },
-  { name: 'GUNICORN_LOG_LEVEL', secret: false, doc: 'gunicorn log level (debug, info, warning, error); default info.' },
+  { name: ENV_NAMES.secretKey, secret: true, doc: 'Django SECRET_KEY. Required; .env gets a random one.' },
+  { name: ENV_NAMES.debug, secret: false, doc: 'Off unless 1/true/yes/on. Never on in production.' },
+  { name: ENV_NAMES.allowedHosts, secret: false, doc: 'Comma-separated; overrides the generated server names.' },
+  { name: ENV_NAMES.csrfTrustedOrigins, secret: false, doc: 'Comma-separated origins with scheme (and port).' },
+  { name: ENV_NAMES.webConcurrency, secret: false, doc: 'gunicorn workers; overrides the generated default.' },
+  { name: ENV_NAMES.forwardedAllowIps, secret: false, doc: 'Proxies gunicorn trusts for X-Forwarded-*; default: the compose network.' },
+  { name: ENV_NAMES.gunicornLogLevel, secret: false, doc: 'gunicorn log level (debug, info, warning, error); default info.' },
 ];
 
 /** The variables .env may set, read with a default when unset or empty: compose passes all of .env, Swarm services these. */
@@ -139,3 +150,16 @@ export const FRONT_CONF_HASH_VARIABLE = 'NGINX_FRONT_CONF_HASH';
 export const FILE_VARIABLE_SUFFIX = '_FILE';
 /** The external database's URL (--database external): the user sets it in .env. */
 export const DATABASE_URL_VARIABLE = 'DATABASE_URL';
+
+/** Paths and ports fixed by the stock images (nginx, postgres): every target and template takes them from here. */
+export const CONTAINER = {
+  /** The server block the official nginx image includes: compose bind-mounts ours here, Swarm makes it a config, the release image copies it. */
+  nginxConf: '/etc/nginx/conf.d/default.conf',
+  /** PGDATA of the official postgres image: the db volume is mounted here. */
+  postgresData: '/var/lib/postgresql/data',
+  /** nginx listens on these inside its container; the published ports are the answers'. */
+  httpPort: 80,
+  httpsPort: 443,
+} as const;
+/** nginx's own health endpoint (answered by nginx, never proxied): the nginx healthcheck and the health check ask it. */
+export const NGINX_HEALTH_PATH = '/nginx-health';

@@ -4,7 +4,7 @@
  * options and a different database learns it all at once). Each check runs on as much of the
  * answers as there is: under --yes with missing answers, the others are still checked.
  */
-import { answersOnDisk } from '../detect/answers-on-disk.js';
+import { answersOnDisk } from './answers-on-disk.js';
 import type { ProjectFacts } from '../detect/project.js';
 import { checkTlsFiles } from '../validate/tls-files.js';
 import { defaultDatabase, type Answers } from './questions.js';

@@ -14,7 +14,7 @@ import { RULES } from './rules/index.js';
 import { diagnose, DoctorInputError, gatherFacts, loadNginx, NGINX_REJECTS, type DoctorInput } from './run.js';
 import { shown, type DoctorFacts } from './rule.js';
 import { planDiff, planFixes, writeFixes, type FixPlan } from './fix.js';
-import { validateNginx } from './nginx/validate.js';
+import { validateNginx } from '../nginx/validate.js';
 import { readText } from '../read-text.js';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;

@@ -3,7 +3,7 @@
  * become a small unified diff of the user's own file.
  */
 import { lineCount, splitLines } from './lines.js';
-import type { Directive } from './nginx/parse.js';
+import type { Directive } from '../nginx/parse.js';
 
 export const SEVERITIES = ['high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { applyEdits, unifiedDiff, type Edit, type Finding, type Fix } from './finding.js';
 import { lineCount, splitLines } from './lines.js';
-import type { Directive } from './nginx/parse.js';
+import type { Directive } from '../nginx/parse.js';
 
 /** The fix as one Fix per file edited, or undefined when an edit falls outside its file. */
 export function settleFix(fix: Fix, textOf: (file: string) => string | undefined, root: string): Fix[] | undefined {

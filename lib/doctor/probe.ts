@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { send, type ProbeResponse } from '../health/http-probe.js';
+import { send, type ProbeResponse } from '../probe/http-probe.js';
 import type { Finding, Severity } from './finding.js';
 import { shown, type DoctorFacts } from './rule.js';
 import { staticAndMedia } from './rules/served.js';

@@ -8,9 +8,9 @@ import { splitLines } from './lines.js';
 import type { ComposeFacts } from './compose.js';
 import type { DjangoFacts } from './django.js';
 import type { Edit, Hit, Severity } from './finding.js';
-import type { NginxConfig } from './nginx/load.js';
-import { servers, type Server } from './nginx/model.js';
-import type { Directive } from './nginx/parse.js';
+import type { NginxConfig } from '../nginx/load.js';
+import { servers, type Server } from '../nginx/model.js';
+import type { Directive } from '../nginx/parse.js';
 
 export interface DoctorFacts {
   nginx: NginxConfig;

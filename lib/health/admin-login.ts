@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { SERVICES } from '../config/names.js';
 import type { StackRuntime } from './runtime.js';
 import { inputValue } from './html-form.js';
-import { CookieJar, header, send, type Endpoint, type ProbeResponse } from './http-probe.js';
+import { CookieJar, header, send, type Endpoint, type ProbeResponse } from '../probe/http-probe.js';
 
 export interface LoginVerdict {
   ok: boolean;

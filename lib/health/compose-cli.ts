@@ -4,7 +4,6 @@
  */
 import { execa, type ResultPromise } from 'execa';
 import { SERVICES } from '../config/names.js';
-import type { StackRuntime } from './runtime.js';
 
 export type Compose = { variant: 'v2' | 'v1'; command: string[]; version: string };
 
@@ -39,7 +38,8 @@ export interface ComposeRun {
   timedOut: boolean;
 }
 
-export class ComposeProject implements StackRuntime {
+// A StackRuntime (runtime.ts, which takes its types from here): checked where it is used as one.
+export class ComposeProject {
   readonly target = 'compose';
   readonly cannotSet = {};
 

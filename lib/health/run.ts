@@ -43,7 +43,6 @@ const PROBE_ADDRESSES = new Set(['127.0.0.1', '0.0.0.0']);
 export async function runHealthCheck(options: HealthOptions): Promise<HealthResult | 'no-engine'> {
   const { config, cwd, log } = options;
   const startTimeoutMs = options.startTimeoutMs ?? 600_000;
-  if (config.target === 'swarm') return (await import('./run-swarm.js')).runSwarmHealthCheck(options);
   if (!(await engineAnswers())) {
     log('No Docker engine answered (`docker info`), so the health check was skipped. Start Docker, then run `yo django-static:check`.');
     return 'no-engine';

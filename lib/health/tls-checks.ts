@@ -7,9 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import type tls from 'node:tls';
 import { SERVICES } from '../config/names.js';
-import type { CheckId, CheckResult } from './checks.js';
+import type { CheckId, CheckResult } from './check-result.js';
 import type { StackRuntime } from './runtime.js';
-import { header, probe, type Endpoint } from './http-probe.js';
+import { header, probe, type Endpoint } from '../probe/http-probe.js';
 import { handshake, type Handshake } from './tls-probe.js';
 
 export interface TlsTarget {

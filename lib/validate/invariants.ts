@@ -11,7 +11,7 @@ import type { Location, StackConfig } from '../config/stack-config.js';
 import type { Value } from '../detect/evaluate.js';
 import { moduleNames } from '../detect/settings.js';
 import { GENERATED_FILES, SERVICES } from '../config/names.js';
-import { NginxSyntaxError } from '../doctor/nginx/parse.js';
+import { NginxSyntaxError } from '../nginx/parse.js';
 import { fileLocations, findAll, parseNginx } from './nginx-conf.js';
 
 export interface Problem {

@@ -1,10 +1,10 @@
 /**
  * Where the generated nginx configuration serves files from, read with doctor's nginx reader
- * (nginx's own grammar, lib/doctor/nginx/parse.ts).
+ * (nginx's own grammar, lib/nginx/parse.ts).
  */
-import { findAll, parseNginx } from '../doctor/nginx/parse.js';
+import { findAll, parseNginx } from '../nginx/parse.js';
 
-export { findAll, parseNginx, type Directive } from '../doctor/nginx/parse.js';
+export { findAll, parseNginx, type Directive } from '../nginx/parse.js';
 
 export interface FileLocation {
   prefix: string;

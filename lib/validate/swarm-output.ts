@@ -5,7 +5,7 @@
  */
 import { GENERATED_FILES } from '../config/names.js';
 import type { StackConfig } from '../config/stack-config.js';
-import { NginxSyntaxError } from '../doctor/nginx/parse.js';
+import { NginxSyntaxError } from '../nginx/parse.js';
 import { composeSchemaErrors } from './compose-schema.js';
 import { dockerfileErrors } from './dockerfile.js';
 import type { FileReader, Problem } from './invariants.js';

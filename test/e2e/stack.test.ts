@@ -10,7 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OPTIONAL_VARIABLES } from '../../lib/config/names.js';
-import { probe } from '../../lib/health/http-probe.js';
+import { probe } from '../../lib/probe/http-probe.js';
 import * as fixtures from '../fixtures/projects.js';
 import * as realWorld from '../fixtures/real-world.js';
 import { cli, cliAsync, stacksFrom } from './stack.js';

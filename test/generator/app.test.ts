@@ -8,7 +8,7 @@ import { packageRoot } from '../../lib/package-root.js';
 import * as fixtures from '../fixtures/projects.js';
 import { parseDocument } from 'yaml';
 import { hashContent } from '../../lib/regen/manifest.js';
-import { HARDENING_KEYS } from '../../lib/render/hardening.js';
+import { HARDENING_KEYS } from '../../lib/targets/hardening.js';
 import { generate } from './run.js';
 
 const ALL_FILES = ['compose.yaml', 'Dockerfile', '.dockerignore', 'nginx/default.conf', 'gunicorn.conf.py', 'docker/compress_static.py', '.env', '.env.example', '.yo-rc.json'];

@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { header, probe } from '../../lib/health/http-probe.js';
+import { header, probe } from '../../lib/probe/http-probe.js';
 import { waitForConvergence } from '../../lib/health/swarm-converge.js';
 import { SERVED_BY, swarmProject } from '../fixtures/swarm.js';
 import { until } from '../fixtures/poll.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answersOnDisk } from '../../lib/detect/answers-on-disk.js';
+import { answersOnDisk } from '../../lib/config/answers-on-disk.js';
 import { buildStackConfig, ConfigError, overlayFor } from '../../lib/config/stack-config.js';
 import * as validate from '../../lib/config/validators.js';
 import { detectProject } from '../../lib/detect/project.js';

@@ -5,7 +5,7 @@ import { databaseFromUrl } from '../../lib/detect/database.js';
 import { detectProject } from '../../lib/detect/project.js';
 import { detectionReport } from '../../lib/detect/report.js';
 import { checkInvariants } from '../../lib/validate/invariants.js';
-import { validateOutput } from '../../lib/validate/output.js';
+import { validateOutput } from '../../lib/stack.js';
 import * as databases from '../fixtures/databases.js';
 import * as fixtures from '../fixtures/projects.js';
 import { renderAll, resolveForTest } from './helpers.js';

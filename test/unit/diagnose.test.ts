@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CHECK_NAMES, type CheckId, type CheckResult } from '../../lib/health/checks.js';
 import { diagnose, type Evidence } from '../../lib/health/diagnose.js';
 import type { StackConfig } from '../../lib/config/stack-config.js';
-import type { ProbeResponse } from '../../lib/health/http-probe.js';
+import type { ProbeResponse } from '../../lib/probe/http-probe.js';
 import * as fixtures from '../fixtures/projects.js';
 import { renderAll } from './helpers.js';
 

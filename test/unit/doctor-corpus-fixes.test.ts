@@ -19,7 +19,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runDoctor } from '../../lib/doctor/command.js';
 import type { Finding } from '../../lib/doctor/finding.js';
-import { parseNginx, type Directive } from '../../lib/doctor/nginx/parse.js';
+import { parseNginx, type Directive } from '../../lib/nginx/parse.js';
 import { diagnose, gatherFacts } from '../../lib/doctor/run.js';
 import { CORPUS } from '../fixtures/corpus.js';
 import { NGINX, privateArgs, privateMain } from '../fixtures/host-nginx.js';

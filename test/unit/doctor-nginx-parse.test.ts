@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { globMatch, loadNginxDump, loadNginxPath, NginxInputError } from '../../lib/doctor/nginx/load.js';
-import { findAll, NginxSyntaxError, parseNginx } from '../../lib/doctor/nginx/parse.js';
+import { globMatch, loadNginxDump, loadNginxPath, NginxInputError } from '../../lib/nginx/load.js';
+import { findAll, NginxSyntaxError, parseNginx } from '../../lib/nginx/parse.js';
 import { NGINX, privateArgs, privateMain } from '../fixtures/host-nginx.js';
 
 const golden = fs.readFileSync(path.join(import.meta.dirname, '../golden/__snapshots__/startproject/nginx/default.conf'), 'utf8');

@@ -9,9 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDoctor } from '../../lib/doctor/command.js';
-import { loadNginxPath } from '../../lib/doctor/nginx/load.js';
-import { parseNginx } from '../../lib/doctor/nginx/parse.js';
-import { requiredArgs, topContext, validateNginx } from '../../lib/doctor/nginx/validate.js';
+import { loadNginxPath } from '../../lib/nginx/load.js';
+import { parseNginx } from '../../lib/nginx/parse.js';
+import { requiredArgs, topContext, validateNginx } from '../../lib/nginx/validate.js';
 import { NGINX, privateArgs, privateMain } from '../fixtures/host-nginx.js';
 
 /** nginx -t on a main file around `http` text; its first error line, with the file relative. */

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { send, type ProbeResponse } from '../../lib/health/http-probe.js';
+import { send, type ProbeResponse } from '../../lib/probe/http-probe.js';
 import { diagnose, gatherFacts } from '../../lib/doctor/run.js';
 import type { Finding } from '../../lib/doctor/finding.js';
 import { startLiveNginx, type LiveNginx } from '../fixtures/live-nginx.js';

@@ -2,7 +2,7 @@ import { defaultAnswers as resolveDefaults, type Resolved } from '../../lib/conf
 import type { Answers } from '../../lib/config/questions.js';
 import { buildStackConfig, type StackConfig } from '../../lib/config/stack-config.js';
 import { detectProject } from '../../lib/detect/project.js';
-import { materialize, renderStack } from '../../lib/render/stack.js';
+import { materialize, renderStack } from '../../lib/stack.js';
 import { writeProject, type Files } from '../fixtures/projects.js';
 
 /** What --yes resolves for the project in `root`, through the product's own answer resolution. */

@@ -4,8 +4,8 @@ import { appMemoryMiB, parseMemory } from '../../lib/config/limits.js';
 import { appMemory } from '../../lib/config/validators.js';
 import { privilegeProblems, type InspectedContainer } from '../../lib/health/least-privilege.js';
 import { hardeningAdded } from '../../lib/regen/hardening-added.js';
-import { buildCompose } from '../../lib/render/compose.js';
-import { HARDENING_KEYS, harden } from '../../lib/render/hardening.js';
+import { buildCompose } from '../../lib/targets/compose/render.js';
+import { HARDENING_KEYS, harden } from '../../lib/targets/hardening.js';
 import * as fixtures from '../fixtures/projects.js';
 import { renderAll } from './helpers.js';
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { formBody, loginUserScript, parseSetupOutput, sameSitePath, userDeleted } from '../../lib/health/admin-login.js';
 import { inputElements, inputValue } from '../../lib/health/html-form.js';
-import { CookieJar, send, type ProbeResponse } from '../../lib/health/http-probe.js';
+import { CookieJar, send, type ProbeResponse } from '../../lib/probe/http-probe.js';
 
 // What Django 4.2's admin login page holds, attributes as its templates write them.
 const LOGIN_PAGE = `<form action="/admin/login/?next=/admin/" method="post" id="login-form"><input type="hidden" name="csrfmiddlewaretoken" value="Zq3xEUSRl7IxR6aFsGgqm1fWnZ9Yc0kDm4x2tLQ8VbJp5hN0oCqWwErTyUiOpAs1">

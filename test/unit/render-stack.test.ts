@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GENERATED_FILES } from '../../lib/config/names.js';
-import { materialize, renderStack } from '../../lib/render/stack.js';
+import { materialize, renderStack } from '../../lib/stack.js';
 import * as fixtures from '../fixtures/projects.js';
 import { renderAll } from './helpers.js';
 

@@ -8,7 +8,7 @@ import { buildStackConfig } from '../../lib/config/stack-config.js';
 import { postgresDriver } from '../../lib/detect/dependencies/packages.js';
 import { BUILDER_TOOLCHAIN, systemPackages } from '../../lib/detect/dependencies/system-packages.js';
 import { detectProject } from '../../lib/detect/project.js';
-import { materialize, renderStack } from '../../lib/render/stack.js';
+import { materialize, renderStack } from '../../lib/stack.js';
 import * as manifests from '../fixtures/manifests.js';
 import { writeProject } from '../fixtures/projects.js';
 import { defaultAnswers } from './helpers.js';

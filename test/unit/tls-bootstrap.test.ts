@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GENERATED_FILES } from '../../lib/config/names.js';
-import { materialize, renderStack } from '../../lib/render/stack.js';
+import { materialize, renderStack } from '../../lib/stack.js';
 import * as fixtures from '../fixtures/projects.js';
 import { renderAll } from './helpers.js';
 

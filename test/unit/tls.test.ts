@@ -11,7 +11,7 @@ import { composeSchemaErrors } from '../../lib/validate/compose-schema.js';
 import { findAll, parseNginx } from '../../lib/validate/nginx-conf.js';
 import { checkTlsFiles } from '../../lib/validate/tls-files.js';
 import { tlsNotices } from '../../lib/config/tls-notices.js';
-import { validateOutput } from '../../lib/validate/output.js';
+import { validateOutput } from '../../lib/stack.js';
 import * as fixtures from '../fixtures/projects.js';
 import { leafCertificate, strayKey, testCa } from '../fixtures/tls.js';
 import { defaultAnswers, renderAll, resolveForTest } from './helpers.js';

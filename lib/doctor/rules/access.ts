@@ -4,7 +4,7 @@
  * doing more than return, and a resolver outside the machine.
  */
 import type { Hit } from '../finding.js';
-import { own } from '../nginx/model.js';
+import { own } from '../../nginx/model.js';
 import type { Rule } from '../rule.js';
 import { everyDirective, ifCondition, named } from './variables.js';
 

@@ -1,5 +1,5 @@
-import { own } from '../nginx/model.js';
-import type { Directive } from '../nginx/parse.js';
+import { own } from '../../nginx/model.js';
+import type { Directive } from '../../nginx/parse.js';
 import { insertBefore, type Rule } from '../rule.js';
 import { named } from './variables.js';
 

@@ -10,8 +10,8 @@
  * - both end with "/" (or neither with a location that names one file exactly): safe.
  */
 import type { Hit } from '../finding.js';
-import { own, isPrefix, type Location } from '../nginx/model.js';
-import type { Directive } from '../nginx/parse.js';
+import { own, isPrefix, type Location } from '../../nginx/model.js';
+import type { Directive } from '../../nginx/parse.js';
 import { rewrite, type DoctorFacts, type Rule } from '../rule.js';
 import { captureBody, regexGroups } from './regex.js';
 

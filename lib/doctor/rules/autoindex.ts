@@ -1,4 +1,4 @@
-import { findAll } from '../nginx/parse.js';
+import { findAll } from '../../nginx/parse.js';
 import { rewrite, type Rule } from '../rule.js';
 
 export const autoindexOn: Rule = {

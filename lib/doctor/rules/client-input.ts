@@ -3,7 +3,7 @@
  * HTTP splitting (a decoded path or a capture that can hold a newline, in a header or an
  * upstream URL) and SSRF (the client choosing the host or scheme proxy_pass connects to).
  */
-import type { Directive } from '../nginx/parse.js';
+import type { Directive } from '../../nginx/parse.js';
 import type { DoctorFacts, Rule } from '../rule.js';
 import { canMatchNewline } from './regex.js';
 import { clientSources, isInternal, named, type Placed, type Source } from './variables.js';

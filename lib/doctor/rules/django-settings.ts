@@ -1,7 +1,7 @@
 import { boolSetting, stringItems } from '../django.js';
 import type { Hit } from '../finding.js';
-import { findAll } from '../nginx/parse.js';
-import { proxyHeaders } from '../nginx/model.js';
+import { findAll } from '../../nginx/parse.js';
+import { proxyHeaders } from '../../nginx/model.js';
 import { replaceInLine, type Rule } from '../rule.js';
 import { trustedSslHeader } from './forwarded.js';
 import { setProxyHeader } from './proxy-headers.js';

@@ -1,6 +1,6 @@
 import { stringItems } from '../django.js';
 import type { Hit } from '../finding.js';
-import { proxyHeaders, type Location } from '../nginx/model.js';
+import { proxyHeaders, type Location } from '../../nginx/model.js';
 import { type DoctorFacts, type Rule } from '../rule.js';
 import { setProxyHeader } from './proxy-headers.js';
 import { gunicornTrustsNginx, knownDjangoProxying } from './upstream.js';

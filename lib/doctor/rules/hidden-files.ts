@@ -1,4 +1,4 @@
-import { own, type Location } from '../nginx/model.js';
+import { own, type Location } from '../../nginx/model.js';
 import { insertLast, type Rule } from '../rule.js';
 import { staticAndMedia, type Served } from './served.js';
 

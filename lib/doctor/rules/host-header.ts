@@ -1,5 +1,5 @@
 import { isNginx } from '../compose.js';
-import { listenPorts, proxyHeaders } from '../nginx/model.js';
+import { listenPorts, proxyHeaders } from '../../nginx/model.js';
 import { djangoProxying } from './upstream.js';
 import { rewrite, type Rule } from '../rule.js';
 

@@ -1,6 +1,6 @@
 /** Where a fix for a proxied header goes, so nginx's all-or-nothing inheritance is kept. */
 import type { Edit } from '../finding.js';
-import { effectiveAll, own, proxyHeaders, type Location } from '../nginx/model.js';
+import { effectiveAll, own, proxyHeaders, type Location } from '../../nginx/model.js';
 import { insertAfter, rewrite, type DoctorFacts } from '../rule.js';
 
 /**

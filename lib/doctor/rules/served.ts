@@ -2,8 +2,8 @@
  * Which nginx locations serve Django's static and media files: the prefix location for
  * STATIC_URL (MEDIA_URL), or, without Django facts, every prefix location serving a folder.
  */
-import { isPrefix, servedFolder, type Location, type Server } from '../nginx/model.js';
-import type { Directive } from '../nginx/parse.js';
+import { isPrefix, servedFolder, type Location, type Server } from '../../nginx/model.js';
+import type { Directive } from '../../nginx/parse.js';
 import type { DoctorFacts } from '../rule.js';
 
 export type Kind = 'static' | 'media';

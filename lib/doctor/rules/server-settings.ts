@@ -1,4 +1,4 @@
-import { effective, proxying } from '../nginx/model.js';
+import { effective, proxying } from '../../nginx/model.js';
 import { insertFirst, rewrite, type Rule } from '../rule.js';
 
 /** nginx's default body limit is 1m: larger uploads get a bare 413 before Django sees them. */

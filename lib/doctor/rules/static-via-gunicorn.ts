@@ -1,5 +1,5 @@
 import { absoluteFolder, sameFolder } from '../django.js';
-import { proxying } from '../nginx/model.js';
+import { proxying } from '../../nginx/model.js';
 import { insertBefore, type Rule } from '../rule.js';
 import { fileLocations, servedAt, urlOf } from './served.js';
 

@@ -6,8 +6,8 @@
  * ACME HTTP-01 path must stay reachable on port 80 beside the redirect to HTTPS.
  */
 import { stringItems } from '../django.js';
-import { own, proxyHeaders, type Server } from '../nginx/model.js';
-import type { Directive } from '../nginx/parse.js';
+import { own, proxyHeaders, type Server } from '../../nginx/model.js';
+import type { Directive } from '../../nginx/parse.js';
 import { replaceInLine, rewrite, type DoctorFacts, type Rule } from '../rule.js';
 import { trustedSslHeader } from './forwarded.js';
 import { setProxyHeader } from './proxy-headers.js';

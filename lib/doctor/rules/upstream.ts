@@ -9,8 +9,8 @@
  * is judged as Django (doctor is run on Django deployments).
  */
 import type { Service } from '../compose.js';
-import { proxying, type Location, type Server } from '../nginx/model.js';
-import { findAll, type Directive } from '../nginx/parse.js';
+import { proxying, type Location, type Server } from '../../nginx/model.js';
+import { findAll, type Directive } from '../../nginx/parse.js';
 import type { DoctorFacts } from '../rule.js';
 
 export type UpstreamKind = 'django' | 'other' | 'unknown';

@@ -5,7 +5,7 @@
  * question: can this argument carry what the client sent (a header, a query argument, a piece
  * of the path), and which pieces?
  */
-import type { Directive } from '../nginx/parse.js';
+import type { Directive } from '../../nginx/parse.js';
 import type { DoctorFacts } from '../rule.js';
 import { captureBody, regexGroups } from './regex.js';
 

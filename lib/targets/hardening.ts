@@ -7,7 +7,6 @@ import { Document, isMap, isSeq, isScalar, type Node } from 'yaml';
 import { limitOf } from '../config/limits.js';
 import { NO_NEW_PRIVILEGES, profileOf } from '../config/privileges.js';
 import type { StackConfig } from '../config/stack-config.js';
-import type { ComposeFile } from './compose.js';
 
 /** Every key this pass sets, for the regeneration report. */
 export const HARDENING_KEYS = ['read_only', 'tmpfs', 'cap_drop', 'cap_add', 'security_opt', 'mem_limit', 'memswap_limit', 'pids_limit'] as const;
@@ -46,7 +45,7 @@ export function swarmHardening(config: StackConfig, service: string): { keys: Re
 }
 
 /** Every service of the file, hardened. */
-export function harden(compose: ComposeFile, config: StackConfig): ComposeFile {
+export function harden<File extends { services: Record<string, Record<string, unknown>> }>(compose: File, config: StackConfig): File {
   const services = Object.fromEntries(Object.entries(compose.services).map(([name, service]) => [name, { ...service, ...hardeningKeys(config, name) }]));
   return { ...compose, services };
 }

@@ -4,8 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Answers } from '../config/questions.js';
-import { moduleFile } from './settings.js';
+import type { Answers } from './questions.js';
+import { moduleFile } from '../detect/settings.js';
 
 export interface AnswerProblem {
   field: string;

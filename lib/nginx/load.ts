@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { readText } from '../../read-text.js';
+import { readText } from '../read-text.js';
 import { parseNginx, type Directive } from './parse.js';
 
 export interface NginxConfig {

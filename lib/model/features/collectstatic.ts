@@ -1,0 +1,35 @@
+/**
+ * collectstatic: the static files, collected into a volume the app reads and nginx serves. A
+ * target that bakes them into a release image (Swarm) collects them while building instead.
+ */
+import { GENERATED_FILES, SERVICES } from '../../config/names.js';
+import type { StackConfig } from '../../config/stack-config.js';
+import type { Feature, Service } from '../service.js';
+import { staticMounts } from './static-volume.js';
+import { appBase } from './app.js';
+
+/**
+ * collectstatic, then the build steps the project declares: django-compressor offline needs
+ * `compress` to write the files its {% compress %} tags name (and the manifest they are read from).
+ */
+export function collectCommand(config: StackConfig): string {
+  return ['python manage.py collectstatic --noinput', ...(config.compress ? ['python manage.py compress --force'] : [])].join(' && ');
+}
+
+export const collectstatic: Feature = {
+  name: 'collectstatic',
+  services(context): Record<string, Service> {
+    const { config, traits } = context;
+    if (traits.bakesStatic) return {};
+    return {
+      [SERVICES.collectstatic]: {
+        ...appBase(context),
+        // One-shot: fills the static volume, then precompresses for nginx's gzip_static.
+        command: ['sh', '-c', `${collectCommand(config)} && python ${GENERATED_FILES.compressStatic} ${config.static.appDir}`],
+        mounts: staticMounts(config, traits, config.static.appDir, false),
+        lifecycle: 'one-shot',
+      },
+    };
+  },
+  volumes: ({ config, traits }) => (traits.bakesStatic ? [] : [config.static.volume]),
+};
