@@ -3,13 +3,7 @@
  * ones a production image installs. A group named for production wins; otherwise the groups that
  * hold what the stack runs (gunicorn, uWSGI, a database driver), minus those named for development.
  */
-import type { DependencyFacts } from './manifests.js';
-import type { Requirement } from './requirements.js';
-
-export interface DependencyGroup {
-  name: string;
-  requirements: Requirement[];
-}
+import type { DependencyFacts, DependencyGroup } from './manifests.js';
 
 export interface GroupChoice {
   groups: string[];
@@ -34,7 +28,13 @@ export function defaultGroups(groups: readonly DependencyGroup[]): GroupChoice {
 }
 
 /** The --dependency-groups answer as group names ('none': no group). */
-export const groupNames = (answer: string): string[] => (answer.trim() === 'none' ? [] : answer.split(',').map((name) => name.trim()).filter(Boolean));
+export const groupNames = (answer: string): string[] =>
+  answer.trim() === 'none'
+    ? []
+    : answer
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean);
 
 /** What the install step installs with these groups: the runtime requirements plus theirs. */
 export function withGroups(facts: DependencyFacts, names: readonly string[]): DependencyFacts {

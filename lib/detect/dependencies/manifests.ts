@@ -8,7 +8,12 @@ import { read } from '../../read-text.js';
 import { normalizeName, pep508Requirement, readRequirementsTree, type Requirement } from './requirements.js';
 import { isTable, lineOfKey, lineOfValue, readToml, string, strings, table, type TomlFile, type TomlTable } from './toml.js';
 import { poetryConstraint } from './versions.js';
-import type { DependencyGroup } from './groups.js';
+
+/** A named group of a manifest ([dependency-groups], Poetry's groups): chosen at generation time. */
+export interface DependencyGroup {
+  name: string;
+  requirements: Requirement[];
+}
 
 export type DependencyManager = 'pip' | 'pip-pyproject' | 'poetry' | 'uv' | 'pipenv';
 
@@ -62,7 +67,7 @@ export function dependencyFileProblem(file: string): string | undefined {
   if (path.posix.isAbsolute(normal) || normal === '..') {
     return `${file} is not a file relative to this folder: name it from the folder that holds manage.py (e.g. ../requirements.txt when it is in the parent folder)`;
   }
-  return dependencyFor(path.posix.basename(normal)) ?? dependencyFor(normal)
+  return (dependencyFor(path.posix.basename(normal)) ?? dependencyFor(normal))
     ? undefined
     : `unknown dependency file ${file}: expected a requirements *.txt file, pyproject.toml, poetry.lock, uv.lock or Pipfile.lock`;
 }
@@ -152,8 +157,7 @@ function detectInFolder(root: string): DetectedDependencies {
   let problem: string | undefined;
   const poetryDependencies = Object.keys(table(project.pyproject(), 'tool', 'poetry', 'dependencies') ?? {}).filter((name) => name !== 'python');
   if (poetryDependencies.length > 0 && !fs.existsSync(path.join(root, 'poetry.lock'))) {
-    problem =
-      'pyproject.toml declares Poetry dependencies but there is no poetry.lock: run `poetry lock` and commit it, or pass --dependencies requirements.txt';
+    problem = 'pyproject.toml declares Poetry dependencies but there is no poetry.lock: run `poetry lock` and commit it, or pass --dependencies requirements.txt';
     project.warnings.push(problem);
   }
   return { candidates, warnings: project.warnings, problem };
@@ -176,7 +180,13 @@ class ProjectFiles {
         return { ...spec, copy: ['pyproject.toml'], runtime: this.projectDependencies(), locked: [] };
       case 'poetry':
         // Poetry 2 also reads [project] dependencies; `--only main` leaves out every group.
-        return { ...spec, copy: ['pyproject.toml', 'poetry.lock'], runtime: [...this.poetryDependencies(), ...this.projectDependencies()], locked: this.lockedPackages('poetry.lock'), groups: this.poetryGroups() };
+        return {
+          ...spec,
+          copy: ['pyproject.toml', 'poetry.lock'],
+          runtime: [...this.poetryDependencies(), ...this.projectDependencies()],
+          locked: this.lockedPackages('poetry.lock'),
+          groups: this.poetryGroups(),
+        };
       case 'uv':
         // `uv sync --no-dev` installs [project] dependencies, not dependency-groups.
         return { ...spec, copy: ['pyproject.toml', 'uv.lock'], runtime: this.projectDependencies(), locked: this.lockedPackages('uv.lock'), groups: this.dependencyGroups() };
