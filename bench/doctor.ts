@@ -65,7 +65,9 @@ export function measureDoctor(options: { cli: string; servers: number; rounds: n
     const results: DoctorResults = {
       date: new Date().toISOString(),
       node: process.version,
-      nginx: spawnSync('nginx', ['-v'], { encoding: 'utf8' }).stderr.trim().replace(/^nginx version: /, ''),
+      nginx: spawnSync('nginx', ['-v'], { encoding: 'utf8' })
+        .stderr.trim()
+        .replace(/^nginx version: /, ''),
       servers,
       lines: fs.readFileSync(site, 'utf8').split('\n').length - 1,
       findings: 0,
@@ -86,7 +88,9 @@ export function measureDoctor(options: { cli: string; servers: number; rounds: n
       if (doctor.status !== 1 || !rss) throw new Error(`doctor did not report findings (exit ${doctor.status}): ${doctor.stderr.slice(-1000)}`);
       results.doctorMaxRssMb.push(Number(rss[1]) / 1024);
       results.findings = (JSON.parse(doctor.stdout) as { findings: unknown[] }).findings.length;
-      log(`doctor round ${round}/${rounds}: nginx -t ${results.nginxSeconds.at(-1)!.toFixed(2)} s, doctor ${results.doctorSeconds.at(-1)!.toFixed(2)} s, ${results.doctorMaxRssMb.at(-1)!.toFixed(0)} MB`);
+      log(
+        `doctor round ${round}/${rounds}: nginx -t ${results.nginxSeconds.at(-1)!.toFixed(2)} s, doctor ${results.doctorSeconds.at(-1)!.toFixed(2)} s, ${results.doctorMaxRssMb.at(-1)!.toFixed(0)} MB`,
+      );
     }
     results.loadAverage[1] = os.loadavg()[0]!;
     return results;

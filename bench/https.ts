@@ -70,7 +70,10 @@ export async function measureHttps(options: HttpsBenchOptions): Promise<HttpsRes
     const url = { http: `http://${PLAIN_SERVICE}:80${file}`, https: `https://${DOMAIN}:443${file}` };
     const wrk = async (scheme: 'http' | 'https', connection: 'keep-alive' | 'new') => {
       const close = connection === 'new' ? ['-H', 'Connection: close'] : [];
-      const run = await must(['run', '--rm', '--no-deps', '-T', LOADGEN_SERVICE, 'wrk', '-t2', `-c${options.connections}`, `-d${options.seconds}s`, '--latency', '-H', `Host: ${DOMAIN}`, ...close, url[scheme]], 300_000);
+      const run = await must(
+        ['run', '--rm', '--no-deps', '-T', LOADGEN_SERVICE, 'wrk', '-t2', `-c${options.connections}`, `-d${options.seconds}s`, '--latency', '-H', `Host: ${DOMAIN}`, ...close, url[scheme]],
+        300_000,
+      );
       const result = parseWrk(run.output);
       if (result.non2xx > 0 || result.requests === 0) throw new Error(`${url[scheme]} (${connection}): ${result.non2xx} non-2xx answers of ${result.requests}`);
       return result;
@@ -81,7 +84,9 @@ export async function measureHttps(options: HttpsBenchOptions): Promise<HttpsRes
         for (const scheme of ['http', 'https'] as const) {
           const result = await wrk(scheme, connection);
           samples.push({ round, scheme, connection, ...result });
-          options.log(`HTTPS round ${round} ${scheme} ${connection}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50ms.toFixed(2)} ms, p99 ${result.p99ms.toFixed(2)} ms${result.errors ? ` (errors ${result.errors})` : ''}`);
+          options.log(
+            `HTTPS round ${round} ${scheme} ${connection}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50ms.toFixed(2)} ms, p99 ${result.p99ms.toFixed(2)} ms${result.errors ? ` (errors ${result.errors})` : ''}`,
+          );
         }
       }
     }
@@ -101,10 +106,29 @@ function generate(options: HttpsBenchOptions): { dir: string; config: StackConfi
   const dir = writeProject(benchProject('sqlite'), path.join(options.workdir, options.project));
   fs.mkdirSync(path.join(dir, 'tls'));
   leafCertificate(testCa().dir, path.join(dir, 'tls'), 'site', [DOMAIN]);
-  const generated = options.run(process.execPath, [
-    options.cli, '--yes', '--skip-health-check', '--project-name', options.project, '--server-names', DOMAIN,
-    '--port', String(options.port), '--https-port', String(options.port + 1), '--tls', 'files', '--tls-cert', 'tls/site.pem', '--tls-key', 'tls/site.key',
-  ], dir);
+  const generated = options.run(
+    process.execPath,
+    [
+      options.cli,
+      '--yes',
+      '--skip-health-check',
+      '--project-name',
+      options.project,
+      '--server-names',
+      DOMAIN,
+      '--port',
+      String(options.port),
+      '--https-port',
+      String(options.port + 1),
+      '--tls',
+      'files',
+      '--tls-cert',
+      'tls/site.pem',
+      '--tls-key',
+      'tls/site.key',
+    ],
+    dir,
+  );
   if (generated.exitCode !== 0) throw new Error(`generating the --tls files stack failed:\n${generated.output.slice(-2000)}`);
   const manifest = readManifest(dir);
   if (!manifest) throw new Error(`generation left no manifest in ${dir}/.yo-rc.json`);

@@ -67,14 +67,24 @@ function replaceOnce(text: string, old: string, replacement: string, file: strin
 
 export function benchProject(database: 'sqlite' | 'postgres' = 'sqlite'): Files {
   const files = { ...settingsPackage(), ...BENCH_APP };
-  files['config/settings/base.py'] = replaceOnce(files['config/settings/base.py']!, "    'django.contrib.staticfiles',\n", "    'django.contrib.staticfiles',\n    'benchapp',\n", 'config/settings/base.py');
+  files['config/settings/base.py'] = replaceOnce(
+    files['config/settings/base.py']!,
+    "    'django.contrib.staticfiles',\n",
+    "    'django.contrib.staticfiles',\n    'benchapp',\n",
+    'config/settings/base.py',
+  );
   // The stack's settings overlay replaces DATABASES with its PostgreSQL service; the driver is the project's part.
   if (database === 'postgres') files['requirements/base.txt'] += 'psycopg>=3.1\n';
-  files['frontend/static/css/site.css'] = filler(20 * 1024, (i) => `.component-${i} { margin: ${i % 7}px auto; color: #${(i * 2654435761 % 0xffffff).toString(16).padStart(6, '0')}; }\n`);
-  files['frontend/static/js/bundle.js'] = filler(100 * 1024, (i) => `export function handler${i}(event) { return event.target.dataset.value${i % 13} ?? ${i * 31 % 977}; }\n`);
+  files['frontend/static/css/site.css'] = filler(20 * 1024, (i) => `.component-${i} { margin: ${i % 7}px auto; color: #${((i * 2654435761) % 0xffffff).toString(16).padStart(6, '0')}; }\n`);
+  files['frontend/static/js/bundle.js'] = filler(100 * 1024, (i) => `export function handler${i}(event) { return event.target.dataset.value${i % 13} ?? ${(i * 31) % 977}; }\n`);
   let urls = replaceOnce(files['config/urls.py']!, 'from django.urls import path\n', 'from django.urls import path\n\nfrom benchapp.views import row\n', 'config/urls.py');
   urls = replaceOnce(urls, 'def home(request):', "def hello(request):\n    return HttpResponse('hello', content_type='text/plain')\n\n\ndef home(request):", 'config/urls.py');
-  files['config/urls.py'] = replaceOnce(urls, "    path('', home),", `    path('', home),\n    path('${APP_VIEWS.hello.slice(1)}', hello),\n    path('${APP_VIEWS.row.slice(1)}', row),`, 'config/urls.py');
+  files['config/urls.py'] = replaceOnce(
+    urls,
+    "    path('', home),",
+    `    path('', home),\n    path('${APP_VIEWS.hello.slice(1)}', hello),\n    path('${APP_VIEWS.row.slice(1)}', row),`,
+    'config/urls.py',
+  );
   // B: gunicorn + WhiteNoise with its compressed manifest storage, as cookiecutter-django does.
   files['config/bench_whitenoise.py'] = `from config.settings_docker import *  # noqa: F401,F403
 

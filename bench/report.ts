@@ -100,7 +100,12 @@ export function targets(results: BenchResults): Target[] {
   ];
   for (const [variant, times] of Object.entries(results.timeToHealthy)) {
     const checked = median(times.checkPassedSeconds);
-    list.push({ name: `warm up → passing check, SQLite (Compose ${variant})`, goal: '≤ 10 s', value: `${checked.toFixed(1)} s (healthy after ${median(times.healthySeconds).toFixed(1)} s)`, met: checked <= 10 });
+    list.push({
+      name: `warm up → passing check, SQLite (Compose ${variant})`,
+      goal: '≤ 10 s',
+      value: `${checked.toFixed(1)} s (healthy after ${median(times.healthySeconds).toFixed(1)} s)`,
+      met: checked <= 10,
+    });
   }
   for (const [variant, times] of Object.entries(results.database?.firstStart ?? {})) {
     const checked = median(times.checkPassedSeconds);
@@ -128,7 +133,12 @@ export function targets(results: BenchResults): Target[] {
   if (results.doctor) {
     const ratio = doctorRatio(results.doctor);
     const rss = Math.max(...results.doctor.doctorMaxRssMb);
-    list.push({ name: `doctor on ${results.doctor.servers.toLocaleString('en')} server blocks vs nginx -t`, goal: '≤ 3 × nginx -t, ≤ 200 MB', value: `${ratio.toFixed(2)} ×, ${rss.toFixed(0)} MB`, met: ratio <= 3 && rss <= 200 });
+    list.push({
+      name: `doctor on ${results.doctor.servers.toLocaleString('en')} server blocks vs nginx -t`,
+      goal: '≤ 3 × nginx -t, ≤ 200 MB',
+      value: `${ratio.toFixed(2)} ×, ${rss.toFixed(0)} MB`,
+      met: ratio <= 3 && rss <= 200,
+    });
   }
   return list;
 }
@@ -190,8 +200,12 @@ Re-run it to replace this page. Nothing here is typed by hand.
   log) over the same volume: the ceiling.
 - Machine: ${m['cores']} × ${m['cpu']}, ${m['memoryGiB']} GiB, kernel ${m['kernel']}, Docker ${m['docker']}, Compose ${m['composeV2']} / docker-compose ${m['composeV1']},
   Node ${m['node']}; images: ${m['images']}. The load generator shares the ${m['cores']} cores with the servers, so absolute
-  numbers are low and ratios are what carries over.${results.loadAverage ? `
-- Load: the 1-minute load average was ${results.loadAverage[0].toFixed(1)} before the Docker phases and ${results.loadAverage[1].toFixed(1)} after them.` : ''}
+  numbers are low and ratios are what carries over.${
+    results.loadAverage
+      ? `
+- Load: the 1-minute load average was ${results.loadAverage[0].toFixed(1)} before the Docker phases and ${results.loadAverage[1].toFixed(1)} after them.`
+      : ''
+  }
 
 ## Static files: requests/s (median, min–max) and latency
 
@@ -228,9 +242,13 @@ ${targets(results)
 - The app-path cost is measured the same way: nginx's CPU per proxied request comes out of gunicorn's share, and
   gunicorn's sync workers close every connection, so nginx's upstream keepalive cannot help. gthread workers
   (which keep connections) were measured too and were slower through nginx (connections stick to busy workers).
-${String(m['images']).includes('stand-in') ? `- The images were offline stand-ins: \`pip install\` has nothing to download, so the "cold" build is short and the
+${
+  String(m['images']).includes('stand-in')
+    ? `- The images were offline stand-ins: \`pip install\` has nothing to download, so the "cold" build is short and the
   rebuild ratio understates what a cached dependency layer saves with real downloads.
-` : ''}`;
+`
+    : ''
+}`;
 }
 
 const appRps = (runs: WrkResult[]) => `${median(runs.map((r) => r.requestsPerSecond)).toFixed(0)} (${range(runs.map((r) => r.requestsPerSecond))})`;
@@ -269,8 +287,7 @@ function databaseStartSection(results: BenchResults): string {
   const db = results.database;
   if (!db) return '';
   const seconds = (values: number[]) => `${median(values).toFixed(1)} (${range(values, 1)})`;
-  const row = (what: string, compose: string, times: TimeToCheck | undefined) =>
-    times ? `| ${what} | ${compose} | ${seconds(times.healthySeconds)} | ${seconds(times.checkPassedSeconds)} |` : '';
+  const row = (what: string, compose: string, times: TimeToCheck | undefined) => (times ? `| ${what} | ${compose} | ${seconds(times.healthySeconds)} | ${seconds(times.checkPassedSeconds)} |` : '');
   // `--only warm-up` re-measures this phase alone, so it carries its own date, rounds and load.
   const alone = results.warmUp;
   const rounds = alone?.rounds ?? results.settings.rounds;
@@ -294,8 +311,7 @@ ${[
 `;
 }
 
-const httpsRps = (https: HttpsResults, scheme: 'http' | 'https', connection: 'keep-alive' | 'new') =>
-  https.samples.filter((s) => s.scheme === scheme && s.connection === connection);
+const httpsRps = (https: HttpsResults, scheme: 'http' | 'https', connection: 'keep-alive' | 'new') => https.samples.filter((s) => s.scheme === scheme && s.connection === connection);
 
 function httpsRatio(https: HttpsResults): number {
   const rps = (scheme: 'http' | 'https') => median(httpsRps(https, scheme, 'keep-alive').map((s) => s.requestsPerSecond));
@@ -366,8 +382,7 @@ function generationSection(results: BenchResults): string {
   const run = results.generation;
   if (!run) return '';
   const [cli, node] = [stats(run.cliSeconds), stats(run.nodeStartupSeconds)];
-  const row = (what: string, s: ReturnType<typeof stats>) =>
-    `| ${what} | ${s.median.toFixed(3)} | ${s.min.toFixed(3)} | ${s.max.toFixed(3)} | ${s.stddev.toFixed(3)} |`;
+  const row = (what: string, s: ReturnType<typeof stats>) => `| ${what} | ${s.median.toFixed(3)} | ${s.min.toFixed(3)} | ${s.max.toFixed(3)} | ${s.stddev.toFixed(3)} |`;
   // `--only generation` re-measures this phase alone, so it carries its own date.
   return `## Generation time (measured ${run.date.slice(0, 16).replace('T', ' ')} UTC)
 

@@ -116,7 +116,12 @@ function generation(workdir: string): GenerationResults {
 /** The newest results file, which `--only generation` adds its figures to. */
 function latestResults(): string | undefined {
   const dir = path.join(packageRoot(), 'bench', 'results');
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
+  const files = fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+    : [];
   return files.length ? path.join(dir, files.at(-1)!) : undefined;
 }
 
@@ -187,9 +192,10 @@ function onlyWarmUp(): Promise<void> {
     const composeV2 = await findCompose('v2');
     if (!composeV2) throw new Error('Compose v2 (`docker compose`) is needed for the benchmark');
     const loadBefore = os.loadavg()[0]!;
-    const stacks = [generateStack(workdir, PROJECT, PORT, 'sqlite'), generateStack(workdir, DATABASE_PROJECT, DATABASE_PORT, 'postgres')].map(
-      ({ dir, config }) => ({ config, stack: new Stack(new ComposeProject(composeV2, dir, config.projectName)) }),
-    );
+    const stacks = [generateStack(workdir, PROJECT, PORT, 'sqlite'), generateStack(workdir, DATABASE_PROJECT, DATABASE_PORT, 'postgres')].map(({ dir, config }) => ({
+      config,
+      stack: new Stack(new ComposeProject(composeV2, dir, config.projectName)),
+    }));
     try {
       const [sqlite, postgres] = stacks as [(typeof stacks)[0], (typeof stacks)[0]];
       const timeToHealthy: BenchResults['timeToHealthy'] = {};
@@ -292,14 +298,20 @@ async function measure(stack: Stack, config: StackConfig, workers: number, gener
 
   log('starting every variant…');
   must(await stack.compose(['up', '-d', '--wait', 'app', 'nginx', 'whitenoise', 'djangoview', 'nginx-limit', ONTHEFLY_SERVICE], 600_000), 'up');
-  const manifest = JSON.parse(must(await stack.compose(['exec', '-T', 'app', 'cat', `${config.static.appDir}/staticfiles.json`]), 'reading staticfiles.json').output.replace(/^[^{]*/, '')) as { paths: Record<string, string> };
+  const manifest = JSON.parse(must(await stack.compose(['exec', '-T', 'app', 'cat', `${config.static.appDir}/staticfiles.json`]), 'reading staticfiles.json').output.replace(/^[^{]*/, '')) as {
+    paths: Record<string, string>;
+  };
   const url = (variant: Variant, file: keyof typeof BENCH_FILES) => {
     const logical = BENCH_FILES[file];
     const name = variant === 'C' ? logical : manifest.paths[logical]!; // Django's view serves source names
     return `http://${VARIANTS[variant].service}:${VARIANTS[variant].port}${config.static.url}${name}`;
   };
   const host = ['-H', `Host: ${config.http.probeHost}`];
-  await waitUntilServing(stack, (['A', 'B', 'C', 'D'] as Variant[]).map((variant) => url(variant, 'css')), config);
+  await waitUntilServing(
+    stack,
+    (['A', 'B', 'C', 'D'] as Variant[]).map((variant) => url(variant, 'css')),
+    config,
+  );
 
   const wrk = async (target: string, headers: string[] = []) => {
     const run = await stack.loadgen(['wrk', '-t2', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', ...host, ...headers, target]);
@@ -314,7 +326,9 @@ async function measure(stack: Stack, config: StackConfig, workers: number, gener
         for (const variant of Object.keys(VARIANTS) as Variant[]) {
           const result = await wrk(url(variant, file), gzip ? ['-H', 'Accept-Encoding: gzip'] : []);
           load.push({ round, variant, file, gzip, ...result });
-          log(`round ${round} ${variant} ${file}${gzip ? ' gzip' : ''}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50ms.toFixed(2)} ms, p99 ${result.p99ms.toFixed(2)} ms${result.non2xx || result.errors ? ` (non-2xx ${result.non2xx}, errors ${result.errors})` : ''}`);
+          log(
+            `round ${round} ${variant} ${file}${gzip ? ' gzip' : ''}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50ms.toFixed(2)} ms, p99 ${result.p99ms.toFixed(2)} ms${result.non2xx || result.errors ? ` (non-2xx ${result.non2xx}, errors ${result.errors})` : ''}`,
+          );
         }
       }
     }
@@ -333,7 +347,24 @@ async function measure(stack: Stack, config: StackConfig, workers: number, gener
   // What a developer sees locally: host -> published port (docker-proxy included), once.
   const loadgenImage = `${config.projectName}-loadgen:latest`;
   const hostRun = must(
-    sh('docker', ['run', '--rm', '--network', 'host', loadgenImage, 'wrk', '-t2', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', ...host, `http://127.0.0.1:${config.http.port}${config.static.url}${manifest.paths[BENCH_FILES.css]}`], stack.dir),
+    sh(
+      'docker',
+      [
+        'run',
+        '--rm',
+        '--network',
+        'host',
+        loadgenImage,
+        'wrk',
+        '-t2',
+        `-c${CONNECTIONS}`,
+        `-d${SECONDS}s`,
+        '--latency',
+        ...host,
+        `http://127.0.0.1:${config.http.port}${config.static.url}${manifest.paths[BENCH_FILES.css]}`,
+      ],
+      stack.dir,
+    ),
     'host-path wrk',
   );
   const hostPath = parseWrk(hostRun.output);
@@ -342,7 +373,11 @@ async function measure(stack: Stack, config: StackConfig, workers: number, gener
   const bytes = async (service: string, name: string, gzip: boolean) =>
     Number(
       (
-        await stack.loadgen(['sh', '-c', `wget -q -O - --header 'Host: ${config.http.probeHost}' ${gzip ? "--header 'Accept-Encoding: gzip'" : ''} http://${service}${config.static.url}${name} | wc -c`])
+        await stack.loadgen([
+          'sh',
+          '-c',
+          `wget -q -O - --header 'Host: ${config.http.probeHost}' ${gzip ? "--header 'Accept-Encoding: gzip'" : ''} http://${service}${config.static.url}${name} | wc -c`,
+        ])
       ).output
         .trim()
         .split('\n')

@@ -75,7 +75,9 @@ export async function measureSwarm(options: SwarmBenchOptions): Promise<SwarmRes
     if (built.status !== 0) throw new Error(`building the load generator failed:\n${built.stderr.slice(-1000)}`);
     const url = `http://127.0.0.1:${port}${APP_VIEWS.hello}`;
     const wrk = (seconds: number) =>
-      parseWrk(run('docker', ['run', '--rm', '--network', 'host', loadgen, 'wrk', '-t2', `-c${options.connections}`, `-d${seconds}s`, '--latency', '-H', `Host: localhost:${port}`, url], dir, 300_000).output);
+      parseWrk(
+        run('docker', ['run', '--rm', '--network', 'host', loadgen, 'wrk', '-t2', `-c${options.connections}`, `-d${seconds}s`, '--latency', '-H', `Host: localhost:${port}`, url], dir, 300_000).output,
+      );
     const samples: SwarmSample[] = [];
     for (const replicas of SWARM_REPLICAS) {
       run('docker', ['service', 'scale', '--detach', `${stack}_app=${replicas}`], dir);

@@ -37,10 +37,7 @@ export function benchOverride(config: StackConfig, workers: number): Record<stri
     services: {
       // Same worker count for every gunicorn variant.
       [SERVICES.app]: { environment: { WEB_CONCURRENCY: String(workers) } },
-      whitenoise: gunicornVariant(
-        'config.bench_whitenoise',
-        'python manage.py collectstatic --noinput -v0 && exec gunicorn --config gunicorn.conf.py ' + config.wsgiApp,
-      ),
+      whitenoise: gunicornVariant('config.bench_whitenoise', 'python manage.py collectstatic --noinput -v0 && exec gunicorn --config gunicorn.conf.py ' + config.wsgiApp),
       djangoview: gunicornVariant('config.bench_djangoview'),
       'nginx-limit': nginxVariant('bench-nginx/limit.conf'),
       // The generated config with gzip_static off: on-the-fly compression, for bytes on the wire.

@@ -27,7 +27,12 @@ export function parseWrk(output: string): WrkResult {
     p99ms: duration(/^\s+99%\s+(\S+)/m.exec(output)?.[1]),
     requests: Number(/(\d+) requests in/.exec(output)?.[1] ?? 0),
     non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(output)?.[1] ?? 0),
-    errors: errors ? errors.slice(1).map(Number).reduce((a, b) => a + b, 0) : 0,
+    errors: errors
+      ? errors
+          .slice(1)
+          .map(Number)
+          .reduce((a, b) => a + b, 0)
+      : 0,
   };
 }
 

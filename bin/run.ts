@@ -96,9 +96,7 @@ try {
   const { code, message, exitCode } = error as { code?: string; message: string; exitCode?: number };
   if (code === 'commander.helpDisplayed' || code === 'commander.version') process.exit(exitCode ?? 0);
   if (code === 'commander.excessArguments') {
-    console.error(
-      `error: ${message.replace(/^error: /, '')} On/off options take no value: write --media or --no-media, --yes, --down, --force, --dry-run. See --help.`,
-    );
+    console.error(`error: ${message.replace(/^error: /, '')} On/off options take no value: write --media or --no-media, --yes, --down, --force, --dry-run. See --help.`);
   } else {
     console.error(`error: ${message.replace(/^error: /, '')}`);
   }

@@ -24,7 +24,10 @@ export type Guard = <S extends Step>(step: S) => (...args: Parameters<S>) => Pro
 export function behaveAsCommand(generator: AnyGenerator): Guard {
   // This generator never installs npm packages: no "No change to package.json was detected".
   generator.setFeatures({ customInstallTask: true });
-  if (isTestAdapter(generator.env.adapter)) return (step) => async (...args) => void (await step(...args));
+  if (isTestAdapter(generator.env.adapter))
+    return (step) =>
+      async (...args) =>
+        void (await step(...args));
 
   let failed = false;
   const guard: Guard =

@@ -12,4 +12,3 @@ export function readText(file: string): string | undefined {
 
 /** A project file's content (`file` relative to `root`), or undefined when it cannot be read. */
 export const read = (root: string, file: string): string | undefined => readText(path.join(root, file));
-

@@ -18,7 +18,10 @@ export function supportedNodeRange(): string {
 /** The one `error:` line for a Node outside the range, or undefined when this Node is supported. */
 export function unsupportedNodeMessage(version: string, range = supportedNodeRange()): string | undefined {
   if (semver.satisfies(version, range)) return undefined;
-  return `error: generator-django-static needs Node ${range.split('||').map((part) => part.trim()).join(' or ')}; this is Node ${version}. Install a current Node LTS and run again.`;
+  return `error: generator-django-static needs Node ${range
+    .split('||')
+    .map((part) => part.trim())
+    .join(' or ')}; this is Node ${version}. Install a current Node LTS and run again.`;
 }
 
 /** Stops the process with that line (exit status 1) when this Node is not supported. */

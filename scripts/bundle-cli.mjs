@@ -40,14 +40,22 @@ const SELF_READS = [
 
 /** The package.json of the package a library module belongs to (whichever copy of it is bundled). */
 function ownPackageJson(id, file) {
-  const name = file.split('/').slice(0, file.startsWith('@') ? 2 : 1).join('/');
+  const name = file
+    .split('/')
+    .slice(0, file.startsWith('@') ? 2 : 1)
+    .join('/');
   return JSON.parse(fs.readFileSync(path.join(id.slice(0, id.length - file.length), name, 'package.json'), 'utf8'));
 }
 
 /** The library file a module id is, relative to node_modules, or undefined for our own modules. */
 function libraryFile(id) {
   const at = id.lastIndexOf(`${path.sep}node_modules${path.sep}`);
-  return at < 0 ? undefined : id.slice(at + '/node_modules/'.length).split(path.sep).join('/');
+  return at < 0
+    ? undefined
+    : id
+        .slice(at + '/node_modules/'.length)
+        .split(path.sep)
+        .join('/');
 }
 
 /** Source ranges of every `import.meta.url` in a module, found with rolldown's own parser. */
@@ -135,7 +143,10 @@ const packages = new Map();
 for (const id of chunk.moduleIds) {
   const file = libraryFile(id);
   if (!file) continue;
-  const name = file.split('/').slice(0, file.startsWith('@') ? 2 : 1).join('/');
+  const name = file
+    .split('/')
+    .slice(0, file.startsWith('@') ? 2 : 1)
+    .join('/');
   const dir = id.slice(0, id.lastIndexOf(`${path.sep}node_modules${path.sep}`) + '/node_modules/'.length) + name;
   const meta = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
   packages.set(`${meta.name}@${meta.version}`, [dir, meta]); // copies of one version: one notice

@@ -59,7 +59,11 @@ function gixy(file, plugin, followIncludes = false) {
   return JSON.parse(run.stdout);
 }
 
-const top = (text) => text.split('\n').filter((l) => /^\S/.test(l) && !l.startsWith('#')).map((l) => l.split(/[\s{(]/)[0]);
+const top = (text) =>
+  text
+    .split('\n')
+    .filter((l) => /^\S/.test(l) && !l.startsWith('#'))
+    .map((l) => l.split(/[\s{(]/)[0]);
 
 function doctor(file) {
   const text = fs.readFileSync(file, 'utf8');
@@ -82,7 +86,10 @@ const rows = [];
 for (const [plugin, rule] of Object.entries(CLASSES)) {
   const dir = path.join(simply, plugin);
   const row = { plugin, rule, positives: 0, negatives: 0, gixyFound: 0, gixyFalse: 0, doctorFound: 0, doctorFalse: 0, missed: [], falseAlarms: [] };
-  for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.conf')).sort()) {
+  for (const name of fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.conf'))
+    .sort()) {
     const file = path.join(dir, name);
     const positive = !name.endsWith('_fp.conf');
     const byGixy = gixy(file, plugin).length > 0;
@@ -102,11 +109,13 @@ for (const [plugin, rule] of Object.entries(CLASSES)) {
   }
   rows.push(row);
 }
-console.log('### gixy\'s own test configs (tests/plugins/simply)\n');
+console.log("### gixy's own test configs (tests/plugins/simply)\n");
 console.log('| class (gixy / doctor) | positives | doctor found | gixy found | negatives | doctor false positives | gixy false positives | doctor missed / flagged |');
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.plugin} / ${r.rule} | ${r.positives} | ${r.doctorFound} | ${r.gixyFound} | ${r.negatives} | ${r.doctorFalse} | ${r.gixyFalse} | ${[...r.missed.map((n) => `missed ${n}`), ...r.falseAlarms.map((n) => `flagged ${n}`)].join(', ')} |`);
+  console.log(
+    `| ${r.plugin} / ${r.rule} | ${r.positives} | ${r.doctorFound} | ${r.gixyFound} | ${r.negatives} | ${r.doctorFalse} | ${r.gixyFalse} | ${[...r.missed.map((n) => `missed ${n}`), ...r.falseAlarms.map((n) => `flagged ${n}`)].join(', ')} |`,
+  );
 }
 
 // The corpus: doctor's findings against labels.json, gixy's reports against the same judgement.
@@ -121,7 +130,10 @@ const bump = (rule, key) => {
   return t;
 };
 const reverse = Object.fromEntries(Object.entries(CLASSES).map(([p, r]) => [r, p]));
-for (const name of fs.readdirSync(corpus).filter((n) => n.endsWith('.conf')).sort()) {
+for (const name of fs
+  .readdirSync(corpus)
+  .filter((n) => n.endsWith('.conf'))
+  .sort()) {
   const file = path.join(corpus, name);
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-vs-gixy-'));
   for (const f of diagnose(gatherFacts({ root: empty, nginx: file }))) {

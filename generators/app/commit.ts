@@ -48,10 +48,7 @@ const settleModes = () =>
  * Runs the conflicter, lets `beforeWrite` adjust what was accepted (e.g. the manifest),
  * writes, and returns a signal that arrived during the write, for the caller to re-raise.
  */
-export async function commitAllOrNothing(
-  env: CommitEnvironment,
-  beforeWrite: (accepted: MemFsEditorFile[]) => void,
-): Promise<NodeJS.Signals | undefined> {
+export async function commitAllOrNothing(env: CommitEnvironment, beforeWrite: (accepted: MemFsEditorFile[]) => void): Promise<NodeJS.Signals | undefined> {
   const accepted: MemFsEditorFile[] = [];
   const collect = new Transform({
     objectMode: true,

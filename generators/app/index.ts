@@ -137,7 +137,9 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
         this._note(`--inspect: ${result.reason}\n  it names the environment variable ${result.variable}: required, so it goes into .env.example and the run stops before building until .env sets it`);
         return;
       }
-      throw new Error(`--inspect: ${result.reason}\nDjango cannot import these settings${result.at ? ` (${result.at})` : ''}, so the stack could not start either: fix that, or run without --inspect if only this interpreter lacks a package`);
+      throw new Error(
+        `--inspect: ${result.reason}\nDjango cannot import these settings${result.at ? ` (${result.at})` : ''}, so the stack could not start either: fix that, or run without --inspect if only this interpreter lacks a package`,
+      );
     }
     const differences = compareWithText(this.facts, result.settings);
     this.log.writeln(`Inspected with Django ${result.settings.DJANGO_VERSION} (${python}): ${differences.length ? 'differences from the text analysis:' : 'same values as the text analysis.'}`);
@@ -215,7 +217,12 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     for (const line of buildStepNotices(this.stackConfig)) this._note(line);
     // --tls files: the certificate and key are checked before anything is written.
     const tlsFiles = checkTlsFiles(this.destinationRoot(), this.answers);
-    for (const line of [...tlsFiles.notes, ...tlsNotices(this.stackConfig, { told: Boolean(this.options['yes']) }), ...targetOf(this.stackConfig).notices(this.stackConfig, { settingsDatabase: defaultDatabase(this.facts) })]) this._note(line);
+    for (const line of [
+      ...tlsFiles.notes,
+      ...tlsNotices(this.stackConfig, { told: Boolean(this.options['yes']) }),
+      ...targetOf(this.stackConfig).notices(this.stackConfig, { settingsDatabase: defaultDatabase(this.facts) }),
+    ])
+      this._note(line);
     const sslRedirect = this.stackConfig.tls.mode === 'off' ? sslRedirectWarning(this.facts) : undefined;
     if (sslRedirect) this._warn(sslRedirect);
     const inProject = detectedChanges(this.stored?.detected, summarizeFacts(this.facts));
@@ -330,8 +337,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     if (this.sidecars.length > 0) {
       const list = this.sidecars.map(({ file, differences }) => [`  ${file} -> ${file}.new`, ...differences.map((line) => `      ${line}`)].join('\n')).join('\n');
       throw new Error(
-        `these files are yours (written or edited by hand), so ours were written beside them:\n${list}\n` +
-          'Merge them (or delete the .new files), or re-run with --force to overwrite.',
+        `these files are yours (written or edited by hand), so ours were written beside them:\n${list}\n` + 'Merge them (or delete the .new files), or re-run with --force to overwrite.',
       );
     }
     // A file kept with the user's edits (conflict prompt: "do not overwrite") can break the chain.

@@ -38,7 +38,11 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, B
       const onDisk = answersOnDisk(this.destinationRoot(), answers);
       if (onDisk.length > 0) throw new ConfigError(onDisk);
       const facts = withDependencyFile(detectProject(this.destinationRoot(), { settingsModule: answers.settingsModule }), answers.dependencies);
-      config = buildStackConfig(answers, facts, stackFiles((file) => fs.existsSync(this.destinationPath(file)), Object.keys(stored.files)));
+      config = buildStackConfig(
+        answers,
+        facts,
+        stackFiles((file) => fs.existsSync(this.destinationPath(file)), Object.keys(stored.files)),
+      );
     } catch (error) {
       if (error instanceof ConfigError) throw new Error(`the stored answers are no longer valid for this project:\n${error.message}`, { cause: error });
       throw error;
@@ -69,6 +73,7 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, B
 function withTarget(answers: Answers, target: unknown): Answers {
   if (target === undefined) return answers;
   if (target !== 'compose' && target !== 'swarm') throw new Error(`--target ${String(target)}: use compose or swarm`);
-  if (target === 'swarm' && answers.target !== 'swarm') throw new Error('--target swarm: this project was generated for compose; generate it with `yo django-static --target swarm` first (it writes stack.yaml and swarm.sh)');
+  if (target === 'swarm' && answers.target !== 'swarm')
+    throw new Error('--target swarm: this project was generated for compose; generate it with `yo django-static --target swarm` first (it writes stack.yaml and swarm.sh)');
   return { ...answers, target };
 }

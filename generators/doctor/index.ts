@@ -19,7 +19,10 @@ export default class DoctorGenerator extends Generator<Record<string, unknown>, 
     this.option('nginx-dump', { type: String, description: 'the output of `nginx -T` in a file, or - for standard input' });
     this.option('format', { type: String, description: `report format: ${FORMATS.join(', ')}`, default: 'text' });
     this.option('fail-on', { type: String, description: `exit 1 when a finding is at least this severe: ${SEVERITIES.join(', ')}`, default: 'high' });
-    this.option('compose', { type: String, description: 'the compose file the server runs; default: the production-looking one here (docker-compose.prod.yml before a compose.yaml that runs runserver)' });
+    this.option('compose', {
+      type: String,
+      description: 'the compose file the server runs; default: the production-looking one here (docker-compose.prod.yml before a compose.yaml that runs runserver)',
+    });
     this.option('fix', { type: Boolean, description: 'write the fixes into the files (only inside this folder; each original kept as FILE.orig), then report what is left' });
     this.option('fix-dry-run', { type: Boolean, description: 'print every fix as one patch (apply with patch -p1), write nothing' });
     // For yo's --help (the package's bin takes --cwd <dir> itself, before Yeoman starts; see folder()).
@@ -29,17 +32,20 @@ export default class DoctorGenerator extends Generator<Record<string, unknown>, 
 
   async default(): Promise<void> {
     const root = this.folder();
-    const outcome = root.error !== undefined ? { output: '', exitCode: 2 as const, error: root.error } : await runDoctor({
-      root: root.folder,
-      nginx: this.options['nginx'] as string | undefined,
-      nginxDump: this.options['nginxDump'] as string | undefined,
-      format: this.options['format'] as string | undefined,
-      failOn: this.options['failOn'] as string | undefined,
-      url: this.options['url'] as string | undefined,
-      compose: this.options['compose'] as string | undefined,
-      fix: this.options['fix'] === true,
-      fixDryRun: this.options['fixDryRun'] === true,
-    });
+    const outcome =
+      root.error !== undefined
+        ? { output: '', exitCode: 2 as const, error: root.error }
+        : await runDoctor({
+            root: root.folder,
+            nginx: this.options['nginx'] as string | undefined,
+            nginxDump: this.options['nginxDump'] as string | undefined,
+            format: this.options['format'] as string | undefined,
+            failOn: this.options['failOn'] as string | undefined,
+            url: this.options['url'] as string | undefined,
+            compose: this.options['compose'] as string | undefined,
+            fix: this.options['fix'] === true,
+            fixDryRun: this.options['fixDryRun'] === true,
+          });
     if (outcome.error !== undefined) process.stderr.write(`error: ${outcome.error}\n`);
     for (const message of outcome.messages ?? []) process.stderr.write(`${message}\n`);
     process.stdout.write(outcome.output);

@@ -11,7 +11,8 @@ export function buildStepNotices(config: StackConfig): string[] {
   return [
     ...(config.compress ? [`django-compressor is offline (COMPRESS_OFFLINE at ${config.compress.source}): the ${SERVICES.collectstatic} service runs \`manage.py compress\` after collectstatic`] : []),
     ...config.importWrites.map(
-      (write) => `the settings create ${write.path} at import (${write.source}): ${SERVICES.app}, ${SERVICES.collectstatic} and ${SERVICES.migrate} get a tmpfs there on their read-only root (its contents last as long as the container)`,
+      (write) =>
+        `the settings create ${write.path} at import (${write.source}): ${SERVICES.app}, ${SERVICES.collectstatic} and ${SERVICES.migrate} get a tmpfs there on their read-only root (its contents last as long as the container)`,
     ),
   ];
 }
@@ -23,6 +24,6 @@ export function importWriteProblems(facts: ProjectFacts, config: StackConfig): s
     .map(
       (write) =>
         `${write.file}:${write.line}: ${write.what}${write.path ? ` at ${write.path}` : ' whose path is not read'} when the settings are imported; ` +
-        "the app's root file system is read-only, so Django would fail to start. Give it a path the reader can follow (a literal, BASE_DIR / \"...\", or an environment variable with a default), or create the folder only when it is missing and writable",
+        'the app\'s root file system is read-only, so Django would fail to start. Give it a path the reader can follow (a literal, BASE_DIR / "...", or an environment variable with a default), or create the folder only when it is missing and writable',
     );
 }

@@ -93,7 +93,13 @@ export function profileOf(service: string, config: Pick<StackConfig, 'tls'> & Pa
   // A folder the settings create at import (os.makedirs(LOG_DIR)) would fail on the read-only root.
   const writes = IMPORTS_SETTINGS.has(service) ? (config.importWrites ?? []).filter((write) => !profile.tmpfs.some((grant) => grant.value === write.path)) : [];
   if (writes.length > 0) {
-    profile = { ...profile, tmpfs: [...profile.tmpfs, ...writes.map((write) => ({ value: write.path, why: `the settings create this folder at import (${write.source}); what is written there lasts as long as the container` }))] };
+    profile = {
+      ...profile,
+      tmpfs: [
+        ...profile.tmpfs,
+        ...writes.map((write) => ({ value: write.path, why: `the settings create this folder at import (${write.source}); what is written there lasts as long as the container` })),
+      ],
+    };
   }
   return profile;
 }

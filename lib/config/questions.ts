@@ -198,7 +198,7 @@ export const QUESTIONS = [
     kind: 'string',
     message: 'Deploy target: compose (one host) or swarm (Docker Swarm: replicas, rolling updates; compose.yaml is still written)',
     detect: () => 'compose',
-    validate: (value) => (TARGET_CHOICES as readonly (string | undefined)[]).includes(value) ? undefined : `"${value}" is not one of ${TARGET_CHOICES.join(', ')}`,
+    validate: (value) => ((TARGET_CHOICES as readonly (string | undefined)[]).includes(value) ? undefined : `"${value}" is not one of ${TARGET_CHOICES.join(', ')}`),
     choices: () => [...TARGET_CHOICES],
   }),
   question('database', {
@@ -214,11 +214,10 @@ export const QUESTIONS = [
   question('remoteStatic', {
     option: 'remote-static',
     kind: 'string',
-    message: 'Your production settings serve static files from object storage or a CDN. Serve them from this stack\'s volume instead (volume), or stop (stop)?',
+    message: "Your production settings serve static files from object storage or a CDN. Serve them from this stack's volume instead (volume), or stop (stop)?",
     // The safe default: a stack that works on its own, and nothing uploaded anywhere.
     detect: () => 'volume',
-    validate: (value) =>
-      (REMOTE_STATIC_CHOICES as readonly (string | undefined)[]).includes(value) ? undefined : `"${value}" is not one of ${REMOTE_STATIC_CHOICES.join(', ')}`,
+    validate: (value) => ((REMOTE_STATIC_CHOICES as readonly (string | undefined)[]).includes(value) ? undefined : `"${value}" is not one of ${REMOTE_STATIC_CHOICES.join(', ')}`),
     choices: () => [...REMOTE_STATIC_CHOICES],
     when: (_earlier, facts) => facts.remoteStatic !== undefined,
   }),
@@ -285,7 +284,7 @@ export const QUESTIONS = [
   question('tls', {
     option: 'tls',
     kind: 'string',
-    message: 'HTTPS: off, acme (certificates from Let\'s Encrypt or another ACME CA, renewed automatically) or files (your own certificate and key)',
+    message: "HTTPS: off, acme (certificates from Let's Encrypt or another ACME CA, renewed automatically) or files (your own certificate and key)",
     // Plain HTTP stays the default: acme needs DNS pointing here and port 80 open, which only the user knows.
     detect: () => 'off',
     // The names come first: a local name makes acme impossible, before any acme option is asked for.
@@ -308,7 +307,7 @@ export const QUESTIONS = [
   question('acmeEmail', {
     option: 'acme-email',
     kind: 'string',
-    message: 'E-mail address for the ACME account (the CA\'s notices about it)',
+    message: "E-mail address for the ACME account (the CA's notices about it)",
     detect: () => undefined,
     undetected: () => 'an ACME account needs an e-mail address; pass --acme-email',
     validate: validate.email,
@@ -394,7 +393,7 @@ export const QUESTIONS = [
     kind: 'string',
     message: "nginx's published port in Swarm: host (each node binds it on every interface; keeps client addresses) or ingress (the routing mesh; needs IPVS)",
     detect: () => 'host',
-    validate: (value) => (SWARM_PORTS_CHOICES as readonly (string | undefined)[]).includes(value) ? undefined : `"${value}" is not one of ${SWARM_PORTS_CHOICES.join(', ')}`,
+    validate: (value) => ((SWARM_PORTS_CHOICES as readonly (string | undefined)[]).includes(value) ? undefined : `"${value}" is not one of ${SWARM_PORTS_CHOICES.join(', ')}`),
     choices: () => [...SWARM_PORTS_CHOICES],
     when: onSwarm,
   }),
@@ -469,9 +468,7 @@ export function parseRaw(questionKind: Kind, raw: unknown): { value: unknown } |
     }
     case 'list':
       return {
-        value: (Array.isArray(raw) ? raw.map(String) : String(raw).split(','))
-          .map((item) => item.trim())
-          .filter(Boolean),
+        value: (Array.isArray(raw) ? raw.map(String) : String(raw).split(',')).map((item) => item.trim()).filter(Boolean),
       };
     case 'string':
       return { value: String(raw).trim() };

@@ -11,7 +11,19 @@ import type { ProjectFacts } from '../detect/project.js';
 import { where } from '../detect/found.js';
 import IMAGES from './images.json' with { type: 'json' };
 import type { Condition } from '../detect/evaluate.js';
-import { BACKUPS_DIR, COMPOSE_PROJECT_VARIABLE, DATABASE_URL_VARIABLE, OPTIONAL_VARIABLES, POSTGRES_DB_VARIABLE, POSTGRES_PASSWORD_VARIABLE, POSTGRES_USER_VARIABLE, SECRET_KEY_VARIABLE, SERVICES, SWARM_SECRETS_DIR, VOLUMES } from './names.js';
+import {
+  BACKUPS_DIR,
+  COMPOSE_PROJECT_VARIABLE,
+  DATABASE_URL_VARIABLE,
+  OPTIONAL_VARIABLES,
+  POSTGRES_DB_VARIABLE,
+  POSTGRES_PASSWORD_VARIABLE,
+  POSTGRES_USER_VARIABLE,
+  SECRET_KEY_VARIABLE,
+  SERVICES,
+  SWARM_SECRETS_DIR,
+  VOLUMES,
+} from './names.js';
 import { APP_MEMORY, appMemoryMiB, serviceLimits, type Limit } from './limits.js';
 import { QUESTIONS, type Answers, type DatabaseChoice } from './questions.js';
 import { composeCommand, STANDARD_FILES, type StackFiles } from './file-names.js';
@@ -281,7 +293,10 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
   const unknownGroups = groups.filter((name) => !(dependencies?.groups ?? []).some((group) => group.name === name));
   if (dependencies && unknownGroups.length) {
     const known = (dependencies.groups ?? []).map((group) => group.name);
-    report('dependency-groups', `${unknownGroups.join(', ')}: no such dependency group in ${MANIFEST_OF[path.posix.basename(dependencies.file)] ?? dependencies.file} (${known.length ? `it has ${known.join(', ')}` : 'it has none'}); pass --dependency-groups with those, or none`);
+    report(
+      'dependency-groups',
+      `${unknownGroups.join(', ')}: no such dependency group in ${MANIFEST_OF[path.posix.basename(dependencies.file)] ?? dependencies.file} (${known.length ? `it has ${known.join(', ')}` : 'it has none'}); pass --dependency-groups with those, or none`,
+    );
   }
   // What the install step installs: [project] dependencies plus the chosen groups.
   const installed = dependencies && withGroups(dependencies, groups);
@@ -360,7 +375,9 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
     hashedNamePattern: HASHED_NAME_PATTERN,
     settingsEnv: [
       ...facts.requiredEnv
-        .filter((read) => !STACK_ENV.has(read.variable) && !stackEnvironment(answers.database).includes(read.variable) && !(answers.database === 'postgres' && read.variable === POSTGRES_PASSWORD_VARIABLE))
+        .filter(
+          (read) => !STACK_ENV.has(read.variable) && !stackEnvironment(answers.database).includes(read.variable) && !(answers.database === 'postgres' && read.variable === POSTGRES_PASSWORD_VARIABLE),
+        )
         .map((read) => ({ variable: read.variable, source: `${read.file}:${read.line}`, ...(read.when ? { when: read.when } : {}) })),
       // external: the overlay reads the database from DATABASE_URL, which only the user can give.
       ...(answers.database === 'external' && !facts.requiredEnv.some((read) => read.variable === DATABASE_URL_VARIABLE)

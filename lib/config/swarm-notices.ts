@@ -10,12 +10,14 @@ export function swarmNotices(config: StackConfig, { settingsDatabase }: { settin
   const notes: string[] = [];
   if (settingsDatabase === 'sqlite' && config.database.kind === 'postgres') {
     notes.push(
-      "--target swarm: your settings use SQLite, which replicas on several nodes cannot share, so the stack runs PostgreSQL (--database postgres; the overlay sets DATABASES). Existing SQLite data is not moved: dumpdata, then loaddata into the new database",
+      '--target swarm: your settings use SQLite, which replicas on several nodes cannot share, so the stack runs PostgreSQL (--database postgres; the overlay sets DATABASES). Existing SQLite data is not moved: dumpdata, then loaddata into the new database',
     );
   }
   // Swarm publishes ports without a host address: --bind applies to compose.yaml only.
   if (config.http.bind !== '0.0.0.0') {
-    notes.push(`--target swarm: nginx's port ${config.http.port} is published on every interface of each node (0.0.0.0 and ::); --bind ${config.http.bind} applies to ${GENERATED_FILES.compose} only. Firewall the port if it must stay private`);
+    notes.push(
+      `--target swarm: nginx's port ${config.http.port} is published on every interface of each node (0.0.0.0 and ::); --bind ${config.http.bind} applies to ${GENERATED_FILES.compose} only. Firewall the port if it must stay private`,
+    );
   }
   if (swarm.portMode === 'host') {
     notes.push(

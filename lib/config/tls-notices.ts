@@ -13,7 +13,9 @@ export function tlsNotices(config: StackConfig, { told }: { told: boolean }): st
   if (tls.mode === 'files') return [];
   const notes: string[] = [];
   if (tls.server === LETS_ENCRYPT.production) {
-    notes.push("--tls acme: Let's Encrypt's production CA has rate limits (5 failed validations per name per hour, 5 identical certificates a week); try --acme-staging first if DNS or port 80 are not proven yet");
+    notes.push(
+      "--tls acme: Let's Encrypt's production CA has rate limits (5 failed validations per name per hour, 5 identical certificates a week); try --acme-staging first if DNS or port 80 are not proven yet",
+    );
   }
   if (tls.staging) notes.push("--acme-staging: browsers do not trust the staging CA's certificates; re-run without it for a real one");
   if (config.http.port !== 80) {

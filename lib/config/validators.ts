@@ -9,24 +9,17 @@ export type Validator<T> = (value: T) => string | undefined;
 
 /** Compose project names: lowercase letters, digits, dashes and underscores, starting with a letter or digit. */
 export const projectName: Validator<string> = (value) =>
-  /^[a-z0-9][a-z0-9_-]*$/.test(value)
-    ? undefined
-    : `"${value}" is not a valid compose project name: use lowercase letters, digits, "-" and "_", starting with a letter or digit`;
+  /^[a-z0-9][a-z0-9_-]*$/.test(value) ? undefined : `"${value}" is not a valid compose project name: use lowercase letters, digits, "-" and "_", starting with a letter or digit`;
 
 const DOTTED = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/;
 
-export const settingsModule: Validator<string> = (value) =>
-  DOTTED.test(value) ? undefined : `"${value}" is not a Python module path (expected something like mysite.settings)`;
+export const settingsModule: Validator<string> = (value) => (DOTTED.test(value) ? undefined : `"${value}" is not a Python module path (expected something like mysite.settings)`);
 
 export const wsgiApplication: Validator<string> = (value) =>
-  /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*[.:][A-Za-z_]\w*$/.test(value) && value.includes('.')
-    ? undefined
-    : `"${value}" is not a WSGI application path (expected something like mysite.wsgi.application)`;
+  /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*[.:][A-Za-z_]\w*$/.test(value) && value.includes('.') ? undefined : `"${value}" is not a WSGI application path (expected something like mysite.wsgi.application)`;
 
 export const pythonVersion: Validator<string> = (value) =>
-  (SUPPORTED_PYTHON as readonly string[]).includes(value)
-    ? undefined
-    : `Python "${value}" has no supported python:${value}-slim image; choose one of ${SUPPORTED_PYTHON.join(', ')}`;
+  (SUPPORTED_PYTHON as readonly string[]).includes(value) ? undefined : `Python "${value}" has no supported python:${value}-slim image; choose one of ${SUPPORTED_PYTHON.join(', ')}`;
 
 /** A URL path that nginx can own: /x/ with safe characters, never "/" alone. */
 export const urlPath =
@@ -42,8 +35,7 @@ export const urlPath =
     return undefined;
   };
 
-export const port: Validator<number> = (value) =>
-  Number.isInteger(value) && value >= 1 && value <= 65535 ? undefined : `port "${value}" is impossible: use a whole number from 1 to 65535`;
+export const port: Validator<number> = (value) => (Number.isInteger(value) && value >= 1 && value <= 65535 ? undefined : `port "${value}" is impossible: use a whole number from 1 to 65535`);
 
 export const bindAddress: Validator<string> = (value) => {
   const octets = value.split('.');
@@ -66,9 +58,7 @@ export const serverNames: Validator<string[]> = (names) => {
 };
 
 export const workers: Validator<string> = (value) =>
-  value === 'auto' || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 128)
-    ? undefined
-    : `workers "${value}" must be "auto" (2 × CPUs + 1 at start-up) or a whole number from 1 to 128`;
+  value === 'auto' || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 128) ? undefined : `workers "${value}" must be "auto" (2 × CPUs + 1 at start-up) or a whole number from 1 to 128`;
 
 /** The app container's memory bound: "auto" (from the worker count) or a size in MiB or GiB. */
 export const appMemory: Validator<string> = (value) => {
@@ -80,8 +70,7 @@ export const appMemory: Validator<string> = (value) => {
   return undefined;
 };
 
-export const bodySize: Validator<string> = (value) =>
-  /^\d+[kKmMgG]?$/.test(value) ? undefined : `client_max_body_size "${value}" must be a size like 10m, 512k or 1g`;
+export const bodySize: Validator<string> = (value) => (/^\d+[kKmMgG]?$/.test(value) ? undefined : `client_max_body_size "${value}" must be a size like 10m, 512k or 1g`);
 
 /** Docker image references: [registry[:port]/]name[:tag][@digest]. */
 export const imageReference: Validator<string> = (value) =>
@@ -103,18 +92,14 @@ export const imageRepository: Validator<string> = (value) =>
     ? undefined
     : `"${value}" is not an image repository (expected <registry>/<path> without a tag, such as 127.0.0.1:5000/mysite)`;
 
-export const replicas: Validator<number> = (value) =>
-  Number.isInteger(value) && value >= 1 && value <= 64 ? undefined : `replicas "${value}" must be a whole number from 1 to 64`;
+export const replicas: Validator<number> = (value) => (Number.isInteger(value) && value >= 1 && value <= 64 ? undefined : `replicas "${value}" must be a whole number from 1 to 64`);
 
 /** Project-relative folders only: the Docker build context is the project. */
 export const projectRelativeDir: Validator<string> = (value) =>
-  value.startsWith('/') || value.split('/').includes('..') || value === ''
-    ? `"${value}" must be a folder inside the project, written relative to its root`
-    : undefined;
+  value.startsWith('/') || value.split('/').includes('..') || value === '' ? `"${value}" must be a folder inside the project, written relative to its root` : undefined;
 
 /** Enough of an address for an ACME account: the CA checks it properly. */
-export const email: Validator<string> = (value) =>
-  /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/.test(value) ? undefined : `"${value}" is not an e-mail address`;
+export const email: Validator<string> = (value) => (/^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/.test(value) ? undefined : `"${value}" is not an e-mail address`);
 
 export const httpsUrl: Validator<string> = (value) => {
   const url = URL.canParse(value) ? new URL(value) : undefined;

@@ -16,9 +16,7 @@ import { SKIPPED_DIRS } from './skipped-dirs.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres' | 'external';
 
-export type DatabaseDecision =
-  | { choice: DatabaseKind; /** Said in the run's output when the settings did not name the engine plainly. */ why?: string }
-  | { conflict: string };
+export type DatabaseDecision = { choice: DatabaseKind; /** Said in the run's output when the settings did not name the engine plainly. */ why?: string } | { conflict: string };
 
 /** What points at a database besides DATABASES itself. */
 export interface DatabaseIndications {
@@ -62,7 +60,10 @@ export function decideDatabase(database: DatabaseFacts | undefined, indications:
     if (database.form === 'url' && database.variable) {
       // A PostgreSQL URL on this machine is a developer's default: the stack gives it its own PostgreSQL.
       if (database.engine === 'postgresql' && isLocalHost(database.host)) {
-        return { choice: 'postgres', why: `the settings' default database URL is PostgreSQL on ${database.host ?? 'this machine'}, so the stack runs its own PostgreSQL (--database external keeps $${database.variable})` };
+        return {
+          choice: 'postgres',
+          why: `the settings' default database URL is PostgreSQL on ${database.host ?? 'this machine'}, so the stack runs its own PostgreSQL (--database external keeps $${database.variable})`,
+        };
       }
       return { choice: 'external' };
     }
@@ -72,9 +73,11 @@ export function decideDatabase(database: DatabaseFacts | undefined, indications:
   }
   if (database?.form === 'url' && database.variable) return { choice: 'external' };
   const { postgres, mysql } = indications;
-  const unread = database ? 'the settings\' database engine is not read' : 'the settings set no DATABASES that could be read';
+  const unread = database ? "the settings' database engine is not read" : 'the settings set no DATABASES that could be read';
   if (postgres.length > 0 && mysql.length > 0) {
-    return { conflict: `${unread}, and the project points at more than one database: PostgreSQL (${list(postgres)}) and MySQL (${list(mysql)}); choose with --database postgres, external (DATABASE_URL) or sqlite` };
+    return {
+      conflict: `${unread}, and the project points at more than one database: PostgreSQL (${list(postgres)}) and MySQL (${list(mysql)}); choose with --database postgres, external (DATABASE_URL) or sqlite`,
+    };
   }
   if (postgres.length > 0) return { choice: 'postgres', why: `${unread}; PostgreSQL is indicated by ${list(postgres)}` };
   if (mysql.length > 0) return { choice: 'external', why: `${unread}; MySQL is indicated by ${list(mysql)}, which this stack does not run: give its URL as DATABASE_URL in .env` };
@@ -125,7 +128,10 @@ function describeImport(python: PythonSource, children: SyntaxNode[]): string | 
   if (children[0]?.name === 'from') {
     const module = text(children.slice(1, importAt));
     if (!module.startsWith('django.contrib.postgres')) return undefined;
-    const names = children.slice(importAt + 1).filter((child) => child.name === 'VariableName').map((child) => python.textOf(child));
+    const names = children
+      .slice(importAt + 1)
+      .filter((child) => child.name === 'VariableName')
+      .map((child) => python.textOf(child));
     return `${names.join(', ') || '*'} from ${module}`;
   }
   const module = text(children.slice(importAt + 1).filter((child) => child.name !== ','));

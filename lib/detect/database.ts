@@ -80,8 +80,7 @@ export function databaseFromUrl(url: string): Pick<DatabaseFacts, 'engine' | 'na
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1', 'db', 'postgres', 'postgresql', 'database', 'pgsql']);
 export const isLocalHost = (host: string | undefined) => !host || LOCAL_HOSTS.has(host.toLowerCase()) || host.endsWith('.local') || host.endsWith('.localhost');
 
-const entry = (dict: Value, key: string): Value | undefined =>
-  dict.kind === 'dict' ? dict.entries.findLast(([k]) => k.kind === 'str' && k.value === key)?.[1] : undefined;
+const entry = (dict: Value, key: string): Value | undefined => (dict.kind === 'dict' ? dict.entries.findLast(([k]) => k.kind === 'str' && k.value === key)?.[1] : undefined);
 
 type Read = { facts: DatabaseFacts } | { note: string };
 
@@ -152,8 +151,6 @@ function fromBranches(branches: Branch[], read: (value: Value) => Read): Read {
 /** A branch whose value was itself set on the branches of an earlier `if`: each of those, under both conditions. */
 function flatten(branches: Branch[]): Branch[] {
   return branches.flatMap((branch) =>
-    branch.value.kind === 'unknown' && branch.value.branches
-      ? flatten(branch.value.branches).map((inner) => ({ ...inner, when: [...inner.when, ...branch.when] }))
-      : [branch],
+    branch.value.kind === 'unknown' && branch.value.branches ? flatten(branch.value.branches).map((inner) => ({ ...inner, when: [...inner.when, ...branch.when] })) : [branch],
   );
 }

@@ -69,9 +69,7 @@ export const negate = (condition: Condition): Condition =>
 
 export function describeCondition(conditions: Condition[]): string {
   return conditions
-    .map((condition) =>
-      'variable' in condition ? `${condition.variable} is ${condition.set ? '' : 'not '}set` : `${condition.holds ? '' : 'not '}\`${condition.expression}\``,
-    )
+    .map((condition) => ('variable' in condition ? `${condition.variable} is ${condition.set ? '' : 'not '}set` : `${condition.holds ? '' : 'not '}\`${condition.expression}\``))
     .join(' and ');
 }
 
@@ -374,7 +372,10 @@ function environmentCheck(test: SyntaxNode, cx: Context): { variable: string; ne
     return inner && { variable: inner.variable, negated: !inner.negated };
   }
   if (node.name === 'BinaryExpression') {
-    const op = children.slice(1, -1).map((child) => cx.python.textOf(child)).join(' ');
+    const op = children
+      .slice(1, -1)
+      .map((child) => cx.python.textOf(child))
+      .join(' ');
     if ((op !== 'in' && op !== 'not in') || !ENVIRON.has(dottedName(children.at(-1)!, cx) ?? '')) return undefined;
     const variable = evaluate(children[0]!, cx);
     return variable.kind === 'str' ? { variable: variable.value, negated: op === 'not in' } : undefined;
@@ -458,7 +459,15 @@ const dottedName = (node: SyntaxNode, cx: Context): string | undefined => {
 };
 
 /** django-environ's URL readers, called with no variable name: the variable each reads. */
-const URL_DEFAULT_VARIABLES: Record<string, string> = { db: 'DATABASE_URL', db_url: 'DATABASE_URL', cache: 'CACHE_URL', cache_url: 'CACHE_URL', email: 'EMAIL_URL', email_url: 'EMAIL_URL', search_url: 'SEARCH_URL' };
+const URL_DEFAULT_VARIABLES: Record<string, string> = {
+  db: 'DATABASE_URL',
+  db_url: 'DATABASE_URL',
+  cache: 'CACHE_URL',
+  cache_url: 'CACHE_URL',
+  email: 'EMAIL_URL',
+  email_url: 'EMAIL_URL',
+  search_url: 'SEARCH_URL',
+};
 
 /** Getters that return None for a variable that is not set. */
 const NONE_GETTERS = new Set(['os.environ.get', 'os.getenv', 'environ.get', 'getenv']);

@@ -47,11 +47,7 @@ print("DJANGO_STATIC_INSPECT=" + json.dumps({
     "DATABASE_ENGINE": text((getattr(s, "DATABASES", {}).get("default") or {}).get("ENGINE"))}))
 `;
 
-export async function inspectSettings(
-  root: string,
-  settingsModule: string,
-  python = 'python3',
-): Promise<{ ok: true; settings: RuntimeSettings } | InspectFailure> {
+export async function inspectSettings(root: string, settingsModule: string, python = 'python3'): Promise<{ ok: true; settings: RuntimeSettings } | InspectFailure> {
   const result = await execa(python, ['manage.py', 'shell', '-c', SCRIPT], {
     cwd: root,
     reject: false,
@@ -62,7 +58,9 @@ export async function inspectSettings(
   if ((result as { code?: string }).code === 'ENOENT') {
     return { ok: false, missingInterpreter: true, reason: `${python} was not found: give --inspect-python an interpreter that can import the project` };
   }
-  const line = String(result.stdout).split('\n').find((l) => l.startsWith('DJANGO_STATIC_INSPECT='));
+  const line = String(result.stdout)
+    .split('\n')
+    .find((l) => l.startsWith('DJANGO_STATIC_INSPECT='));
   if (result.exitCode !== 0 || !line) {
     const stderr = String(result.stderr).trim();
     const last = stderr.split('\n').at(-1) ?? 'no output';
@@ -100,7 +98,13 @@ export function projectFrame(stderr: string, root: string): string | undefined {
 }
 
 /** The answer option that takes Django's value instead of the text analysis's; undefined where the stack sets its own. */
-const OPTIONS: Record<string, string> = { STATIC_URL: '--static-url', STATICFILES_DIRS: '--staticfiles-dirs', MEDIA_URL: '--media-url', WSGI_APPLICATION: '--wsgi-application', database: '--database' };
+const OPTIONS: Record<string, string> = {
+  STATIC_URL: '--static-url',
+  STATICFILES_DIRS: '--staticfiles-dirs',
+  MEDIA_URL: '--media-url',
+  WSGI_APPLICATION: '--wsgi-application',
+  database: '--database',
+};
 
 /** One line per setting where Django and the text analysis disagree, with the value this run uses. */
 export function compareWithText(facts: ProjectFacts, runtime: RuntimeSettings): string[] {
@@ -135,7 +139,8 @@ export function compareWithText(facts: ProjectFacts, runtime: RuntimeSettings): 
 function used(name: string, text: unknown): string {
   const option = OPTIONS[name];
   if (!option) return "the stack's overlay sets its own, so neither is used as it is";
-  if (text === null || text === undefined) return name === 'database' ? `the database follows the run's database choice (${option} to choose)` : `not read from the text, so it is asked (or ${option})`;
+  if (text === null || text === undefined)
+    return name === 'database' ? `the database follows the run's database choice (${option} to choose)` : `not read from the text, so it is asked (or ${option})`;
   return `using the text analysis's (${option} to use Django's)`;
 }
 

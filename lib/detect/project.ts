@@ -87,9 +87,7 @@ const PRODUCTION_NAMES = ['production', 'prod'];
 /** `startedIn`: the folder the run started from, when above `root`: manifests are looked for up to there (or to the repository root). */
 export function detectProject(root: string, options: { settingsModule?: string; startedIn?: string } = {}): ProjectFacts {
   const warnings: string[] = [];
-  const named = options.settingsModule
-    ? { value: options.settingsModule, source: { file: '--settings-module' } }
-    : findSettingsModule(root);
+  const named = options.settingsModule ? { value: options.settingsModule, source: { file: '--settings-module' } } : findSettingsModule(root);
   if (!named) throw new NotDjangoProjectError(root);
 
   // An explicit --settings-module is taken as given; manage.py's choice may be upgraded to production.
@@ -139,7 +137,13 @@ export function detectProject(root: string, options: { settingsModule?: string; 
   };
   facts.databaseDecision = decideDatabase(
     facts.database?.value,
-    databaseIndications({ root, dependencies: spec, postgresDriver: facts.postgresDriver, contribPostgres: listMentions(setting('INSTALLED_APPS'), 'django.contrib.postgres', 'any'), database: facts.database }),
+    databaseIndications({
+      root,
+      dependencies: spec,
+      postgresDriver: facts.postgresDriver,
+      contribPostgres: listMentions(setting('INSTALLED_APPS'), 'django.contrib.postgres', 'any'),
+      database: facts.database,
+    }),
   );
   const compress = setting('COMPRESS_OFFLINE');
   if (compress && isTrue(compress.value) && listMentions(setting('INSTALLED_APPS'), 'compressor', 'any')?.value) {

@@ -48,7 +48,10 @@ export function settingsModuleInConfig(file: string, text: string): Found<string
     if (line.startsWith('#') || line.startsWith(';')) continue;
     const separator = file === '.env' ? line.indexOf('=') : firstOf(line, '=', ':');
     if (separator <= 0) continue;
-    const key = line.slice(0, separator).trim().replace(/^export\s+/, '');
+    const key = line
+      .slice(0, separator)
+      .trim()
+      .replace(/^export\s+/, '');
     if (key !== VARIABLE) continue;
     const value = unquote(line.slice(separator + 1).trim());
     if (value) return { value, source: { file, line: index + 1 } };
@@ -62,4 +65,3 @@ function firstOf(line: string, ...characters: string[]): number {
 }
 
 const unquote = (value: string) => (/^(["']).*\1$/.test(value) ? value.slice(1, -1) : value);
-

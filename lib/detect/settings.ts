@@ -330,14 +330,22 @@ function globFiles(root: string, pattern: string): string[] {
   const dir = path.posix.dirname(pattern);
   const last = path.posix.basename(pattern);
   if (!last.includes('*')) return fs.existsSync(path.join(root, pattern)) ? [pattern] : [];
-  const matcher = new RegExp(`^${last.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const matcher = new RegExp(
+    `^${last
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   let entries: string[];
   try {
     entries = fs.readdirSync(path.join(root, dir));
   } catch {
     return [];
   }
-  return entries.filter((entry) => matcher.test(entry)).sort().map((entry) => path.posix.join(dir, entry));
+  return entries
+    .filter((entry) => matcher.test(entry))
+    .sort()
+    .map((entry) => path.posix.join(dir, entry));
 }
 
 /** os.makedirs(X), os.mkdir(X), Path(X).mkdir(...): a folder created when the settings are imported. */

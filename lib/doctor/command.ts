@@ -76,7 +76,10 @@ async function diagnoseAndReport(options: DoctorOptions): Promise<DoctorOutcome>
     if (options.fixDryRun) return { output: planDiff(plan, options.root), exitCode: findings.some((f) => atLeast(f.severity, failOn)) ? 1 : 0, messages };
     refuseBrokenNginx(plan, facts, input);
     const { written, backups } = writeFixes(plan);
-    if (written.length > 0) fixNotes.push(`fixed ${plan.fixed.length} finding${plan.fixed.length === 1 ? '' : 's'} in ${written.map((file) => shown(file, options.root)).join(', ')}${backups.length ? ` (the originals: ${backups.map((file) => shown(file, options.root)).join(', ')})` : ''}`);
+    if (written.length > 0)
+      fixNotes.push(
+        `fixed ${plan.fixed.length} finding${plan.fixed.length === 1 ? '' : 's'} in ${written.map((file) => shown(file, options.root)).join(', ')}${backups.length ? ` (the originals: ${backups.map((file) => shown(file, options.root)).join(', ')})` : ''}`,
+      );
     else fixNotes.push('nothing to fix: no finding has a fix that applies here');
     facts = gatherFacts(input);
     findings = diagnose(facts);
@@ -88,7 +91,9 @@ async function diagnoseAndReport(options: DoctorOptions): Promise<DoctorOutcome>
     const report = await probeServer(target, facts);
     findings.push(...report.findings);
     probe = { url: target.origin, sent: report.sent, errors: report.errors };
-    notes.push(`live probe of ${target.origin}: ${report.sent} requests, ${report.findings.length} leak${report.findings.length === 1 ? '' : 's'}${report.errors.length ? `, ${report.errors.length} unanswered (${report.errors[0]})` : ''}`);
+    notes.push(
+      `live probe of ${target.origin}: ${report.sent} requests, ${report.findings.length} leak${report.findings.length === 1 ? '' : 's'}${report.errors.length ? `, ${report.errors.length} unanswered (${report.errors[0]})` : ''}`,
+    );
   }
   const inputs = [...facts.nginx.texts.keys()].map((file) => shown(file, options.root));
   if (facts.django) inputs.push(`Django settings ${facts.django.settingsModule}${facts.django.subfolder ? ` (in ${facts.django.subfolder}/)` : ''}`);
@@ -98,7 +103,11 @@ async function diagnoseAndReport(options: DoctorOptions): Promise<DoctorOutcome>
   // report is built (at 10,000 servers, tens of MB the report would otherwise sit on top of).
   if (format !== 'sarif') facts = undefined as unknown as DoctorFacts;
   const output =
-    format === 'json' ? jsonReport(findings, { version, inputs, probe, notes }) : format === 'sarif' ? sarifReport(findings, [...RULES, NGINX_REJECTS, ...PROBE_RULES], version, textOf, options.root) : textReport(findings, inputs, notes);
+    format === 'json'
+      ? jsonReport(findings, { version, inputs, probe, notes })
+      : format === 'sarif'
+        ? sarifReport(findings, [...RULES, NGINX_REJECTS, ...PROBE_RULES], version, textOf, options.root)
+        : textReport(findings, inputs, notes);
   return { output, exitCode: findings.some((f) => atLeast(f.severity, failOn)) ? 1 : 0, ...(messages.length ? { messages } : {}) };
 }
 

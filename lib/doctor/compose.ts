@@ -79,7 +79,11 @@ export function readCompose(root: string, chosen?: string): ComposeFacts | undef
   };
   const best = read.map((facts, order) => ({ facts, order, rank: rank(facts) })).sort((a, b) => a.rank - b.rank || plainOrder(a.facts.file) - plainOrder(b.facts.file) || a.order - b.order)[0]!.facts;
   if (names.length === 1) return best;
-  const reason = PRODUCTION_NAME.test(best.file) ? 'its name says production' : runsDevServer(best) || DEVELOPMENT_NAME.test(best.file) ? 'none looks like production' : 'the others look like development files';
+  const reason = PRODUCTION_NAME.test(best.file)
+    ? 'its name says production'
+    : runsDevServer(best) || DEVELOPMENT_NAME.test(best.file)
+      ? 'none looks like production'
+      : 'the others look like development files';
   return { ...best, choice: `compose file ${best.file}, of ${names.join(', ')}: ${reason} (choose with --compose FILE)` };
 }
 
@@ -107,7 +111,9 @@ export function parseCompose(text: string, file: string, root: string): ComposeF
           build: plain['build'] !== undefined,
           command: `${words(plain['entrypoint'])} ${words(plain['command'])}`.trim(),
           environment: environment(plain['environment']),
-          portsLine: service.items.find((item) => isScalar(item.key) && item.key.value === 'ports')?.key ? lineOf(service.items.find((item) => isScalar(item.key) && item.key.value === 'ports')!.key as Node) : undefined,
+          portsLine: service.items.find((item) => isScalar(item.key) && item.key.value === 'ports')?.key
+            ? lineOf(service.items.find((item) => isScalar(item.key) && item.key.value === 'ports')!.key as Node)
+            : undefined,
           ports: isSeq(portsNode) ? portsNode.items.map((item) => publishedPort((item as Node & { toJSON(): unknown }).toJSON(), lineOf(item as Node))) : [],
           volumes: isSeq(volumesNode) ? volumesNode.items.flatMap((item) => mount((item as Node & { toJSON(): unknown }).toJSON(), lineOf(item as Node), root)) : [],
           hardening: hardening(plain),

@@ -53,7 +53,8 @@ export function djangoRoots(root: string): string[] {
     }
     if (entries.some((entry) => entry.name === 'manage.py' && entry.isFile())) found.push(dir);
     if (depth === SEARCH_DEPTH) return;
-    for (const entry of entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !NOT_PROJECT.has(e.name)).sort((a, b) => a.name.localeCompare(b.name))) visit(path.join(dir, entry.name), depth + 1);
+    for (const entry of entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !NOT_PROJECT.has(e.name)).sort((a, b) => a.name.localeCompare(b.name)))
+      visit(path.join(dir, entry.name), depth + 1);
   };
   visit(root, 0);
   return found.sort((a, b) => a.split(path.sep).length - b.split(path.sep).length);
@@ -81,7 +82,10 @@ function rebased(facts: DjangoFacts, sub: string): DjangoFacts {
 }
 
 function readDjangoAt(root: string, compose?: ComposeFacts): DjangoFacts | undefined {
-  const fromCompose = compose?.services.filter(isDjango).map((s) => s.environment.get('DJANGO_SETTINGS_MODULE')).find((m) => m && moduleFile(root, m));
+  const fromCompose = compose?.services
+    .filter(isDjango)
+    .map((s) => s.environment.get('DJANGO_SETTINGS_MODULE'))
+    .find((m) => m && moduleFile(root, m));
   let facts;
   try {
     facts = detectProject(root, fromCompose ? { settingsModule: fromCompose } : {});

@@ -47,7 +47,12 @@ interface Probe {
 /** Names of a few files in a local folder (beside or inside a served folder), when this machine has it. */
 function namesIn(folder: string, pick: (name: string) => boolean, limit: number): string[] {
   try {
-    return fs.readdirSync(folder, { withFileTypes: true }).filter((e) => e.isFile() && pick(e.name)).map((e) => e.name).sort().slice(0, limit);
+    return fs
+      .readdirSync(folder, { withFileTypes: true })
+      .filter((e) => e.isFile() && pick(e.name))
+      .map((e) => e.name)
+      .sort()
+      .slice(0, limit);
   } catch {
     return [];
   }
@@ -57,35 +62,49 @@ function namesIn(folder: string, pick: (name: string) => boolean, limit: number)
 export function plan(facts: DoctorFacts): Probe[] {
   const served = staticAndMedia(facts);
   type Base = { folder: string; source: Probe['source'] };
-  const bases = [...new Map(served.map((s): [string, Base] => [s.location.uri.replace(/\/+$/, ''), { folder: s.folder.replace(/\/+$/, ''), source: { file: s.location.directive.file, line: s.location.directive.line } }])).entries()].slice(0, 3);
+  const bases = [
+    ...new Map(
+      served.map((s): [string, Base] => [s.location.uri.replace(/\/+$/, ''), { folder: s.folder.replace(/\/+$/, ''), source: { file: s.location.directive.file, line: s.location.directive.line } }]),
+    ).entries(),
+  ].slice(0, 3);
   const staticUrl = facts.django?.settings.get('STATIC_URL');
-  if (bases.length === 0 && facts.django?.staticUrl?.startsWith('/') && staticUrl) bases.push([facts.django.staticUrl.replace(/\/+$/, ''), { folder: '', source: { file: staticUrl.file, line: staticUrl.line } }]);
-  return bases.flatMap(([base, { folder, source }]): Probe[] => {
-    const beside = folder ? namesIn(path.dirname(folder), () => true, 5) : [];
-    const dotfiles = folder ? namesIn(folder, (n) => n.startsWith('.'), 2) : [];
-    // "/static../" is the folder above only through the off-by-slash alias; a 403 or a listing
-    // there is a leak when a made-up sibling ("/static-doctor-control/") is answered otherwise.
-    const folderAbove: Probe = {
-      source,
-      path: `${base}../`,
-      control: `${base}-doctor-control/`,
-      rule: 'live-traversal',
-      leaked: (r, control) =>
-        (r.status === 200 || r.status === 403) && control && control.status !== r.status ? `${base}../ answered ${r.status} (${base}-doctor-control/: ${control.status}): nginx's file server is serving the folder above` : undefined,
-    };
-    const traversal = (name: string): Probe => ({
-      source,
-      path: `${base}../${name}`,
-      rule: 'live-traversal',
-      leaked: (r) => (r.status === 200 ? `${base}../${name} returned ${r.body.length} bytes from outside the folder` : undefined),
-    });
-    return [
-      folderAbove,
-      ...[...new Set([...beside, 'manage.py'])].map(traversal),
-      { source, path: `${base}/`, rule: 'live-listing', leaked: (r: ProbeResponse) => (r.status === 200 && r.body.includes('Index of') ? `${base}/ returned a directory listing` : undefined) },
-      ...[...new Set([...dotfiles, '.env'])].map((name) => ({ source, path: `${base}/${name}`, rule: 'live-dotfile', leaked: (r: ProbeResponse) => (r.status === 200 ? `${base}/${name} returned ${r.body.length} bytes` : undefined) })),
-    ];
-  }).slice(0, MAX_REQUESTS);
+  if (bases.length === 0 && facts.django?.staticUrl?.startsWith('/') && staticUrl)
+    bases.push([facts.django.staticUrl.replace(/\/+$/, ''), { folder: '', source: { file: staticUrl.file, line: staticUrl.line } }]);
+  return bases
+    .flatMap(([base, { folder, source }]): Probe[] => {
+      const beside = folder ? namesIn(path.dirname(folder), () => true, 5) : [];
+      const dotfiles = folder ? namesIn(folder, (n) => n.startsWith('.'), 2) : [];
+      // "/static../" is the folder above only through the off-by-slash alias; a 403 or a listing
+      // there is a leak when a made-up sibling ("/static-doctor-control/") is answered otherwise.
+      const folderAbove: Probe = {
+        source,
+        path: `${base}../`,
+        control: `${base}-doctor-control/`,
+        rule: 'live-traversal',
+        leaked: (r, control) =>
+          (r.status === 200 || r.status === 403) && control && control.status !== r.status
+            ? `${base}../ answered ${r.status} (${base}-doctor-control/: ${control.status}): nginx's file server is serving the folder above`
+            : undefined,
+      };
+      const traversal = (name: string): Probe => ({
+        source,
+        path: `${base}../${name}`,
+        rule: 'live-traversal',
+        leaked: (r) => (r.status === 200 ? `${base}../${name} returned ${r.body.length} bytes from outside the folder` : undefined),
+      });
+      return [
+        folderAbove,
+        ...[...new Set([...beside, 'manage.py'])].map(traversal),
+        { source, path: `${base}/`, rule: 'live-listing', leaked: (r: ProbeResponse) => (r.status === 200 && r.body.includes('Index of') ? `${base}/ returned a directory listing` : undefined) },
+        ...[...new Set([...dotfiles, '.env'])].map((name) => ({
+          source,
+          path: `${base}/${name}`,
+          rule: 'live-dotfile',
+          leaked: (r: ProbeResponse) => (r.status === 200 ? `${base}/${name} returned ${r.body.length} bytes` : undefined),
+        })),
+      ];
+    })
+    .slice(0, MAX_REQUESTS);
 }
 
 const WHY: Record<string, string> = {

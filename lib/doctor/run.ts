@@ -70,25 +70,32 @@ export const NGINX_REJECTS = {
 
 /** Every rule's findings, most serious first, each with its fix as a diff. */
 export function diagnose(facts: DoctorFacts): Finding[] {
-  const rejected = validateNginx(facts.nginx.directives).map(
-    (problem): Finding => ({ rule: NGINX_REJECTS.id, severity: NGINX_REJECTS.severity, file: shown(problem.file, facts.root), line: problem.line, message: problem.message, why: NGINX_REJECTS.why }),
+  const rejected = validateNginx(facts.nginx.directives).map((problem): Finding => ({
+    rule: NGINX_REJECTS.id,
+    severity: NGINX_REJECTS.severity,
+    file: shown(problem.file, facts.root),
+    line: problem.line,
+    message: problem.message,
+    why: NGINX_REJECTS.why,
+  }));
+  const findings = rejected.concat(
+    RULES.flatMap((rule) =>
+      rule.check(facts).map((hit): Finding => {
+        const textOf = (file: string) => fileText(facts, file);
+        const fixes = hit.fix && settleFix(hit.fix, textOf, facts.root);
+        return {
+          rule: rule.id,
+          severity: hit.severity ?? rule.severity,
+          file: shown(hit.file, facts.root),
+          line: hit.line,
+          message: hit.message,
+          why: rule.why,
+          diff: fixes && fixDiff(fixes, textOf, facts.root),
+          fix: fixes?.[0],
+          ...(fixes && fixes.length > 1 ? { fixes } : {}),
+        };
+      }),
+    ),
   );
-  const findings = rejected.concat(RULES.flatMap((rule) =>
-    rule.check(facts).map((hit): Finding => {
-      const textOf = (file: string) => fileText(facts, file);
-      const fixes = hit.fix && settleFix(hit.fix, textOf, facts.root);
-      return {
-        rule: rule.id,
-        severity: hit.severity ?? rule.severity,
-        file: shown(hit.file, facts.root),
-        line: hit.line,
-        message: hit.message,
-        why: rule.why,
-        diff: fixes && fixDiff(fixes, textOf, facts.root),
-        fix: fixes?.[0],
-        ...(fixes && fixes.length > 1 ? { fixes } : {}),
-      };
-    }),
-  ));
   return findings.sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
 }

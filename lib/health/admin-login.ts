@@ -97,10 +97,7 @@ export async function adminLoginRoundTrip(project: StackRuntime, port: number | 
   shell.write(`${password}\n`);
   const line = await shell.waitForLine((l) => l.startsWith(MARKER));
   const facts = line === undefined ? undefined : parseSetupOutput(line);
-  const verdict =
-    facts && !('unrouted' in facts)
-      ? await logInAndOut(port, host, facts, username, password).catch((error: Error): LoginVerdict => ({ ok: false, detail: error.message }))
-      : undefined;
+  const verdict = facts && !('unrouted' in facts) ? await logInAndOut(port, host, facts, username, password).catch((error: Error): LoginVerdict => ({ ok: false, detail: error.message })) : undefined;
   // Closing stdin ends the script's wait: it deletes the user and says so.
   const end = await shell.end();
   const last = end.timedOut ? 'timed out' : (end.output.trim().split('\n').at(-1) ?? '');

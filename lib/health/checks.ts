@@ -40,13 +40,16 @@ export async function runChecks(config: StackConfig, project: StackRuntime, tls?
   // starts Django, about a second; it writes only its own temporary user) and the dotfile probe
   // (two one-off containers, about a second each).
   const adminLogin = check('admin-login', async () =>
-    config.loginCheck
-      ? adminLoginRoundTrip(project, port, host.Host)
-      : { ok: true, skipped: true, detail: 'needs django.contrib.admin and django.contrib.auth in INSTALLED_APPS' },
+    config.loginCheck ? adminLoginRoundTrip(project, port, host.Host) : { ok: true, skipped: true, detail: 'needs django.contrib.admin and django.contrib.auth in INSTALLED_APPS' },
   );
   const dotfiles = check('dotfiles-hidden', async () => {
     if (!project.runWithStaticVolume) {
-      return { ok: true, skipped: true, detail: 'the static files are baked into an image here (read-only, no volume), so no dotfile can be placed to probe; the static rules are the compose stack\'s (one template), probed by its check' };
+      return {
+        ok: true,
+        skipped: true,
+        detail:
+          "the static files are baked into an image here (read-only, no volume), so no dotfile can be placed to probe; the static rules are the compose stack's (one template), probed by its check",
+      };
     }
     const name = '.health-check-dotfile';
     const write = await project.runWithStaticVolume(['sh', '-c', `echo secret > ${config.static.appDir}/${name}`]);
@@ -83,7 +86,11 @@ export async function runChecks(config: StackConfig, project: StackRuntime, tls?
     // Files under 1 KiB are sent plain on purpose (gzip_min_length).
     const small = Number(header(response, 'content-length') ?? Infinity) < 1024;
     if (response.status === 200 && header(response, 'content-encoding') !== 'gzip' && !small) problems.push('not gzip-encoded');
-    return { ok: problems.length === 0, detail: `${staticPath}: ${problems.length ? problems.join(', ') : `200 ${type}, immutable, ${header(response, 'content-encoding') ?? 'plain (small)'}`}`, response };
+    return {
+      ok: problems.length === 0,
+      detail: `${staticPath}: ${problems.length ? problems.join(', ') : `200 ${type}, immutable, ${header(response, 'content-encoding') ?? 'plain (small)'}`}`,
+      response,
+    };
   });
 
   await attempt('static-not-gunicorn', async () => {

@@ -91,7 +91,10 @@ export class ComposeProject {
   async containerId(service: string): Promise<string | undefined> {
     const labels = [`com.docker.compose.project=${this.projectName}`, `com.docker.compose.service=${service}`, 'com.docker.compose.oneoff=False'];
     const result = await execa('docker', ['ps', '-a', '-q', ...labels.flatMap((label) => ['--filter', `label=${label}`])], quiet);
-    return result.stdout.split('\n').map((l) => l.trim()).find((l) => /^[0-9a-f]{12,}$/.test(l));
+    return result.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => /^[0-9a-f]{12,}$/.test(l));
   }
 
   /** The state of a service's container, or undefined when it has none. */
@@ -111,12 +114,17 @@ export class ComposeProject {
   async publishedPorts(service: string): Promise<string[] | undefined> {
     const state = await this.state(service);
     if (!state) return undefined;
-    return Object.entries(state.ports).filter(([, bindings]) => Array.isArray(bindings) && bindings.length > 0).map(([port]) => port);
+    return Object.entries(state.ports)
+      .filter(([, bindings]) => Array.isArray(bindings) && bindings.length > 0)
+      .map(([port]) => port);
   }
 
   /** -a: the one-shots (collectstatic, migrate) have exited by now; their settings are still there to read. */
   async containerIds(): Promise<string[]> {
-    return (await this.run(['ps', '-a', '-q'], { timeoutMs: 20_000 })).output.split('\n').map((line) => line.trim()).filter((line) => /^[0-9a-f]{12,}$/.test(line));
+    return (await this.run(['ps', '-a', '-q'], { timeoutMs: 20_000 })).output
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => /^[0-9a-f]{12,}$/.test(line));
   }
 
   serviceOf(labels: Record<string, string> | undefined): string | undefined {

@@ -19,7 +19,8 @@ export interface TlsEvidence {
 const ACME_FAILURES = {
   rateLimit: /rateLimited|too many (certificates|failed authorizations|new orders|registrations)/i,
   dns: /NXDOMAIN|DNS problem|no valid (A|AAAA) records|no such host|server misbehaving|could not resolve/i,
-  port80: /Timeout during connect|Connection refused|connection reset by peer|i\/o timeout|Fetching http:\/\/[^\s]+\/\.well-known\/acme-challenge\/[^\s]*: (Timeout|Connection|Error)|no route to host/i,
+  port80:
+    /Timeout during connect|Connection refused|connection reset by peer|i\/o timeout|Fetching http:\/\/[^\s]+\/\.well-known\/acme-challenge\/[^\s]*: (Timeout|Connection|Error)|no route to host/i,
   unauthorized: /urn:ietf:params:acme:error:unauthorized|Invalid response from/i,
 } as const;
 
@@ -42,22 +43,32 @@ export function tlsCauses(evidence: TlsEvidence): string[] {
     if (ACME_FAILURES.rateLimit.test(acme.logs)) {
       causes.push(`The ACME CA refused with a rate limit. Let's Encrypt allows 5 certificates per exact set of names a week: try again later, and use --acme-staging while experimenting. ${quoted}`);
     } else if (ACME_FAILURES.dns.test(acme.logs)) {
-      causes.push(`DNS for the server names does not point here: the ACME CA could not resolve them to this machine. Create A/AAAA records for each name with this server's public address, wait for them to propagate, then run the check again. ${quoted}`);
+      causes.push(
+        `DNS for the server names does not point here: the ACME CA could not resolve them to this machine. Create A/AAAA records for each name with this server's public address, wait for them to propagate, then run the check again. ${quoted}`,
+      );
     } else if (ACME_FAILURES.port80.test(acme.logs) || ACME_FAILURES.unauthorized.test(acme.logs)) {
-      causes.push(`The ACME CA could not fetch the http-01 challenge from port 80: it must reach nginx on port 80 at each server name (published as --port 80, open in the firewall, no other proxy in front answering /.well-known/acme-challenge/). ${quoted}`);
+      causes.push(
+        `The ACME CA could not fetch the http-01 challenge from port 80: it must reach nginx on port 80 at each server name (published as --port 80, open in the firewall, no other proxy in front answering /.well-known/acme-challenge/). ${quoted}`,
+      );
     }
   }
   for (const served of certificate?.certificates ?? []) {
     if (served.verifyError && /does not match|altname/i.test(served.verifyError)) {
-      causes.push(`The certificate served does not cover ${served.name} (it covers ${served.subjectAltNames?.join(', ') || 'no DNS name'}): ${acme ? 'the ACME client has not obtained one for every --server-names name yet' : 'use a certificate whose subjectAltName lists every --server-names name'}.`);
+      causes.push(
+        `The certificate served does not cover ${served.name} (it covers ${served.subjectAltNames?.join(', ') || 'no DNS name'}): ${acme ? 'the ACME client has not obtained one for every --server-names name yet' : 'use a certificate whose subjectAltName lists every --server-names name'}.`,
+      );
     } else if (served.verifyError && acme && causes.length === 0) {
-      causes.push(`nginx still serves the throwaway self-signed certificate for ${served.name}, or one the check does not trust (${served.verifyError}): the ACME client has not installed a certificate from the CA. ${quoted}`);
+      causes.push(
+        `nginx still serves the throwaway self-signed certificate for ${served.name}, or one the check does not trust (${served.verifyError}): the ACME client has not installed a certificate from the CA. ${quoted}`,
+      );
     } else if (served.verifyError && !acme) {
       causes.push(`The certificate for ${served.name} does not verify (${served.verifyError}): give --tls-cert the full chain (leaf first, then the intermediates).`);
     } else if (served.daysLeft !== undefined && served.daysLeft < EXPIRY_SOON_DAYS) {
       causes.push(
         `The certificate for ${served.name} expires in ${served.daysLeft} days. ` +
-          (acme ? `Renewal is not working (it renews with a third of the lifetime left). ${quoted}` : 'Replace the files given to --tls-cert/--tls-key with a renewed certificate, then re-run the generator.'),
+          (acme
+            ? `Renewal is not working (it renews with a third of the lifetime left). ${quoted}`
+            : 'Replace the files given to --tls-cert/--tls-key with a renewed certificate, then re-run the generator.'),
       );
     }
   }

@@ -47,7 +47,9 @@ export function diagnose(config: StackConfig, evidence: Evidence): string[] {
   }
   const copiedTo = /static files? copied to '([^']+)'/.exec(collect?.logs ?? '')?.[1];
   if (copiedTo && copiedTo.replace(/\/$/, '') !== config.static.appDir) {
-    causes.push(`STATIC_ROOT is not the volume: collectstatic wrote to ${copiedTo}, but the static volume is mounted at ${config.static.appDir}. Something sets STATIC_ROOT after ${config.overlayModule} (or DJANGO_SETTINGS_MODULE is not ${config.overlayModule}).`);
+    causes.push(
+      `STATIC_ROOT is not the volume: collectstatic wrote to ${copiedTo}, but the static volume is mounted at ${config.static.appDir}. Something sets STATIC_ROOT after ${config.overlayModule} (or DJANGO_SETTINGS_MODULE is not ${config.overlayModule}).`,
+    );
   }
   // gunicorn's master names it too when it outlives the worker: "Worker (pid:…) was sent SIGKILL! Perhaps out of memory?"
   const oom = evidence.appOomKilled || /Perhaps out of memory/.test(appLogs);
@@ -63,7 +65,15 @@ export function diagnose(config: StackConfig, evidence: Evidence): string[] {
     causes.push(`gunicorn cannot load the WSGI application ${config.wsgiApp}: ${importError[1]}. Check WSGI_APPLICATION / --wsgi-application.`);
   }
   if (/PermissionError|Permission denied/.test(appLogs) && !causes.some((c) => c.includes('permission'))) {
-    causes.push(`The app hit "permission denied":\n${lastLines(appLogs.split('\n').filter((l) => /Permission/.test(l)).join('\n'), 3)}`);
+    causes.push(
+      `The app hit "permission denied":\n${lastLines(
+        appLogs
+          .split('\n')
+          .filter((l) => /Permission/.test(l))
+          .join('\n'),
+        3,
+      )}`,
+    );
   }
   const app = failed('app-through-nginx');
   const hostRejected = /HTTP 400 from Django/.test(evidence.appHealth ?? '');
@@ -75,7 +85,10 @@ export function diagnose(config: StackConfig, evidence: Evidence): string[] {
   }
   const staticCheck = failed('static-file');
   // The TLS check's probe of the ACME challenge path is a 404 by design: not a misplaced static file.
-  const missedFiles = nginxLogs.split('\n').filter((line) => !line.includes('/.well-known/acme-challenge/')).join('\n');
+  const missedFiles = nginxLogs
+    .split('\n')
+    .filter((line) => !line.includes('/.well-known/acme-challenge/'))
+    .join('\n');
   if (staticCheck?.response?.status === 404 || /open\(\) "[^"]+" failed \(2: No such file/.test(missedFiles)) {
     const tried = /open\(\) "([^"]+)" failed/.exec(missedFiles)?.[1];
     causes.push(
@@ -104,7 +117,16 @@ export function diagnose(config: StackConfig, evidence: Evidence): string[] {
     );
   }
   for (const problem of evidence.fileProblems) causes.push(`${problem.file}: ${problem.message}`);
-  if (/Permission denied/.test(nginxLogs)) causes.push(`nginx cannot read the static files (permission denied):\n${lastLines(nginxLogs.split('\n').filter((l) => /Permission denied/.test(l)).join('\n'), 3)}`);
+  if (/Permission denied/.test(nginxLogs))
+    causes.push(
+      `nginx cannot read the static files (permission denied):\n${lastLines(
+        nginxLogs
+          .split('\n')
+          .filter((l) => /Permission denied/.test(l))
+          .join('\n'),
+        3,
+      )}`,
+    );
 
   if (causes.length === 0 && checks.some((c) => !c.ok)) {
     causes.push(`No known cause matched. Last lines of the app and nginx logs:\n${lastLines(appLogs, 5)}\n${lastLines(nginxLogs, 5)}`);
@@ -117,14 +139,23 @@ export function diagnose(config: StackConfig, evidence: Evidence): string[] {
 
 const AUTH_FAILED = /password authentication failed for user "?([^"\s]+)"?/;
 /** libpq's words (psycopg 2 and 3) for a server it cannot reach. */
-const UNREACHABLE = /could not translate host name "([^"]+)"|connection to server at "([^"]+)"[^\n]*failed|could not connect to server|Is the server running on that host|Connection refused\s+Is the server running/;
+const UNREACHABLE =
+  /could not translate host name "([^"]+)"|connection to server at "([^"]+)"[^\n]*failed|could not connect to server|Is the server running on that host|Connection refused\s+Is the server running/;
 
 /** The database: migrate failed, the password is wrong, or the server cannot be reached. */
 function databaseCauses(config: StackConfig, evidence: Evidence): string[] {
   const { migrate } = evidence;
   const migrateFailed = migrate !== undefined && migrate.exitCode !== 0;
   const logs = `${migrate?.logs ?? ''}\n${evidence.appLogs}\n${evidence.dbLogs ?? ''}`;
-  const quoted = migrateFailed ? `Last lines of ${SERVICES.migrate}:\n${lastLines(migrate.logs, 6)}` : lastLines(logs.split('\n').filter((l) => AUTH_FAILED.test(l) || UNREACHABLE.test(l)).join('\n'), 3);
+  const quoted = migrateFailed
+    ? `Last lines of ${SERVICES.migrate}:\n${lastLines(migrate.logs, 6)}`
+    : lastLines(
+        logs
+          .split('\n')
+          .filter((l) => AUTH_FAILED.test(l) || UNREACHABLE.test(l))
+          .join('\n'),
+        3,
+      );
   const kind = config.database.kind;
 
   const auth = AUTH_FAILED.exec(logs);

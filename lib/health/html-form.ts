@@ -30,7 +30,9 @@ export function inputElements(html: string): Attributes[] {
 
 /** The value of the first <input> with this name (what a form submits for it). */
 export function inputValue(html: string, name: string): string | undefined {
-  return inputElements(html).find((attributes) => attributes.get('name') === name)?.get('value');
+  return inputElements(html)
+    .find((attributes) => attributes.get('name') === name)
+    ?.get('value');
 }
 
 function readAttributes(html: string, start: number): { attributes: Attributes; end: number } {

@@ -35,8 +35,7 @@ type Engine = Pick<StackRuntime, 'serviceOf' | 'cannotSet'>;
 const COMPOSE: Engine = { serviceOf: composeService, cannotSet: {} };
 
 const GENERATED: ReadonlySet<string> = new Set(Object.values(SERVICES));
-const generatedServices = (containers: InspectedContainer[], engine: Engine) =>
-  containers.filter((container) => GENERATED.has(engine.serviceOf(container.Config.Labels) ?? ''));
+const generatedServices = (containers: InspectedContainer[], engine: Engine) => containers.filter((container) => GENERATED.has(engine.serviceOf(container.Config.Labels) ?? ''));
 
 /** One line per container that lacks a setting: "i15-app-1: root filesystem writable (read_only removed)". */
 export function privilegeProblems(config: StackConfig, containers: InspectedContainer[], engine: Engine = COMPOSE): string[] {
@@ -73,7 +72,10 @@ export async function leastPrivilege(config: StackConfig, project: StackRuntime)
   // that matters: code execution in the app cannot change the app's code.
   const probe = `${config.appDir}/.least-privilege-probe`;
   const app = await project.exec(SERVICES.app, ['sh', '-c', `id -u; if touch ${probe} 2>/dev/null; then rm -f ${probe}; echo writable; fi`]);
-  const [uid = '', writable] = app.output.trim().split('\n').map((line) => line.trim());
+  const [uid = '', writable] = app.output
+    .trim()
+    .split('\n')
+    .map((line) => line.trim());
   if (app.exitCode !== 0 || !/^\d+$/.test(uid)) problems.push(`${SERVICES.app}: could not be inspected from inside (${app.output.trim().split('\n').at(-1) || `exit ${app.exitCode}`})`);
   else if (uid === '0') problems.push(`${SERVICES.app}: runs as root (uid 0)`);
   if (writable === 'writable') problems.push(`${SERVICES.app}: could write under ${config.appDir}`);
@@ -81,5 +83,8 @@ export async function leastPrivilege(config: StackConfig, project: StackRuntime)
   const unset = project.cannotSet.noNewPrivileges;
   return problems.length
     ? { ok: false, detail: problems.join('; ') }
-    : { ok: true, detail: `${generatedServices(containers, project).length} containers: read-only, no extra capabilities, ${unset ? `no-new-privileges not set (${unset})` : 'no-new-privileges'}, bounded; app is not root and cannot write ${config.appDir}` };
+    : {
+        ok: true,
+        detail: `${generatedServices(containers, project).length} containers: read-only, no extra capabilities, ${unset ? `no-new-privileges not set (${unset})` : 'no-new-privileges'}, bounded; app is not root and cannot write ${config.appDir}`,
+      };
 }

@@ -40,7 +40,11 @@ export async function runSwarmHealthCheck(options: HealthOptions): Promise<Healt
     log(`Health check not run: ${convergence.missing}.`);
     return { ok: false, summary: convergence.missing, checks: [], causes: [] };
   }
-  log(convergence.ok ? `Stack converged after ${secondsToHealthy!.toFixed(1)} s; probing http://127.0.0.1:${config.http.port}/` : `The stack did not converge${convergence.timedOut ? ` within ${Math.round(timeoutMs / 1000)} s` : ''}.`);
+  log(
+    convergence.ok
+      ? `Stack converged after ${secondsToHealthy!.toFixed(1)} s; probing http://127.0.0.1:${config.http.port}/`
+      : `The stack did not converge${convergence.timedOut ? ` within ${Math.round(timeoutMs / 1000)} s` : ''}.`,
+  );
 
   const checks = convergence.ok ? await runChecks(config, stack) : [];
   const ok = convergence.ok && checks.every((check) => check.ok);
@@ -80,7 +84,10 @@ async function taskCauses(unsettled: ServiceVerdict[]): Promise<string[]> {
   const causes: string[] = [];
   for (const verdict of unsettled) {
     const tasks = await docker(['service', 'ps', '--no-trunc', '--format', '{{.Name}} {{.CurrentState}} {{.Error}}', verdict.name]);
-    const errors = tasks.output.split('\n').filter((line) => line.trim()).slice(0, 5);
+    const errors = tasks.output
+      .split('\n')
+      .filter((line) => line.trim())
+      .slice(0, 5);
     const logs = (await docker(['service', 'logs', '--no-trunc', '--tail', '15', verdict.name])).output;
     causes.push(`${verdict.name} did not converge (${verdict.detail}). Its latest tasks:\n${errors.map((line) => `    ${line}`).join('\n')}\n  Last log lines:\n${lastLines(logs, 10)}`);
   }

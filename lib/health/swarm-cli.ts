@@ -21,7 +21,11 @@ export async function docker(args: string[], timeoutMs = 30_000): Promise<Docker
   return { exitCode: result.exitCode ?? 1, output: String(result.all ?? ''), stdout: String(result.stdout ?? ''), timedOut: Boolean(result.timedOut) };
 }
 
-const ids = (output: string) => output.split('\n').map((line) => line.trim()).filter((line) => /^[0-9a-z]{12,}$/.test(line));
+const ids = (output: string) =>
+  output
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => /^[0-9a-z]{12,}$/.test(line));
 
 export class SwarmStack implements StackRuntime {
   readonly target = 'swarm';
@@ -83,7 +87,10 @@ export class SwarmStack implements StackRuntime {
     const running = ids((await docker(['ps', '-q', '--filter', `label=${NAMESPACE_LABEL}=${this.stackName}`])).stdout);
     const services = (await docker(['service', 'ls', '--format', '{{.Name}}', '--filter', `label=${NAMESPACE_LABEL}=${this.stackName}`])).stdout;
     const idle: string[] = [];
-    for (const name of services.split('\n').map((line) => line.trim()).filter(Boolean)) {
+    for (const name of services
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)) {
       const service = name.slice(this.stackName.length + 1);
       if ((await this.taskContainers(service)).length === 0) idle.push(...(await this.taskContainers(service, true)).slice(0, 1));
     }

@@ -51,9 +51,7 @@ export const CRASH_LOOP_FAILURES = 3;
 function crashedSinceUpdate(service: SwarmService, own: SwarmTask[]): SwarmTask[] {
   const since = Date.parse(service.UpdatedAt ?? service.CreatedAt ?? '') || 0;
   const exitedOnItsOwn = (task: SwarmTask) => task.Status.State === 'failed' && !/unhealthy/.test(task.Status.Err ?? '');
-  return own
-    .filter((task) => exitedOnItsOwn(task) && (Date.parse(task.CreatedAt ?? '') || 0) >= since)
-    .sort((a, b) => (Date.parse(b.CreatedAt ?? '') || 0) - (Date.parse(a.CreatedAt ?? '') || 0));
+  return own.filter((task) => exitedOnItsOwn(task) && (Date.parse(task.CreatedAt ?? '') || 0) >= since).sort((a, b) => (Date.parse(b.CreatedAt ?? '') || 0) - (Date.parse(a.CreatedAt ?? '') || 0));
 }
 
 /** One verdict per service (pure: the engine's answers are passed in). */
@@ -84,7 +82,7 @@ export function judgeServices(services: SwarmService[], tasks: SwarmTask[]): Ser
     const crashed = crashedSinceUpdate(service, own);
     if (crashed.length >= CRASH_LOOP_FAILURES && running < want) {
       const exitCode = crashed[0]!.Status.ContainerStatus?.ExitCode;
-      const exit = exitCode === undefined ? crashed[0]!.Status.Err ?? 'failed' : `exit code ${exitCode}`;
+      const exit = exitCode === undefined ? (crashed[0]!.Status.Err ?? 'failed') : `exit code ${exitCode}`;
       return { name, state: 'failed', detail: `its tasks keep exiting: ${crashed.length} since the deploy, the last with ${exit}` };
     }
     const detail = `${running}/${want}${update && UPDATE_IN_FLIGHT.has(update) ? `, ${update}` : ''}`;
@@ -106,7 +104,11 @@ export interface Convergence {
  * replaced, a service removed) is left out of it, with an error on stderr and exit status 1.
  */
 const parseList = <T>(stdout: string): T[] => (stdout.trim().startsWith('[') ? (JSON.parse(stdout) as T[]) : []);
-const lines = (stdout: string) => stdout.split('\n').map((line) => line.trim()).filter(Boolean);
+const lines = (stdout: string) =>
+  stdout
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
 
 /** The stack's services and their tasks, as the engine reports them now. */
 export async function readStack(stackName: string): Promise<{ services: SwarmService[]; tasks: SwarmTask[] }> {

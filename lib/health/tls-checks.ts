@@ -97,7 +97,11 @@ async function challengePathVerdict(target: TlsTarget): Promise<Verdict> {
   const response = await probe(target.httpPort, path, { Host: name });
   // No such token: nginx answers from the webroot (404), never with the redirect.
   const ok = response.status === 404 && header(response, 'server') === 'nginx';
-  return { ok, detail: `http ${path}: ${response.status}${ok ? ' from the webroot (not redirected)' : `${header(response, 'location') ? ` to ${header(response, 'location')}` : ''} (want nginx's 404: served over HTTP, not redirected)`}`, response };
+  return {
+    ok,
+    detail: `http ${path}: ${response.status}${ok ? ' from the webroot (not redirected)' : `${header(response, 'location') ? ` to ${header(response, 'location')}` : ''} (want nginx's 404: served over HTTP, not redirected)`}`,
+    response,
+  };
 }
 
 async function hstsVerdict(target: TlsTarget): Promise<Verdict> {
@@ -131,12 +135,19 @@ export async function deployCheckVerdict(project: StackRuntime, hsts: boolean): 
     remaining.length ? `left to the project: ${remaining.join(', ')}` : '',
   ].filter(Boolean);
   const ok = run.exitCode === 0 && failing.length === 0;
-  return { ok, detail: run.exitCode === 0 || ids.length ? parts.join('; ') : `manage.py check --deploy failed: ${run.output.trim().split('\n').at(-1)}`, deployWarnings: remaining.length ? remainingLines(run.output, remaining) : undefined };
+  return {
+    ok,
+    detail: run.exitCode === 0 || ids.length ? parts.join('; ') : `manage.py check --deploy failed: ${run.output.trim().split('\n').at(-1)}`,
+    deployWarnings: remaining.length ? remainingLines(run.output, remaining) : undefined,
+  };
 }
 
 /** The output lines of the remaining warnings, printed under the table. */
 function remainingLines(output: string, ids: string[]): string[] {
-  return output.split('\n').filter((line) => ids.some((id) => line.includes(`(${id})`))).map((line) => line.trim());
+  return output
+    .split('\n')
+    .filter((line) => ids.some((id) => line.includes(`(${id})`)))
+    .map((line) => line.trim());
 }
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

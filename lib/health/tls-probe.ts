@@ -73,7 +73,10 @@ function describe(peer: tls.PeerCertificate): ServedCertificate {
   const issuer = peer.issuer as unknown as Record<string, string | string[]> | undefined;
   return {
     serial: peer.serialNumber.toUpperCase(),
-    subjectAltNames: (peer.subjectaltname ?? '').split(',').map((name) => name.trim().replace(/^DNS:/, '')).filter(Boolean),
+    subjectAltNames: (peer.subjectaltname ?? '')
+      .split(',')
+      .map((name) => name.trim().replace(/^DNS:/, ''))
+      .filter(Boolean),
     issuer: String(issuer?.['CN'] ?? issuer?.['O'] ?? 'unknown'),
     validTo,
     daysLeft: Math.floor((validTo.getTime() - Date.now()) / DAY_MS),

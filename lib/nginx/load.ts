@@ -182,7 +182,8 @@ function expand(file: string, prefix: string, source: Source, read: Reading, sta
         let files = source.glob(inCopy ? path.join(prefix, arg.slice(DEBIAN_PREFIX.length)) : path.resolve(prefix, arg));
         if (files.length === 0 && (!path.isAbsolute(arg) || (inCopy && !hasGlob(arg)))) files = source.glob(path.resolve(DEBIAN_PREFIX, arg));
         // A site file read on its own often includes files of the server it came from: read on.
-        if (files.length === 0 && !hasGlob(arg)) read.notes.push(`${directive.file}:${directive.line}: include ${arg} is not here (looked in ${prefix} and ${DEBIAN_PREFIX}); its directives were not read`);
+        if (files.length === 0 && !hasGlob(arg))
+          read.notes.push(`${directive.file}:${directive.line}: include ${arg} is not here (looked in ${prefix} and ${DEBIAN_PREFIX}); its directives were not read`);
         return files.flatMap((included) => expand(included, prefix, source, read, [...stack, file], directive));
       }
       // The parse is this load's own: its blocks are filled in place (a copy per block doubled the memory of large configurations).

@@ -22,7 +22,8 @@ type Context = 'main' | 'events' | 'http' | 'server' | 'location' | 'sif' | 'lif
 const OPAQUE = new Set(['map', 'geo', 'split_clients', 'types', 'charset_map', 'match', 'stream', 'mail', 'perl_set']);
 
 /** Directive families of third-party modules Debian packages (libnginx-mod-*) and common builds. */
-const THIRD_PARTY = /^(more_|lua_|.*_by_lua|echo|fancyindex|geoip2|subs_filter|dav_ext_|auth_pam|nchan_|brotli|passenger_|vhost_traffic_status|upload_progress|track_uploads|report_uploads|set_|array_|rds_|srcache_|redis2?_|memc_|push_stream|naxsi|modsecurity|pagespeed|headers_more|sticky|vod_|rtmp|njs_|zstd)/;
+const THIRD_PARTY =
+  /^(more_|lua_|.*_by_lua|echo|fancyindex|geoip2|subs_filter|dav_ext_|auth_pam|nchan_|brotli|passenger_|vhost_traffic_status|upload_progress|track_uploads|report_uploads|set_|array_|rds_|srcache_|redis2?_|memc_|push_stream|naxsi|modsecurity|pagespeed|headers_more|sticky|vod_|rtmp|njs_|zstd)/;
 
 interface Entry {
   contexts: Set<string>;
@@ -52,8 +53,11 @@ export function requiredArgs(syntax: string): number {
     .replace(/&hellip;/g, ' ')
     .replace(/&[a-z]+;/g, 'x')
     .replace('{...}', ' ');
-  for (let previous = ''; previous !== text; ) [previous, text] = [text, text.replace(/\[[^[\]]*\]/g, '')];
-  return text.replace(/\s*\|\s*/g, '|').split(/\s+/).filter(Boolean).length;
+  for (let previous = ''; previous !== text;) [previous, text] = [text, text.replace(/\[[^[\]]*\]/g, '')];
+  return text
+    .replace(/\s*\|\s*/g, '|')
+    .split(/\s+/)
+    .filter(Boolean).length;
 }
 
 /** The names nginx's reference uses for a context. */
@@ -118,9 +122,14 @@ export function validateNginx(directives: Directive[], context: Context = topCon
         continue;
       }
       if (here.every((entry) => entry.isBlock) && !directive.block) problems.push({ ...at, message: `directive "${directive.name}" has no opening "{"` });
-      else if (!here.some((entry) => entry.isBlock) && directive.block && !directive.name.endsWith('_by_lua_block')) problems.push({ ...at, message: `directive "${directive.name}" is not terminated by ";"` });
+      else if (!here.some((entry) => entry.isBlock) && directive.block && !directive.name.endsWith('_by_lua_block'))
+        problems.push({ ...at, message: `directive "${directive.name}" is not terminated by ";"` });
       else if (directive.args.length < Math.min(...here.map((entry) => entry.minArgs))) problems.push({ ...at, message: `invalid number of arguments in "${directive.name}" directive` });
-      const duplicate = ['http', 'events', 'alias', 'root'].includes(directive.name) ? (directive.name === 'alias' || directive.name === 'root' ? (seen.get('alias') ?? seen.get('root')) : seen.get(directive.name)) : undefined;
+      const duplicate = ['http', 'events', 'alias', 'root'].includes(directive.name)
+        ? directive.name === 'alias' || directive.name === 'root'
+          ? (seen.get('alias') ?? seen.get('root'))
+          : seen.get(directive.name)
+        : undefined;
       if (duplicate) {
         const earlier = duplicate.name === directive.name ? '' : `, "${duplicate.name}" directive was specified earlier`;
         problems.push({ ...at, message: `"${directive.name}" directive is duplicate${earlier}` });

@@ -66,9 +66,7 @@ export function send(target: number | Endpoint, { method, path: rawPath, headers
       });
       response.on('error', reject);
     };
-    const request = tls
-      ? https.request({ ...options, servername: tls.servername, ...(tls.ca ? { ca: tls.ca } : {}) }, onResponse)
-      : http.request(options, onResponse);
+    const request = tls ? https.request({ ...options, servername: tls.servername, ...(tls.ca ? { ca: tls.ca } : {}) }, onResponse) : http.request(options, onResponse);
     request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
     request.on('error', reject);
     request.end(body);
@@ -97,8 +95,7 @@ export class CookieJar {
       if (equals <= 0) continue;
       const name = pair.slice(0, equals).trim();
       const value = pair.slice(equals + 1).trim();
-      const attribute = (wanted: string) =>
-        attributes.map((a) => a.trim()).find((a) => a.toLowerCase() === wanted || a.toLowerCase().startsWith(`${wanted}=`));
+      const attribute = (wanted: string) => attributes.map((a) => a.trim()).find((a) => a.toLowerCase() === wanted || a.toLowerCase().startsWith(`${wanted}=`));
       const maxAge = attribute('max-age')?.split('=')[1];
       const expires = attribute('expires')?.slice('expires='.length);
       const expired = (maxAge !== undefined && Number(maxAge) <= 0) || (maxAge === undefined && expires !== undefined && Date.parse(expires) <= Date.now());

@@ -31,8 +31,16 @@ interface DockerfileFacts {
 
 function dockerfileFacts(text: string): DockerfileFacts {
   const instructions = DockerfileParser.parse(text).getInstructions();
-  const last = (keyword: string) => instructions.filter((i) => i.getKeyword() === keyword).at(-1)?.getArgumentsContent() ?? undefined;
-  const from = instructions.filter((i) => i.getKeyword() === 'FROM').at(-1)?.getArguments()[0]?.getValue();
+  const last = (keyword: string) =>
+    instructions
+      .filter((i) => i.getKeyword() === keyword)
+      .at(-1)
+      ?.getArgumentsContent() ?? undefined;
+  const from = instructions
+    .filter((i) => i.getKeyword() === 'FROM')
+    .at(-1)
+    ?.getArguments()[0]
+    ?.getValue();
   const run = instructions.filter((i) => i.getKeyword() === 'RUN').map((i) => i.getArgumentsContent() ?? '');
   return {
     base: from,

@@ -9,21 +9,27 @@ import { describeCondition } from '../detect/evaluate.js';
 import { inContext } from '../config/build-context.js';
 
 /** mode: file permissions when not the default (swarm.sh is executable). */
-export type PlannedFile =
-  | { path: string; template: string; data: Record<string, unknown>; mode?: number }
-  | { path: string; content: string; mode?: number };
+export type PlannedFile = { path: string; template: string; data: Record<string, unknown>; mode?: number } | { path: string; content: string; mode?: number };
 
 /** The files every target writes: the image, its settings and scripts, the local nginx. */
 export function templateFiles(config: StackConfig): PlannedFile[] {
   return [
-    { path: config.files.dockerfile, template: 'Dockerfile.ejs', data: { config, appUid: APP_UID, entrypoint: `${config.appDir}/${GENERATED_FILES.entrypoint}`, toolchain: BUILDER_TOOLCHAIN, uvScript: inContext(config.build, UV_REQUIREMENTS_SCRIPT) } },
+    {
+      path: config.files.dockerfile,
+      template: 'Dockerfile.ejs',
+      data: { config, appUid: APP_UID, entrypoint: `${config.appDir}/${GENERATED_FILES.entrypoint}`, toolchain: BUILDER_TOOLCHAIN, uvScript: inContext(config.build, UV_REQUIREMENTS_SCRIPT) },
+    },
     ...(config.dependencies.manager === 'uv' ? [{ path: UV_REQUIREMENTS_SCRIPT, template: 'docker/uv-requirements.py.ejs', data: {} }] : []),
     { path: config.build.dockerignore, template: 'dockerignore.ejs', data: { config, files: config.files, at: config.build.appPath ? `${config.build.appPath}/` : '' } },
     { path: GENERATED_FILES.nginxConf, template: 'nginx/default.conf.ejs', data: { config, services: SERVICES, role: 'compose', healthPath: NGINX_HEALTH_PATH } },
     { path: GENERATED_FILES.gunicornConf, template: 'gunicorn.conf.py.ejs', data: { config, env: ENV_NAMES } },
     { path: GENERATED_FILES.compressStatic, template: 'compress_static.py.ejs', data: { config } },
     { path: GENERATED_FILES.entrypoint, template: 'docker/entrypoint.sh.ejs', data: { variables: optionalVariables(config) } },
-    { path: config.overlayFile, template: 'settings_docker.py.ejs', data: { config, env: ENV_NAMES, pyString: JSON.stringify, fileSuffix: FILE_VARIABLE_SUFFIX, secretVariables: secretVariables(config.database.kind) } },
+    {
+      path: config.overlayFile,
+      template: 'settings_docker.py.ejs',
+      data: { config, env: ENV_NAMES, pyString: JSON.stringify, fileSuffix: FILE_VARIABLE_SUFFIX, secretVariables: secretVariables(config.database.kind) },
+    },
     { path: config.files.envExample, template: 'env.example.ejs', data: { config, environment: ENVIRONMENT, describeCondition } },
     ...(config.tls.mode === 'acme'
       ? [

@@ -58,7 +58,10 @@ export function commentGrants(document: Document, config: StackConfig): void {
     const service = pair.value;
     if (!isMap(service) || !isScalar(pair.key)) continue;
     const profile = profileOf(String(pair.key.value), config);
-    for (const [key, grants] of [['tmpfs', profile.tmpfs], ['cap_add', profile.capAdd]] as const) {
+    for (const [key, grants] of [
+      ['tmpfs', profile.tmpfs],
+      ['cap_add', profile.capAdd],
+    ] as const) {
       const list = service.get(key, true) as Node | undefined;
       if (!isSeq(list)) continue;
       for (const item of list.items) {

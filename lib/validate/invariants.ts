@@ -49,7 +49,10 @@ export function checkInvariants(config: StackConfig, read: FileReader): Problem[
   const overlay = overlaySettings(overlayText, config.overlayFile);
   const locations = fileLocations(nginxText);
 
-  for (const [kind, location] of [['STATIC', config.static], ['MEDIA', config.media]] as const) {
+  for (const [kind, location] of [
+    ['STATIC', config.static],
+    ['MEDIA', config.media],
+  ] as const) {
     if (!location) continue;
     checkLocation(kind, location, { mounts, overlay, locations, overlayFile: config.overlayFile, composeFile: config.files.compose }, problems);
   }
@@ -110,8 +113,7 @@ function checkSqlite(
   problems: Problem[],
 ): void {
   const databases = moduleNames(overlayText, overlayFile).get('DATABASES');
-  const entry = (value: Value | undefined, key: string) =>
-    value?.kind === 'dict' ? value.entries.findLast(([k]) => k.kind === 'str' && k.value === key)?.[1] : undefined;
+  const entry = (value: Value | undefined, key: string) => (value?.kind === 'dict' ? value.entries.findLast(([k]) => k.kind === 'str' && k.value === key)?.[1] : undefined);
   const name = entry(entry(databases, 'default'), 'NAME');
   const file = name?.kind === 'str' ? name.value : undefined;
   const folder = file && path.posix.dirname(file);

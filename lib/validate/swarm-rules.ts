@@ -56,7 +56,10 @@ export function swarmRuleErrors(stack: unknown): string[] {
     if (hostPorts.length > 0 && order === 'start-first') {
       problems.push(`${at}/deploy/update_config/order: start-first cannot start a new task while the old one holds its host-mode port on the node; use stop-first`);
     }
-    for (const [section, key] of [['secrets', 'secrets'], ['configs', 'configs']] as const) {
+    for (const [section, key] of [
+      ['secrets', 'secrets'],
+      ['configs', 'configs'],
+    ] as const) {
       for (const reference of Array.isArray(service[key]) ? service[key] : []) {
         const source = isObject(reference) ? reference.source : reference;
         if (!declared(section).has(String(source))) problems.push(`${at}/${key}: "${String(source)}" is not declared under the top-level ${section}`);

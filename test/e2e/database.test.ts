@@ -43,7 +43,16 @@ async function writeRow(stack: ComposeProject) {
   expect(run.exitCode, run.output).toBe(0);
 }
 async function rowExists(stack: ComposeProject): Promise<boolean> {
-  const run = await stack.run(['exec', '-T', 'app', 'python', 'manage.py', 'shell', '-c', `from django.contrib.auth.models import User; print("rows:", User.objects.filter(username="${KEEPER}").count())`]);
+  const run = await stack.run([
+    'exec',
+    '-T',
+    'app',
+    'python',
+    'manage.py',
+    'shell',
+    '-c',
+    `from django.contrib.auth.models import User; print("rows:", User.objects.filter(username="${KEEPER}").count())`,
+  ]);
   expect(run.exitCode, run.output).toBe(0);
   return /rows: 1/.test(run.output);
 }
@@ -155,7 +164,23 @@ function externalPostgres(name: string, password = 'external-secret'): string {
   docker('network', 'create', network);
   const gateway = docker('network', 'inspect', network, '--format', '{{range .IPAM.Config}}{{.Gateway}}{{end}}');
   expect(gateway).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
-  docker('run', '-d', '--name', container, '--network', network, '-p', `${gateway}:${port}:5432`, '-e', `POSTGRES_PASSWORD=${password}`, '-e', 'POSTGRES_USER=shop', '-e', 'POSTGRES_DB=shop', 'postgres:17-alpine');
+  docker(
+    'run',
+    '-d',
+    '--name',
+    container,
+    '--network',
+    network,
+    '-p',
+    `${gateway}:${port}:5432`,
+    '-e',
+    `POSTGRES_PASSWORD=${password}`,
+    '-e',
+    'POSTGRES_USER=shop',
+    '-e',
+    'POSTGRES_DB=shop',
+    'postgres:17-alpine',
+  );
   const deadline = Date.now() + 60_000;
   while (spawnSync('docker', ['exec', container, 'pg_isready', '-U', 'shop', '-d', 'shop', '-h', '127.0.0.1'], { stdio: 'ignore' }).status !== 0) {
     if (Date.now() > deadline) throw new Error(`external PostgreSQL not ready: ${docker('logs', container)}`);
@@ -192,7 +217,9 @@ describe('database faults are caught and named', () => {
     const run = cli(dir, [...base, '--database', 'external', '--down']);
     expect(run.status).not.toBe(0);
     // psycopg 3 reports the address it tried for localhost: ::1 or 127.0.0.1.
-    expect(run.output).toMatch(/The database server (localhost|::1|127\.0\.0\.1) cannot be reached from the stack's containers: DATABASE_URL in \.env names localhost, which inside a container is the container itself/);
+    expect(run.output).toMatch(
+      /The database server (localhost|::1|127\.0\.0\.1) cannot be reached from the stack's containers: DATABASE_URL in \.env names localhost, which inside a container is the container itself/,
+    );
   });
 
   // The diagnosis reads the check's own probe, the same whichever Compose runs the stack: v2 only.
@@ -240,13 +267,16 @@ describe('--delete-data asks first in an interactive run', () => {
         .run(AppGenerator as never, { namespace: 'django-static:app' }, { force: false } as never)
         .cd(dir)
         .withOptions({ projectName: name, port: String(port), down: true, deleteData: true, force: false } as never)
-        .withAnswers({}, {
-          callback: (value: unknown, { question }: { question: { message?: unknown } }) => {
-            if (!String(question.message).startsWith('--delete-data')) return value;
-            asked.push(String(question.message));
-            return answer;
+        .withAnswers(
+          {},
+          {
+            callback: (value: unknown, { question }: { question: { message?: unknown } }) => {
+              if (!String(question.message).startsWith('--delete-data')) return value;
+              asked.push(String(question.message));
+              return answer;
+            },
           },
-        });
+        );
 
     await interactive(false);
     expect(asked).toEqual([`--delete-data: after the check, delete the volumes ${name}_data for good (the database and uploads in them)?`]);

@@ -45,7 +45,9 @@ for (const compose of ['v2', 'v1'] as const) {
           expect(run.output).toMatch(/PASS {2}media file from nginx/);
           // --down removed what collectstatic rebuilds, and kept the uploads.
           const volumes = (label: string) =>
-            execFileSync('docker', ['volume', 'ls', '-q', '--filter', `label=com.docker.compose.project=${projectName}`, '--filter', `label=com.docker.compose.volume=${label}`], { encoding: 'utf8' }).trim();
+            execFileSync('docker', ['volume', 'ls', '-q', '--filter', `label=com.docker.compose.project=${projectName}`, '--filter', `label=com.docker.compose.volume=${label}`], {
+              encoding: 'utf8',
+            }).trim();
           expect(volumes('media')).not.toBe('');
           expect(volumes('static')).toBe('');
         }

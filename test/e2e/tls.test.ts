@@ -34,7 +34,15 @@ afterEach(() => {
 
 const passedOverHttps = (output: string) => {
   expect(output).not.toMatch(/^\s+FAIL /m);
-  for (const name of ['certificate verifies for each name', 'TLS 1.0 and 1.1 refused', 'HTTP redirects to HTTPS', 'static file from nginx', 'admin login through nginx', 'cookies marked Secure', 'manage.py check --deploy']) {
+  for (const name of [
+    'certificate verifies for each name',
+    'TLS 1.0 and 1.1 refused',
+    'HTTP redirects to HTTPS',
+    'static file from nginx',
+    'admin login through nginx',
+    'cookies marked Secure',
+    'manage.py check --deploy',
+  ]) {
     expect(output).toMatch(new RegExp(`PASS {2}${name.replace(/[.]/g, '\\.')}`));
   }
 };
@@ -45,7 +53,10 @@ const passedOverHttps = (output: string) => {
  */
 const NGINX_WITHOUT_OPENSSL = `django-static-test/nginx-no-openssl:${IMAGES.nginx.split(':')[1]}`;
 function buildNginxWithoutOpenssl(): void {
-  execFileSync('docker', ['build', '-q', '-t', NGINX_WITHOUT_OPENSSL, '-'], { input: `FROM ${IMAGES.nginx}\nRUN rm -f "$(command -v openssl)" && ! command -v openssl\n`, stdio: ['pipe', 'ignore', 'pipe'] });
+  execFileSync('docker', ['build', '-q', '-t', NGINX_WITHOUT_OPENSSL, '-'], {
+    input: `FROM ${IMAGES.nginx}\nRUN rm -f "$(command -v openssl)" && ! command -v openssl\n`,
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
   const found = spawnSync('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'sh', NGINX_WITHOUT_OPENSSL, '-c', 'command -v openssl'], { encoding: 'utf8' });
   expect(found.status, `openssl is still in ${NGINX_WITHOUT_OPENSSL}: ${found.stdout}`).not.toBe(0);
 }
@@ -115,8 +126,24 @@ async function acmeStack(variant: 'v1' | 'v2', ports: { http: number; https: num
   const listenerCa = execFileSync('docker', ['run', '--rm', '--entrypoint', 'cat', IMAGES.pebbleTest, '/test/certs/localhost/cert.pem'], { encoding: 'utf8' });
   fs.writeFileSync(path.join(dir, 'acme-ca.pem'), listenerCa);
   const generated = cli(dir, [
-    '--yes', '--skip-health-check', '--project-name', project, '--port', String(ports.http), '--https-port', String(ports.https),
-    '--server-names', DOMAIN, '--tls', 'acme', '--acme-email', `admin@${DOMAIN}`, '--acme-server', `https://${PEBBLE}:14000/dir`, '--acme-ca', 'acme-ca.pem',
+    '--yes',
+    '--skip-health-check',
+    '--project-name',
+    project,
+    '--port',
+    String(ports.http),
+    '--https-port',
+    String(ports.https),
+    '--server-names',
+    DOMAIN,
+    '--tls',
+    'acme',
+    '--acme-email',
+    `admin@${DOMAIN}`,
+    '--acme-server',
+    `https://${PEBBLE}:14000/dir`,
+    '--acme-ca',
+    'acme-ca.pem',
   ]);
   expect(generated.status, generated.output).toBe(0);
   fs.writeFileSync(path.join(dir, OVERRIDE), pebbleOverride(ports.pebble));
@@ -170,10 +197,13 @@ describe('--tls acme against pebble (real http-01)', () => {
       while (!stop) {
         const status = await new Promise<number | string>((resolve) => {
           https
-            .get({ host: '127.0.0.1', port: ports.https, path: '/admin/login/', servername: DOMAIN, ca: stack.root, agent, headers: { Host: `${DOMAIN}:${ports.https}` }, timeout: 10_000 }, (response) => {
-              response.resume();
-              response.on('end', () => resolve(response.statusCode ?? 0));
-            })
+            .get(
+              { host: '127.0.0.1', port: ports.https, path: '/admin/login/', servername: DOMAIN, ca: stack.root, agent, headers: { Host: `${DOMAIN}:${ports.https}` }, timeout: 10_000 },
+              (response) => {
+                response.resume();
+                response.on('end', () => resolve(response.statusCode ?? 0));
+              },
+            )
             .on('error', (error) => resolve(error.message));
         });
         if (status === 200) {
@@ -199,10 +229,14 @@ describe('--tls acme against pebble (real http-01)', () => {
       // it was seen, and more than the 20 each the assertions below ask for (a loaded machine answers slowly).
       const seen = { fresh: tally.ok - tally.keptAlive, keptAlive: tally.keptAlive };
       const enough = (now: number, then: number) => now >= then + 10 && now > 20;
-      await until('10 more answers of each kind on the new certificate, over 20 each', () => (enough(tally.ok - tally.keptAlive, seen.fresh) && enough(tally.keptAlive, seen.keptAlive)) || tally.failed > 0 ? true : undefined, {
-        timeoutMs: 60_000,
-        last: () => JSON.stringify(tally),
-      });
+      await until(
+        '10 more answers of each kind on the new certificate, over 20 each',
+        () => ((enough(tally.ok - tally.keptAlive, seen.fresh) && enough(tally.keptAlive, seen.keptAlive)) || tally.failed > 0 ? true : undefined),
+        {
+          timeoutMs: 60_000,
+          last: () => JSON.stringify(tally),
+        },
+      );
       expect(after.verifyError).toBeUndefined();
       expect(after.certificate!.serial).not.toBe(before.certificate!.serial);
     } finally {
@@ -231,8 +265,22 @@ describe('--tls acme: the throwaway certificate cannot be made', () => {
     const dir = fixtures.writeProject(fixtures.startproject());
     started.push({ dir, project });
     const generated = cli(dir, [
-      '--yes', '--skip-health-check', '--project-name', project, '--port', '19503', '--https-port', '19504',
-      '--server-names', DOMAIN, '--tls', 'acme', '--acme-email', `admin@${DOMAIN}`, '--acme-server', `https://${PEBBLE}:14000/dir`,
+      '--yes',
+      '--skip-health-check',
+      '--project-name',
+      project,
+      '--port',
+      '19503',
+      '--https-port',
+      '19504',
+      '--server-names',
+      DOMAIN,
+      '--tls',
+      'acme',
+      '--acme-email',
+      `admin@${DOMAIN}`,
+      '--acme-server',
+      `https://${PEBBLE}:14000/dir`,
     ]);
     expect(generated.status, generated.output).toBe(0);
     // A Dockerfile of the user's own, on a base without openssl.

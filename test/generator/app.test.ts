@@ -42,7 +42,7 @@ describe('yo django-static --yes', () => {
     expect(fs.readFileSync(path.join(dir, '.env'), 'utf8')).toBe(secret); // never overwritten, even with --force
   });
 
-  it('interactively, Yeoman\'s conflict prompt guards an edit, and keeping it is reported as a broken chain', async () => {
+  it("interactively, Yeoman's conflict prompt guards an edit, and keeping it is reported as a broken chain", async () => {
     const dir = fixtures.writeProject(fixtures.startproject());
     await generate(dir);
     const conf = path.join(dir, 'nginx/default.conf');
@@ -152,7 +152,7 @@ describe('yo django-static --yes', () => {
     expect(fs.existsSync(path.join(dir, 'compose.yaml'))).toBe(false);
   });
 
-  it('--app-memory is the app\'s mem_limit and is stored; --app-memory auto follows --workers', async () => {
+  it("--app-memory is the app's mem_limit and is stored; --app-memory auto follows --workers", async () => {
     const dir = fixtures.writeProject(fixtures.startproject());
     await generate(dir, { appMemory: '768m' });
     expect(fs.readFileSync(path.join(dir, 'compose.yaml'), 'utf8')).toMatch(/app:[\s\S]*mem_limit: 768m\n\s+memswap_limit: 768m/);
@@ -217,7 +217,10 @@ describe('yo django-static --yes', () => {
       }
     }
     await expect(
-      helpers.run(BrokenWriter as never, { namespace: 'django-static:app' }).cd(dir).withOptions({ yes: true, skipHealthCheck: true } as never),
+      helpers
+        .run(BrokenWriter as never, { namespace: 'django-static:app' })
+        .cd(dir)
+        .withOptions({ yes: true, skipHealthCheck: true } as never),
     ).rejects.toThrow(/nothing was written[\s\S]*nginx\/default\.conf: .*path traversal/);
     expect(fs.readdirSync(dir).sort()).toEqual(['manage.py', 'mysite', 'requirements.txt']);
   });

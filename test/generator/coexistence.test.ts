@@ -46,7 +46,10 @@ describe('a project with its own compose file, Dockerfile and .env.example', () 
   it('a re-run keeps the names and changes nothing', async () => {
     const { dir } = groupWritableProject();
     await generate(dir);
-    const all = fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)));
+    const all = fs
+      .readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)));
     const first = snapshot(dir, all);
     const again = await generate(dir);
     expect(again.askedQuestions).toEqual([]);

@@ -36,7 +36,8 @@ describe.each(CORPUS)('corpus: $slug', (entry) => {
     const compose = ['compose.yaml', 'compose.django-static.yaml'].filter((file) => fs.existsSync(path.join(dir, file)));
     expect(compose).toHaveLength(1);
     // The project's own files are never changed.
-    for (const [file, content] of Object.entries(files)) if (!file.endsWith('.dockerignore') && !file.endsWith('.gitignore')) expect(fs.readFileSync(path.join(root, file), 'utf8'), file).toBe(content);
+    for (const [file, content] of Object.entries(files))
+      if (!file.endsWith('.dockerignore') && !file.endsWith('.gitignore')) expect(fs.readFileSync(path.join(root, file), 'utf8'), file).toBe(content);
     // Two stages: the compiler is in the builder only, so a dependency that compiles builds and the image that runs has none.
     const stackPath = (file: string) => path.posix.join(entry.stackIn ?? entry.cwd ?? '.', file);
     const dockerfile = ['Dockerfile', 'django-static.Dockerfile'].find((file) => fs.existsSync(path.join(dir, file)) && !(path.posix.normalize(stackPath(file)) in files))!;

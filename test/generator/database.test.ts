@@ -8,7 +8,11 @@ import { generate } from './run.js';
 
 const read = (dir: string, file: string) => fs.readFileSync(path.join(dir, file), 'utf8');
 const services = (dir: string) => Object.keys((parse(read(dir, 'compose.yaml')) as { services: object }).services).sort();
-const envValue = (dir: string, name: string) => read(dir, '.env').split('\n').find((line) => line.startsWith(`${name}=`))?.slice(name.length + 1);
+const envValue = (dir: string, name: string) =>
+  read(dir, '.env')
+    .split('\n')
+    .find((line) => line.startsWith(`${name}=`))
+    ?.slice(name.length + 1);
 
 describe('yo django-static --database', () => {
   it('sqlite (startproject): migrate and backup services, the data volume, backups/ ignored by git', async () => {

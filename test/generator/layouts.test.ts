@@ -50,7 +50,13 @@ describe('manage.py in src/, .git at the repository root', () => {
   it('--dependencies ../uv.lock: accepted, read with the pyproject.toml beside it', async () => {
     const { repo, src } = repositoryWithSrc();
     fs.writeFileSync(path.join(repo, 'pyproject.toml'), '[project]\nname = "site"\nversion = "1"\ndependencies = ["django>=4.2", "gunicorn"]\n');
-    fs.writeFileSync(path.join(repo, 'uv.lock'), uvLock([['django', '5.2'], ['gunicorn', '23.0.0']]));
+    fs.writeFileSync(
+      path.join(repo, 'uv.lock'),
+      uvLock([
+        ['django', '5.2'],
+        ['gunicorn', '23.0.0'],
+      ]),
+    );
     await generate(src, { dependencies: '../uv.lock' });
     const dockerfile = fs.readFileSync(path.join(src, 'Dockerfile'), 'utf8');
     expect(dockerfile).toContain('COPY pyproject.toml ./pyproject.toml\nCOPY uv.lock ./uv.lock');

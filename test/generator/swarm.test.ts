@@ -10,8 +10,7 @@ import * as fixtures from '../fixtures/projects.js';
 import { generate } from './run.js';
 
 const read = (dir: string, file: string) => fs.readFileSync(path.join(dir, file), 'utf8');
-const storedAnswers = (dir: string) =>
-  Object.values(JSON.parse(read(dir, '.yo-rc.json')) as Record<string, { manifest: { answers: Record<string, unknown> } }>)[0]!.manifest.answers;
+const storedAnswers = (dir: string) => Object.values(JSON.parse(read(dir, '.yo-rc.json')) as Record<string, { manifest: { answers: Record<string, unknown> } }>)[0]!.manifest.answers;
 const SWARM_FILES = [GENERATED_FILES.stack, GENERATED_FILES.swarmScript, GENERATED_FILES.releaseDockerfile, GENERATED_FILES.nginxFrontConf, GENERATED_FILES.nginxStaticConf];
 const postgresProject = () => fixtures.writeProject(databases.postgresPackage('psycopg'));
 
@@ -34,7 +33,7 @@ describe('yo django-static --target swarm', () => {
     expect(storedAnswers(dir)).toMatchObject({ target: 'swarm', replicas: 2, imageRepository: '127.0.0.1:5000/shop', swarmPorts: 'host' });
   });
 
-  it("on a fresh startproject (SQLite settings), PostgreSQL is the default database: --target swarm --yes is enough", async () => {
+  it('on a fresh startproject (SQLite settings), PostgreSQL is the default database: --target swarm --yes is enough', async () => {
     const dir = fixtures.writeProject({ ...fixtures.startproject(), 'requirements.txt': 'Django>=4.2\npsycopg[binary]>=3.1\n' });
     await generate(dir, { target: 'swarm' });
     expect(storedAnswers(dir)).toMatchObject({ target: 'swarm', database: 'postgres' });
@@ -79,15 +78,18 @@ describe('yo django-static --target swarm', () => {
       .run(AppGenerator as never, { namespace: 'django-static:app' }, { force: false } as never)
       .cd(dir)
       .withOptions({ skipHealthCheck: true, force: false } as never)
-      .withAnswers({}, {
-        callback: (value, { question }) => {
-          const message = String(question.message);
-          messages.push(message);
-          if (message.startsWith('Deploy target')) return 'swarm';
-          if (message.startsWith('App replicas')) return '3';
-          return value;
+      .withAnswers(
+        {},
+        {
+          callback: (value, { question }) => {
+            const message = String(question.message);
+            messages.push(message);
+            if (message.startsWith('Deploy target')) return 'swarm';
+            if (message.startsWith('App replicas')) return '3';
+            return value;
+          },
         },
-      });
+      );
     expect(messages.filter((message) => /Deploy target|App replicas|Image repository|published port in Swarm/.test(message))).toHaveLength(4);
     expect(storedAnswers(dir)).toMatchObject({ target: 'swarm', replicas: 3 });
   });

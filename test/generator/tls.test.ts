@@ -49,8 +49,14 @@ describe('yo django-static --tls', () => {
 
   it('refuses, in one line and writing nothing: a mismatched key, a name not covered, a missing file, acme without what it needs', async () => {
     for (const [options, reason] of [
-      [{ tls: 'files', serverNames: 'example.test', tlsCert: 'tls/site.pem', tlsKey: 'tls/stray.key' }, /^--tls-key: tls\/stray\.key does not match the certificate in tls\/site\.pem \(nothing written\)$/],
-      [{ tls: 'files', serverNames: 'example.test,api.example.test', tlsCert: 'tls/site.pem', tlsKey: 'tls/site.key' }, /^--tls-cert: tls\/site\.pem does not cover "api\.example\.test"; it is for DNS:example\.test \(nothing written\)$/],
+      [
+        { tls: 'files', serverNames: 'example.test', tlsCert: 'tls/site.pem', tlsKey: 'tls/stray.key' },
+        /^--tls-key: tls\/stray\.key does not match the certificate in tls\/site\.pem \(nothing written\)$/,
+      ],
+      [
+        { tls: 'files', serverNames: 'example.test,api.example.test', tlsCert: 'tls/site.pem', tlsKey: 'tls/site.key' },
+        /^--tls-cert: tls\/site\.pem does not cover "api\.example\.test"; it is for DNS:example\.test \(nothing written\)$/,
+      ],
       [{ tls: 'files', serverNames: 'example.test', tlsCert: 'tls/none.pem', tlsKey: 'tls/site.key' }, /^--tls-cert: tls\/none\.pem cannot be read/],
       [{ tls: 'files', serverNames: 'example.test', tlsKey: 'tls/site.key' }, /--tls files needs the certificate; pass --tls-cert/],
       [{ tls: 'acme', serverNames: 'example.test' }, /an ACME account needs an e-mail address; pass --acme-email/],
@@ -74,13 +80,16 @@ describe('yo django-static --tls', () => {
         .run(AppGenerator as never, { namespace: 'django-static:app' }, { force: false } as never)
         .cd(dir)
         .withOptions({ skipHealthCheck: true, force: false, ...options } as never)
-        .withAnswers({}, {
-          callback: (value, { question }) => {
-            const message = String(question.message);
-            messages.push(message);
-            return answer(message) ?? value;
+        .withAnswers(
+          {},
+          {
+            callback: (value, { question }) => {
+              const message = String(question.message);
+              messages.push(message);
+              return answer(message) ?? value;
+            },
           },
-        });
+        );
       return { messages, dir };
     };
     const local = await asked({}, () => undefined);

@@ -55,7 +55,10 @@ describe('golden files: the real-project corpus', () => {
       await generate(dir, { projectName: entry.slug, ...entry.options });
       // From the repository root: a stack in a subfolder puts .dockerignore at its build context's root.
       for (const [file, content] of written(root, new Set(Object.keys(project)))) {
-        const stable = path.posix.basename(file) === '.env' ? content.replace(/^DJANGO_SECRET_KEY=.+$/m, 'DJANGO_SECRET_KEY=<50 random characters>').replace(/^POSTGRES_PASSWORD=.+$/m, 'POSTGRES_PASSWORD=<43 random characters>') : content;
+        const stable =
+          path.posix.basename(file) === '.env'
+            ? content.replace(/^DJANGO_SECRET_KEY=.+$/m, 'DJANGO_SECRET_KEY=<50 random characters>').replace(/^POSTGRES_PASSWORD=.+$/m, 'POSTGRES_PASSWORD=<43 random characters>')
+            : content;
         await expect(stable).toMatchFileSnapshot(`__snapshots__/corpus-${entry.slug}/${file}`);
       }
     });

@@ -30,8 +30,7 @@ const ownFiles = (dir: string, files: string[]) => Object.fromEntries(files.map(
 
 let projects = 0;
 const project = (files: Files) => userProject(base, `p${++projects}`, files);
-const run = (door: Door, command: 'app' | 'check' | 'doctor', dir: string, args: string[], timeoutMs?: number) =>
-  runAsUser([...FRONT_DOORS[door][command], ...args], { cwd: dir, prefix, timeoutMs });
+const run = (door: Door, command: 'app' | 'check' | 'doctor', dir: string, args: string[], timeoutMs?: number) => runAsUser([...FRONT_DOORS[door][command], ...args], { cwd: dir, prefix, timeoutMs });
 
 /** Nothing of Yeoman's own noise, whatever the outcome. */
 function quiet(result: Run): void {
@@ -56,7 +55,10 @@ function failedOnce(result: Run): string {
 
 describe('the packed package', () => {
   it('ships the compiled generators, templates and schema, and no tests, bench code, TypeScript or source maps', () => {
-    const listed = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean).map((entry) => entry.replace(/^package\//, ''));
+    const listed = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map((entry) => entry.replace(/^package\//, ''));
     expect(listed).toEqual(expect.arrayContaining(['package.json', 'dist/bin/cli.js', 'dist/generators/app/index.js', 'dist/generators/check/index.js', 'templates/Dockerfile.ejs']));
     expect(listed.filter((file) => /^(test|bench|dist\/test|dist\/bench)\/|\.map$|(?<!\.d)\.ts$|^(generators|lib|bin)\//.test(file))).toEqual([]);
   });
@@ -268,7 +270,10 @@ for (const door of Object.keys(FRONT_DOORS) as Door[]) {
           expect(text.stdout).toMatch(/site\.conf:4 {2}\[alias-traversal\]/);
         }
         expect(run(door, 'doctor', dir, ['--help']).stdout).toMatch(/--cwd +# run in this folder/);
-        for (const args of [['--cwd', path.join(dir, 'nope')], ['--nginx', 'site.conf', '--cwd']]) {
+        for (const args of [
+          ['--cwd', path.join(dir, 'nope')],
+          ['--nginx', 'site.conf', '--cwd'],
+        ]) {
           const usage = run(door, 'doctor', dir, args);
           quiet(usage);
           expect(usage.status, `${args.join(' ')}: ${usage.stdout}${usage.stderr}`).toBe(2);

@@ -92,5 +92,11 @@ it("README.md's install lines, then its demo line, run literally on a fresh acco
   expect(stylesheet, page).toMatch(/^\/static\/demo\/site\.[0-9a-f]{12}\.css$/);
   const css = spawnSync('curl', ['-sS', '--max-time', '10', '-o', '/dev/null', '-w', '%{http_code}', new URL(stylesheet!, url).href], { encoding: 'utf8' });
   expect(css.stdout).toBe('200');
-  console.log(output.split('\n').filter((line) => !line.startsWith('  │')).slice(-40).join('\n'));
+  console.log(
+    output
+      .split('\n')
+      .filter((line) => !line.startsWith('  │'))
+      .slice(-40)
+      .join('\n'),
+  );
 });

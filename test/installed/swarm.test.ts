@@ -89,7 +89,10 @@ async function servedBy(count: number): Promise<Map<string, number>> {
 
 /** nginx's resolver keeps an answer this long (`resolver ... valid=2s` in the front's configuration). */
 const RESOLVER_VALID_MS = 2_000;
-const hostnames = () => runningApps().map((id) => dockerOut('inspect', '--format', '{{.Config.Hostname}}', id)).sort();
+const hostnames = () =>
+  runningApps()
+    .map((id) => dockerOut('inspect', '--format', '{{.Config.Hostname}}', id))
+    .sort();
 
 /** Scaled, converged, and nginx answering from exactly the running replicas (its resolver keeps an answer 2 s: polled, bounded). */
 const scale = async (replicas: number) => {
@@ -173,14 +176,19 @@ describe('--target swarm on a single-node swarm', () => {
     // gunicorn's master is the task's PID 1 (the start script execs it); its workers are its children.
     // It forks them one after another, and the first may already answer the healthcheck: count
     // until two counts a second apart agree (it spawns one each 0.1 s at most), then compare.
-    const workers = 'import os; print("gunicorn" if b"/gunicorn\\0" in open("/proc/1/cmdline", "rb").read() else "not gunicorn", sum(1 for p in os.listdir("/proc") if p.isdigit() and "PPid:\\t1\\n" in open("/proc/%s/status" % p).read()))';
+    const workers =
+      'import os; print("gunicorn" if b"/gunicorn\\0" in open("/proc/1/cmdline", "rb").read() else "not gunicorn", sum(1 for p in os.listdir("/proc") if p.isdigit() and "PPid:\\t1\\n" in open("/proc/%s/status" % p).read()))';
     let previous = '';
-    const steady = await until('a steady count of gunicorn workers', () => {
-      const now = dockerOut('exec', task!, 'python', '-c', workers);
-      const same = now === previous;
-      previous = now;
-      return same ? now : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 1000, last: () => previous });
+    const steady = await until(
+      'a steady count of gunicorn workers',
+      () => {
+        const now = dockerOut('exec', task!, 'python', '-c', workers);
+        const same = now === previous;
+        previous = now;
+        return same ? now : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 1000, last: () => previous },
+    );
     expect(steady).toBe('gunicorn 3');
   });
 
@@ -200,7 +208,11 @@ describe('--target swarm on a single-node swarm', () => {
     await scale(4);
     const spread = await servedBy(80);
     console.log(`80 requests over 4 replicas: ${JSON.stringify([...spread.values()])}`);
-    expect([...spread.keys()].sort()).toEqual(runningApps().map((id) => dockerOut('inspect', '--format', '{{.Config.Hostname}}', id)).sort());
+    expect([...spread.keys()].sort()).toEqual(
+      runningApps()
+        .map((id) => dockerOut('inspect', '--format', '{{.Config.Hostname}}', id))
+        .sort(),
+    );
     expect(spread.size, JSON.stringify([...spread])).toBe(4);
     await scale(2);
   });
@@ -257,6 +269,11 @@ describe('--target swarm on a single-node swarm', () => {
     expect(check.output).toMatch(new RegExp(`${APP} did not converge \\(its tasks keep exiting: \\d+ since the deploy, the last with exit code 1\\)`));
     expect(check.output).toContain("invalid literal for int() with base 10: 'many'");
     expect(check.output).not.toMatch(/JSON|Unexpected (non-whitespace|token)/);
-    console.log(`crash loop diagnosed: ${check.output.split('\n').filter((line) => line.includes('keep exiting')).join(' ')}`);
+    console.log(
+      `crash loop diagnosed: ${check.output
+        .split('\n')
+        .filter((line) => line.includes('keep exiting'))
+        .join(' ')}`,
+    );
   });
 });

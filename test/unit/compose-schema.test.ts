@@ -37,7 +37,13 @@ describe('the compose schema validator compiled at build time', () => {
   it('gives the same errors as compiling the schema at run time: a broken one fails on each problem', () => {
     const errors = composeSchemaErrors(broken, precompiled);
     expect(errors).toEqual(composeSchemaErrors(broken, compiledNow));
-    expect(errors).toEqual(expect.arrayContaining([expect.stringMatching(/^\/services\/nginx\/ports: /), expect.stringMatching(/^\/services\/app\/restart: /), '/services/app: must NOT have additional properties (no_such_key)']));
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\/services\/nginx\/ports: /),
+        expect.stringMatching(/^\/services\/app\/restart: /),
+        '/services/app: must NOT have additional properties (no_such_key)',
+      ]),
+    );
   });
 
   it('is not used once the vendored schema differs from the one it was compiled from', () => {

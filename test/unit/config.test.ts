@@ -28,10 +28,12 @@ describe('validators', () => {
     expect(message).not.toContain('\n');
   });
 
-  it.each([validate.port(8080), validate.urlPath('STATIC_URL', '/static/')('/assets/'), validate.serverNames(['localhost', '.example.com']), validate.imageReference('registry.local:5000/team/python:3.12-slim')])(
-    'accepts good values',
-    (message) => expect(message).toBeUndefined(),
-  );
+  it.each([
+    validate.port(8080),
+    validate.urlPath('STATIC_URL', '/static/')('/assets/'),
+    validate.serverNames(['localhost', '.example.com']),
+    validate.imageReference('registry.local:5000/team/python:3.12-slim'),
+  ])('accepts good values', (message) => expect(message).toBeUndefined());
 });
 
 describe('buildStackConfig', () => {

@@ -129,11 +129,18 @@ describe('rendered database stacks', () => {
   });
 
   it('postgres with psycopg2 from source installs its build dependencies; binary builds need none', () => {
-    const [builder, runtime] = renderAll(databases.postgresPackage('psycopg2')).output.get('Dockerfile')!.split(/^FROM /m).slice(1);
+    const [builder, runtime] = renderAll(databases.postgresPackage('psycopg2'))
+      .output.get('Dockerfile')!
+      .split(/^FROM /m)
+      .slice(1);
     expect(builder).toContain('--no-install-recommends build-essential git libpq-dev');
     expect(runtime).toContain('--no-install-recommends libpq5');
     // The builder always has its toolchain; the runtime image gets no apt step at all.
-    expect(renderAll(databases.postgresPackage('psycopg[binary]')).output.get('Dockerfile')!.split(/^FROM /m)[2]).not.toContain('apt-get');
+    expect(
+      renderAll(databases.postgresPackage('psycopg[binary]'))
+        .output.get('Dockerfile')!
+        .split(/^FROM /m)[2],
+    ).not.toContain('apt-get');
   });
 
   it('external: no db and no backup service, the overlay reads DATABASE_URL', () => {

@@ -95,9 +95,7 @@ describe('Poetry', () => {
   it('without poetry.lock, says to run `poetry lock`, in the report and as the --yes failure', async () => {
     const facts = detect(manifests.poetryNoLock());
     expect(facts.dependencies).toBeUndefined();
-    expect(facts.dependencyProblem).toBe(
-      'pyproject.toml declares Poetry dependencies but there is no poetry.lock: run `poetry lock` and commit it, or pass --dependencies requirements.txt',
-    );
+    expect(facts.dependencyProblem).toBe('pyproject.toml declares Poetry dependencies but there is no poetry.lock: run `poetry lock` and commit it, or pass --dependencies requirements.txt');
     expect(detectionReport(facts).join('\n')).toContain('warning: pyproject.toml declares Poetry dependencies but there is no poetry.lock');
     const resolving = resolveAnswers({ facts, cliValues: {}, warn: () => {} });
     await expect(resolving).rejects.toThrow(AnswerError);

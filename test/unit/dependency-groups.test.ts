@@ -15,7 +15,11 @@ import { renderAll } from './helpers.js';
 const uvProject = (groups: string): Files =>
   djangoWith({
     'pyproject.toml': `[project]\nname = "site"\nversion = "1"\ndependencies = ["django==5.2"]\n\n[dependency-groups]\n${groups}`,
-    'uv.lock': uvLock([['django', '5.2'], ['gunicorn', '23.0.0'], ['psycopg', '3.2.3']]),
+    'uv.lock': uvLock([
+      ['django', '5.2'],
+      ['gunicorn', '23.0.0'],
+      ['psycopg', '3.2.3'],
+    ]),
   });
 
 const poetryProject = (groups: string): Files =>
@@ -37,7 +41,9 @@ describe('reading groups', () => {
   });
 
   it('Poetry: [tool.poetry.group.<name>.dependencies]', () => {
-    const groups = groupsOf(poetryProject('[tool.poetry.group.dev.dependencies]\npytest = "^8"\n\n[tool.poetry.group.deploy.dependencies]\ngunicorn = "^23"\npsycopg = { version = "^3.2", extras = ["binary"] }\n'));
+    const groups = groupsOf(
+      poetryProject('[tool.poetry.group.dev.dependencies]\npytest = "^8"\n\n[tool.poetry.group.deploy.dependencies]\ngunicorn = "^23"\npsycopg = { version = "^3.2", extras = ["binary"] }\n'),
+    );
     expect(groups.map((group) => [group.name, group.requirements.map((requirement) => requirement.name)])).toEqual([
       ['dev', ['pytest']],
       ['deploy', ['gunicorn', 'psycopg']],
@@ -46,7 +52,10 @@ describe('reading groups', () => {
 });
 
 describe('choosing the production groups', () => {
-  const group = (name: string, ...requirements: string[]) => ({ name, requirements: requirements.map((requirement) => ({ name: requirement, specifier: '', ranges: [], source: { file: 'pyproject.toml' } })) });
+  const group = (name: string, ...requirements: string[]) => ({
+    name,
+    requirements: requirements.map((requirement) => ({ name: requirement, specifier: '', ranges: [], source: { file: 'pyproject.toml' } })),
+  });
 
   it('a group named for production wins', () => {
     expect(defaultGroups([group('dev', 'gunicorn'), group('production', 'redis')])).toEqual({ groups: ['production'], why: 'named for production' });
@@ -92,6 +101,8 @@ describe('the stack', () => {
   it('the run says which groups, why, and how to choose', () => {
     const facts = detectProject(writeProject(files)).dependencyCandidates[0]!;
     expect(groupNotice(facts, ['prod'])).toBe('dependency groups of uv.lock: installing prod (named for production), not dev; --dependency-groups <a,b> (or none) to choose');
-    expect(groupNotice(facts, [])).toBe('dependency groups of uv.lock: installing none (as answered; by default: prod, named for production), not dev, prod; --dependency-groups <a,b> (or none) to choose');
+    expect(groupNotice(facts, [])).toBe(
+      'dependency groups of uv.lock: installing none (as answered; by default: prod, named for production), not dev, prod; --dependency-groups <a,b> (or none) to choose',
+    );
   });
 });

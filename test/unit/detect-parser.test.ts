@@ -165,12 +165,7 @@ describe('static files on object storage or a CDN', () => {
       url: { value: 'https://{AWS_S3_CUSTOM_DOMAIN}/static/', source: { file: production, line: lineOf(files, production, 'STATIC_URL') } },
       path: '/static/',
     });
-    expect(facts.requiredEnv.map((read) => read.variable)).toEqual([
-      'DJANGO_SECRET_KEY',
-      'DJANGO_AWS_ACCESS_KEY_ID',
-      'DJANGO_AWS_SECRET_ACCESS_KEY',
-      'DJANGO_AWS_STORAGE_BUCKET_NAME',
-    ]);
+    expect(facts.requiredEnv.map((read) => read.variable)).toEqual(['DJANGO_SECRET_KEY', 'DJANGO_AWS_ACCESS_KEY_ID', 'DJANGO_AWS_SECRET_ACCESS_KEY', 'DJANGO_AWS_STORAGE_BUCKET_NAME']);
     expect(facts.warnings.join('\n')).not.toMatch(/STATIC_URL/);
     const report = detectionReport(facts).join('\n');
     expect(report).toContain(`served on storages.backends.s3.S3Storage [${production}:${lineOf(files, production, 'STORAGES')}]`);
@@ -271,7 +266,8 @@ describe('Django agrees with the text analysis on the new fixtures', () => {
 describe('where the settings module is named', () => {
   it('reads the setdefault call with the Python parser, wherever it sits, with its line', async () => {
     const { settingsModuleInPython } = await import('../../lib/detect/settings-module.js');
-    const manage = 'import os\nimport sys\n\n\ndef main():\n    # os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commented.out")\n    os.environ.setdefault(\n        "DJANGO_SETTINGS_MODULE",\n        "config.settings.local",\n    )\n';
+    const manage =
+      'import os\nimport sys\n\n\ndef main():\n    # os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commented.out")\n    os.environ.setdefault(\n        "DJANGO_SETTINGS_MODULE",\n        "config.settings.local",\n    )\n';
     expect(settingsModuleInPython(manage)).toEqual({ module: 'config.settings.local', line: 7 });
     expect(settingsModuleInPython('import os\nos.environ.setdefault("OTHER", "x")\n')).toBeUndefined();
   });

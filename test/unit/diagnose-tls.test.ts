@@ -19,22 +19,44 @@ describe('TLS diagnosis names the usual failures', () => {
   it.each<[string, TlsEvidence, RegExp]>([
     [
       'port 80 not reachable for the challenge',
-      { checks: [selfSigned], acme: acme('[example.com] acme: error: 400 :: urn:ietf:params:acme:error:connection :: 203.0.113.7: Fetching http://example.com/.well-known/acme-challenge/abc: Timeout during connect (likely firewall problem)') },
+      {
+        checks: [selfSigned],
+        acme: acme(
+          '[example.com] acme: error: 400 :: urn:ietf:params:acme:error:connection :: 203.0.113.7: Fetching http://example.com/.well-known/acme-challenge/abc: Timeout during connect (likely firewall problem)',
+        ),
+      },
       /could not fetch the http-01 challenge from port 80[\s\S]*Timeout during connect/,
     ],
     [
       'DNS not pointing here',
-      { checks: [selfSigned], acme: acme('[example.com] acme: error: 400 :: urn:ietf:params:acme:error:dns :: DNS problem: NXDOMAIN looking up A for example.com - check that a DNS record exists for this domain') },
+      {
+        checks: [selfSigned],
+        acme: acme('[example.com] acme: error: 400 :: urn:ietf:params:acme:error:dns :: DNS problem: NXDOMAIN looking up A for example.com - check that a DNS record exists for this domain'),
+      },
       /DNS for the server names does not point here[\s\S]*NXDOMAIN/,
     ],
     [
       'a rate limit',
-      { checks: [selfSigned], acme: acme('acme: error: 429 :: POST :: https://acme-v02.api.letsencrypt.org/acme/new-order :: urn:ietf:params:acme:error:rateLimited :: Error creating new order :: too many certificates already issued') },
+      {
+        checks: [selfSigned],
+        acme: acme(
+          'acme: error: 429 :: POST :: https://acme-v02.api.letsencrypt.org/acme/new-order :: urn:ietf:params:acme:error:rateLimited :: Error creating new order :: too many certificates already issued',
+        ),
+      },
       /rate limit[\s\S]*--acme-staging/,
     ],
     [
       'a certificate that does not cover the name',
-      { checks: [certificateFailed({ name: 'www.example.com', verifyError: "Hostname/IP does not match certificate's altnames: Host: www.example.com. is not in the cert's altnames: DNS:example.com", daysLeft: 80, subjectAltNames: ['example.com'] })] },
+      {
+        checks: [
+          certificateFailed({
+            name: 'www.example.com',
+            verifyError: "Hostname/IP does not match certificate's altnames: Host: www.example.com. is not in the cert's altnames: DNS:example.com",
+            daysLeft: 80,
+            subjectAltNames: ['example.com'],
+          }),
+        ],
+      },
       /does not cover www\.example\.com \(it covers example\.com\): use a certificate whose subjectAltName lists every --server-names name/,
     ],
     [
@@ -44,14 +66,17 @@ describe('TLS diagnosis names the usual failures', () => {
     ],
     [
       'the throwaway certificate could not be made (no openssl in the app image)',
-      { checks: [], tlsBootstrap: { service: 'tls-bootstrap', exitCode: 1, logs: "tls-bootstrap-1  | tls-bootstrap: no openssl command in the app image, so no throwaway certificate for nginx: install Debian's openssl package in the Dockerfile" } },
+      {
+        checks: [],
+        tlsBootstrap: {
+          service: 'tls-bootstrap',
+          exitCode: 1,
+          logs: "tls-bootstrap-1  | tls-bootstrap: no openssl command in the app image, so no throwaway certificate for nginx: install Debian's openssl package in the Dockerfile",
+        },
+      },
       /^tls-bootstrap failed \(exit 1\), so nginx never started: tls-bootstrap: no openssl command in the app image, so no throwaway certificate for nginx: install Debian's openssl package in the Dockerfile\n/,
     ],
-    [
-      'the throwaway certificate still served',
-      { checks: [selfSigned], acme: acme('Could not obtain certificates: unexpected error') },
-      /still serves the throwaway self-signed certificate/,
-    ],
+    ['the throwaway certificate still served', { checks: [selfSigned], acme: acme('Could not obtain certificates: unexpected error') }, /still serves the throwaway self-signed certificate/],
   ])('%s', (_name, evidence, pattern) => {
     expect(causes(evidence)).toMatch(pattern);
   });
@@ -67,7 +92,7 @@ describe('manage.py check --deploy output', () => {
       'System check identified some issues:',
       '',
       'WARNINGS:',
-      "?: (security.W004) You have not set a value for the SECURE_HSTS_SECONDS setting.",
+      '?: (security.W004) You have not set a value for the SECURE_HSTS_SECONDS setting.',
       '?: (security.W008) Your SECURE_SSL_REDIRECT setting is not set to True.',
       '',
       'System check identified 2 issues (0 silenced).',

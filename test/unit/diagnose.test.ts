@@ -13,7 +13,11 @@ const evidence = (parts: Partial<Evidence>): Evidence => ({ upOutput: '', appLog
 
 describe('diagnose names the cause', () => {
   it.each<[string, Partial<Evidence>, RegExp]>([
-    ['port in use', { upOutput: 'Error response from daemon: driver failed programming external connectivity: Bind for 127.0.0.1:8080 failed: port is already allocated' }, /Port 8080 on 127\.0\.0\.1 is already in use/],
+    [
+      'port in use',
+      { upOutput: 'Error response from daemon: driver failed programming external connectivity: Bind for 127.0.0.1:8080 failed: port is already allocated' },
+      /Port 8080 on 127\.0\.0\.1 is already in use/,
+    ],
     [
       'collectstatic failed',
       { collectstatic: { exitCode: 1, logs: "collectstatic-1  | Traceback (most recent call last):\ncollectstatic-1  | ValueError: The file 'css/missing.png' could not be found" } },
@@ -24,8 +28,16 @@ describe('diagnose names the cause', () => {
       { collectstatic: { exitCode: 1, logs: "PermissionError: [Errno 13] Permission denied: '/srv/django/static/admin'" } },
       /could not write to the static volume \(permission denied\)[\s\S]*down -v/,
     ],
-    ['STATIC_ROOT is not the volume', { collectstatic: { exitCode: 0, logs: "130 static files copied to '/app/staticfiles'." } }, /STATIC_ROOT is not the volume: collectstatic wrote to \/app\/staticfiles/],
-    ['wrong WSGI path', { appLogs: "app-1  | Failed to find attribute 'applicaton' in 'mysite.wsgi'.", checks: [] }, /cannot load the WSGI application mysite\.wsgi:application: Failed to find attribute 'applicaton'/],
+    [
+      'STATIC_ROOT is not the volume',
+      { collectstatic: { exitCode: 0, logs: "130 static files copied to '/app/staticfiles'." } },
+      /STATIC_ROOT is not the volume: collectstatic wrote to \/app\/staticfiles/,
+    ],
+    [
+      'wrong WSGI path',
+      { appLogs: "app-1  | Failed to find attribute 'applicaton' in 'mysite.wsgi'.", checks: [] },
+      /cannot load the WSGI application mysite\.wsgi:application: Failed to find attribute 'applicaton'/,
+    ],
     ['ALLOWED_HOSTS', { appLogs: "Invalid HTTP_HOST header: 'localhost:8080'. You may need to add 'localhost' to ALLOWED_HOSTS." }, /ALLOWED_HOSTS does not include localhost/],
     ['ALLOWED_HOSTS, seen by the healthcheck', { appHealth: 'HTTP 400 from Django for Host localhost' }, /ALLOWED_HOSTS does not include localhost/],
     ['an unhealthy app for another reason', { appHealth: 'urllib.error.URLError: <urlopen error [Errno 111] Connection refused>' }, /unhealthy; its healthcheck last said:[\s\S]*Connection refused/],
@@ -82,16 +94,30 @@ describe('diagnose names database causes', () => {
   });
 
   it.each([
-    ['a host name that does not resolve', 'django.db.utils.OperationalError: could not translate host name "pg-gone" to address: Name or service not known', /server pg-gone cannot be reached from the stack's containers: DATABASE_URL/],
-    ['a refused connection (psycopg 3)', 'psycopg.OperationalError: connection failed: connection to server at "10.0.0.9", port 5432 failed: Connection refused', /server 10\.0\.0\.9 cannot be reached from the stack's containers/],
-    ['a refused connection (psycopg 2)', 'could not connect to server: Connection refused\n\tIs the server running on host "db" (172.18.0.2) and accepting', /cannot be reached from the stack's containers/],
+    [
+      'a host name that does not resolve',
+      'django.db.utils.OperationalError: could not translate host name "pg-gone" to address: Name or service not known',
+      /server pg-gone cannot be reached from the stack's containers: DATABASE_URL/,
+    ],
+    [
+      'a refused connection (psycopg 3)',
+      'psycopg.OperationalError: connection failed: connection to server at "10.0.0.9", port 5432 failed: Connection refused',
+      /server 10\.0\.0\.9 cannot be reached from the stack's containers/,
+    ],
+    [
+      'a refused connection (psycopg 2)',
+      'could not connect to server: Connection refused\n\tIs the server running on host "db" (172.18.0.2) and accepting',
+      /cannot be reached from the stack's containers/,
+    ],
   ])('an unreachable database in external mode: %s', (_name, line, pattern) => {
     expect(diagnose(external, evidence({ migrate: { exitCode: 1, logs: migrateLog(line) } })).join('\n')).toMatch(pattern);
   });
 
   it('DATABASE_URL naming localhost (psycopg 3 reports ::1): localhost is the container itself', () => {
     const logs = migrateLog('django.db.utils.OperationalError: connection is bad: connection to server at "::1", port 5432 failed: Cannot assign requested address');
-    expect(diagnose(external, evidence({ migrate: { exitCode: 1, logs } })).join('\n')).toMatch(/server ::1 cannot be reached[^\n]*DATABASE_URL in \.env names localhost, which inside a container is the container itself/);
+    expect(diagnose(external, evidence({ migrate: { exitCode: 1, logs } })).join('\n')).toMatch(
+      /server ::1 cannot be reached[^\n]*DATABASE_URL in \.env names localhost, which inside a container is the container itself/,
+    );
   });
 
   it('an unreachable database in postgres mode points at the db service', () => {

@@ -10,7 +10,14 @@ import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../lib/package-root.js';
 
 const root = packageRoot();
-const DOCS = ['README.md', 'CONTRIBUTING.md', ...fs.readdirSync(path.join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+const DOCS = [
+  'README.md',
+  'CONTRIBUTING.md',
+  ...fs
+    .readdirSync(path.join(root, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+];
 const README_LIMIT_BYTES = 20 * 1024;
 
 /** The text outside fenced code blocks, line by line with line numbers (links and headings in code are not links or headings). */
@@ -33,7 +40,10 @@ function anchors(markdown: string): Set<string> {
     const heading = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(text)?.[1];
     if (heading === undefined) continue;
     const plain = heading.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
-    const slug = plain.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+    const slug = plain
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
     const count = seen.get(slug) ?? 0;
     seen.set(slug, count + 1);
     result.add(count === 0 ? slug : `${slug}-${count}`);
@@ -86,10 +96,7 @@ describe('documentation links', () => {
       path.join(base, 'docs', 'probe.md'),
       '# Top\n\n## Over Swarm (`check --target swarm`)\n\n[a](nothing.md) [b](https.md#no-such) [c](#over-swarm-check---target-swarm) [d](../README.md#install) [e](https.md#hsts)\n\n```\n[f](not-a-link.md)\n```\n',
     );
-    expect(brokenLinks('docs/probe.md', base)).toEqual([
-      'docs/probe.md:5: nothing.md: no such file',
-      'docs/probe.md:5: https.md#no-such: no heading with that anchor in docs/https.md',
-    ]);
+    expect(brokenLinks('docs/probe.md', base)).toEqual(['docs/probe.md:5: nothing.md: no such file', 'docs/probe.md:5: https.md#no-such: no heading with that anchor in docs/https.md']);
   });
 
   it(`README.md stays under ${README_LIMIT_BYTES / 1024} KB: topics live under docs/`, () => {

@@ -12,11 +12,13 @@ import { runDoctor } from '../../lib/doctor/command.js';
 import { WAY_OUT } from '../../lib/doctor/report/text.js';
 import { handMadeProject, handMadeSettings } from '../fixtures/shapes.js';
 
-
 /** The seed: a blog post's static block, served from a folder that is not STATIC_ROOT. */
 function seed(): string {
   const root = handMadeProject(handMadeSettings('static'), { 'secret.txt': 'top secret\n' });
-  fs.writeFileSync(path.join(root, 'site.conf'), `server {\n    listen 127.0.0.1:19399;\n    server_name localhost;\n    server_tokens off;\n\n    location /static {\n        autoindex on;\n        alias ${root}/staticfiles/;\n    }\n}\n`);
+  fs.writeFileSync(
+    path.join(root, 'site.conf'),
+    `server {\n    listen 127.0.0.1:19399;\n    server_name localhost;\n    server_tokens off;\n\n    location /static {\n        autoindex on;\n        alias ${root}/staticfiles/;\n    }\n}\n`,
+  );
   return root;
 }
 

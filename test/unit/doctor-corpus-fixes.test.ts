@@ -24,7 +24,10 @@ import { diagnose, gatherFacts } from '../../lib/doctor/run.js';
 import { CORPUS } from '../fixtures/corpus.js';
 import { NGINX, privateArgs, privateMain } from '../fixtures/host-nginx.js';
 
-const CONFIGS = fs.readdirSync(CORPUS).filter((f) => f.endsWith('.conf')).sort();
+const CONFIGS = fs
+  .readdirSync(CORPUS)
+  .filter((f) => f.endsWith('.conf'))
+  .sort();
 const PASSES = new Set(['proxy_pass', 'uwsgi_pass', 'grpc_pass', 'fastcgi_pass', 'scgi_pass']);
 const CERTS = new Set(['ssl_certificate', 'ssl_certificate_key', 'ssl_trusted_certificate', 'ssl_client_certificate']);
 const LOGS = new Set(['access_log', 'error_log']);
@@ -33,7 +36,11 @@ let tls: { cert: string; key: string };
 beforeAll(() => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-corpus-tls-'));
   tls = { cert: path.join(dir, 'cert.pem'), key: path.join(dir, 'key.pem') };
-  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=corpus.test', '-keyout', tls.key, '-out', tls.cert], { encoding: 'utf8' });
+  const made = spawnSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=corpus.test', '-keyout', tls.key, '-out', tls.cert],
+    { encoding: 'utf8' },
+  );
   expect(made.status, made.stderr).toBe(0);
 });
 
@@ -161,6 +168,8 @@ describe('every fix doctor suggests on the nginx corpus applies and passes nginx
     expect([...new Set(withoutFix)].sort()).toEqual(['add-header-multiline', 'hsts-wrong-layer']);
     expect(tried.length).toBeGreaterThanOrEqual(100);
     expect(new Set(tried.map((t) => t.split(' ')[0])).size).toBe(CONFIGS.length);
-    expect(new Set(tried.map((t) => t.split(' ')[1]!.split('@')[0]))).toEqual(new Set(['add-header-dropped', 'alias-traversal', 'autoindex-on', 'dotfiles-served', 'forwarded-passthrough', 'host-header-port', 'server-tokens', 'tls-proto-missing']));
+    expect(new Set(tried.map((t) => t.split(' ')[1]!.split('@')[0]))).toEqual(
+      new Set(['add-header-dropped', 'alias-traversal', 'autoindex-on', 'dotfiles-served', 'forwarded-passthrough', 'host-header-port', 'server-tokens', 'tls-proto-missing']),
+    );
   });
 });

@@ -23,7 +23,9 @@ describe('doctor on the nginx corpus', () => {
   it('every finding is labelled by hand, at the severity it was labelled at', () => {
     const unlabelled = [...found].flatMap(([file, findings]) => findings.filter((f) => !labels[file]?.[f.key]).map((f) => `${file} ${f.key} ${f.severity} ${f.message}`));
     expect(unlabelled).toEqual([]);
-    const moved = [...found].flatMap(([file, findings]) => findings.filter((f) => labels[file]![f.key]!.severity !== f.severity).map((f) => `${file} ${f.key}: ${f.severity}, labelled ${labels[file]![f.key]!.severity}`));
+    const moved = [...found].flatMap(([file, findings]) =>
+      findings.filter((f) => labels[file]![f.key]!.severity !== f.severity).map((f) => `${file} ${f.key}: ${f.severity}, labelled ${labels[file]![f.key]!.severity}`),
+    );
     expect(moved).toEqual([]);
   });
 

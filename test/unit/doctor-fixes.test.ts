@@ -22,7 +22,8 @@ import { NGINX, privateArgs, privateMain } from '../fixtures/host-nginx.js';
 const SETTINGS = handMadeSettings('staticfiles');
 
 /** Debian's proxy_params as shipped (the four headers), in the project so nginx -t finds it too. */
-const PROXY_PARAMS = 'proxy_set_header Host $host;\nproxy_set_header X-Real-IP $remote_addr;\nproxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\nproxy_set_header X-Forwarded-Proto $scheme;\n';
+const PROXY_PARAMS =
+  'proxy_set_header Host $host;\nproxy_set_header X-Real-IP $remote_addr;\nproxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\nproxy_set_header X-Forwarded-Proto $scheme;\n';
 
 /** Broken setups; together they trigger every rule that offers a fix. {ROOT} is the project folder. */
 const CORPUS: Record<string, { site: string; settings?: string; files?: Record<string, string> }> = {
@@ -33,8 +34,7 @@ const CORPUS: Record<string, { site: string; settings?: string; files?: Record<s
     files: { proxy_params: PROXY_PARAMS },
   },
   'headers and prefixes': {
-    site:
-      'server {\n    listen 127.0.0.1:19343;\n    server_tokens off;\n    add_header X-Frame-Options DENY;\n    location /assets/ {\n        alias {ROOT}/staticfiles/;\n        add_header Cache-Control public;\n    }\n    location / {\n        proxy_pass http://127.0.0.1:8000;\n        proxy_set_header Host $http_host;\n        proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto;\n        proxy_set_header X-Forwarded-Host $http_x_forwarded_host;\n    }\n}\n',
+    site: 'server {\n    listen 127.0.0.1:19343;\n    server_tokens off;\n    add_header X-Frame-Options DENY;\n    location /assets/ {\n        alias {ROOT}/staticfiles/;\n        add_header Cache-Control public;\n    }\n    location / {\n        proxy_pass http://127.0.0.1:8000;\n        proxy_set_header Host $http_host;\n        proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto;\n        proxy_set_header X-Forwarded-Host $http_x_forwarded_host;\n    }\n}\n',
     settings: `${SETTINGS}STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}\n`,
   },
   'manifest and host port': {
@@ -62,10 +62,16 @@ const key = (finding: Finding) => `${finding.rule} ${finding.file}`;
 
 /** Every file of a project folder, to put back after a patch. */
 function snapshot(root: string): () => void {
-  const files = new Map(fs.readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => [path.join(e.parentPath, e.name), fs.readFileSync(path.join(e.parentPath, e.name))]));
+  const files = new Map(
+    fs
+      .readdirSync(root, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => [path.join(e.parentPath, e.name), fs.readFileSync(path.join(e.parentPath, e.name))]),
+  );
   return () => {
     for (const [file, data] of files) fs.writeFileSync(file, data);
-    for (const entry of fs.readdirSync(root, { recursive: true, withFileTypes: true })) if (entry.isFile() && !files.has(path.join(entry.parentPath, entry.name))) fs.rmSync(path.join(entry.parentPath, entry.name));
+    for (const entry of fs.readdirSync(root, { recursive: true, withFileTypes: true }))
+      if (entry.isFile() && !files.has(path.join(entry.parentPath, entry.name))) fs.rmSync(path.join(entry.parentPath, entry.name));
   };
 }
 
@@ -100,24 +106,24 @@ describe('every fix applies with patch -p1 and passes nginx -t', () => {
 
   it('the corpus covers every rule whose fix touches nginx, settings or compose', () => {
     const wanted = [
-        'add-header-dropped',
-        'alias-traversal',
-        'allowed-hosts-star',
-        'autoindex-on',
-        'client-max-body-size',
-        'compose-least-privilege',
-        'django-debug',
-        'django-proxy-settings',
-        'dotfiles-served',
-        'forwarded-passthrough',
-        'forwarded-proto-from-client',
-        'gunicorn-exposed',
-        'host-header-port',
-        'manifest-served',
-        'server-tokens',
-        'static-folder',
-        'static-url',
-        'static-via-gunicorn',
+      'add-header-dropped',
+      'alias-traversal',
+      'allowed-hosts-star',
+      'autoindex-on',
+      'client-max-body-size',
+      'compose-least-privilege',
+      'django-debug',
+      'django-proxy-settings',
+      'dotfiles-served',
+      'forwarded-passthrough',
+      'forwarded-proto-from-client',
+      'gunicorn-exposed',
+      'host-header-port',
+      'manifest-served',
+      'server-tokens',
+      'static-folder',
+      'static-url',
+      'static-via-gunicorn',
     ];
     expect(wanted.filter((rule) => !fixed.has(rule))).toEqual([]);
   });
@@ -154,7 +160,10 @@ describe('doctor --fix-dry-run and --fix', () => {
     fs.symlinkSync(path.join(outside, 'site.conf'), path.join(root, 'site.conf'));
     const outcome = await runDoctor({ root, nginx: 'main.conf', fix: true, failOn: 'low' });
     expect(outcome.messages).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^not fixed: site\.conf:3 \[autoindex-on\]: site\.conf is a link to .*outside the folder$/), expect.stringMatching(/^not fixed: .*extra\.conf:3 \[server-tokens\]: .* is outside /)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^not fixed: site\.conf:3 \[autoindex-on\]: site\.conf is a link to .*outside the folder$/),
+        expect.stringMatching(/^not fixed: .*extra\.conf:3 \[server-tokens\]: .* is outside /),
+      ]),
     );
     expect(fs.readFileSync(path.join(outside, 'site.conf'), 'utf8')).toContain('autoindex on;');
     expect(fs.readFileSync(path.join(outside, 'extra.conf'), 'utf8')).toContain('server_tokens on;');

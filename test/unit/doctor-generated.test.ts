@@ -10,7 +10,6 @@ import { diagnose, gatherFacts } from '../../lib/doctor/run.js';
 import { SHAPE_OPTIONS, SHAPES } from '../fixtures/shapes.js';
 import { renderAll } from './helpers.js';
 
-
 describe('doctor on generated stacks', () => {
   for (const [shape, files] of Object.entries(SHAPES)) {
     it(`${shape}: no findings`, () => {

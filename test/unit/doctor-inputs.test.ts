@@ -68,7 +68,11 @@ describe('nginx layouts', () => {
     const config = loadNginxPath(path.join(dir, 'nginx.conf'));
     expect(where(dir, findAll(config.directives, 'alias'))).toEqual(['conf.d/app.conf:4', 'default.d/static.conf:2']);
     const facts = gatherFacts({ root: dir, nginx: 'nginx.conf' });
-    expect(diagnose(facts).filter((f) => f.rule === 'alias-traversal').map((f) => `${f.file}:${f.line}`)).toEqual(['conf.d/app.conf:3', 'default.d/static.conf:1']);
+    expect(
+      diagnose(facts)
+        .filter((f) => f.rule === 'alias-traversal')
+        .map((f) => `${f.file}:${f.line}`),
+    ).toEqual(['conf.d/app.conf:3', 'default.d/static.conf:1']);
   });
 
   it('reads the real `nginx -T`: every directive at the file and line it has on disk', () => {

@@ -85,7 +85,7 @@ describe('doctor on a real nginx serving the seed config', () => {
     await stopNginx();
     await startNginx(site);
     const after = await runDoctor({ root, nginx: 'site.conf', url: URL, failOn: 'low' });
-    expect(after.output, `${after.output}\n${fs.readFileSync(site, "utf8")}`).toMatch(/^doctor: no findings in site\.conf/);
+    expect(after.output, `${after.output}\n${fs.readFileSync(site, 'utf8')}`).toMatch(/^doctor: no findings in site\.conf/);
     expect(after.output).toMatch(/live probe of http:\/\/127\.0\.0\.1:19301: \d+ requests, 0 leaks\n/);
     expect(after.exitCode).toBe(0);
     // The fixed config still serves the static files, from STATIC_ROOT.

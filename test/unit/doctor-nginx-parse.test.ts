@@ -111,7 +111,11 @@ describe('what the reader keeps', () => {
   it('quotes, escapes, comments and variables as nginx reads them', () => {
     const [http] = parseNginx(VALID.quoting!['nginx.conf']!, 'q.conf').filter((d) => d.name === 'http');
     const headers = findAll(http!.block!, 'add_header').map((d) => d.args);
-    expect(headers).toEqual([['X-Semi', 'a;b{c}', 'always'], ['X-Escaped', 'say "hi"'], ['X-Hash', 'a#b']]);
+    expect(headers).toEqual([
+      ['X-Semi', 'a;b{c}', 'always'],
+      ['X-Escaped', 'say "hi"'],
+      ['X-Hash', 'a#b'],
+    ]);
     expect(findAll(http!.block!, 'set')[1]!.args).toEqual(['$y', '${x}b']);
     expect(findAll(http!.block!, 'return').map((d) => d.args.at(-1))).toEqual(['multi\nline', '404', '403', 'ok\\;still']);
     const ifs = findAll(http!.block!, 'if');
@@ -126,7 +130,10 @@ describe('what the reader keeps', () => {
   it('skips *_by_lua_block bodies, braces in Lua strings and comments included', () => {
     const text = `location / {\n  content_by_lua_block {\n    local t = { a = "}" } -- }\n    --[[ } ]] ngx.say([[}]])\n  }\n  return 200;\n}\n`;
     const [location] = parseNginx(text, 'lua.conf');
-    expect(location!.block!.map((d) => [d.name, d.line])).toEqual([['content_by_lua_block', 2], ['return', 6]]);
+    expect(location!.block!.map((d) => [d.name, d.line])).toEqual([
+      ['content_by_lua_block', 2],
+      ['return', 6],
+    ]);
     expect(location!.block![0]!.endLine).toBe(5);
   });
 
@@ -157,7 +164,7 @@ describe('what the reader keeps', () => {
     expect(config.texts.size).toBe(3);
   });
 
-  it('reads a site file on its own: a missing include is a note, Debian\'s proxy_params is found in /etc/nginx', () => {
+  it("reads a site file on its own: a missing include is a note, Debian's proxy_params is found in /etc/nginx", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-site-'));
     fs.writeFileSync(path.join(dir, 'site'), 'server {\n  location / {\n    include proxy_params;\n    include snippets/missing.conf;\n    proxy_pass http://unix:/run/gunicorn.sock;\n  }\n}\n');
     const config = loadNginxPath(path.join(dir, 'site'));

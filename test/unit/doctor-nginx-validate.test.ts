@@ -38,7 +38,10 @@ const INVALID: Record<string, { http?: string; main?: string; message: string }>
   'server without a block': { http: 'server;', message: 'directive "server" has no opening "{"' },
   'alias with a block': { http: SERVER('  location /static/ {\n    alias /srv/static/ { }\n  }'), message: 'directive "alias" is not terminated by ";"' },
   'duplicate http': { main: `events {}\nhttp {\n  access_log off;\n}\nhttp {\n  access_log off;\n}\n`, message: '"http" directive is duplicate' },
-  'alias and root in one location': { http: SERVER('  location /static/ {\n    alias /srv/static/;\n    root /srv;\n  }'), message: '"root" directive is duplicate, "alias" directive was specified earlier' },
+  'alias and root in one location': {
+    http: SERVER('  location /static/ {\n    alias /srv/static/;\n    root /srv;\n  }'),
+    message: '"root" directive is duplicate, "alias" directive was specified earlier',
+  },
 };
 
 describe('what nginx rejects beyond syntax', () => {
@@ -64,7 +67,10 @@ describe('what nginx rejects beyond syntax', () => {
   it("gives no problem on this machine's Debian tree and on every generated nginx/default.conf", () => {
     expect(validateNginx(loadNginxPath('/etc/nginx/nginx.conf').directives)).toEqual([]);
     const golden = path.join(import.meta.dirname, '../golden/__snapshots__');
-    const generated = fs.readdirSync(golden).map((shape) => path.join(golden, shape, 'nginx/default.conf')).filter((file) => fs.existsSync(file));
+    const generated = fs
+      .readdirSync(golden)
+      .map((shape) => path.join(golden, shape, 'nginx/default.conf'))
+      .filter((file) => fs.existsSync(file));
     expect(generated.length).toBeGreaterThan(5);
     for (const file of generated) expect(validateNginx(parseNginx(fs.readFileSync(file, 'utf8'), file)), file).toEqual([]);
   });

@@ -22,7 +22,9 @@ const SAFE_PROXY = 'proxy_set_header Host $http_host; proxy_set_header X-Forward
 
 describe('dotfiles-served: only where a dotfile can be asked for', () => {
   it('not on an internal location (X-Accel-Redirect only)', () => {
-    expect(rules(server('    location /protected/ { internal; alias /srv/media/; }'), {}, `${handMadeSettings('staticfiles')}MEDIA_URL = "/protected/"\nMEDIA_ROOT = "/srv/media"\n`)).not.toContain('dotfiles-served');
+    expect(rules(server('    location /protected/ { internal; alias /srv/media/; }'), {}, `${handMadeSettings('staticfiles')}MEDIA_URL = "/protected/"\nMEDIA_ROOT = "/srv/media"\n`)).not.toContain(
+      'dotfiles-served',
+    );
   });
   it('not on a single-file alias, nor on /.well-known/', () => {
     const site = server('    location /robots.txt { alias /srv/www/robots.txt; }\n    location /.well-known/acme-challenge/ { alias /var/www/certbot/; }');
@@ -35,7 +37,8 @@ describe('dotfiles-served: only where a dotfile can be asked for', () => {
 
 describe('forwarded-passthrough: only on the Django upstream', () => {
   const passthrough = (pass: string) => server(`    location / { proxy_pass ${pass}; proxy_set_header X-Forwarded-Host $http_x_forwarded_host; ${SAFE_PROXY} }`);
-  const compose = 'services:\n  web:\n    build: .\n    command: gunicorn mysite.wsgi -b 0.0.0.0:8000\n    expose: ["8000"]\n  frontend:\n    image: node:20\n    command: npm run dev\n  minio:\n    image: minio/minio\n  flower:\n    build: .\n    command: celery -A mysite flower\n';
+  const compose =
+    'services:\n  web:\n    build: .\n    command: gunicorn mysite.wsgi -b 0.0.0.0:8000\n    expose: ["8000"]\n  frontend:\n    image: node:20\n    command: npm run dev\n  minio:\n    image: minio/minio\n  flower:\n    build: .\n    command: celery -A mysite flower\n';
   it.each(['http://frontend:3000', 'http://minio:9000', 'http://flower:5555', 'http://127.0.0.1:5173', 'http://azurite:10000'])('not on %s', (pass) => {
     expect(rules(passthrough(pass), { 'compose.yaml': compose })).not.toContain('forwarded-passthrough');
   });

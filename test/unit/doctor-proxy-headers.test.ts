@@ -76,7 +76,7 @@ describe.each(Object.keys(FORMS) as (keyof typeof FORMS)[])('SECURE_PROXY_SSL_HE
 });
 
 describe('the two forms, one at a time', () => {
-  it('Django trusting X-Forwarded-Ssl: the client\'s own X-Forwarded-Ssl is the high finding, fixed to $https, never cleared', () => {
+  it("Django trusting X-Forwarded-Ssl: the client's own X-Forwarded-Ssl is the high finding, fixed to $https, never cleared", () => {
     const findings = findingsOf(project('X-Forwarded-Ssl', SITES['both copied from the client']));
     const ssl = findings.filter((f) => f.message.startsWith('X-Forwarded-Ssl'));
     expect(ssl.map((f) => [f.rule, f.severity])).toEqual([['forwarded-proto-from-client', 'high']]);
@@ -93,7 +93,7 @@ describe('the two forms, one at a time', () => {
     expect(findings.filter((f) => f.rule === 'forwarded-passthrough').map((f) => f.message)).toEqual([expect.stringMatching(/passes the client's X-Forwarded-Protocol to gunicorn/)]);
   });
 
-  it('Django trusting X-Forwarded-Proto: gunicorn\'s X-Forwarded-Ssl is cleared, and nothing sets it otherwise', () => {
+  it("Django trusting X-Forwarded-Proto: gunicorn's X-Forwarded-Ssl is cleared, and nothing sets it otherwise", () => {
     const findings = findingsOf(project('X-Forwarded-Proto', SITES['X-Forwarded-Proto $scheme only']));
     expect(findings.map((f) => f.rule)).toEqual(['forwarded-passthrough']);
     expect(findings[0]!.diff).toContain('+        proxy_set_header X-Forwarded-Ssl "";');

@@ -90,8 +90,8 @@ const CASES: Case[] = [
   },
   {
     rule: 'origin-regex',
-    bad: "location / {\n        if ($http_referer !~ '^https://example.com/') { return 403; }\n        return 200 \"ok\";\n    }",
-    good: "location / {\n        if ($http_referer !~ '^https://example\\.com/') { return 403; }\n        return 200 \"ok\";\n    }",
+    bad: 'location / {\n        if ($http_referer !~ \'^https://example.com/\') { return 403; }\n        return 200 "ok";\n    }',
+    good: 'location / {\n        if ($http_referer !~ \'^https://example\\.com/\') { return 403; }\n        return 200 "ok";\n    }',
     async live(bad, good) {
       const evil = { Referer: 'https://exampleXcom/' };
       expect((await bad('/', evil)).status).toBe(200);
@@ -166,7 +166,10 @@ beforeAll(async () => {
 
 afterAll(async () => nginx?.stop());
 
-const getAs = (host: string): Get => (rawPath, headers = {}) => send(PORT, { method: 'GET', path: rawPath, headers: { Host: host, ...headers } });
+const getAs =
+  (host: string): Get =>
+  (rawPath, headers = {}) =>
+    send(PORT, { method: 'GET', path: rawPath, headers: { Host: host, ...headers } });
 
 describe('rule classes on a live nginx', () => {
   CASES.forEach((c, i) => {

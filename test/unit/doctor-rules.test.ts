@@ -52,7 +52,11 @@ const edit = (from: string, to: string) => (text: string) => {
 /** A failing case (a change to the site, the settings or extra files) and a passing one. */
 const CASES: Record<string, { bad: Case; line: number; file?: string; good: Case; fixable?: boolean }> = {
   'alias-traversal': { bad: { site: edit('location /static/ {', 'location /static {')(SITE) }, line: 5, good: {} },
-  'autoindex-on': { bad: { site: edit('server_tokens off;', 'server_tokens off;\n    autoindex on;')(SITE) }, line: 5, good: { site: edit('server_tokens off;', 'server_tokens off;\n    autoindex off;')(SITE) } },
+  'autoindex-on': {
+    bad: { site: edit('server_tokens off;', 'server_tokens off;\n    autoindex on;')(SITE) },
+    line: 5,
+    good: { site: edit('server_tokens off;', 'server_tokens off;\n    autoindex off;')(SITE) },
+  },
   'static-folder': { bad: { site: edit('{ROOT}/staticfiles/', '/var/www/static/')(SITE) }, line: 6, good: { site: edit('{ROOT}/staticfiles/', '/srv/app/staticfiles/')(SITE) } },
   'static-url': { bad: { site: edit('location /static/ {', 'location /assets/ {')(SITE) }, line: 5, good: {} },
   'static-via-gunicorn': {
@@ -60,18 +64,34 @@ const CASES: Record<string, { bad: Case; line: number; file?: string; good: Case
     line: 5,
     good: {},
   },
-  'dotfiles-served': { bad: { site: edit('        location ~ /\\. { return 404; }\n', '')(SITE) }, line: 5, good: { site: edit('        location ~ /\\. { return 404; }\n', '')(SITE).replace('    location / {', '    location ~ /\\. { deny all; }\n    location / {') } },
+  'dotfiles-served': {
+    bad: { site: edit('        location ~ /\\. { return 404; }\n', '')(SITE) },
+    line: 5,
+    good: { site: edit('        location ~ /\\. { return 404; }\n', '')(SITE).replace('    location / {', '    location ~ /\\. { deny all; }\n    location / {') },
+  },
   'manifest-served': {
     bad: { settings: `${SETTINGS}STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}\n` },
     line: 5,
-    good: { settings: `${SETTINGS}STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}\n`, site: edit('        location ~ /\\. { return 404; }', '        location ~ /\\. { return 404; }\n        location = /static/staticfiles.json { return 404; }')(SITE) },
+    good: {
+      settings: `${SETTINGS}STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}\n`,
+      site: edit('        location ~ /\\. { return 404; }', '        location ~ /\\. { return 404; }\n        location = /static/staticfiles.json { return 404; }')(SITE),
+    },
   },
   'add-header-dropped': {
-    bad: { site: edit('server_tokens off;', 'server_tokens off;\n    add_header X-Frame-Options DENY;')(SITE).replace('alias {ROOT}/staticfiles/;', 'alias {ROOT}/staticfiles/;\n        add_header Cache-Control "public";') },
+    bad: {
+      site: edit(
+        'server_tokens off;',
+        'server_tokens off;\n    add_header X-Frame-Options DENY;',
+      )(SITE).replace('alias {ROOT}/staticfiles/;', 'alias {ROOT}/staticfiles/;\n        add_header Cache-Control "public";'),
+    },
     line: 8,
     good: { site: edit('alias {ROOT}/staticfiles/;', 'alias {ROOT}/staticfiles/;\n        add_header Cache-Control "public";')(SITE) },
   },
-  'host-header-port': { bad: { site: edit('proxy_set_header Host $http_host;', 'proxy_set_header Host $host;')(SITE).replace('listen 80;', 'listen 8080;') }, line: 11, good: { site: edit('proxy_set_header Host $http_host;', 'proxy_set_header Host $host;')(SITE) } },
+  'host-header-port': {
+    bad: { site: edit('proxy_set_header Host $http_host;', 'proxy_set_header Host $host;')(SITE).replace('listen 80;', 'listen 8080;') },
+    line: 11,
+    good: { site: edit('proxy_set_header Host $http_host;', 'proxy_set_header Host $host;')(SITE) },
+  },
   'forwarded-proto-from-client': {
     bad: { site: edit('X-Forwarded-Proto $scheme', 'X-Forwarded-Proto $http_x_forwarded_proto')(SITE) },
     line: 12,
@@ -102,13 +122,21 @@ const CASES: Record<string, { bad: Case; line: number; file?: string; good: Case
     },
   },
   'add-header-multiline': {
-    bad: { site: edit('server_tokens off;', 'server_tokens off;\n    add_header Content-Security-Policy "default-src \'self\';\n        img-src \'self\'";')(SITE) },
+    bad: { site: edit('server_tokens off;', "server_tokens off;\n    add_header Content-Security-Policy \"default-src 'self';\n        img-src 'self'\";")(SITE) },
     line: 5,
-    good: { site: edit('server_tokens off;', 'server_tokens off;\n    add_header Content-Security-Policy "default-src \'self\'; img-src \'self\'";')(SITE) },
+    good: { site: edit('server_tokens off;', "server_tokens off;\n    add_header Content-Security-Policy \"default-src 'self'; img-src 'self'\";")(SITE) },
   },
-  'add-header-content-type': { bad: { site: edit('server_tokens off;', 'server_tokens off;\n    add_header Content-Type text/plain;')(SITE) }, line: 5, good: { site: edit('server_tokens off;', 'server_tokens off;\n    default_type text/plain;')(SITE) } },
+  'add-header-content-type': {
+    bad: { site: edit('server_tokens off;', 'server_tokens off;\n    add_header Content-Type text/plain;')(SITE) },
+    line: 5,
+    good: { site: edit('server_tokens off;', 'server_tokens off;\n    default_type text/plain;')(SITE) },
+  },
   'host-spoofing': { bad: { site: edit('Host $http_host', 'Host $http_x_forwarded_host')(SITE) }, line: 11, good: {} },
-  'http-splitting': { bad: { site: edit('server_tokens off;', 'server_tokens off;\n    add_header X-Uri $uri;')(SITE) }, line: 5, good: { site: edit('server_tokens off;', 'server_tokens off;\n    add_header X-Uri $request_uri;')(SITE) } },
+  'http-splitting': {
+    bad: { site: edit('server_tokens off;', 'server_tokens off;\n    add_header X-Uri $uri;')(SITE) },
+    line: 5,
+    good: { site: edit('server_tokens off;', 'server_tokens off;\n    add_header X-Uri $request_uri;')(SITE) },
+  },
   'proxy-ssrf': {
     bad: { site: edit('    location / {', '    location /fetch/ { proxy_pass $arg_url; }\n    location / {')(SITE) },
     line: 9,
@@ -119,13 +147,21 @@ const CASES: Record<string, { bad: Case; line: number; file?: string; good: Case
     line: 12,
     good: { site: edit('listen 80;', 'listen 443 ssl;')(SITE), settings: `${SETTINGS}SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")\n` },
   },
-  'hsts-wrong-layer': { bad: { site: edit('proxy_set_header Host $http_host;', 'proxy_set_header Host $http_host;\n        proxy_set_header Strict-Transport-Security "max-age=31536000";')(SITE) }, line: 12, good: {} },
+  'hsts-wrong-layer': {
+    bad: { site: edit('proxy_set_header Host $http_host;', 'proxy_set_header Host $http_host;\n        proxy_set_header Strict-Transport-Security "max-age=31536000";')(SITE) },
+    line: 12,
+    good: {},
+  },
   'acme-challenge-blocked': {
     bad: { site: edit('    location / {', '    location ~ /\\. { deny all; }\n    location /.well-known/acme-challenge/ { root /var/www/certbot; }\n    location / {')(SITE) },
     line: 10,
     good: { site: edit('    location / {', '    location ~ /\\. { deny all; }\n    location ^~ /.well-known/acme-challenge/ { root /var/www/certbot; }\n    location / {')(SITE) },
   },
-  'valid-referers-none': { bad: { site: edit('alias {ROOT}/staticfiles/;', 'alias {ROOT}/staticfiles/;\n        valid_referers none example.com;')(SITE) }, line: 7, good: { site: edit('alias {ROOT}/staticfiles/;', 'alias {ROOT}/staticfiles/;\n        valid_referers example.com;')(SITE) } },
+  'valid-referers-none': {
+    bad: { site: edit('alias {ROOT}/staticfiles/;', 'alias {ROOT}/staticfiles/;\n        valid_referers none example.com;')(SITE) },
+    line: 7,
+    good: { site: edit('alias {ROOT}/staticfiles/;', 'alias {ROOT}/staticfiles/;\n        valid_referers example.com;')(SITE) },
+  },
   'origin-regex': {
     bad: { site: edit('    location / {', "    location / {\n        if ($http_origin !~ '^https://example.com/') { return 403; }")(SITE) },
     line: 10,
@@ -141,14 +177,21 @@ const CASES: Record<string, { bad: Case; line: number; file?: string; good: Case
     line: 10,
     good: { site: edit('    location / {', '    location / {\n        if ($request_method = TRACE) { return 405; }')(SITE) },
   },
-  'resolver-external': { bad: { site: edit('server_tokens off;', 'server_tokens off;\n    resolver 8.8.8.8;')(SITE) }, line: 5, good: { site: edit('server_tokens off;', 'server_tokens off;\n    resolver 127.0.0.11;')(SITE) } },
+  'resolver-external': {
+    bad: { site: edit('server_tokens off;', 'server_tokens off;\n    resolver 8.8.8.8;')(SITE) },
+    line: 5,
+    good: { site: edit('server_tokens off;', 'server_tokens off;\n    resolver 127.0.0.11;')(SITE) },
+  },
   'django-debug': { bad: { settings: edit('DEBUG = False', 'DEBUG = True')(SETTINGS) }, file: 'mysite/settings.py', line: 3, good: {} },
   'allowed-hosts-star': { bad: { settings: edit('["example.com"]', '["*"]')(SETTINGS) }, file: 'mysite/settings.py', line: 4, good: {} },
   'django-proxy-settings': {
     bad: { settings: `${SETTINGS}USE_X_FORWARDED_HOST = True\n` },
     file: 'mysite/settings.py',
     line: 7,
-    good: { settings: `${SETTINGS}USE_X_FORWARDED_HOST = True\n`, site: edit('proxy_set_header Host $http_host;', 'proxy_set_header Host $http_host;\n        proxy_set_header X-Forwarded-Host $http_host;')(SITE) },
+    good: {
+      settings: `${SETTINGS}USE_X_FORWARDED_HOST = True\n`,
+      site: edit('proxy_set_header Host $http_host;', 'proxy_set_header Host $http_host;\n        proxy_set_header X-Forwarded-Host $http_host;')(SITE),
+    },
   },
 };
 
@@ -183,14 +226,19 @@ describe('doctor rules', () => {
   it('gunicorn-exposed without compose: gunicorn.conf.py binding every address, unless a firewall is noted', () => {
     const conf = 'import os\n\nbind = "0.0.0.0:8000"\nworkers = 3\n';
     const [hit] = run({ files: { 'gunicorn.conf.py': conf } }).findings.filter((f) => f.rule === 'gunicorn-exposed');
-    expect([hit?.file, hit?.line, hit?.diff]).toEqual(['gunicorn.conf.py', 3, '--- a/gunicorn.conf.py\n+++ b/gunicorn.conf.py\n@@ -2,3 +2,3 @@\n \n-bind = "0.0.0.0:8000"\n+bind = "127.0.0.1:8000"\n workers = 3\n']);
+    expect([hit?.file, hit?.line, hit?.diff]).toEqual([
+      'gunicorn.conf.py',
+      3,
+      '--- a/gunicorn.conf.py\n+++ b/gunicorn.conf.py\n@@ -2,3 +2,3 @@\n \n-bind = "0.0.0.0:8000"\n+bind = "127.0.0.1:8000"\n workers = 3\n',
+    ]);
     const noted = `# port 8000 is closed by the firewall (ufw); only nginx on this host reaches it\n${conf}`;
     expect(run({ files: { 'gunicorn.conf.py': noted } }).findings.filter((f) => f.rule === 'gunicorn-exposed')).toEqual([]);
   });
 
   it('static-url and static-folder judge MEDIA_URL and MEDIA_ROOT the same way', () => {
     const settings = `${SETTINGS}MEDIA_URL = "/media/"\nMEDIA_ROOT = BASE_DIR / "media"\n`;
-    const media = (prefix: string, folder: string) => edit('    location / {', `    client_max_body_size 10m;\n    location ${prefix} {\n        alias ${folder};\n        location ~ /\\. { return 404; }\n    }\n    location / {`)(SITE);
+    const media = (prefix: string, folder: string) =>
+      edit('    location / {', `    client_max_body_size 10m;\n    location ${prefix} {\n        alias ${folder};\n        location ~ /\\. { return 404; }\n    }\n    location / {`)(SITE);
     const rules = (c: Case) => run(c).findings.map((f) => f.rule);
     expect(rules({ settings, site: media('/uploads/', '{ROOT}/media/') })).toEqual(['static-url']);
     expect(rules({ settings, site: media('/media/', '/var/uploads/') })).toEqual(['static-folder']);

@@ -8,7 +8,9 @@ import { renderAll } from './helpers.js';
 // Image tags live in lib/config/images.json only: the generator, the stand-in script and the
 // benchmark all read it, so what the tests provision is what the generator writes.
 const standinTags = (...args: string[]) =>
-  execFileSync('bash', ['scripts/standin-images.sh', '--list', ...args], { cwd: packageRoot(), encoding: 'utf8' }).trim().split('\n');
+  execFileSync('bash', ['scripts/standin-images.sh', '--list', ...args], { cwd: packageRoot(), encoding: 'utf8' })
+    .trim()
+    .split('\n');
 
 describe('image tags', () => {
   it("are provisioned for the tests exactly as the generator's defaults name them", () => {

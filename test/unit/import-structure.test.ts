@@ -40,7 +40,10 @@ function importGraph(): Map<string, string[]> {
   for (const file of files) {
     const { importedFiles } = ts.preProcessFile(fs.readFileSync(file, 'utf8'), true, true);
     const local = importedFiles.map((imported) => imported.fileName).filter((name) => name.startsWith('.'));
-    graph.set(file, local.map((name) => path.resolve(path.dirname(file), name.replace(/\.js$/, '.ts'))));
+    graph.set(
+      file,
+      local.map((name) => path.resolve(path.dirname(file), name.replace(/\.js$/, '.ts'))),
+    );
   }
   return graph;
 }
@@ -81,7 +84,9 @@ describe('import structure of lib/', () => {
 
   it('resolves every relative import to a file of lib/', () => {
     // A data file (images.json) is a leaf: it imports nothing.
-    const missing = [...graph].flatMap(([file, targets]) => targets.filter((target) => !graph.has(target) && !(target.endsWith('.json') && fs.existsSync(target))).map((target) => `${path.relative(LIB, file)} -> ${target}`));
+    const missing = [...graph].flatMap(([file, targets]) =>
+      targets.filter((target) => !graph.has(target) && !(target.endsWith('.json') && fs.existsSync(target))).map((target) => `${path.relative(LIB, file)} -> ${target}`),
+    );
     expect(missing).toEqual([]);
   });
 
@@ -99,7 +104,10 @@ describe('import structure of lib/', () => {
   it('finds a circle and an upward arrow when there is one', () => {
     const a = path.join(LIB, 'config/a.ts');
     const b = path.join(LIB, 'targets/b.ts');
-    const made = new Map([[a, [b]], [b, [a]]]);
+    const made = new Map([
+      [a, [b]],
+      [b, [a]],
+    ]);
     expect(circles(made)).toEqual([['config/a.ts', 'targets/b.ts']]);
     expect(LAYERS.indexOf(layerOf(b)) > LAYERS.indexOf(layerOf(a))).toBe(true);
   });

@@ -60,7 +60,17 @@ describe('--inspect: Django itself against the text analysis', () => {
   it('shows both values and the one used where they disagree on the database', () => {
     const root = fixtures.writeProject(fixtures.startproject());
     const facts = detectProject(root);
-    const runtime = { STATIC_URL: '/static/', STATIC_ROOT: null, STATICFILES_DIRS: [], MEDIA_URL: '/', MEDIA_ROOT: null, WSGI_APPLICATION: 'mysite.wsgi.application', STATICFILES_BACKEND: null, DJANGO_VERSION: '4.2', DATABASE_ENGINE: 'django.db.backends.postgresql' };
+    const runtime = {
+      STATIC_URL: '/static/',
+      STATIC_ROOT: null,
+      STATICFILES_DIRS: [],
+      MEDIA_URL: '/',
+      MEDIA_ROOT: null,
+      WSGI_APPLICATION: 'mysite.wsgi.application',
+      STATICFILES_BACKEND: null,
+      DJANGO_VERSION: '4.2',
+      DATABASE_ENGINE: 'django.db.backends.postgresql',
+    };
     expect(compareWithText(facts, runtime)).toEqual(['database: text analysis "sqlite", Django "postgresql"; using the text analysis\'s (--database to use Django\'s)']);
   });
 });

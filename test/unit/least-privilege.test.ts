@@ -88,7 +88,8 @@ describe('the least-privilege row reads docker inspect', () => {
   });
 
   it('nginx may set the setgid bit (FSETID) only with --tls acme, for the certificate folder', () => {
-    const withFsetid = (c: typeof config) => hardened('p-nginx-1', 'nginx', { CapAdd: ['CAP_CHOWN', 'CAP_SETGID', 'CAP_SETUID', 'CAP_NET_BIND_SERVICE', 'CAP_FSETID'], Memory: c.limits.nginx!.memoryMiB * MIB });
+    const withFsetid = (c: typeof config) =>
+      hardened('p-nginx-1', 'nginx', { CapAdd: ['CAP_CHOWN', 'CAP_SETGID', 'CAP_SETUID', 'CAP_NET_BIND_SERVICE', 'CAP_FSETID'], Memory: c.limits.nginx!.memoryMiB * MIB });
     expect(privilegeProblems(config, [withFsetid(config)])).toEqual(['p-nginx-1: capabilities added beyond its row: FSETID']);
     const acme = { ...config, tls: { ...config.tls, mode: 'acme' } } as unknown as typeof config;
     expect(privilegeProblems(acme, [withFsetid(acme)])).toEqual([]);

@@ -108,7 +108,12 @@ describe('send', () => {
     try {
       const { port } = server.address() as AddressInfo;
       const body = formBody({ csrfmiddlewaretoken: 't1', username: 'u' });
-      const response = await send(port, { method: 'POST', path: '/admin/login/?next=/admin/', headers: { Host: 'localhost:8080', Origin: 'http://localhost:8080', 'Content-Type': 'application/x-www-form-urlencoded' }, body });
+      const response = await send(port, {
+        method: 'POST',
+        path: '/admin/login/?next=/admin/',
+        headers: { Host: 'localhost:8080', Origin: 'http://localhost:8080', 'Content-Type': 'application/x-www-form-urlencoded' },
+        body,
+      });
       expect(received).toMatchObject({ method: 'POST', body, headers: { host: 'localhost:8080', origin: 'http://localhost:8080', 'content-length': String(body.length) } });
       expect(response.status).toBe(302);
       expect(response.headers.get('set-cookie')).toHaveLength(2);

@@ -86,8 +86,7 @@ describe('nginx config', () => {
   });
 
   it('fails validation for an off-by-slash alias, autoindex, or a root that misses the mount', () => {
-    const read = (replacement: [string | RegExp, string]) => (file: string) =>
-      file === GENERATED_FILES.nginxConf ? conf.replace(...replacement) : output.get(file);
+    const read = (replacement: [string | RegExp, string]) => (file: string) => (file === GENERATED_FILES.nginxConf ? conf.replace(...replacement) : output.get(file));
     const alias = validateOutput(config, read([/location \/static\/ \{\n(\s+)root \/srv\/www;/, 'location /static {\n$1alias /srv/www/static/;']));
     expect(alias).toContainEqual({ file: GENERATED_FILES.nginxConf, message: expect.stringMatching(/"location \/static" with "alias \/srv\/www\/static\/" allows path traversal/) });
     const autoindex = validateOutput(config, read(['autoindex off;', 'autoindex on;']));

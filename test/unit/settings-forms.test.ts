@@ -25,7 +25,7 @@ describe('database forms, each with file:line', () => {
     expect(facts.database?.value).toEqual({ engine: 'postgresql', form: 'url', name: 'shop', host: 'localhost', variable: 'DATABASE_URL' });
     expect(facts.database?.source).toEqual({ file: 'mysite/settings.py', line: lineOf(files, 'mysite/settings.py', 'DATABASES = {') });
     expect(facts.databaseDecision).toMatchObject({ choice: 'postgres' });
-    expect(detectionReport(facts).join('\n')).toContain('database choice    postgres: the settings\' default database URL is PostgreSQL on localhost');
+    expect(detectionReport(facts).join('\n')).toContain("database choice    postgres: the settings' default database URL is PostgreSQL on localhost");
   });
 
   it('dj_database_url.parse(os.environ["DATABASE_URL"]): a required URL, external', () => {
@@ -127,7 +127,9 @@ describe('never silently SQLite', () => {
 
   it('PostgreSQL and MySQL both indicated: no default, one message listing what was found', () => {
     const facts = detect(forms.unreadEngine(['mysqlclient']));
-    expect('conflict' in facts.databaseDecision && facts.databaseDecision.conflict).toMatch(/PostgreSQL \(the PostgreSQL driver psycopg .*\) and MySQL \(the MySQL driver mysqlclient \[requirements.txt\]\); choose with --database/);
+    expect('conflict' in facts.databaseDecision && facts.databaseDecision.conflict).toMatch(
+      /PostgreSQL \(the PostgreSQL driver psycopg .*\) and MySQL \(the MySQL driver mysqlclient \[requirements.txt\]\); choose with --database/,
+    );
   });
 
   it('nothing indicated: SQLite, said aloud', () => {
@@ -198,7 +200,8 @@ describe('SECURE_SSL_REDIRECT in every spelling', () => {
 describe('lists set on the branches of an if', () => {
   it('`if DEBUG: INSTALLED_APPS += [...]` keeps admin and auth (every branch has them)', () => {
     const files = forms.urlWithPostgresDefault();
-    files['mysite/settings.py'] = files['mysite/settings.py']!.replace('DEBUG = False\n', 'DEBUG = os.environ.get("DJANGO_DEBUG", "") == "1"\n') + 'if DEBUG:\n    INSTALLED_APPS += ["debug_toolbar"]\n';
+    files['mysite/settings.py'] =
+      files['mysite/settings.py']!.replace('DEBUG = False\n', 'DEBUG = os.environ.get("DJANGO_DEBUG", "") == "1"\n') + 'if DEBUG:\n    INSTALLED_APPS += ["debug_toolbar"]\n';
     const facts = detect(files);
     expect(facts.admin).toBe(true);
     expect(facts.auth).toBe(true);

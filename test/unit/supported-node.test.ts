@@ -19,9 +19,7 @@ describe('the supported Node versions', () => {
   });
 
   it.each(['20.20.2', '22.17.1', '23.11.0', '24.10.0'])('Node %s gets one line naming the Node needed', (version) => {
-    expect(unsupportedNodeMessage(version)).toBe(
-      `error: generator-django-static needs Node ^22.18 or >=24.11; this is Node ${version}. Install a current Node LTS and run again.`,
-    );
+    expect(unsupportedNodeMessage(version)).toBe(`error: generator-django-static needs Node ^22.18 or >=24.11; this is Node ${version}. Install a current Node LTS and run again.`);
   });
 
   it('this test run is on a supported Node', () => {

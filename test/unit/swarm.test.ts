@@ -48,11 +48,21 @@ describe('stack.yaml and the Swarm files, validated before writing', () => {
       'stack.yaml: Swarm: /services/static/image: "shop/static:latest" has no tag but latest, so a deploy cannot say which build runs; tag releases (the git revision)',
       'stack.yaml: Swarm: /services/nginx/deploy/update_config/order: start-first cannot start a new task while the old one holds its host-mode port on the node; use stop-first',
     ]);
-    expect(new InvalidOutputError(validateOutput(config, withStack((stack) => (stack.services.app!.restart = 'always')))).message).toMatch(/^the generated files failed validation, so nothing was written:\n {2}stack\.yaml: Swarm: \/services\/app\/restart/);
+    expect(
+      new InvalidOutputError(
+        validateOutput(
+          config,
+          withStack((stack) => (stack.services.app!.restart = 'always')),
+        ),
+      ).message,
+    ).toMatch(/^the generated files failed validation, so nothing was written:\n {2}stack\.yaml: Swarm: \/services\/app\/restart/);
   });
 
   it('the schema still applies (a deploy key that does not exist), and so does dnsrr without host ports', () => {
-    const problems = validateOutput(config, withStack((stack) => (stack.services.app!.deploy.replicaz = 2))).map((problem) => problem.message);
+    const problems = validateOutput(
+      config,
+      withStack((stack) => (stack.services.app!.deploy.replicaz = 2)),
+    ).map((problem) => problem.message);
     expect(problems).toEqual([expect.stringMatching(/^compose-spec schema: \/services\/app\/deploy: must NOT have additional properties \(replicaz\)$/)]);
     expect(swarmRuleErrors({ services: { web: { image: 'web:1', ports: ['80:80'], deploy: { endpoint_mode: 'dnsrr' } } } })).toEqual([
       '/services/web/deploy/endpoint_mode: dnsrr has no virtual IP, so its ports must use mode: host (the routing mesh needs a VIP)',
@@ -76,7 +86,7 @@ describe('stack.yaml and the Swarm files, validated before writing', () => {
 });
 
 describe('the environment of the app and migrate', () => {
-  it('names each optional variable of .env.example with no value (the deploying shell\'s, or none), and never a secret itself', () => {
+  it("names each optional variable of .env.example with no value (the deploying shell's, or none), and never a secret itself", () => {
     const { output } = swarm();
     const stack = parse(output.get(GENERATED_FILES.stack)!, { version: '1.1' }) as Stack;
     for (const service of ['app', 'migrate']) {
@@ -109,7 +119,13 @@ describe('the environment of the app and migrate', () => {
       env: { PATH: `${bin}:${process.env['PATH']}`, DEPLOY_ENV: deployEnv, TAG: 't1', FORWARDED_ALLOW_IPS: '10.0.0.0/8' },
     });
     expect(result.status, result.stderr).toBe(0);
-    const exported = new Map(fs.readFileSync(deployEnv, 'utf8').split('\n').filter(Boolean).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+    const exported = new Map(
+      fs
+        .readFileSync(deployEnv, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
     expect(exported.get('WEB_CONCURRENCY')).toBe('3');
     expect(exported.get('FORWARDED_ALLOW_IPS')).toBe('10.0.0.0/8'); // the shell's value wins over .env
     for (const unset of ['DJANGO_DEBUG', 'GUNICORN_LOG_LEVEL', 'DJANGO_ALLOWED_HOSTS', 'DJANGO_CSRF_TRUSTED_ORIGINS']) expect(exported.has(unset), unset).toBe(false);

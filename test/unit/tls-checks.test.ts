@@ -77,7 +77,10 @@ describe('TLS checks', () => {
     const target = await site({ redirect: keepsPath(() => httpsPort), hsts: 'max-age=3600' });
     httpsPort = target.httpsPort;
     const results = await run(target);
-    expect(results.get('tls-certificate')).toMatchObject({ ok: true, detail: expect.stringMatching(/^example\.test: ok, serial [0-9A-F]+ from generator-django-static test CA, (59|60) days left, TLSv1\.3/) });
+    expect(results.get('tls-certificate')).toMatchObject({
+      ok: true,
+      detail: expect.stringMatching(/^example\.test: ok, serial [0-9A-F]+ from generator-django-static test CA, (59|60) days left, TLSv1\.3/),
+    });
     expect(results.get('tls-old-versions-refused')).toMatchObject({ ok: true });
     expect(results.get('https-redirect')).toMatchObject({ ok: true });
     expect(results.get('hsts')).toMatchObject({ ok: true, detail: 'Strict-Transport-Security: max-age=3600' });
@@ -92,7 +95,10 @@ describe('TLS checks', () => {
     const results = await run(target);
     expect(results.get('https-redirect')).toMatchObject({ ok: false, detail: expect.stringMatching(/want 301\/308 to https:\/\/example\.test:\d+\/health-check\/\w+\?q=1/) });
     expect(results.get('hsts')).toMatchObject({ ok: false, detail: expect.stringMatching(/does not match/) });
-    expect(results.get('tls-certificate')).toMatchObject({ ok: false, certificates: [{ name: 'example.test', verifyError: expect.stringMatching(/does not match/), subjectAltNames: ['other.test'] }] });
+    expect(results.get('tls-certificate')).toMatchObject({
+      ok: false,
+      certificates: [{ name: 'example.test', verifyError: expect.stringMatching(/does not match/), subjectAltNames: ['other.test'] }],
+    });
 
     const expiring = await run({ ...(await site({ redirect: () => undefined, cert: issueLeaf(['example.test'], 3, 'soon') })) });
     expect(expiring.get('tls-certificate')).toMatchObject({ ok: false, detail: expect.stringMatching(/example\.test: expires in [23] days/) });

@@ -54,7 +54,11 @@ describe('--tls acme output', () => {
     expect(findAll(directives, 'map')[0]!.block).toEqual([expect.objectContaining({ name: 'default', args: [config.tls.mode === 'acme' && config.tls.nginxPem] })]);
     const addHeaderBlocks = findAll(directives, 'location').filter((location) => location.block!.some((d) => d.name === 'add_header'));
     for (const location of addHeaderBlocks) {
-      expect(location.block!.find((d) => d.name === 'add_header' && d.args[0] === 'Strict-Transport-Security')?.args, location.args.join(' ')).toEqual(['Strict-Transport-Security', 'max-age=300', 'always']);
+      expect(location.block!.find((d) => d.name === 'add_header' && d.args[0] === 'Strict-Transport-Security')?.args, location.args.join(' ')).toEqual([
+        'Strict-Transport-Security',
+        'max-age=300',
+        'always',
+      ]);
     }
     expect(one('proxy_set_header')).toContain('X-Forwarded-Proto https');
   });
@@ -90,7 +94,7 @@ describe('--tls acme output', () => {
     expect(output.get(GENERATED_FILES.nginxStart)).not.toMatch(/openssl/);
   });
 
-  it('writes the three scripts, which sh parses; lego gets every name and Let\'s Encrypt by default', () => {
+  it("writes the three scripts, which sh parses; lego gets every name and Let's Encrypt by default", () => {
     for (const file of [GENERATED_FILES.tlsBootstrap, GENERATED_FILES.nginxStart, GENERATED_FILES.acmeScript]) execFileSync('sh', ['-n'], { input: output.get(file)! });
     const acme = output.get(GENERATED_FILES.acmeScript)!;
     expect(acme).toContain(`server='${LETS_ENCRYPT.production}'`);
@@ -133,7 +137,7 @@ describe('--tls refusals', () => {
     return 'accepted';
   };
 
-  it('acme: no wildcard, no local name, an e-mail, an https server, staging only with Let\'s Encrypt', () => {
+  it("acme: no wildcard, no local name, an e-mail, an https server, staging only with Let's Encrypt", () => {
     expect(refused({ ...ACME, serverNames: ['.example.test'] })).toMatch(/--tls: acme validates each server name over http-01, which cannot issue "\.example\.test"/);
     expect(refused({ ...ACME, serverNames: ['localhost'] })).toMatch(/cannot get a certificate for "localhost"/);
     // The fundamental refusal first: no e-mail address is asked for a name no CA issues for.
@@ -188,7 +192,13 @@ describe('--tls files: the certificate and key, checked before writing', () => {
   });
 
   it('renders a read-only mount of each file and fixed paths that a real `nginx -t` loads', async () => {
-    const { config, output } = renderAll(fixtures.startproject(), { tls: 'files', serverNames: ['example.test', 'www.example.test'], tlsCert: site.cert, tlsKey: 'certs/site.key', httpsPort: 9443 } as never);
+    const { config, output } = renderAll(fixtures.startproject(), {
+      tls: 'files',
+      serverNames: ['example.test', 'www.example.test'],
+      tlsCert: site.cert,
+      tlsKey: 'certs/site.key',
+      httpsPort: 9443,
+    } as never);
     const nginx = composeOf(output).services['nginx']!;
     expect(nginx.volumes).toEqual(expect.arrayContaining([`${site.cert}:/etc/nginx/tls/cert.pem:ro`, './certs/site.key:/etc/nginx/tls/key.pem:ro']));
     expect(nginx.ports).toEqual(['127.0.0.1:8080:80', '127.0.0.1:9443:443']);

@@ -48,7 +48,10 @@ describe('uv-requirements.py', () => {
   });
 
   it('plus a group, transitively, with the extras it names; not the other groups', () => {
-    const names = run(lock, 'prod').stdout.split('\n').filter((line) => /^\S/.test(line)).map((line) => line.split(' ')[0]);
+    const names = run(lock, 'prod')
+      .stdout.split('\n')
+      .filter((line) => /^\S/.test(line))
+      .map((line) => line.split(' ')[0]);
     expect(names).toEqual(['asgiref==3.8.1', 'django==5.2', 'gunicorn==23.0.0', 'packaging==24.2', 'psycopg==3.2.3', 'psycopg-c==3.2.3']);
   });
 

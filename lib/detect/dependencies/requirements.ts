@@ -6,12 +6,7 @@
  * part of each line is handed to the parser.
  */
 import path from 'node:path';
-import {
-  parsePipRequirementsLine,
-  RequirementsSyntaxError,
-  type EnvironmentMarker,
-  type Requirement as ParsedRequirement,
-} from 'pip-requirements-js';
+import { parsePipRequirementsLine, RequirementsSyntaxError, type EnvironmentMarker, type Requirement as ParsedRequirement } from 'pip-requirements-js';
 import { read } from '../../read-text.js';
 import type { Range } from './versions.js';
 

@@ -80,13 +80,17 @@ export const SYSTEM_PACKAGES: SystemPackageRule[] = [
     package: 'pillow',
     when: 'Pillow (when no wheel fits, it builds from source)',
     need: (installed) =>
-      installed.has('pillow') ? { build: ['libjpeg62-turbo-dev', 'zlib1g-dev'], run: ['libjpeg62-turbo'], why: 'Pillow, when no wheel fits, is built from source and links libjpeg and zlib' } : undefined,
+      installed.has('pillow')
+        ? { build: ['libjpeg62-turbo-dev', 'zlib1g-dev'], run: ['libjpeg62-turbo'], why: 'Pillow, when no wheel fits, is built from source and links libjpeg and zlib' }
+        : undefined,
   },
   {
     package: 'lxml',
     when: 'lxml (when no wheel fits, it builds from source)',
     need: (installed) =>
-      installed.has('lxml') ? { build: ['libxml2-dev', 'libxslt1-dev'], run: ['libxml2', 'libxslt1.1'], why: 'lxml, when no wheel fits, is built from source and links libxml2 and libxslt' } : undefined,
+      installed.has('lxml')
+        ? { build: ['libxml2-dev', 'libxslt1-dev'], run: ['libxml2', 'libxslt1.1'], why: 'lxml, when no wheel fits, is built from source and links libxml2 and libxslt' }
+        : undefined,
   },
 ];
 

@@ -28,8 +28,7 @@ export function table(value: unknown, ...keys: string[]): TomlTable | undefined 
   return isTable(current) ? current : undefined;
 }
 
-export const isTable = (value: unknown): value is TomlTable =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+export const isTable = (value: unknown): value is TomlTable => typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 
 export const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
 

@@ -25,7 +25,10 @@ export function allows(version: string, ranges: Range[]): boolean {
  * themselves (so `>=4.2.7` gives 4.2.7 and `~=4.2.0` gives 4.2.0, not the next feature release).
  */
 export function lowestAllowed(ranges: Range[], releases: readonly string[]): string | undefined {
-  const named = ranges.flat().map((clause) => clause.version).filter((version) => valid(version) !== null);
+  const named = ranges
+    .flat()
+    .map((clause) => clause.version)
+    .filter((version) => valid(version) !== null);
   // Named versions first: on a tie (4.2 == 4.2.0) the one the user wrote is kept.
   const candidates = [...new Set([...named, ...releases])].filter((version) => allows(version, ranges));
   return candidates.length ? candidates.reduce((low, version) => (compare(version, low) < 0 ? version : low)) : undefined;
@@ -71,10 +74,16 @@ function toPep440({ operator, version }: Clause): Clause[] {
       // Bump the leftmost non-zero part; when every given part is zero, the last one.
       const firstNonZero = numbers.findIndex((n) => n !== 0);
       const bump = firstNonZero === -1 ? numbers.length - 1 : firstNonZero;
-      return [{ operator: '>=', version }, { operator: '<', version: upperBound(numbers, bump) }];
+      return [
+        { operator: '>=', version },
+        { operator: '<', version: upperBound(numbers, bump) },
+      ];
     }
     case '~':
-      return [{ operator: '>=', version }, { operator: '<', version: upperBound(numbers, numbers.length === 1 ? 0 : 1) }];
+      return [
+        { operator: '>=', version },
+        { operator: '<', version: upperBound(numbers, numbers.length === 1 ? 0 : 1) },
+      ];
     case '':
     case '=':
       return [{ operator: '==', version }];

@@ -108,13 +108,15 @@ export const allowWithoutDeny: Rule = {
   title: 'allow without deny',
   why: 'allow only lets addresses in; without a "deny all" after it every other address is let in too, so the block protects nothing.',
   check(facts) {
-    return everyDirective(facts.nginx.directives)
-      // "allow all" alone is meant to let everyone in (it undoes an outer deny): nothing to deny.
-      .filter(({ directive }) => directive.block && own(directive, 'allow').some((a) => a.args[0] !== 'all') && own(directive, 'deny').length === 0)
-      .map(({ directive }) => {
-        const allow = own(directive, 'allow').find((a) => a.args[0] !== 'all')!;
-        return { file: allow.file, line: allow.line, message: `"${directive.name} ${directive.args.join(' ')}" allows ${allow.args[0]} but denies no one`, fix: undefined };
-      });
+    return (
+      everyDirective(facts.nginx.directives)
+        // "allow all" alone is meant to let everyone in (it undoes an outer deny): nothing to deny.
+        .filter(({ directive }) => directive.block && own(directive, 'allow').some((a) => a.args[0] !== 'all') && own(directive, 'deny').length === 0)
+        .map(({ directive }) => {
+          const allow = own(directive, 'allow').find((a) => a.args[0] !== 'all')!;
+          return { file: allow.file, line: allow.line, message: `"${directive.name} ${directive.args.join(' ')}" allows ${allow.args[0]} but denies no one`, fix: undefined };
+        })
+    );
   },
 };
 
@@ -144,7 +146,9 @@ export const resolverExternal: Rule = {
   check(facts) {
     return named(facts, 'resolver').flatMap(({ directive }) => {
       const external = directive.args.filter((a) => !a.includes('=') && !LOCAL_RESOLVER.test(a) && /^[\d[]|^[0-9a-f:]+$/i.test(a));
-      return external.length > 0 ? [{ file: directive.file, line: directive.line, message: `resolver ${external.join(' ')} is reached over the network; use a local resolver (127.0.0.1, or Docker's 127.0.0.11)` }] : [];
+      return external.length > 0
+        ? [{ file: directive.file, line: directive.line, message: `resolver ${external.join(' ')} is reached over the network; use a local resolver (127.0.0.1, or Docker's 127.0.0.11)` }]
+        : [];
     });
   },
 };

@@ -4,7 +4,19 @@ import { insertBefore, type Rule } from '../rule.js';
 import { named } from './variables.js';
 
 /** Headers whose loss is a security defect; others lost are reported low. */
-const SECURITY_HEADERS = ['strict-transport-security', 'content-security-policy', 'content-security-policy-report-only', 'x-frame-options', 'x-content-type-options', 'referrer-policy', 'permissions-policy', 'cross-origin-opener-policy', 'cross-origin-embedder-policy', 'cross-origin-resource-policy', 'x-xss-protection'];
+const SECURITY_HEADERS = [
+  'strict-transport-security',
+  'content-security-policy',
+  'content-security-policy-report-only',
+  'x-frame-options',
+  'x-content-type-options',
+  'referrer-policy',
+  'permissions-policy',
+  'cross-origin-opener-policy',
+  'cross-origin-embedder-policy',
+  'cross-origin-resource-policy',
+  'x-xss-protection',
+];
 
 const headerName = (d: Directive) => (d.args[0] ?? '').toLowerCase();
 
@@ -19,7 +31,10 @@ export const addHeaderDropped: Rule = {
   title: 'add_header in a location or if drops the outer headers',
   why: 'A block with its own add_header (a location, or an if, which nginx turns into a location) inherits none from the blocks around it, so headers set for the whole server (security headers, HSTS) silently vanish there.',
   check(facts) {
-    const blocks = [...facts.servers.flatMap((server) => server.locations.map((l) => ({ block: l.directive, chain: l.chain.slice(0, -1) }))), ...named(facts, 'if').map((p) => ({ block: p.directive, chain: p.chain }))];
+    const blocks = [
+      ...facts.servers.flatMap((server) => server.locations.map((l) => ({ block: l.directive, chain: l.chain.slice(0, -1) }))),
+      ...named(facts, 'if').map((p) => ({ block: p.directive, chain: p.chain })),
+    ];
     const seen = new Set<Directive>();
     const topLevel = facts.nginx.directives.filter((d) => d.name === 'add_header'); // once: a sites file's top level can hold every server
     return blocks.flatMap(({ block, chain }) => {
@@ -27,7 +42,11 @@ export const addHeaderDropped: Rule = {
       seen.add(block);
       const mine = own(block, 'add_header');
       if (mine.length === 0 || own(block, 'add_header_inherit').some((d) => d.args[0] === 'merge')) return [];
-      const outer = [...chain].reverse().map((level) => own(level, 'add_header')).find((set) => set.length > 0) ?? topLevel;
+      const outer =
+        [...chain]
+          .reverse()
+          .map((level) => own(level, 'add_header'))
+          .find((set) => set.length > 0) ?? topLevel;
       const names = new Set(mine.map(headerName));
       const lost = outer.filter((d) => !names.has(headerName(d)));
       if (lost.length === 0) return [];
@@ -39,7 +58,19 @@ export const addHeaderDropped: Rule = {
           severity: lost.some((d) => SECURITY_HEADERS.includes(headerName(d))) ? undefined : ('low' as const),
           message: `${where} sets its own add_header, so ${lost.map((d) => d.args[0]).join(', ')} (line ${lost[0]!.line}) ${lost.length === 1 ? 'is' : 'are'} not sent there`,
           // A one-line block has no line of its own to insert into.
-          fix: mine[0]!.line > block.line ? { file: mine[0]!.file, edits: [insertBefore(facts, mine[0]!, lost.map((d) => `add_header ${d.args.map(unfolded).map(quoted).join(' ')};`))] } : undefined,
+          fix:
+            mine[0]!.line > block.line
+              ? {
+                  file: mine[0]!.file,
+                  edits: [
+                    insertBefore(
+                      facts,
+                      mine[0]!,
+                      lost.map((d) => `add_header ${d.args.map(unfolded).map(quoted).join(' ')};`),
+                    ),
+                  ],
+                }
+              : undefined,
         },
       ];
     });
@@ -69,11 +100,22 @@ export const addHeaderContentType: Rule = {
   check(facts) {
     return named(facts, 'add_header')
       .filter(({ directive }) => headerName(directive) === 'content-type')
-      .map(({ directive }) => ({ file: directive.file, line: directive.line, message: `add_header Content-Type ${directive.args[1] ?? ''}: nginx sends its own Content-Type too; use "default_type ${directive.args[1] ?? ''};"` }));
+      .map(({ directive }) => ({
+        file: directive.file,
+        line: directive.line,
+        message: `add_header Content-Type ${directive.args[1] ?? ''}: nginx sends its own Content-Type too; use "default_type ${directive.args[1] ?? ''};"`,
+      }));
   },
 };
 
 /** An argument written back into nginx syntax. */
 /** A value written over several lines, as one (the copy is not folded again; add-header-multiline reports the original). */
-const unfolded = (arg: string) => (arg.includes('\n') ? arg.split('\n').map((part) => part.trim()).filter(Boolean).join(' ') : arg);
+const unfolded = (arg: string) =>
+  arg.includes('\n')
+    ? arg
+        .split('\n')
+        .map((part) => part.trim())
+        .filter(Boolean)
+        .join(' ')
+    : arg;
 const quoted = (arg: string) => (arg === '' || /[\s;{}"'#]/.test(arg) ? `"${arg.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"` : arg);

@@ -46,7 +46,10 @@ function prefixForm(facts: DoctorFacts, location: Location, alias: Directive, fo
   const bare = folder.replace(/\/+$/, '');
   const at = { file: alias.file, line: location.directive.line };
   const fixedUri = uriSlash ? uri : `${uri}/`;
-  const edits = [...(uriSlash ? [] : [rewrite(facts, location.directive, location.modifier ? [location.modifier, fixedUri] : [fixedUri])]), ...(aliasSlash ? [] : [rewrite(facts, alias, [`${folder}/`])])];
+  const edits = [
+    ...(uriSlash ? [] : [rewrite(facts, location.directive, location.modifier ? [location.modifier, fixedUri] : [fixedUri])]),
+    ...(aliasSlash ? [] : [rewrite(facts, alias, [`${folder}/`])]),
+  ];
   const fix = location.directive.file === alias.file ? { file: alias.file, edits } : undefined;
   if (!uriSlash && aliasSlash) {
     return [{ ...at, message: `"location ${uri}" with "alias ${folder}": ${uri}../ reads ${bare}/../, the folder above (parent escape)`, fix }];
@@ -54,7 +57,14 @@ function prefixForm(facts: DoctorFacts, location: Location, alias: Directive, fo
   if (!uriSlash && looksLikeFile(uri) && looksLikeFile(bare)) {
     // One file served through a prefix location: "/robots.txt.bak" reads "<alias>.bak".
     const exact = { file: alias.file, edits: [rewrite(facts, location.directive, ['=', uri])] };
-    return [{ ...at, severity: 'low', message: `"location ${uri}" with "alias ${folder}" is a prefix match: ${uri}.bak reads ${bare}.bak; "location = ${uri}" serves the one file`, fix: location.directive.file === alias.file ? exact : undefined }];
+    return [
+      {
+        ...at,
+        severity: 'low',
+        message: `"location ${uri}" with "alias ${folder}" is a prefix match: ${uri}.bak reads ${bare}.bak; "location = ${uri}" serves the one file`,
+        fix: location.directive.file === alias.file ? exact : undefined,
+      },
+    ];
   }
   const probe = `${uri}_backup/`; // "/files_backup/" or "/files/_backup/"
   return [
@@ -84,10 +94,14 @@ function regexForm(location: Location, alias: Directive, folder: string): Hit[] 
   const at = { file: alias.file, line: location.directive.line };
   const shown = `"location ${location.modifier} ${location.uri}" with "alias ${folder}"`;
   if (!regexSlash && aliasSlash) {
-    return [{ ...at, message: `${shown}: the capture $${group} starts mid-segment, so "${before.replace(/^\^/, '')}../x" puts "../x" after ${aliasBefore} and reads the folder above (parent escape)` }];
+    return [
+      { ...at, message: `${shown}: the capture $${group} starts mid-segment, so "${before.replace(/^\^/, '')}../x" puts "../x" after ${aliasBefore} and reads the folder above (parent escape)` },
+    ];
   }
   if (!aliasSlash && aliasBefore !== '') {
-    return [{ ...at, severity: 'medium', message: `${shown}: the capture is glued to "${aliasBefore}", so "${before.replace(/^\^/, '')}_backup/x" reads ${aliasBefore}_backup/x (sibling-prefix read)` }];
+    return [
+      { ...at, severity: 'medium', message: `${shown}: the capture is glued to "${aliasBefore}", so "${before.replace(/^\^/, '')}_backup/x" reads ${aliasBefore}_backup/x (sibling-prefix read)` },
+    ];
   }
   return [];
 }

@@ -31,9 +31,18 @@ export const httpSplitting: Rule = {
       named(facts, name).flatMap((placed) => {
         // A rewrite's own captures are escaped by nginx when it builds the new URI.
         const own = name === 'rewrite' ? ` of ${placed.directive.args[0]}` : undefined;
-        const sources = pick(placed.directive.args).flatMap((arg) => clientSources(facts, placed, arg)).filter(holdsNewline).filter((s) => !own || !s.name.endsWith(own));
+        const sources = pick(placed.directive.args)
+          .flatMap((arg) => clientSources(facts, placed, arg))
+          .filter(holdsNewline)
+          .filter((s) => !own || !s.name.endsWith(own));
         if (sources.length === 0) return [];
-        return [{ file: placed.directive.file, line: placed.directive.line, message: `${name} ${placed.directive.args.join(' ')}: ${sources[0]!.name} can hold a decoded newline (use $request_uri, or a capture that excludes \\n)` }];
+        return [
+          {
+            file: placed.directive.file,
+            line: placed.directive.line,
+            message: `${name} ${placed.directive.args.join(' ')}: ${sources[0]!.name} can hold a decoded newline (use $request_uri, or a capture that excludes \\n)`,
+          },
+        ];
       }),
     );
   },
@@ -52,7 +61,7 @@ export const proxySsrf: Rule = {
   id: 'proxy-ssrf',
   severity: 'high',
   title: 'proxy_pass to a host the client chooses (SSRF)',
-  why: 'When a variable the client sets names the host or scheme proxy_pass connects to, anyone can make nginx fetch internal addresses (the app\'s admin, cloud metadata, the database) and read the answer.',
+  why: "When a variable the client sets names the host or scheme proxy_pass connects to, anyone can make nginx fetch internal addresses (the app's admin, cloud metadata, the database) and read the answer.",
   check(facts) {
     return named(facts, 'proxy_pass').flatMap((placed: Placed) => {
       if (isInternal(placed)) return [];
@@ -80,7 +89,7 @@ export const hostSpoofing: Rule = {
   id: 'host-spoofing',
   severity: 'medium',
   title: 'Host sent upstream from an unchecked client value',
-  why: 'Django builds absolute URLs (password-reset links) from the Host it receives; a Host taken from X-Forwarded-Host or a query argument is the client\'s choice, and ALLOWED_HOSTS is then the only thing standing between the client and those links.',
+  why: "Django builds absolute URLs (password-reset links) from the Host it receives; a Host taken from X-Forwarded-Host or a query argument is the client's choice, and ALLOWED_HOSTS is then the only thing standing between the client and those links.",
   check(facts) {
     const strictHosts = allowedHostsStrict(facts);
     return named(facts, 'proxy_set_header').flatMap((placed) => {
@@ -117,12 +126,14 @@ const catchAllsOf = new WeakMap<object, Directive[]>();
 function refusingCatchAlls(facts: DoctorFacts): Directive[] {
   const cached = catchAllsOf.get(facts.nginx.directives);
   if (cached) return cached;
-  const found = facts.servers.map((s) => s.directive).filter((directive) => {
-    const own = directive.block ?? [];
-    const catchAll = own.some((d) => d.name === 'listen' && d.args.includes('default_server')) || own.some((d) => d.name === 'server_name' && d.args.includes('_'));
-    const refuses = [...own, ...own.filter((d) => d.name === 'location' && d.args.at(-1) === '/').flatMap((l) => l.block ?? [])].some((d) => d.name === 'return' && /^4\d\d$/.test(d.args[0] ?? ''));
-    return catchAll && refuses;
-  });
+  const found = facts.servers
+    .map((s) => s.directive)
+    .filter((directive) => {
+      const own = directive.block ?? [];
+      const catchAll = own.some((d) => d.name === 'listen' && d.args.includes('default_server')) || own.some((d) => d.name === 'server_name' && d.args.includes('_'));
+      const refuses = [...own, ...own.filter((d) => d.name === 'location' && d.args.at(-1) === '/').flatMap((l) => l.block ?? [])].some((d) => d.name === 'return' && /^4\d\d$/.test(d.args[0] ?? ''));
+      return catchAll && refuses;
+    });
   catchAllsOf.set(facts.nginx.directives, found);
   return found;
 }

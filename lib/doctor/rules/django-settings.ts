@@ -29,9 +29,25 @@ export const allowedHostsStar: Rule = {
   check(facts) {
     const setting = facts.django?.settings.get('ALLOWED_HOSTS');
     if (!setting || !stringItems(setting.value)?.includes('*')) return [];
-    const names = [...new Set(findAll(facts.nginx.directives, 'server_name').flatMap((d) => d.args).filter((n) => n && n !== '_' && !n.startsWith('~') && !n.includes('*')))];
-    const edit = names.length ? replaceInLine(facts, setting.file, setting.line, `"*"`, names.map((n) => JSON.stringify(n)).join(', ')) ?? replaceInLine(facts, setting.file, setting.line, `'*'`, names.map((n) => `'${n}'`).join(', ')) : undefined;
-    return [{ file: setting.file, line: setting.line, message: `ALLOWED_HOSTS contains "*"${names.length ? `; nginx answers for ${names.join(', ')}` : ''}`, fix: edit && { file: setting.file, edits: [edit] } }];
+    const names = [
+      ...new Set(
+        findAll(facts.nginx.directives, 'server_name')
+          .flatMap((d) => d.args)
+          .filter((n) => n && n !== '_' && !n.startsWith('~') && !n.includes('*')),
+      ),
+    ];
+    const edit = names.length
+      ? (replaceInLine(facts, setting.file, setting.line, `"*"`, names.map((n) => JSON.stringify(n)).join(', ')) ??
+        replaceInLine(facts, setting.file, setting.line, `'*'`, names.map((n) => `'${n}'`).join(', ')))
+      : undefined;
+    return [
+      {
+        file: setting.file,
+        line: setting.line,
+        message: `ALLOWED_HOSTS contains "*"${names.length ? `; nginx answers for ${names.join(', ')}` : ''}`,
+        fix: edit && { file: setting.file, edits: [edit] },
+      },
+    ];
   },
 };
 
@@ -67,7 +83,10 @@ export const djangoProxySettings: Rule = {
         });
       }
     }
-    for (const [name, header, value] of [['USE_X_FORWARDED_HOST', 'x-forwarded-host', '$http_host'], ['USE_X_FORWARDED_PORT', 'x-forwarded-port', '$server_port']] as const) {
+    for (const [name, header, value] of [
+      ['USE_X_FORWARDED_HOST', 'x-forwarded-host', '$http_host'],
+      ['USE_X_FORWARDED_PORT', 'x-forwarded-port', '$server_port'],
+    ] as const) {
       const setting = boolSetting(django, name);
       if (!setting?.value) continue;
       for (const location of unsetIn(header)) {

@@ -93,14 +93,22 @@ export const forwardedPassthrough: Rule = {
     const judged = (name: string) => name.toLowerCase() !== 'x-forwarded-proto' && name.toLowerCase() !== trusted;
     return proxied(facts).flatMap((location) => {
       const headers = proxyHeaders(location, facts.nginx.directives);
-      const copied = [...headers.values()].filter(
-        (h) => judged(h.directive.args[0]!) && (h.value.includes('$http_x_forwarded') || h.value.includes('$http_forwarded')),
-      );
+      const copied = [...headers.values()].filter((h) => judged(h.directive.args[0]!) && (h.value.includes('$http_x_forwarded') || h.value.includes('$http_forwarded')));
       const hits: Hit[] = copied.map((h) => ({
         file: h.directive.file,
         line: h.directive.line,
         message: `${h.directive.args[0]} is set to ${h.value}, the client's own header`,
-        fix: { file: h.directive.file, edits: [setProxyHeader(facts, location, h.directive.args[0]!, h.directive.args[0]!.toLowerCase() === 'x-forwarded-host' ? '$http_host' : h.directive.args[0]!.toLowerCase() === 'x-forwarded-for' ? '$remote_addr' : '""')] },
+        fix: {
+          file: h.directive.file,
+          edits: [
+            setProxyHeader(
+              facts,
+              location,
+              h.directive.args[0]!,
+              h.directive.args[0]!.toLowerCase() === 'x-forwarded-host' ? '$http_host' : h.directive.args[0]!.toLowerCase() === 'x-forwarded-for' ? '$remote_addr' : '""',
+            ),
+          ],
+        },
       }));
       const unset = GUNICORN_SCHEME_HEADERS.filter((name) => judged(name) && !headers.has(name.toLowerCase()));
       if (unset.length > 0 && gunicornTrustsNginx(facts, location)) {

@@ -16,7 +16,14 @@ export const clientMaxBodySize: Rule = {
       if (size && !['1m', '1M', '1024k', '1024K'].includes(size.args[0] ?? '')) return [];
       const edit = size ? rewrite(facts, size, ['10m']) : insertFirst(facts, server.directive, ['client_max_body_size 10m;']);
       const at = size ?? server.directive;
-      return [{ file: at.file, line: at.line, message: size ? 'client_max_body_size 1m while the project takes uploads' : 'no client_max_body_size: nginx allows 1m, while the project takes uploads', fix: edit && { file: at.file, edits: [edit] } }];
+      return [
+        {
+          file: at.file,
+          line: at.line,
+          message: size ? 'client_max_body_size 1m while the project takes uploads' : 'no client_max_body_size: nginx allows 1m, while the project takes uploads',
+          fix: edit && { file: at.file, edits: [edit] },
+        },
+      ];
     });
   },
 };
@@ -35,7 +42,14 @@ export const serverTokens: Rule = {
       seen.add(tokens);
       const edit = tokens ? rewrite(facts, tokens, ['off']) : insertFirst(facts, server.directive, ['server_tokens off;']);
       const at = tokens ?? server.directive;
-      return [{ file: at.file, line: at.line, message: tokens ? `server_tokens ${tokens.args[0]}` : 'server_tokens is not set, and nginx sends its version by default', fix: edit && { file: at.file, edits: [edit] } }];
+      return [
+        {
+          file: at.file,
+          line: at.line,
+          message: tokens ? `server_tokens ${tokens.args[0]}` : 'server_tokens is not set, and nginx sends its version by default',
+          fix: edit && { file: at.file, edits: [edit] },
+        },
+      ];
     });
   },
 };

@@ -48,10 +48,17 @@ function inCompose(facts: DoctorFacts, served: Served, setting: PathSetting): Hi
   if (!mounted) return [{ ...at, message: `nginx serves ${served.location.uri} from ${served.folder}, but the ${nginx.name} service (${compose.file}) mounts no volume there: the folder is empty` }];
   const writers = compose.services.filter(isDjango).flatMap((service) => service.volumes.filter((m) => m.source === mounted.mount.source).map((m) => `${m.target}${mounted.rest}`));
   if (writers.length === 0) {
-    return [{ ...at, message: `nginx serves ${served.location.uri} from ${mounted.mount.source} (${compose.file}:${mounted.mount.line}), which no Django service mounts: collectstatic never fills it` }];
+    return [
+      { ...at, message: `nginx serves ${served.location.uri} from ${mounted.mount.source} (${compose.file}:${mounted.mount.line}), which no Django service mounts: collectstatic never fills it` },
+    ];
   }
   if (setting.absolute && !writers.includes(setting.value.replace(/\/+$/, ''))) {
-    return [{ ...at, message: `nginx serves ${mounted.mount.source}, which the Django services see at ${writers.join(', ')}, but ${NAME[served.kind]} is ${setting.value} (${setting.file}:${setting.line})` }];
+    return [
+      {
+        ...at,
+        message: `nginx serves ${mounted.mount.source}, which the Django services see at ${writers.join(', ')}, but ${NAME[served.kind]} is ${setting.value} (${setting.file}:${setting.line})`,
+      },
+    ];
   }
   return [];
 }

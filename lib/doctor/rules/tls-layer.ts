@@ -37,7 +37,12 @@ export const hstsWrongLayer: Rule = {
     const overHttp = facts.servers
       .filter((server) => !isTls(server))
       .flatMap((server) => own(server.directive, 'add_header').filter(isHsts))
-      .map((directive) => ({ file: directive.file, line: directive.line, severity: 'low' as const, message: 'add_header Strict-Transport-Security on a server without TLS: browsers ignore HSTS received over HTTP' }));
+      .map((directive) => ({
+        file: directive.file,
+        line: directive.line,
+        severity: 'low' as const,
+        message: 'add_header Strict-Transport-Security on a server without TLS: browsers ignore HSTS received over HTTP',
+      }));
     return [...asRequest, ...overHttp];
   },
 };
@@ -87,7 +92,9 @@ function acmeBlocked(server: Server): string | undefined {
   if (!acme) return undefined;
   if (serverReturn) return `the server-level "${serverReturn.name} ${serverReturn.args.join(' ')}" (line ${serverReturn.line}) answers before any location, so "location ${acme.uri}" is never used`;
   if (acme.modifier === '^~') return undefined;
-  const regex = server.locations.find((l) => l.chain.length === server.chain.length + 1 && l.modifier.startsWith('~') && (own(l.directive, 'deny').length > 0 || own(l.directive, 'return').length > 0) && matches(l, ACME));
+  const regex = server.locations.find(
+    (l) => l.chain.length === server.chain.length + 1 && l.modifier.startsWith('~') && (own(l.directive, 'deny').length > 0 || own(l.directive, 'return').length > 0) && matches(l, ACME),
+  );
   return regex ? `"location ${regex.modifier} ${regex.uri}" (line ${regex.directive.line}) is a regex, which nginx prefers to the prefix "location ${acme.uri}", so the token is refused` : undefined;
 }
 

@@ -27,7 +27,8 @@ function upstreamNamed(facts: DoctorFacts, name: string): Directive | undefined 
 }
 
 /** Names (service, upstream, host) of the tools that are not the Django app. */
-const OTHER_NAME = /flower|minio|frontend|front-end|client|node|vite|webpack|next|nuxt|react|vue|angular|svelte|grafana|pgadmin|adminer|localstack|azurite|s3|storage|mailhog|mailpit|kibana|prometheus|portainer|jupyter|notebook|storybook|rabbitmq|metabase|superset|keycloak|sentry|plausible|umami|matomo/i;
+const OTHER_NAME =
+  /flower|minio|frontend|front-end|client|node|vite|webpack|next|nuxt|react|vue|angular|svelte|grafana|pgadmin|adminer|localstack|azurite|s3|storage|mailhog|mailpit|kibana|prometheus|portainer|jupyter|notebook|storybook|rabbitmq|metabase|superset|keycloak|sentry|plausible|umami|matomo/i;
 const DJANGO_NAME = /django|gunicorn|wsgi|asgi|daphne|uvicorn|^web$|^app$|^backend$|^api$|^server$|^website$|^web-?app$|^webapp$|^api-?server$/i;
 /**
  * Ports of frontend dev servers (3000, 4200, 5173), flower (5555), Azurite (10000), LocalStack
@@ -62,7 +63,10 @@ function kindOfTarget(facts: DoctorFacts, target: Target): UpstreamKind {
   const service = facts.compose?.services.find((s) => s.name === target.host);
   const kind = service ? serviceKind(service) : 'unknown';
   if (kind !== 'unknown') return kind;
-  const name = target.host.split('/').at(-1)!.replace(/\.sock$/, '');
+  const name = target.host
+    .split('/')
+    .at(-1)!
+    .replace(/\.sock$/, '');
   if (OTHER_NAME.test(name)) return 'other';
   if (DJANGO_NAME.test(name) || /gunicorn|wsgi|asgi|daphne|uvicorn/i.test(target.host)) return 'django';
   if (target.port !== undefined && OTHER_PORTS.has(target.port)) return 'other';
@@ -81,7 +85,10 @@ export function upstreamKind(facts: DoctorFacts, location: Location): UpstreamKi
   if (upstream) {
     const own = kindOfTarget(facts, { host: target.host });
     if (own !== 'unknown') return own;
-    const kinds = (upstream.block ?? []).filter((d) => d.name === 'server').flatMap((d) => (d.args[0] ? [parseTarget(d.args[0])] : [])).flatMap((t) => (t ? [kindOfTarget(facts, t)] : []));
+    const kinds = (upstream.block ?? [])
+      .filter((d) => d.name === 'server')
+      .flatMap((d) => (d.args[0] ? [parseTarget(d.args[0])] : []))
+      .flatMap((t) => (t ? [kindOfTarget(facts, t)] : []));
     if (kinds.includes('django')) return 'django';
     if (kinds.length > 0 && kinds.every((k) => k === 'other')) return 'other';
     return 'unknown';
@@ -102,7 +109,10 @@ function targetsOf(facts: DoctorFacts, location: Location): Target[] {
   if (!target) return [];
   const upstream = upstreamNamed(facts, target.host);
   if (!upstream) return [target];
-  return (upstream.block ?? []).filter((d) => d.name === 'server').flatMap((d) => (d.args[0] ? [parseTarget(d.args[0])] : [])).flatMap((t) => (t ? [t] : []));
+  return (upstream.block ?? [])
+    .filter((d) => d.name === 'server')
+    .flatMap((d) => (d.args[0] ? [parseTarget(d.args[0])] : []))
+    .flatMap((t) => (t ? [t] : []));
 }
 
 const LOOPBACK = /^(127\.|localhost$|\[::1\]$|::1$)/;

@@ -47,7 +47,15 @@ export interface Source {
   capture?: string;
 }
 
-const REQUEST_VARS: Record<string, Source['kind']> = { uri: 'path', document_uri: 'path', request_uri: 'request', args: 'argument', query_string: 'argument', request_body: 'request', request_filename: 'path' };
+const REQUEST_VARS: Record<string, Source['kind']> = {
+  uri: 'path',
+  document_uri: 'path',
+  request_uri: 'request',
+  args: 'argument',
+  query_string: 'argument',
+  request_body: 'request',
+  request_filename: 'path',
+};
 
 /** Maps by the variable they define (computed once per configuration). */
 const mapsOf = new WeakMap<Directive[], Map<string, Directive[]>>();

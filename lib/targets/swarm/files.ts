@@ -19,11 +19,26 @@ export function swarmFiles(config: StackConfig): PlannedFile[] {
   return [
     { path: files.nginxFrontConf, template: 'nginx/default.conf.ejs', data: { config, services: SERVICES, role: 'front', healthPath: NGINX_HEALTH_PATH } },
     { path: files.nginxStaticConf, template: 'nginx/static.conf.ejs', data: { config, files, healthPath: NGINX_HEALTH_PATH } },
-    { path: files.releaseDockerfile, template: 'docker/release.Dockerfile.ejs', data: { config, files, buildArgs: settingsVariables, buildOnly, staticConf: path.basename(files.nginxStaticConf), buildContext } },
+    {
+      path: files.releaseDockerfile,
+      template: 'docker/release.Dockerfile.ejs',
+      data: { config, files, buildArgs: settingsVariables, buildOnly, staticConf: path.basename(files.nginxStaticConf), buildContext },
+    },
     {
       path: files.swarmScript,
       template: 'docker/swarm.sh.ejs',
-      data: { config, swarm, files, secrets, settingsVariables, optionalVariables: optional, tagVariable: TAG_VARIABLE, frontHashVariable: FRONT_CONF_HASH_VARIABLE, buildContext, baseImage: appRepository(config) },
+      data: {
+        config,
+        swarm,
+        files,
+        secrets,
+        settingsVariables,
+        optionalVariables: optional,
+        tagVariable: TAG_VARIABLE,
+        frontHashVariable: FRONT_CONF_HASH_VARIABLE,
+        buildContext,
+        baseImage: appRepository(config),
+      },
       mode: 0o755,
     },
   ];
