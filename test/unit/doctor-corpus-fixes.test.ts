@@ -61,6 +61,18 @@ function containerHost(address: string, upstreams: Set<string>): string | undefi
   return host;
 }
 
+/**
+ * A `listen` address on a port below 1024 (nginx -t binds it, and only root may) as a loopback
+ * one above 20000: IPv4 and bare ports at +20000, IPv6 at +21000, so `80` and `[::]:80` stay apart.
+ */
+function unprivileged(address: string): string | undefined {
+  if (address.startsWith('unix:')) return undefined;
+  const colon = address.lastIndexOf(':');
+  const port = Number(colon >= 0 ? address.slice(colon + 1) : address);
+  if (!Number.isInteger(port) || port >= 1024) return undefined;
+  return `127.0.0.1:${port + (address.startsWith('[') ? 21000 : 20000)}`;
+}
+
 /** Every directive, at any depth. */
 const flat = (list: Directive[]): Directive[] => list.flatMap((d) => [d, ...(d.block ? flat(d.block) : [])]);
 
@@ -84,7 +96,10 @@ function checkable(root: string, check: string): void {
     };
     for (const d of directives) {
       const [first = ''] = d.args;
-      if (CERTS.has(d.name)) swap(d, first, d.name.endsWith('_key') ? tls.key : tls.cert);
+      if (d.name === 'listen') {
+        const local = unprivileged(first);
+        if (local) swap(d, first, local);
+      } else if (CERTS.has(d.name)) swap(d, first, d.name.endsWith('_key') ? tls.key : tls.cert);
       else if (LOGS.has(d.name) && first !== 'off') swap(d, first, path.join(check, 'logs', path.basename(first)));
       else if (PASSES.has(d.name) || (d.name === 'server' && d.args.length > 0 && !d.block)) {
         const host = containerHost(first, d.name === 'server' ? new Set() : upstreams);
