@@ -7,7 +7,7 @@
 # Stand-ins are cached: the rootfs by a hash of this recipe, the image as
 # django-static-standin:<kind>-<suite>-<hash>.
 # Usage: scripts/standin-images.sh [--list] [--bench | TAG ...]
-#   no argument: the images the tests use (lib/config/images.json: nginx, postgres, python for each
+#   no argument: the images the tests use (lib/config/images.json: nginx, postgres, redis, python for each
 #                tested version, the ACME client lego, and the test-only ACME server pebble)
 #   --bench:     those plus the benchmark's load generator
 set -euo pipefail
@@ -17,18 +17,24 @@ die() { log "error: $*"; exit 1; }
 # PostgreSQL drivers: python3-psycopg satisfies `psycopg`, python3-psycopg2 `psycopg2` (the binary
 # wheels cannot be installed offline); python3-dj-database-url for DATABASE_URL settings;
 # python3-django-compressor for offline-compressor projects (COMPRESS_OFFLINE).
+# The processes a project runs beside the web app: Celery (with django-celery-beat and the redis
+# client), RQ (django-rq), and ASGI servers (uvicorn, daphne, Channels with channels-redis).
 # As in the official python images: Python's headers (libpython3-dev); and the upstream wheels of
 # setuptools and wheel (Debian's own setuptools is de-vendored), which pip's build isolation
 # installs to build an sdist.
-PACKAGES=python3,python3-pip,python3-django,gunicorn,libjs-jquery,nginx-light,wget,ca-certificates,python3-whitenoise,wrk,python3-psycopg,python3-psycopg2,python3-dj-database-url,python3-django-compressor,libpython3-dev,python3-setuptools-whl,python3-wheel-whl
+PACKAGES=python3,python3-pip,python3-django,gunicorn,libjs-jquery,nginx-light,wget,ca-certificates,python3-whitenoise,wrk,python3-psycopg,python3-psycopg2,python3-dj-database-url,python3-django-compressor,libpython3-dev,python3-setuptools-whl,python3-wheel-whl,python3-celery,python3-redis,python3-django-celery-beat,python3-rq,python3-django-rq,python3-uvicorn,daphne,python3-django-channels,python3-channels-redis
 # The postgres:17 stand-in needs PostgreSQL 17, which only trixie has.
 PACKAGES_TRIXIE=postgresql-17
 # The ACME images get a root filesystem of their own, small: Debian's lego 4.9 and pebble 2.4
 # (bookworm) are static Go binaries; openssl makes pebble's own listener certificate.
 PACKAGES_ACME=lego,pebble,ca-certificates,openssl
+# The broker/cache image (redis) gets its own small root filesystem too: Debian's redis-server
+# (bookworm: Redis 7.0, the major the generated files name).
+PACKAGES_REDIS=redis-server
 packages_for() {
   case "$1" in
     acme-*) echo "$PACKAGES_ACME" ;;
+    redis-*) echo "$PACKAGES_REDIS" ;;
     trixie) echo "$PACKAGES,$PACKAGES_TRIXIE" ;;
     *) echo "$PACKAGES" ;;
   esac
@@ -153,11 +159,40 @@ acme_image_changes() {
   esac
 }
 
+# Stand-in for the official redis image: the same entrypoint contract (a first argument that is
+# an option or a .conf file runs redis-server with it; redis-server started as root drops to the
+# redis user after taking ownership of /data), protected mode off by default as the official
+# build patches it, WORKDIR and VOLUME /data, port 6379.
+customize_redis_rootfs() {
+  local dir=$1
+  rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/*
+  mkdir -p "$dir/data"
+  install -m 0755 /dev/stdin "$dir/usr/local/bin/docker-entrypoint.sh" <<'ENTRYPOINT'
+#!/bin/sh
+set -e
+case "${1:-}" in -* | *.conf) set -- redis-server "$@" ;; esac
+if [ "${1:-}" = redis-server ]; then
+  case " $* " in *" --protected-mode "*) ;; *) set -- "$@" --protected-mode no ;; esac
+  if [ "$(id -u)" = 0 ]; then
+    find . \! -user redis -exec chown redis '{}' +
+    exec setpriv --reuid=redis --regid=redis --init-groups -- "$@"
+  fi
+fi
+exec "$@"
+ENTRYPOINT
+}
+redis_image_changes() {
+  case "$1" in
+    redis) printf '%s\n' 'WORKDIR /data' 'VOLUME /data' 'ENTRYPOINT ["docker-entrypoint.sh"]' 'CMD ["redis-server"]' 'EXPOSE 6379' ;;
+  esac
+}
+
 here=$(cd "$(dirname "$0")" && pwd)
 WHEELHOUSE=/usr/local/share/standin-wheels
 recipe_hash=$(printf '%s\n' "$PACKAGES" "$PACKAGES_TRIXIE" "$WHEELHOUSE" "$(declare -f customize_rootfs image_changes)" "$(cat "$here/standin-wheelhouse.py")" | sha256sum | cut -c1-12)
 acme_recipe_hash=$(printf '%s\n' "$PACKAGES_ACME" "$(declare -f customize_acme_rootfs acme_image_changes)" | sha256sum | cut -c1-12)
-hash_for() { case "$1" in acme-*) echo "$acme_recipe_hash" ;; *) echo "$recipe_hash" ;; esac; }
+redis_recipe_hash=$(printf '%s\n' "$PACKAGES_REDIS" "$(declare -f customize_redis_rootfs redis_image_changes)" | sha256sum | cut -c1-12)
+hash_for() { case "$1" in acme-*) echo "$acme_recipe_hash" ;; redis-*) echo "$redis_recipe_hash" ;; *) echo "$recipe_hash" ;; esac; }
 cache=${DJANGO_STATIC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/django-static}
 mkdir -p "$cache"
 
@@ -167,6 +202,7 @@ suite_for() {
   case "$1" in
     python:3.11* | debian:bookworm*) echo bookworm ;;
     goacme/lego:* | */pebble:*) echo acme-bookworm ;;
+    redis:*) echo redis-bookworm ;;
     *) echo trixie ;;
   esac
 }
@@ -178,6 +214,7 @@ kind_for() {
     postgres:17*) echo postgres ;;
     goacme/lego:*) echo lego ;;
     */pebble:*) echo pebble ;;   # the test-only ACME server
+    redis:*) echo redis ;;
     *) die "no stand-in recipe for $1" ;;
   esac
 }
@@ -190,9 +227,13 @@ rootfs_tar() {
     log "debootstrap $suite (about a minute)"
     debootstrap --variant=minbase \
       --include="$(packages_for "$suite")" \
-      "${suite#acme-}" "$dir" >"$cache/debootstrap-$suite.log" 2>&1 \
+      "${suite#*-}" "$dir" >"$cache/debootstrap-$suite.log" 2>&1 \
       || { tail -n 20 "$cache/debootstrap-$suite.log" >&2; die "debootstrap $suite failed"; }
-    case "$suite" in acme-*) customize_acme_rootfs "$dir" ;; *) customize_rootfs "$dir" ;; esac
+    case "$suite" in
+      acme-*) customize_acme_rootfs "$dir" ;;
+      redis-*) customize_redis_rootfs "$dir" ;;
+      *) customize_rootfs "$dir" ;;
+    esac
     tar -C "$dir" -cf "$tar.part" . && mv "$tar.part" "$tar"
     rm -rf "$dir"
     # Root filesystems of older recipes are no longer used.
@@ -217,7 +258,7 @@ ensure_standin() {
   if ! docker image inspect "$ours" >/dev/null 2>&1; then
     local tar; tar=$(rootfs_tar "$suite")
     local changes=(-c "ENV DJANGO_STATIC_STANDIN=$kind-$suite-$hash")
-    while IFS= read -r change; do changes+=(-c "$change"); done < <(image_changes "$kind"; acme_image_changes "$kind")
+    while IFS= read -r change; do changes+=(-c "$change"); done < <(image_changes "$kind"; acme_image_changes "$kind"; redis_image_changes "$kind")
     log "importing $ours"
     docker import "${changes[@]}" "$tar" "$ours" >/dev/null
   fi
@@ -233,7 +274,7 @@ ensure_standin() {
 images_json="$(cd "$(dirname "$0")/.." && pwd)/lib/config/images.json"
 image_tags() {
   node -p 'const i = require(process.argv[1]);
-    [...i.pythonVersionsTested.map((v) => i.python.replace("{version}", v)), i.nginx, i.postgres, i.acme, i.pebbleTest, ...(process.argv[2] === "--bench" ? [i.loadgen] : [])].join(" ")' \
+    [...i.pythonVersionsTested.map((v) => i.python.replace("{version}", v)), i.nginx, i.postgres, i.redis, i.acme, i.pebbleTest, ...(process.argv[2] === "--bench" ? [i.loadgen] : [])].join(" ")' \
     "$images_json" "${1:-}"
 }
 list_only=
