@@ -126,6 +126,32 @@ source = { registry = "https://pypi.org/simple" }
   });
 });
 
+describe('uv.lock local sources', () => {
+  const local = (name: string, source: string) => `\n[[package]]\nname = "${name}"\nversion = "0.1.0"\nsource = { ${source} }\n`;
+
+  it('path sources and workspace members are copied with the manifests (they are built in the builder); virtual members and the project itself are not', () => {
+    const files = manifests.pep621OneLine();
+    files['uv.lock'] =
+      'version = 1\nrevision = 3\n' +
+      local('site', 'editable = "."') +
+      local('greeting', 'editable = "packages/greeting"') +
+      local('vendored', 'directory = "vendor/vendored/"') +
+      local('tasks', 'virtual = "packages/tasks"') +
+      local('prebuilt', 'path = "wheels/prebuilt-0.1.0-py3-none-any.whl"');
+    for (const file of ['packages/greeting/pyproject.toml', 'vendor/vendored/pyproject.toml', 'packages/tasks/pyproject.toml', 'wheels/prebuilt-0.1.0-py3-none-any.whl']) files[file] = '';
+    const facts = detect(files);
+    expect(facts.dependencyCandidates[0]?.copy).toEqual(['pyproject.toml', 'uv.lock', 'packages/greeting', 'vendor/vendored', 'wheels/prebuilt-0.1.0-py3-none-any.whl']);
+  });
+
+  it('a local source that is not there: a warning that says the build will fail, and it is not copied', () => {
+    const files = manifests.pep621OneLine();
+    files['uv.lock'] = 'version = 1\n' + local('site', 'virtual = "."') + local('greeting', 'editable = "packages/greeting"');
+    const facts = detect(files);
+    expect(facts.dependencyCandidates[0]?.copy).toEqual(['pyproject.toml', 'uv.lock']);
+    expect(facts.warnings.join('\n')).toContain('uv.lock: local sources packages/greeting are not there (the image build will fail)');
+  });
+});
+
 describe('Pipfile', () => {
   it('reads [packages] (not [dev-packages]), [requires] and the default section of Pipfile.lock', () => {
     const facts = detect(manifests.pipenvProject());

@@ -20,9 +20,14 @@ const project = (dependencies: string, groups: string) =>
   `\n[[package]]\nname = "site"\nversion = "0.1.0"\nsource = { virtual = "." }\ndependencies = [${dependencies}]\n\n[package.dev-dependencies]\n${groups}`;
 
 function run(lock: string, ...groups: string[]) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uv-requirements-'));
-  fs.writeFileSync(path.join(dir, 'uv.lock'), lock);
-  const result = spawnSync('python3', [SCRIPT, 'uv.lock', ...groups], { cwd: dir, encoding: 'utf8' });
+  return runIn(fs.mkdtempSync(path.join(os.tmpdir(), 'uv-requirements-')), 'uv.lock', lock, ...groups);
+}
+
+/** The script run from `dir` on the lock file `file` (relative to `dir`). */
+function runIn(dir: string, file: string, lock: string, ...groups: string[]) {
+  fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+  fs.writeFileSync(path.join(dir, file), lock);
+  const result = spawnSync('python3', [SCRIPT, file, ...groups], { cwd: dir, encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -64,5 +69,32 @@ describe('uv-requirements.py', () => {
   it('a git source: a direct reference to the locked commit, and no hashes (pip cannot check a git checkout)', () => {
     const git = `${HEADER}${registry('django', '5.2')}\n[[package]]\nname = "django-push"\nversion = "1.1"\nsource = { git = "https://example.org/mirror/django-push.git?rev=main#0123456789abcdef0123456789abcdef01234567" }\n${project('{ name = "django" },\n    { name = "django-push" }', 'dev = []\n')}`;
     expect(run(git).stdout).toBe('django==5.2\ndjango-push @ git+https://example.org/mirror/django-push.git@0123456789abcdef0123456789abcdef01234567\n');
+  });
+
+  it('path sources and workspace members: file: URLs from the folder of the lock, not hashed; a virtual member only brings its dependencies', () => {
+    const member = (name: string, source: string, dependencies = '') => `\n[[package]]\nname = "${name}"\nversion = "0.1.0"\nsource = { ${source} }\n${dependencies}`;
+    const lock =
+      HEADER +
+      registry('django', '5.2') +
+      registry('gunicorn', '23.0.0') +
+      member('shared-models', 'editable = "packages/shared-models"', 'dependencies = [{ name = "django" }]\n') +
+      member('vendored', 'directory = "../vendor/vendored"') +
+      member('tasks', 'virtual = "packages/tasks"', 'dependencies = [{ name = "gunicorn" }]\n') +
+      member('prebuilt', 'path = "wheels/prebuilt-0.1.0-py3-none-any.whl"') +
+      project('{ name = "shared-models" },\n    { name = "vendored" },\n    { name = "tasks" },\n    { name = "prebuilt" }', 'dev = []\n');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uv-requirements-'));
+    const result = runIn(dir, 'repo/uv.lock', lock);
+    expect(result.stderr).toBe('');
+    const url = (where: string) => `file://${path.join(fs.realpathSync(dir), where)}`;
+    expect(result.stdout).toBe(
+      [
+        'django==5.2',
+        'gunicorn==23.0.0',
+        `prebuilt @ ${url('repo/wheels/prebuilt-0.1.0-py3-none-any.whl')}`,
+        `shared-models @ ${url('repo/packages/shared-models')}`,
+        `vendored @ ${url('vendor/vendored')}`,
+        '',
+      ].join('\n'),
+    );
   });
 });

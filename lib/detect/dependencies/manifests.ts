@@ -188,8 +188,14 @@ class ProjectFiles {
           groups: this.poetryGroups(),
         };
       case 'uv':
-        // `uv sync --no-dev` installs [project] dependencies, not dependency-groups.
-        return { ...spec, copy: ['pyproject.toml', 'uv.lock'], runtime: this.projectDependencies(), locked: this.lockedPackages('uv.lock'), groups: this.dependencyGroups() };
+        // `uv sync --no-dev` installs [project] dependencies, not dependency-groups; path sources and workspace members are built from their folders.
+        return {
+          ...spec,
+          copy: ['pyproject.toml', 'uv.lock', ...this.uvLocalSources()],
+          runtime: this.projectDependencies(),
+          locked: this.lockedPackages('uv.lock'),
+          groups: this.dependencyGroups(),
+        };
       case 'pipenv':
         return { ...spec, copy: ['Pipfile', 'Pipfile.lock'], runtime: this.pipfilePackages(), locked: this.pipfileLocked() };
     }
@@ -293,6 +299,24 @@ class ProjectFiles {
       if (!name || !version) return [];
       return [{ name: normalizeName(name), version, source: { file, line: lineOfKey(text, 'name', undefined, name) } }];
     });
+  }
+
+  /**
+   * uv.lock's local sources ([tool.uv.sources] paths, workspace members): `directory`, `editable`
+   * or `path` (a wheel or sdist), relative to the lock's folder. The builder builds them, so the
+   * Dockerfile copies them with the manifests. Not `virtual` ones: uv installs only their dependencies.
+   */
+  private uvLocalSources(): string[] {
+    const packages = this.toml('uv.lock')?.['package'];
+    const local = (Array.isArray(packages) ? packages : []).flatMap((entry) => {
+      const source = isTable(entry) ? table(entry, 'source') : undefined;
+      const where = source && (string(source['directory']) ?? string(source['editable']) ?? string(source['path']));
+      const normal = where && path.posix.normalize(where.replaceAll('\\', '/'));
+      return normal && normal !== '.' && !path.posix.isAbsolute(normal) ? [normal.replace(/\/$/, '')] : [];
+    });
+    const missing = local.filter((where) => !fs.existsSync(path.join(this.root, where)));
+    if (missing.length) this.warnings.push(`uv.lock: local sources ${missing.join(', ')} are not there (the image build will fail): commit them, or lock without them`);
+    return [...new Set(local)].filter((where) => !missing.includes(where)).sort();
   }
 
   /** Pipfile.lock (JSON): the "default" section's "==x.y.z" pins; "develop" is not installed by --deploy. */

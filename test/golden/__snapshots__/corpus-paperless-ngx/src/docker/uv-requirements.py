@@ -7,10 +7,13 @@ Written by generator-django-static.
 
 Markers are evaluated here, in the image's own Python (the builder runs the same image as the
 app), so only what this platform needs is listed. Hashes are written when every package has
-them (pip then checks all of them); git and path sources are written as direct references.
+them (pip then checks all of them); git and path sources are written as direct references, a
+path (a [tool.uv.sources] path, a workspace member) as a file: URL from the lock's own folder.
+Virtual workspace members are not installed (uv does not either), only their dependencies.
 """
 import sys
 import tomllib
+from pathlib import Path
 
 from pip._vendor.packaging.markers import Marker
 from pip._vendor.packaging.utils import canonicalize_name
@@ -75,7 +78,7 @@ def main(lock_file, groups):
         return [entry["hash"] for entry in files if "hash" in entry]
 
     hashed = all(hashes(package) for package in chosen.values() if "registry" in package.get("source", {}))
-    hashed = hashed and all("registry" in package.get("source", {}) for package in chosen.values())
+    hashed = hashed and all("registry" in package.get("source", {}) or "virtual" in package.get("source", {}) for package in chosen.values())
     lines = []
     for name in sorted(chosen):
         package = chosen[name]
@@ -84,8 +87,11 @@ def main(lock_file, groups):
             # uv writes git+URL?rev=…#<commit>: pip wants git+URL@<commit>.
             url, _, commit = source["git"].partition("#")
             lines.append(f"{name} @ git+{url.split('?')[0]}@{commit}")
+        elif "virtual" in source:
+            continue
         elif "path" in source or "directory" in source or "editable" in source:
-            lines.append(f"{name} @ file:./{source.get('path') or source.get('directory') or source.get('editable')}")
+            where = Path(lock_file).resolve().parent / (source.get("path") or source.get("directory") or source.get("editable"))
+            lines.append(f"{name} @ {where.resolve().as_uri()}")
         else:
             line = f"{name}=={package['version']}"
             if hashed:
