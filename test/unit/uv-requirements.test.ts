@@ -97,4 +97,25 @@ describe('uv-requirements.py', () => {
       ].join('\n'),
     );
   });
+
+  it('shapes of real locks: one name locked twice (a direct wheel URL per machine and the registry), told apart by the source the edge names; another index than PyPI', () => {
+    const edge = (name: string, version: string, source: string, marker: string) => `{ name = "${name}", version = "${version}", source = { ${source} }, marker = "${marker}" }`;
+    const wheelUrl = 'https://files.example/builds/fastpg-1.0-cp3-linux_x86_64.whl';
+    const lock =
+      HEADER +
+      registry('fastpg', '1.0') +
+      `\n[[package]]\nname = "fastpg"\nversion = "1.0"\nsource = { url = "${wheelUrl}" }\nwheels = [\n    { url = "${wheelUrl}", hash = "sha256:direct" },\n]\n` +
+      `\n[[package]]\nname = "tensorlib"\nversion = "2.0+cpu"\nsource = { registry = "https://wheels.example/cpu" }\nwheels = [\n    { url = "https://wheels.example/cpu/tensorlib-2.0+cpu-py3-none-any.whl", hash = "sha256:tensor" },\n]\n` +
+      project(
+        [
+          edge('fastpg', '1.0', `url = "${wheelUrl}"`, "sys_platform == 'linux'"),
+          edge('fastpg', '1.0', 'registry = "https://pypi.org/simple"', "sys_platform != 'linux'"),
+          edge('tensorlib', '2.0+cpu', 'registry = "https://wheels.example/cpu"', "sys_platform == 'linux'"),
+        ].join(',\n    '),
+        'dev = []\n',
+      );
+    const result = run(lock);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(`--extra-index-url https://wheels.example/cpu\nfastpg @ ${wheelUrl} \\\n    --hash=sha256:direct\ntensorlib==2.0+cpu \\\n    --hash=sha256:tensor\n`);
+  });
 });

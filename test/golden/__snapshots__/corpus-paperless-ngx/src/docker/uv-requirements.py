@@ -19,6 +19,9 @@ from pip._vendor.packaging.markers import Marker
 from pip._vendor.packaging.utils import canonicalize_name
 
 
+PYPI = "https://pypi.org/simple"
+
+
 def applies(edge):
     marker = edge.get("marker")
     return marker is None or Marker(marker).evaluate({"extra": ""})
@@ -38,8 +41,11 @@ def main(lock_file, groups):
 
     def find(edge):
         candidates = by_name.get(key(edge), [])
+        # uv names the version and source on an edge when the lock has more than one of the package.
         if "version" in edge:
             candidates = [package for package in candidates if package.get("version") == edge["version"]] or candidates
+        if "source" in edge:
+            candidates = [package for package in candidates if package.get("source") == edge["source"]] or candidates
         if len(candidates) != 1:
             sys.exit(f"uv-requirements: {edge['name']} is {'not in' if not candidates else 'ambiguous in'} {lock_file}")
         return candidates[0]
@@ -77,9 +83,12 @@ def main(lock_file, groups):
         files += package.get("wheels", [])
         return [entry["hash"] for entry in files if "hash" in entry]
 
-    hashed = all(hashes(package) for package in chosen.values() if "registry" in package.get("source", {}))
-    hashed = hashed and all("registry" in package.get("source", {}) or "virtual" in package.get("source", {}) for package in chosen.values())
-    lines = []
+    pinned = [package for package in chosen.values() if "registry" in package.get("source", {}) or "url" in package.get("source", {})]
+    hashed = all(hashes(package) for package in pinned)
+    hashed = hashed and all(package in pinned or "virtual" in package.get("source", {}) for package in chosen.values())
+    # Packages from another index than PyPI ([[tool.uv.index]], e.g. PyTorch's CPU wheels).
+    indexes = sorted({package["source"]["registry"] for package in chosen.values() if package.get("source", {}).get("registry", PYPI).rstrip("/") != PYPI})
+    lines = [f"--extra-index-url {url}" for url in indexes]
     for name in sorted(chosen):
         package = chosen[name]
         source = package.get("source", {})
@@ -87,6 +96,12 @@ def main(lock_file, groups):
             # uv writes git+URL?rev=…#<commit>: pip wants git+URL@<commit>.
             url, _, commit = source["git"].partition("#")
             lines.append(f"{name} @ git+{url.split('?')[0]}@{commit}")
+        elif "url" in source:
+            # A direct URL to a wheel or sdist; its hash is in the lock like a registry file's.
+            line = f"{name} @ {source['url']}"
+            if hashed:
+                line += "".join(f" \\\n    --hash={digest}" for digest in hashes(package))
+            lines.append(line)
         elif "virtual" in source:
             continue
         elif "path" in source or "directory" in source or "editable" in source:
