@@ -6,10 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { ENVIRONMENT, GENERATED_FILES, OPTIONAL_VARIABLES } from '../../lib/config/names.js';
 import { swarmNextSteps, swarmNotices } from '../../lib/config/swarm-notices.js';
-import { InvalidOutputError, validateOutput } from '../../lib/stack.js';
+import { buildStackConfig } from '../../lib/config/stack-config.js';
+import { InvalidOutputError, materialize, renderStack, validateOutput } from '../../lib/stack.js';
 import { swarmRuleErrors } from '../../lib/validate/swarm-rules.js';
 import * as databases from '../fixtures/databases.js';
-import { renderAll } from './helpers.js';
+import { writeProject } from '../fixtures/projects.js';
+import { renderAll, resolveForTest } from './helpers.js';
 import { nginxTest } from './nginx-t.js';
 
 const swarm = () => renderAll(databases.postgresPackage('psycopg'), { target: 'swarm', replicas: 3, imageRepository: '127.0.0.1:5000/shop', swarmPorts: 'host', media: true });
@@ -172,5 +174,43 @@ describe('what a --target swarm run says', () => {
       'yo django-static:check',
       expect.stringContaining('./swarm.sh up'),
     ]);
+  });
+});
+
+describe('swarm.sh in a nested layout (manage.py in src/, the manifests at the repository root)', () => {
+  /** The Postgres project moved into src/, requirements.txt and .git left at the root: the build context is the root. */
+  function nested() {
+    const files: Record<string, string> = { '.git/HEAD': 'ref: refs/heads/main\n' };
+    for (const [file, content] of Object.entries(databases.postgresPackage('psycopg'))) files[file === 'requirements.txt' ? file : `src/${file}`] = content;
+    const root = writeProject(files);
+    const django = path.join(root, 'src');
+    const { answers, facts } = resolveForTest(django, { target: 'swarm', imageRepository: '127.0.0.1:5000/shop' });
+    const config = buildStackConfig(answers, facts);
+    for (const [file, text] of materialize(renderStack(config))) {
+      fs.mkdirSync(path.dirname(path.join(django, file)), { recursive: true });
+      fs.writeFileSync(path.join(django, file), text, { mode: 0o755 });
+    }
+    return { root, django, config };
+  }
+
+  it("the tag's content hash covers the whole build context (the root), not only the Django folder; backups stay out", () => {
+    const { root, django, config } = nested();
+    expect(config.build.context).toBe('..');
+    // No git: the tag is the content hash.
+    const tag = () => {
+      const result = spawnSync('sh', [path.join(django, GENERATED_FILES.swarmScript), 'tag'], { encoding: 'utf8', env: { ...process.env, GIT_DIR: path.join(root, 'no-such-git-dir') } });
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      return result.stdout.trim();
+    };
+    const first = tag();
+    expect(first).toMatch(/^[0-9a-f]{12}$/);
+    fs.appendFileSync(path.join(root, 'requirements.txt'), 'sqlparse\n');
+    const afterManifest = tag();
+    expect(afterManifest).not.toBe(first);
+    fs.mkdirSync(path.join(django, config.backupsDir), { recursive: true });
+    fs.writeFileSync(path.join(django, config.backupsDir, 'db.dump'), 'not in the image');
+    fs.writeFileSync(path.join(root, '.env'), 'SECRET=x\n');
+    expect(tag()).toBe(afterManifest);
   });
 });
