@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GENERATED_FILES } from '../lib/config/names.js';
+import { CORPUS } from '../test/fixtures/corpus/index.js';
 import { startproject, writeProject } from '../test/fixtures/projects.js';
 
 export interface GenerationResults {
@@ -20,6 +21,16 @@ export interface GenerationResults {
   nodeStartupSeconds: number[];
   /** The machine's 1-minute load average before and after: other work on it skews both columns. */
   loadAverage?: [number, number];
+  /** The real-project corpus shapes (test/fixtures/corpus), each run as its entry says (its folder, its one option). */
+  corpus?: CorpusGeneration[];
+}
+
+export interface CorpusGeneration {
+  slug: string;
+  /** Where the run starts, inside the fixture, and the arguments beyond GENERATION_ARGS. */
+  cwd: string;
+  options: string[];
+  seconds: number[];
 }
 
 export const GENERATION_ARGS = ['--yes', '--skip-health-check'];
@@ -40,6 +51,34 @@ export function stats(values: number[]): Stats {
   return { median, min: sorted[0]!, max: sorted.at(-1)!, stddev };
 }
 
+/** A corpus entry's options ({ settingsModule: 'x' }) as the CLI takes them (--settings-module x). */
+const cliOptions = (options: Record<string, unknown> = {}): string[] =>
+  Object.entries(options).flatMap(([key, value]) => [`--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`, String(value)]);
+
+/**
+ * Every corpus shape that generates (not the pending ones), interleaved round by round so each
+ * sees the same machine; one warm-up round. Each run gets a fresh copy, written before the timer.
+ */
+export function measureCorpusGeneration(options: { cli: string; workdir: string; runs: number; log: (line: string) => void }): CorpusGeneration[] {
+  const { cli, workdir, runs, log } = options;
+  const shapes = CORPUS.filter((entry) => !entry.pending).map((entry) => ({ entry, result: { slug: entry.slug, cwd: entry.cwd ?? '.', options: cliOptions(entry.options), seconds: [] as number[] } }));
+  for (let round = 0; round <= runs; round++) {
+    for (const { entry, result } of shapes) {
+      const root = writeProject(entry.files(), fs.mkdtempSync(path.join(workdir, `corpus-${entry.slug}-`)));
+      const seconds = timed([cli, ...GENERATION_ARGS, ...result.options], path.join(root, result.cwd), `generation of the corpus shape ${entry.slug}`);
+      const stackDir = path.join(root, entry.stackIn ?? result.cwd);
+      if (!fs.existsSync(path.join(stackDir, GENERATED_FILES.compose))) throw new Error(`generation of ${entry.slug} wrote no ${GENERATED_FILES.compose} in ${stackDir}`);
+      fs.rmSync(root, { recursive: true, force: true });
+      if (round > 0) result.seconds.push(seconds);
+    }
+  }
+  for (const { result } of shapes) {
+    const s = stats(result.seconds);
+    log(`generation, corpus ${result.slug}: median ${s.median.toFixed(3)} s (min ${s.min.toFixed(3)}, max ${s.max.toFixed(3)}) over ${runs} runs`);
+  }
+  return shapes.map(({ result }) => result);
+}
+
 /** Wall time of one process, from spawn to exit; a failed run stops the benchmark. */
 function timed(args: string[], cwd: string, what: string): number {
   const started = process.hrtime.bigint();
@@ -49,8 +88,8 @@ function timed(args: string[], cwd: string, what: string): number {
   return seconds;
 }
 
-export function measureGeneration(options: { cli: string; workdir: string; warmups: number; runs: number; log: (line: string) => void }): GenerationResults {
-  const { cli, workdir, warmups, runs, log } = options;
+export function measureGeneration(options: { cli: string; workdir: string; warmups: number; runs: number; corpusRuns: number; log: (line: string) => void }): GenerationResults {
+  const { cli, workdir, warmups, runs, corpusRuns, log } = options;
   const cliSeconds: number[] = [];
   const nodeStartupSeconds: number[] = [];
   const loadBefore = os.loadavg()[0]!;
@@ -71,6 +110,7 @@ export function measureGeneration(options: { cli: string; workdir: string; warmu
     `generation: median ${generation.median.toFixed(3)} s (min ${generation.min.toFixed(3)}, max ${generation.max.toFixed(3)}, σ ${generation.stddev.toFixed(3)}) over ${runs} runs; ` +
       `node -e 0: median ${node.median.toFixed(3)} s; ${(generation.median / node.median).toFixed(1)} × Node's start-up`,
   );
+  const corpus = corpusRuns > 0 ? measureCorpusGeneration({ cli, workdir, runs: corpusRuns, log }) : undefined;
   return {
     date: new Date().toISOString(),
     node: process.version,
@@ -80,5 +120,6 @@ export function measureGeneration(options: { cli: string; workdir: string; warmu
     cliSeconds,
     nodeStartupSeconds,
     loadAverage: [loadBefore, os.loadavg()[0]!],
+    ...(corpus ? { corpus } : {}),
   };
 }

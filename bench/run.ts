@@ -69,6 +69,7 @@ const HTTPS_PROJECT = process.env['BENCH_HTTPS_PROJECT'] || 'djbenchtls';
 /** What the one-row view answers: the row the bench app's migration wrote. */
 const ROW_TEXT = 'hello from the database';
 const GENERATION_RUNS = setting('BENCH_GENERATION_RUNS', 15, 200);
+const CORPUS_GENERATION_RUNS = setting('BENCH_CORPUS_RUNS', 5, 100);
 const CLI = path.join(packageRoot(), 'dist', 'bin', 'cli.js');
 /** The package's bin as installed users run it (doctor's own way in: bin/cli.ts). */
 const BIN = path.join(packageRoot(), 'dist', 'bin', 'cli.js');
@@ -109,8 +110,8 @@ function sh(command: string, args: string[], cwd: string): ComposeRun {
 }
 
 function generation(workdir: string): GenerationResults {
-  log(`generation: 3 warm-ups, ${GENERATION_RUNS} runs, each beside \`node -e 0\`…`);
-  return measureGeneration({ cli: CLI, workdir, warmups: 3, runs: GENERATION_RUNS, log });
+  log(`generation: 3 warm-ups, ${GENERATION_RUNS} runs, each beside \`node -e 0\`; then the corpus shapes, a warm-up round and ${CORPUS_GENERATION_RUNS} rounds…`);
+  return measureGeneration({ cli: CLI, workdir, warmups: 3, runs: GENERATION_RUNS, corpusRuns: CORPUS_GENERATION_RUNS, log });
 }
 
 /** The newest results file, which `--only generation` adds its figures to. */
