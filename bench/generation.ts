@@ -67,7 +67,8 @@ export function measureCorpusGeneration(options: { cli: string; workdir: string;
       const root = writeProject(entry.files(), fs.mkdtempSync(path.join(workdir, `corpus-${entry.slug}-`)));
       const seconds = timed([cli, ...GENERATION_ARGS, ...result.options], path.join(root, result.cwd), `generation of the corpus shape ${entry.slug}`);
       const stackDir = path.join(root, entry.stackIn ?? result.cwd);
-      if (!fs.existsSync(path.join(stackDir, GENERATED_FILES.compose))) throw new Error(`generation of ${entry.slug} wrote no ${GENERATED_FILES.compose} in ${stackDir}`);
+      // Its compose file may have another name (beside the project's own): .yo-rc.json is always written.
+      if (!fs.existsSync(path.join(stackDir, '.yo-rc.json'))) throw new Error(`generation of ${entry.slug} wrote no .yo-rc.json in ${stackDir}`);
       fs.rmSync(root, { recursive: true, force: true });
       if (round > 0) result.seconds.push(seconds);
     }
