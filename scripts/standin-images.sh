@@ -167,6 +167,7 @@ customize_redis_rootfs() {
   local dir=$1
   rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/*
   mkdir -p "$dir/data"
+  chroot "$dir" chown redis:redis /data   # as the official image: a fresh volume at /data is redis's to write
   install -m 0755 /dev/stdin "$dir/usr/local/bin/docker-entrypoint.sh" <<'ENTRYPOINT'
 #!/bin/sh
 set -e
