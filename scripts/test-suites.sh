@@ -19,10 +19,12 @@ cd "$root"
 
 cpu_log=$(mktemp "${TMPDIR:-/tmp}/django-static-unit-tiers.XXXXXX")
 # The CPU-bound stream: a subshell of its own, so its exit status is the stream's.
+# Both majors run even when the first fails.
 (
-  set -e
-  bash scripts/with-node.sh 24 vitest run --project unit
-  bash scripts/test-node-versions.sh "$@"
+  status=0
+  bash scripts/with-node.sh 24 vitest run --project unit || status=1
+  bash scripts/test-node-versions.sh "$@" || status=1
+  exit $status
 ) >"$cpu_log" 2>&1 &
 cpu_pid=$!
 log "unit tier (Node 24, then Node $*) running beside the Docker-bound suites; its output: $cpu_log"
