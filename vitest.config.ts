@@ -29,6 +29,7 @@ export default defineConfig({
           testTimeout: 600_000,
           hookTimeout: 600_000,
           globalSetup: ['test/installed/global-setup.ts'],
+          setupFiles: ['test/installed/ready.ts'],
           sequence: { groupOrder: 2 },
         },
       },
