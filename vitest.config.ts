@@ -1,5 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * How many e2e files run at once: 1 (the default) unless DJANGO_STATIC_E2E_FILES says more. Their
+ * ports and Compose project names are disjoint, and most of a file's time is spent waiting
+ * (healthchecks, one-shots, polls), so 2 overlap those waits; more than the cores starve builds.
+ */
+const e2eFiles = Math.max(1, Number.parseInt(process.env['DJANGO_STATIC_E2E_FILES'] ?? '1', 10) || 1);
+
 // The default `forks` pool is kept: yeoman-test calls process.chdir, which threads cannot.
 export default defineConfig({
   test: {
@@ -11,8 +18,9 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          // Real builds and containers: one file at a time, generous bounds.
-          fileParallelism: false,
+          // Real builds and containers: one file at a time (see e2eFiles), generous bounds.
+          fileParallelism: e2eFiles > 1,
+          maxWorkers: e2eFiles,
           testTimeout: 600_000,
           hookTimeout: 600_000,
           globalSetup: ['test/e2e/global-setup.ts'],
@@ -29,6 +37,7 @@ export default defineConfig({
           testTimeout: 600_000,
           hookTimeout: 600_000,
           globalSetup: ['test/installed/global-setup.ts'],
+          setupFiles: ['test/installed/ready.ts'],
           sequence: { groupOrder: 2 },
         },
       },

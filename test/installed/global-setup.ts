@@ -4,6 +4,10 @@
  * suites), then `npm install --prefix <dir> <tarball> yo@7` as the non-root user `djstatic`
  * (real yo refuses root), on a supported Node (user.ts: nodeDir). The prefix is shared by every
  * test file of this project.
+ *
+ * Vitest runs every project's global setup before the first test of the run, so this one starts the
+ * pack and install and returns at once: they take minutes, and the e2e files (which run first and
+ * mostly wait on Docker) run meanwhile. Each installed test file waits for them (ready.ts, its setup file).
  */
 import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,7 +17,7 @@ import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
 import { packageRoot } from '../../lib/package-root.js';
 import e2eSetup from '../e2e/global-setup.js';
-import { asUserArgs, linkUserNode, USER } from './user.js';
+import { asUserArgs, installState, linkUserNode, USER } from './user.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -39,23 +43,32 @@ export default async function setup(project: TestProject): Promise<() => void> {
   };
   // yo first (network) while the package is built and packed (CPU); then the tarball joins it,
   // sharing yo's yeoman-environment as in any install of both.
-  const removeBase = () => fs.rmSync(base, { recursive: true, force: true });
-  try {
-    const [tarball] = await Promise.all([pack(base), install('yo@7')]);
+  const tarball = path.join(base, packedName());
+  const prepared = (async () => {
+    await Promise.all([pack(base, tarball), install('yo@7')]);
     execFileSync('chown', [`${USER}:`, tarball]);
     await install(tarball, 'yo@7');
     // yo, npx and the bin run on Node 24 (the package's engines), whatever the machine's own node is.
     linkUserNode(prefix, 'supported', '24');
-    project.provide('installed', { base, prefix, tarball });
-  } catch (error) {
-    removeBase();
-    throw error;
-  }
-  return removeBase;
+  })().then(
+    () => fs.writeFileSync(installState(base).ready, ''),
+    (error: unknown) => fs.writeFileSync(installState(base).failed, error instanceof Error ? (error.stack ?? error.message) : String(error)),
+  );
+  project.provide('installed', { base, prefix, tarball });
+  return async () => {
+    await prepared; // never remove the prefix under a running npm
+    fs.rmSync(base, { recursive: true, force: true });
+  };
+}
+
+/** `npm pack`'s file name for this package: <name>-<version>.tgz. */
+function packedName(): string {
+  const { name, version } = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { name: string; version: string };
+  return `${name}-${version}.tgz`;
 }
 
 /** `npm pack` with its lifecycle scripts, in a copy of the checkout's files (not node_modules, not dist). */
-async function pack(base: string): Promise<string> {
+async function pack(base: string, expected: string): Promise<void> {
   const root = packageRoot();
   const copy = path.join(base, 'checkout');
   const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
@@ -68,6 +81,7 @@ async function pack(base: string): Promise<string> {
   await promisify(execFile)('npm', ['pack', '--pack-destination', base], { cwd: copy, timeout: 300_000 });
   fs.rmSync(copy, { recursive: true, force: true });
   const tarballs = fs.readdirSync(base).filter((name) => name.endsWith('.tgz'));
-  if (tarballs.length !== 1) throw new Error(`installed suite: expected one tarball from npm pack, found ${tarballs.join(', ') || 'none'}`);
-  return path.join(base, tarballs[0]!);
+  if (tarballs.length !== 1 || path.join(base, tarballs[0]!) !== expected) {
+    throw new Error(`installed suite: expected ${path.basename(expected)} from npm pack, found ${tarballs.join(', ') || 'none'}`);
+  }
 }

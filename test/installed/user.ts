@@ -64,5 +64,8 @@ export function userProject(base: string, name: string, files: Files): string {
   return dir;
 }
 
+/** The marker files global-setup.ts writes in `base` once the pack and install are done or failed (ready.ts waits for them). */
+export const installState = (base: string) => ({ ready: path.join(base, 'install-ready'), failed: path.join(base, 'install-failed') });
+
 export const read = (dir: string, file: string) => fs.readFileSync(path.join(dir, file), 'utf8');
 export const exists = (dir: string, file: string) => fs.existsSync(path.join(dir, file));

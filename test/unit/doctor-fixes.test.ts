@@ -209,7 +209,8 @@ describe('the fixed config on a live nginx', () => {
     const fix = await runDoctor({ root, nginx: 'site.conf', fix: true });
     expect(fix.output).toMatch(/fixed \d+ finding/);
     nginx = spawn(NGINX, privateArgs(root, 'daemon off;'), { stdio: 'ignore' });
-    const deadline = Date.now() + 10_000;
+    // A bound, not a wait: polled every 50 ms, generous for a loaded machine (the unit tier runs beside the e2e suites).
+    const deadline = Date.now() + 60_000;
     while (!(await answers())) {
       expect(Date.now() < deadline, fs.existsSync(path.join(root, 'logs/error.log')) ? fs.readFileSync(path.join(root, 'logs/error.log'), 'utf8') : 'no log').toBe(true);
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -26,7 +26,8 @@ async function startNginx(conf: string): Promise<void> {
   fs.mkdirSync(path.join(prefix, 'logs'));
   fs.writeFileSync(path.join(prefix, 'nginx.conf'), privateMain(`include ${conf};`));
   nginx = spawn(NGINX, privateArgs(prefix, 'daemon off;'), { stdio: 'ignore' });
-  const deadline = Date.now() + 10_000;
+  // A bound, not a wait: polled every 50 ms, generous for a loaded machine (the unit tier runs beside the e2e suites).
+  const deadline = Date.now() + 60_000;
   while (!(await answers())) {
     if (Date.now() > deadline) throw new Error(`nginx did not listen on ${PORT}: ${fs.readFileSync(path.join(prefix, 'logs/error.log'), 'utf8')}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
