@@ -26,5 +26,5 @@ export const swarm: Target = {
   },
   notices: swarmNotices,
   nextSteps: swarmNextSteps,
-  check: async (options) => (await import('../../health/run-swarm.js')).runSwarmHealthCheck(options),
+  runtime: async (...args) => (await import('./runtime.js')).openSwarmRuntime(...args),
 };
