@@ -16,7 +16,7 @@ import { defaultDatabase, QUESTIONS, type Answers } from '../../lib/config/quest
 import { remoteStaticNotice } from '../../lib/config/remote-static.js';
 import { buildStepNotices, importWriteProblems } from '../../lib/config/build-steps.js';
 import { buildStackConfig, ConfigError, type StackConfig } from '../../lib/config/stack-config.js';
-import { tlsNotices } from '../../lib/config/tls-notices.js';
+import { tlsNotices } from '../../lib/model/features/tls-notices.js';
 import { chooseProjectDir } from '../../lib/detect/project-dir.js';
 import { compareWithText, inspectSettings } from '../../lib/detect/inspect.js';
 import { detectionReport } from '../../lib/detect/report.js';
@@ -35,7 +35,7 @@ import { HARDENING_KEYS } from '../../lib/targets/hardening.js';
 import { envFileContent, ignoresEnvFile, missingEnvMessage, missingSettingsEnv } from '../../lib/render/env-file.js';
 import { renderStack } from '../../lib/stack.js';
 import { checkInvariants } from '../../lib/validate/invariants.js';
-import { checkTlsFiles } from '../../lib/validate/tls-files.js';
+import { checkTlsFiles } from '../../lib/config/tls-files.js';
 import { InvalidOutputError, validateOutput } from '../../lib/stack.js';
 import { behaveAsCommand } from '../command-line.js';
 import { commitAllOrNothing, wantMode, type CommitEnvironment } from './commit.js';
