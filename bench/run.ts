@@ -24,7 +24,7 @@ import { buildStackConfig, type StackConfig } from '../lib/config/stack-config.j
 import { materialize, renderStack } from '../lib/stack.js';
 import { detectProject } from '../lib/detect/project.js';
 import { ComposeProject, findCompose, type ComposeRun } from '../lib/health/compose-cli.js';
-import { targetOf } from '../lib/targets/index.js';
+import { checkStack } from '../lib/targets/index.js';
 import { packageRoot } from '../lib/package-root.js';
 import { readManifest } from '../lib/regen/manifest.js';
 import { writeProject } from '../test/fixtures/projects.js';
@@ -418,7 +418,7 @@ async function timeToCheck(stack: Stack, config: StackConfig, variant: 'v1' | 'v
       if (volumes === 'empty') await stack.down();
       else must(await stack.compose(['down', '--remove-orphans'], 180_000), 'down (volumes kept)');
       const started = Date.now();
-      const result = await targetOf(config).check({ config, cwd: stack.dir, down: false, log: () => {} });
+      const result = await checkStack({ config, cwd: stack.dir, down: false, log: () => {} });
       if (result === 'no-engine' || !result.ok) throw new Error(`the health check failed on Compose ${variant} (${config.projectName}): ${result === 'no-engine' ? 'no engine' : result.summary}`);
       healthy.push(result.secondsToHealthy!);
       checked.push((Date.now() - started) / 1000);

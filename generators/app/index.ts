@@ -16,7 +16,7 @@ import { defaultDatabase, QUESTIONS, type Answers } from '../../lib/config/quest
 import { remoteStaticNotice } from '../../lib/config/remote-static.js';
 import { buildStepNotices, importWriteProblems } from '../../lib/config/build-steps.js';
 import { buildStackConfig, ConfigError, type StackConfig } from '../../lib/config/stack-config.js';
-import { tlsNotices } from '../../lib/config/tls-notices.js';
+import { tlsNotices } from '../../lib/model/features/tls-notices.js';
 import { chooseProjectDir } from '../../lib/detect/project-dir.js';
 import { compareWithText, inspectSettings } from '../../lib/detect/inspect.js';
 import { detectionReport } from '../../lib/detect/report.js';
@@ -30,12 +30,12 @@ import { hardeningAdded } from '../../lib/regen/hardening-added.js';
 import { groupNotice } from '../../lib/detect/dependencies/groups.js';
 import { hasBlock, mergeLines, withoutBlock } from '../../lib/regen/merge-lines.js';
 import { buildCompose } from '../../lib/targets/compose/render.js';
-import { targetOf } from '../../lib/targets/index.js';
+import { checkStack, targetOf } from '../../lib/targets/index.js';
 import { HARDENING_KEYS } from '../../lib/targets/hardening.js';
 import { envFileContent, ignoresEnvFile, missingEnvMessage, missingSettingsEnv } from '../../lib/render/env-file.js';
 import { renderStack } from '../../lib/stack.js';
 import { checkInvariants } from '../../lib/validate/invariants.js';
-import { checkTlsFiles } from '../../lib/validate/tls-files.js';
+import { checkTlsFiles } from '../../lib/config/tls-files.js';
 import { InvalidOutputError, validateOutput } from '../../lib/stack.js';
 import { behaveAsCommand } from '../command-line.js';
 import { commitAllOrNothing, wantMode, type CommitEnvironment } from './commit.js';
@@ -363,7 +363,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       return;
     }
     const deleteData = Boolean(this.options['deleteData']) && (await this._confirmDeleteData());
-    const result = await target.check({
+    const result = await checkStack({
       config: this.stackConfig,
       cwd: this.destinationRoot(),
       down: Boolean(this.options['down']),
@@ -377,7 +377,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
   /** --delete-data: interactive runs confirm, naming the volumes; under --yes the option itself is the confirmation. */
   private async _confirmDeleteData(): Promise<boolean> {
     if (this.options['yes']) return true;
-    const { dataVolumes } = await import('../../lib/health/run.js');
+    const { dataVolumes } = await import('../../lib/targets/compose/data-volumes.js');
     const names = dataVolumes(this.stackConfig).map((volume) => `${this.stackConfig.projectName}_${volume}`);
     if (names.length === 0) return false;
     const { value } = await this.prompt<{ value: boolean }>([

@@ -11,7 +11,7 @@ import { buildStackConfig, ConfigError } from '../../lib/config/stack-config.js'
 import { GENERATED_FILES } from '../../lib/config/names.js';
 import { answersOnDisk } from '../../lib/config/answers-on-disk.js';
 import { readText } from '../../lib/read-text.js';
-import { targetOf } from '../../lib/targets/index.js';
+import { checkStack } from '../../lib/targets/index.js';
 import { missingEnvMessage, missingSettingsEnv } from '../../lib/render/env-file.js';
 import { materialize, renderStack } from '../../lib/stack.js';
 import { withDependencyFile } from '../../lib/detect/dependencies/manifests.js';
@@ -57,7 +57,7 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, B
     if (drift.length > 0) {
       this.log.info(`these files differ from what the stored answers generate (edited by hand, or written by another version; \`yo django-static\` shows the diff): ${drift.join(', ')}`);
     }
-    const result = await targetOf(config).check({
+    const result = await checkStack({
       config,
       cwd: this.destinationRoot(),
       down: Boolean(this.options['down']),

@@ -7,7 +7,7 @@
 import { QUESTIONS, parseRaw, type Answers, type Question } from './questions.js';
 import { withDependencyFile } from '../detect/dependencies/manifests.js';
 import type { ProjectFacts } from '../detect/project.js';
-import { regenerationDefault, summarizeFacts, type Detected, type Manifest } from '../regen/manifest.js';
+import { regenerationDefault, summarizeFacts, type Detected, type Manifest } from './stored-answers.js';
 
 export interface AskRequest {
   question: Question;

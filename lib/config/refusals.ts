@@ -6,7 +6,7 @@
  */
 import { answersOnDisk } from './answers-on-disk.js';
 import type { ProjectFacts } from '../detect/project.js';
-import { checkTlsFiles } from '../validate/tls-files.js';
+import { checkTlsFiles } from './tls-files.js';
 import { defaultDatabase, type Answers } from './questions.js';
 import { remoteStaticStop } from './remote-static.js';
 import { databaseProblem } from './stack-config.js';

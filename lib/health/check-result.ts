@@ -43,3 +43,6 @@ export interface CheckResult {
   /** deploy-check: the warnings left to the project, as Django printed them. */
   deployWarnings?: string[];
 }
+
+/** A rule's verdict: the result without its id and name, which the runner adds. */
+export type Verdict = Omit<CheckResult, 'id' | 'name'>;

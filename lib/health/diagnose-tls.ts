@@ -3,7 +3,7 @@
  * not point here, a rate limit, a certificate that does not cover a name, one about to expire.
  * Pure: the evidence (the ACME client's logs, the check results) is passed in.
  */
-import type { CheckResult } from './checks.js';
+import type { CheckResult } from './check-result.js';
 import { EXPIRY_SOON_DAYS } from './tls-checks.js';
 import { lastLines } from './log-lines.js';
 

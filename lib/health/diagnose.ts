@@ -6,7 +6,7 @@ import { limitOf } from '../config/limits.js';
 import { DATABASE_URL_VARIABLE, GENERATED_FILES, POSTGRES_PASSWORD_VARIABLE, SERVICES } from '../config/names.js';
 import type { StackConfig } from '../config/stack-config.js';
 import type { Problem } from '../validate/invariants.js';
-import type { CheckId } from './checks.js';
+import type { CheckId } from './check-result.js';
 import { tlsCauses, type TlsEvidence } from './diagnose-tls.js';
 import { lastLines } from './log-lines.js';
 

@@ -1,7 +1,7 @@
 /**
- * The post-generation health check: build and start the stack with whichever Compose is
- * present, probe it through the published port on 127.0.0.1, print a pass/fail table and,
- * on failure, the diagnosed cause.
+ * The post-generation health check: start the stack (or wait for the deployed one) through the
+ * target's runtime, probe it through the published port on 127.0.0.1, print a pass/fail table
+ * and, on failure, the diagnosed cause.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,9 +11,9 @@ import { readText } from '../read-text.js';
 import { SERVICES } from '../config/names.js';
 import { checkInvariants } from '../validate/invariants.js';
 import { runChecks, type CheckResult } from './checks.js';
-import { ComposeProject, engineAnswers, findCompose } from './compose-cli.js';
-import { composeFileArgs } from '../config/file-names.js';
+import { engineAnswers } from './compose-cli.js';
 import { diagnose, type Evidence } from './diagnose.js';
+import type { OpenRuntime } from './health-runtime.js';
 import type { StackRuntime } from './runtime.js';
 import type { TlsTarget } from './tls-checks.js';
 
@@ -38,79 +38,57 @@ export interface HealthResult {
   causes: string[];
 }
 
-const PROBE_ADDRESSES = new Set(['127.0.0.1', '0.0.0.0']);
-
-export async function runHealthCheck(options: HealthOptions): Promise<HealthResult | 'no-engine'> {
+/**
+ * The one health flow, for every target: the target opens its runtime (runtime.ts), which
+ * starts the stack or waits for the deployed one; the checks, the table and the diagnosis are
+ * the same for all.
+ */
+export async function runHealthCheck(open: OpenRuntime, options: HealthOptions): Promise<HealthResult | 'no-engine'> {
   const { config, cwd, log } = options;
-  const startTimeoutMs = options.startTimeoutMs ?? 600_000;
+  const timeoutMs = options.startTimeoutMs ?? 600_000;
   if (!(await engineAnswers())) {
     log('No Docker engine answered (`docker info`), so the health check was skipped. Start Docker, then run `yo django-static:check`.');
     return 'no-engine';
   }
-  const compose = await findCompose();
-  if (!compose) {
-    log('A Docker engine answers, but neither `docker compose` (v2) nor `docker-compose` (v1) was found; health check skipped.');
-    return 'no-engine';
-  }
-  if (!PROBE_ADDRESSES.has(config.http.bind)) {
-    const summary = `the port is bound to ${config.http.bind}; the check only probes 127.0.0.1, so bind 127.0.0.1 or 0.0.0.0 to check`;
-    log(`Health check not run: ${summary}.`);
-    return { ok: false, summary, checks: [], causes: [] };
-  }
+  const runtime = await open(config, cwd, log);
+  if (runtime === 'no-engine') return 'no-engine';
+  if ('notRun' in runtime) return notRun(runtime.notRun, log);
 
-  const project = new ComposeProject(compose, cwd, config.projectName, composeFileArgs(config.files));
-  const seconds = Math.round(startTimeoutMs / 1000);
-  log(`Health check: building and starting the stack with ${compose.variant === 'v2' ? 'Compose v2' : 'docker-compose'} ${compose.version} (at most ${seconds} s)…`);
-  const stream = (line: string) => log(`  │ ${line.length > 160 ? `${line.slice(0, 157)}...` : line}`);
   const started = Date.now();
-  const up =
-    compose.variant === 'v2'
-      ? await project.run(['up', '-d', '--build', '--wait', '--wait-timeout', String(seconds)], { timeoutMs: startTimeoutMs + 30_000, stream })
-      : await upAndPollV1(project, oneShots(config), startTimeoutMs, stream);
-  const startOk = up.exitCode === 0 && !up.timedOut;
-  const secondsToHealthy = startOk ? (Date.now() - started) / 1000 : undefined;
+  const up = await runtime.start(timeoutMs, log);
+  if ('notRun' in up) return notRun(up.notRun, log);
+  const secondsToHealthy = up.ok ? (Date.now() - started) / 1000 : undefined;
   const target = tlsTarget(config, cwd);
   const probing = target ? `https://127.0.0.1:${target.httpsPort}/ as ${target.serverNames.join(', ')} (and http://127.0.0.1:${config.http.port}/)` : `http://127.0.0.1:${config.http.port}/`;
-  log(startOk ? `Stack healthy after ${secondsToHealthy!.toFixed(1)} s; probing ${probing}` : `The stack did not become healthy${up.timedOut ? ` within ${seconds} s` : ''}.`);
+  const { words } = runtime;
+  log(up.ok ? `${words.ready} after ${secondsToHealthy!.toFixed(1)} s; probing ${probing}` : `${words.missed}${up.timedOut ? ` within ${Math.round(timeoutMs / 1000)} s` : ''}.`);
 
-  const checks = startOk ? await runChecks(config, project, target) : [];
-  const ok = startOk && checks.every((check) => check.ok);
-  printTable(checks, startOk, log);
+  const checks = up.ok ? await runChecks(config, runtime.stack, target) : [];
+  const ok = up.ok && checks.every((check) => check.ok);
+  printTable(checks, up.ok, log);
 
   let causes: string[] = [];
   if (!ok) {
-    const collectState = await project.state(SERVICES.collectstatic);
-    const migrateState = await project.state(SERVICES.migrate);
-    const bootstrapState = config.tls.mode === 'acme' ? await project.state(SERVICES.tlsBootstrap) : undefined;
-    causes = diagnose(config, {
-      ...(await runtimeEvidence(config, project, cwd)),
-      upOutput: up.output,
-      collectstatic: collectState && collectState.status === 'exited' ? { exitCode: collectState.exitCode, logs: await project.logs(SERVICES.collectstatic) } : undefined,
-      migrate: migrateState && migrateState.status === 'exited' ? { exitCode: migrateState.exitCode, logs: await project.logs(SERVICES.migrate, 60) } : undefined,
-      checks,
-      acme: config.tls.mode === 'acme' ? { service: SERVICES.acme, logs: await project.logs(SERVICES.acme, 80) } : undefined,
-      tlsBootstrap: bootstrapState?.status === 'exited' ? { service: SERVICES.tlsBootstrap, exitCode: bootstrapState.exitCode, logs: await project.logs(SERVICES.tlsBootstrap, 20) } : undefined,
-    });
+    const failure = await runtime.failureEvidence(config);
+    causes = [...failure.causes, ...diagnose(config, { ...(await runtimeEvidence(config, runtime.stack, cwd)), upOutput: up.output, ...failure.oneShots, checks })];
     log('Diagnosis:');
     for (const cause of causes) log(`  - ${cause}`);
   }
 
-  if (options.down) {
-    const data = dataVolumes(config);
-    const deleted = options.deleteData ? data : [];
-    const kept = data.filter((volume) => !deleted.includes(volume));
-    const keptLine = kept.length ? ` Kept: the ${kept.join(', ')} volume${kept.length > 1 ? 's' : ''} (data).` : '';
-    const deletedLine = deleted.length ? ` --delete-data: the ${deleted.join(', ')} volume${deleted.length > 1 ? 's are' : ' is'} deleted too.` : '';
-    log(`Stopping the stack (--down): its containers, network and the ${config.static.volume} volume (rebuilt by collectstatic) are removed.${keptLine}${deletedLine}`);
-    await project.downRemovingVolumes([config.static.volume, ...deleted]);
-  } else if (startOk) {
+  if (options.down) await runtime.stop(config, options.deleteData ?? false, log);
+  else if (up.ok) {
     // The page the check found answering, so the first click of a newcomer works (a bare startproject has no home page).
     const page = checks.find((check) => check.id === 'app-through-nginx')?.path ?? '/';
-    log(`The stack keeps running: ${config.http.url}${page.replace(/^\//, '')}  (stop it with \`${config.composeCommand} down\`)`);
+    log(`The stack keeps running: ${config.http.url}${page.replace(/^\//, '')}  (${runtime.stopHint(config)})`);
   }
   const failedNames = checks.filter((c) => !c.ok).map((c) => c.name);
-  const summary = ok ? 'all checks passed' : startOk ? `failed: ${failedNames.join(', ')}` : 'the stack did not start';
+  const summary = ok ? 'all checks passed' : up.ok ? `failed: ${failedNames.join(', ')}` : words.failed;
   return { ok, secondsToHealthy, summary: causes.length ? `${summary} (${causes[0]!.split('\n')[0]})` : summary, checks, causes };
+}
+
+function notRun(summary: string, log: (line: string) => void): HealthResult {
+  log(`Health check not run: ${summary}.`);
+  return { ok: false, summary, checks: [], causes: [] };
 }
 
 /** The evidence either runtime gathers the same way: the db's, app's and nginx's logs, the app's state, the files on disk. */
@@ -146,38 +124,6 @@ export function tlsTarget(config: StackConfig, cwd: string): TlsTarget | undefin
     hsts: config.tls.hsts !== undefined,
     ca,
   };
-}
-
-/**
- * Volumes that hold data no command can rebuild: uploads, the SQLite file, PostgreSQL's files,
- * and the ACME account and certificates (re-issuing counts against the CA's rate limits).
- */
-export function dataVolumes(config: StackConfig): string[] {
-  const database = config.database.kind === 'sqlite' || config.database.kind === 'postgres' ? [config.database.volume] : [];
-  return [...(config.media ? [config.media.volume] : []), ...database, ...(config.tls.mode === 'acme' ? [config.tls.certsVolume] : [])];
-}
-
-/** The one-shots that run before the long-running services; a start waits for each to exit 0. */
-function oneShots(config: StackConfig): string[] {
-  return [SERVICES.collectstatic, SERVICES.migrate, ...(config.tls.mode === 'acme' ? [SERVICES.tlsBootstrap] : [])];
-}
-
-/** docker-compose 1.x has no --wait: start, then poll the containers' health ourselves. */
-async function upAndPollV1(project: ComposeProject, shots: string[], timeoutMs: number, stream: (line: string) => void) {
-  const deadline = Date.now() + timeoutMs;
-  const up = await project.run(['up', '-d', '--build'], { timeoutMs, stream });
-  if (up.exitCode !== 0) return up;
-  while (Date.now() < deadline) {
-    const [app, nginx, ...shotStates] = await Promise.all([SERVICES.app, SERVICES.nginx, ...shots].map((service) => project.state(service)));
-    const failed = shots.findIndex((_, i) => shotStates[i]?.status === 'exited' && shotStates[i].exitCode !== 0);
-    if (failed >= 0) return { ...up, exitCode: 1, output: `${up.output}\n${shots[failed]} exited with ${shotStates[failed]!.exitCode}` };
-    if (app?.health === 'healthy' && nginx?.health === 'healthy') return up;
-    if (app?.health === 'unhealthy' || nginx?.health === 'unhealthy' || app?.status === 'exited') {
-      return { ...up, exitCode: 1, output: `${up.output}\napp is ${app?.health ?? app?.status}, nginx is ${nginx?.health ?? nginx?.status ?? 'not started'}` };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  return { ...up, exitCode: 1, timedOut: true };
 }
 
 export function printTable(checks: CheckResult[], started: boolean, log: (line: string) => void): void {

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type tls from 'node:tls';
 import { SERVICES } from '../config/names.js';
-import type { CheckId, CheckResult } from './check-result.js';
+import type { CheckId, CheckResult, Verdict } from './check-result.js';
 import type { StackRuntime } from './runtime.js';
 import { header, probe, type Endpoint } from '../probe/http-probe.js';
 import { handshake, type Handshake } from './tls-probe.js';
@@ -36,8 +36,6 @@ export const httpsEndpoint = (target: TlsTarget, name = target.serverNames[0]!):
   tls: { servername: name, ...(target.ca ? { ca: target.ca } : {}) },
 });
 
-type Verdict = Omit<CheckResult, 'id' | 'name'>;
-
 export async function runTlsChecks(target: TlsTarget, check: (id: CheckId, body: () => Promise<Verdict>) => Promise<void>, sleep = delay): Promise<void> {
   await check('tls-certificate', () => certificateVerdict(target, sleep));
   await check('tls-old-versions-refused', () => oldVersionsVerdict(target));
@@ -46,7 +44,7 @@ export async function runTlsChecks(target: TlsTarget, check: (id: CheckId, body:
   await check('hsts', () => hstsVerdict(target));
 }
 
-async function certificateVerdict(target: TlsTarget, sleep: (ms: number) => Promise<void>): Promise<Verdict> {
+export async function certificateVerdict(target: TlsTarget, sleep: (ms: number) => Promise<void> = delay): Promise<Verdict> {
   const deadline = Date.now() + (target.mode === 'acme' ? FIRST_CERTIFICATE_WAIT_MS : 0);
   const rows: string[] = [];
   const certificates: NonNullable<CheckResult['certificates']> = [];
@@ -68,7 +66,7 @@ async function certificateVerdict(target: TlsTarget, sleep: (ms: number) => Prom
   return { ok, detail: `${rows.join('; ')}${target.ca ? ' (trusting the given CA)' : ' (system CA store)'}`, certificates };
 }
 
-async function oldVersionsVerdict(target: TlsTarget): Promise<Verdict> {
+export async function oldVersionsVerdict(target: TlsTarget): Promise<Verdict> {
   const name = target.serverNames[0]!;
   const accepted: string[] = [];
   for (const version of ['TLSv1', 'TLSv1.1'] as tls.SecureVersion[]) {
@@ -80,7 +78,7 @@ async function oldVersionsVerdict(target: TlsTarget): Promise<Verdict> {
   return { ok: accepted.length === 0, detail: accepted.length ? `accepted: ${accepted.join(', ')}` : 'TLS 1.0 and 1.1 refused, TLS 1.2 accepted' };
 }
 
-async function redirectVerdict(target: TlsTarget): Promise<Verdict> {
+export async function redirectVerdict(target: TlsTarget): Promise<Verdict> {
   const name = target.serverNames[0]!;
   const path = `/health-check/${randomBytes(3).toString('hex')}?q=1&next=%2Fa`;
   const response = await probe(target.httpPort, path, { Host: hostFor(name, target.httpPort, 80) });
@@ -90,7 +88,7 @@ async function redirectVerdict(target: TlsTarget): Promise<Verdict> {
   return { ok, detail: `http ${path}: ${response.status}${location ? ` to ${location}` : ''}${ok ? '' : ` (want 301/308 to ${want})`}`, response };
 }
 
-async function challengePathVerdict(target: TlsTarget): Promise<Verdict> {
+export async function challengePathVerdict(target: TlsTarget): Promise<Verdict> {
   if (target.mode !== 'acme') return { ok: true, skipped: true, detail: 'no ACME client with --tls files' };
   const name = target.serverNames[0]!;
   const path = `/.well-known/acme-challenge/health-check-${randomBytes(6).toString('hex')}`;
@@ -104,7 +102,7 @@ async function challengePathVerdict(target: TlsTarget): Promise<Verdict> {
   };
 }
 
-async function hstsVerdict(target: TlsTarget): Promise<Verdict> {
+export async function hstsVerdict(target: TlsTarget): Promise<Verdict> {
   const name = target.serverNames[0]!;
   const response = await probe(httpsEndpoint(target, name), '/', { Host: hostFor(name, target.httpsPort, 443) });
   const value = header(response, 'strict-transport-security');

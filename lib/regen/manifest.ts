@@ -6,25 +6,10 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { readText } from '../read-text.js';
-import type { ProjectFacts } from '../detect/project.js';
 import type { Answers } from '../config/questions.js';
+import { showValue as show, type Detected, type Manifest } from '../config/stored-answers.js';
 
-export interface Detected {
-  settingsModule: string;
-  dependencies?: string;
-  staticUrl?: string;
-  staticfilesDirs: string[];
-  mediaUrl?: string;
-  mediaRoot?: string;
-  djangoVersion?: string;
-}
-
-export interface Manifest {
-  answers: Answers;
-  detected: Detected;
-  /** Generated file -> sha256 of the content this generator wrote. */
-  files: Record<string, string>;
-}
+export { regenerationDefault, summarizeFacts, type Detected, type Manifest } from '../config/stored-answers.js';
 
 /** Where the manifest lives in .yo-rc.json: this package's section, under this key. */
 export const MANIFEST_KEY = 'manifest';
@@ -37,18 +22,6 @@ export function readManifest(projectDir: string): Manifest | undefined {
 }
 
 export const hashContent = (content: string | Buffer): string => createHash('sha256').update(content).digest('hex');
-
-export function summarizeFacts(facts: ProjectFacts): Detected {
-  return {
-    settingsModule: facts.settingsModule.value,
-    dependencies: facts.dependencies?.value.file,
-    staticUrl: facts.staticUrl?.value,
-    staticfilesDirs: facts.staticfilesDirs.value,
-    mediaUrl: facts.mediaUrl?.value,
-    mediaRoot: facts.mediaRoot?.value,
-    djangoVersion: facts.djangoVersion?.value,
-  };
-}
 
 /** A file the user changed after we wrote it (or that existed before we ever wrote it). */
 export function isUserEdited(onDisk: string | Buffer | undefined, storedHash: string | undefined): boolean {
@@ -65,8 +38,6 @@ const DETECTED_LABELS: Record<keyof Detected, string> = {
   mediaRoot: 'MEDIA_ROOT',
   djangoVersion: 'Django version',
 };
-
-const show = (value: unknown) => (Array.isArray(value) ? `[${value.join(', ')}]` : String(value));
 
 /** Human lines: "STATIC_URL /static/ -> /assets/", "MEDIA_ROOT added", ... */
 export function detectedChanges(before: Detected | undefined, now: Detected): string[] {
@@ -90,16 +61,6 @@ export function answerChanges(before: Partial<Answers> | undefined, now: Answers
   return (Object.keys(now) as (keyof Answers)[])
     .filter((key) => before[key] !== undefined && show(before[key]) !== show(now[key]))
     .map((key) => `${option(key)} ${show(before[key])} -> ${show(now[key])}`);
-}
-
-/**
- * The default for a detected answer on a re-run: the stored answer, unless the project
- * itself changed that value since the last generation (then the new detection wins).
- */
-export function regenerationDefault<T>(stored: T | undefined, detectedBefore: unknown, detectedNow: unknown, value: T | undefined): T | undefined {
-  if (stored === undefined) return value;
-  const projectChanged = show(detectedBefore) !== show(detectedNow);
-  return projectChanged && value !== undefined ? value : stored;
 }
 
 /**

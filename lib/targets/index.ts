@@ -4,6 +4,7 @@
  * the stack is deployed with.
  */
 import type { StackConfig } from '../config/stack-config.js';
+import type { HealthOptions, HealthResult } from '../health/run.js';
 import { compose } from './compose/index.js';
 import { swarm } from './swarm/index.js';
 import type { Target } from './target.js';
@@ -17,3 +18,9 @@ export const targetOf = (config: StackConfig): Target => TARGETS[config.target];
 
 /** Every target whose files this config writes: compose, and the deployment target when it is another. */
 export const targetsOf = (config: StackConfig): Target[] => [compose, ...(config.target === 'compose' ? [] : [TARGETS[config.target]])];
+
+/** The health check of the running stack, through its target's runtime (Docker code loads only now). */
+export async function checkStack(options: HealthOptions): Promise<HealthResult | 'no-engine'> {
+  const { runHealthCheck } = await import('../health/run.js');
+  return runHealthCheck(targetOf(options.config).runtime, options);
+}

@@ -1,12 +1,12 @@
 /**
  * What a deployment target is: how it writes the service model (its stack file and the files
  * that deploy it), how it checks them before anything is written, what it tells the user
- * before and after, and how the running stack is checked. One module per target, registered
+ * before and after, and the runtime the health check runs the stack through. One module per target, registered
  * in ./index.ts.
  */
 import type { DatabaseChoice } from '../config/questions.js';
 import type { StackConfig } from '../config/stack-config.js';
-import type { HealthOptions, HealthResult } from '../health/run.js';
+import type { OpenRuntime } from '../health/health-runtime.js';
 import type { TargetTraits } from '../model/service.js';
 import type { PlannedFile } from '../render/files.js';
 import type { FileReader, Problem } from '../validate/invariants.js';
@@ -25,6 +25,6 @@ export interface Target {
   notices(config: StackConfig, context: { settingsDatabase: DatabaseChoice | undefined }): string[];
   /** After writing: what to run next, when the generator does not start the stack itself. */
   nextSteps(config: StackConfig): string[];
-  /** The health check of the running stack (loads Docker code only when it runs). */
-  check(options: HealthOptions): Promise<HealthResult | 'no-engine'>;
+  /** Its runtime for the one health flow (lib/health/run.ts), loading Docker code only when a check runs. */
+  runtime: OpenRuntime;
 }

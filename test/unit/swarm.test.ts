@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { ENVIRONMENT, GENERATED_FILES, OPTIONAL_VARIABLES } from '../../lib/config/names.js';
-import { swarmNextSteps, swarmNotices } from '../../lib/config/swarm-notices.js';
+import { swarmNextSteps, swarmNotices } from '../../lib/targets/swarm/notices.js';
 import { buildStackConfig } from '../../lib/config/stack-config.js';
 import { InvalidOutputError, materialize, renderStack, validateOutput } from '../../lib/stack.js';
 import { swarmRuleErrors } from '../../lib/validate/swarm-rules.js';

@@ -23,5 +23,5 @@ export const compose: Target = {
   },
   notices: () => [],
   nextSteps: () => [],
-  check: async (options) => (await import('../../health/run.js')).runHealthCheck(options),
+  runtime: async (...args) => (await import('./runtime.js')).openComposeRuntime(...args),
 };

@@ -1,6 +1,6 @@
 /** The swarm target: stack.yaml, swarm.sh and the release images, deployed by swarm.sh on a manager. */
 import { parse } from 'yaml';
-import { swarmNextSteps, swarmNotices } from '../../config/swarm-notices.js';
+import { swarmNextSteps, swarmNotices } from './notices.js';
 import { swarmOutputProblems } from '../../validate/swarm-output.js';
 import type { Problem } from '../../validate/invariants.js';
 import type { Target } from '../target.js';
@@ -26,5 +26,5 @@ export const swarm: Target = {
   },
   notices: swarmNotices,
   nextSteps: swarmNextSteps,
-  check: async (options) => (await import('../../health/run-swarm.js')).runSwarmHealthCheck(options),
+  runtime: async (...args) => (await import('./runtime.js')).openSwarmRuntime(...args),
 };

@@ -6,7 +6,7 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Answers } from '../config/questions.js';
+import type { Answers } from './questions.js';
 
 export interface TlsFileReport {
   /** One line each, naming the option: the run stops and nothing is written. */

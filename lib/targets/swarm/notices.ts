@@ -1,7 +1,7 @@
 /** What a --target swarm run says: what Swarm cannot honour, and the commands that deploy (the generator starts nothing). */
-import { GENERATED_FILES } from './names.js';
-import type { DatabaseChoice } from './questions.js';
-import type { StackConfig } from './stack-config.js';
+import { GENERATED_FILES } from '../../config/names.js';
+import type { DatabaseChoice } from '../../config/questions.js';
+import type { StackConfig } from '../../config/stack-config.js';
 
 /** Before writing: what differs from compose.yaml for the same answers (`settingsDatabase`: what the project's settings use). */
 export function swarmNotices(config: StackConfig, { settingsDatabase }: { settingsDatabase: DatabaseChoice | undefined }): string[] {

@@ -1,6 +1,6 @@
 /** What a run says about HTTPS before writing: the choice made under --yes, and the ACME caveats. */
-import { hasPublicName } from './questions.js';
-import { LETS_ENCRYPT, type StackConfig } from './stack-config.js';
+import { hasPublicName } from '../../config/questions.js';
+import { LETS_ENCRYPT, type StackConfig } from '../../config/stack-config.js';
 
 export function tlsNotices(config: StackConfig, { told }: { told: boolean }): string[] {
   const tls = config.tls;
