@@ -24,7 +24,8 @@ import {
   SWARM_SECRETS_DIR,
   VOLUMES,
 } from './names.js';
-import { APP_MEMORY, appMemoryMiB, serviceLimits, type Limit } from './limits.js';
+import { APP_MEMORY, appMemoryMiB, parseMemory, serviceLimits, type Limit } from './limits.js';
+import { processesConfig, processLimits, type ProcessesConfig } from './processes.js';
 import { QUESTIONS, type Answers, type DatabaseChoice } from './questions.js';
 import { composeCommand, STANDARD_FILES, type StackFiles } from './file-names.js';
 import { groupNames, withGroups } from '../detect/dependencies/groups.js';
@@ -241,6 +242,8 @@ export interface StackConfig {
   loginCheck: boolean;
   /** Project folders that hold collected files or uploads locally (detected STATIC_ROOT/MEDIA_ROOT): never in the image. */
   localDataDirs: string[];
+  /** Workers, beat, the release one-shot and Redis (lib/config/processes.ts); absent when the project runs only its web server. */
+  processes?: ProcessesConfig;
 }
 
 export interface SettingsVariable {
@@ -322,6 +325,7 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
   const portSuffix = publicPort === (https ? 443 : 80) ? '' : `:${publicPort}`;
   const scheme = https ? 'https' : 'http';
   const detectedDirs = facts.staticfilesDirs.value;
+  const processes = processesConfig(answers, facts);
   const dirsChanged = answers.staticfilesDirs.length > 0 && answers.staticfilesDirs.join('\n') !== detectedDirs.join('\n');
 
   return {
@@ -370,7 +374,10 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
       stopGracePeriod: GUNICORN.gracefulTimeout + MARGIN_SECONDS,
       memory: APP_MEMORY,
     },
-    limits: serviceLimits(appMemoryMiB(answers.appMemory, answers.workers === 'auto' ? 'auto' : Number(answers.workers))),
+    limits: {
+      ...serviceLimits(appMemoryMiB(answers.appMemory, answers.workers === 'auto' ? 'auto' : Number(answers.workers))),
+      ...processLimits(processes, parseMemory(answers.workerMemory ?? '') ?? 0),
+    },
     probeStaticFile: facts.admin ? 'admin/css/base.css' : undefined,
     hashedNamePattern: HASHED_NAME_PATTERN,
     settingsEnv: [
@@ -390,6 +397,7 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
     systemPackages: systemPackages(installed),
     backupsDir: BACKUPS_DIR,
     loginCheck: facts.admin && facts.auth,
+    ...(processes ? { processes } : {}),
     localDataDirs: [...new Set(['staticfiles', ...(answers.media ? ['media'] : []), ...[facts.staticRoot, facts.mediaRoot].flatMap((found) => insideProject(found?.value))])].sort(),
   };
 }

@@ -27,6 +27,8 @@ export interface UrlSetting {
 export interface CeleryFacts {
   /** celery -A's argument: module:attribute of the Celery instance. */
   app: Found<string>;
+  /** The prefix of its settings (config_from_object's namespace): CELERY_ by default. */
+  prefix: string;
   broker?: Found<UrlSetting>;
   resultBackend?: Found<UrlSetting>;
   /** Queues the settings name (default queue, routes); ["celery"], Celery's default, when none. */
@@ -89,6 +91,7 @@ function celeryFacts(root: string, settingsModule: string, setting: SettingOf, d
   const named = (key: string) => setting(prefix + key);
   const facts: CeleryFacts = {
     app: { value: `${app.module}:${app.variable}`, source: { file: app.file, line: app.line } },
+    prefix,
     queues: celeryQueues(named('TASK_DEFAULT_QUEUE'), named('TASK_ROUTES')),
   };
   const broker = urlSetting(prefix + 'BROKER_URL', named('BROKER_URL'));

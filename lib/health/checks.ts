@@ -11,6 +11,7 @@ import type { StackRuntime } from './runtime.js';
 import { header, probe, type Endpoint } from '../probe/http-probe.js';
 import { deployCheckVerdict, hostFor, httpsEndpoint, runTlsChecks, type TlsTarget } from './tls-checks.js';
 import { leastPrivilege } from './least-privilege.js';
+import { taskRoundTrip } from './task-round-trip.js';
 
 export { CHECK_NAMES, type CheckId, type CheckResult } from './check-result.js';
 import { CHECK_NAMES, type CheckId, type CheckResult } from './check-result.js';
@@ -138,6 +139,8 @@ export async function runChecks(config: StackConfig, project: StackRuntime, tls?
   });
 
   await attempt('least-privilege', () => leastPrivilege(config, project));
+  // Workers (Celery, RQ): a task from the app, through the broker, to each queue's worker and back.
+  if (config.processes) await attempt('task-round-trip', () => taskRoundTrip(config, project));
 
   // Printed last: a broken app fails it for reasons the rows above already name.
   const login = await adminLogin;
