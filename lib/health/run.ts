@@ -11,6 +11,7 @@ import { readText } from '../read-text.js';
 import { SERVICES } from '../config/names.js';
 import { checkInvariants } from '../validate/invariants.js';
 import { runChecks, type CheckResult } from './checks.js';
+import { processEvidence } from './diagnose-processes.js';
 import { ComposeProject, engineAnswers, findCompose } from './compose-cli.js';
 import { composeFileArgs } from '../config/file-names.js';
 import { diagnose, type Evidence } from './diagnose.js';
@@ -123,6 +124,7 @@ export async function runtimeEvidence(config: StackConfig, runtime: StackRuntime
     appOomKilled: appState?.oomKilled === true,
     nginxLogs: await runtime.logs(SERVICES.nginx),
     fileProblems: checkInvariants(config, (file) => readText(path.join(cwd, file))),
+    ...(config.processes ? { processes: await processEvidence(config, runtime) } : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildStackConfig } from '../../lib/config/stack-config.js';
 import { profileOf } from '../../lib/config/privileges.js';
 import { detectProject } from '../../lib/detect/project.js';
+import { processCauses } from '../../lib/health/diagnose-processes.js';
 import { roundTripScript } from '../../lib/health/task-round-trip.js';
 import { buildCompose } from '../../lib/targets/compose/render.js';
 import { buildSwarmStack } from '../../lib/targets/swarm/render.js';
@@ -84,5 +85,16 @@ describe('processes as services', () => {
   it('the round trip sends a built-in Celery task through the result backend, and os.getpid through RQ', () => {
     expect(roundTripScript(configOf(celeryRedis()))).toContain('send_task("celery.accumulate"');
     expect(roundTripScript(configOf(rqProject()))).toContain('enqueue("os.getpid")');
+  });
+
+  it('a worker that cannot reach its broker is named, with the broker and its state', () => {
+    const config = configOf(celeryRedis());
+    const [cause] = processCauses(config, [{ service: 'worker-celery', status: 'running', health: 'unhealthy', output: 'Error: No nodes replied within time constraint' }]);
+    expect(cause).toMatch(/^worker-celery cannot reach its broker, the stack's Redis \(service redis, running\); it is running, unhealthy/);
+    const external = processCauses(configOf(celeryRedis(), { broker: 'external' }), [
+      { service: 'worker-celery', status: 'restarting', output: 'consumer: Cannot connect to redis://localhost:6379/0: Error 111 connecting to localhost:6379. Connection refused.' },
+    ]);
+    expect(external[0]).toContain('the broker URL your settings read (--broker external: set it in .env)');
+    expect(processCauses(config, [{ service: 'beat', status: 'exited', output: 'ImportError: no module named x' }])[0]).toMatch(/^beat is exited; it last said:\n\s+ImportError/);
   });
 });
