@@ -34,7 +34,7 @@ export function roundTripScript(config: StackConfig): string {
     ...(celeryQueues.length
       ? [
           `from ${module} import ${attribute} as app`,
-          'try: app.connection_for_write().ensure_connection(max_retries=2, timeout=5)',
+          'try: app.connection_for_write().ensure_connection(max_retries=2)',
           'except Exception as error: out["broker"] = "Celery cannot reach its broker: %s" % error; done()',
           'from celery.backends.base import DisabledBackend',
           'if isinstance(app.backend, DisabledBackend):',

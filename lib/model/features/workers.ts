@@ -53,7 +53,7 @@ export function beatHealthScript(app: string): string {
   return [
     'import sys',
     `from ${module} import ${attribute} as app`,
-    'try: app.connection_for_write().ensure_connection(max_retries=1, timeout=5)',
+    'try: app.connection_for_write().ensure_connection(max_retries=1)',
     'except Exception as error: sys.exit("beat cannot reach its broker: %s" % error)',
     'print("the broker answers")',
   ].join('\n');
