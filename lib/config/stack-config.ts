@@ -26,7 +26,7 @@ import {
 } from './names.js';
 import { APP_MEMORY, appMemoryMiB, parseMemory, serviceLimits, type Limit } from './limits.js';
 import { processesConfig, processLimits, type ProcessesConfig } from './processes.js';
-import { QUESTIONS, type Answers, type DatabaseChoice } from './questions.js';
+import { procfileExtras, QUESTIONS, type Answers, type DatabaseChoice } from './questions.js';
 import { composeCommand, STANDARD_FILES, type StackFiles } from './file-names.js';
 import { groupNames, withGroups } from '../detect/dependencies/groups.js';
 import { appDirOf, buildContext, inContext, type BuildContext } from './build-context.js';
@@ -302,6 +302,17 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
     );
   }
   // What the install step installs: [project] dependencies plus the chosen groups.
+  const unknownProcesses = (answers.procfileProcesses ?? []).filter((name) => !procfileExtras(facts).some((process) => process.name === name));
+  if (unknownProcesses.length) {
+    report(
+      'procfile-processes',
+      `${unknownProcesses.join(', ')}: not a process of the Procfile beside web and release (it has ${
+        procfileExtras(facts)
+          .map((process) => process.name)
+          .join(', ') || 'none'
+      })`,
+    );
+  }
   const installed = dependencies && withGroups(dependencies, groups);
   if (installed) report('database', databaseProblem(answers.database, installed));
   if (problems.length || !dependencies || !installed) throw new ConfigError(problems);

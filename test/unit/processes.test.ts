@@ -74,6 +74,10 @@ describe('processes as services', () => {
     expect(compose.services['web']).toBeUndefined();
   });
 
+  it('a Procfile process that is not in the Procfile is refused, naming the ones that are', () => {
+    expect(() => configOf(procfileProject(), { procfileProcesses: ['clock', 'sched'] })).toThrow(/procfile-processes: sched: not a process of the Procfile beside web and release \(it has clock\)/);
+  });
+
   it('Swarm: workers replicated like the app, beat one task stopped before its replacement, Redis one task on dnsrr', () => {
     const config = configOf(celeryRedis(), { target: 'swarm', database: 'external', replicas: 3 });
     const stack = buildSwarmStack(config);
