@@ -71,6 +71,12 @@ export const SERVICES = {
   acme: 'acme',
   /** --tls acme, one-shot before nginx, on the app image (which has openssl): the throwaway certificate. */
   tlsBootstrap: 'tls-bootstrap',
+  /** Celery beat, when asked for: one scheduler, never scaled. */
+  beat: 'beat',
+  /** The broker and cache, when the workers need one and no external URL is given. */
+  redis: 'redis',
+  /** The Procfile's release command, one-shot after migrate and before the app. */
+  release: 'release',
 } as const;
 
 /** Where the --tls acme scripts are mounted in their containers (read-only, from GENERATED_FILES). */
@@ -98,7 +104,12 @@ export const VOLUMES = {
   certs: 'certs',
   /** --tls acme: http-01 challenge files, written by lego, served by nginx on port 80. */
   acmeWebroot: 'acme-webroot',
+  /** --redis-persistence: Redis's append-only file. */
+  redis: 'redis',
 } as const;
+
+/** Where the redis image keeps its data (its WORKDIR), and --redis-persistence mounts its volume. */
+export const CONTAINER_REDIS_DATA = '/data';
 
 export interface StackVariable {
   name: string;

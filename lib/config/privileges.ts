@@ -7,6 +7,7 @@
  */
 import { SERVICES } from './names.js';
 import type { StackConfig } from './stack-config.js';
+import { processServices } from './processes.js';
 
 /** Something a service gets back, with why: written into compose.yaml as a comment beside it. */
 export interface Grant {
@@ -87,11 +88,23 @@ const ACME_NGINX: Grant = { value: 'FSETID', why: "sets the setgid bit on the ce
 /** Services that import the project's settings, so run whatever they do at import. */
 const IMPORTS_SETTINGS = new Set<string>([SERVICES.app, SERVICES.collectstatic, SERVICES.migrate]);
 
-export function profileOf(service: string, config: Pick<StackConfig, 'tls'> & Partial<Pick<StackConfig, 'importWrites'>>): Profile {
-  let profile = PROFILES[service] ?? STRICTEST;
+/** Celery and RQ workers, beat and Procfile processes: the app's code, with Python's tempfile (beat's schedule file is there too). */
+const PROCESS: Profile = { tmpfs: [{ value: '/tmp', why: "Python's tempfile, and beat's schedule file" }], capAdd: [] };
+
+/** A process service's profile (Redis and release write nothing but their volume or the database), else the row's. */
+function rowOf(service: string, config: Partial<Pick<StackConfig, 'processes'>>): { profile: Profile; importsSettings: boolean } {
+  const processes = config.processes;
+  if (processes && (processes.workers.some((worker) => worker.service === service) || (service === SERVICES.beat && processes.celery?.beat))) return { profile: PROCESS, importsSettings: true };
+  if (processes && processServices(processes).includes(service)) return { profile: STRICTEST, importsSettings: service === SERVICES.release };
+  return { profile: PROFILES[service] ?? STRICTEST, importsSettings: IMPORTS_SETTINGS.has(service) };
+}
+
+export function profileOf(service: string, config: Pick<StackConfig, 'tls'> & Partial<Pick<StackConfig, 'importWrites' | 'processes'>>): Profile {
+  const row = rowOf(service, config);
+  let profile = row.profile;
   if (service === SERVICES.nginx && config.tls.mode === 'acme') profile = { ...profile, capAdd: [...profile.capAdd, ACME_NGINX] };
   // A folder the settings create at import (os.makedirs(LOG_DIR)) would fail on the read-only root.
-  const writes = IMPORTS_SETTINGS.has(service) ? (config.importWrites ?? []).filter((write) => !profile.tmpfs.some((grant) => grant.value === write.path)) : [];
+  const writes = row.importsSettings ? (config.importWrites ?? []).filter((write) => !profile.tmpfs.some((grant) => grant.value === write.path)) : [];
   if (writes.length > 0) {
     profile = {
       ...profile,

@@ -55,6 +55,24 @@ export interface Answers {
   clientMaxBodySize: string;
   pythonImage: string;
   nginxImage: string;
+  /** Asked only when the project has Celery: celery -A's module:attribute, or none (no workers). */
+  celeryApp?: string;
+  /** A worker service per queue. */
+  celeryQueues?: string[];
+  /** One beat service (never scaled). */
+  celeryBeat?: boolean;
+  /** Asked only with django-rq: an rqworker service per queue. */
+  rqQueues?: string[];
+  /** Asked only with a Procfile: the processes (beside web and release) that get a service each. */
+  procfileProcesses?: string[];
+  /** The Procfile's release command as a one-shot after migrate, before the app. */
+  procfileRelease?: boolean;
+  /** The broker/cache the workers use: a Redis service in the stack, or a URL the user gives in .env. */
+  broker?: BrokerChoice;
+  /** --broker redis: keep Redis's data in a named volume (append-only file). */
+  redisPersistence?: boolean;
+  /** Memory limit of each worker container. */
+  workerMemory?: string;
 }
 
 export const DEFAULTS = {
@@ -108,6 +126,18 @@ export type TargetChoice = (typeof TARGET_CHOICES)[number];
 export const SWARM_PORTS_CHOICES = ['host', 'ingress'] as const;
 export type SwarmPortsChoice = (typeof SWARM_PORTS_CHOICES)[number];
 const onSwarm = (earlier: Partial<Answers>) => earlier.target === 'swarm';
+
+/** redis: a Redis service in the stack (never published); external: the URL the settings read, set in .env. */
+export const BROKER_CHOICES = ['redis', 'external'] as const;
+export type BrokerChoice = (typeof BROKER_CHOICES)[number];
+const oneOf = (choices: readonly string[]) => (value: string | undefined) => (choices.includes(value ?? '') ? undefined : `"${value}" is not one of ${choices.join(', ')}`);
+const runsCelery = (earlier: Partial<Answers>, facts: ProjectFacts) => Boolean(facts.processes?.celery) && earlier.celeryApp !== undefined && earlier.celeryApp !== 'none';
+const runsRq = (earlier: Partial<Answers>) => (earlier.rqQueues?.length ?? 0) > 0;
+/** Procfile processes beside web (the app) and release (the one-shot). */
+export const procfileExtras = (facts: ProjectFacts) => (facts.processes?.procfile?.value ?? []).filter((process) => process.name !== 'web' && process.name !== 'release');
+const QUEUE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const queueNames = (value: string[]) =>
+  value.find((name) => !QUEUE_NAME.test(name)) ? `queue names are letters, digits, ".", "_" and "-": not "${value.find((name) => !QUEUE_NAME.test(name))}"` : undefined;
 
 export const REMOTE_STATIC_CHOICES = ['volume', 'stop'] as const;
 export type RemoteStaticChoice = (typeof REMOTE_STATIC_CHOICES)[number];
@@ -431,6 +461,80 @@ export const QUESTIONS = [
     message: 'nginx image',
     detect: () => DEFAULTS.nginxImage,
     validate: validate.imageReference,
+  }),
+  question('celeryApp', {
+    option: 'celery-app',
+    kind: 'string',
+    message: 'Celery app for the workers (celery -A module:attribute), or none for no Celery services',
+    detect: (facts) => facts.processes?.celery?.app.value,
+    validate: (value) => (value === 'none' || /^[A-Za-z_][\w.]*(:[A-Za-z_]\w*)?$/.test(value) ? undefined : `"${value}" is not a module:attribute (mysite.celery:app) or none`),
+    when: (_earlier, facts) => Boolean(facts.processes?.celery),
+  }),
+  question('celeryQueues', {
+    option: 'celery-queues',
+    kind: 'list',
+    message: 'Celery queues, comma-separated: a worker service each',
+    detect: (facts) => facts.processes?.celery?.queues.value,
+    validate: (value) => (value.length ? queueNames(value) : "name at least one queue (Celery's default is celery)"),
+    when: runsCelery,
+  }),
+  question('celeryBeat', {
+    option: 'celery-beat',
+    kind: 'boolean',
+    message: 'Run Celery beat (one scheduler, never scaled)?',
+    detect: (facts) => Boolean(facts.processes?.celery?.beatSchedule || facts.processes?.celery?.databaseScheduler),
+    validate: () => undefined,
+    when: runsCelery,
+  }),
+  question('rqQueues', {
+    option: 'rq-queues',
+    kind: 'list',
+    message: 'RQ queues, comma-separated: an rqworker service each (empty: none)',
+    detect: (facts) => facts.processes?.rq?.queues.value,
+    validate: queueNames,
+    when: (_earlier, facts) => Boolean(facts.processes?.rq),
+  }),
+  question('procfileProcesses', {
+    option: 'procfile-processes',
+    kind: 'list',
+    message: 'Procfile processes to run as services, comma-separated (web is the app; empty: none)',
+    detect: (facts) => procfileExtras(facts).map((process) => process.name),
+    validate: (value) => queueNames(value),
+    when: (_earlier, facts) => procfileExtras(facts).length > 0,
+  }),
+  question('procfileRelease', {
+    option: 'procfile-release',
+    kind: 'boolean',
+    message: "Run the Procfile's release command as a one-shot after migrate, before the app starts?",
+    detect: () => true,
+    validate: () => undefined,
+    when: (_earlier, facts) => Boolean(facts.processes?.procfile?.value.some((process) => process.name === 'release')),
+  }),
+  question('broker', {
+    option: 'broker',
+    kind: 'string',
+    message: 'Broker for the workers: redis (a Redis service in the stack) or external (the URL your settings read, set in .env)',
+    // A RabbitMQ URL in the settings: the project brings its broker.
+    detect: (facts) => (['amqp', 'amqps', 'pyamqp'].includes(facts.processes?.celery?.broker?.value.url?.split('://')[0] ?? '') ? 'external' : 'redis'),
+    validate: oneOf(BROKER_CHOICES),
+    choices: () => [...BROKER_CHOICES],
+    when: (earlier, facts) => runsCelery(earlier, facts) || runsRq(earlier),
+  }),
+  question('redisPersistence', {
+    option: 'redis-persistence',
+    kind: 'boolean',
+    message: "Keep Redis's data in a volume (queued tasks survive a restart)?",
+    detect: () => false,
+    validate: () => undefined,
+    when: (earlier) => earlier.broker === 'redis',
+  }),
+  question('workerMemory', {
+    option: 'worker-memory',
+    kind: 'string',
+    message: 'Memory limit of each worker container (a size like 512m)',
+    detect: () => '512m',
+    validate: validate.workerMemory,
+    when: (earlier, facts) => runsCelery(earlier, facts) || runsRq(earlier) || (earlier.procfileProcesses?.length ?? 0) > 0,
   }),
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry has its own K; any K is the point here
 ] as const satisfies readonly Question<any>[];

@@ -24,8 +24,9 @@ import {
   SWARM_SECRETS_DIR,
   VOLUMES,
 } from './names.js';
-import { APP_MEMORY, appMemoryMiB, serviceLimits, type Limit } from './limits.js';
-import { QUESTIONS, type Answers, type DatabaseChoice } from './questions.js';
+import { APP_MEMORY, appMemoryMiB, parseMemory, serviceLimits, type Limit } from './limits.js';
+import { processesConfig, processLimits, type ProcessesConfig } from './processes.js';
+import { procfileExtras, QUESTIONS, type Answers, type DatabaseChoice } from './questions.js';
 import { composeCommand, STANDARD_FILES, type StackFiles } from './file-names.js';
 import { groupNames, withGroups } from '../detect/dependencies/groups.js';
 import { appDirOf, buildContext, inContext, type BuildContext } from './build-context.js';
@@ -241,6 +242,8 @@ export interface StackConfig {
   loginCheck: boolean;
   /** Project folders that hold collected files or uploads locally (detected STATIC_ROOT/MEDIA_ROOT): never in the image. */
   localDataDirs: string[];
+  /** Workers, beat, the release one-shot and Redis (lib/config/processes.ts); absent when the project runs only its web server. */
+  processes?: ProcessesConfig;
 }
 
 export interface SettingsVariable {
@@ -299,6 +302,17 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
     );
   }
   // What the install step installs: [project] dependencies plus the chosen groups.
+  const unknownProcesses = (answers.procfileProcesses ?? []).filter((name) => !procfileExtras(facts).some((process) => process.name === name));
+  if (unknownProcesses.length) {
+    report(
+      'procfile-processes',
+      `${unknownProcesses.join(', ')}: not a process of the Procfile beside web and release (it has ${
+        procfileExtras(facts)
+          .map((process) => process.name)
+          .join(', ') || 'none'
+      })`,
+    );
+  }
   const installed = dependencies && withGroups(dependencies, groups);
   if (installed) report('database', databaseProblem(answers.database, installed));
   if (problems.length || !dependencies || !installed) throw new ConfigError(problems);
@@ -322,6 +336,7 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
   const portSuffix = publicPort === (https ? 443 : 80) ? '' : `:${publicPort}`;
   const scheme = https ? 'https' : 'http';
   const detectedDirs = facts.staticfilesDirs.value;
+  const processes = processesConfig(answers, facts);
   const dirsChanged = answers.staticfilesDirs.length > 0 && answers.staticfilesDirs.join('\n') !== detectedDirs.join('\n');
 
   return {
@@ -370,7 +385,10 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
       stopGracePeriod: GUNICORN.gracefulTimeout + MARGIN_SECONDS,
       memory: APP_MEMORY,
     },
-    limits: serviceLimits(appMemoryMiB(answers.appMemory, answers.workers === 'auto' ? 'auto' : Number(answers.workers))),
+    limits: {
+      ...serviceLimits(appMemoryMiB(answers.appMemory, answers.workers === 'auto' ? 'auto' : Number(answers.workers))),
+      ...processLimits(processes, parseMemory(answers.workerMemory ?? '') ?? 0),
+    },
     probeStaticFile: facts.admin ? 'admin/css/base.css' : undefined,
     hashedNamePattern: HASHED_NAME_PATTERN,
     settingsEnv: [
@@ -390,6 +408,7 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
     systemPackages: systemPackages(installed),
     backupsDir: BACKUPS_DIR,
     loginCheck: facts.admin && facts.auth,
+    ...(processes ? { processes } : {}),
     localDataDirs: [...new Set(['staticfiles', ...(answers.media ? ['media'] : []), ...[facts.staticRoot, facts.mediaRoot].flatMap((found) => insideProject(found?.value))])].sort(),
   };
 }

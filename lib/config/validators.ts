@@ -70,6 +70,13 @@ export const appMemory: Validator<string> = (value) => {
   return undefined;
 };
 
+/** A worker container's memory bound: a size in MiB or GiB. */
+export const workerMemory: Validator<string> = (value) => {
+  const mib = parseMemory(value);
+  if (mib === undefined) return `worker memory "${value}" must be a size like 512m or 1g`;
+  return mib < MIN_APP_MEMORY_MIB ? `worker memory "${value}" is below ${MIN_APP_MEMORY_MIB}m, too little for Django and a worker` : undefined;
+};
+
 export const bodySize: Validator<string> = (value) => (/^\d+[kKmMgG]?$/.test(value) ? undefined : `client_max_body_size "${value}" must be a size like 10m, 512k or 1g`);
 
 /** Docker image references: [registry[:port]/]name[:tag][@digest]. */

@@ -14,6 +14,7 @@ import { detectPythonVersion } from './dependencies/python-version.js';
 import { describe, writtenText, type TextPart, type Value } from './evaluate.js';
 import { where, type Found } from './found.js';
 import { settingsModuleInConfig, settingsModuleInPython } from './settings-module.js';
+import { detectProcesses, type ProcessFacts } from './processes.js';
 import { moduleFile, readSettings, type ImportWrite, type RequiredEnv, type Setting } from './settings.js';
 
 export interface ProjectFacts {
@@ -59,6 +60,8 @@ export interface ProjectFacts {
   usesGit: boolean;
   /** SECURE_SSL_REDIRECT = True, where it is set: a problem only when this stack serves plain HTTP. */
   sslRedirect?: Found<true>;
+  /** Celery, RQ and Procfile processes beside the web server (absent when there are none). */
+  processes?: ProcessFacts;
   warnings: string[];
 }
 
@@ -149,6 +152,8 @@ export function detectProject(root: string, options: { settingsModule?: string; 
   if (compress && isTrue(compress.value) && listMentions(setting('INSTALLED_APPS'), 'compressor', 'any')?.value) {
     facts.compressOffline = { value: true, source: { file: compress.file, line: compress.line }, ...(envOf(compress.value) ? { env: envOf(compress.value) } : {}) };
   }
+  const processes = detectProcesses(root, chosen.value, setting, spec, warnings);
+  if (processes) facts.processes = processes;
   const sslRedirect = setting('SECURE_SSL_REDIRECT');
   if (sslRedirect && isTrue(sslRedirect.value)) {
     facts.sslRedirect = { value: true, source: { file: sslRedirect.file, line: sslRedirect.line }, ...(envOf(sslRedirect.value) ? { env: envOf(sslRedirect.value) } : {}) };

@@ -29,6 +29,7 @@ export function detectionReport(facts: ProjectFacts): string[] {
     line('static storage', facts.staticfilesStorage),
     ...remoteStaticLines(facts),
     ...(facts.whitenoise?.value ? ['  WhiteNoise is in MIDDLEWARE: nginx serves static files before a request reaches it, so it stays idle for them.'] : []),
+    ...processLines(facts),
     ...facts.warnings.map((warning) => `  warning: ${warning}`),
   ];
 }
@@ -53,4 +54,24 @@ function remoteStaticLines({ remoteStatic }: ProjectFacts): string[] {
   const how = backend ? `on ${backend.value} [${where(backend)}]` : 'elsewhere';
   const at = url ? ` at ${url.value} [${where(url)}]${path ? `, path ${path}` : ''}` : '';
   return [`  remote static      in production, static files are served ${how}${at}, not by this stack's nginx`];
+}
+
+/** Celery, RQ and Procfile processes, where the project has them. */
+function processLines({ processes }: ProjectFacts): string[] {
+  if (!processes) return [];
+  const line = (label: string, found: Found<unknown>, show: string) => {
+    const env = found.env ? `, or $${found.env}` : '';
+    return `  ${label.padEnd(18)} ${show}  [${where(found)}${env}]${found.note ? ` (${found.note})` : ''}`;
+  };
+  const url = (found: Found<{ url?: string; env?: string }>) => found.value.url ?? `from $${found.value.env ?? '?'}`;
+  const { celery, rq, procfile } = processes;
+  return [
+    ...(celery ? [line('Celery app', celery.app, celery.app.value), line('Celery queues', celery.queues, celery.queues.value.join(', '))] : []),
+    ...(celery?.broker ? [line('Celery broker', celery.broker, url(celery.broker))] : []),
+    ...(celery?.resultBackend ? [line('Celery results', celery.resultBackend, url(celery.resultBackend))] : []),
+    ...(celery?.beatSchedule ? [line('beat schedule', celery.beatSchedule, celery.beatSchedule.value.join(', ') || '(entries not read)')] : []),
+    ...(celery?.databaseScheduler ? [line('beat scheduler', celery.databaseScheduler, 'django-celery-beat (schedule in the database)')] : []),
+    ...(rq ? [line('RQ queues', rq.queues, rq.queues.value.join(', '))] : []),
+    ...(procfile ? procfile.value.map((process) => `  ${`Procfile ${process.name}`.padEnd(18)} ${process.command}  [Procfile:${process.line}]`) : []),
+  ];
 }

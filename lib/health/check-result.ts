@@ -19,6 +19,7 @@ export const CHECK_NAMES = {
   hsts: 'HSTS as configured',
   'secure-cookies': 'cookies marked Secure',
   'deploy-check': 'manage.py check --deploy',
+  'task-round-trip': 'task round trip through the broker',
 } as const;
 
 export type CheckId = keyof typeof CHECK_NAMES;

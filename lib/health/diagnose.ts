@@ -9,6 +9,7 @@ import type { Problem } from '../validate/invariants.js';
 import type { CheckId } from './check-result.js';
 import { tlsCauses, type TlsEvidence } from './diagnose-tls.js';
 import { lastLines } from './log-lines.js';
+import { processCauses, type ProcessState } from './diagnose-processes.js';
 
 /** TlsEvidence: the check results, and with --tls acme the acme service's logs and tls-bootstrap's exit. */
 export interface Evidence extends TlsEvidence {
@@ -26,6 +27,8 @@ export interface Evidence extends TlsEvidence {
   nginxLogs: string;
   /** Cross-file invariant problems found in the files on disk (hand edits). */
   fileProblems: Problem[];
+  /** Workers, beat and Redis not running healthy (projects with processes only). */
+  processes?: ProcessState[];
 }
 
 export function diagnose(config: StackConfig, evidence: Evidence): string[] {
@@ -116,6 +119,7 @@ export function diagnose(config: StackConfig, evidence: Evidence): string[] {
         'or, if the project truly needs one loosened, see "Loosening one" in docs/least-privilege.md of generator-django-static for how and what it costs.',
     );
   }
+  causes.push(...processCauses(config, evidence.processes ?? []));
   for (const problem of evidence.fileProblems) causes.push(`${problem.file}: ${problem.message}`);
   if (/Permission denied/.test(nginxLogs))
     causes.push(

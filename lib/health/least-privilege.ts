@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import { limitOf } from '../config/limits.js';
 import { SERVICES } from '../config/names.js';
 import { profileOf, setsNoNewPrivileges } from '../config/privileges.js';
+import { processServices } from '../config/processes.js';
 import type { StackConfig } from '../config/stack-config.js';
 import type { StackRuntime } from './runtime.js';
 
@@ -35,12 +36,16 @@ type Engine = Pick<StackRuntime, 'serviceOf' | 'cannotSet'>;
 const COMPOSE: Engine = { serviceOf: composeService, cannotSet: {} };
 
 const GENERATED: ReadonlySet<string> = new Set(Object.values(SERVICES));
-const generatedServices = (containers: InspectedContainer[], engine: Engine) => containers.filter((container) => GENERATED.has(engine.serviceOf(container.Config.Labels) ?? ''));
+/** The stack's fixed services, and its workers (named after their queues and Procfile processes). */
+const generatedServices = (containers: InspectedContainer[], engine: Engine, config: StackConfig) => {
+  const workers = new Set(processServices(config.processes));
+  return containers.filter((container) => GENERATED.has(engine.serviceOf(container.Config.Labels) ?? '') || workers.has(engine.serviceOf(container.Config.Labels) ?? ''));
+};
 
 /** One line per container that lacks a setting: "i15-app-1: root filesystem writable (read_only removed)". */
 export function privilegeProblems(config: StackConfig, containers: InspectedContainer[], engine: Engine = COMPOSE): string[] {
   const problems: string[] = [];
-  for (const container of generatedServices(containers, engine)) {
+  for (const container of generatedServices(containers, engine, config)) {
     const name = container.Name.replace(/^\//, '');
     const service = engine.serviceOf(container.Config.Labels) ?? name;
     const host = container.HostConfig;
@@ -85,6 +90,6 @@ export async function leastPrivilege(config: StackConfig, project: StackRuntime)
     ? { ok: false, detail: problems.join('; ') }
     : {
         ok: true,
-        detail: `${generatedServices(containers, project).length} containers: read-only, no extra capabilities, ${unset ? `no-new-privileges not set (${unset})` : 'no-new-privileges'}, bounded; app is not root and cannot write ${config.appDir}`,
+        detail: `${generatedServices(containers, project, config).length} containers: read-only, no extra capabilities, ${unset ? `no-new-privileges not set (${unset})` : 'no-new-privileges'}, bounded; app is not root and cannot write ${config.appDir}`,
       };
 }

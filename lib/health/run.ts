@@ -12,6 +12,7 @@ import { SERVICES } from '../config/names.js';
 import { checkInvariants } from '../validate/invariants.js';
 import { runChecks, type CheckResult } from './checks.js';
 import { engineAnswers } from './compose-cli.js';
+import { processEvidence } from './diagnose-processes.js';
 import { diagnose, type Evidence } from './diagnose.js';
 import type { OpenRuntime } from './health-runtime.js';
 import type { StackRuntime } from './runtime.js';
@@ -101,6 +102,7 @@ export async function runtimeEvidence(config: StackConfig, runtime: StackRuntime
     appOomKilled: appState?.oomKilled === true,
     nginxLogs: await runtime.logs(SERVICES.nginx),
     fileProblems: checkInvariants(config, (file) => readText(path.join(cwd, file))),
+    ...(config.processes ? { processes: await processEvidence(config, runtime) } : {}),
   };
 }
 

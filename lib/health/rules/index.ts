@@ -12,6 +12,7 @@ import { mediaFile } from './media-file.js';
 import { noTraversal } from './no-traversal.js';
 import { staticFile } from './static-file.js';
 import { staticNotGunicorn } from './static-not-gunicorn.js';
+import { taskRoundTrip } from './task-round-trip.js';
 import { acmeChallengeOverHttp, deployCheck, hsts, httpsRedirect, secureCookies, tlsCertificate, tlsOldVersionsRefused } from './tls.js';
 
 export const HEALTH_RULES: readonly HealthRule[] = [
@@ -28,6 +29,7 @@ export const HEALTH_RULES: readonly HealthRule[] = [
   dotfilesHidden,
   gunicornNotPublished,
   leastPrivilege,
+  taskRoundTrip,
   adminLogin,
   secureCookies,
   deployCheck,

@@ -7,6 +7,7 @@ import { GENERATED_FILES, SERVICES } from '../../config/names.js';
 import type { Feature, Healthcheck, ModelContext, Service } from '../service.js';
 import { fileVariables, secretFiles } from '../secrets.js';
 import { postgresEnvironment } from './postgres.js';
+import { processDependencies } from './process-dependencies.js';
 import { mediaMounts } from './media.js';
 import { sqliteMounts } from './sqlite.js';
 import { staticMounts } from './static-volume.js';
@@ -109,6 +110,7 @@ export const app: Feature = {
         dependsOn: {
           ...(traits.bakesStatic ? {} : { [SERVICES.collectstatic]: 'completed' }),
           [SERVICES.migrate]: 'completed',
+          ...processDependencies(config),
         },
         // Read-only static files: manifest storage reads staticfiles.json from STATIC_ROOT at run time.
         mounts: [...staticMounts(config, traits, config.static.appDir, true), ...mediaMounts(config, 'app'), ...sqliteMounts(config)],

@@ -10,7 +10,9 @@ import { media } from './media.js';
 import { migrate } from './migrate.js';
 import { nginx } from './nginx.js';
 import { postgres } from './postgres.js';
+import { redis } from './redis.js';
 import { sqlite } from './sqlite.js';
 import { tls } from './tls.js';
+import { workers } from './workers.js';
 
-export const FEATURES: readonly Feature[] = [collectstatic, migrate, app, nginx, media, sqlite, postgres, backup, tls];
+export const FEATURES: readonly Feature[] = [collectstatic, migrate, app, workers, nginx, media, sqlite, postgres, redis, backup, tls];

@@ -1,0 +1,130 @@
+/**
+ * The processes beside the app, decided once from the answers: a worker service per Celery
+ * queue, per RQ queue and per chosen Procfile process, at most one beat, the Procfile's release
+ * one-shot, and the broker (a Redis service of the stack, or the URLs the settings read).
+ */
+import type { ProjectFacts } from '../detect/project.js';
+import IMAGES from './images.json' with { type: 'json' };
+import type { Limit } from './limits.js';
+import { SERVICES, VOLUMES } from './names.js';
+import { procfileExtras, type Answers } from './questions.js';
+
+export type WorkerKind = 'celery' | 'rq' | 'procfile';
+
+export interface Worker {
+  /** The service name: worker-<queue> (Celery), rq-<queue> (RQ), the Procfile's own name. */
+  service: string;
+  kind: WorkerKind;
+  /** The Celery or RQ queue it consumes. */
+  queue?: string;
+  /** The Procfile's command, as written there (run by sh -c). */
+  command?: string;
+  /** Where it was read, for comments and reports. */
+  source: string;
+}
+
+export interface RedisService {
+  service: typeof SERVICES.redis;
+  image: string;
+  port: 6379;
+  /** --redis-persistence: the append-only file in this volume. */
+  volume?: typeof VOLUMES.redis;
+}
+
+export interface ProcessesConfig {
+  celery?: {
+    /** celery -A's argument. */
+    app: string;
+    /** The settings' prefix (config_from_object's namespace). */
+    prefix: string;
+    /** The project has a result backend setting: the overlay points it at the stack's Redis too. */
+    resultBackend: boolean;
+    /** beat, when asked for: django-celery-beat's database scheduler, or a schedule file in /tmp. */
+    beat?: { databaseScheduler: boolean };
+  };
+  rq?: { queues: string[] };
+  workers: Worker[];
+  /** The Procfile's release command. */
+  release?: { command: string; source: string };
+  /** undefined: the workers use the URLs the settings read (--broker external). */
+  redis?: RedisService;
+  /** Redis database numbers per use, in the stack's Redis. */
+  redisUrls?: { celeryBroker: string; celeryResults: string; rq: string };
+  /** Seconds a worker gets to finish its running tasks (a warm shutdown) before SIGKILL. */
+  stopGracePeriod: number;
+}
+
+/** Celery and RQ finish the task in hand on SIGTERM: a minute for it, then SIGKILL. */
+const WORKER_STOP_GRACE_SECONDS = 60;
+const REDIS_PORT = 6379;
+
+/** Names the stack's own services already use: a Procfile process of that name gets a prefix. */
+const TAKEN = new Set<string>(Object.values(SERVICES));
+
+export function processesConfig(answers: Answers, facts: ProjectFacts): ProcessesConfig | undefined {
+  const detected = facts.processes;
+  if (!detected) return undefined;
+  const celeryFacts = detected.celery;
+  const celeryOn = Boolean(celeryFacts && answers.celeryApp && answers.celeryApp !== 'none');
+  const workers: Worker[] = [];
+  if (celeryOn) {
+    for (const queue of answers.celeryQueues ?? []) workers.push({ service: `worker-${serviceSafe(queue)}`, kind: 'celery', queue, source: celeryFacts!.app.source?.file ?? '--celery-app' });
+  }
+  for (const queue of answers.rqQueues ?? []) workers.push({ service: `rq-${serviceSafe(queue)}`, kind: 'rq', queue, source: detected.rq?.queues.source?.file ?? '--rq-queues' });
+  for (const name of answers.procfileProcesses ?? []) {
+    const process = procfileExtras(facts).find((candidate) => candidate.name === name);
+    if (!process) continue; // validated in stack-config
+    const service = TAKEN.has(name) || workers.some((worker) => worker.service === name) ? `procfile-${name}` : name;
+    workers.push({ service, kind: 'procfile', command: process.command, source: `Procfile:${process.line}` });
+  }
+  const release = answers.procfileRelease ? detected.procfile?.value.find((process) => process.name === 'release') : undefined;
+  const brokered = celeryOn || (answers.rqQueues?.length ?? 0) > 0;
+  const redis: RedisService | undefined =
+    brokered && answers.broker === 'redis' ? { service: SERVICES.redis, image: IMAGES.redis, port: REDIS_PORT, ...(answers.redisPersistence ? { volume: VOLUMES.redis } : {}) } : undefined;
+  if (!workers.length && !release) return undefined;
+  const redisAt = (db: number) => `redis://${SERVICES.redis}:${REDIS_PORT}/${db}`;
+  return {
+    ...(celeryOn
+      ? {
+          celery: {
+            app: answers.celeryApp!,
+            prefix: celeryFacts!.prefix,
+            resultBackend: Boolean(celeryFacts!.resultBackend),
+            ...(answers.celeryBeat ? { beat: { databaseScheduler: Boolean(celeryFacts!.databaseScheduler) } } : {}),
+          },
+        }
+      : {}),
+    ...(answers.rqQueues?.length ? { rq: { queues: answers.rqQueues } } : {}),
+    workers,
+    ...(release ? { release: { command: release.command, source: `Procfile:${release.line}` } } : {}),
+    ...(redis ? { redis, redisUrls: { celeryBroker: redisAt(0), celeryResults: redisAt(1), rq: redisAt(2) } } : {}),
+    stopGracePeriod: WORKER_STOP_GRACE_SECONDS,
+  };
+}
+
+/** A queue name as part of a service name: lower case, dots and underscores as dashes. */
+const serviceSafe = (name: string) => name.toLowerCase().replace(/[._]/g, '-');
+
+/** Every service the processes add, for limits, privileges and the check. */
+export function processServices(processes: ProcessesConfig | undefined): string[] {
+  if (!processes) return [];
+  return [
+    ...processes.workers.map((worker) => worker.service),
+    ...(processes.celery?.beat ? [SERVICES.beat] : []),
+    ...(processes.release ? [SERVICES.release] : []),
+    ...(processes.redis ? [SERVICES.redis] : []),
+  ];
+}
+
+/** Bounds of the process services: each worker the answer's memory; beat, release and Redis fixed. */
+export function processLimits(processes: ProcessesConfig | undefined, workerMemoryMiB: number): Record<string, Limit> {
+  if (!processes) return {};
+  return {
+    // A worker is a Django process plus its pool's children (prefork: one per CPU, at most --concurrency).
+    ...Object.fromEntries(processes.workers.map((worker) => [worker.service, { memoryMiB: workerMemoryMiB, pids: 128 }])),
+    ...(processes.celery?.beat ? { [SERVICES.beat]: { memoryMiB: 256, pids: 64 } } : {}),
+    ...(processes.release ? { [SERVICES.release]: { memoryMiB: 256, pids: 64 } } : {}),
+    // Queues and results are small; maxmemory is left to the container bound.
+    ...(processes.redis ? { [SERVICES.redis]: { memoryMiB: 256, pids: 64 } } : {}),
+  };
+}

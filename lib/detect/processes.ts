@@ -1,0 +1,236 @@
+/**
+ * The processes a project runs beside its web server, read without running anything: the
+ * Celery app (a module-level `X = Celery(...)` in the settings' package), its broker, result
+ * backend, queues and beat schedule (the CELERY_-namespaced settings), django-celery-beat,
+ * django-rq's RQ_QUEUES, a Procfile, and the Redis or RabbitMQ URLs they use.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SyntaxNode } from '@lezer/common';
+import { read } from '../read-text.js';
+import type { DependencyFacts } from './dependencies/manifests.js';
+import { isRuntimeDependency } from './dependencies/packages.js';
+import type { Value } from './evaluate.js';
+import type { Found } from './found.js';
+import { readProcfile, type ProcfileProcess } from './procfile.js';
+import { moduleSteps } from './python-source.js';
+import { childrenOf, PythonSource, stringValue } from './python/tree.js';
+import type { Setting } from './settings.js';
+
+/** A URL setting: its literal value where the code has one, and the environment variable that overrides it. */
+export interface UrlSetting {
+  setting: string;
+  url?: string;
+  env?: string;
+}
+
+export interface CeleryFacts {
+  /** celery -A's argument: module:attribute of the Celery instance. */
+  app: Found<string>;
+  /** The prefix of its settings (config_from_object's namespace): CELERY_ by default. */
+  prefix: string;
+  broker?: Found<UrlSetting>;
+  resultBackend?: Found<UrlSetting>;
+  /** Queues the settings name (default queue, routes); ["celery"], Celery's default, when none. */
+  queues: Found<string[]>;
+  /** The entries of CELERY_BEAT_SCHEDULE. */
+  beatSchedule?: Found<string[]>;
+  /** django_celery_beat in INSTALLED_APPS: beat reads its schedule from the database. */
+  databaseScheduler?: Found<true>;
+}
+
+export interface RqFacts {
+  /** RQ_QUEUES' names, with the line of the setting. */
+  queues: Found<string[]>;
+  /** Each queue's URL, where it has one. */
+  urls: Found<UrlSetting>[];
+}
+
+export interface ProcessFacts {
+  celery?: CeleryFacts;
+  rq?: RqFacts;
+  procfile?: Found<ProcfileProcess[]>;
+}
+
+type SettingOf = (name: string) => Setting | undefined;
+
+/** What is found, or undefined when the project runs nothing but its web server. */
+export function detectProcesses(root: string, settingsModule: string, setting: SettingOf, dependencies: DependencyFacts | undefined, warnings: string[]): ProcessFacts | undefined {
+  const facts: ProcessFacts = {};
+  const celery = celeryFacts(root, settingsModule, setting, dependencies, warnings);
+  if (celery) facts.celery = celery;
+  const rq = rqFacts(setting, dependencies);
+  if (rq) facts.rq = rq;
+  const procfile = readProcfile(root);
+  if (procfile) {
+    warnings.push(...procfile.problems);
+    if (procfile.processes.length) facts.procfile = { value: procfile.processes, source: { file: 'Procfile' } };
+  }
+  return Object.keys(facts).length ? facts : undefined;
+}
+
+// ---------- Celery ----------
+
+interface CeleryApp {
+  module: string;
+  variable: string;
+  file: string;
+  line: number;
+  /** config_from_object(..., namespace="X"): the settings' prefix. */
+  namespace?: string;
+}
+
+function celeryFacts(root: string, settingsModule: string, setting: SettingOf, dependencies: DependencyFacts | undefined, warnings: string[]): CeleryFacts | undefined {
+  const app = findCeleryApp(root, settingsModule);
+  const installed = dependencies ? isRuntimeDependency(dependencies, 'celery') : false;
+  if (!app) {
+    if (installed) warnings.push(`celery is a dependency, but no module-level Celery(...) was found beside the settings; pass --celery-app module:attribute to run workers`);
+    return undefined;
+  }
+  const prefix = app.namespace === undefined ? 'CELERY_' : app.namespace ? `${app.namespace}_` : '';
+  const named = (key: string) => setting(prefix + key);
+  const facts: CeleryFacts = {
+    app: { value: `${app.module}:${app.variable}`, source: { file: app.file, line: app.line } },
+    prefix,
+    queues: celeryQueues(named('TASK_DEFAULT_QUEUE'), named('TASK_ROUTES')),
+  };
+  const broker = urlSetting(prefix + 'BROKER_URL', named('BROKER_URL'));
+  if (broker) facts.broker = broker;
+  const backend = urlSetting(prefix + 'RESULT_BACKEND', named('RESULT_BACKEND'));
+  if (backend) facts.resultBackend = backend;
+  const schedule = named('BEAT_SCHEDULE');
+  if (schedule?.value.kind === 'dict') {
+    facts.beatSchedule = { value: stringKeys(schedule.value), source: { file: schedule.file, line: schedule.line } };
+  } else if (schedule) {
+    facts.beatSchedule = { value: [], source: { file: schedule.file, line: schedule.line }, note: 'entries not read' };
+  }
+  const apps = setting('INSTALLED_APPS');
+  if (apps && listNames(apps.value).includes('django_celery_beat')) facts.databaseScheduler = { value: true, source: { file: apps.file, line: apps.line } };
+  return facts;
+}
+
+/**
+ * Where projects keep the Celery app: a module of the package that holds the settings
+ * (mysite/celery.py, config/celery_app.py), the `proj.celery` Celery's docs show.
+ */
+function findCeleryApp(root: string, settingsModule: string): CeleryApp | undefined {
+  const packages = new Set<string>();
+  const parts = settingsModule.split('.');
+  for (let cut = parts.length - 1; cut >= 1; cut--) packages.add(parts.slice(0, cut).join('.'));
+  for (const pkg of packages) {
+    const dir = path.join(root, ...pkg.split('.'));
+    let files: string[];
+    try {
+      files = fs.readdirSync(dir).filter((name) => name.endsWith('.py'));
+    } catch {
+      continue;
+    }
+    // celery.py and celery_app.py first, as Celery's own lookup (-A proj tries proj.celery).
+    files.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+    for (const name of files) {
+      const file = path.posix.join(...pkg.split('.'), name);
+      const text = read(root, file);
+      if (text === undefined || !text.includes('Celery')) continue;
+      const module = name === '__init__.py' ? pkg : `${pkg}.${name.replace(/\.py$/, '')}`;
+      const found = celeryInstance(new PythonSource(text));
+      if (found) return { module, file, ...found };
+    }
+  }
+  return undefined;
+}
+
+const rank = (name: string) => (name === 'celery.py' ? 0 : name === 'celery_app.py' ? 1 : 2);
+
+/** `app = Celery(...)` (or celery.Celery) at module level, and its config_from_object namespace. */
+function celeryInstance(python: PythonSource): { variable: string; line: number; namespace?: string } | undefined {
+  let instance: { variable: string; line: number; namespace?: string } | undefined;
+  for (const step of moduleSteps(python)) {
+    if (step.kind === 'assign' && !instance && step.value.name === 'CallExpression') {
+      const callee = python.textOf(childrenOf(step.value)[0]!);
+      if (callee === 'Celery' || callee === 'celery.Celery') instance = { variable: step.names[0]!, line: step.line };
+    }
+    if (step.kind === 'call' && instance) {
+      const [callee, args] = childrenOf(step.call);
+      if (callee && args && python.textOf(callee) === `${instance.variable}.config_from_object`) {
+        const namespace = keywordString(python, args, 'namespace');
+        if (namespace !== undefined) instance.namespace = namespace;
+      }
+    }
+  }
+  return instance;
+}
+
+/** The string given for a keyword argument: `namespace="CELERY"`. */
+function keywordString(python: PythonSource, args: SyntaxNode, keyword: string): string | undefined {
+  const children = childrenOf(args);
+  for (let i = 0; i + 2 < children.length; i++) {
+    if (children[i]!.name === 'VariableName' && python.textOf(children[i]!) === keyword && children[i + 1]!.name === 'AssignOp' && children[i + 2]!.name === 'String') {
+      return stringValue(python.textOf(children[i + 2]!));
+    }
+  }
+  return undefined;
+}
+
+function celeryQueues(defaultQueue: Setting | undefined, routes: Setting | undefined): Found<string[]> {
+  const queues: string[] = [];
+  let source: Found<string[]>['source'];
+  if (defaultQueue?.value.kind === 'str') {
+    queues.push(defaultQueue.value.value);
+    source = { file: defaultQueue.file, line: defaultQueue.line };
+  } else queues.push('celery');
+  // CELERY_TASK_ROUTES = {"app.tasks.x": {"queue": "high"}}
+  if (routes?.value.kind === 'dict') {
+    for (const [, route] of routes.value.entries) {
+      const queue = route.kind === 'dict' ? route.entries.find(([key]) => key.kind === 'str' && key.value === 'queue')?.[1] : undefined;
+      if (queue?.kind === 'str' && !queues.includes(queue.value)) queues.push(queue.value);
+    }
+    source ??= { file: routes.file, line: routes.line };
+  }
+  return source ? { value: queues, source } : { value: queues, note: "Celery's default queue" };
+}
+
+// ---------- RQ ----------
+
+function rqFacts(setting: SettingOf, dependencies: DependencyFacts | undefined): RqFacts | undefined {
+  const queues = setting('RQ_QUEUES');
+  if (!queues) return undefined;
+  const source = { file: queues.file, line: queues.line };
+  if (queues.value.kind !== 'dict') {
+    // Read from elsewhere: django-rq is in use, its queues are not in the code.
+    const installed = dependencies ? isRuntimeDependency(dependencies, 'django-rq') : false;
+    return installed ? { queues: { value: ['default'], source, note: 'RQ_QUEUES not read: the default queue' }, urls: [] } : undefined;
+  }
+  const urls: Found<UrlSetting>[] = [];
+  for (const [key, entry] of queues.value.entries) {
+    if (key.kind !== 'str' || entry.kind !== 'dict') continue;
+    const url = entry.entries.find(([name]) => name.kind === 'str' && name.value === 'URL')?.[1];
+    if (url) urls.push({ value: urlOf(`RQ_QUEUES["${key.value}"]["URL"]`, url), source });
+  }
+  return { queues: { value: stringKeys(queues.value), source }, urls };
+}
+
+// ---------- values ----------
+
+function urlSetting(name: string, setting: Setting | undefined): Found<UrlSetting> | undefined {
+  if (!setting) return undefined;
+  const value = urlOf(name, setting.value);
+  return { value, source: { file: setting.file, line: setting.line }, ...(value.env ? { env: value.env } : {}) };
+}
+
+function urlOf(name: string, value: Value): UrlSetting {
+  const env = 'env' in value ? value.env?.variable : undefined;
+  return { setting: name, ...(value.kind === 'str' ? { url: value.value } : {}), ...(env ? { env } : {}) };
+}
+
+const stringKeys = (value: Extract<Value, { kind: 'dict' }>) => value.entries.flatMap(([key]) => (key.kind === 'str' ? [key.value] : []));
+
+function listNames(value: Value): string[] {
+  if (value.kind !== 'list') return [];
+  return value.items.flatMap((item) => (item.kind === 'str' ? [item.value.split('.')[0]!] : []));
+}
+
+/** redis, rediss, amqp, ...: the scheme of a URL, or undefined. */
+export function urlScheme(url: string | undefined): string | undefined {
+  const colon = url?.indexOf('://') ?? -1;
+  return url && colon > 0 ? url.slice(0, colon).toLowerCase() : undefined;
+}

@@ -1,0 +1,59 @@
+/**
+ * Workers end to end, on both Compose versions: a Celery + Redis project whose generated check
+ * sends a task through the broker and gets its result back, with the worker and beat healthy and
+ * a beat-scheduled task seen to run; an RQ project the same way.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { celeryRedis, rqProject } from '../fixtures/processes.js';
+import { until } from '../fixtures/poll.js';
+import { cli, stacksFrom } from './stack.js';
+
+const project = stacksFrom(19_620);
+
+/** The health status Docker reports for a service's container ("healthy", "starting", ...). */
+function health(projectName: string, service: string): string {
+  const ids = execFileSync('docker', ['ps', '-q', '--filter', `label=com.docker.compose.project=${projectName}`, '--filter', `label=com.docker.compose.service=${service}`], {
+    encoding: 'utf8',
+  }).trim();
+  if (!ids) return 'no container';
+  return execFileSync('docker', ['inspect', '--format', '{{.State.Health.Status}}', ids.split('\n')[0]!], { encoding: 'utf8' }).trim();
+}
+
+function logs(projectName: string, service: string): string {
+  const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${projectName}`, '--filter', `label=com.docker.compose.service=${service}`], {
+    encoding: 'utf8',
+  }).trim();
+  if (!ids) return '';
+  // Celery logs to stderr: both streams.
+  const result = spawnSync('docker', ['logs', ids.split('\n')[0]!], { encoding: 'utf8' });
+  return `${result.stdout}${result.stderr}`;
+}
+
+for (const compose of ['v2', 'v1'] as const) {
+  describe(`workers, Compose ${compose}`, () => {
+    it('Celery + Redis: the task round trip passes, worker and beat are healthy, a beat-scheduled task runs', async () => {
+      const name = `e2e-${compose}-celery`;
+      const { dir, base } = project(celeryRedis(), name);
+      const run = cli(dir, base, { DJANGO_STATIC_COMPOSE: compose });
+      expect(run.output).toMatch(/PASS {2}task round trip through the broker +celery celery: a task ran on a worker and its result came back/);
+      expect(run.status, run.output).toBe(0);
+      expect(health(name, 'worker-celery')).toBe('healthy');
+      await until('beat healthy', () => (health(name, 'beat') === 'healthy' ? true : undefined), { timeoutMs: 120_000, intervalMs: 1000, last: () => health(name, 'beat') });
+      // beat sends counter.tasks.tick every 2 s; the worker logs each one it ran.
+      await until('a beat-scheduled tick run by the worker', () => (/Task counter\.tasks\.tick\[[^\]]+\] succeeded/.test(logs(name, 'worker-celery')) ? true : undefined), {
+        timeoutMs: 120_000,
+        intervalMs: 1000,
+        last: () => logs(name, 'worker-celery').split('\n').slice(-5).join(' | '),
+      });
+    });
+
+    it('RQ: os.getpid goes through Redis to each queue and comes back', () => {
+      const name = `e2e-${compose}-rq`;
+      const { dir, base } = project(rqProject(), name);
+      const run = cli(dir, [...base, '--down'], { DJANGO_STATIC_COMPOSE: compose });
+      expect(run.output).toMatch(/PASS {2}task round trip through the broker +rq default: os\.getpid ran in worker process \d+; rq low: os\.getpid ran/);
+      expect(run.status, run.output).toBe(0);
+    });
+  });
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { detectProject } from '../../lib/detect/project.js';
+import { detectionReport } from '../../lib/detect/report.js';
+import { parseProcfile } from '../../lib/detect/procfile.js';
+import * as fixtures from '../fixtures/projects.js';
+import { celeryRedis, procfileProject, rqProject } from '../fixtures/processes.js';
+
+const detect = (files: fixtures.Files) => detectProject(fixtures.writeProject(files));
+
+describe('detecting the processes a project runs', () => {
+  it('finds nothing in startproject', () => {
+    expect(detect(fixtures.startproject()).processes).toBeUndefined();
+  });
+
+  it('reads the Celery app beside the settings, its broker, result store and beat schedule, with lines', () => {
+    const facts = detect(celeryRedis());
+    const celery = facts.processes?.celery;
+    expect(celery?.app).toEqual({ value: 'mysite.celery:app', source: { file: 'mysite/celery.py', line: 7 } });
+    expect(celery?.broker).toMatchObject({ value: { setting: 'CELERY_BROKER_URL', url: 'redis://localhost:6379/0', env: 'CELERY_BROKER_URL' }, source: { file: 'mysite/settings.py' } });
+    expect(celery?.resultBackend?.value.url).toBe('redis://localhost:6379/1');
+    expect(celery?.beatSchedule?.value).toEqual(['tick']);
+    expect(celery?.queues.value).toEqual(['celery']);
+    expect(detectionReport(facts).join('\n')).toMatch(/Celery app\s+mysite\.celery:app\s+\[mysite\/celery\.py:7\]/);
+  });
+
+  it("reads cookiecutter-django's shape: config/celery_app.py, another namespace, routes to a second queue", () => {
+    const files = celeryRedis();
+    delete files['mysite/celery.py'];
+    files['mysite/__init__.py'] = '';
+    files['mysite/celery_app.py'] = 'import celery\n\nworker = celery.Celery("x")\nworker.config_from_object("django.conf:settings", namespace="TASKS")\n';
+    files['mysite/settings.py'] += 'TASKS_TASK_ROUTES = {"counter.tasks.add": {"queue": "math"}}\nTASKS_BROKER_URL = "amqp://guest@rabbit//"\n';
+    const celery = detect(files).processes?.celery;
+    expect(celery?.app.value).toBe('mysite.celery_app:worker');
+    expect(celery?.queues.value).toEqual(['celery', 'math']);
+    expect(celery?.broker?.value.url).toBe('amqp://guest@rabbit//');
+  });
+
+  it('reads django-celery-beat in INSTALLED_APPS', () => {
+    const files = celeryRedis();
+    files['mysite/settings.py'] += 'INSTALLED_APPS += ["django_celery_beat"]\n';
+    expect(detect(files).processes?.celery?.databaseScheduler?.value).toBe(true);
+  });
+
+  it('warns when celery is installed but no Celery(...) app is found', () => {
+    const files = celeryRedis();
+    files['mysite/celery.py'] = '# empty\n';
+    const facts = detect(files);
+    expect(facts.processes?.celery).toBeUndefined();
+    expect(facts.warnings.join('\n')).toContain('--celery-app');
+  });
+
+  it("reads django-rq's queues and their URLs", () => {
+    const rq = detect(rqProject()).processes?.rq;
+    expect(rq?.queues.value).toEqual(['default', 'low']);
+    expect(rq?.queues.source?.file).toBe('mysite/settings.py');
+    expect(rq?.urls.map((url) => url.value)).toEqual([
+      { setting: 'RQ_QUEUES["default"]["URL"]', url: 'redis://localhost:6379/0', env: 'REDIS_URL' },
+      { setting: 'RQ_QUEUES["low"]["URL"]', url: 'redis://localhost:6379/0', env: 'REDIS_URL' },
+    ]);
+  });
+
+  it('reads a Procfile, each process with its line', () => {
+    const procfile = detect(procfileProject()).processes?.procfile;
+    expect(procfile?.value.map((process) => [process.name, process.line])).toEqual([
+      ['release', 2],
+      ['web', 3],
+      ['clock', 4],
+    ]);
+  });
+
+  it('skips Procfile lines that are not name: command, and says where', () => {
+    const { processes, problems } = parseProcfile('web: gunicorn app\nnot a process\nweb: again\n\n');
+    expect(processes).toEqual([{ name: 'web', command: 'gunicorn app', line: 1 }]);
+    expect(problems).toEqual(['Procfile:2: not a "name: command" line, skipped', 'Procfile:3: web is defined twice; the first one is kept']);
+  });
+});

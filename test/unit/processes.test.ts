@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { buildStackConfig } from '../../lib/config/stack-config.js';
+import { profileOf } from '../../lib/config/privileges.js';
+import { detectProject } from '../../lib/detect/project.js';
+import { processCauses } from '../../lib/health/diagnose-processes.js';
+import { roundTripScript } from '../../lib/health/task-round-trip.js';
+import { buildCompose } from '../../lib/targets/compose/render.js';
+import { buildSwarmStack } from '../../lib/targets/swarm/render.js';
+import * as fixtures from '../fixtures/projects.js';
+import { celeryRedis, procfileProject, rqProject } from '../fixtures/processes.js';
+import { defaultAnswers } from './helpers.js';
+
+function configOf(files: fixtures.Files, options: Record<string, unknown> = {}) {
+  const root = fixtures.writeProject(files);
+  return buildStackConfig(defaultAnswers(root, options), detectProject(root));
+}
+
+describe('processes as services', () => {
+  it('Celery: a worker per queue, one beat and Redis, each from the answers, least privilege like the app', () => {
+    const config = configOf(celeryRedis(), { celeryQueues: ['celery', 'mail'] });
+    const compose = buildCompose(config);
+    expect(Object.keys(compose.services)).toEqual(['collectstatic', 'migrate', 'app', 'worker-celery', 'worker-mail', 'beat', 'nginx', 'redis', 'backup']);
+    const worker = compose.services['worker-mail']!;
+    expect(worker['image']).toBe(compose.services['app']!['image']);
+    expect(worker['build']).toBeUndefined(); // the app's image, built once
+    expect(worker['environment']).toEqual(compose.services['app']!['environment']);
+    expect(worker['command']).toEqual(['celery', '-A', 'mysite.celery:app', 'worker', '--loglevel=INFO', '-Q', 'mail', '-n', 'mail@%h', '--without-mingle', '--without-gossip']);
+    expect((worker['healthcheck'] as { test: string[] }).test).toEqual(['CMD-SHELL', 'celery -A mysite.celery:app inspect ping --timeout 10 -d mail@$$HOSTNAME']);
+    expect(worker['stop_grace_period']).toBe('60s');
+    expect(worker).toMatchObject({ read_only: true, cap_drop: ['ALL'], mem_limit: '512m', pids_limit: 128 });
+    expect(compose.services['beat']!['command']).toEqual(['celery', '-A', 'mysite.celery:app', 'beat', '--loglevel=INFO', '--schedule', '/tmp/celerybeat-schedule']);
+    expect(profileOf('beat', config).tmpfs.map((grant) => grant.value)).toEqual(['/tmp']);
+    const redis = compose.services['redis']!;
+    expect(redis).toMatchObject({ image: 'redis:7-alpine', user: 'redis', read_only: true, cap_drop: ['ALL'] });
+    expect(redis['ports']).toBeUndefined();
+    expect(redis['volumes']).toBeUndefined(); // no persistence asked for
+    expect((redis['healthcheck'] as { test: string[] }).test).toEqual(['CMD', 'redis-cli', 'ping']);
+    expect(compose.services['app']!['depends_on']).toMatchObject({ redis: { condition: 'service_healthy' } });
+  });
+
+  it('--celery-app none runs no Celery service and no Redis', () => {
+    const compose = buildCompose(configOf(celeryRedis(), { celeryApp: 'none' }));
+    expect(Object.keys(compose.services)).toEqual(['collectstatic', 'migrate', 'app', 'nginx', 'backup']);
+  });
+
+  it('django-celery-beat: beat reads its schedule from the database', () => {
+    const files = celeryRedis();
+    files['mysite/settings.py'] += 'INSTALLED_APPS += ["django_celery_beat"]\n';
+    expect(buildCompose(configOf(files)).services['beat']!['command']).toContain('django_celery_beat.schedulers:DatabaseScheduler');
+  });
+
+  it('RQ: an rqworker per queue with a heartbeat check; Redis persistence is a named volume', () => {
+    const compose = buildCompose(configOf(rqProject(), { redisPersistence: true }));
+    expect(compose.services['rq-low']!['command']).toEqual(['python', 'manage.py', 'rqworker', 'low']);
+    expect(JSON.stringify(compose.services['rq-default']!['healthcheck'])).toContain('Worker.all');
+    expect(compose.services['redis']!['volumes']).toEqual(['redis:/data']);
+    expect(Object.keys(compose.volumes)).toContain('redis');
+  });
+
+  it('--broker external: no Redis service, the settings keep their own URLs', () => {
+    const config = configOf(celeryRedis(), { broker: 'external' });
+    expect(buildCompose(config).services['redis']).toBeUndefined();
+    expect(config.processes?.redisUrls).toBeUndefined();
+  });
+
+  it('Procfile: a service per process beside web, and release as a one-shot after migrate that the app waits for, `$` kept literal', () => {
+    const files = procfileProject();
+    files['Procfile'] += 'report: echo $HOME\n';
+    const compose = buildCompose(configOf(files));
+    expect(compose.services['clock']!['command']).toEqual(['sh', '-c', 'python manage.py shell -c "import time; time.sleep(10**9)"']);
+    expect(compose.services['report']!['command']).toEqual(['sh', '-c', 'echo $$HOME']);
+    expect(compose.services['release']).toMatchObject({ restart: 'no', depends_on: { migrate: { condition: 'service_completed_successfully' } } });
+    expect(compose.services['app']!['depends_on']).toMatchObject({ release: { condition: 'service_completed_successfully' } });
+    expect(compose.services['web']).toBeUndefined();
+  });
+
+  it('a Procfile process that is not in the Procfile is refused, naming the ones that are', () => {
+    expect(() => configOf(procfileProject(), { procfileProcesses: ['clock', 'sched'] })).toThrow(/procfile-processes: sched: not a process of the Procfile beside web and release \(it has clock\)/);
+  });
+
+  it('Swarm: workers replicated like the app, beat one task stopped before its replacement, Redis one task on dnsrr', () => {
+    const config = configOf(celeryRedis(), { target: 'swarm', database: 'external', replicas: 3 });
+    const stack = buildSwarmStack(config);
+    expect(stack.services['worker-celery']!['deploy']).toMatchObject({ replicas: 3, update_config: { order: 'start-first' } });
+    expect(stack.services['beat']!['deploy']).toMatchObject({ replicas: 1, update_config: { order: 'stop-first' } });
+    expect(stack.services['redis']!['deploy']).toMatchObject({ replicas: 1, endpoint_mode: 'dnsrr' });
+  });
+
+  it('the round trip sends a built-in Celery task through the result backend, and os.getpid through RQ', () => {
+    expect(roundTripScript(configOf(celeryRedis()))).toContain('send_task("celery.accumulate"');
+    expect(roundTripScript(configOf(rqProject()))).toContain('enqueue("os.getpid")');
+  });
+
+  it('a worker that cannot reach its broker is named, with the broker and its state', () => {
+    const config = configOf(celeryRedis());
+    const [cause] = processCauses(config, [{ service: 'worker-celery', status: 'running', health: 'unhealthy', output: 'Error: No nodes replied within time constraint' }]);
+    expect(cause).toMatch(/^worker-celery cannot reach its broker, the stack's Redis \(service redis, running\); it is running, unhealthy/);
+    const external = processCauses(configOf(celeryRedis(), { broker: 'external' }), [
+      { service: 'worker-celery', status: 'restarting', output: 'consumer: Cannot connect to redis://localhost:6379/0: Error 111 connecting to localhost:6379. Connection refused.' },
+    ]);
+    expect(external[0]).toContain('the broker URL your settings read (--broker external: set it in .env)');
+    expect(processCauses(config, [{ service: 'beat', status: 'exited', output: 'ImportError: no module named x' }])[0]).toMatch(/^beat is exited; it last said:\n\s+ImportError/);
+  });
+});
