@@ -175,6 +175,8 @@ export interface StackConfig {
     kind: AppServer;
     /** URL prefixes nginx proxies as websockets. */
     websocketPaths: string[];
+    /** A websocket route with no parameter under one of those prefixes: what the health check opens. */
+    websocketProbe?: string;
     /** nginx's read/send timeout on websocket locations: a connection may stay quiet this long. */
     websocketTimeout: number;
     /** Server packages the dependency file lacks, installed after it (gunicorn has its own flag). */
@@ -357,6 +359,7 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
       kind: answers.appServer ?? 'gunicorn',
       websocketPaths: answers.websocketPaths ?? [],
       websocketTimeout: WEBSOCKET_TIMEOUT_SECONDS,
+      websocketProbe: facts.asgi?.websocketRoutes.find((route) => (answers.websocketPaths ?? []).some((prefix) => route.value.startsWith(prefix)))?.value,
       install: APP_SERVER_PACKAGES[answers.appServer ?? 'gunicorn'].filter((name) => name !== 'gunicorn' && !isRuntimeDependency(installed, name)),
     },
     pythonVersion: answers.pythonVersion,

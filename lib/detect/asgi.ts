@@ -25,6 +25,8 @@ export interface AsgiFacts {
   servers: Found<AsgiServer>[];
   /** URL prefixes the project's websocket routes start with ("/ws/"), each from its route. */
   websocketPaths: Found<string>[];
+  /** Routes with no parameter ("/ws/echo/"): what the health check can open. */
+  websocketRoutes: Found<string>[];
   /** Why the project counts as ASGI: ASGI_APPLICATION, Channels, or no WSGI application beside an asgi module. */
   reason: string;
 }
@@ -55,7 +57,17 @@ export function detectAsgi(inputs: AsgiInputs): AsgiFacts | undefined {
           ? `no WSGI application, and ${application.source?.file} is an ASGI one`
           : undefined;
   if (!reason) return undefined;
-  return { application, channels, servers, websocketPaths: websocketPaths(inputs.root, application), reason };
+  const routes = websocketRoutes(inputs.root, application);
+  const prefixes = new Map<string, Found<string>>();
+  for (const route of routes) if (route.value.prefix && !prefixes.has(route.value.prefix)) prefixes.set(route.value.prefix, { value: route.value.prefix, source: route.source });
+  return {
+    application,
+    channels,
+    servers,
+    websocketPaths: [...prefixes.values()].sort((a, b) => a.value.localeCompare(b.value)),
+    websocketRoutes: routes.flatMap((route) => (route.value.literal ? [{ value: route.value.literal, source: route.source }] : [])),
+    reason,
+  };
 }
 
 function asgiApplication(root: string, settingsModule: string, setting: Setting | undefined): Found<string> | undefined {
@@ -83,16 +95,19 @@ function channelsIn(installedApps: Setting | undefined, dependencies: Dependency
 const WEBSOCKET_ROUTES = 'websocket_urlpatterns';
 const ROUTE_FUNCTIONS = new Set(['path', 're_path', 'url']);
 
+interface Route {
+  /** The location prefix it gives nginx ("/ws/"), when its start is literal enough. */
+  prefix?: string;
+  /** The whole route as a URL path, when it has no parameter. */
+  literal?: string;
+}
+
 /** The routes in every routing.py of the project (two folders deep) and in the ASGI module itself. */
-function websocketPaths(root: string, application: Found<string> | undefined): Found<string>[] {
+function websocketRoutes(root: string, application: Found<string> | undefined): Found<Route>[] {
   const files = routingFiles(root);
   const asgiFile = application?.source?.file;
   if (asgiFile && !files.includes(asgiFile)) files.push(asgiFile);
-  const found = new Map<string, Found<string>>();
-  for (const file of files) {
-    for (const route of routesIn(root, file)) if (!found.has(route.value)) found.set(route.value, route);
-  }
-  return [...found.values()].sort((a, b) => a.value.localeCompare(b.value));
+  return files.flatMap((file) => routesIn(root, file));
 }
 
 function routingFiles(root: string): string[] {
@@ -115,7 +130,7 @@ function routingFiles(root: string): string[] {
 }
 
 /** `websocket_urlpatterns = [path("ws/echo/", ...), re_path(r"^ws/chat/(?P<room>\w+)/$", ...)]`: the prefix of each route. */
-function routesIn(root: string, file: string): Found<string>[] {
+function routesIn(root: string, file: string): Found<Route>[] {
   let text: string;
   try {
     text = fs.readFileSync(path.join(root, file), 'utf8');
@@ -123,7 +138,7 @@ function routesIn(root: string, file: string): Found<string>[] {
     return [];
   }
   const python = new PythonSource(text);
-  const routes: Found<string>[] = [];
+  const routes: Found<Route>[] = [];
   for (const step of moduleSteps(python)) {
     const value = step.kind === 'assign' && step.names.includes(WEBSOCKET_ROUTES) ? step.value : step.kind === 'update' && step.name === WEBSOCKET_ROUTES ? step.value : undefined;
     if (value?.name !== 'ArrayExpression') continue;
@@ -135,14 +150,23 @@ function routesIn(root: string, file: string): Found<string>[] {
   return routes;
 }
 
-function routeOf(python: PythonSource, call: SyntaxNode): string | undefined {
+function routeOf(python: PythonSource, call: SyntaxNode): Route | undefined {
   if (call.name !== 'CallExpression') return undefined;
   const [callee, args] = childrenOf(call);
   const name = callee ? python.textOf(callee).split('.').at(-1)! : '';
   if (!callee || !args || !ROUTE_FUNCTIONS.has(name)) return undefined;
   const first = childrenOf(args).find((node) => node.name !== '(');
   if (first?.name !== 'String') return undefined;
-  return routePrefix(stringValue(python.textOf(first)), name !== 'path');
+  const route = stringValue(python.textOf(first));
+  const regex = name !== 'path';
+  return { prefix: routePrefix(route, regex), literal: literalRoute(route, regex) };
+}
+
+/** "ws/echo/" and r"^ws/echo/$" give "/ws/echo/"; a route with a parameter gives nothing. */
+export function literalRoute(route: string, regex: boolean): string | undefined {
+  const bare = regex ? route.replace(/^\^/, '').replace(/\$$/, '') : route;
+  if (regex ? /[\\.^$*+?()[\]{}|]/.test(bare) : bare.includes('<')) return undefined;
+  return `/${bare.replace(/^\//, '')}`;
 }
 
 /**

@@ -19,6 +19,7 @@ export const CHECK_NAMES = {
   hsts: 'HSTS as configured',
   'secure-cookies': 'cookies marked Secure',
   'deploy-check': 'manage.py check --deploy',
+  'websocket-echo': 'websocket echo through nginx',
 } as const;
 
 export type CheckId = keyof typeof CHECK_NAMES;

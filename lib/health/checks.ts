@@ -11,6 +11,7 @@ import type { StackRuntime } from './runtime.js';
 import { header, probe, type Endpoint } from '../probe/http-probe.js';
 import { deployCheckVerdict, hostFor, httpsEndpoint, runTlsChecks, type TlsTarget } from './tls-checks.js';
 import { leastPrivilege } from './least-privilege.js';
+import { websocketEcho } from './websocket-check.js';
 
 export { CHECK_NAMES, type CheckId, type CheckResult } from './check-result.js';
 import { CHECK_NAMES, type CheckId, type CheckResult } from './check-result.js';
@@ -68,6 +69,8 @@ export async function runChecks(config: StackConfig, project: StackRuntime, tls?
     const ok = header(response, 'server') === 'nginx' && response.status < 500 && response.status !== 400 && !fromNginxItself;
     return { ok, detail: `${path}: ${response.status} for Host ${host.Host}${ok ? ' (Django answered)' : ''}`, response, path };
   });
+
+  if (config.server.websocketPaths.length) await attempt('websocket-echo', () => websocketEcho(config, port, host.Host));
 
   const manifest = await readManifest(config, project);
   const logical = config.probeStaticFile ?? Object.keys(manifest).find((name) => /\.(css|js)$/.test(name));

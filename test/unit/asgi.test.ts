@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { routePrefix } from '../../lib/detect/asgi.js';
+import { literalRoute, routePrefix } from '../../lib/detect/asgi.js';
+import { asgiCauses } from '../../lib/health/diagnose-asgi.js';
 import { detectProject } from '../../lib/detect/project.js';
 import { detectionReport } from '../../lib/detect/report.js';
 import { GENERATED_FILES, UVICORN_WORKER_CLASS } from '../../lib/config/names.js';
@@ -41,6 +42,14 @@ describe('ASGI detection', () => {
     expect(routePrefix('<str:room>/', false)).toBeUndefined();
     expect(routePrefix('^(?P<room>\\w+)/$', true)).toBeUndefined();
     expect(routePrefix('echo', false)).toBeUndefined();
+  });
+
+  it('keeps the routes without parameters as whole paths, for the check to open', () => {
+    expect(literalRoute('ws/echo/', false)).toBe('/ws/echo/');
+    expect(literalRoute('^ws/echo/$', true)).toBe('/ws/echo/');
+    expect(literalRoute('ws/<str:room>/', false)).toBeUndefined();
+    expect(literalRoute('^ws/chat/(?P<room>\\w+)/$', true)).toBeUndefined();
+    expect(detectProject(writeProject(channelsEcho())).asgi?.websocketRoutes.map((route) => route.value)).toEqual(['/ws/echo/']);
   });
 });
 
@@ -90,10 +99,26 @@ describe('ASGI answers and output', () => {
     const result = await nginxTest(conf, `127.0.0.1:${config.gunicorn.port}`);
     expect(result.stderr).toMatch(/test is successful/);
     expect(result.status).toBe(0);
+    expect(config.server.websocketProbe).toBe('/ws/echo/');
   });
 
   it('writes no websocket map or location for a WSGI project', () => {
     const conf = renderAll(startproject()).output.get(GENERATED_FILES.nginxConf)!;
     expect(conf).not.toContain('$http_upgrade');
+  });
+});
+
+describe('ASGI diagnosis', () => {
+  it("names an ASGI application under gunicorn's sync worker from the TypeError in the app's log", () => {
+    const { config } = renderAll(channelsEcho(), { appServer: 'gunicorn', wsgiApplication: 'mysite.asgi.application' });
+    const log = [
+      '[2026-12-02 15:00:00 +0000] [7] [ERROR] Error handling request /',
+      'Traceback (most recent call last):',
+      "TypeError: ProtocolTypeRouter.__call__() missing 1 required positional argument: 'send'",
+    ].join('\n');
+    const [cause] = asgiCauses(config, log);
+    expect(cause).toMatch(/^An ASGI application is served by a WSGI server: gunicorn's sync worker calls mysite\.asgi:application as WSGI/);
+    expect(cause).toContain('("TypeError: ProtocolTypeRouter.__call__() missing 1 required positional argument: \'send\'")');
+    expect(asgiCauses(config, 'GET / 200')).toEqual([]);
   });
 });
