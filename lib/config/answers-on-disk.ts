@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Answers } from './questions.js';
 import { moduleFile } from '../detect/settings.js';
+import { servedApplication } from './stack-config.js';
 
 export interface AnswerProblem {
   field: string;
@@ -14,10 +15,10 @@ export interface AnswerProblem {
 
 export function answersOnDisk(root: string, answers: Answers): AnswerProblem[] {
   const problems: AnswerProblem[] = [];
-  const wsgiModule = answers.wsgiApplication.replace(/[.:]\w+$/, '');
+  const served = servedApplication(answers).replace(/[.:]\w+$/, '');
   for (const [field, module] of [
     ['settings-module', answers.settingsModule],
-    ['wsgi-application', wsgiModule],
+    [(answers.appServer ?? 'gunicorn') === 'gunicorn' ? 'wsgi-application' : 'asgi-application', served],
   ] as const) {
     if (!moduleFile(root, module)) problems.push({ field, message: `${module} has no file ${module.replaceAll('.', '/')}.py in the project` });
   }

@@ -174,3 +174,14 @@ export const CONTAINER = {
 } as const;
 /** nginx's own health endpoint (answered by nginx, never proxied): the nginx healthcheck and the health check ask it. */
 export const NGINX_HEALTH_PATH = '/nginx-health';
+
+/**
+ * What serves the app: gunicorn with its sync workers (WSGI), gunicorn with uvicorn's worker
+ * class (ASGI), or daphne (ASGI, Channels' own server).
+ */
+export const APP_SERVERS = ['gunicorn', 'uvicorn', 'daphne'] as const;
+export type AppServer = (typeof APP_SERVERS)[number];
+/** gunicorn's worker class for ASGI, from the uvicorn package (`-k`). */
+export const UVICORN_WORKER_CLASS = 'uvicorn.workers.UvicornWorker';
+/** The pip packages each server needs in the image. */
+export const APP_SERVER_PACKAGES: Record<AppServer, readonly string[]> = { gunicorn: ['gunicorn'], uvicorn: ['gunicorn', 'uvicorn'], daphne: ['daphne'] };

@@ -8,11 +8,19 @@ import { DEFAULT_PYTHON } from '../detect/dependencies/python-version.js';
 import type { ProjectFacts } from '../detect/project.js';
 import * as validate from './validators.js';
 import IMAGES from './images.json' with { type: 'json' };
+import { APP_SERVERS, type AppServer } from './names.js';
 
 export interface Answers {
   projectName: string;
   settingsModule: string;
-  wsgiApplication: string;
+  /** Not asked (nor stored) when the server is an ASGI one. */
+  wsgiApplication?: string;
+  /** Asked only for an ASGI project (lib/detect/asgi.ts): gunicorn (WSGI), uvicorn (gunicorn's uvicorn workers) or daphne. */
+  appServer?: AppServer;
+  /** With an ASGI server: the application it serves (ASGI_APPLICATION). */
+  asgiApplication?: string;
+  /** With an ASGI server: URL prefixes nginx proxies as websockets (Upgrade headers, long reads, no buffering). */
+  websocketPaths?: string[];
   pythonVersion: string;
   dependencies: string;
   /** Dependency groups to install, comma-separated, or none: asked only when the dependency file has groups (uv, Poetry). */
@@ -142,6 +150,17 @@ const queueNames = (value: string[]) =>
 export const REMOTE_STATIC_CHOICES = ['volume', 'stop'] as const;
 export type RemoteStaticChoice = (typeof REMOTE_STATIC_CHOICES)[number];
 
+/** An ASGI project's server: uvicorn when it depends on uvicorn, daphne when on daphne or Channels, else uvicorn. */
+export function defaultAppServer(facts: ProjectFacts): AppServer {
+  const servers = facts.asgi?.servers.map((server) => server.value) ?? [];
+  if (!facts.asgi) return 'gunicorn';
+  if (servers.includes('uvicorn')) return 'uvicorn';
+  if (servers.includes('daphne') || facts.asgi.channels) return 'daphne';
+  return 'uvicorn';
+}
+
+const asgiServer = (earlier: Partial<Answers>) => earlier.appServer !== undefined && earlier.appServer !== 'gunicorn';
+
 export interface Question<K extends keyof Answers = keyof Answers> {
   name: K;
   /** CLI option, kebab-case. */
@@ -188,12 +207,39 @@ export const QUESTIONS = [
     validate: validate.settingsModule,
     choices: (facts) => facts.settingsCandidates,
   }),
+  question('appServer', {
+    option: 'app-server',
+    kind: 'string',
+    message: 'App server: gunicorn (WSGI, sync workers), uvicorn (ASGI: gunicorn with uvicorn workers) or daphne (ASGI)',
+    detect: (facts) => defaultAppServer(facts),
+    validate: (value) => ((APP_SERVERS as readonly (string | undefined)[]).includes(value) ? undefined : `"${value}" is not one of ${APP_SERVERS.join(', ')}`),
+    choices: () => [...APP_SERVERS],
+    // Only an ASGI project is asked: a WSGI one keeps gunicorn, and its stored answers stay as they were.
+    when: (_earlier, facts) => facts.asgi !== undefined,
+  }),
   question('wsgiApplication', {
     option: 'wsgi-application',
     kind: 'string',
     message: 'WSGI application',
     detect: (facts) => facts.wsgiApplication?.value,
     validate: validate.wsgiApplication,
+    when: (earlier) => !asgiServer(earlier),
+  }),
+  question('asgiApplication', {
+    option: 'asgi-application',
+    kind: 'string',
+    message: 'ASGI application',
+    detect: (facts) => facts.asgi?.application?.value,
+    validate: validate.asgiApplication,
+    when: asgiServer,
+  }),
+  question('websocketPaths', {
+    option: 'websocket-paths',
+    kind: 'list',
+    message: 'URL prefixes of websocket routes, comma-separated (nginx proxies them with Upgrade headers; empty for none)',
+    detect: (facts) => facts.asgi?.websocketPaths.map((prefix) => prefix.value) ?? [],
+    validate: (paths) => paths.map(validate.urlPath('a websocket prefix', '/ws/')).find(Boolean),
+    when: asgiServer,
   }),
   question('pythonVersion', {
     option: 'python-version',

@@ -12,6 +12,7 @@ import { where } from '../detect/found.js';
 import IMAGES from './images.json' with { type: 'json' };
 import type { Condition } from '../detect/evaluate.js';
 import {
+  APP_SERVER_PACKAGES,
   BACKUPS_DIR,
   COMPOSE_PROJECT_VARIABLE,
   DATABASE_URL_VARIABLE,
@@ -23,6 +24,7 @@ import {
   SERVICES,
   SWARM_SECRETS_DIR,
   VOLUMES,
+  type AppServer,
 } from './names.js';
 import { APP_MEMORY, appMemoryMiB, parseMemory, serviceLimits, type Limit } from './limits.js';
 import { processesConfig, processLimits, type ProcessesConfig } from './processes.js';
@@ -167,8 +169,20 @@ export interface StackConfig {
   /** The generated overlay module (DJANGO_SETTINGS_MODULE inside the stack) and its file. */
   overlayModule: string;
   overlayFile: string;
-  /** gunicorn's module:variable form of WSGI_APPLICATION. */
+  /** gunicorn's module:variable form of WSGI_APPLICATION (of ASGI_APPLICATION with an ASGI server): what the server loads. */
   wsgiApp: string;
+  /** What serves the app (lib/model/features/app-server.ts makes its command). */
+  server: {
+    kind: AppServer;
+    /** URL prefixes nginx proxies as websockets. */
+    websocketPaths: string[];
+    /** A websocket route with no parameter under one of those prefixes: what the health check opens. */
+    websocketProbe?: string;
+    /** nginx's read/send timeout on websocket locations: a connection may stay quiet this long. */
+    websocketTimeout: number;
+    /** Server packages the dependency file lacks, installed after it (gunicorn has its own flag). */
+    install: string[];
+  };
   pythonVersion: string;
   pythonImage: string;
   nginxImage: string;
@@ -272,8 +286,15 @@ const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 /** Variables the generated .env always holds. */
 const STACK_ENV = new Set([COMPOSE_PROJECT_VARIABLE, SECRET_KEY_VARIABLE]);
 const GUNICORN = { port: 8000, timeout: 30, gracefulTimeout: 30 } as const;
+/** An hour: websockets are long-lived, and nginx closes one that stays quiet for longer. */
+const WEBSOCKET_TIMEOUT_SECONDS = 3600;
 /** Seconds the outer bound waits beyond the inner one (nginx beyond gunicorn, compose beyond graceful_timeout). */
 const MARGIN_SECONDS = 5;
+
+/** The application the server loads: WSGI_APPLICATION for gunicorn, ASGI_APPLICATION for an ASGI server. */
+export function servedApplication(answers: Pick<Answers, 'appServer' | 'wsgiApplication' | 'asgiApplication'>): string {
+  return (answers.appServer ?? 'gunicorn') === 'gunicorn' ? answers.wsgiApplication! : answers.asgiApplication!;
+}
 
 /** Checks every answer, then derives the whole stack. Throws ConfigError listing every problem. */
 export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: StackFiles = STANDARD_FILES): StackConfig {
@@ -348,7 +369,14 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
     settingsModule: answers.settingsModule,
     overlayModule: overlay.module,
     overlayFile: overlay.file,
-    wsgiApp: answers.wsgiApplication.replace(/[.:](\w+)$/, ':$1'),
+    wsgiApp: servedApplication(answers).replace(/[.:](\w+)$/, ':$1'),
+    server: {
+      kind: answers.appServer ?? 'gunicorn',
+      websocketPaths: answers.websocketPaths ?? [],
+      websocketTimeout: WEBSOCKET_TIMEOUT_SECONDS,
+      websocketProbe: facts.asgi?.websocketRoutes.find((route) => (answers.websocketPaths ?? []).some((prefix) => route.value.startsWith(prefix)))?.value,
+      install: APP_SERVER_PACKAGES[answers.appServer ?? 'gunicorn'].filter((name) => name !== 'gunicorn' && !isRuntimeDependency(installed, name)),
+    },
     pythonVersion: answers.pythonVersion,
     pythonImage: answers.pythonImage,
     nginxImage: answers.nginxImage,
@@ -357,7 +385,7 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
       manager: dependencies.manager,
       file: inContext(build, dependencies.file),
       copy: dependencies.copy.map((file) => inContext(build, file)),
-      installGunicorn: !isRuntimeDependency(installed, 'gunicorn'),
+      installGunicorn: APP_SERVER_PACKAGES[answers.appServer ?? 'gunicorn'].includes('gunicorn') && !isRuntimeDependency(installed, 'gunicorn'),
       groups,
     },
     staticfilesDirs: dirsChanged ? answers.staticfilesDirs : undefined,

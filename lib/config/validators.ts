@@ -18,6 +18,9 @@ export const settingsModule: Validator<string> = (value) => (DOTTED.test(value) 
 export const wsgiApplication: Validator<string> = (value) =>
   /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*[.:][A-Za-z_]\w*$/.test(value) && value.includes('.') ? undefined : `"${value}" is not a WSGI application path (expected something like mysite.wsgi.application)`;
 
+export const asgiApplication: Validator<string> = (value) =>
+  /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*[.:][A-Za-z_]\w*$/.test(value) && value.includes('.') ? undefined : `"${value}" is not an ASGI application path (expected something like mysite.asgi.application)`;
+
 export const pythonVersion: Validator<string> = (value) =>
   (SUPPORTED_PYTHON as readonly string[]).includes(value) ? undefined : `Python "${value}" has no supported python:${value}-slim image; choose one of ${SUPPORTED_PYTHON.join(', ')}`;
 

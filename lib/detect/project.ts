@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { read } from '../read-text.js';
+import { detectAsgi, type AsgiFacts } from './asgi.js';
 import { defaultGroups, withGroups } from './dependencies/groups.js';
 import { detectDependencies, type DependencyFacts, type DependencySpec } from './dependencies/manifests.js';
 import { djangoVersion, isRuntimeDependency, postgresDriver, type PostgresDriver } from './dependencies/packages.js';
@@ -25,6 +26,8 @@ export interface ProjectFacts {
   settingsCandidates: string[];
   settingsFiles: string[];
   wsgiApplication?: Found<string>;
+  /** Set when the project is an ASGI one (ASGI_APPLICATION, Channels, or only an asgi module): what it serves and routes. */
+  asgi?: AsgiFacts;
   pythonVersion?: Found<string>;
   dependencies?: Found<DependencySpec>;
   /** Every dependency file found, read: what the Dockerfile copies and installs from each. */
@@ -138,6 +141,16 @@ export function detectProject(root: string, options: { settingsModule?: string; 
     usesGit: insideGitWorktree(root),
     warnings,
   };
+  const asgi = detectAsgi({
+    root,
+    settingsModule: chosen.value,
+    asgiSetting: setting('ASGI_APPLICATION'),
+    installedApps: setting('INSTALLED_APPS'),
+    // A WSGI_APPLICATION whose module is missing (uvicorn serves the project instead) does not count.
+    hasWsgiApplication: Boolean(facts.wsgiApplication && moduleFile(root, facts.wsgiApplication.value.replace(/[.:]\w+$/, ''))),
+    dependencies: spec,
+  });
+  if (asgi) facts.asgi = asgi;
   facts.databaseDecision = decideDatabase(
     facts.database?.value,
     databaseIndications({

@@ -14,6 +14,7 @@ export function detectionReport(facts: ProjectFacts): string[] {
     'Detected:',
     line('settings module', facts.settingsModule),
     line('WSGI application', facts.wsgiApplication),
+    ...asgiLines(facts, line),
     line('Python', facts.pythonVersion),
     line('dependencies', facts.dependencies, facts.dependencies?.value.file),
     line('Django', facts.djangoVersion),
@@ -31,6 +32,18 @@ export function detectionReport(facts: ProjectFacts): string[] {
     ...(facts.whitenoise?.value ? ['  WhiteNoise is in MIDDLEWARE: nginx serves static files before a request reaches it, so it stays idle for them.'] : []),
     ...processLines(facts),
     ...facts.warnings.map((warning) => `  warning: ${warning}`),
+  ];
+}
+
+/** Only for an ASGI project: its application, Channels, its servers and websocket prefixes. */
+function asgiLines({ asgi }: ProjectFacts, line: (label: string, found: Found<unknown> | undefined, show?: string) => string): string[] {
+  if (!asgi) return [];
+  return [
+    `  ASGI project       ${asgi.reason}`,
+    line('ASGI application', asgi.application),
+    ...(asgi.channels ? [line('Channels', asgi.channels, 'installed')] : []),
+    ...asgi.servers.map((server) => line('ASGI server', server)),
+    ...asgi.websocketPaths.map((prefix) => line('websocket prefix', prefix)),
   ];
 }
 

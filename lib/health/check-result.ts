@@ -20,6 +20,7 @@ export const CHECK_NAMES = {
   'secure-cookies': 'cookies marked Secure',
   'deploy-check': 'manage.py check --deploy',
   'task-round-trip': 'task round trip through the broker',
+  'websocket-echo': 'websocket echo through nginx',
 } as const;
 
 export type CheckId = keyof typeof CHECK_NAMES;

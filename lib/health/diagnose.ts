@@ -8,6 +8,7 @@ import type { StackConfig } from '../config/stack-config.js';
 import type { Problem } from '../validate/invariants.js';
 import type { CheckId } from './check-result.js';
 import { tlsCauses, type TlsEvidence } from './diagnose-tls.js';
+import { asgiCauses } from './diagnose-asgi.js';
 import { lastLines } from './log-lines.js';
 import { processCauses, type ProcessState } from './diagnose-processes.js';
 
@@ -101,6 +102,7 @@ export function diagnose(config: StackConfig, evidence: Evidence): string[] {
   }
   causes.push(...databaseCauses(config, evidence));
   causes.push(...tlsCauses(evidence));
+  causes.push(...asgiCauses(config, appLogs));
   const login = failed('admin-login');
   if (login?.response?.status === 403 && login.csrf) {
     const { origin, trustedOrigins } = login.csrf;

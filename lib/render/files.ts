@@ -7,6 +7,7 @@ import { BUILDER_TOOLCHAIN } from '../detect/dependencies/system-packages.js';
 import { ENV_NAMES, ENVIRONMENT, FILE_VARIABLE_SUFFIX, GENERATED_FILES, NGINX_HEALTH_PATH, SERVICES, UV_REQUIREMENTS_SCRIPT } from '../config/names.js';
 import { describeCondition } from '../detect/evaluate.js';
 import { inContext } from '../config/build-context.js';
+import { execForm, serverCommand } from '../model/features/app-server.js';
 
 /** mode: file permissions when not the default (swarm.sh is executable). */
 export type PlannedFile = { path: string; template: string; data: Record<string, unknown>; mode?: number } | { path: string; content: string; mode?: number };
@@ -17,7 +18,14 @@ export function templateFiles(config: StackConfig): PlannedFile[] {
     {
       path: config.files.dockerfile,
       template: 'Dockerfile.ejs',
-      data: { config, appUid: APP_UID, entrypoint: `${config.appDir}/${GENERATED_FILES.entrypoint}`, toolchain: BUILDER_TOOLCHAIN, uvScript: inContext(config.build, UV_REQUIREMENTS_SCRIPT) },
+      data: {
+        config,
+        appUid: APP_UID,
+        entrypoint: `${config.appDir}/${GENERATED_FILES.entrypoint}`,
+        toolchain: BUILDER_TOOLCHAIN,
+        uvScript: inContext(config.build, UV_REQUIREMENTS_SCRIPT),
+        command: execForm(serverCommand(config)),
+      },
     },
     ...(config.dependencies.manager === 'uv' ? [{ path: UV_REQUIREMENTS_SCRIPT, template: 'docker/uv-requirements.py.ejs', data: {} }] : []),
     { path: config.build.dockerignore, template: 'dockerignore.ejs', data: { config, files: config.files, at: config.build.appPath ? `${config.build.appPath}/` : '' } },

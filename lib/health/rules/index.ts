@@ -13,6 +13,7 @@ import { noTraversal } from './no-traversal.js';
 import { staticFile } from './static-file.js';
 import { staticNotGunicorn } from './static-not-gunicorn.js';
 import { taskRoundTrip } from './task-round-trip.js';
+import { websocketEcho } from './websocket-echo.js';
 import { acmeChallengeOverHttp, deployCheck, hsts, httpsRedirect, secureCookies, tlsCertificate, tlsOldVersionsRefused } from './tls.js';
 
 export const HEALTH_RULES: readonly HealthRule[] = [
@@ -22,6 +23,7 @@ export const HEALTH_RULES: readonly HealthRule[] = [
   acmeChallengeOverHttp,
   hsts,
   appThroughNginx,
+  websocketEcho,
   staticFile,
   staticNotGunicorn,
   mediaFile,

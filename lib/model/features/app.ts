@@ -3,7 +3,8 @@
  * the same image share (collectstatic, migrate): the image, the settings, the secrets.
  */
 import { optionalVariables, type StackConfig } from '../../config/stack-config.js';
-import { GENERATED_FILES, SERVICES } from '../../config/names.js';
+import { SERVICES } from '../../config/names.js';
+import { serverCommand } from './app-server.js';
 import type { Feature, Healthcheck, ModelContext, Service } from '../service.js';
 import { fileVariables, secretFiles } from '../secrets.js';
 import { postgresEnvironment } from './postgres.js';
@@ -94,7 +95,7 @@ export function appStartScript(config: StackConfig): string {
     'until python manage.py migrate --check >/dev/null 2>&1; do',
     '  echo "waiting for the migrate job: the schema is not up to date yet"; sleep 2',
     'done',
-    `exec gunicorn --config ${GENERATED_FILES.gunicornConf} ${config.wsgiApp}`,
+    `exec ${serverCommand(config).join(' ')}`,
   ].join('\n');
 }
 

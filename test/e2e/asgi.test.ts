@@ -1,0 +1,53 @@
+/**
+ * ASGI end to end: a Channels project with an echo consumer, generated, built, started and
+ * checked on a real Docker engine with both Compose versions; the check opens a websocket
+ * through nginx and gets its message back. Then the fault the generator used to write: the
+ * ASGI application under gunicorn's sync worker (the Dockerfile edited by hand), named by cause.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UVICORN_WORKER_CLASS } from '../../lib/config/names.js';
+import { channelsEcho } from '../fixtures/asgi.js';
+import { cli, stacksFrom } from './stack.js';
+
+const project = stacksFrom(19_610);
+
+for (const compose of ['v2', 'v1'] as const) {
+  describe(`Compose ${compose}`, () => {
+    it('Channels under gunicorn with uvicorn workers: the websocket echoes through nginx', () => {
+      const { dir, base } = project(channelsEcho(), `e2e-asgi-${compose}`);
+      const run = cli(dir, [...base, '--down'], { DJANGO_STATIC_COMPOSE: compose });
+      expect(run.output).toContain(compose === 'v2' ? 'with Compose v2' : 'with docker-compose 1.');
+      expect(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain(`"-k", "${UVICORN_WORKER_CLASS}", "mysite.asgi:application"`);
+      expect(run.output).toMatch(/PASS {2}websocket echo through nginx +\/ws\/echo\/: opened through nginx \(101\), and "health-check-[0-9a-f]+" came back/);
+      expect(run.output).toMatch(/PASS {2}app through nginx/);
+      expect(run.output).not.toMatch(/^\s+FAIL /m);
+      expect(run.status, run.output).toBe(0);
+    });
+  });
+}
+
+describe('Channels under daphne', () => {
+  it('the websocket echoes through nginx', () => {
+    const { dir, base } = project(channelsEcho('daphne'), 'e2e-asgi-daphne');
+    const run = cli(dir, [...base, '--down']);
+    expect(run.output).toMatch(/PASS {2}websocket echo through nginx +\/ws\/echo\/: opened through nginx \(101\), and "health-check-[0-9a-f]+" came back/);
+    expect(run.status, run.output).toBe(0);
+  });
+});
+
+describe('fault: an ASGI application under a sync worker', () => {
+  it('written by hand into the Dockerfile: the check fails and names the cause', () => {
+    const { dir, base } = project(channelsEcho(), 'e2e-asgi-sync');
+    expect(cli(dir, [...base, '--skip-health-check']).status).toBe(0);
+    const dockerfile = path.join(dir, 'Dockerfile');
+    const edited = fs.readFileSync(dockerfile, 'utf8').replace(`"-k", "${UVICORN_WORKER_CLASS}", `, '');
+    expect(edited).toContain('CMD ["gunicorn", "--config", "gunicorn.conf.py", "mysite.asgi:application"]');
+    fs.writeFileSync(dockerfile, edited);
+    const run = cli(dir, ['check', '--down']);
+    expect(run.status).not.toBe(0);
+    expect(run.output).toMatch(/An ASGI application is served by a WSGI server: gunicorn's sync worker calls mysite\.asgi:application as WSGI/);
+    expect(run.output).toMatch(/__call__\(\) missing 1 required positional argument: 'send'/);
+  });
+});
