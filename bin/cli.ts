@@ -11,6 +11,7 @@
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
 import { exitOnUnsupportedNode } from '../lib/supported-node.js';
 
 exitOnUnsupportedNode();
@@ -46,6 +47,11 @@ function plainDoctor(): ReturnType<typeof parseArgs<{ options: typeof DOCTOR_OPT
 
 const doctor = plainDoctor();
 if (doctor) {
+  // doctor builds one large tree that lives until the report: nearly everything it allocates
+  // survives, and V8 then grows its young generation to 3 x 32 MB for nothing (at 10,000 server
+  // blocks, 340 MB of peak memory instead of about 200). A young generation that stays small costs
+  // a few more, quicker collections (docs/doctor.md: memory). V8 reads this flag when it would grow.
+  v8.setFlagsFromString('--semi-space-growth-factor=1');
   if (doctor.cwd !== undefined) process.chdir(doctor.cwd);
   const { runDoctor } = await import('../lib/doctor/command.js');
   const outcome = await runDoctor({
@@ -58,6 +64,7 @@ if (doctor) {
     compose: doctor.compose,
     fix: doctor.fix === true,
     fixDryRun: doctor['fix-dry-run'] === true,
+    write: (chunk) => process.stdout.write(chunk),
   });
   // As the generator prints it (generators/doctor/index.ts).
   if (outcome.error !== undefined) process.stderr.write(`error: ${outcome.error}\n`);
