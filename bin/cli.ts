@@ -80,13 +80,18 @@ if (doctor) {
  * queues what a pipe cannot take yet, and 15,000 findings queued were 40 MB held.
  */
 function writeAll(chunk: string): void {
+  if (writeAll.readerGone) return;
   let bytes = Buffer.from(chunk);
   while (bytes.length > 0) {
     try {
       bytes = bytes.subarray(fs.writeSync(1, bytes));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') return void (writeAll.readerGone = true); // `doctor | head`: the reader has what it wanted
+      if (code !== 'EAGAIN') throw error;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); // the reader is behind: let it catch up
     }
   }
 }
+/** Set once a write found the pipe closed (a function's property: a module `let` would not exist yet when the code above the declaration runs). */
+writeAll.readerGone = false;
