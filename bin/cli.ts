@@ -11,6 +11,7 @@
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
 import { exitOnUnsupportedNode } from '../lib/supported-node.js';
 
 exitOnUnsupportedNode();
@@ -46,6 +47,11 @@ function plainDoctor(): ReturnType<typeof parseArgs<{ options: typeof DOCTOR_OPT
 
 const doctor = plainDoctor();
 if (doctor) {
+  // doctor builds one large tree that lives until the report: nearly everything it allocates
+  // survives, and V8 then grows its young generation to 3 x 32 MB for nothing (at 10,000 server
+  // blocks, 340 MB of peak memory instead of about 200). A young generation that stays small costs
+  // a few more, quicker collections (docs/doctor.md: memory). V8 reads this flag when it would grow.
+  v8.setFlagsFromString('--semi-space-growth-factor=1');
   if (doctor.cwd !== undefined) process.chdir(doctor.cwd);
   const { runDoctor } = await import('../lib/doctor/command.js');
   const outcome = await runDoctor({
@@ -58,6 +64,7 @@ if (doctor) {
     compose: doctor.compose,
     fix: doctor.fix === true,
     fixDryRun: doctor['fix-dry-run'] === true,
+    write: (chunk) => writeAll(chunk),
   });
   // As the generator prints it (generators/doctor/index.ts).
   if (outcome.error !== undefined) process.stderr.write(`error: ${outcome.error}\n`);
@@ -67,3 +74,24 @@ if (doctor) {
 } else {
   await import('./run.js');
 }
+
+/**
+ * A report chunk straight to file descriptor 1, waiting while a pipe is full: process.stdout
+ * queues what a pipe cannot take yet, and 15,000 findings queued were 40 MB held.
+ */
+function writeAll(chunk: string): void {
+  if (writeAll.readerGone) return;
+  let bytes = Buffer.from(chunk);
+  while (bytes.length > 0) {
+    try {
+      bytes = bytes.subarray(fs.writeSync(1, bytes));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') return void (writeAll.readerGone = true); // `doctor | head`: the reader has what it wanted
+      if (code !== 'EAGAIN') throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); // the reader is behind: let it catch up
+    }
+  }
+}
+/** Set once a write found the pipe closed (a function's property: a module `let` would not exist yet when the code above the declaration runs). */
+writeAll.readerGone = false;

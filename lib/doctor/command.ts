@@ -7,9 +7,9 @@ import path from 'node:path';
 import { packageRoot } from '../package-root.js';
 import { atLeast, SEVERITIES, type Severity } from './finding.js';
 import { probeServer, parseTarget, PROBE_RULES } from './probe.js';
-import { jsonReport, type JsonProbe } from './report/json.js';
+import { jsonReportChunks, type JsonProbe } from './report/json.js';
 import { sarifReport } from './report/sarif.js';
-import { textReport } from './report/text.js';
+import { textReportChunks } from './report/text.js';
 import { RULES } from './rules/index.js';
 import { diagnose, DoctorInputError, gatherFacts, loadNginx, NGINX_REJECTS, type DoctorInput } from './run.js';
 import { shown, type DoctorFacts } from './rule.js';
@@ -34,6 +34,8 @@ export interface DoctorOptions {
   /** --fix-dry-run: print the fixes as one patch, write nothing. */
   fixDryRun?: boolean;
   readStdin?: () => string;
+  /** Where text and JSON reports go a finding at a time (then `output` is empty), instead of one string. */
+  write?: (chunk: string) => void;
 }
 
 export interface DoctorOutcome {
@@ -102,12 +104,15 @@ async function diagnoseAndReport(options: DoctorOptions): Promise<DoctorOutcome>
   // Text and JSON need nothing more of the configuration: let its parsed directives go before the
   // report is built (at 10,000 servers, tens of MB the report would otherwise sit on top of).
   if (format !== 'sarif') facts = undefined as unknown as DoctorFacts;
-  const output =
-    format === 'json'
-      ? jsonReport(findings, { version, inputs, probe, notes })
-      : format === 'sarif'
-        ? sarifReport(findings, [...RULES, NGINX_REJECTS, ...PROBE_RULES], version, textOf, options.root)
-        : textReport(findings, inputs, notes);
+  let output: string;
+  if (format === 'sarif') output = sarifReport(findings, [...RULES, NGINX_REJECTS, ...PROBE_RULES], version, textOf, options.root);
+  else {
+    const chunks = format === 'json' ? jsonReportChunks(findings, { version, inputs, probe, notes }) : textReportChunks(findings, inputs, notes);
+    if (options.write) {
+      for (const chunk of chunks) options.write(chunk);
+      output = '';
+    } else output = [...chunks].join('');
+  }
   return { output, exitCode: findings.some((f) => atLeast(f.severity, failOn)) ? 1 : 0, ...(messages.length ? { messages } : {}) };
 }
 

@@ -54,7 +54,10 @@ function locations(block: Directive[], chain: Directive[]): Location[] {
  * The arrays are shared: read them, never change them.
  */
 const indexes = new WeakMap<Directive[], Map<string, Directive[]>>();
+/** Lists this short are filtered on each ask: an index of each of 40,000 small blocks held tens of MB. */
+const SMALL = 16;
 function named(list: Directive[], name: string): Directive[] {
+  if (list.length <= SMALL) return list.filter((directive) => directive.name === name);
   let index = indexes.get(list);
   if (!index) {
     index = new Map();

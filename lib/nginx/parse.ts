@@ -195,6 +195,17 @@ export function parseNginx(text: string, file = 'nginx.conf'): Directive[] {
     words.set(value, value);
     return value;
   };
+  // The same for whole argument lists (`Host $http_host`, `/`): one shared array each. Read, never changed.
+  const argLists = new Map<string, string[]>();
+  const argsOf = (tokens: Token[]) => {
+    const values = tokens.map((token) => word(token.value));
+    const key = values.join('\u0000');
+    if (key.length > 80) return values;
+    const known = argLists.get(key);
+    if (known !== undefined) return known;
+    argLists.set(key, values);
+    return values;
+  };
   const parseBlock = (opened?: Token): { directives: Directive[]; endLine?: number } => {
     const directives: Directive[] = [];
     let current: { words: Token[] } = { words: [] };
@@ -210,7 +221,7 @@ export function parseNginx(text: string, file = 'nginx.conf'): Directive[] {
         return { directives: directives.slice(), endLine: token.line }; // exact size: push leaves spare room in each of thousands of blocks
       }
       if (!head) tokens.fail(`unexpected "${token.punct}"`, token.line);
-      const directive: Directive = { name: word(head.value), args: rest.map((token) => word(token.value)), file, line: head.line };
+      const directive: Directive = { name: word(head.value), args: argsOf(rest), file, line: head.line };
       if (token.punct === '{') {
         if (head.value.endsWith('_by_lua_block')) {
           directive.block = [];

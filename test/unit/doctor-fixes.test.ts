@@ -41,6 +41,9 @@ const CORPUS: Record<string, { site: string; settings?: string; files?: Record<s
     site: 'server {\n    listen 127.0.0.1:19344;\n    server_tokens off;\n    location /static/ {\n        alias {ROOT}/staticfiles/;\n        location ~ /\\. { return 404; }\n    }\n    location / {\n        proxy_pass http://127.0.0.1:8000;\n        proxy_set_header Host $host;\n        proxy_set_header X-Forwarded-Proto $scheme;\n    }\n}\n',
     settings: `${SETTINGS}STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}\n`,
   },
+  'folded CSP and HSTS over HTTP': {
+    site: 'server {\n    listen 127.0.0.1:19346;\n    server_tokens off;\n    add_header Strict-Transport-Security "max-age=63072000" always;\n    add_header Content-Security-Policy "\n        default-src \'self\';\n        frame-ancestors \'none\';\n    " always;\n    location / {\n        return 204;\n    }\n}\n',
+  },
   compose: {
     site: 'server {\n    listen 127.0.0.1:19345;\n    server_tokens off;\n}\n',
     files: { 'compose.yaml': 'services:\n  web:\n    build: .\n    command: gunicorn mysite.wsgi -b 0.0.0.0:8000\n    ports:\n      - "8000:8000"\n', 'gunicorn.conf.py': 'bind = "0.0.0.0:8000"\n' },
@@ -107,6 +110,7 @@ describe('every fix applies with patch -p1 and passes nginx -t', () => {
   it('the corpus covers every rule whose fix touches nginx, settings or compose', () => {
     const wanted = [
       'add-header-dropped',
+      'add-header-multiline',
       'alias-traversal',
       'allowed-hosts-star',
       'autoindex-on',
@@ -119,6 +123,7 @@ describe('every fix applies with patch -p1 and passes nginx -t', () => {
       'forwarded-proto-from-client',
       'gunicorn-exposed',
       'host-header-port',
+      'hsts-wrong-layer',
       'manifest-served',
       'server-tokens',
       'static-folder',
@@ -126,6 +131,34 @@ describe('every fix applies with patch -p1 and passes nginx -t', () => {
       'static-via-gunicorn',
     ];
     expect(wanted.filter((rule) => !fixed.has(rule))).toEqual([]);
+  });
+});
+
+describe('hsts-wrong-layer: where HSTS goes', () => {
+  const hstsFix = (site: string) => {
+    const root = handMadeProject(SETTINGS, {});
+    fs.writeFileSync(path.join(root, 'site.conf'), site);
+    return findingsOf(root).find((f) => f.rule === 'hsts-wrong-layer');
+  };
+  const plain = 'server {\n    listen 80;\n    server_name a.example;\n    add_header Strict-Transport-Security "max-age=600" always;\n    return 301 https://$host$request_uri;\n}\n';
+  const tls = (extra: string) => `server {\n    listen 443 ssl;\n    server_name a.example;\n${extra}    location / {\n        return 204;\n    }\n}\n`;
+
+  it('moves it into the HTTPS server of the same name, first in its block', () => {
+    const finding = hstsFix(plain + tls(''));
+    expect(finding?.diff).toContain('-    add_header Strict-Transport-Security "max-age=600" always;');
+    expect(finding?.diff).toMatch(/ server \{\n\+ {4}add_header Strict-Transport-Security "max-age=600" always;\n {5}listen 443 ssl;/);
+  });
+
+  it('only removes it where the HTTPS server sends its own', () => {
+    const finding = hstsFix(plain + tls('    add_header Strict-Transport-Security "max-age=31536000" always;\n'));
+    expect(finding?.diff?.match(/^\+ /gm) ?? []).toEqual([]);
+    expect(finding?.diff).toContain('-    add_header Strict-Transport-Security');
+  });
+
+  it('offers no fix where an add_header in the HTTPS server would drop the headers it inherits from http {}', () => {
+    const finding = hstsFix(`http {\n    add_header X-Frame-Options DENY;\n${plain}${tls('')}}\n`);
+    expect(finding).toBeDefined();
+    expect(finding?.diff).toBeUndefined();
   });
 });
 

@@ -1,6 +1,8 @@
 import { own } from '../../nginx/model.js';
 import type { Directive } from '../../nginx/parse.js';
-import { insertBefore, type Rule } from '../rule.js';
+import { splitLines } from '../lines.js';
+import { fileText, insertBefore, type DoctorFacts, type Rule } from '../rule.js';
+import type { Edit } from '../finding.js';
 import { named } from './variables.js';
 
 /** Headers whose loss is a security defect; others lost are reported low. */
@@ -86,10 +88,30 @@ export const addHeaderMultiline: Rule = {
   check(facts) {
     return [...named(facts, 'add_header'), ...named(facts, 'more_set_headers')].flatMap(({ directive }) => {
       const values = directive.name === 'add_header' ? directive.args.slice(1, 2) : directive.args.filter((a, i) => !a.startsWith('-') && !['-t', '-s'].includes(directive.args[i - 1] ?? ''));
-      return values.some((v) => v.includes('\n')) ? [{ file: directive.file, line: directive.line, message: `${directive.name} ${directive.args[0]}: the value spans lines` }] : [];
+      if (!values.some((v) => v.includes('\n'))) return [];
+      const edit = onOneLine(facts, directive);
+      return [{ file: directive.file, line: directive.line, message: `${directive.name} ${directive.args[0]}: the value spans lines`, fix: edit && { file: directive.file, edits: [edit] } }];
     });
   },
 };
+
+/**
+ * The directive rewritten on one line, its values unfolded (the lines' pieces joined by a space,
+ * as a browser that accepts the folded header reads it). Only where the directive has its lines
+ * to itself: nothing before it on its first line, nothing after its `;` on its last
+ * (no second directive after its last argument).
+ */
+function onOneLine(facts: DoctorFacts, directive: Directive): Edit | undefined {
+  const text = fileText(facts, directive.file);
+  if (text === undefined) return undefined;
+  const lines = splitLines(text);
+  const last = directive.line + directive.args.reduce((n, arg) => n + arg.split('\n').length - 1, 0);
+  const first = lines[directive.line - 1] ?? '';
+  const end = lines[last - 1] ?? '';
+  const indent = first.slice(0, first.length - first.trimStart().length);
+  if (!first.trimStart().startsWith(directive.name) || !/;\s*(#.*)?$/.test(end) || /;.*;/.test(end.slice(end.lastIndexOf(directive.args.at(-1)!.split('\n').at(-1)!)))) return undefined;
+  return { line: directive.line, remove: last - directive.line + 1, insert: [`${indent}${directive.name} ${directive.args.map(unfolded).map(quoted).join(' ')};`], file: directive.file };
+}
 
 /** add_header Content-Type adds a second Content-Type: the type is default_type's (or types {}). */
 export const addHeaderContentType: Rule = {

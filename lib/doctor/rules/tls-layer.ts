@@ -6,9 +6,11 @@
  * ACME HTTP-01 path must stay reachable on port 80 beside the redirect to HTTPS.
  */
 import { stringItems } from '../django.js';
-import { own, proxyHeaders, type Server } from '../../nginx/model.js';
+import { effectiveAll, own, proxyHeaders, type Server } from '../../nginx/model.js';
 import type { Directive } from '../../nginx/parse.js';
-import { replaceInLine, rewrite, type DoctorFacts, type Rule } from '../rule.js';
+import { splitLines } from '../lines.js';
+import { fileText, insertFirst, replaceInLine, rewrite, type DoctorFacts, type Rule } from '../rule.js';
+import type { Edit, Fix } from '../finding.js';
 import { trustedSslHeader } from './forwarded.js';
 import { setProxyHeader } from './proxy-headers.js';
 import { knownDjangoProxying } from './upstream.js';
@@ -36,16 +38,54 @@ export const hstsWrongLayer: Rule = {
       });
     const overHttp = facts.servers
       .filter((server) => !isTls(server))
-      .flatMap((server) => own(server.directive, 'add_header').filter(isHsts))
-      .map((directive) => ({
-        file: directive.file,
-        line: directive.line,
-        severity: 'low' as const,
-        message: 'add_header Strict-Transport-Security on a server without TLS: browsers ignore HSTS received over HTTP',
-      }));
+      .flatMap((server) =>
+        own(server.directive, 'add_header')
+          .filter(isHsts)
+          .map((directive) => ({ server, directive })),
+      )
+      .map(({ server, directive }) => {
+        const tls = tlsTwin(facts, server);
+        return {
+          file: directive.file,
+          line: directive.line,
+          severity: 'low' as const,
+          message: tls
+            ? `add_header Strict-Transport-Security on a server without TLS: browsers ignore HSTS received over HTTP; the HTTPS server for the same names (line ${tls.directive.line}) should send it instead`
+            : 'add_header Strict-Transport-Security on a server without TLS: browsers ignore HSTS received over HTTP (unless a load balancer in front ends TLS: then keep it and ignore this)',
+          fix: moveHsts(facts, directive, tls),
+        };
+      });
     return [...asRequest, ...overHttp];
   },
 };
+
+/** The TLS server answering the same names as a plain-HTTP one (its HTTPS side), if the configuration has one. */
+function tlsTwin(facts: DoctorFacts, server: Server): Server | undefined {
+  const names = (s: Server) => new Set(own(s.directive, 'server_name').flatMap((d) => d.args));
+  const mine = names(server);
+  return facts.servers.find((other) => isTls(other) && (mine.size === 0 || [...names(other)].some((name) => mine.has(name))));
+}
+
+/**
+ * HSTS off the plain-HTTP server: moved into its HTTPS twin (unless that sends its own), or just
+ * removed when there is none, since browsers drop it over HTTP (RFC 6797, 8.1). Only when the
+ * directive has its line to itself.
+ */
+function moveHsts(facts: DoctorFacts, directive: Directive, tls: Server | undefined): Fix | undefined {
+  const text = fileText(facts, directive.file);
+  const line = text === undefined ? undefined : splitLines(text)[directive.line - 1];
+  if (!line || directive.args.some((arg) => arg.includes('\n')) || !/^\s*add_header\s.*;\s*(#.*)?$/.test(line)) return undefined;
+  const edits: Edit[] = [{ line: directive.line, remove: 1, insert: [], file: directive.file }];
+  // An add_header of its own would make the TLS server drop those it inherits from http {}.
+  const inherited = tls && own(tls.directive, 'add_header').length === 0 ? effectiveAll(tls.chain, 'add_header', facts.nginx.directives) : [];
+  if (inherited.length > 0 && !inherited.some(isHsts)) return undefined;
+  if (tls && inherited.length === 0 && !own(tls.directive, 'add_header').some(isHsts)) {
+    const added = insertFirst(facts, tls.directive, [line.trim()]);
+    if (!added) return undefined;
+    edits.push(added);
+  }
+  return { file: directive.file, edits };
+}
 
 export const tlsProtoMissing: Rule = {
   id: 'tls-proto-missing',

@@ -15,25 +15,26 @@ export interface Placed {
   chain: Directive[];
 }
 
-const walked = new WeakMap<Directive[], Placed[]>();
-
-/** Every directive with the blocks around it (computed once per configuration). */
-export function everyDirective(top: Directive[]): Placed[] {
-  const cached = walked.get(top);
-  if (cached) return cached;
+/**
+ * Every directive (or every one named `name`) with the blocks around it. Walked on each ask, not
+ * kept: a rule asks for a few names, and a list of all 160,000 directives of a large configuration
+ * was memory held to the end for nothing (the walk itself takes milliseconds).
+ */
+export function everyDirective(top: Directive[], name?: string): Placed[] {
   const out: Placed[] = [];
   const visit = (block: Directive[], chain: Directive[]) => {
     for (const directive of block) {
-      out.push({ directive, chain });
-      if (directive.block && !['map', 'types', 'geo', 'split_clients', 'charset_map', 'match'].includes(directive.name)) visit(directive.block, chain.concat([directive]));
+      if (name === undefined || directive.name === name) out.push({ directive, chain });
+      if (directive.block && !OPAQUE_BLOCKS.has(directive.name)) visit(directive.block, chain.concat([directive]));
     }
   };
   visit(top, []);
-  walked.set(top, out);
   return out;
 }
+/** Blocks whose contents are data (map entries, MIME types), not directives. */
+const OPAQUE_BLOCKS = new Set(['map', 'types', 'geo', 'split_clients', 'charset_map', 'match']);
 
-export const named = (facts: DoctorFacts, name: string): Placed[] => everyDirective(facts.nginx.directives).filter((p) => p.directive.name === name);
+export const named = (facts: DoctorFacts, name: string): Placed[] => everyDirective(facts.nginx.directives, name);
 
 /** The variable names an argument reads: "$a", "${b}c" -> a, b. */
 export const variablesIn = (arg: string): string[] => [...arg.matchAll(/\$(?:\{(\w+)\}|(\w+))/g)].map((m) => (m[1] ?? m[2])!);
