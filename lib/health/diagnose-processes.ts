@@ -39,10 +39,14 @@ export function processCauses(config: StackConfig, states: ProcessState[]): stri
   const broker = redis
     ? `the stack's Redis (service ${redis.service}${redisState ? `, ${redisState.status}${redisState.health ? ` ${redisState.health}` : ''}` : ', running'})`
     : 'the broker URL your settings read (--broker external: set it in .env)';
-  return states.map((state) => {
+  // A service with no container and nothing said was never started (a failed build, a one-shot
+  // step that failed first): the causes above name why, and a line per service would only repeat it.
+  const started = states.filter((state) => state.status !== 'no container' || state.output.trim());
+  return started.map((state) => {
     const how = `${state.status}${state.health ? `, ${state.health}` : ''}`;
-    if (redis && state.service === redis.service) return `Redis (service ${state.service}) is ${how}, so no task can be queued; it last said:\n${lastLines(state.output, 4)}`;
-    if (UNREACHABLE.test(state.output)) return `${state.service} cannot reach its broker, ${broker}; it is ${how} and last said:\n${lastLines(state.output, 4)}`;
-    return `${state.service} is ${how}; it last said:\n${lastLines(state.output, 4)}`;
+    const said = state.output.trim() ? `; it last said:\n${lastLines(state.output, 4)}` : ' and has said nothing';
+    if (redis && state.service === redis.service) return `Redis (service ${state.service}) is ${how}, so no task can be queued${said}`;
+    if (UNREACHABLE.test(state.output)) return `${state.service} cannot reach its broker, ${broker}; it is ${how}${said}`;
+    return `${state.service} is ${how}${said}`;
   });
 }

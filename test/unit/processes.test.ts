@@ -101,4 +101,14 @@ describe('processes as services', () => {
     expect(external[0]).toContain('the broker URL your settings read (--broker external: set it in .env)');
     expect(processCauses(config, [{ service: 'beat', status: 'exited', output: 'ImportError: no module named x' }])[0]).toMatch(/^beat is exited; it last said:\n\s+ImportError/);
   });
+
+  it('says nothing of services that were never started (a failed build already names why)', () => {
+    const config = configOf(celeryRedis());
+    const never = [
+      { service: 'worker-celery', status: 'no container', output: '' },
+      { service: 'redis', status: 'no container', output: '' },
+    ];
+    expect(processCauses(config, never)).toEqual([]);
+    expect(processCauses(config, [{ service: 'beat', status: 'exited', output: '' }])).toEqual(['beat is exited and has said nothing']);
+  });
 });
