@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UVICORN_WORKER_CLASS } from '../../lib/config/names.js';
 import { channelsEcho } from '../fixtures/asgi.js';
-import { cli, stacksFrom } from './stack.js';
+import { cli, onPython311, stacksFrom } from './stack.js';
 
 const project = stacksFrom(19_610);
 
@@ -30,11 +30,9 @@ for (const compose of ['v2', 'v1'] as const) {
 
 describe('Channels under daphne', () => {
   it('the websocket echoes through nginx', () => {
-    const { dir, base } = project(channelsEcho('daphne'), 'e2e-asgi-daphne');
-    // Python 3.11 (the bookworm stand-in): trixie's autobahn 23.1 (a daphne dependency) carries
-    // metadata that current pip rejects as invalid, so the 3.12 stand-in's wheelhouse cannot
-    // offer it; PyPI's autobahn is valid. daphne is the same program either way.
-    const run = cli(dir, [...base, '--down', '--python-version', '3.11']);
+    const daphne = onPython311(channelsEcho('daphne')); // why: onPython311's comment
+    const { dir, base } = project(daphne.files, 'e2e-asgi-daphne');
+    const run = cli(dir, [...base, '--down', ...daphne.args]);
     expect(run.output).toMatch(/PASS {2}websocket echo through nginx +\/ws\/echo\/: opened through nginx \(101\), and "health-check-[0-9a-f]+" came back/);
     expect(run.status, run.output).toBe(0);
   });

@@ -56,3 +56,15 @@ export function stacksFrom(firstPort: number) {
     return { dir, port, base: ['--yes', '--project-name', name, '--port', String(port)] };
   };
 }
+
+/**
+ * A project for the Python 3.11 stand-in (bookworm, Django 3.2), with its arguments: for the
+ * processes whose trixie packages the 3.12 stand-in cannot offer to pip (kombu 5.5 requires the
+ * tzdata distribution, which Debian does not package; autobahn 23.1's metadata is one current pip
+ * rejects), while PyPI offers both. The project's Django floor drops to 3.2, the version there.
+ */
+export function onPython311(files: Record<string, string>): { files: Record<string, string>; args: string[] } {
+  const requirements = files['requirements.txt'];
+  if (!requirements?.includes('Django>=4.2,')) throw new Error('onPython311: the project has no requirements.txt with a Django>=4.2 floor');
+  return { files: { ...files, 'requirements.txt': requirements.replace('Django>=4.2,', 'Django>=3.2,') }, args: ['--python-version', '3.11'] };
+}

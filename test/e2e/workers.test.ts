@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { celeryRedis, rqProject } from '../fixtures/processes.js';
 import { until } from '../fixtures/poll.js';
-import { cli, stacksFrom } from './stack.js';
+import { cli, onPython311, stacksFrom } from './stack.js';
 
 const project = stacksFrom(19_620);
 
@@ -34,11 +34,9 @@ for (const compose of ['v2', 'v1'] as const) {
   describe(`workers, Compose ${compose}`, () => {
     it('Celery + Redis: the task round trip passes, worker and beat are healthy, a beat-scheduled task runs', async () => {
       const name = `e2e-${compose}-celery`;
-      const { dir, base } = project(celeryRedis(), name);
-      // Python 3.11 (the bookworm stand-in): trixie's kombu 5.5 requires the tzdata distribution,
-      // which Debian does not package (it uses the system's zoneinfo), so the trixie stand-in's
-      // wheelhouse cannot offer what PyPI would. Celery itself is the same either way.
-      const run = cli(dir, [...base, '--python-version', '3.11'], { DJANGO_STATIC_COMPOSE: compose });
+      const celery = onPython311(celeryRedis()); // why: onPython311's comment
+      const { dir, base } = project(celery.files, name);
+      const run = cli(dir, [...base, ...celery.args], { DJANGO_STATIC_COMPOSE: compose });
       expect(run.output).toMatch(/PASS {2}task round trip through the broker +celery celery: a task ran on a worker and its result came back/);
       expect(run.status, run.output).toBe(0);
       expect(health(name, 'worker-celery')).toBe('healthy');
