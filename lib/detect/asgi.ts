@@ -11,7 +11,7 @@ import type { Found } from './found.js';
 import { moduleSteps } from './python-source.js';
 import { childrenOf, PythonSource, stringValue } from './python/tree.js';
 import { moduleFile, type Setting } from './settings.js';
-import { SKIPPED_DIRS } from './skipped-dirs.js';
+import { projectFiles } from './project-files.js';
 
 /** The ASGI servers this generator can run, in the order a default is picked. */
 export const ASGI_SERVERS = ['uvicorn', 'daphne', 'hypercorn'] as const;
@@ -111,22 +111,9 @@ function websocketRoutes(root: string, application: Found<string> | undefined): 
 }
 
 function routingFiles(root: string): string[] {
-  const found: string[] = [];
-  const visit = (dir: string, depth: number) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(path.join(root, dir), { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      const relative = dir ? `${dir}/${entry.name}` : entry.name;
-      if (entry.isFile() && entry.name === 'routing.py') found.push(relative);
-      else if (entry.isDirectory() && depth < 2 && !entry.name.startsWith('.') && !SKIPPED_DIRS.has(entry.name)) visit(relative, depth + 1);
-    }
-  };
-  visit('', 0);
-  return found;
+  return projectFiles(root, 2)
+    .filter((file) => file.name === 'routing.py')
+    .map((file) => file.relative);
 }
 
 /** `websocket_urlpatterns = [path("ws/echo/", ...), re_path(r"^ws/chat/(?P<room>\w+)/$", ...)]`: the prefix of each route. */

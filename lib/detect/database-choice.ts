@@ -12,7 +12,7 @@ import type { DependencyFacts } from './dependencies/manifests.js';
 import { isLocalHost, type DatabaseFacts } from './database.js';
 import { where, type Found } from './found.js';
 import { childrenOf, PythonSource } from './python/tree.js';
-import { SKIPPED_DIRS } from './skipped-dirs.js';
+import { projectFiles } from './project-files.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres' | 'external';
 
@@ -89,22 +89,9 @@ const MAX_DEPTH = 5;
 
 /** Imports of django.contrib.postgres in models (ArrayField, HStoreField, SearchVectorField, ...), each with its line. */
 export function postgresModelFields(root: string): Found<string>[] {
-  const found: Found<string>[] = [];
-  const visit = (dir: string, depth: number, inModels: boolean) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(path.join(root, dir), { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      const relative = dir ? `${dir}/${entry.name}` : entry.name;
-      if (entry.isDirectory() && depth < MAX_DEPTH && !entry.name.startsWith('.') && !SKIPPED_DIRS.has(entry.name)) visit(relative, depth + 1, inModels || entry.name === 'models');
-      else if (entry.isFile() && (entry.name === 'models.py' || (inModels && entry.name.endsWith('.py')))) found.push(...postgresImports(root, relative));
-    }
-  };
-  visit('', 0, false);
-  return found;
+  return projectFiles(root, MAX_DEPTH)
+    .filter((file) => file.name === 'models.py' || (file.folders.includes('models') && file.name.endsWith('.py')))
+    .flatMap((file) => postgresImports(root, file.relative));
 }
 
 function postgresImports(root: string, file: string): Found<string>[] {

@@ -17,6 +17,7 @@ import { where, type Found } from './found.js';
 import { settingsModuleInConfig, settingsModuleInPython } from './settings-module.js';
 import { detectProcesses, type ProcessFacts } from './processes.js';
 import { moduleFile, readSettings, type ImportWrite, type RequiredEnv, type Setting } from './settings.js';
+import { projectFiles } from './project-files.js';
 
 export interface ProjectFacts {
   root: string;
@@ -234,25 +235,10 @@ function findSettingsModule(root: string): Found<string> | undefined {
 
 /** wsgi.py / asgi.py up to two folders deep, the places startproject and cookiecutter use. */
 function entryPoints(root: string): string[] {
-  const found: string[] = [];
-  const visit = (dir: string, depth: number) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(path.join(root, dir), { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      const relative = dir ? `${dir}/${entry.name}` : entry.name;
-      if (entry.isFile() && (entry.name === 'wsgi.py' || entry.name === 'asgi.py')) found.push(relative);
-      else if (entry.isDirectory() && depth < 2 && !entry.name.startsWith('.') && !IGNORED_DIRS.has(entry.name)) visit(relative, depth + 1);
-    }
-  };
-  visit('', 0);
-  return found;
+  return projectFiles(root, 2)
+    .filter((file) => file.name === 'wsgi.py' || file.name === 'asgi.py')
+    .map((file) => file.relative);
 }
-
-const IGNORED_DIRS = new Set(['node_modules', 'venv', '.venv', 'env', '__pycache__', 'static', 'staticfiles', 'media']);
 
 /**
  * manage.py usually names the development settings. When the package beside it has a
