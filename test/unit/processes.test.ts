@@ -24,11 +24,11 @@ describe('processes as services', () => {
     expect(worker['image']).toBe(compose.services['app']!['image']);
     expect(worker['build']).toBeUndefined(); // the app's image, built once
     expect(worker['environment']).toEqual(compose.services['app']!['environment']);
-    expect(worker['command']).toEqual(['celery', '-A', 'mysite.celery:app', 'worker', '--loglevel=INFO', '-Q', 'mail', '-n', 'mail@%h', '--without-mingle', '--without-gossip']);
-    expect((worker['healthcheck'] as { test: string[] }).test).toEqual(['CMD-SHELL', 'celery -A mysite.celery:app inspect ping --timeout 10 -d mail@$$HOSTNAME']);
+    expect(worker['command']).toEqual(['python', '-m', 'celery', '-A', 'mysite.celery:app', 'worker', '--loglevel=INFO', '-Q', 'mail', '-n', 'mail@%h', '--without-mingle', '--without-gossip']);
+    expect((worker['healthcheck'] as { test: string[] }).test).toEqual(['CMD-SHELL', 'python -m celery -A mysite.celery:app inspect ping --timeout 10 -d mail@$$HOSTNAME']);
     expect(worker['stop_grace_period']).toBe('60s');
     expect(worker).toMatchObject({ read_only: true, cap_drop: ['ALL'], mem_limit: '512m', pids_limit: 128 });
-    expect(compose.services['beat']!['command']).toEqual(['celery', '-A', 'mysite.celery:app', 'beat', '--loglevel=INFO', '--schedule', '/tmp/celerybeat-schedule']);
+    expect(compose.services['beat']!['command']).toEqual(['python', '-m', 'celery', '-A', 'mysite.celery:app', 'beat', '--loglevel=INFO', '--schedule', '/tmp/celerybeat-schedule']);
     expect(profileOf('beat', config).tmpfs.map((grant) => grant.value)).toEqual(['/tmp']);
     const redis = compose.services['redis']!;
     expect(redis).toMatchObject({ image: 'redis:7-alpine', user: 'redis', read_only: true, cap_drop: ['ALL'] });

@@ -26,8 +26,15 @@ const literalDollars = (command: string) => command.replaceAll('$', () => '$$');
 const celeryNode = (queue: string) => `${queue}@%h`;
 
 /** `celery inspect ping` scoped to this container's own node: the worker is connected to the broker and answering. */
+/**
+ * Celery by its module, not its console script: a celery that came with the base image or a
+ * system package (Debian's python3-celery has no `celery` script) is importable but has no
+ * script on PATH, and `python -m celery` runs whichever celery the image's python imports.
+ */
+const CELERY = ['python', '-m', 'celery'];
+
 export function celeryWorkerHealthcheck(app: string, queue: string): Healthcheck {
-  return { test: ['CMD-SHELL', `celery -A ${app} inspect ping --timeout 10 -d ${queue}@$$HOSTNAME`], ...WORKER_HEALTH_TIMING };
+  return { test: ['CMD-SHELL', `${CELERY.join(' ')} -A ${app} inspect ping --timeout 10 -d ${queue}@$$HOSTNAME`], ...WORKER_HEALTH_TIMING };
 }
 
 /**
@@ -64,7 +71,7 @@ function workerCommand(config: StackConfig, worker: Worker): string[] {
   switch (worker.kind) {
     case 'celery':
       // --without-mingle/gossip: no chatter between workers at start-up; each answers pings on its own node name.
-      return ['celery', '-A', celery!.app, 'worker', '--loglevel=INFO', '-Q', worker.queue!, '-n', celeryNode(worker.queue!), '--without-mingle', '--without-gossip'];
+      return [...CELERY, '-A', celery!.app, 'worker', '--loglevel=INFO', '-Q', worker.queue!, '-n', celeryNode(worker.queue!), '--without-mingle', '--without-gossip'];
     case 'rq':
       return ['python', 'manage.py', 'rqworker', worker.queue!];
     case 'procfile':
@@ -124,7 +131,7 @@ export const workers: Feature = {
       const app = processes.celery!.app;
       const schedule = beat.databaseScheduler ? ['--scheduler', 'django_celery_beat.schedulers:DatabaseScheduler'] : ['--schedule', '/tmp/celerybeat-schedule'];
       services[SERVICES.beat] = {
-        ...longRunning(context, ['celery', '-A', app, 'beat', '--loglevel=INFO', ...schedule], { test: ['CMD', 'python', '-c', beatHealthScript(app)], ...WORKER_HEALTH_TIMING }, 1, 10),
+        ...longRunning(context, [...CELERY, '-A', app, 'beat', '--loglevel=INFO', ...schedule], { test: ['CMD', 'python', '-c', beatHealthScript(app)], ...WORKER_HEALTH_TIMING }, 1, 10),
         // Never two schedulers: one task, stopped before its replacement starts.
         schedule: { kind: 'single' },
       };
