@@ -162,7 +162,7 @@ describe('websocket-upgrade-missing', () => {
     expect(rule(findingsOf(project({ site: site(''), files: { 'chat/routing.py': 'websocket_urlpatterns = []\n' } })), 'websocket-upgrade-missing')).toEqual([]);
   });
 
-  const BAD: Record<string, { site: string; line: number; lacks: string[] }> = {
+  const BAD: Record<string, { site: string; line: number; lacks: string[]; files?: Record<string, string> }> = {
     // A Channels upstream with the headers but no proxy_http_version (nginx then speaks HTTP/1.0).
     'no proxy_http_version': {
       site: site(WS_LOCATION('        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection "upgrade";\n')),
@@ -171,6 +171,13 @@ describe('websocket-upgrade-missing', () => {
     },
     // Every request through location /, nothing for the upgrade: the fix adds the map.
     'location / only': { site: site(''), line: 8, lacks: ['proxy_http_version 1.1', 'Upgrade', 'Connection'] },
+    // Debian's proxy_params included, and HTTP/1.0 written out: the version line is rewritten, the headers go beside the include.
+    'proxy_params and HTTP/1.0': {
+      site: site(`    location /ws/ {\n        include {ROOT}/proxy_params;\n        proxy_pass http://127.0.0.1:8001;\n        proxy_http_version 1.0;\n    }\n`),
+      files: { proxy_params: 'proxy_set_header Host $http_host;\nproxy_set_header X-Forwarded-Proto $scheme;\n' },
+      line: 13,
+      lacks: ['proxy_http_version 1.1', 'Upgrade', 'Connection'],
+    },
     // A regex location nginx prefers to "location /": it is the one judged.
     'regex location': { site: site(`    location ~ ^/ws/ {\n        proxy_pass http://127.0.0.1:8001;\n        proxy_http_version 1.1;\n    }\n`), line: 13, lacks: ['Upgrade', 'Connection'] },
     // The named location try_files falls back to.
@@ -180,9 +187,9 @@ describe('websocket-upgrade-missing', () => {
       lacks: ['proxy_http_version 1.1'],
     },
   };
-  for (const [name, { site: text, line, lacks }] of Object.entries(BAD)) {
+  for (const [name, { site: text, line, lacks, files }] of Object.entries(BAD)) {
     it(`${name}: flagged at the location nginx picks, the fix passes nginx -t and silences it`, () => {
-      const root = project({ site: text });
+      const root = project({ site: text, files });
       expect(nginxT(root).status, nginxT(root).stderr).toBe(0);
       const hits = rule(findingsOf(root), 'websocket-upgrade-missing');
       expect(hits).toHaveLength(1);

@@ -93,8 +93,12 @@ function upgradeFix(facts: DoctorFacts, server: Server, location: Location): Hit
     return all;
   }, []);
   if (effective(location.chain, 'proxy_http_version', facts.nginx.directives)?.args[0] !== '1.1') {
-    if (version) merged.push({ line: version.line, remove: 1, insert: [splitVersion(facts, version)], file: version.file });
-    else {
+    if (version) {
+      // Lines inserted before the version line (after proxy_pass) and its rewrite are one edit.
+      const before = merged.findIndex((e) => e.remove === 0 && e.line === version.line && (e.file ?? file) === version.file);
+      const inserted = before >= 0 ? merged.splice(before, 1)[0]!.insert : [];
+      merged.push({ line: version.line, remove: 1, insert: [...inserted, splitVersion(facts, version)], file: version.file });
+    } else {
       const after = merged.find((e) => e.remove === 0 && e.anchor?.directive === pass);
       if (after) after.insert.unshift(after.insert[0]!.replace(/\S.*$/, 'proxy_http_version 1.1;'));
       else merged.push(insertAfter(facts, pass, ['proxy_http_version 1.1;']));
