@@ -18,6 +18,8 @@ export interface ServerCommand {
   /** What it is, for messages ("the web service's command"). */
   what: string;
   environment?: Map<string, string>;
+  /** A Dockerfile's CMD or ENTRYPOINT. */
+  keyword?: string;
 }
 
 export interface GunicornRun {
@@ -73,10 +75,13 @@ export function serverCommands(facts: DoctorFacts): ServerCommand[] {
       environment: service.environment,
     });
   }
+  // A compose service built here with its own command (entrypoint) replaces the Dockerfile's CMD (ENTRYPOINT).
+  const built = (facts.compose?.services ?? []).filter((service) => service.build);
+  const replaced = (keyword: string) => built.some((service) => service.commandKeys?.includes(keyword === 'CMD' ? 'command' : 'entrypoint'));
   for (const folder of projectFolders(facts)) {
     const dockerfile = path.join(folder, 'Dockerfile');
     const text = read(facts.root, dockerfile);
-    if (text !== undefined) found.push(...dockerfileCommands(text, dockerfile));
+    if (text !== undefined) found.push(...dockerfileCommands(text, dockerfile).filter((command) => !replaced(command.keyword!)));
     const procfile = readProcfile(path.join(facts.root, folder));
     const web = procfile?.processes.find((p) => p.name === 'web');
     if (web) found.push({ file: path.join(folder, 'Procfile'), lines: [web.line, web.line], words: shellWords(web.command), what: "the Procfile's web process" });
@@ -102,7 +107,7 @@ function dockerfileCommands(text: string, file: string): ServerCommand[] {
       last.clear();
       continue;
     }
-    last.set(keyword, { file, lines: [start + 1, i + 1], words: execForm(match[2]!) ?? shellWords(match[2]!), what: `the Dockerfile's ${keyword}` });
+    last.set(keyword, { file, lines: [start + 1, i + 1], words: execForm(match[2]!) ?? shellWords(match[2]!), what: `the Dockerfile's ${keyword}`, keyword });
   }
   return [...last.values()];
 }
@@ -147,8 +152,15 @@ const FLAGS = new Set([
 /** gunicorn in a command: `gunicorn`, `/venv/bin/gunicorn`, `python -m gunicorn`, `uv run gunicorn`. */
 export function gunicornRun(command: ServerCommand, facts: DoctorFacts): GunicornRun | undefined {
   const words = command.words;
-  const at = words.findIndex((w, i) => path.posix.basename(w) === 'gunicorn' && (i === 0 || words[i - 1] !== '-c'));
-  if (at < 0) return undefined;
+  // Every `gunicorn` word that starts a command (after `pip install gunicorn &&` comes the real one).
+  const starts = words.flatMap((w, i) => (path.posix.basename(w) === 'gunicorn' && (i === 0 || !['-c', 'install', 'add'].includes(words[i - 1]!)) ? [i] : []));
+  if (starts.length === 0) return undefined;
+  const runs = starts.map((at) => gunicornAt(command, at, facts));
+  return runs.find((run) => run.target) ?? runs[0];
+}
+
+function gunicornAt(command: ServerCommand, at: number, facts: DoctorFacts): GunicornRun {
+  const words = command.words;
   const run: GunicornRun = { command };
   let config: string | undefined;
   const rest = words.slice(at + 1);

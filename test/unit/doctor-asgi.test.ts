@@ -119,6 +119,16 @@ describe('asgi-under-wsgi', () => {
     expect(rule(findingsOf(wsgiOnly), 'asgi-under-wsgi')).toEqual([]);
   });
 
+  it("skips `pip install gunicorn` for the gunicorn that runs, and a Dockerfile CMD that compose's command replaces", () => {
+    const chained = project({ site: site(GOOD_WS), files: { ...UVICORN, ...compose('sh -c "pip install gunicorn && gunicorn mysite.asgi:application"') } });
+    expect(rule(findingsOf(chained), 'asgi-under-wsgi')[0]?.message).toContain('runs gunicorn on mysite.asgi:application');
+    const dockerfile = { Dockerfile: 'FROM python:3.12-slim\nCMD gunicorn mysite.asgi:application\n' };
+    const replaced = project({ site: site(GOOD_WS), files: { ...UVICORN, ...dockerfile, ...compose('gunicorn mysite.asgi:application -k uvicorn.workers.UvicornWorker') } });
+    expect(rule(findingsOf(replaced), 'asgi-under-wsgi')).toEqual([]);
+    const kept = project({ site: site(GOOD_WS), files: { ...UVICORN, ...dockerfile } });
+    expect(rule(findingsOf(kept), 'asgi-under-wsgi')).toMatchObject([{ file: 'Dockerfile', line: 2 }]);
+  });
+
   it('flags a Channels project whose only server is sync gunicorn on the wsgi module, and gives no fix without uvicorn', () => {
     const root = project({ site: site(GOOD_WS), files: { ...DAPHNE, ...compose('["gunicorn", "mysite.wsgi:application", "-b", "0.0.0.0:8000"]') } });
     const [hit] = rule(findingsOf(root), 'asgi-under-wsgi');
