@@ -75,9 +75,10 @@ export function serverCommands(facts: DoctorFacts): ServerCommand[] {
       environment: service.environment,
     });
   }
-  // A compose service built here with its own command (entrypoint) replaces the Dockerfile's CMD (ENTRYPOINT).
+  // The Dockerfile's CMD (ENTRYPOINT) runs in every service built here that sets no command (entrypoint) of its own;
+  // when each sets one (the app's included), it runs nowhere.
   const built = (facts.compose?.services ?? []).filter((service) => service.build);
-  const replaced = (keyword: string) => built.some((service) => service.commandKeys?.includes(keyword === 'CMD' ? 'command' : 'entrypoint'));
+  const replaced = (keyword: string) => built.length > 0 && built.every((service) => service.commandKeys?.includes(keyword === 'CMD' ? 'command' : 'entrypoint'));
   for (const folder of projectFolders(facts)) {
     const dockerfile = path.join(folder, 'Dockerfile');
     const text = read(facts.root, dockerfile);

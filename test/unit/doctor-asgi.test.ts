@@ -13,11 +13,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../lib/doctor/finding.js';
 import { diagnose, gatherFacts } from '../../lib/doctor/run.js';
-import { shellWords } from '../../lib/doctor/server-commands.js';
+import { serverCommands, shellWords } from '../../lib/doctor/server-commands.js';
 import { servers, locationFor } from '../../lib/nginx/model.js';
 import { parseNginx } from '../../lib/nginx/parse.js';
 import { NGINX, privateArgs, privateMain } from '../fixtures/host-nginx.js';
-import { handMadeProject, handMadeSettings } from '../fixtures/shapes.js';
+import { handMadeProject, handMadeSettings, SHAPE_OPTIONS, SHAPES } from '../fixtures/shapes.js';
+import { renderAll } from './helpers.js';
 
 const CHANNELS_SETTINGS = `${handMadeSettings('staticfiles')}INSTALLED_APPS = ["django.contrib.staticfiles", "channels", "chat"]
 ASGI_APPLICATION = "mysite.asgi.application"
@@ -253,4 +254,22 @@ describe('locationFor follows nginx matching', () => {
       'x',
     ]);
   });
+});
+
+describe("the generator's own ASGI stacks", () => {
+  for (const shape of ['asgi-channels', 'asgi-daphne']) {
+    it(`${shape}: both rules have something to judge (websocket routes, the app server's command, the /ws/ location) and find nothing`, () => {
+      const { root, output } = renderAll(SHAPES[shape]!(), SHAPE_OPTIONS[shape]);
+      for (const [file, text] of output) {
+        fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+        fs.writeFileSync(path.join(root, file), text);
+      }
+      const facts = gatherFacts({ root });
+      expect(facts.django?.asgi?.websocketPaths.map((p) => p.value)).toEqual(['/ws/']);
+      const words = serverCommands(facts).flatMap((command) => command.words);
+      expect(words).toContain(shape === 'asgi-daphne' ? 'daphne' : 'uvicorn.workers.UvicornWorker');
+      expect(facts.servers.map((server) => locationFor(server, '/ws/echo/')?.uri)).toContain('/ws/');
+      expect(diagnose(facts).filter((f) => ['asgi-under-wsgi', 'websocket-upgrade-missing'].includes(f.rule))).toEqual([]);
+    });
+  }
 });
