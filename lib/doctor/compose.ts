@@ -27,6 +27,10 @@ export interface Service {
   build: boolean;
   /** command and entrypoint, joined, for "does it run gunicorn/collectstatic". */
   command: string;
+  /** The first and last lines of the `command:` value (and of `entrypoint:`), where the text is. */
+  commandLines?: [number, number][];
+  /** Which of `entrypoint` and `command` the service sets (each replaces the image's ENTRYPOINT, CMD). */
+  commandKeys?: string[];
   environment: Map<string, string>;
   ports: PublishedPort[];
   /** The line of the `ports:` key. */
@@ -110,6 +114,11 @@ export function parseCompose(text: string, file: string, root: string): ComposeF
           image: typeof plain['image'] === 'string' ? plain['image'] : '',
           build: plain['build'] !== undefined,
           command: `${words(plain['entrypoint'])} ${words(plain['command'])}`.trim(),
+          commandKeys: ['entrypoint', 'command'].filter((key) => plain[key] !== undefined),
+          commandLines: ['entrypoint', 'command'].flatMap((key): [number, number][] => {
+            const node = service.get(key, true) as Node | undefined;
+            return node?.range ? [[lineOf(node), lineCounter.linePos(Math.max(node.range[0], node.range[1] - 1)).line]] : [];
+          }),
           environment: environment(plain['environment']),
           portsLine: service.items.find((item) => isScalar(item.key) && item.key.value === 'ports')?.key
             ? lineOf(service.items.find((item) => isScalar(item.key) && item.key.value === 'ports')!.key as Node)

@@ -5,6 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { AsgiFacts } from '../detect/asgi.js';
+import { defaultGroups, withGroups } from '../detect/dependencies/groups.js';
 import { detectProject, NotDjangoProjectError } from '../detect/project.js';
 import { moduleFile, readSettings, type Setting } from '../detect/settings.js';
 import type { Value } from '../detect/evaluate.js';
@@ -32,6 +34,12 @@ export interface DjangoFacts {
   whitenoise: boolean;
   /** A manifest storage: collectstatic writes staticfiles.json into STATIC_ROOT. */
   manifest: boolean;
+  /** The generator's ASGI detection: the application, Channels, ASGI servers, websocket prefixes. */
+  asgi?: AsgiFacts;
+  /** WSGI_APPLICATION (or the wsgi module beside the settings), dotted. */
+  wsgiApplication?: string;
+  /** uvicorn among the runtime dependencies (the file and line naming it): gunicorn's UvicornWorker is there. */
+  uvicorn?: { file: string; line?: number };
 }
 
 /** Folders never searched for a project: dependencies, environments, VCS data. */
@@ -78,7 +86,20 @@ export function readDjango(root: string, compose?: ComposeFacts): DjangoFacts | 
 function rebased(facts: DjangoFacts, sub: string): DjangoFacts {
   const moved = <T extends { file: string }>(item: T): T => ({ ...item, file: path.join(sub, item.file) });
   const settings = new Map([...facts.settings].map(([name, setting]) => [name, moved(setting)]));
-  return { ...facts, subfolder: sub, settings, staticRoot: facts.staticRoot && moved(facts.staticRoot), mediaRoot: facts.mediaRoot && moved(facts.mediaRoot) };
+  const asgi = facts.asgi && {
+    ...facts.asgi,
+    application: facts.asgi.application && { ...facts.asgi.application, source: facts.asgi.application.source && moved(facts.asgi.application.source) },
+    websocketPaths: facts.asgi.websocketPaths.map((found) => ({ ...found, source: found.source && moved(found.source) })),
+  };
+  return {
+    ...facts,
+    asgi,
+    uvicorn: facts.uvicorn && moved(facts.uvicorn),
+    subfolder: sub,
+    settings,
+    staticRoot: facts.staticRoot && moved(facts.staticRoot),
+    mediaRoot: facts.mediaRoot && moved(facts.mediaRoot),
+  };
 }
 
 function readDjangoAt(root: string, compose?: ComposeFacts): DjangoFacts | undefined {
@@ -98,9 +119,16 @@ function readDjangoAt(root: string, compose?: ComposeFacts): DjangoFacts | undef
     const value = settings.get(name)?.value;
     return value?.kind === 'str' ? value.value : undefined;
   };
+  // The dependencies the image installs by default, as detection chooses them.
+  const first = facts.dependencyCandidates[0];
+  const spec = first && withGroups(first, defaultGroups(first.groups ?? []).groups);
+  const uvicorn = spec?.runtime.find((entry) => entry.name === 'uvicorn');
   return {
     root,
     settingsModule: facts.settingsModule.value,
+    asgi: facts.asgi,
+    wsgiApplication: facts.wsgiApplication?.value,
+    uvicorn: uvicorn && { file: uvicorn.source.file, line: uvicorn.source.line },
     settings,
     staticUrl: facts.remoteStatic ? undefined : text('STATIC_URL'),
     staticRoot: pathSetting(settings.get('STATIC_ROOT')),

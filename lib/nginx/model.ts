@@ -122,3 +122,48 @@ export function listenPorts(server: Server): number[] {
     return Number.isInteger(port) ? port : 80;
   });
 }
+
+/**
+ * The location nginx picks for a request path, by its own rules: `=` exact first; else the
+ * longest prefix, searched again among the locations nested in it; a `^~` prefix stops there;
+ * else the first regex (`~`, `~*`) in order, those nested in the chosen prefix before the outer
+ * ones; else the longest prefix. Named locations (@x) are never matched by a path.
+ */
+export function locationFor(server: Server, path: string): Location | undefined {
+  return findIn(
+    server.locations.filter((l) => l.chain.length === server.chain.length + 1),
+    server.locations,
+    path,
+    undefined,
+  ).location;
+}
+
+/** ngx_http_core_find_location: `final` when the search ends here (an exact or regex match). */
+function findIn(level: Location[], all: Location[], path: string, current: Location | undefined): { location?: Location; final: boolean } {
+  const exact = level.find((l) => l.modifier === '=' && l.uri === path);
+  if (exact) return { location: exact, final: true };
+  const prefix = level.filter((l) => isPrefix(l) && !l.uri.startsWith('@') && path.startsWith(l.uri)).sort((a, b) => b.uri.length - a.uri.length)[0];
+  if (prefix) {
+    current = prefix;
+    const nested = all.filter((l) => l.chain.length === prefix.chain.length + 1 && l.chain[prefix.chain.length - 1] === prefix.directive);
+    if (nested.length) {
+      const inner = findIn(nested, all, path, current);
+      if (inner.final) return inner;
+      current = inner.location;
+    }
+  }
+  const regex = prefix?.modifier === '^~' ? undefined : level.find((l) => l.modifier.startsWith('~') && regexMatches(l, path));
+  if (regex) return { location: regex, final: true };
+  return { location: current, final: false };
+}
+
+function regexMatches(location: Location, path: string): boolean {
+  try {
+    return new RegExp(location.uri, location.modifier === '~*' ? 'i' : '').test(path);
+  } catch {
+    return false;
+  }
+}
+
+/** A named location (`location @name`) of a server. */
+export const namedLocation = (server: Server, name: string): Location | undefined => server.locations.find((l) => l.uri === name && l.modifier === '');

@@ -49,6 +49,14 @@ const edit = (from: string, to: string) => (text: string) => {
   return text.replace(from, to);
 };
 
+/** A Channels project routing websockets under /ws/. */
+const CHANNELS = `${SETTINGS}INSTALLED_APPS = ["channels"]\nASGI_APPLICATION = "mysite.asgi.application"\n`;
+const WEBSOCKET_FILES = {
+  'mysite/asgi.py': 'application = None\n',
+  'chat/__init__.py': '',
+  'chat/routing.py': 'from django.urls import path\n\nwebsocket_urlpatterns = [path("ws/echo/", None)]\n',
+};
+
 /** A failing case (a change to the site, the settings or extra files) and a passing one. */
 const CASES: Record<string, { bad: Case; line: number; file?: string; good: Case; fixable?: boolean }> = {
   'alias-traversal': { bad: { site: edit('location /static/ {', 'location /static {')(SITE) }, line: 5, good: {} },
@@ -109,6 +117,26 @@ const CASES: Record<string, { bad: Case; line: number; file?: string; good: Case
     file: 'compose.yaml',
     line: 6,
     good: { files: { 'compose.yaml': 'services:\n  web:\n    build: .\n    command: gunicorn mysite.wsgi -b 0.0.0.0:8000\n    expose:\n      - "8000"\n' } },
+  },
+  'asgi-under-wsgi': {
+    bad: { files: { 'requirements.txt': 'django\ngunicorn\nuvicorn\n', 'compose.yaml': 'services:\n  web:\n    build: .\n    command: gunicorn mysite.asgi:application -b 0.0.0.0:8000\n' } },
+    file: 'compose.yaml',
+    line: 4,
+    good: {
+      files: {
+        'requirements.txt': 'django\ngunicorn\nuvicorn\n',
+        'compose.yaml': 'services:\n  web:\n    build: .\n    command: gunicorn mysite.asgi:application -k uvicorn.workers.UvicornWorker -b 0.0.0.0:8000\n',
+      },
+    },
+  },
+  'websocket-upgrade-missing': {
+    bad: { settings: CHANNELS, files: WEBSOCKET_FILES },
+    line: 9,
+    good: {
+      settings: CHANNELS,
+      files: WEBSOCKET_FILES,
+      site: `map $http_upgrade $connection_upgrade {\n    default upgrade;\n    '' close;\n}\n${edit('proxy_set_header Host $http_host;', 'proxy_set_header Host $http_host;\n        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection $connection_upgrade;')(SITE)}`,
+    },
   },
   'compose-least-privilege': {
     bad: { files: { 'compose.yaml': 'services:\n  web:\n    build: .\n    read_only: true\n    expose:\n      - "8000"\n' } },

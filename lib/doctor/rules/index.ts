@@ -3,6 +3,7 @@ import type { Rule } from '../rule.js';
 import { allowWithoutDeny, ifInLocation, originRegex, resolverExternal, validReferersNone } from './access.js';
 import { addHeaderContentType, addHeaderDropped, addHeaderMultiline } from './add-header.js';
 import { aliasTraversal } from './alias-traversal.js';
+import { asgiUnderWsgi } from './asgi-server.js';
 import { autoindexOn } from './autoindex.js';
 import { hostSpoofing, httpSplitting, proxySsrf } from './client-input.js';
 import { composeLeastPrivilege } from './compose-least-privilege.js';
@@ -16,6 +17,7 @@ import { staticFolder } from './static-folder.js';
 import { staticUrl } from './static-url.js';
 import { staticViaGunicorn } from './static-via-gunicorn.js';
 import { acmeChallengeBlocked, hstsWrongLayer, tlsProtoMissing } from './tls-layer.js';
+import { websocketUpgrade } from './websocket-upgrade.js';
 
 export const RULES: Rule[] = [
   aliasTraversal,
@@ -45,6 +47,8 @@ export const RULES: Rule[] = [
   clientMaxBodySize,
   serverTokens,
   gunicornExposed,
+  asgiUnderWsgi,
+  websocketUpgrade,
   composeLeastPrivilege,
   djangoDebug,
   allowedHostsStar,
