@@ -74,9 +74,22 @@ function* answerSteps(options: ResolveOptions): Generator<AskRequest, Resolved, 
   const detectedBefore = stored?.detected;
   // Under --yes every problem is collected and reported together; interactive runs stop at the first.
   const problems: string[] = [];
-  const refuse = (line: string) => {
+  // Answers refused this run, and those the current question has read: a question that reads a
+  // refused answer is judged on a guess (--app-server nonsense would ask for a WSGI application),
+  // so the earlier problem is the only one reported.
+  const refused = new Set<string>();
+  let readNow = new Set<string>();
+  const seen = new Proxy(answers, {
+    get: (target, key) => {
+      if (typeof key === 'string') readNow.add(key);
+      return Reflect.get(target, key) as unknown;
+    },
+  });
+  const refuse = (question: Question, line: string, { needed = true } = {}) => {
     if (ask) throw new AnswerError(line);
-    problems.push(line);
+    const followsRefused = [...readNow].some((name) => refused.has(name));
+    if (needed) refused.add(question.name);
+    if (!followsRefused) problems.push(line);
   };
 
   const settle = (question: Question) => {
@@ -87,18 +100,20 @@ function* answerSteps(options: ResolveOptions): Generator<AskRequest, Resolved, 
     if (question.name === 'dependencies') facts = withDependencyFile(facts, answers.dependencies!);
   };
   for (const question of QUESTIONS as readonly Question[]) {
+    readNow = new Set();
     try {
       const check = (raw: unknown): { value: unknown } | { error: string } => {
         const parsed = parseRaw(question.kind, raw);
         if ('error' in parsed) return parsed;
-        const reason = question.validate(parsed.value as never, answers);
+        const reason = question.validate(parsed.value as never, seen);
         return reason ? { error: reason } : parsed;
       };
       const cli = cliValues[question.name];
-      if (question.when && !question.when(answers, facts)) {
+      if (question.when && !question.when(seen, facts)) {
         // Not asked here, but a value given for it is still checked: nonsense is never accepted silently.
         const given = cli === undefined ? undefined : check(cli);
-        if (given && 'error' in given) refuse(`--${question.option}: ${given.error}`);
+        // Its answer is not used, so what follows is not judged on a guess.
+        if (given && 'error' in given) refuse(question, `--${question.option}: ${given.error}`, { needed: false });
         continue;
       }
 
@@ -110,27 +125,27 @@ function* answerSteps(options: ResolveOptions): Generator<AskRequest, Resolved, 
           continue;
         }
         if (!ask) {
-          refuse(`--${question.option}: ${result.error}`);
+          refuse(question, `--${question.option}: ${result.error}`);
           continue;
         }
         warn(`--${question.option}: ${result.error}; asking instead`);
       }
 
-      const detected = question.detect(facts, answers);
+      const detected = question.detect(facts, seen);
       const storedAnswer = stored?.answers[question.name];
       const defaultValue = isTracked(question.name)
         ? regenerationDefault(storedAnswer, trackedValue(question.name, detectedBefore), trackedValue(question.name, detectedNow), detected)
         : (storedAnswer ?? detected);
 
       // --yes, or a question this project is not prompted for: the default, checked the same way.
-      if (!ask || (question.prompt && !question.prompt(answers))) {
+      if (!ask || (question.prompt && !question.prompt(seen))) {
         if (defaultValue === undefined) {
-          refuse(`--${question.option}: ${question.undetected?.(facts) ?? `${question.message} could not be detected; pass --${question.option}`}`);
+          refuse(question, `--${question.option}: ${question.undetected?.(facts) ?? `${question.message} could not be detected; pass --${question.option}`}`);
           continue;
         }
         const result = check(defaultValue);
         if ('error' in result) {
-          refuse(`--${question.option}: ${result.error}; pass --${question.option}`);
+          refuse(question, `--${question.option}: ${result.error}; pass --${question.option}`);
           continue;
         }
         (answers as Record<string, unknown>)[question.name] = result.value;

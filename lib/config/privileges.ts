@@ -5,7 +5,7 @@
  * row (one another feature adds) gets the strictest profile: nothing writable but its volumes,
  * no capabilities. The renderer writes these, the health check holds the running stack to them.
  */
-import { SERVICES } from './names.js';
+import { CONTAINER_REDIS_DATA, SERVICES } from './names.js';
 import type { StackConfig } from './stack-config.js';
 import { processServices } from './processes.js';
 
@@ -91,9 +91,20 @@ const IMPORTS_SETTINGS = new Set<string>([SERVICES.app, SERVICES.collectstatic, 
 /** Celery and RQ workers, beat and Procfile processes: the app's code, with Python's tempfile (beat's schedule file is there too). */
 const PROCESS: Profile = { tmpfs: [{ value: '/tmp', why: "Python's tempfile, and beat's schedule file" }], capAdd: [] };
 
+/**
+ * Redis without persistence writes nothing, but its image declares VOLUME /data: without a mount
+ * there, every container start leaves an anonymous volume behind that `down` never removes.
+ * An empty tmpfs is that mount, and costs nothing.
+ */
+const REDIS_EPHEMERAL: Profile = {
+  tmpfs: [{ value: CONTAINER_REDIS_DATA, why: 'the image declares a volume here; without persistence this keeps an anonymous volume from being left behind' }],
+  capAdd: [],
+};
+
 /** A process service's profile (Redis and release write nothing but their volume or the database), else the row's. */
 function rowOf(service: string, config: Partial<Pick<StackConfig, 'processes'>>): { profile: Profile; importsSettings: boolean } {
   const processes = config.processes;
+  if (service === SERVICES.redis && processes?.redis && !processes.redis.volume) return { profile: REDIS_EPHEMERAL, importsSettings: false };
   if (processes && (processes.workers.some((worker) => worker.service === service) || (service === SERVICES.beat && processes.celery?.beat))) return { profile: PROCESS, importsSettings: true };
   if (processes && processServices(processes).includes(service)) return { profile: STRICTEST, importsSettings: service === SERVICES.release };
   return { profile: PROFILES[service] ?? STRICTEST, importsSettings: IMPORTS_SETTINGS.has(service) };

@@ -11,22 +11,31 @@ import { cli, onPython311, stacksFrom } from './stack.js';
 
 const project = stacksFrom(19_620);
 
+/** The first container of a compose service (stopped ones too with `all`), or undefined. */
+function containerOf(projectName: string, service: string, all = false): string | undefined {
+  const filters = ['--filter', `label=com.docker.compose.project=${projectName}`, '--filter', `label=com.docker.compose.service=${service}`];
+  const ids = execFileSync('docker', ['ps', all ? '-aq' : '-q', ...filters], { encoding: 'utf8' }).trim();
+  return ids ? ids.split('\n')[0] : undefined;
+}
+
 /** The health status Docker reports for a service's container ("healthy", "starting", ...). */
 function health(projectName: string, service: string): string {
-  const ids = execFileSync('docker', ['ps', '-q', '--filter', `label=com.docker.compose.project=${projectName}`, '--filter', `label=com.docker.compose.service=${service}`], {
-    encoding: 'utf8',
-  }).trim();
-  if (!ids) return 'no container';
-  return execFileSync('docker', ['inspect', '--format', '{{.State.Health.Status}}', ids.split('\n')[0]!], { encoding: 'utf8' }).trim();
+  const id = containerOf(projectName, service);
+  return id ? execFileSync('docker', ['inspect', '--format', '{{.State.Health.Status}}', id], { encoding: 'utf8' }).trim() : 'no container';
+}
+
+/** The types of what is mounted in a service's container ("volume", "bind"); a tmpfs is not listed. */
+function mountTypes(projectName: string, service: string): string[] {
+  const id = containerOf(projectName, service);
+  if (!id) return ['no container'];
+  return execFileSync('docker', ['inspect', '--format', '{{range .Mounts}}{{.Type}} {{end}}', id], { encoding: 'utf8' }).trim().split(' ').filter(Boolean);
 }
 
 function logs(projectName: string, service: string): string {
-  const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${projectName}`, '--filter', `label=com.docker.compose.service=${service}`], {
-    encoding: 'utf8',
-  }).trim();
-  if (!ids) return '';
+  const id = containerOf(projectName, service, true);
+  if (!id) return '';
   // Celery logs to stderr: both streams.
-  const result = spawnSync('docker', ['logs', ids.split('\n')[0]!], { encoding: 'utf8' });
+  const result = spawnSync('docker', ['logs', id], { encoding: 'utf8' });
   return `${result.stdout}${result.stderr}`;
 }
 
@@ -40,6 +49,9 @@ for (const compose of ['v2', 'v1'] as const) {
       expect(run.output).toMatch(/PASS {2}task round trip through the broker +celery celery: a task ran on a worker and its result came back/);
       expect(run.status, run.output).toBe(0);
       expect(health(name, 'worker-celery')).toBe('healthy');
+      // Redis without persistence: its image's VOLUME /data is covered by a tmpfs, so no anonymous
+      // volume is made (one would be left behind by every `down`).
+      expect(mountTypes(name, 'redis')).toEqual([]);
       await until('beat healthy', () => (health(name, 'beat') === 'healthy' ? true : undefined), { timeoutMs: 120_000, intervalMs: 1000, last: () => health(name, 'beat') });
       // beat sends counter.tasks.tick every 2 s; the worker logs each one it ran.
       await until('a beat-scheduled tick run by the worker', () => (/Task counter\.tasks\.tick\[[^\]]+\] succeeded/.test(logs(name, 'worker-celery')) ? true : undefined), {

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { AnswerError } from '../../lib/config/answers.js';
 import { detectProject } from '../../lib/detect/project.js';
 import { errorLines } from '../../generators/command-line.js';
+import { asgiOnly } from '../fixtures/asgi.js';
 import * as fixtures from '../fixtures/projects.js';
 import { generate } from './run.js';
 
@@ -33,6 +34,15 @@ describe('--yes with several problems', () => {
       expect.stringMatching(/^--database postgres needs a PostgreSQL driver, and requirements\.txt has none/),
     ]);
     expect(fs.readdirSync(dir).sort()).toEqual(before);
+  });
+
+  it('reports a refused answer alone, not what would follow from a guess in its place', async () => {
+    // An ASGI-only project has no WSGI application; with the server refused, asking for one would mislead.
+    const failure = await generate(fixtures.writeProject(asgiOnly()), { appServer: 'nonsense', port: '99999' }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect((failure as AnswerError).problems).toEqual(['--app-server: "nonsense" is not one of gunicorn, uvicorn, daphne', expect.stringMatching(/^--port: port "99999" is impossible/)]);
   });
 
   it('at a command line: one `error:` line per problem, nothing run together', () => {
