@@ -8,6 +8,7 @@ import { ENV_NAMES, ENVIRONMENT, FILE_VARIABLE_SUFFIX, GENERATED_FILES, NGINX_HE
 import { describeCondition } from '../detect/evaluate.js';
 import { inContext } from '../config/build-context.js';
 import { execForm, serverCommand } from '../model/features/app-server.js';
+import { nginxServing } from './nginx-serving.js';
 
 /** mode: file permissions when not the default (swarm.sh is executable). */
 export type PlannedFile = { path: string; template: string; data: Record<string, unknown>; mode?: number } | { path: string; content: string; mode?: number };
@@ -29,7 +30,7 @@ export function templateFiles(config: StackConfig): PlannedFile[] {
     },
     ...(config.dependencies.manager === 'uv' ? [{ path: UV_REQUIREMENTS_SCRIPT, template: 'docker/uv-requirements.py.ejs', data: {} }] : []),
     { path: config.build.dockerignore, template: 'dockerignore.ejs', data: { config, files: config.files, at: config.build.appPath ? `${config.build.appPath}/` : '' } },
-    { path: GENERATED_FILES.nginxConf, template: 'nginx/default.conf.ejs', data: { config, services: SERVICES, role: 'compose', healthPath: NGINX_HEALTH_PATH } },
+    { path: GENERATED_FILES.nginxConf, template: 'nginx/default.conf.ejs', data: { config, services: SERVICES, role: 'compose', healthPath: NGINX_HEALTH_PATH, serving: nginxServing(config) } },
     { path: GENERATED_FILES.gunicornConf, template: 'gunicorn.conf.py.ejs', data: { config, env: ENV_NAMES } },
     { path: GENERATED_FILES.compressStatic, template: 'compress_static.py.ejs', data: { config } },
     { path: GENERATED_FILES.entrypoint, template: 'docker/entrypoint.sh.ejs', data: { variables: optionalVariables(config) } },

@@ -4,6 +4,7 @@ import type { StackConfig } from '../../config/stack-config.js';
 import { DATABASE_URL_VARIABLE, FRONT_CONF_HASH_VARIABLE, NGINX_HEALTH_PATH, SERVICES, TAG_VARIABLE } from '../../config/names.js';
 import { appRepository, deployVariables } from '../../model/features/app.js';
 import type { PlannedFile } from '../../render/files.js';
+import { nginxServing } from '../../render/nginx-serving.js';
 
 /** --target swarm: the release images' Dockerfile and the script that builds, pushes and deploys. */
 export function swarmFiles(config: StackConfig): PlannedFile[] {
@@ -17,7 +18,7 @@ export function swarmFiles(config: StackConfig): PlannedFile[] {
   // The release stages need only the static service's nginx configuration: a small context.
   const buildContext = path.dirname(files.nginxStaticConf);
   return [
-    { path: files.nginxFrontConf, template: 'nginx/default.conf.ejs', data: { config, services: SERVICES, role: 'front', healthPath: NGINX_HEALTH_PATH } },
+    { path: files.nginxFrontConf, template: 'nginx/default.conf.ejs', data: { config, services: SERVICES, role: 'front', healthPath: NGINX_HEALTH_PATH, serving: nginxServing(config) } },
     { path: files.nginxStaticConf, template: 'nginx/static.conf.ejs', data: { config, files, healthPath: NGINX_HEALTH_PATH } },
     {
       path: files.releaseDockerfile,
