@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileServerAnswered, folderAbove } from '../nginx/rules.js';
 import { send, type ProbeResponse } from '../probe/http-probe.js';
 import type { Finding, Severity } from './finding.js';
 import { shown, type DoctorFacts } from './rule.js';
@@ -76,13 +77,13 @@ export function plan(facts: DoctorFacts): Probe[] {
       const dotfiles = folder ? namesIn(folder, (n) => n.startsWith('.'), 2) : [];
       // "/static../" is the folder above only through the off-by-slash alias; a 403 or a listing
       // there is a leak when a made-up sibling ("/static-doctor-control/") is answered otherwise.
-      const folderAbove: Probe = {
+      const above: Probe = {
         source,
-        path: `${base}../`,
+        path: folderAbove(base),
         control: `${base}-doctor-control/`,
         rule: 'live-traversal',
         leaked: (r, control) =>
-          (r.status === 200 || r.status === 403) && control && control.status !== r.status
+          fileServerAnswered(r.status) && control && control.status !== r.status
             ? `${base}../ answered ${r.status} (${base}-doctor-control/: ${control.status}): nginx's file server is serving the folder above`
             : undefined,
       };
@@ -93,7 +94,7 @@ export function plan(facts: DoctorFacts): Probe[] {
         leaked: (r) => (r.status === 200 ? `${base}../${name} returned ${r.body.length} bytes from outside the folder` : undefined),
       });
       return [
-        folderAbove,
+        above,
         ...[...new Set([...beside, 'manage.py'])].map(traversal),
         { source, path: `${base}/`, rule: 'live-listing', leaked: (r: ProbeResponse) => (r.status === 200 && r.body.includes('Index of') ? `${base}/ returned a directory listing` : undefined) },
         ...[...new Set([...dotfiles, '.env'])].map((name) => ({

@@ -12,7 +12,8 @@ import type { Value } from '../detect/evaluate.js';
 import { moduleNames } from '../detect/settings.js';
 import { GENERATED_FILES, SERVICES } from '../config/names.js';
 import { NginxSyntaxError } from '../nginx/parse.js';
-import { fileLocations, findAll, parseNginx } from './nginx-conf.js';
+import { autoindexesOn } from '../nginx/rules.js';
+import { fileLocations, parseNginx } from './nginx-conf.js';
 
 export interface Problem {
   file: string;
@@ -60,10 +61,8 @@ export function checkInvariants(config: StackConfig, read: FileReader): Problem[
   for (const location of locations) {
     for (const message of location.problems) problems.push({ file: GENERATED_FILES.nginxConf, message });
   }
-  for (const autoindex of findAll(parseNginx(nginxText), 'autoindex')) {
-    if (autoindex.args[0] === 'on') {
-      problems.push({ file: GENERATED_FILES.nginxConf, message: `line ${autoindex.line}: autoindex on lists every static file to anyone` });
-    }
+  for (const autoindex of autoindexesOn(parseNginx(nginxText))) {
+    problems.push({ file: GENERATED_FILES.nginxConf, message: `line ${autoindex.line}: autoindex on lists every static file to anyone` });
   }
   return problems;
 }

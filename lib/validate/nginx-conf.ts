@@ -1,8 +1,10 @@
 /**
- * Where the generated nginx configuration serves files from, read with doctor's nginx reader
- * (nginx's own grammar, lib/nginx/parse.ts).
+ * Where the generated nginx configuration serves files from, read with nginx's own grammar
+ * (lib/nginx/parse.ts) and the folder rule doctor uses (lib/nginx/model.ts).
  */
-import { findAll, parseNginx } from '../nginx/parse.js';
+import { servedFolder, servers } from '../nginx/model.js';
+import { parseNginx } from '../nginx/parse.js';
+import { aliasRisk } from '../nginx/rules.js';
 
 export { findAll, parseNginx, type Directive } from '../nginx/parse.js';
 
@@ -15,28 +17,22 @@ export interface FileLocation {
   problems: string[];
 }
 
-/** Prefix locations that serve files (root/alias) and the directory each one maps to. */
+/** Plain prefix locations and the directory each one maps to (through root or alias). */
 export function fileLocations(text: string): FileLocation[] {
-  return findAll(parseNginx(text), 'location')
-    .filter((location) => location.args.length === 1 && location.block)
+  return servers(parseNginx(text))
+    .flatMap((server) => server.locations)
+    .filter((location) => location.modifier === '')
     .map((location) => {
-      const prefix = location.args[0]!;
-      const own = (name: string) => location.block!.find((d) => d.name === name);
-      const root = own('root');
-      const alias = own('alias');
+      const prefix = location.uri;
+      const line = location.directive.line;
+      const served = servedFolder(location);
+      if (!served) return { prefix, line, via: 'none' as const, problems: [] };
       const problems: string[] = [];
-      if (alias) {
-        // location /static { alias /x/; } lets /static../ escape the folder.
-        const aliasPath = alias.args[0] ?? '';
-        if (prefix.endsWith('/') !== aliasPath.endsWith('/')) {
-          problems.push(`line ${alias.line}: "location ${prefix}" with "alias ${aliasPath}" allows path traversal (both must end with "/")`);
-        }
-        return { prefix, line: location.line, directory: aliasPath.replace(/\/$/, ''), via: 'alias' as const, problems };
+      const risk = served.alias ? aliasRisk(prefix, served.folder) : undefined;
+      // Of alias-traversal, the generator's check refuses the forms whose two edges disagree.
+      if (risk && prefix.endsWith('/') !== served.folder.endsWith('/')) {
+        problems.push(`line ${served.via.line}: "location ${prefix}" with "alias ${served.folder}" allows path traversal (both must end with "/")`);
       }
-      if (root) {
-        const directory = (root.args[0] ?? '').replace(/\/$/, '') + prefix.replace(/\/$/, '');
-        return { prefix, line: location.line, directory, via: 'root' as const, problems };
-      }
-      return { prefix, line: location.line, via: 'none' as const, problems };
+      return { prefix, line, directory: served.folder.replace(/\/$/, ''), via: served.alias ? ('alias' as const) : ('root' as const), problems };
     });
 }

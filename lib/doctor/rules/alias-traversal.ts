@@ -12,17 +12,13 @@
 import type { Hit } from '../finding.js';
 import { own, isPrefix, type Location } from '../../nginx/model.js';
 import type { Directive } from '../../nginx/parse.js';
+import { aliasRisk, NGINX_RULES } from '../../nginx/rules.js';
 import { rewrite, type DoctorFacts, type Rule } from '../rule.js';
 import { captureBody, regexGroups } from './regex.js';
 
-/** A path that names one file (favicon.ico, robots.txt): its last segment has an extension. */
-const looksLikeFile = (p: string) => /\.[A-Za-z0-9]{1,8}$/.test(p.split('/').at(-1) ?? '');
-
 export const aliasTraversal: Rule = {
-  id: 'alias-traversal',
+  ...NGINX_RULES.aliasTraversal,
   severity: 'high',
-  title: 'alias path traversal (off-by-slash)',
-  why: 'nginx swaps the matched part of the URI for the alias, so a location and alias that disagree on the trailing slash map "/static../" to the folder above, or "/static_x/" to a sibling folder, and serve the code and secrets there.',
   check(facts) {
     return facts.servers.flatMap((server) =>
       server.locations.flatMap((location) => {
@@ -40,9 +36,10 @@ export const aliasTraversal: Rule = {
 function prefixForm(facts: DoctorFacts, location: Location, alias: Directive, folder: string): Hit[] {
   if (folder.includes('$')) return [];
   const uri = location.uri;
+  const risk = aliasRisk(uri, folder);
+  if (!risk) return [];
   const uriSlash = uri.endsWith('/');
   const aliasSlash = folder.endsWith('/');
-  if (uriSlash && aliasSlash) return [];
   const bare = folder.replace(/\/+$/, '');
   const at = { file: alias.file, line: location.directive.line };
   const fixedUri = uriSlash ? uri : `${uri}/`;
@@ -51,10 +48,10 @@ function prefixForm(facts: DoctorFacts, location: Location, alias: Directive, fo
     ...(aliasSlash ? [] : [rewrite(facts, alias, [`${folder}/`])]),
   ];
   const fix = location.directive.file === alias.file ? { file: alias.file, edits } : undefined;
-  if (!uriSlash && aliasSlash) {
+  if (risk === 'parent-escape') {
     return [{ ...at, message: `"location ${uri}" with "alias ${folder}": ${uri}../ reads ${bare}/../, the folder above (parent escape)`, fix }];
   }
-  if (!uriSlash && looksLikeFile(uri) && looksLikeFile(bare)) {
+  if (risk === 'one-file') {
     // One file served through a prefix location: "/robots.txt.bak" reads "<alias>.bak".
     const exact = { file: alias.file, edits: [rewrite(facts, location.directive, ['=', uri])] };
     return [

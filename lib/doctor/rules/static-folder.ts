@@ -1,6 +1,7 @@
 import { absoluteFolder, sameFolder, type PathSetting } from '../django.js';
 import { isDjango, isNginx, mountOf } from '../compose.js';
 import type { Hit } from '../finding.js';
+import { NGINX_RULES } from '../../nginx/rules.js';
 import { rewrite, type DoctorFacts, type Rule } from '../rule.js';
 import { servedAt, type Kind, type Served } from './served.js';
 
@@ -9,10 +10,8 @@ const NAME = { static: 'STATIC_ROOT', media: 'MEDIA_ROOT' } as const;
 
 /** nginx's folder for STATIC_URL is not STATIC_ROOT (or, in compose, not the volume collectstatic fills). */
 export const staticFolder: Rule = {
-  id: 'static-folder',
+  ...NGINX_RULES.staticFolder,
   severity: 'high',
-  title: 'nginx serves another folder than STATIC_ROOT / MEDIA_ROOT',
-  why: 'collectstatic writes STATIC_ROOT (and uploads go to MEDIA_ROOT); when nginx serves another folder, every static file is a 404 or a stale copy.',
   check(facts) {
     return (['static', 'media'] as const).flatMap((kind) => {
       const setting = settingOf(facts, kind);

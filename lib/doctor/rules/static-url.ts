@@ -1,13 +1,12 @@
 import { sameFolder } from '../django.js';
+import { NGINX_RULES } from '../../nginx/rules.js';
 import { rewrite, type Rule } from '../rule.js';
 import { fileLocations, servedAt, urlOf } from './served.js';
 
 /** The folder is served, but under another prefix than STATIC_URL / MEDIA_URL. */
 export const staticUrl: Rule = {
-  id: 'static-url',
+  ...NGINX_RULES.staticUrl,
   severity: 'high',
-  title: 'location prefix is not STATIC_URL / MEDIA_URL',
-  why: 'Django writes every static and media link under STATIC_URL and MEDIA_URL; a location under another prefix is never asked, so those links reach gunicorn and fail.',
   check(facts) {
     const django = facts.django;
     if (!django) return [];

@@ -1,3 +1,4 @@
+import { fileServerAnswered, folderAbove } from '../../nginx/rules.js';
 import { probe } from '../../probe/http-probe.js';
 import type { HealthRule } from '../rule.js';
 
@@ -7,11 +8,9 @@ export const noTraversal: HealthRule = {
   async check({ config, port, host }) {
     const base = config.static.url.replace(/\/$/, '');
     const leaks: string[] = [];
-    // With the off-by-slash alias, "/static../" is the folder above the static files: nginx answers
-    // it itself, 403 (autoindex off) or a listing. Passed to Django, it is a 404.
-    for (const path of [`${base}../`, `${base}..%2f`]) {
+    for (const path of [folderAbove(config.static.url), `${base}..%2f`]) {
       const response = await probe(port, path, host);
-      if (response.status === 200 || response.status === 403) leaks.push(`${path} -> ${response.status}`);
+      if (fileServerAnswered(response.status)) leaks.push(`${path} -> ${response.status}`);
     }
     for (const path of [`${base}../manage.py`, `${config.static.url}../manage.py`]) {
       const response = await probe(port, path, host);
