@@ -5,33 +5,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { DATABASE_AND_LOCALE, DEFAULT_AUTO_FIELD, entryPoint, INSTALLED_APPS_AND_MIDDLEWARE, managePy, REQUIREMENTS, templatesSetting } from './startproject.js';
 
 const SETTINGS_MODULE = 'demosite.settings';
 
-const manage = `#!/usr/bin/env python
-"""Django's command-line utility for administrative tasks."""
-import os
-import sys
-
-
-def main():
-    os.environ.setdefault('DJANGO_SETTINGS_MODULE', '${SETTINGS_MODULE}')
-    from django.core.management import execute_from_command_line
-    execute_from_command_line(sys.argv)
-
-
-if __name__ == '__main__':
-    main()
-`;
-
-const entryPoint = (kind: 'wsgi' | 'asgi') => `import os
-
-from django.core.${kind} import get_${kind}_application
-
-os.environ.setdefault('DJANGO_SETTINGS_MODULE', '${SETTINGS_MODULE}')
-
-application = get_${kind}_application()
-`;
+const manage = managePy(SETTINGS_MODULE, "Django's command-line utility for administrative tasks.");
 
 const settings = `"""Settings of the generator-django-static demo: a startproject, plus a page and a stylesheet."""
 from pathlib import Path
@@ -45,61 +23,17 @@ DEBUG = True
 
 ALLOWED_HOSTS = []
 
-INSTALLED_APPS = [
-    'django.contrib.admin',
-    'django.contrib.auth',
-    'django.contrib.contenttypes',
-    'django.contrib.sessions',
-    'django.contrib.messages',
-    'django.contrib.staticfiles',
-]
-
-MIDDLEWARE = [
-    'django.middleware.security.SecurityMiddleware',
-    'django.contrib.sessions.middleware.SessionMiddleware',
-    'django.middleware.common.CommonMiddleware',
-    'django.middleware.csrf.CsrfViewMiddleware',
-    'django.contrib.auth.middleware.AuthenticationMiddleware',
-    'django.contrib.messages.middleware.MessageMiddleware',
-    'django.middleware.clickjacking.XFrameOptionsMiddleware',
-]
-
+${INSTALLED_APPS_AND_MIDDLEWARE}
 ROOT_URLCONF = 'demosite.urls'
 
-TEMPLATES = [
-    {
-        'BACKEND': 'django.template.backends.django.DjangoTemplates',
-        'DIRS': [BASE_DIR / 'templates'],
-        'APP_DIRS': True,
-        'OPTIONS': {
-            'context_processors': [
-                'django.template.context_processors.request',
-                'django.contrib.auth.context_processors.auth',
-                'django.contrib.messages.context_processors.messages',
-            ],
-        },
-    },
-]
-
+${templatesSetting("[BASE_DIR / 'templates']")}
 WSGI_APPLICATION = 'demosite.wsgi.application'
 
-DATABASES = {
-    'default': {
-        'ENGINE': 'django.db.backends.sqlite3',
-        'NAME': BASE_DIR / 'db.sqlite3',
-    }
-}
-
-LANGUAGE_CODE = 'en-us'
-TIME_ZONE = 'UTC'
-USE_I18N = True
-USE_TZ = True
-
+${DATABASE_AND_LOCALE}
 STATIC_URL = 'static/'
 STATICFILES_DIRS = [BASE_DIR / 'static']
 
-DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'
-`;
+${DEFAULT_AUTO_FIELD}`;
 
 const urls = `from django.contrib import admin
 from django.urls import path
@@ -143,11 +77,11 @@ export const SAMPLE_PROJECT_FILES: Readonly<Record<string, string>> = {
   'demosite/__init__.py': '',
   'demosite/settings.py': settings,
   'demosite/urls.py': urls,
-  'demosite/wsgi.py': entryPoint('wsgi'),
-  'demosite/asgi.py': entryPoint('asgi'),
+  'demosite/wsgi.py': entryPoint('wsgi', SETTINGS_MODULE),
+  'demosite/asgi.py': entryPoint('asgi', SETTINGS_MODULE),
   'templates/index.html': page,
   'static/demo/site.css': stylesheet,
-  'requirements.txt': 'Django>=4.2,<5.3\ngunicorn>=20\n',
+  'requirements.txt': REQUIREMENTS,
 };
 
 /** The folder the demo writes into when none is given. */
