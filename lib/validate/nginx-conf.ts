@@ -29,8 +29,8 @@ export function fileLocations(text: string): FileLocation[] {
       if (!served) return { prefix, line, via: 'none' as const, problems: [] };
       const problems: string[] = [];
       const risk = served.alias ? aliasRisk(prefix, served.folder) : undefined;
-      // Of alias-traversal, the generator's check refuses the forms whose two edges disagree.
-      if (risk && prefix.endsWith('/') !== served.folder.endsWith('/')) {
+      // alias-traversal's leaks (one-file, a prefix match for one file, is only doctor's low finding).
+      if (risk === 'parent-escape' || risk === 'sibling-prefix') {
         problems.push(`line ${served.via.line}: "location ${prefix}" with "alias ${served.folder}" allows path traversal (both must end with "/")`);
       }
       return { prefix, line, directory: served.folder.replace(/\/$/, ''), via: served.alias ? ('alias' as const) : ('root' as const), problems };

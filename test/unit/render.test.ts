@@ -89,6 +89,9 @@ describe('nginx config', () => {
     const read = (replacement: [string | RegExp, string]) => (file: string) => (file === GENERATED_FILES.nginxConf ? conf.replace(...replacement) : output.get(file));
     const alias = validateOutput(config, read([/location \/static\/ \{\n(\s+)root \/srv\/www;/, 'location /static {\n$1alias /srv/www/static/;']));
     expect(alias).toContainEqual({ file: GENERATED_FILES.nginxConf, message: expect.stringMatching(/"location \/static" with "alias \/srv\/www\/static\/" allows path traversal/) });
+    // Neither edge ends with "/": "/static_backup/x" reads a sibling folder (doctor's alias-traversal, sibling-prefix).
+    const sibling = validateOutput(config, read([/location \/static\/ \{\n(\s+)root \/srv\/www;/, 'location /static {\n$1alias /srv/www/static;']));
+    expect(sibling).toContainEqual({ file: GENERATED_FILES.nginxConf, message: expect.stringMatching(/"location \/static" with "alias \/srv\/www\/static" allows path traversal/) });
     const autoindex = validateOutput(config, read(['autoindex off;', 'autoindex on;']));
     expect(autoindex.map((p) => p.message).join('\n')).toMatch(/autoindex on/);
     // A hand edit nginx would refuse is a problem with its line, not a crash.
