@@ -6,11 +6,11 @@
  * is caught with the file and the reason.
  */
 import path from 'node:path';
-import { parse } from 'yaml';
 import type { Location, StackConfig } from '../config/stack-config.js';
 import type { Value } from '../detect/evaluate.js';
 import { moduleNames } from '../detect/settings.js';
 import { GENERATED_FILES, SERVICES } from '../config/names.js';
+import { parseCompose } from '../compose/read.js';
 import { NginxSyntaxError } from '../nginx/parse.js';
 import { autoindexesOn } from '../nginx/rules.js';
 import { fileLocations, parseNginx } from './nginx-conf.js';
@@ -46,7 +46,7 @@ export function checkInvariants(config: StackConfig, read: FileReader): Problem[
     problems.push({ file: GENERATED_FILES.nginxConf, message: `line ${error.line}: ${error.reason}` });
     return problems;
   }
-  const mounts = volumeMounts(composeText);
+  const mounts = volumeMounts(composeText, config.files.compose);
   const overlay = overlaySettings(overlayText, config.overlayFile);
   const locations = fileLocations(nginxText);
 
@@ -127,24 +127,10 @@ function checkSqlite(
   }
 }
 
-/** service -> volume -> container path, from short-syntax ("vol:/path[:ro]") and long-syntax mounts. */
-export function volumeMounts(composeText: string): Map<string, Map<string, string>> {
-  const result = new Map<string, Map<string, string>>();
-  const compose = (parse(composeText) ?? {}) as { services?: Record<string, { volumes?: unknown[] }> };
-  for (const [name, service] of Object.entries(compose.services ?? {})) {
-    const mounts = new Map<string, string>();
-    for (const volume of service.volumes ?? []) {
-      if (typeof volume === 'string') {
-        const [source, target] = volume.split(':');
-        if (source && target) mounts.set(source, target);
-      } else if (volume && typeof volume === 'object') {
-        const { source, target } = volume as { source?: string; target?: string };
-        if (source && target) mounts.set(source, target);
-      }
-    }
-    result.set(name, mounts);
-  }
-  return result;
+/** service -> volume -> container path, read with the compose reader doctor uses (a trailing slash is the same folder). */
+export function volumeMounts(composeText: string, composeFile: string): Map<string, Map<string, string>> {
+  const { services } = parseCompose(composeText, composeFile, '/');
+  return new Map(services.map((service) => [service.name, new Map(service.volumes.map((mount) => [mount.source, mount.target]))]));
 }
 
 /** Literal values of the overlay's path settings, read the same way detection reads user settings. */

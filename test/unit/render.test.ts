@@ -124,6 +124,17 @@ describe('the whole output', () => {
     expect(problems).toContainEqual({ file: 'mysite/settings_docker.py', message: expect.stringMatching(/STATIC_ROOT is \/app\/staticfiles/) });
   });
 
+  it('reads compose mounts as Docker does: a trailing slash names the same folder, another folder breaks the invariant', () => {
+    const { config, output } = renderAll(fixtures.startproject());
+    const compose = (from: string, to: string) => output.get(config.files.compose)!.replaceAll(from, to);
+    const withCompose = (text: string) => validateOutput(config, (file) => (file === config.files.compose ? text : output.get(file)));
+    expect(withCompose(compose('- static:/srv/django/static', '- static:/srv/django/static/'))).toEqual([]);
+    expect(withCompose(compose('- static:/srv/django/static', '- static:/srv/django/other'))).toContainEqual({
+      file: config.files.compose,
+      message: expect.stringMatching(/mounts the static volume at \/srv\/django\/other, but STATIC_ROOT is/),
+    });
+  });
+
   it('the Dockerfile installs with each dependency manager and creates STATIC_ROOT before the volume', () => {
     const pip = renderAll(fixtures.settingsPackage()).output.get(GENERATED_FILES.dockerfile)!;
     expect(pip).toContain('COPY requirements/production.txt ./requirements/production.txt');
