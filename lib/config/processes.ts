@@ -50,6 +50,12 @@ export interface ProcessesConfig {
   redis?: RedisService;
   /** Redis database numbers per use, in the stack's Redis. */
   redisUrls?: { celeryBroker: string; celeryResults: string; rq: string };
+  /**
+   * The .env variable that sets each kind's broker URL, for naming it when a worker cannot
+   * reach its broker: the overlay's with the stack's Redis, else the one the settings read
+   * (absent when they set a literal URL).
+   */
+  brokerVariables: { celery?: string; rq?: string };
   /** Seconds a worker gets to finish its running tasks (a warm shutdown) before SIGKILL. */
   stopGracePeriod: number;
 }
@@ -57,6 +63,8 @@ export interface ProcessesConfig {
 /** Celery and RQ finish the task in hand on SIGTERM: a minute for it, then SIGKILL. */
 const WORKER_STOP_GRACE_SECONDS = 60;
 const REDIS_PORT = 6379;
+/** The overlay's variable for RQ's Redis URL (templates/settings_docker.py.ejs). */
+export const RQ_URL_VARIABLE = 'RQ_REDIS_URL';
 
 /** Names the stack's own services already use: a Procfile process of that name gets a prefix. */
 const TAKEN = new Set<string>(Object.values(SERVICES));
@@ -83,6 +91,10 @@ export function processesConfig(answers: Answers, facts: ProjectFacts): Processe
     brokered && answers.broker === 'redis' ? { service: SERVICES.redis, image: IMAGES.redis, port: REDIS_PORT, ...(answers.redisPersistence ? { volume: VOLUMES.redis } : {}) } : undefined;
   if (!workers.length && !release) return undefined;
   const redisAt = (db: number) => `redis://${SERVICES.redis}:${REDIS_PORT}/${db}`;
+  const rqOn = (answers.rqQueues?.length ?? 0) > 0;
+  const brokerVariables = redis
+    ? { ...(celeryOn ? { celery: `${celeryFacts!.prefix}BROKER_URL` } : {}), ...(rqOn ? { rq: RQ_URL_VARIABLE } : {}) }
+    : { ...(celeryOn && celeryFacts!.broker?.value.env ? { celery: celeryFacts!.broker.value.env } : {}), ...(rqOn ? withValue('rq', detected.rq?.urls.find((url) => url.value.env)?.value.env) : {}) };
   return {
     ...(celeryOn
       ? {
@@ -98,9 +110,12 @@ export function processesConfig(answers: Answers, facts: ProjectFacts): Processe
     workers,
     ...(release ? { release: { command: release.command, source: `Procfile:${release.line}` } } : {}),
     ...(redis ? { redis, redisUrls: { celeryBroker: redisAt(0), celeryResults: redisAt(1), rq: redisAt(2) } } : {}),
+    brokerVariables,
     stopGracePeriod: WORKER_STOP_GRACE_SECONDS,
   };
 }
+
+const withValue = <K extends string>(key: K, value: string | undefined) => (value ? ({ [key]: value } as Record<K, string>) : {});
 
 /** A queue name as part of a service name: lower case, dots and underscores as dashes. */
 const serviceSafe = (name: string) => name.toLowerCase().replace(/[._]/g, '-');
