@@ -5,7 +5,7 @@
  */
 import type { ProjectFacts } from '../detect/project.js';
 import IMAGES from './images.json' with { type: 'json' };
-import type { Limit } from './limits.js';
+import { parseMemory, type Limit } from './limits.js';
 import { SERVICES, VOLUMES } from './names.js';
 import { procfileExtras, type Answers } from './questions.js';
 
@@ -39,6 +39,8 @@ export interface ProcessesConfig {
     prefix: string;
     /** The project has a result backend setting: the overlay points it at the stack's Redis too. */
     resultBackend: boolean;
+    /** Prefork children of a worker when neither the project nor .env sets <PREFIX>WORKER_CONCURRENCY: one per CHILD_MIB of its memory bound. */
+    concurrency: number;
     /** beat, when asked for: django-celery-beat's database scheduler, or a schedule file in /tmp. */
     beat?: { databaseScheduler: boolean };
   };
@@ -59,6 +61,13 @@ export interface ProcessesConfig {
   /** Seconds a worker gets to finish its running tasks (a warm shutdown) before SIGKILL. */
   stopGracePeriod: number;
 }
+
+/**
+ * A prefork child is a copy of the project's Django process: 256 MiB each leaves room for a
+ * real project's imports and a task's working set. Celery's own default, a child per CPU of the
+ * host, does not see the container's memory bound: 32 children on a 32-core host in 512m.
+ */
+const CHILD_MIB = 256;
 
 /** Celery and RQ finish the task in hand on SIGTERM: a minute for it, then SIGKILL. */
 const WORKER_STOP_GRACE_SECONDS = 60;
@@ -102,6 +111,7 @@ export function processesConfig(answers: Answers, facts: ProjectFacts): Processe
             app: answers.celeryApp!,
             prefix: celeryFacts!.prefix,
             resultBackend: Boolean(celeryFacts!.resultBackend),
+            concurrency: Math.max(1, Math.floor((parseMemory(answers.workerMemory ?? '') ?? CHILD_MIB) / CHILD_MIB)),
             ...(answers.celeryBeat ? { beat: { databaseScheduler: Boolean(celeryFacts!.databaseScheduler) } } : {}),
           },
         }
@@ -135,7 +145,7 @@ export function processServices(processes: ProcessesConfig | undefined): string[
 export function processLimits(processes: ProcessesConfig | undefined, workerMemoryMiB: number): Record<string, Limit> {
   if (!processes) return {};
   return {
-    // A worker is a Django process plus its pool's children (prefork: one per CPU, at most --concurrency).
+    // A worker is a Django process plus its pool's children (prefork: one per 256 MiB of this bound, see CHILD_MIB).
     ...Object.fromEntries(processes.workers.map((worker) => [worker.service, { memoryMiB: workerMemoryMiB, pids: 128 }])),
     ...(processes.celery?.beat ? { [SERVICES.beat]: { memoryMiB: 256, pids: 64 } } : {}),
     ...(processes.release ? { [SERVICES.release]: { memoryMiB: 256, pids: 64 } } : {}),

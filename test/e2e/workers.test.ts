@@ -49,6 +49,8 @@ for (const compose of ['v2', 'v1'] as const) {
       expect(run.output).toMatch(/PASS {2}task round trip through the broker +celery celery: a task ran on a worker and its result came back/);
       expect(run.status, run.output).toBe(0);
       expect(health(name, 'worker-celery')).toBe('healthy');
+      // Its pool as the overlay sets it from --worker-memory (512m: two children), not a child per host CPU.
+      expect(logs(name, 'worker-celery')).toMatch(/concurrency: 2 \(prefork\)/);
       // Redis without persistence: its image's VOLUME /data is covered by a tmpfs, so no anonymous
       // volume is made (one would be left behind by every `down`).
       expect(mountTypes(name, 'redis')).toEqual([]);

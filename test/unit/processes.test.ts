@@ -8,7 +8,7 @@ import { buildCompose } from '../../lib/targets/compose/render.js';
 import { buildSwarmStack } from '../../lib/targets/swarm/render.js';
 import * as fixtures from '../fixtures/projects.js';
 import { celeryRedis, procfileProject, rqProject } from '../fixtures/processes.js';
-import { defaultAnswers } from './helpers.js';
+import { defaultAnswers, renderAll } from './helpers.js';
 
 function configOf(files: fixtures.Files, options: Record<string, unknown> = {}) {
   const root = fixtures.writeProject(files);
@@ -36,6 +36,14 @@ describe('processes as services', () => {
     expect(redis['volumes']).toBeUndefined(); // no persistence asked for
     expect((redis['healthcheck'] as { test: string[] }).test).toEqual(['CMD', 'redis-cli', 'ping']);
     expect(compose.services['app']!['depends_on']).toMatchObject({ redis: { condition: 'service_healthy' } });
+  });
+
+  it("Celery's pool is bounded by the worker's memory: a child per 256 MiB, unless the project or .env sets it", () => {
+    const overlay = (options: Record<string, unknown>) => renderAll(celeryRedis(), options).output.get('mysite/settings_docker.py')!;
+    expect(overlay({})).toContain('CELERY_WORKER_CONCURRENCY = int(os.environ.get("CELERY_WORKER_CONCURRENCY") or globals().get("CELERY_WORKER_CONCURRENCY") or 2)');
+    expect(overlay({ workerMemory: '1g' })).toMatch(/CELERY_WORKER_CONCURRENCY = int\(.* or 4\)/);
+    expect(overlay({ workerMemory: '200m' })).toMatch(/CELERY_WORKER_CONCURRENCY = int\(.* or 1\)/);
+    expect(renderAll(rqProject()).output.get('mysite/settings_docker.py')).not.toContain('WORKER_CONCURRENCY');
   });
 
   it('--celery-app none runs no Celery service and no Redis', () => {
@@ -143,6 +151,12 @@ worker-celery-1  | Trying again in 4.00 seconds... (2/100)`;
       { service: 'rq-low', status: 'restarting', output: 'redis.exceptions.ConnectionError: Error 111 connecting to 127.0.0.1:6379. Connection refused.' },
     ]);
     expect(rq).toMatch(/^rq-low cannot reach its broker at 127\.0\.0\.1:6379 \(it is restarting\)\. 127\.0\.0\.1 inside a container is that container itself[^\n]*Set REDIS_URL in \.env/);
+  });
+
+  it('a release that failed is named with its Procfile line, and what it stopped', () => {
+    const [cause] = processCauses(configOf(procfileProject()), [{ service: 'release', status: 'exited', exitCode: 3, output: 'release-1  | deploy key missing' }]);
+    expect(cause).toMatch(/^The Procfile's release command \(Procfile:2\) failed: release exited with 3, so the app and the workers, which start after it, were not started\./);
+    expect(cause).toMatch(/Its last lines:\n {4}deploy key missing$/);
   });
 
   it('says nothing of services that were never started (a failed build already names why)', () => {
