@@ -16,6 +16,8 @@ export interface ProcessState {
   health?: string;
   /** The last healthcheck output, or the log tail when there is none. */
   output: string;
+  /** A one-shot's exit status, once it has exited. */
+  exitCode?: number;
   /** The log tail (a worker's log names the URL it tried; Docker cuts a healthcheck's output at 4 KiB). */
   logs?: string;
 }
@@ -30,8 +32,12 @@ const SAYS_WHERE = [/Cannot connect to [a-z0-9+]+:\/\/\S+/, /(Error -?\d+|Timeou
 export async function processEvidence(config: StackConfig, runtime: StackRuntime): Promise<ProcessState[]> {
   const states: ProcessState[] = [];
   for (const service of processServices(config.processes)) {
-    if (service === SERVICES.release) continue; // a one-shot: its exit is its verdict
     const state = await runtime.state(service);
+    if (service === SERVICES.release) {
+      // A one-shot: its exit is its verdict, and one that failed stopped everything after it.
+      if (state?.status === 'exited' && state.exitCode !== 0) states.push({ service, status: 'exited', exitCode: state.exitCode, output: await runtime.logs(service, 30) });
+      continue;
+    }
     if (state && state.status === 'running' && (state.health === undefined || state.health === 'healthy')) continue;
     const logs = await runtime.logs(service, 30);
     states.push({ service, status: state?.status ?? 'no container', health: state?.health, output: state?.healthOutput || logs, logs });
@@ -108,6 +114,14 @@ export function processCauses(config: StackConfig, states: ProcessState[]): stri
   // Processes that failed to reach the same address: one cause naming them all.
   const cutOff = new Map<string, { states: ProcessState[]; found: Unreachable }>();
   for (const state of started) {
+    const release = config.processes?.release;
+    if (release && state.service === SERVICES.release) {
+      causes.push(
+        `The Procfile's release command (${release.source}) failed: ${state.service} exited with ${state.exitCode}, so the app and the workers, which start after it, were not started. ` +
+          `Fix the command or what it needs, or generate with --no-procfile-release to leave it out. ${state.output.trim() ? `Its last lines:\n${lastLines(state.output, 6)}` : 'It said nothing.'}`,
+      );
+      continue;
+    }
     const found = redis && state.service === redis.service ? undefined : unreachable(state);
     if (found) {
       const seen = cutOff.get(found.key);
