@@ -5,7 +5,7 @@
  */
 import type { ProjectFacts } from '../detect/project.js';
 import IMAGES from './images.json' with { type: 'json' };
-import type { Limit } from './limits.js';
+import { parseMemory, type Limit } from './limits.js';
 import { SERVICES, VOLUMES } from './names.js';
 import { procfileExtras, type Answers } from './questions.js';
 
@@ -39,6 +39,8 @@ export interface ProcessesConfig {
     prefix: string;
     /** The project has a result backend setting: the overlay points it at the stack's Redis too. */
     resultBackend: boolean;
+    /** Prefork children of a worker when neither the project nor .env sets <PREFIX>WORKER_CONCURRENCY: one per CHILD_MIB of its memory bound. */
+    concurrency: number;
     /** beat, when asked for: django-celery-beat's database scheduler, or a schedule file in /tmp. */
     beat?: { databaseScheduler: boolean };
   };
@@ -50,13 +52,28 @@ export interface ProcessesConfig {
   redis?: RedisService;
   /** Redis database numbers per use, in the stack's Redis. */
   redisUrls?: { celeryBroker: string; celeryResults: string; rq: string };
+  /**
+   * The .env variable that sets each kind's broker URL, for naming it when a worker cannot
+   * reach its broker: the overlay's with the stack's Redis, else the one the settings read
+   * (absent when they set a literal URL).
+   */
+  brokerVariables: { celery?: string; rq?: string };
   /** Seconds a worker gets to finish its running tasks (a warm shutdown) before SIGKILL. */
   stopGracePeriod: number;
 }
 
+/**
+ * A prefork child is a copy of the project's Django process: 256 MiB each leaves room for a
+ * real project's imports and a task's working set. Celery's own default, a child per CPU of the
+ * host, does not see the container's memory bound: 32 children on a 32-core host in 512m.
+ */
+const CHILD_MIB = 256;
+
 /** Celery and RQ finish the task in hand on SIGTERM: a minute for it, then SIGKILL. */
 const WORKER_STOP_GRACE_SECONDS = 60;
 const REDIS_PORT = 6379;
+/** The overlay's variable for RQ's Redis URL (templates/settings_docker.py.ejs). */
+export const RQ_URL_VARIABLE = 'RQ_REDIS_URL';
 
 /** Names the stack's own services already use: a Procfile process of that name gets a prefix. */
 const TAKEN = new Set<string>(Object.values(SERVICES));
@@ -83,6 +100,10 @@ export function processesConfig(answers: Answers, facts: ProjectFacts): Processe
     brokered && answers.broker === 'redis' ? { service: SERVICES.redis, image: IMAGES.redis, port: REDIS_PORT, ...(answers.redisPersistence ? { volume: VOLUMES.redis } : {}) } : undefined;
   if (!workers.length && !release) return undefined;
   const redisAt = (db: number) => `redis://${SERVICES.redis}:${REDIS_PORT}/${db}`;
+  const rqOn = (answers.rqQueues?.length ?? 0) > 0;
+  const brokerVariables = redis
+    ? { ...(celeryOn ? { celery: `${celeryFacts!.prefix}BROKER_URL` } : {}), ...(rqOn ? { rq: RQ_URL_VARIABLE } : {}) }
+    : { ...(celeryOn && celeryFacts!.broker?.value.env ? { celery: celeryFacts!.broker.value.env } : {}), ...(rqOn ? withValue('rq', detected.rq?.urls.find((url) => url.value.env)?.value.env) : {}) };
   return {
     ...(celeryOn
       ? {
@@ -90,6 +111,7 @@ export function processesConfig(answers: Answers, facts: ProjectFacts): Processe
             app: answers.celeryApp!,
             prefix: celeryFacts!.prefix,
             resultBackend: Boolean(celeryFacts!.resultBackend),
+            concurrency: Math.max(1, Math.floor((parseMemory(answers.workerMemory ?? '') ?? CHILD_MIB) / CHILD_MIB)),
             ...(answers.celeryBeat ? { beat: { databaseScheduler: Boolean(celeryFacts!.databaseScheduler) } } : {}),
           },
         }
@@ -98,9 +120,12 @@ export function processesConfig(answers: Answers, facts: ProjectFacts): Processe
     workers,
     ...(release ? { release: { command: release.command, source: `Procfile:${release.line}` } } : {}),
     ...(redis ? { redis, redisUrls: { celeryBroker: redisAt(0), celeryResults: redisAt(1), rq: redisAt(2) } } : {}),
+    brokerVariables,
     stopGracePeriod: WORKER_STOP_GRACE_SECONDS,
   };
 }
+
+const withValue = <K extends string>(key: K, value: string | undefined) => (value ? ({ [key]: value } as Record<K, string>) : {});
 
 /** A queue name as part of a service name: lower case, dots and underscores as dashes. */
 const serviceSafe = (name: string) => name.toLowerCase().replace(/[._]/g, '-');
@@ -120,7 +145,7 @@ export function processServices(processes: ProcessesConfig | undefined): string[
 export function processLimits(processes: ProcessesConfig | undefined, workerMemoryMiB: number): Record<string, Limit> {
   if (!processes) return {};
   return {
-    // A worker is a Django process plus its pool's children (prefork: one per CPU, at most --concurrency).
+    // A worker is a Django process plus its pool's children (prefork: one per 256 MiB of this bound, see CHILD_MIB).
     ...Object.fromEntries(processes.workers.map((worker) => [worker.service, { memoryMiB: workerMemoryMiB, pids: 128 }])),
     ...(processes.celery?.beat ? { [SERVICES.beat]: { memoryMiB: 256, pids: 64 } } : {}),
     ...(processes.release ? { [SERVICES.release]: { memoryMiB: 256, pids: 64 } } : {}),

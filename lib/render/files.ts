@@ -15,6 +15,7 @@ export type PlannedFile = { path: string; template: string; data: Record<string,
 
 /** The files every target writes: the image, its settings and scripts, the local nginx. */
 export function templateFiles(config: StackConfig): PlannedFile[] {
+  const command = serverCommand(config);
   return [
     {
       path: config.files.dockerfile,
@@ -25,13 +26,14 @@ export function templateFiles(config: StackConfig): PlannedFile[] {
         entrypoint: `${config.appDir}/${GENERATED_FILES.entrypoint}`,
         toolchain: BUILDER_TOOLCHAIN,
         uvScript: inContext(config.build, UV_REQUIREMENTS_SCRIPT),
-        command: execForm(serverCommand(config)),
+        command: execForm(command),
       },
     },
     ...(config.dependencies.manager === 'uv' ? [{ path: UV_REQUIREMENTS_SCRIPT, template: 'docker/uv-requirements.py.ejs', data: {} }] : []),
     { path: config.build.dockerignore, template: 'dockerignore.ejs', data: { config, files: config.files, at: config.build.appPath ? `${config.build.appPath}/` : '' } },
     { path: GENERATED_FILES.nginxConf, template: 'nginx/default.conf.ejs', data: { config, services: SERVICES, role: 'compose', healthPath: NGINX_HEALTH_PATH, serving: nginxServing(config) } },
-    { path: GENERATED_FILES.gunicornConf, template: 'gunicorn.conf.py.ejs', data: { config, env: ENV_NAMES } },
+    // Only for a server that reads it: daphne has no use for gunicorn's settings.
+    ...(command.includes(GENERATED_FILES.gunicornConf) ? [{ path: GENERATED_FILES.gunicornConf, template: 'gunicorn.conf.py.ejs', data: { config, env: ENV_NAMES } }] : []),
     { path: GENERATED_FILES.compressStatic, template: 'compress_static.py.ejs', data: { config } },
     { path: GENERATED_FILES.entrypoint, template: 'docker/entrypoint.sh.ejs', data: { variables: optionalVariables(config) } },
     {

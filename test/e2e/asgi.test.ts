@@ -39,7 +39,7 @@ describe('Channels under daphne', () => {
 });
 
 describe('fault: an ASGI application under a sync worker', () => {
-  it('written by hand into the Dockerfile: the check fails and names the cause', () => {
+  it('written by hand into the Dockerfile: the check fails and names the cause; doctor points at the line, and its fix makes the check pass', () => {
     const { dir, base } = project(channelsEcho(), 'e2e-asgi-sync');
     expect(cli(dir, [...base, '--skip-health-check']).status).toBe(0);
     const dockerfile = path.join(dir, 'Dockerfile');
@@ -50,5 +50,17 @@ describe('fault: an ASGI application under a sync worker', () => {
     expect(run.status).not.toBe(0);
     expect(run.output).toMatch(/An ASGI application is served by a WSGI server: gunicorn's sync worker calls mysite\.asgi:application as WSGI/);
     expect(run.output).toMatch(/__call__\(\) missing 1 required positional argument: 'send'/);
+
+    // doctor reads the same folder without Docker: the CMD line, and a fix that puts the ASGI worker back.
+    const cmdLine = edited.split('\n').findIndex((line) => line.startsWith('CMD ')) + 1;
+    const doctor = cli(dir, ['doctor', '--format', 'json']);
+    expect(doctor.status, doctor.output).toBe(1);
+    const findings = (JSON.parse(doctor.output.slice(doctor.output.indexOf('{'))) as { findings: { rule: string; file: string; line: number }[] }).findings;
+    expect(findings.filter((finding) => finding.rule === 'asgi-under-wsgi')).toMatchObject([{ file: 'Dockerfile', line: cmdLine }]);
+    expect(cli(dir, ['doctor', '--fix']).status).not.toBe(2);
+    expect(fs.readFileSync(dockerfile, 'utf8')).toContain(`"mysite.asgi:application", "-k", "${UVICORN_WORKER_CLASS}"`);
+    const fixed = cli(dir, ['check', '--down']);
+    expect(fixed.output).toMatch(/PASS {2}websocket echo through nginx/);
+    expect(fixed.status, fixed.output).toBe(0);
   });
 });

@@ -45,10 +45,13 @@ for (const compose of ['v2', 'v1'] as const) {
       const name = `e2e-${compose}-celery`;
       const celery = onPython311(celeryRedis()); // why: onPython311's comment
       const { dir, base } = project(celery.files, name);
-      const run = cli(dir, [...base, ...celery.args], { DJANGO_STATIC_COMPOSE: compose });
+      // 768m: three pool children, a count this test's host (2 CPUs) would not give by Celery's default.
+      const run = cli(dir, [...base, ...celery.args, '--worker-memory', '768m'], { DJANGO_STATIC_COMPOSE: compose });
       expect(run.output).toMatch(/PASS {2}task round trip through the broker +celery celery: a task ran on a worker and its result came back/);
       expect(run.status, run.output).toBe(0);
       expect(health(name, 'worker-celery')).toBe('healthy');
+      // Its pool as the overlay sets it from --worker-memory (a child per 256 MiB), not a child per host CPU.
+      expect(logs(name, 'worker-celery')).toMatch(/concurrency: 3 \(prefork\)/);
       // Redis without persistence: its image's VOLUME /data is covered by a tmpfs, so no anonymous
       // volume is made (one would be left behind by every `down`).
       expect(mountTypes(name, 'redis')).toEqual([]);

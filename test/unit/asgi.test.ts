@@ -85,6 +85,9 @@ describe('ASGI answers and output', () => {
     expect(dockerfile).toContain(`CMD ["daphne", "--bind", "0.0.0.0", "--port", "${config.gunicorn.port}", "--proxy-headers", "mysite.asgi:application"]`);
     expect(dockerfile).toContain('RUN pip install daphne\n');
     expect(dockerfile).not.toContain('RUN pip install gunicorn');
+    // daphne reads no gunicorn.conf.py: none is written (the uvicorn stack's gunicorn reads its own).
+    expect(output.has(GENERATED_FILES.gunicornConf)).toBe(false);
+    expect(renderAll(channelsEcho()).output.has(GENERATED_FILES.gunicornConf)).toBe(true);
   });
 
   it('proxies each websocket prefix with the Upgrade headers, no buffering and a long read, and nginx -t accepts it', async () => {

@@ -8,7 +8,7 @@ import { buildCompose } from '../../lib/targets/compose/render.js';
 import { buildSwarmStack } from '../../lib/targets/swarm/render.js';
 import * as fixtures from '../fixtures/projects.js';
 import { celeryRedis, procfileProject, rqProject } from '../fixtures/processes.js';
-import { defaultAnswers } from './helpers.js';
+import { defaultAnswers, renderAll } from './helpers.js';
 
 function configOf(files: fixtures.Files, options: Record<string, unknown> = {}) {
   const root = fixtures.writeProject(files);
@@ -36,6 +36,14 @@ describe('processes as services', () => {
     expect(redis['volumes']).toBeUndefined(); // no persistence asked for
     expect((redis['healthcheck'] as { test: string[] }).test).toEqual(['CMD', 'redis-cli', 'ping']);
     expect(compose.services['app']!['depends_on']).toMatchObject({ redis: { condition: 'service_healthy' } });
+  });
+
+  it("Celery's pool is bounded by the worker's memory: a child per 256 MiB, unless the project or .env sets it", () => {
+    const overlay = (options: Record<string, unknown>) => renderAll(celeryRedis(), options).output.get('mysite/settings_docker.py')!;
+    expect(overlay({})).toContain('CELERY_WORKER_CONCURRENCY = int(os.environ.get("CELERY_WORKER_CONCURRENCY") or globals().get("CELERY_WORKER_CONCURRENCY") or 2)');
+    expect(overlay({ workerMemory: '1g' })).toMatch(/CELERY_WORKER_CONCURRENCY = int\(.* or 4\)/);
+    expect(overlay({ workerMemory: '200m' })).toMatch(/CELERY_WORKER_CONCURRENCY = int\(.* or 1\)/);
+    expect(renderAll(rqProject()).output.get('mysite/settings_docker.py')).not.toContain('WORKER_CONCURRENCY');
   });
 
   it('--celery-app none runs no Celery service and no Redis', () => {
@@ -94,12 +102,61 @@ describe('processes as services', () => {
   it('a worker that cannot reach its broker is named, with the broker and its state', () => {
     const config = configOf(celeryRedis());
     const [cause] = processCauses(config, [{ service: 'worker-celery', status: 'running', health: 'unhealthy', output: 'Error: No nodes replied within time constraint' }]);
-    expect(cause).toMatch(/^worker-celery cannot reach its broker, the stack's Redis \(service redis, running\); it is running, unhealthy/);
-    const external = processCauses(configOf(celeryRedis(), { broker: 'external' }), [
-      { service: 'worker-celery', status: 'restarting', output: 'consumer: Cannot connect to redis://localhost:6379/0: Error 111 connecting to localhost:6379. Connection refused.' },
-    ]);
-    expect(external[0]).toContain('the broker URL your settings read (--broker external: set it in .env)');
+    expect(cause).toMatch(/^worker-celery cannot reach its broker \(it is running, unhealthy\)\. Its broker is the stack's Redis \(service redis, running\)/);
     expect(processCauses(config, [{ service: 'beat', status: 'exited', output: 'ImportError: no module named x' }])[0]).toMatch(/^beat is exited; it last said:\n\s+ImportError/);
+  });
+
+  // What the e2e's worker and beat said (test/e2e/workers-faults.test.ts): the worker's healthcheck
+  // output is a traceback cut at 4 KiB, its log names the URL; beat's healthcheck names the address.
+  const WORKER_LOG = `worker-celery-1  | [2026-12-02 21:47:10,002: ERROR/MainProcess] consumer: Cannot connect to redis://localhost:6379/0: Error 99 connecting to localhost:6379. Cannot assign requested address..
+worker-celery-1  | Trying again in 4.00 seconds... (2/100)`;
+  const noBroker = [
+    { service: 'worker-celery', status: 'running', health: 'unhealthy', output: '  File "/usr/lib/python3/dist-packages/click/core.py", line 1055, in main\n    ...', logs: WORKER_LOG },
+    {
+      service: 'beat',
+      status: 'running',
+      health: 'unhealthy',
+      output: 'beat cannot reach its broker: Error 99 connecting to localhost:6379. Cannot assign requested address.',
+      logs: 'beat: Starting...',
+    },
+  ];
+
+  it('--broker external at localhost: one cause for the worker and beat, with the URL, the .env variable the settings read, and what to put there', () => {
+    const causes = processCauses(configOf(celeryRedis(), { broker: 'external' }), noBroker);
+    expect(causes).toHaveLength(1);
+    expect(causes[0]).toMatch(
+      /^worker-celery and beat cannot reach their broker at redis:\/\/localhost:6379\/0 \(worker-celery is running, unhealthy; beat is running, unhealthy\)\. localhost inside a container is that container itself/,
+    );
+    expect(causes[0]).toContain("Set CELERY_BROKER_URL in .env to the broker's address as the containers reach it");
+    expect(causes[0]).toMatch(/Redis in the stack\. worker-celery said:\n {4}\S.*consumer: Cannot connect to redis:\/\/localhost:6379\/0: Error 99/);
+    expect(causes[0]).not.toContain('click/core.py');
+  });
+
+  it("another unreachable host with --broker external, a password masked; with the stack's Redis, a URL in .env that replaces it", () => {
+    const elsewhere = [
+      {
+        service: 'worker-celery',
+        status: 'restarting',
+        output: 'consumer: Cannot connect to redis://:s3cret@broker.internal:6380/0: Error -2 connecting to broker.internal:6380. Name or service not known.',
+      },
+    ];
+    const [external] = processCauses(configOf(celeryRedis(), { broker: 'external' }), elsewhere);
+    expect(external).toMatch(
+      /^worker-celery cannot reach its broker at redis:\/\/…@broker\.internal:6380\/0 \(it is restarting\)\. Nothing answered there from the stack's network \(--broker external\)\. Set CELERY_BROKER_URL in \.env/,
+    );
+    expect(external).not.toContain('s3cret');
+    const [replaced] = processCauses(configOf(celeryRedis()), noBroker);
+    expect(replaced).toMatch(/That is not the stack's Redis \(service redis, running\): CELERY_BROKER_URL in \.env replaces the stack's URL, redis:\/\/redis:6379\/…; remove it from \.env/);
+    const [rq] = processCauses(configOf(rqProject(), { broker: 'external' }), [
+      { service: 'rq-low', status: 'restarting', output: 'redis.exceptions.ConnectionError: Error 111 connecting to 127.0.0.1:6379. Connection refused.' },
+    ]);
+    expect(rq).toMatch(/^rq-low cannot reach its broker at 127\.0\.0\.1:6379 \(it is restarting\)\. 127\.0\.0\.1 inside a container is that container itself[^\n]*Set REDIS_URL in \.env/);
+  });
+
+  it('a release that failed is named with its Procfile line, and what it stopped', () => {
+    const [cause] = processCauses(configOf(procfileProject()), [{ service: 'release', status: 'exited', exitCode: 3, output: 'release-1  | deploy key missing' }]);
+    expect(cause).toMatch(/^The Procfile's release command \(Procfile:2\) failed: release exited with 3, so the app and the workers, which start after it, were not started\./);
+    expect(cause).toMatch(/Its last lines:\n {4}deploy key missing$/);
   });
 
   it('says nothing of services that were never started (a failed build already names why)', () => {

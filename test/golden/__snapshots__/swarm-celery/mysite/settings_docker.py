@@ -107,6 +107,10 @@ def _database_from_url(url):
 
 DATABASES = {"default": _database_from_url(os.environ["DATABASE_URL"])}
 
+# Celery's default pool is a child per CPU of the host, which the worker's memory bound does not
+# count: one per 256 MiB of it (--worker-memory), unless the project's settings or .env set it.
+CELERY_WORKER_CONCURRENCY = int(os.environ.get("CELERY_WORKER_CONCURRENCY") or globals().get("CELERY_WORKER_CONCURRENCY") or 2)
+
 # Workers: the stack's Redis ("redis" service, never published) is their broker.
 # A URL set in the environment (.env) is used instead.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "redis://redis:6379/0"
