@@ -4,6 +4,8 @@ import type { StackConfig } from '../../config/stack-config.js';
 import { DATABASE_URL_VARIABLE, FRONT_CONF_HASH_VARIABLE, NGINX_HEALTH_PATH, SERVICES, TAG_VARIABLE } from '../../config/names.js';
 import { appRepository, deployVariables } from '../../model/features/app.js';
 import type { PlannedFile } from '../../render/files.js';
+import { ACROSS_MIGRATIONS_FLAG } from '../../release/migrations.js';
+import { MIGRATIONS_PYTHON } from '../../release/python.js';
 
 /** --target swarm: the release images' Dockerfile and the script that builds, pushes and deploys. */
 export function swarmFiles(config: StackConfig): PlannedFile[] {
@@ -38,6 +40,10 @@ export function swarmFiles(config: StackConfig): PlannedFile[] {
         frontHashVariable: FRONT_CONF_HASH_VARIABLE,
         buildContext,
         baseImage: appRepository(config),
+        services: SERVICES,
+        buildOnly,
+        migrationsPython: MIGRATIONS_PYTHON,
+        acrossMigrationsFlag: ACROSS_MIGRATIONS_FLAG,
       },
       mode: 0o755,
     },
