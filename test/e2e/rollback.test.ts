@@ -25,25 +25,6 @@ afterAll(() => {
   if (images.length) execFileSync('docker', ['image', 'rm', ...images], { stdio: 'ignore' });
 });
 
-const NOTES_APP = {
-  'notes/__init__.py': '',
-  'notes/models.py': 'from django.db import models\n\n\nclass Note(models.Model):\n    text = models.TextField()\n',
-  'notes/migrations/__init__.py': '',
-  'notes/migrations/0001_initial.py': `from django.db import migrations, models
-
-
-class Migration(migrations.Migration):
-    initial = True
-    dependencies = []
-    operations = [
-        migrations.CreateModel(
-            name='Note',
-            fields=[('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False)), ('text', models.TextField())],
-        ),
-    ]
-`,
-};
-
 describe('rollback on compose', () => {
   it('returns to release 1 (page and stylesheet), refusing first across a migration release 2 does not know', async () => {
     const { dir, base, port } = project(fixtures.settingsPackage(), NAME);
@@ -62,8 +43,8 @@ describe('rollback on compose', () => {
     expect(await stylesheet()).not.toBe(release1Css);
 
     const settings = path.join(dir, 'config/settings/base.py');
-    fs.writeFileSync(settings, fs.readFileSync(settings, 'utf8').replace("    'django.contrib.staticfiles',\n", "    'django.contrib.staticfiles',\n    'notes',\n"));
-    fixtures.writeProject(NOTES_APP, dir);
+    fs.writeFileSync(settings, fixtures.withNotesApp(fs.readFileSync(settings, 'utf8')));
+    fixtures.writeProject(fixtures.NOTES_APP, dir);
     const third = cli(dir, ['check']);
     expect(third.status, third.output).toBe(0);
     const [one, two, three] = releases();
