@@ -83,12 +83,12 @@ const command = await prepareCommand({
   namespace: `django-static:${sub}`,
 });
 command.name(sub === 'app' ? 'generator-django-static' : `generator-django-static ${sub}`);
-// --cwd as it works (above), in place of Yeoman's valueless one; and doctor, which writes no
-// generated files and installs nothing, does not list the conflict and install options it ignores.
+// --cwd as it works (above), in place of Yeoman's valueless one; and doctor and rollback, which write no
+// generated files and install nothing, does not list the conflict and install options it ignores.
 const YEOMAN_WRITE_OPTIONS = ['--skip-install', '--skip-cache', '--local-config-only', '--ask-answered', '--force', '--dry-run', '--whitespace', '--bail', '--skip-yo-resolve', '--force-install'];
 const cwdOption = command.options.find((option) => option.long === '--cwd');
 if (cwdOption) Object.assign(cwdOption, { flags: '--cwd <dir>', required: true, description: 'run in this folder (the project) instead of the current one' });
-if (sub === 'doctor') for (const option of command.options) if (YEOMAN_WRITE_OPTIONS.includes(option.long ?? '')) option.hideHelp();
+if (sub === 'doctor' || sub === 'rollback') for (const option of command.options) if (YEOMAN_WRITE_OPTIONS.includes(option.long ?? '')) option.hideHelp();
 // Commander's errors are reported below, in our words, once.
 command.exitOverride().configureOutput({ outputError: () => {} });
 try {

@@ -30,6 +30,7 @@ describe('rollback on compose', () => {
     const { dir, base, port } = project(fixtures.settingsPackage(), NAME);
     const host = { Host: `localhost:${port}` };
     const stylesheet = async () => /href="([^"]+)"/.exec((await probe(port, '/', host)).body)![1]!;
+    const dataVolume = () => execFileSync('docker', ['volume', 'inspect', '--format', '{{.CreatedAt}}', `${NAME}_data`], { encoding: 'utf8' }).trim();
     const releases = () => parseReleaseLog(fs.readFileSync(path.join(dir, RELEASES_FILE), 'utf8'), RELEASES_FILE);
 
     const first = cli(dir, base);
@@ -53,6 +54,7 @@ describe('rollback on compose', () => {
     expect(two!.migrations).not.toContain('notes.0001_initial');
     expect(one!.manifest).not.toBe(two!.manifest);
 
+    const dataCreated = dataVolume();
     const refused = cli(dir, ['rollback']);
     expect(refused.status).not.toBe(0);
     expect(refused.output).toContain(`refusing to roll back to ${two!.tag}`);
@@ -67,6 +69,7 @@ describe('rollback on compose', () => {
     expect(toOne.status, toOne.output).toBe(0);
     expect(toOne.output).toContain(`Release running: ${one!.tag}`);
     expect(await stylesheet()).toBe(release1Css);
+    expect(dataVolume()).toBe(dataCreated); // the database's volume is the same one
     const css = await probe(port, release1Css, host);
     expect(css.status).toBe(200);
     expect(css.body).toContain('rule-v1');
