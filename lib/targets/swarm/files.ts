@@ -1,7 +1,7 @@
 /** The files only --target swarm writes, beside its stack.yaml. */
 import path from 'node:path';
 import type { StackConfig } from '../../config/stack-config.js';
-import { DATABASE_URL_VARIABLE, FRONT_CONF_HASH_VARIABLE, NGINX_HEALTH_PATH, SERVICES, TAG_VARIABLE } from '../../config/names.js';
+import { DATABASE_URL_VARIABLE, FRONT_CONF_HASH_VARIABLE, NGINX_HEALTH_PATH, RELEASES_FILE, SERVICES, TAG_VARIABLE } from '../../config/names.js';
 import { appRepository, deployVariables } from '../../model/features/app.js';
 import type { PlannedFile } from '../../render/files.js';
 import { ACROSS_MIGRATIONS_FLAG } from '../../release/migrations.js';
@@ -44,6 +44,7 @@ export function swarmFiles(config: StackConfig): PlannedFile[] {
         buildOnly,
         migrationsPython: MIGRATIONS_PYTHON,
         acrossMigrationsFlag: ACROSS_MIGRATIONS_FLAG,
+        releasesFile: RELEASES_FILE,
       },
       mode: 0o755,
     },

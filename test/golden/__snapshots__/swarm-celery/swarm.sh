@@ -30,9 +30,9 @@ short_hash() {
   if command -v sha256sum >/dev/null 2>&1; then sha256sum; else shasum -a 256; fi | cut -c1-12
 }
 
-# The build context's content (the files .dockerignore keeps out of the image are left out here too).
+# The build context's content (the files .dockerignore keeps out of the image, the release log among them, are left out here too).
 context_hash() {
-  find . -type f ! -path './.git/*' ! -name '.env' ! -name '.env.*' ! -path './backups/*' ! -path '*/__pycache__/*' ! -path './node_modules/*' |
+  find . -type f ! -path './.git/*' ! -name '.env' ! -name '.env.*' ! -path './backups/*' ! -path './releases.json' ! -path '*/__pycache__/*' ! -path './node_modules/*' |
     LC_ALL=C sort | while IFS= read -r file; do printf '%s\n' "$file"; cat "$file"; done | short_hash
 }
 
