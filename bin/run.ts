@@ -1,5 +1,5 @@
 /**
- * `npx generator-django-static [check|doctor] [options]` (loaded by bin/cli.ts once the Node
+ * `npx generator-django-static [check|doctor|rollback] [options]` (loaded by bin/cli.ts once the Node
  * version is checked, and unless a plain doctor command line runs without it): runs the same
  * generators as `yo django-static`, through yeoman-environment, without a global yo.
  * `npx generator-django-static demo [DIR] [options]`: writes a sample Django project into DIR
@@ -14,7 +14,7 @@ import { DEFAULT_DEMO_DIR, DemoTargetError, writeSampleProject } from '../lib/de
 const here = path.dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
 const demo = argv[0] === 'demo' && Boolean(argv.shift());
-const sub = demo ? 'app' : argv[0] === 'check' || argv[0] === 'doctor' || argv[0] === 'app' ? argv.shift()! : 'app';
+const sub = demo ? 'app' : ['check', 'doctor', 'rollback', 'app'].includes(argv[0] ?? '') ? argv.shift()! : 'app';
 // doctor keeps exit status 1 for "findings"; a usage error is 2 there (the generators use 1 for every failure).
 const USAGE_ERROR = sub === 'doctor' ? 2 : 1;
 
@@ -74,6 +74,7 @@ const generators = {
   app: () => import('../generators/app/index.js'),
   check: () => import('../generators/check/index.js'),
   doctor: () => import('../generators/doctor/index.js'),
+  rollback: () => import('../generators/rollback/index.js'),
 };
 const command = await prepareCommand({
   // Our constructors require their arguments, where Yeoman's type has them optional; Yeoman always passes them.
@@ -82,12 +83,12 @@ const command = await prepareCommand({
   namespace: `django-static:${sub}`,
 });
 command.name(sub === 'app' ? 'generator-django-static' : `generator-django-static ${sub}`);
-// --cwd as it works (above), in place of Yeoman's valueless one; and doctor, which writes no
-// generated files and installs nothing, does not list the conflict and install options it ignores.
+// --cwd as it works (above), in place of Yeoman's valueless one; and doctor and rollback, which write no
+// generated files and install nothing, does not list the conflict and install options it ignores.
 const YEOMAN_WRITE_OPTIONS = ['--skip-install', '--skip-cache', '--local-config-only', '--ask-answered', '--force', '--dry-run', '--whitespace', '--bail', '--skip-yo-resolve', '--force-install'];
 const cwdOption = command.options.find((option) => option.long === '--cwd');
 if (cwdOption) Object.assign(cwdOption, { flags: '--cwd <dir>', required: true, description: 'run in this folder (the project) instead of the current one' });
-if (sub === 'doctor') for (const option of command.options) if (YEOMAN_WRITE_OPTIONS.includes(option.long ?? '')) option.hideHelp();
+if (sub === 'doctor' || sub === 'rollback') for (const option of command.options) if (YEOMAN_WRITE_OPTIONS.includes(option.long ?? '')) option.hideHelp();
 // Commander's errors are reported below, in our words, once.
 command.exitOverride().configureOutput({ outputError: () => {} });
 try {

@@ -10,7 +10,7 @@ import type { MemFsEditorFile } from 'mem-fs-editor';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { AnswerError, resolveAnswers, type Ask } from '../../lib/config/answers.js';
 import { refusals } from '../../lib/config/refusals.js';
-import { BACKUPS_DIR, GENERATED_FILES } from '../../lib/config/names.js';
+import { BACKUPS_DIR, GENERATED_FILES, RELEASES_FILE } from '../../lib/config/names.js';
 import { besideNotices, defaultProjectName, stackFiles, type StackFiles } from '../../lib/config/file-names.js';
 import { defaultDatabase, QUESTIONS, type Answers } from '../../lib/config/questions.js';
 import { remoteStaticNotice } from '../../lib/config/remote-static.js';
@@ -45,7 +45,7 @@ type Options = BaseOptions & Record<string, unknown>;
 /** Files a project often has already, whose lines can be merged with ours instead of replaced. */
 const MERGEABLE = new Set<string>([GENERATED_FILES.dockerignore]);
 /** .env holds secrets; backups/ holds the database's dumps: git must see neither. */
-const gitignoreRules = (ignoresEnv: boolean) => [...(ignoresEnv ? [] : [GENERATED_FILES.env]), `${BACKUPS_DIR}/`].join('\n') + '\n';
+const gitignoreRules = (ignoresEnv: boolean) => [...(ignoresEnv ? [] : [GENERATED_FILES.env]), `${BACKUPS_DIR}/`, RELEASES_FILE].join('\n') + '\n';
 
 export default class DjangoStaticGenerator extends Generator<Record<string, unknown>, Options> {
   private facts!: ProjectFacts;

@@ -3,21 +3,15 @@
  * It rebuilds the StackConfig from the stored answers, so it checks what was generated.
  */
 import '../supported-node.js'; // first: on an old Node, one line instead of Yeoman's stack trace
-import fs from 'node:fs';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { stackFiles } from '../../lib/config/file-names.js';
-import type { Answers } from '../../lib/config/questions.js';
-import { buildStackConfig, ConfigError } from '../../lib/config/stack-config.js';
 import { GENERATED_FILES } from '../../lib/config/names.js';
-import { answersOnDisk } from '../../lib/config/answers-on-disk.js';
 import { readText } from '../../lib/read-text.js';
 import { checkStack } from '../../lib/targets/index.js';
 import { missingEnvMessage, missingSettingsEnv } from '../../lib/render/env-file.js';
 import { materialize, renderStack } from '../../lib/stack.js';
-import { withDependencyFile } from '../../lib/detect/dependencies/manifests.js';
-import { detectProject } from '../../lib/detect/project.js';
 import { MANIFEST_KEY, type Manifest } from '../../lib/regen/manifest.js';
 import { behaveAsCommand } from '../command-line.js';
+import { storedStackConfig, timeoutSeconds } from '../stored-config.js';
 
 export default class CheckGenerator extends Generator<Record<string, unknown>, BaseOptions & Record<string, unknown>> {
   constructor(args: string[], options: BaseOptions & Record<string, unknown>) {
@@ -30,25 +24,8 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, B
   }
 
   async default(): Promise<void> {
-    const stored = this.config.get(MANIFEST_KEY) as Manifest | undefined;
-    if (!stored) throw new Error('no .yo-rc.json from `yo django-static` here: generate the stack first');
-    let config;
-    try {
-      const answers = withTarget(stored.answers as Answers, this.options['target']);
-      const onDisk = answersOnDisk(this.destinationRoot(), answers);
-      if (onDisk.length > 0) throw new ConfigError(onDisk);
-      const facts = withDependencyFile(detectProject(this.destinationRoot(), { settingsModule: answers.settingsModule }), answers.dependencies);
-      config = buildStackConfig(
-        answers,
-        facts,
-        stackFiles((file) => fs.existsSync(this.destinationPath(file)), Object.keys(stored.files)),
-      );
-    } catch (error) {
-      if (error instanceof ConfigError) throw new Error(`the stored answers are no longer valid for this project:\n${error.message}`, { cause: error });
-      throw error;
-    }
-    const timeout = Number(this.options['timeout']);
-    if (!Number.isFinite(timeout) || timeout <= 0) throw new Error(`--timeout ${String(this.options['timeout'])}: give a number of seconds`);
+    const config = storedStackConfig(this.destinationRoot(), this.config.get(MANIFEST_KEY) as Manifest | undefined, this.options['target']);
+    const timeout = timeoutSeconds(this.options['timeout']);
     const missing = missingSettingsEnv(config, readText(this.destinationPath(GENERATED_FILES.env)));
     if (missing.length > 0) throw new Error(missingEnvMessage(missing, config.files.envExample));
     // What the stored answers generate today, against the disk: a hand edit or a stale
@@ -67,13 +44,4 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, B
     if (result === 'no-engine') throw new Error('no Docker engine answers, so nothing could be checked');
     if (!result.ok) throw new Error(`the health check failed: ${result.summary}`);
   }
-}
-
-/** --target overrides the stored answer for this check; swarm needs the answers a --target swarm generation stored. */
-function withTarget(answers: Answers, target: unknown): Answers {
-  if (target === undefined) return answers;
-  if (target !== 'compose' && target !== 'swarm') throw new Error(`--target ${String(target)}: use compose or swarm`);
-  if (target === 'swarm' && answers.target !== 'swarm')
-    throw new Error('--target swarm: this project was generated for compose; generate it with `yo django-static --target swarm` first (it writes stack.yaml and swarm.sh)');
-  return { ...answers, target };
 }

@@ -185,3 +185,9 @@ export type AppServer = (typeof APP_SERVERS)[number];
 export const UVICORN_WORKER_CLASS = 'uvicorn.workers.UvicornWorker';
 /** The pip packages each server needs in the image. */
 export const APP_SERVER_PACKAGES: Record<AppServer, readonly string[]> = { gunicorn: ['gunicorn'], uvicorn: ['gunicorn', 'uvicorn'], daphne: ['daphne'] };
+
+/**
+ * The release log (lib/release): one record per release that ran and passed the health check,
+ * newest last. State of this host, not source: kept out of git and out of the image.
+ */
+export const RELEASES_FILE = 'releases.json';

@@ -34,8 +34,8 @@ export interface HealthRuntime {
   readonly stack: StackRuntime;
   /** How the readiness is worded: "healthy" (compose starts the stack) or "converged" (swarm.sh deployed it). */
   readonly words: { ready: string; missed: string; failed: string };
-  /** Builds and starts the stack, or waits for the deployed one, logging what it does. */
-  start(timeoutMs: number, log: (line: string) => void): Promise<StartOutcome | NotRun>;
+  /** Builds (unless build is false) and starts the stack, or waits for the deployed one, logging what it does. */
+  start(timeoutMs: number, log: (line: string) => void, options: { build: boolean }): Promise<StartOutcome | NotRun>;
   failureEvidence(config: StackConfig): Promise<FailureEvidence>;
   /** --down: stops the stack, saying what is kept; deleteData removes the data volumes too (where the target can). */
   stop(config: StackConfig, deleteData: boolean, log: (line: string) => void): Promise<void>;

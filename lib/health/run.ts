@@ -28,6 +28,10 @@ export interface HealthOptions {
   log: (line: string) => void;
   /** Bound on build + start. */
   startTimeoutMs?: number;
+  /** false: start the images there are, without building (a rollback has just tagged the previous release's). */
+  build?: boolean;
+  /** Run once every check passed, before --down: the stack is still there to read. */
+  afterHealthy?: (stack: StackRuntime) => Promise<void>;
 }
 
 export interface HealthResult {
@@ -56,7 +60,7 @@ export async function runHealthCheck(open: OpenRuntime, options: HealthOptions):
   if ('notRun' in runtime) return notRun(runtime.notRun, log);
 
   const started = Date.now();
-  const up = await runtime.start(timeoutMs, log);
+  const up = await runtime.start(timeoutMs, log, { build: options.build ?? true });
   if ('notRun' in up) return notRun(up.notRun, log);
   const secondsToHealthy = up.ok ? (Date.now() - started) / 1000 : undefined;
   const target = tlsTarget(config, cwd);
@@ -76,6 +80,8 @@ export async function runHealthCheck(open: OpenRuntime, options: HealthOptions):
     for (const cause of causes) log(`  - ${cause}`);
   }
 
+  // Before --down: what the caller reads from the running stack (the release record).
+  if (ok) await options.afterHealthy?.(runtime.stack);
   if (options.down) await runtime.stop(config, options.deleteData ?? false, log);
   else if (up.ok) {
     // The page the check found answering, so the first click of a newcomer works (a bare startproject has no home page).

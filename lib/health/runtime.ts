@@ -16,6 +16,8 @@ export interface StackRuntime {
   state(service: string): Promise<ContainerState | undefined>;
   /** The ports the service publishes on the host; undefined when the service has no container. */
   publishedPorts(service: string): Promise<string[] | undefined>;
+  /** One container of the service (a running one first), by id, or undefined. */
+  containerId(service: string): Promise<string | undefined>;
   /** The containers the stack runs now, and the last one of each one-shot. */
   containerIds(): Promise<string[]>;
   /** The generated service an inspected container belongs to (by its engine's labels). */

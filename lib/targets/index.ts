@@ -5,6 +5,7 @@
  */
 import type { StackConfig } from '../config/stack-config.js';
 import type { HealthOptions, HealthResult } from '../health/run.js';
+import type { StackRuntime } from '../health/runtime.js';
 import { compose } from './compose/index.js';
 import { swarm } from './swarm/index.js';
 import type { Target } from './target.js';
@@ -22,5 +23,8 @@ export const targetsOf = (config: StackConfig): Target[] => [compose, ...(config
 /** The health check of the running stack, through its target's runtime (Docker code loads only now). */
 export async function checkStack(options: HealthOptions): Promise<HealthResult | 'no-engine'> {
   const { runHealthCheck } = await import('../health/run.js');
-  return runHealthCheck(targetOf(options.config).runtime, options);
+  const { recordRunningRelease } = await import('../release/probe.js');
+  // A release that passed is recorded (and the running one named): rollback reads the record.
+  const afterHealthy = (stack: StackRuntime) => recordRunningRelease(options.config, options.cwd, stack, options.log);
+  return runHealthCheck(targetOf(options.config).runtime, { afterHealthy, ...options });
 }

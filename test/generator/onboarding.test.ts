@@ -24,7 +24,7 @@ describe('a project with files of its own', () => {
     expect(ignore.startsWith('# mine\n.git\n.envs/\nlocal/\n')).toBe(true); // the user's lines first, untouched
     expect(ignore).toContain(`${BLOCK_START}\n.env\n`);
     expect(ignore.split('\n').filter((line) => line === '.git')).toHaveLength(1); // not repeated in our block
-    expect(read(dir, '.gitignore')).toMatch(/^\*\.pyc\n\n# >>> generator-django-static.*\n\.env\nbackups\/\n# <<< generator-django-static\n$/);
+    expect(read(dir, '.gitignore')).toMatch(/^\*\.pyc\n\n# >>> generator-django-static.*\n\.env\nbackups\/\nreleases\.json\n# <<< generator-django-static\n$/);
     expect(fs.existsSync(path.join(dir, '.dockerignore.new'))).toBe(false);
 
     const first = { ignore, git: read(dir, '.gitignore') };

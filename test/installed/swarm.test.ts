@@ -6,9 +6,10 @@
  * registry and deploys on a real single-node swarm with .env exactly as generated;
  * `yo django-static:check` passes. Then: an optional variable added to .env reaches gunicorn;
  * secrets are files; scaled to 4 replicas the load spreads over all of them; a rolling update to
- * a new image under load fails no request and serves the new CSS after; a killed replica is
- * replaced while requests are still served; an app that exits at start is diagnosed by name with
- * its log line. The swarm (when this run made it), registry, stack, secrets, volumes and images
+ * a new image under load fails no request and serves the new CSS after; `./swarm.sh rollback`
+ * serves v1's page and CSS again, and is refused across a migration v1 does not know; a killed
+ * replica is replaced while requests are still served; an app that exits at start is diagnosed
+ * by name with its log line. The swarm (when this run made it), registry, stack, secrets, volumes and images
  * are all removed afterwards, on failure too.
  */
 import { spawn } from 'node:child_process';
@@ -17,6 +18,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { header, probe } from '../../lib/probe/http-probe.js';
 import { waitForConvergence } from '../../lib/health/swarm-converge.js';
+import { NOTES_APP, withNotesApp } from '../fixtures/projects.js';
 import { SERVED_BY, swarmProject } from '../fixtures/swarm.js';
 import { until } from '../fixtures/poll.js';
 import { dockerOut, joinSwarm, leaveSwarm, removeImages, removeStack, startRegistry, type Registry, type SwarmNode } from '../fixtures/swarm-engine.js';
@@ -236,6 +238,43 @@ describe('--target swarm on a single-node swarm', () => {
     const css = await probe(PORT, after, HOST);
     expect(css.status).toBe(200);
     expect(css.body).toContain('rule-v2');
+  });
+
+  it('./swarm.sh rollback returns app and static to the release before (its page and CSS), then refuses across a migration that release does not know', async () => {
+    const image = (service: string) => dockerOut('service', 'inspect', '--format', '{{.Spec.TaskTemplate.ContainerSpec.Image}}', `${STACK}_${service}`).split('@')[0]!;
+    const tagOf = (name: string) => name.slice(name.lastIndexOf(':') + 1);
+    const v2 = tagOf(image('app'));
+    const previous = tagOf(dockerOut('service', 'inspect', '--format', '{{.PreviousSpec.TaskTemplate.ContainerSpec.Image}}', APP).split('@')[0]!);
+    const back = await swarmSh('rollback');
+    expect(back.status, back.output).toBe(0);
+    expect(back.output).toContain(`rolling back ${STACK} from ${v2} to ${previous}`);
+    await converged(300_000);
+    // App and static together, on the previous tag.
+    expect([tagOf(image('app')), tagOf(image('static'))]).toEqual([previous, previous]);
+    const page = await probe(PORT, '/', HOST);
+    expect(page.body).toContain('home v1');
+    const css = await probe(PORT, /href="([^"]+)"/.exec(page.body)![1]!, HOST);
+    expect(css.status).toBe(200);
+    expect(css.body).toContain('rule-v1');
+    const check = await asUser(['yo', 'django-static:check', '--timeout', '300']);
+    expect(check.status, check.output).toBe(0);
+    expect(check.output).toContain(`Release running: ${previous} (`);
+
+    // A release that migrates, deployed; going back from it is refused with the migration's name.
+    fs.writeFileSync(path.join(dir, 'mysite/settings.py'), withNotesApp(read(dir, 'mysite/settings.py')));
+    for (const [file, content] of Object.entries(NOTES_APP)) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), content);
+    }
+    const up = await swarmSh('up');
+    expect(up.status, up.output).toBe(0);
+    await converged(300_000);
+    const migrated = image('app');
+    const refused = await swarmSh('rollback');
+    expect(refused.status).not.toBe(0);
+    expect(refused.output).toContain('refusing to roll back to');
+    expect(refused.output).toMatch(/^ {2}notes\.0001_initial$/m);
+    expect(image('app')).toBe(migrated);
   });
 
   it('replaces a killed replica while requests are still served', async () => {

@@ -15,10 +15,11 @@ const LIB = path.resolve(__dirname, '../../lib');
  * Bottom to top: a module may import its own layer and those below. base: lib/*.ts helpers;
  * demo: startproject's text (the demo's sample project, and the tests' fixtures); nginx: nginx's
  * grammar and the rules stated by more than one checker (validate, doctor, health); compose: the
- * compose-file reader (validate and doctor); probe: HTTP probing (health and doctor); pipeline:
+ * compose-file reader (validate and doctor); probe: HTTP probing (health and doctor); release: the
+ * release record (read from the running stack, written by the targets' checks); pipeline:
  * lib/stack.ts, which runs every target.
  */
-const LAYERS = ['base', 'demo', 'nginx', 'compose', 'probe', 'detect', 'config', 'model', 'render', 'validate', 'regen', 'health', 'doctor', 'targets', 'pipeline'] as const;
+const LAYERS = ['base', 'demo', 'nginx', 'compose', 'probe', 'detect', 'config', 'model', 'render', 'validate', 'regen', 'health', 'release', 'doctor', 'targets', 'pipeline'] as const;
 
 /** Arrows that still run up, each with why it is left: the list only shrinks (a fixed one must be removed here). */
 const KNOWN_UPWARD: readonly string[] = [];

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { ENVIRONMENT, GENERATED_FILES, OPTIONAL_VARIABLES } from '../../lib/config/names.js';
+import { ENVIRONMENT, GENERATED_FILES, OPTIONAL_VARIABLES, RELEASES_FILE } from '../../lib/config/names.js';
 import { swarmNextSteps, swarmNotices } from '../../lib/targets/swarm/notices.js';
 import { buildStackConfig } from '../../lib/config/stack-config.js';
 import { InvalidOutputError, materialize, renderStack, validateOutput } from '../../lib/stack.js';
@@ -193,7 +193,7 @@ describe('swarm.sh in a nested layout (manage.py in src/, the manifests at the r
     return { root, django, config };
   }
 
-  it("the tag's content hash covers the whole build context (the root), not only the Django folder; backups stay out", () => {
+  it("the tag's content hash covers the whole build context (the root), not only the Django folder; backups and the release log stay out", () => {
     const { root, django, config } = nested();
     expect(config.build.context).toBe('..');
     // No git: the tag is the content hash.
@@ -211,6 +211,8 @@ describe('swarm.sh in a nested layout (manage.py in src/, the manifests at the r
     fs.mkdirSync(path.join(django, config.backupsDir), { recursive: true });
     fs.writeFileSync(path.join(django, config.backupsDir, 'db.dump'), 'not in the image');
     fs.writeFileSync(path.join(root, '.env'), 'SECRET=x\n');
+    // The check writes the release log after a deploy: the next deploy must name the same images.
+    fs.writeFileSync(path.join(django, RELEASES_FILE), '{"releases": []}\n');
     expect(tag()).toBe(afterManifest);
   });
 });

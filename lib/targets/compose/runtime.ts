@@ -30,14 +30,17 @@ function composeRuntime(config: StackConfig, project: ComposeProject): HealthRun
   return {
     stack: project,
     words: { ready: 'Stack healthy', missed: 'The stack did not become healthy', failed: 'the stack did not start' },
-    async start(timeoutMs, log) {
+    async start(timeoutMs, log, { build }) {
       const seconds = Math.round(timeoutMs / 1000);
-      log(`Health check: building and starting the stack with ${compose.variant === 'v2' ? 'Compose v2' : 'docker-compose'} ${compose.version} (at most ${seconds} s)…`);
+      const buildFlag = build ? '--build' : '--no-build';
+      log(
+        `Health check: ${build ? 'building and starting' : 'starting (no build)'} the stack with ${compose.variant === 'v2' ? 'Compose v2' : 'docker-compose'} ${compose.version} (at most ${seconds} s)…`,
+      );
       const stream = (line: string) => log(`  │ ${line.length > 160 ? `${line.slice(0, 157)}...` : line}`);
       const up =
         compose.variant === 'v2'
-          ? await project.run(['up', '-d', '--build', '--wait', '--wait-timeout', String(seconds)], { timeoutMs: timeoutMs + 30_000, stream })
-          : await upAndPollV1(project, oneShots(config), timeoutMs, stream);
+          ? await project.run(['up', '-d', buildFlag, '--wait', '--wait-timeout', String(seconds)], { timeoutMs: timeoutMs + 30_000, stream })
+          : await upAndPollV1(project, oneShots(config), timeoutMs, stream, buildFlag);
       return { ok: up.exitCode === 0 && !up.timedOut, timedOut: up.timedOut, output: up.output };
     },
     async failureEvidence() {
@@ -73,9 +76,9 @@ function oneShots(config: StackConfig): string[] {
 }
 
 /** docker-compose 1.x has no --wait: start, then poll the containers' health ourselves. */
-async function upAndPollV1(project: ComposeProject, shots: string[], timeoutMs: number, stream: (line: string) => void) {
+async function upAndPollV1(project: ComposeProject, shots: string[], timeoutMs: number, stream: (line: string) => void, buildFlag: '--build' | '--no-build') {
   const deadline = Date.now() + timeoutMs;
-  const up = await project.run(['up', '-d', '--build'], { timeoutMs, stream });
+  const up = await project.run(['up', '-d', buildFlag], { timeoutMs, stream });
   if (up.exitCode !== 0) return up;
   while (Date.now() < deadline) {
     const [app, nginx, ...shotStates] = await Promise.all([SERVICES.app, SERVICES.nginx, ...shots].map((service) => project.state(service)));

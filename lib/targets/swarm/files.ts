@@ -1,10 +1,12 @@
 /** The files only --target swarm writes, beside its stack.yaml. */
 import path from 'node:path';
 import type { StackConfig } from '../../config/stack-config.js';
-import { DATABASE_URL_VARIABLE, FRONT_CONF_HASH_VARIABLE, NGINX_HEALTH_PATH, SERVICES, TAG_VARIABLE } from '../../config/names.js';
+import { DATABASE_URL_VARIABLE, FRONT_CONF_HASH_VARIABLE, NGINX_HEALTH_PATH, RELEASES_FILE, SERVICES, TAG_VARIABLE } from '../../config/names.js';
 import { appRepository, deployVariables } from '../../model/features/app.js';
 import type { PlannedFile } from '../../render/files.js';
 import { nginxServing } from '../../render/nginx-serving.js';
+import { ACROSS_MIGRATIONS_FLAG } from '../../release/migrations.js';
+import { MIGRATIONS_PYTHON } from '../../release/python.js';
 
 /** --target swarm: the release images' Dockerfile and the script that builds, pushes and deploys. */
 export function swarmFiles(config: StackConfig): PlannedFile[] {
@@ -39,6 +41,11 @@ export function swarmFiles(config: StackConfig): PlannedFile[] {
         frontHashVariable: FRONT_CONF_HASH_VARIABLE,
         buildContext,
         baseImage: appRepository(config),
+        services: SERVICES,
+        buildOnly,
+        migrationsPython: MIGRATIONS_PYTHON,
+        acrossMigrationsFlag: ACROSS_MIGRATIONS_FLAG,
+        releasesFile: RELEASES_FILE,
       },
       mode: 0o755,
     },

@@ -7,6 +7,8 @@
 #   ./swarm.sh deploy    secrets, then docker stack deploy -c stack.yaml swarm-postgres
 #   ./swarm.sh up        build, push and deploy
 #   ./swarm.sh down      docker stack rm swarm-postgres (volumes and secrets stay: data survives)
+#   ./swarm.sh rollback  redeploy the previous release's tag (app, static and workers together); refused
+#                across a migration that release does not know, unless --across-migrations
 #   ./swarm.sh tag       the tag build would use: $TAG, else the git revision, else a content hash
 set -eu
 cd "$(dirname "$0")"
@@ -28,9 +30,9 @@ short_hash() {
   if command -v sha256sum >/dev/null 2>&1; then sha256sum; else shasum -a 256; fi | cut -c1-12
 }
 
-# The build context's content (the files .dockerignore keeps out of the image are left out here too).
+# The build context's content (the files .dockerignore keeps out of the image, the release log among them, are left out here too).
 context_hash() {
-  find . -type f ! -path './.git/*' ! -name '.env' ! -name '.env.*' ! -path './backups/*' ! -path '*/__pycache__/*' ! -path './node_modules/*' |
+  find . -type f ! -path './.git/*' ! -name '.env' ! -name '.env.*' ! -path './backups/*' ! -path './releases.json' ! -path '*/__pycache__/*' ! -path './node_modules/*' |
     LC_ALL=C sort | while IFS= read -r file; do printf '%s\n' "$file"; cat "$file"; done | short_hash
 }
 
@@ -112,6 +114,55 @@ deploy() {
   echo "deployed $STACK with tag $TAG; then: yo django-static:check"
 }
 
+# The image a service of the stack runs (spec Spec) or ran before its last update (PreviousSpec), without the digest.
+service_image() {
+  docker service inspect --format "{{with .$2}}{{.TaskTemplate.ContainerSpec.Image}}{{end}}" "${STACK}_$1" 2>/dev/null | sed 's/@.*//'
+}
+
+# The migrations an app image ($1) holds, one app_label.name a line, sorted for comm, into the file $2.
+# Django loads them from the code with the build's settings values: no database is opened.
+migrations_of() {
+  docker run --rm --entrypoint python -e DJANGO_SETTINGS_MODULE=config.settings_docker -e DJANGO_SECRET_KEY=build-only-not-a-secret -e POSTGRES_PASSWORD=build-only-not-a-secret "$1" -c 'import django
+django.setup()
+from django.db.migrations.loader import MigrationLoader
+names = sorted("%s.%s" % key for key in MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+print("\n".join(names))' >"$2"
+  LC_ALL=C sort -o "$2" "$2"
+}
+
+# Back to the image the app ran before its last update: one stack deploy with that tag moves
+# every service built from the release (app, static, workers) together. A second rollback returns
+# to the release rolled back from, as `docker service rollback` does.
+rollback() {
+  current=$(service_image app Spec)
+  previous=$(service_image app PreviousSpec)
+  if [ -z "$current" ]; then
+    echo "error: the stack $STACK is not deployed here (no service ${STACK}_app)" >&2
+    exit 1
+  fi
+  if [ -z "$previous" ] || [ "$previous" = "$current" ]; then
+    echo "error: ${STACK}_app has no previous release to roll back to (it runs $current)" >&2
+    exit 1
+  fi
+  export_env
+  known=$(mktemp)
+  applied=$(mktemp)
+  migrations_of "$previous" "$known"
+  migrations_of "$current" "$applied"
+  unknown=$(LC_ALL=C comm -23 "$applied" "$known")
+  rm -f "$known" "$applied"
+  if [ -n "$unknown" ] && [ "${1:-}" != "--across-migrations" ]; then
+    echo "error: refusing to roll back to ${previous##*:}: the database has migrations that release does not know:" >&2
+    printf '  %s\n' $unknown >&2
+    echo "Its code may fail on the schema these left (migrate does not undo them). To roll back anyway: $0 rollback --across-migrations" >&2
+    exit 1
+  fi
+  echo "rolling back $STACK from ${current##*:} to ${previous##*:}" >&2
+  TAG=${previous##*:}
+  export TAG
+  deploy
+}
+
 case "${1:-}" in
   build) build ;;
   push) push ;;
@@ -127,9 +178,10 @@ case "${1:-}" in
     docker stack rm "$STACK"
     echo "removed the stack $STACK; its volumes and secrets are kept (docker volume rm / docker secret rm deletes them)"
     ;;
+  rollback) rollback "${2:-}" ;;
   tag) tag ;;
   *)
-    echo "usage: $0 build|push|secrets|deploy|up|down|tag" >&2
+    echo "usage: $0 build|push|secrets|deploy|up|down|rollback|tag" >&2
     exit 2
     ;;
 esac
