@@ -12,7 +12,7 @@
  * its log line. The swarm (when this run made it), registry, stack, secrets, volumes and images
  * are all removed afterwards, on failure too.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -102,6 +102,14 @@ function failureCounts(failed: string[]): string {
   const counts = new Map<string, number>();
   for (const failure of failed) counts.set(failure, (counts.get(failure) ?? 0) + 1);
   return [...counts].map(([failure, count]) => `${count} × ${failure}`).join('; ');
+}
+
+/** The distinct [error] lines the front nginx logged (the upstream each names, so a failure says which side failed). */
+function frontErrors(): string {
+  const logs = spawnSync('docker', ['service', 'logs', '--raw', '--since', '10m', `${STACK}_nginx`], { encoding: 'utf8', timeout: 60_000 });
+  const errors = `${logs.stdout}${logs.stderr}`.split('\n').filter((line) => line.includes('[error]'));
+  const distinct = [...new Set(errors.map((line) => line.replace(/^\S+ \S+ \[error\] \d+#\d+: \*\d+ /, '')))];
+  return `${errors.length} lines, ${distinct.length} distinct; the first 8:\n${distinct.slice(0, 8).join('\n')}`;
 }
 
 /** Which replicas answered `count` home-page requests (the X-Served-By hostname each gave). */
@@ -271,6 +279,7 @@ describe('--target swarm on a single-node swarm', () => {
     console.log(
       `rolling update${BRIDGING ? '' : ' WITHOUT bridging (--keep-releases 0)'} (./swarm.sh up took ${up.seconds.toFixed(0)} s): ${tally.pages} pages and ${tally.assets} assets answered 200, ${tally.failed.length} requests failed; pages by version ${JSON.stringify([...tally.bodies])}${tally.failed.length ? `; failures: ${failureCounts(tally.failed)}` : ''}`,
     );
+    if (tally.failed.length) console.log(`the front nginx's errors meanwhile:\n${frontErrors()}`);
     expect(up.output).toMatch(new RegExp(`bridging the static files of 127\\.0\\.0\\.1:${REGISTRY_PORT}/${STACK}/static:`));
     expect(tally.failed, `${tally.failed.length} of ${tally.pages + tally.assets + tally.failed.length} requests failed`).toEqual([]);
     expect(tally.pages).toBeGreaterThan(100);
