@@ -14,6 +14,8 @@ export const GENERATED_FILES = {
   nginxConf: 'nginx/default.conf',
   gunicornConf: 'gunicorn.conf.py',
   compressStatic: 'docker/compress_static.py',
+  /** Each release's manifest kept beside the static files: bridges earlier releases' files into Swarm's image, prunes the compose volume. */
+  staticReleases: 'docker/static_releases.py',
   /** The app image's entrypoint: every command in it (gunicorn, migrate, collectstatic) starts here. */
   entrypoint: 'docker/entrypoint.sh',
   /** --tls acme: nginx's start (the workers' group on the certs folder, then nginx). */
@@ -107,6 +109,9 @@ export const VOLUMES = {
   /** --redis-persistence: Redis's append-only file. */
   redis: 'redis',
 } as const;
+
+/** In the static root (a dotfolder: collectstatic leaves it alone, nginx answers 404): one manifest per release, and their order. */
+export const STATIC_RELEASES_DIR = '.releases';
 
 /** Where the redis image keeps its data (its WORKDIR), and --redis-persistence mounts its volume. */
 export const CONTAINER_REDIS_DATA = '/data';

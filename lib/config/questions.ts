@@ -57,6 +57,8 @@ export interface Answers {
   imageRepository?: string;
   /** --target swarm: nginx's published port, bound on each node (host) or through the routing mesh (ingress). */
   swarmPorts?: SwarmPortsChoice;
+  /** Earlier releases whose hashed static files stay served beside the current ones (asset bridging). */
+  keepReleases: number;
   workers: string;
   /** The app container's memory bound: "auto" derives it from the workers. */
   appMemory: string;
@@ -100,6 +102,8 @@ export const DEFAULTS = {
   hstsMaxAge: 300,
   pythonImage: (version: string) => IMAGES.python.replace('{version}', version),
   replicas: 2,
+  /** Two earlier releases: a page rendered by either still loads its CSS and JS during (and after) an update. */
+  keepReleases: 2,
   /** A registry on this machine (loopback needs no insecure-registries): swarm.sh pushes there unless told otherwise. */
   imageRepository: (projectName: string) => `127.0.0.1:5000/${projectName}`,
 } as const;
@@ -472,6 +476,15 @@ export const QUESTIONS = [
     validate: (value) => ((SWARM_PORTS_CHOICES as readonly (string | undefined)[]).includes(value) ? undefined : `"${value}" is not one of ${SWARM_PORTS_CHOICES.join(', ')}`),
     choices: () => [...SWARM_PORTS_CHOICES],
     when: onSwarm,
+  }),
+  question('keepReleases', {
+    option: 'keep-releases',
+    kind: 'number',
+    message: 'Earlier releases whose hashed static files stay served beside the current ones (asset bridging; 0 keeps only the current)',
+    detect: () => DEFAULTS.keepReleases,
+    validate: validate.keepReleases,
+    // An option, never a prompt: the default suits almost every site.
+    prompt: () => false,
   }),
   question('workers', {
     option: 'workers',

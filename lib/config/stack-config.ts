@@ -195,6 +195,11 @@ export interface StackConfig {
   appDir: string;
   nginxDocroot: string;
   static: Location;
+  /**
+   * Earlier releases whose hashed static files are kept (--keep-releases): Swarm's static image
+   * carries them, and on one host a passing check removes only older ones (docs/static-releases.md).
+   */
+  keptReleases: number;
   media?: Location;
   http: {
     port: number;
@@ -392,6 +397,7 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
     appDir,
     nginxDocroot: NGINX_DOCROOT,
     static: location(answers.staticUrl, VOLUMES.static, '/srv/django/static'),
+    keptReleases: answers.keepReleases,
     media: answers.media ? location(answers.mediaUrl, VOLUMES.media, '/srv/django/media') : undefined,
     http: {
       port: answers.port,

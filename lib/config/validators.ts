@@ -102,6 +102,7 @@ export const imageRepository: Validator<string> = (value) =>
     ? undefined
     : `"${value}" is not an image repository (expected <registry>/<path> without a tag, such as 127.0.0.1:5000/mysite)`;
 
+export const keepReleases: Validator<number> = (value) => (Number.isInteger(value) && value >= 0 && value <= 20 ? undefined : `keep-releases "${value}" must be a whole number from 0 to 20`);
 export const replicas: Validator<number> = (value) => (Number.isInteger(value) && value >= 1 && value <= 64 ? undefined : `replicas "${value}" must be a whole number from 1 to 64`);
 
 /** Project-relative folders only: the Docker build context is the project. */

@@ -1,5 +1,5 @@
 /**
- * Reads the <input> elements of a page the way a browser's tokenizer reads a start tag's
+ * Reads the <input> (or <link>, <script>) elements of a page the way a browser's tokenizer reads a start tag's
  * attributes (HTML Living Standard 13.2.5.32-40): names up to whitespace, "/", ">" or "=";
  * values double-quoted, single-quoted or unquoted. Enough for what the login round trip
  * submits (Django's csrfmiddlewaretoken); the package has no HTML parser dependency.
@@ -11,18 +11,22 @@ const WHITESPACE = new Set([' ', '\t', '\n', '\f', '\r']);
 const ENTITIES: Record<string, string> = { amp: '&', quot: '"', apos: "'", lt: '<', gt: '>', '#x27': "'", '#39': "'", '#34': '"' };
 
 /** The attributes of every <input> element, in document order. */
-export function inputElements(html: string): Attributes[] {
+export const inputElements = (html: string): Attributes[] => elementsNamed(html, 'input');
+
+/** The attributes of every element with this tag name (lowercase: input, link, script), in document order. */
+export function elementsNamed(html: string, tag: string): Attributes[] {
   const found: Attributes[] = [];
   const lower = html.toLowerCase();
-  let at = lower.indexOf('<input');
+  const open = `<${tag}`;
+  let at = lower.indexOf(open);
   while (at !== -1) {
-    const after = html[at + '<input'.length];
+    const after = html[at + open.length];
     if (after !== undefined && (WHITESPACE.has(after) || after === '>' || after === '/')) {
-      const { attributes, end } = readAttributes(html, at + '<input'.length);
+      const { attributes, end } = readAttributes(html, at + open.length);
       found.push(attributes);
-      at = lower.indexOf('<input', end);
+      at = lower.indexOf(open, end);
     } else {
-      at = lower.indexOf('<input', at + 1);
+      at = lower.indexOf(open, at + 1);
     }
   }
   return found;

@@ -15,6 +15,7 @@ import { engineAnswers } from './compose-cli.js';
 import { processEvidence } from './diagnose-processes.js';
 import { diagnose, type Evidence } from './diagnose.js';
 import type { OpenRuntime } from './health-runtime.js';
+import { pruneStaticReleases } from './prune-static.js';
 import type { StackRuntime } from './runtime.js';
 import type { TlsTarget } from './tls-checks.js';
 
@@ -84,6 +85,7 @@ export async function runHealthCheck(open: OpenRuntime, options: HealthOptions):
   if (ok) await options.afterHealthy?.(runtime.stack);
   if (options.down) await runtime.stop(config, options.deleteData ?? false, log);
   else if (up.ok) {
+    if (ok) await pruneStaticReleases(config, runtime.stack, log);
     // The page the check found answering, so the first click of a newcomer works (a bare startproject has no home page).
     const page = checks.find((check) => check.id === 'app-through-nginx')?.path ?? '/';
     log(`The stack keeps running: ${config.http.url}${page.replace(/^\//, '')}  (${runtime.stopHint(config)})`);

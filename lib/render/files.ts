@@ -4,7 +4,7 @@
  */
 import { APP_UID, optionalVariables, secretVariables, type StackConfig } from '../config/stack-config.js';
 import { BUILDER_TOOLCHAIN } from '../detect/dependencies/system-packages.js';
-import { ENV_NAMES, ENVIRONMENT, FILE_VARIABLE_SUFFIX, GENERATED_FILES, NGINX_HEALTH_PATH, SERVICES, UV_REQUIREMENTS_SCRIPT, RELEASES_FILE } from '../config/names.js';
+import { ENV_NAMES, ENVIRONMENT, FILE_VARIABLE_SUFFIX, GENERATED_FILES, NGINX_HEALTH_PATH, RELEASES_FILE, SERVICES, STATIC_RELEASES_DIR, UV_REQUIREMENTS_SCRIPT } from '../config/names.js';
 import { describeCondition } from '../detect/evaluate.js';
 import { inContext } from '../config/build-context.js';
 import { execForm, serverCommand } from '../model/features/app-server.js';
@@ -34,7 +34,8 @@ export function templateFiles(config: StackConfig): PlannedFile[] {
     { path: GENERATED_FILES.nginxConf, template: 'nginx/default.conf.ejs', data: { config, services: SERVICES, role: 'compose', healthPath: NGINX_HEALTH_PATH, serving: nginxServing(config) } },
     // Only for a server that reads it: daphne has no use for gunicorn's settings.
     ...(command.includes(GENERATED_FILES.gunicornConf) ? [{ path: GENERATED_FILES.gunicornConf, template: 'gunicorn.conf.py.ejs', data: { config, env: ENV_NAMES } }] : []),
-    { path: GENERATED_FILES.compressStatic, template: 'compress_static.py.ejs', data: { config } },
+    { path: GENERATED_FILES.compressStatic, template: 'compress_static.py.ejs', data: { config, releasesDir: STATIC_RELEASES_DIR } },
+    { path: GENERATED_FILES.staticReleases, template: 'static_releases.py.ejs', data: { releasesDir: STATIC_RELEASES_DIR, keep: config.keptReleases } },
     { path: GENERATED_FILES.entrypoint, template: 'docker/entrypoint.sh.ejs', data: { variables: optionalVariables(config) } },
     {
       path: config.overlayFile,

@@ -162,21 +162,37 @@ describe('production settings that redirect to HTTPS', () => {
 });
 
 describe('redeploy and regeneration', () => {
-  it('a changed CSS file is served under its new hashed name after the generator runs again', async () => {
+  it('a changed CSS file is served under its new hashed name; the volume keeps the release before it, and loses older ones only once a check passes', async () => {
     const { dir, base, port } = project(fixtures.settingsPackage(), 'e2e-redeploy');
     const host = { Host: `localhost:${port}` };
-    expect(cli(dir, base).status).toBe(0);
-    const before = /href="([^"]+)"/.exec((await probe(port, '/', host)).body)![1]!;
+    const args = [...base, '--keep-releases', '1'];
+    const stylesheet = async () => /href="([^"]+)"/.exec((await probe(port, '/', host)).body)![1]!;
+    const status = async (url: string) => (await probe(port, url, host)).status;
+    expect(cli(dir, args).status).toBe(0);
+    const v1 = await stylesheet();
     fs.writeFileSync(path.join(dir, 'frontend/static/css/site.css'), fixtures.css('v2'));
-    const again = cli(dir, base);
+    const again = cli(dir, args);
     passed(again.output);
-    const page = (await probe(port, '/', host)).body;
-    const after = /href="([^"]+)"/.exec(page)![1]!;
-    expect(after).not.toBe(before);
-    expect(after).toMatch(/^\/static\/css\/site\.[0-9a-f]{12}\.css$/);
-    const css = await probe(port, after, host);
+    expect(again.output).toMatch(/Static files: kept 2 release\(s\) .*; removed 0 files of 0 older/);
+    const v2 = await stylesheet();
+    expect(v2).not.toBe(v1);
+    expect(v2).toMatch(/^\/static\/css\/site\.[0-9a-f]{12}\.css$/);
+    const css = await probe(port, v2, host);
     expect(css.status).toBe(200);
     expect(css.body).toContain('rule-v2');
+    expect(await status(v1), 'the release before is kept').toBe(200);
+
+    // Release 3 deployed without a check: collectstatic adds its files and removes none.
+    fs.writeFileSync(path.join(dir, 'frontend/static/css/site.css'), fixtures.css('v3'));
+    execFileSync('docker', ['compose', 'up', '-d', '--build', '--wait'], { cwd: dir, stdio: 'ignore', timeout: 600_000 });
+    const v3 = await stylesheet();
+    expect([v1, v2]).not.toContain(v3);
+    expect([await status(v1), await status(v2), await status(v3)], 'nothing removed before a passing check').toEqual([200, 200, 200]);
+    // Checked and passing: release 1 is beyond the one kept before the current.
+    const checked = cli(dir, ['check']);
+    expect(checked.status, checked.output).toBe(0);
+    expect(checked.output).toMatch(/Static files: kept 2 release\(s\) .*; removed [1-9]\d* files of 1 older one\(s\)/);
+    expect([await status(v1), await status(v2), await status(v3)]).toEqual([404, 200, 200]);
   });
 
   it('STATIC_URL changed in the settings: regenerate, up, and the check passes on the new prefix', () => {

@@ -6,17 +6,19 @@
  * registry and deploys on a real single-node swarm with .env exactly as generated;
  * `yo django-static:check` passes. Then: an optional variable added to .env reaches gunicorn;
  * secrets are files; scaled to 4 replicas the load spreads over all of them; a rolling update to
- * a new image under load fails no request and serves the new CSS after; `./swarm.sh rollback`
- * serves v1's page and CSS again, and is refused across a migration v1 does not know; a killed
- * replica is replaced while requests are still served; an app that exits at start is diagnosed
- * by name with its log line. The swarm (when this run made it), registry, stack, secrets, volumes and images
+ * a new image (new CSS and JS) under load fails no page and no asset a page references (the
+ * earlier release's files are bridged into the new static image) and serves the new CSS after;
+ * `./swarm.sh rollback` serves v1's page and CSS again, and is refused across a migration v1 does
+ * not know; a killed replica is replaced while requests are still served; an app that exits at
+ * start is diagnosed by name with its log line. The swarm (when this run made it), registry, stack, secrets, volumes and images
  * are all removed afterwards, on failure too.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { header, probe } from '../../lib/probe/http-probe.js';
+import { elementsNamed } from '../../lib/health/html-form.js';
+import { header, probe, type ProbeResponse } from '../../lib/probe/http-probe.js';
 import { waitForConvergence } from '../../lib/health/swarm-converge.js';
 import { NOTES_APP, withNotesApp } from '../fixtures/projects.js';
 import { SERVED_BY, swarmProject } from '../fixtures/swarm.js';
@@ -25,6 +27,12 @@ import { dockerOut, joinSwarm, leaveSwarm, removeImages, removeStack, startRegis
 import { asUserArgs, exists, read, userProject } from './user.js';
 
 const { base, prefix } = inject('installed');
+/**
+ * SWARM_BRIDGING=off, for this test only: the project is generated with --keep-releases 0, so
+ * a static image holds its own release's files only. The rolling update's asset requests then
+ * fail, which shows the test can.
+ */
+const BRIDGING = process.env['SWARM_BRIDGING'] !== 'off';
 
 const STACK = 'djsswarm';
 const PORT = 19_601;
@@ -55,26 +63,55 @@ const converged = async (timeoutMs = 240_000) => {
   expect(result.ok, JSON.stringify(result.verdicts)).toBe(true);
 };
 
-/** New-connection GETs of the home page from `workers` loops until stopped: every failure (error or 5xx) counted. */
+/** What a browser fetches after the page: every stylesheet and script it references. */
+const assetsOf = (html: string): string[] =>
+  [...elementsNamed(html, 'link').map((link) => link.get('href')), ...elementsNamed(html, 'script').map((script) => script.get('src'))].filter((url): url is string => Boolean(url));
+
+/**
+ * New-connection GETs of the home page from `workers` loops until stopped, each followed, as a
+ * browser does, by its CSS and JS: every failure (error or non-200, page or asset) counted.
+ */
 function loadLoop(workers = 3) {
-  const tally = { ok: 0, failed: [] as string[], bodies: new Map<string, number>() };
+  const tally = { pages: 0, assets: 0, failed: [] as string[], bodies: new Map<string, number>() };
   let running = true;
+  const fetch = async (url: string): Promise<ProbeResponse | undefined> => {
+    try {
+      const response = await probe(PORT, url, HOST, 10_000);
+      if (response.status === 200) return response;
+      tally.failed.push(`${url}: ${response.status}`);
+    } catch (error) {
+      tally.failed.push(`${url}: ${(error as Error).message}`);
+    }
+    return undefined;
+  };
   const worker = async () => {
     while (running) {
-      try {
-        const response = await probe(PORT, '/', HOST, 10_000);
-        if (response.status === 200) {
-          tally.ok++;
-          const version = /home (v\d+)/.exec(response.body)?.[1] ?? 'other';
-          tally.bodies.set(version, (tally.bodies.get(version) ?? 0) + 1);
-        } else tally.failed.push(`status ${response.status}`);
-      } catch (error) {
-        tally.failed.push((error as Error).message);
-      }
+      const page = await fetch('/');
+      if (!page) continue;
+      tally.pages++;
+      const version = /home (v\d+)/.exec(page.body)?.[1] ?? 'other';
+      tally.bodies.set(version, (tally.bodies.get(version) ?? 0) + 1);
+      const assets = await Promise.all(assetsOf(page.body).map(fetch));
+      tally.assets += assets.filter(Boolean).length;
     }
   };
   const done = Promise.all(Array.from({ length: workers }, worker));
   return { tally, stop: async () => ((running = false), await done, tally) };
+}
+
+/** The failures, counted by URL and answer (one line each), for the log. */
+function failureCounts(failed: string[]): string {
+  const counts = new Map<string, number>();
+  for (const failure of failed) counts.set(failure, (counts.get(failure) ?? 0) + 1);
+  return [...counts].map(([failure, count]) => `${count} × ${failure}`).join('; ');
+}
+
+/** The distinct [error] lines the front nginx logged (the upstream each names, so a failure says which side failed). */
+function frontErrors(): string {
+  const logs = spawnSync('docker', ['service', 'logs', '--raw', '--since', '10m', `${STACK}_nginx`], { encoding: 'utf8', timeout: 60_000 });
+  const errors = `${logs.stdout}${logs.stderr}`.split('\n').filter((line) => line.includes('[error]'));
+  const distinct = [...new Set(errors.map((line) => line.replace(/^\S+ \S+ \[error\] \d+#\d+: \*\d+ /, '')))];
+  return `${errors.length} lines, ${distinct.length} distinct; the first 8:\n${distinct.slice(0, 8).join('\n')}`;
 }
 
 /** Which replicas answered `count` home-page requests (the X-Served-By hostname each gave). */
@@ -137,7 +174,20 @@ afterAll(async () => {
 
 describe('--target swarm on a single-node swarm', () => {
   it('yo django-static --target swarm --yes writes stack.yaml and swarm.sh; ./swarm.sh up builds, pushes and deploys; yo django-static:check passes', async () => {
-    const generated = await asUser(['yo', 'django-static', '--target', 'swarm', '--yes', '--project-name', STACK, '--port', String(PORT), '--image-repository', `127.0.0.1:${REGISTRY_PORT}/${STACK}`]);
+    const generated = await asUser([
+      'yo',
+      'django-static',
+      '--target',
+      'swarm',
+      '--yes',
+      '--project-name',
+      STACK,
+      '--port',
+      String(PORT),
+      '--image-repository',
+      `127.0.0.1:${REGISTRY_PORT}/${STACK}`,
+      ...(BRIDGING ? [] : ['--keep-releases', '0']),
+    ]);
     expect(generated.status, generated.output).toBe(0);
     // SQLite settings: the run says it chose PostgreSQL, and prints the commands it did not run.
     expect(generated.output).toMatch(/--target swarm: your settings use SQLite.*runs PostgreSQL/);
@@ -219,25 +269,32 @@ describe('--target swarm on a single-node swarm', () => {
     await scale(2);
   });
 
-  it('rolls out a new image (changed view and CSS) under load with zero failed requests, then serves the new CSS', async () => {
-    const before = /href="([^"]+)"/.exec((await probe(PORT, '/', HOST)).body)![1]!;
-    for (const [file, content] of Object.entries(swarmProject('v2'))) if (file.endsWith('.css') || file.endsWith('urls.py')) fs.writeFileSync(path.join(dir, file), content);
+  it('rolls out a new image (changed view, CSS and JS) under load: every page and every asset it references answers 200, and the old assets still do after', async () => {
+    const before = assetsOf((await probe(PORT, '/', HOST)).body);
+    expect(before).toHaveLength(2);
+    for (const [file, content] of Object.entries(swarmProject('v2'))) if (/\.(css|js)$/.test(file) || file.endsWith('urls.py')) fs.writeFileSync(path.join(dir, file), content);
     const load = loadLoop();
     const up = await swarmSh('up');
     expect(up.status, up.output).toBe(0);
     await converged(300_000);
     const tally = await load.stop();
-    console.log(`rolling update (./swarm.sh up took ${up.seconds.toFixed(0)} s): ${tally.ok} requests answered, ${tally.failed.length} failed; by version ${JSON.stringify([...tally.bodies])}`);
-    expect(tally.failed, `${tally.failed.length} of ${tally.ok + tally.failed.length} failed`).toEqual([]);
-    expect(tally.ok).toBeGreaterThan(100);
+    console.log(
+      `rolling update${BRIDGING ? '' : ' WITHOUT bridging (--keep-releases 0)'} (./swarm.sh up took ${up.seconds.toFixed(0)} s): ${tally.pages} pages and ${tally.assets} assets answered 200, ${tally.failed.length} requests failed; pages by version ${JSON.stringify([...tally.bodies])}${tally.failed.length ? `; failures: ${failureCounts(tally.failed)}` : ''}`,
+    );
+    if (tally.failed.length) console.log(`the front nginx's errors meanwhile:\n${frontErrors()}`);
+    expect(up.output).toMatch(new RegExp(`bridging the static files of 127\\.0\\.0\\.1:${REGISTRY_PORT}/${STACK}/static:`));
+    expect(tally.failed, `${tally.failed.length} of ${tally.pages + tally.assets + tally.failed.length} requests failed`).toEqual([]);
+    expect(tally.pages).toBeGreaterThan(100);
     expect(tally.bodies.get('v2')).toBeGreaterThan(0);
     const page = await probe(PORT, '/', HOST);
     expect(page.body).toContain('home v2');
-    const after = /href="([^"]+)"/.exec(page.body)![1]!;
-    expect(after).not.toBe(before);
-    const css = await probe(PORT, after, HOST);
+    const after = assetsOf(page.body);
+    expect(after.filter((url) => before.includes(url))).toEqual([]);
+    const css = await probe(PORT, after[0]!, HOST);
     expect(css.status).toBe(200);
     expect(css.body).toContain('rule-v2');
+    // A page a browser still holds from v1 loads too: its files were bridged into v2's image.
+    for (const url of before) expect((await probe(PORT, url, HOST)).status, url).toBe(200);
   });
 
   it('./swarm.sh rollback returns app and static to the release before (its page and CSS), then refuses across a migration that release does not know', async () => {
@@ -280,7 +337,7 @@ describe('--target swarm on a single-node swarm', () => {
   it('replaces a killed replica while requests are still served', async () => {
     const [victim] = runningApps();
     const load = loadLoop();
-    await until('10 answers under load', () => (load.tally.ok >= 10 || load.tally.failed.length > 0 ? true : undefined), { last: () => JSON.stringify(load.tally) });
+    await until('10 answers under load', () => (load.tally.pages >= 10 || load.tally.failed.length > 0 ? true : undefined), { last: () => JSON.stringify(load.tally) });
     dockerOut('kill', victim!);
     await until('a replacement for the killed replica', () => (!runningApps().includes(victim!.slice(0, 12)) && runningApps().length >= 2 ? true : undefined), {
       timeoutMs: 120_000,
@@ -289,11 +346,11 @@ describe('--target swarm on a single-node swarm', () => {
     });
     await converged();
     const tally = await load.stop();
-    console.log(`killed replica: ${tally.ok} requests answered, ${tally.failed.length} failed`);
+    console.log(`killed replica: ${tally.pages} pages and ${tally.assets} assets answered, ${tally.failed.length} failed${tally.failed.length ? `: ${failureCounts(tally.failed)}` : ''}`);
     expect(runningApps()).not.toContain(victim);
     expect(runningApps()).toHaveLength(2);
-    expect(tally.failed, `${tally.failed.length} of ${tally.ok + tally.failed.length} failed`).toEqual([]);
-    expect(tally.ok).toBeGreaterThan(20);
+    expect(tally.failed, `${tally.failed.length} of ${tally.pages + tally.assets + tally.failed.length} failed`).toEqual([]);
+    expect(tally.pages).toBeGreaterThan(20);
   });
 
   it('diagnoses an app whose tasks exit at start by name, with the exit code and its log line, never a parser error', async () => {

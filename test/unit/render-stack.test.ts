@@ -27,6 +27,7 @@ describe('renderStack', () => {
       GENERATED_FILES.nginxConf,
       GENERATED_FILES.gunicornConf,
       GENERATED_FILES.compressStatic,
+      GENERATED_FILES.staticReleases,
       GENERATED_FILES.entrypoint,
       'config/settings_docker.py',
       GENERATED_FILES.envExample,

@@ -136,6 +136,48 @@ describe('the environment of the app and migrate', () => {
   });
 });
 
+describe('swarm.sh build: the previous static image it bridges files from', () => {
+  /** The real sh runs the real script; the docker CLI records its calls and answers as `answers` says. */
+  function build(answers: string) {
+    const { output } = swarm();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarm-build-'));
+    fs.writeFileSync(path.join(dir, GENERATED_FILES.swarmScript), output.get(GENERATED_FILES.swarmScript)!, { mode: 0o755 });
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin);
+    fs.writeFileSync(path.join(bin, 'docker'), `#!/bin/sh\necho "$*" >> "$CALLS"\ncase "$1 $2" in\n${answers}\nesac\n`, { mode: 0o755 });
+    const calls = path.join(dir, 'calls');
+    const result = spawnSync('sh', ['./swarm.sh', 'build'], { cwd: dir, encoding: 'utf8', env: { PATH: `${bin}:${process.env['PATH']}`, CALLS: calls, TAG: 't2' } });
+    expect(result.status, result.stderr).toBe(0);
+    const builds = fs
+      .readFileSync(calls, 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('build -f docker/release.Dockerfile'));
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { builds, said: result.stderr };
+  }
+
+  it('the image the static service runs (its digest dropped), pulled from the registry, for both release targets', () => {
+    const { builds, said } = build(`"service inspect") echo "127.0.0.1:5000/shop/static:t1@sha256:abc" ;;\n"pull -q") exit 0 ;;`);
+    expect(builds).toHaveLength(2);
+    for (const line of builds) expect(line).toContain('--build-arg PREVIOUS_STATIC_IMAGE=127.0.0.1:5000/shop/static:t1 ');
+    expect(said).toContain('bridging the static files of 127.0.0.1:5000/shop/static:t1 (the 2 latest releases it holds)');
+  });
+
+  it('no service: the newest other local build, used from here when the registry does not have it', () => {
+    const { builds } = build(
+      `"service inspect") exit 1 ;;\n"image ls") printf '127.0.0.1:5000/shop/static:t2\\n127.0.0.1:5000/shop/static:t1\\n' ;;\n"pull -q") exit 1 ;;\n"image inspect") exit 0 ;;`,
+    );
+    for (const line of builds) expect(line).toContain('--build-arg PREVIOUS_STATIC_IMAGE=127.0.0.1:5000/shop/static:t1 ');
+  });
+
+  it('a first release (no service, no local build) bridges nothing: the Dockerfile falls back to the bare nginx image', () => {
+    const { builds, said } = build(`"service inspect") exit 1 ;;`);
+    expect(builds).toHaveLength(2);
+    for (const line of builds) expect(line).not.toContain('PREVIOUS_STATIC_IMAGE');
+    expect(said).toContain('bridging the static files of no earlier release');
+  });
+});
+
 describe('secrets as files', () => {
   it('the overlay reads each *_FILE into the environment before the settings it imports, which may read the variable themselves', () => {
     const files = databases.postgresPackage('psycopg');

@@ -24,8 +24,13 @@ export const collectstatic: Feature = {
     return {
       [SERVICES.collectstatic]: {
         ...appBase(context),
-        // One-shot: fills the static volume, then precompresses for nginx's gzip_static.
-        command: ['sh', '-c', `${collectCommand(config)} && python ${GENERATED_FILES.compressStatic} ${config.static.appDir}`],
+        // One-shot: fills the static volume, precompresses for nginx's gzip_static, then records
+        // the release's manifest (earlier releases' files stay until a passing check prunes them).
+        command: [
+          'sh',
+          '-c',
+          `${collectCommand(config)} && python ${GENERATED_FILES.compressStatic} ${config.static.appDir} && python ${GENERATED_FILES.staticReleases} record ${config.static.appDir}`,
+        ],
         mounts: staticMounts(config, traits, config.static.appDir, false),
         lifecycle: 'one-shot',
       },

@@ -67,12 +67,32 @@ export_env() {
   :
 }
 
+# The static image to bridge files from (docs/static-releases.md): the one the stack runs now, else the
+# newest other local build; pulled from the registry when it has it, else the local copy. Empty
+# for a first release.
+previous_static() {
+  ref=$(docker service inspect --format '{{.Spec.TaskTemplate.ContainerSpec.Image}}' "${STACK}_static" 2>/dev/null) || ref=
+  ref=${ref%%@*}
+  if [ -z "$ref" ]; then
+    ref=$(docker image ls --format '{{.Repository}}:{{.Tag}}' "$STATIC_IMAGE" | grep -v ":$1\$" | grep -v ':<none>$' | head -n 1) || ref=
+  fi
+  [ -n "$ref" ] || return 0
+  if docker pull -q "$ref" >/dev/null 2>&1 || docker image inspect "$ref" >/dev/null 2>&1; then
+    echo "$ref"
+  else
+    echo "warning: $ref (the previous static image) is neither in the registry nor here: no earlier files are bridged" >&2
+  fi
+}
+
 build() {
   t=$(tag)
   export_env
   docker build -t "$BASE_IMAGE:$t" . >&2
-  docker build -f docker/release.Dockerfile --target app --build-arg APP_IMAGE="$BASE_IMAGE:$t" -t "$APP_IMAGE:$t" nginx >&2
-  docker build -f docker/release.Dockerfile --target static --build-arg APP_IMAGE="$BASE_IMAGE:$t" -t "$STATIC_IMAGE:$t" nginx >&2
+  # Both targets get it: they share the collect stage, built once.
+  previous=$(previous_static "$t")
+  echo "bridging the static files of ${previous:-no earlier release} (the 2 latest releases it holds)" >&2
+  docker build -f docker/release.Dockerfile --target app --build-arg APP_IMAGE="$BASE_IMAGE:$t"${previous:+ --build-arg PREVIOUS_STATIC_IMAGE=$previous} -t "$APP_IMAGE:$t" nginx >&2
+  docker build -f docker/release.Dockerfile --target static --build-arg APP_IMAGE="$BASE_IMAGE:$t"${previous:+ --build-arg PREVIOUS_STATIC_IMAGE=$previous} -t "$STATIC_IMAGE:$t" nginx >&2
   echo "$t"
 }
 

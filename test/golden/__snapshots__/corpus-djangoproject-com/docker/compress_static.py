@@ -14,7 +14,8 @@ MIN_SIZE = 1024  # smaller files gain nothing (nginx's gzip_min_length is the sa
 
 def compress_tree(root):
     count = 0
-    for directory, _, names in os.walk(root):
+    for directory, folders, names in os.walk(root):
+        folders[:] = [folder for folder in folders if not folder.startswith(".")]  # .releases/: records, never served
         for name in names:
             source = os.path.join(directory, name)
             # staticfiles.json is Django's, not the browser's: nginx hides it, and a .gz copy would not be.

@@ -2,6 +2,12 @@
 # does not build, so the static files travel in images. Built FROM the image of ./Dockerfile
 # (APP_IMAGE), with ./nginx as the build context.
 ARG APP_IMAGE
+# The static image now serving (swarm.sh build finds it): its files are bridged into this one.
+# The first release has none: the bare nginx image, whose empty folder bridges nothing.
+ARG PREVIOUS_STATIC_IMAGE=nginx:1.27-alpine
+
+FROM ${PREVIOUS_STATIC_IMAGE} AS previous
+RUN mkdir -p /srv/www/static
 
 # collectstatic and precompression, once per release, with the stack's settings. The overlay needs a SECRET_KEY and a
 # database setting to load; these build-only values are never used at run time, and nothing
@@ -10,6 +16,10 @@ FROM ${APP_IMAGE} AS collect
 ENV DJANGO_SETTINGS_MODULE=config.settings_docker
 RUN DJANGO_SECRET_KEY=build-only-not-a-secret POSTGRES_PASSWORD=build-only-not-a-secret python manage.py collectstatic --noinput \
     && python docker/compress_static.py /srv/django/static
+# Asset bridging: the hashed files of the 2 releases before this one, from the previous
+# static image, so a page an older app replica renders still loads its CSS and JS mid-update.
+COPY --from=previous /srv/www/static/ /tmp/previous-static/
+RUN python docker/static_releases.py record /srv/django/static --previous /tmp/previous-static
 
 # The app: its own image plus the manifest (staticfiles.json), which ManifestStaticFilesStorage
 # reads at run time to turn {% static %} names into hashed ones.
