@@ -105,6 +105,23 @@ describe('ASGI answers and output', () => {
     expect(config.server.websocketProbe).toBe('/ws/echo/');
   });
 
+  it('names the server that runs in every file a daphne stack is given, and documents no variable only gunicorn reads', () => {
+    const { output } = renderAll(channelsEcho(), { appServer: 'daphne' });
+    for (const [file, text] of output) {
+      // .dockerignore lists gunicorn.conf.py among the files the generator writes; the entrypoint
+      // unsets every empty optional variable of any server (unsetting one nobody reads changes nothing).
+      if (file === GENERATED_FILES.dockerignore || file === GENERATED_FILES.entrypoint) continue;
+      expect({ file, lines: text.split('\n').filter((line) => /gunicorn/i.test(line)) }).toEqual({ file, lines: [] });
+    }
+    expect(output.get(GENERATED_FILES.nginxConf)).toContain('proxies everything else to daphne.');
+    expect(output.get(GENERATED_FILES.nginxConf)).toContain("daphne sets no limit on a request's time");
+    expect(output.get(GENERATED_FILES.compose)).toContain('daphne is not answering');
+    // The uvicorn stack runs gunicorn, whose timeout does not end a request of an async worker.
+    const uvicorn = renderAll(channelsEcho()).output.get(GENERATED_FILES.nginxConf)!;
+    expect(uvicorn).toContain('proxies everything else to gunicorn.');
+    expect(uvicorn).toContain('restarts only a uvicorn worker that stops answering');
+  });
+
   it('writes no websocket map or location for a WSGI project', () => {
     const conf = renderAll(startproject()).output.get(GENERATED_FILES.nginxConf)!;
     expect(conf).not.toContain('$http_upgrade');

@@ -19,5 +19,8 @@ export function serverCommand(config: StackConfig): string[] {
   }
 }
 
+/** The program that serves requests, as comments and messages name it: the command's first word. */
+export const serverProgram = (config: StackConfig): string => serverCommand(config)[0]!;
+
 /** The command as a Dockerfile's exec-form CMD. */
 export const execForm = (command: string[]) => `[${command.map((part) => JSON.stringify(part)).join(', ')}]`;
