@@ -17,6 +17,7 @@ import { remoteStaticNotice } from '../../lib/config/remote-static.js';
 import { buildStepNotices, importWriteProblems } from '../../lib/config/build-steps.js';
 import { buildStackConfig, ConfigError, type StackConfig } from '../../lib/config/stack-config.js';
 import { tlsNotices } from '../../lib/model/features/tls-notices.js';
+import { serverNotices } from '../../lib/model/features/app-server.js';
 import { chooseProjectDir } from '../../lib/detect/project-dir.js';
 import { compareWithText, inspectSettings } from '../../lib/detect/inspect.js';
 import { detectionReport } from '../../lib/detect/report.js';
@@ -217,6 +218,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     const groups = installedFrom && groupNotice(installedFrom, this.stackConfig.dependencies.groups);
     if (groups) this._note(groups);
     for (const line of buildStepNotices(this.stackConfig)) this._note(line);
+    for (const line of serverNotices(this.facts, this.stackConfig)) this._note(line);
     // --tls files: the certificate and key are checked before anything is written.
     const tlsFiles = checkTlsFiles(this.destinationRoot(), this.answers);
     for (const line of [
