@@ -121,6 +121,8 @@ export interface StackVariable {
   /** Secrets are written to .env; the others are documented, commented out, in .env.example. */
   secret: boolean;
   doc: string;
+  /** The generated file that alone reads it: .env.example leaves it out when the app's command does not load that file. */
+  readBy?: string;
 }
 
 /** The variables the generated settings overlay and gunicorn.conf.py read: the templates take these names from here. */
@@ -140,9 +142,9 @@ export const ENVIRONMENT: readonly StackVariable[] = [
   { name: ENV_NAMES.debug, secret: false, doc: 'Off unless 1/true/yes/on. Never on in production.' },
   { name: ENV_NAMES.allowedHosts, secret: false, doc: 'Comma-separated; overrides the generated server names.' },
   { name: ENV_NAMES.csrfTrustedOrigins, secret: false, doc: 'Comma-separated origins with scheme (and port).' },
-  { name: ENV_NAMES.webConcurrency, secret: false, doc: 'gunicorn workers; overrides the generated default.' },
-  { name: ENV_NAMES.forwardedAllowIps, secret: false, doc: 'Proxies gunicorn trusts for X-Forwarded-*; default: the compose network.' },
-  { name: ENV_NAMES.gunicornLogLevel, secret: false, doc: 'gunicorn log level (debug, info, warning, error); default info.' },
+  { name: ENV_NAMES.webConcurrency, secret: false, readBy: GENERATED_FILES.gunicornConf, doc: 'gunicorn workers; overrides the generated default.' },
+  { name: ENV_NAMES.forwardedAllowIps, secret: false, readBy: GENERATED_FILES.gunicornConf, doc: 'Proxies gunicorn trusts for X-Forwarded-*; default: the compose network.' },
+  { name: ENV_NAMES.gunicornLogLevel, secret: false, readBy: GENERATED_FILES.gunicornConf, doc: 'gunicorn log level (debug, info, warning, error); default info.' },
 ];
 
 /** The variables .env may set, read with a default when unset or empty: compose passes all of .env, Swarm services these. */

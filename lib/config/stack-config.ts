@@ -472,11 +472,13 @@ export function secretVariables(database: DatabaseChoice): string[] {
 }
 
 /**
- * The variables of .env.example that may be set or not (each has a documented default), less
- * those the project's own settings require: a set-but-empty one means the default too.
+ * The variables of .env.example that may be set or not (each has a documented default), the
+ * workers' among them, less those the project's own settings require: a set-but-empty one means
+ * the default too. Swarm passes exactly these (and the required ones) from .env to the services.
  */
-export function optionalVariables(config: Pick<StackConfig, 'settingsEnv'>): string[] {
-  return OPTIONAL_VARIABLES.filter((name) => !config.settingsEnv.some((read) => read.variable === name));
+export function optionalVariables(config: Pick<StackConfig, 'settingsEnv' | 'processes'>): string[] {
+  const names = [...OPTIONAL_VARIABLES, ...(config.processes?.environment ?? []).map((variable) => variable.name)];
+  return [...new Set(names)].filter((name) => !config.settingsEnv.some((read) => read.variable === name));
 }
 
 function swarmConfig(answers: Answers): SwarmConfig {

@@ -36,13 +36,17 @@ export function templateFiles(config: StackConfig): PlannedFile[] {
     ...(command.includes(GENERATED_FILES.gunicornConf) ? [{ path: GENERATED_FILES.gunicornConf, template: 'gunicorn.conf.py.ejs', data: { config, env: ENV_NAMES } }] : []),
     { path: GENERATED_FILES.compressStatic, template: 'compress_static.py.ejs', data: { config, releasesDir: STATIC_RELEASES_DIR } },
     { path: GENERATED_FILES.staticReleases, template: 'static_releases.py.ejs', data: { releasesDir: STATIC_RELEASES_DIR, keep: config.keptReleases } },
-    { path: GENERATED_FILES.entrypoint, template: 'docker/entrypoint.sh.ejs', data: { variables: optionalVariables(config) } },
+    { path: GENERATED_FILES.entrypoint, template: 'docker/entrypoint.sh.ejs', data: { variables: optionalVariables(config), program: command[0] } },
     {
       path: config.overlayFile,
       template: 'settings_docker.py.ejs',
       data: { config, env: ENV_NAMES, pyString: JSON.stringify, fileSuffix: FILE_VARIABLE_SUFFIX, secretVariables: secretVariables(config.database.kind) },
     },
-    { path: config.files.envExample, template: 'env.example.ejs', data: { config, environment: ENVIRONMENT, describeCondition } },
+    {
+      path: config.files.envExample,
+      template: 'env.example.ejs',
+      data: { config, environment: ENVIRONMENT.filter((variable) => !variable.readBy || command.includes(variable.readBy)), describeCondition },
+    },
     ...(config.tls.mode === 'acme'
       ? [
           { path: GENERATED_FILES.tlsBootstrap, template: 'docker/tls-bootstrap.sh.ejs', data: { tls: config.tls } },
