@@ -6,6 +6,8 @@
 
 /** uv projects: writes uv.lock's pins for the chosen groups as pip requirements in the builder stage (no uv needed). */
 export const UV_REQUIREMENTS_SCRIPT = 'docker/uv-requirements.py';
+/** PDM projects: the same from pdm.lock (no PDM needed). */
+export const PDM_REQUIREMENTS_SCRIPT = 'docker/pdm-requirements.py';
 
 export const GENERATED_FILES = {
   compose: 'compose.yaml',

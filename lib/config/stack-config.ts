@@ -529,7 +529,7 @@ function tlsConfig(answers: Answers): Tls {
 }
 
 /** The file to add a driver to: a lock file is written from its manifest. */
-const MANIFEST_OF: Record<string, string> = { 'poetry.lock': 'pyproject.toml', 'uv.lock': 'pyproject.toml', 'Pipfile.lock': 'Pipfile' };
+const MANIFEST_OF: Record<string, string> = { 'poetry.lock': 'pyproject.toml', 'uv.lock': 'pyproject.toml', 'pdm.lock': 'pyproject.toml', 'Pipfile.lock': 'Pipfile' };
 
 /** --database postgres without a driver would build, then fail in migrate: stop before writing anything. */
 export function databaseProblem(choice: DatabaseChoice, dependencies: DependencyFacts): string | undefined {
