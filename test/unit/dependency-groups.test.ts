@@ -8,7 +8,7 @@ import { ConfigError } from '../../lib/config/stack-config.js';
 import { defaultGroups, groupNotice } from '../../lib/detect/dependencies/groups.js';
 import { detectProject } from '../../lib/detect/project.js';
 import { uvLock } from '../fixtures/corpus/parts.js';
-import { djangoWith, pdmGroups } from '../fixtures/manifests.js';
+import { djangoWith, pdmGroups, poetryGroups } from '../fixtures/manifests.js';
 import { writeProject, type Files } from '../fixtures/projects.js';
 import { renderAll } from './helpers.js';
 
@@ -78,6 +78,23 @@ describe('PDM (shapes of test/corpus/pdm.md)', () => {
     expect(() => renderAll(pdmGroups(), { database: 'postgres', dependencyGroups: 'none' })).toThrow(
       /--database postgres needs a PostgreSQL driver, and pdm\.lock has none: add psycopg\[binary\] \(or psycopg2-binary\) to pyproject\.toml/,
     );
+  });
+});
+
+describe('Poetry: how the lock is exported', () => {
+  it('a Poetry 2 lock (groups on every package): docker/poetry-requirements.py with the prod group, no Poetry installed', () => {
+    const { config, output } = renderAll(poetryGroups(), { database: 'postgres' });
+    expect(config.dependencies).toMatchObject({ manager: 'poetry', groups: ['prod'], lockScript: 'docker/poetry-requirements.py', installGunicorn: false });
+    expect(output.get('Dockerfile')).toContain('COPY docker/poetry-requirements.py /tmp/poetry-requirements.py\nRUN python /tmp/poetry-requirements.py poetry.lock prod > /tmp/requirements.txt');
+    expect(output.get('Dockerfile')).not.toContain('pip install poetry');
+    // mysqlclient is locked only for the mysql extra: no MySQL packages.
+    expect(config.systemPackages.run).toEqual([]);
+  });
+
+  it('a Poetry 1 lock (no groups on its packages): poetry export, as before', () => {
+    const { config, output } = renderAll(poetryProject('[tool.poetry.group.deploy.dependencies]\ngunicorn = "^23"\n'));
+    expect(config.dependencies.lockScript).toBeUndefined();
+    expect(output.get('Dockerfile')).toContain('poetry export --only main,deploy');
   });
 });
 

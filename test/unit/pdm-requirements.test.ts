@@ -4,29 +4,13 @@
  * same version, editable local paths, git sources, a lock for other Pythons. Written here in
  * PDM's format, in our own words.
  */
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packageRoot } from '../../lib/package-root.js';
+import { requirementNames, runLockScript } from '../fixtures/lock-scripts.js';
 import { pdmGroups, pdmLocked, pdmLockHead } from '../fixtures/manifests.js';
 
-const SCRIPT = path.join(packageRoot(), 'templates', 'docker', 'pdm-requirements.py.ejs');
-
-function run(lock: string, ...groups: string[]) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdm-requirements-'));
-  fs.writeFileSync(path.join(dir, 'pdm.lock'), lock);
-  const result = spawnSync('python3', [SCRIPT, 'pdm.lock', ...groups], { cwd: dir, encoding: 'utf8' });
-  return { dir: fs.realpathSync(dir), status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** The requirement lines, without their hashes. */
-const names = (stdout: string) =>
-  stdout
-    .split('\n')
-    .filter((line) => /^\S/.test(line))
-    .map((line) => line.replace(/ \\$/, ''));
+const run = (lock: string, ...groups: string[]) => runLockScript('pdm-requirements.py', 'pdm.lock', lock, ...groups);
+const names = requirementNames;
 
 const hashes = (name: string) => ` \\\n    --hash=sha256:${name}-wheel \\\n    --hash=sha256:${name}-sdist`;
 
