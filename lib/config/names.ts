@@ -4,8 +4,12 @@
  * the health check and the benchmark all take them from here, so none of them retypes one.
  */
 
-/** uv projects: writes uv.lock's pins for the chosen groups as pip requirements in the builder stage (no uv needed). */
-export const UV_REQUIREMENTS_SCRIPT = 'docker/uv-requirements.py';
+/**
+ * The scripts that write a lock file's pins for the chosen groups as pip requirements in the
+ * builder stage, with Python's own tomllib: no uv, PDM or Poetry needed (nor PyPI to fetch them).
+ * Poetry's only for a lock that names each package's groups (Poetry 2); older ones use `poetry export`.
+ */
+export const LOCK_SCRIPTS = { uv: 'docker/uv-requirements.py', pdm: 'docker/pdm-requirements.py', poetry: 'docker/poetry-requirements.py' } as const;
 
 export const GENERATED_FILES = {
   compose: 'compose.yaml',

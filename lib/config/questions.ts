@@ -264,7 +264,7 @@ export const QUESTIONS = [
     message: 'Dependency file to install from',
     detect: (facts) => facts.dependencies?.value.file,
     undetected: (facts) => facts.dependencyProblem,
-    validate: (value) => (value ? dependencyFileProblem(value) : 'name a dependency file (requirements.txt, pyproject.toml, poetry.lock, uv.lock or Pipfile.lock)'),
+    validate: (value) => (value ? dependencyFileProblem(value) : 'name a dependency file (requirements.txt, pyproject.toml, poetry.lock, uv.lock, pdm.lock or Pipfile.lock)'),
     choices: (facts) => facts.dependencyCandidates.map((spec) => spec.file),
   }),
   question('dependencyGroups', {
