@@ -11,6 +11,9 @@
 // -configargparse installed). A gixy test config is a fragment (a lone add_header, a location):
 // doctor reads it inside `server { }`, and a fragment of location-only directives (proxy_pass,
 // alias) inside `server { location / { } }`, as nginx would need; gixy reads it as it is.
+// gixy's `https_only` option (origins: every trusted origin is https) has no doctor option:
+// doctor knows it from the server serving HTTPS, so such a fragment goes inside
+// `server { listen 443 ssl; }` for doctor, as gixy gets the option for it.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -45,10 +48,13 @@ export const CLASSES = {
   version_disclosure: 'server-tokens',
 };
 
+/** A gixy test config's plugin options, from its first line ("# Options: {...}"). */
+const optionsOf = (text) => (text.startsWith('# Options: ') ? JSON.parse(text.split('\n')[0].slice(10)) : {});
+
 function gixy(file, plugin, followIncludes = false) {
   const text = fs.readFileSync(file, 'utf8');
   const flags = [];
-  const options = text.startsWith('# Options: ') ? JSON.parse(text.split('\n')[0].slice(10)) : {};
+  const options = optionsOf(text);
   if (options.domains) flags.push('--origins-domains', options.domains.join(','));
   if (options.https_only) flags.push('--origins-https-only', 'true');
   const run = spawnSync('/usr/bin/python3', ['-m', 'gixy.cli', '-f', 'json', ...(followIncludes ? [] : ['--disable-includes']), ...(plugin ? ['--tests', plugin] : []), ...flags, file], {
@@ -68,9 +74,11 @@ const top = (text) =>
 function doctor(file) {
   const text = fs.readFileSync(file, 'utf8');
   const names = top(text);
+  const { https_only: httpsOnly } = optionsOf(text);
   // Only what nginx allows in a location alone (proxy_pass, alias) goes into one.
   const inLocation = !names.includes('location') && (names.includes('proxy_pass') || names.includes('alias'));
-  const wrapped = names.includes('http') || names.includes('server') ? text : inLocation ? `server {\nlocation / {\n${text}\n}\n}\n` : `server {\n${text}\n}\n`;
+  const server = httpsOnly ? 'server {\nlisten 443 ssl;\n' : 'server {\n';
+  const wrapped = names.includes('http') || names.includes('server') ? text : inLocation ? `${server}location / {\n${text}\n}\n}\n` : `${server}${text}\n}\n`;
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-vs-gixy-'));
   fs.writeFileSync(path.join(folder, 'site.conf'), wrapped);
   try {

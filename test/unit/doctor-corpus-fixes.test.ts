@@ -191,6 +191,7 @@ describe('every fix doctor suggests on the nginx corpus applies and passes nginx
         'dotfiles-served',
         'forwarded-passthrough',
         'host-header-port',
+        'host-spoofing',
         'hsts-wrong-layer',
         'server-tokens',
         'tls-proto-missing',

@@ -5,7 +5,8 @@
  */
 import type { Hit } from '../finding.js';
 import { own } from '../../nginx/model.js';
-import type { Rule } from '../rule.js';
+import { replaceInLine, type Rule } from '../rule.js';
+import { isTls } from './tls-layer.js';
 import { everyDirective, ifCondition, named } from './variables.js';
 
 export const validReferersNone: Rule = {
@@ -91,16 +92,43 @@ export const originRegex: Rule = {
   id: 'origin-regex',
   severity: 'medium',
   title: 'Origin or Referer checked with a loose regex',
-  why: 'An Origin or Referer check (for CORS, CSRF or framing) whose regex is unanchored or has an unescaped dot accepts hosts an attacker can register, such as "example.com.evil.net" or "exampleXcom".',
+  why: 'An Origin or Referer check (for CORS, CSRF or framing) whose regex is unanchored or has an unescaped dot accepts hosts an attacker can register, such as "example.com.evil.net" or "exampleXcom"; on an HTTPS site, one that accepts "http://" also takes a page anyone on the network can forge.',
   check(facts) {
-    return named(facts, 'if').flatMap(({ directive }): Hit[] => {
+    return named(facts, 'if').flatMap(({ directive, chain }): Hit[] => {
       const { variable, op, operand } = ifCondition(directive);
       if (!['$http_origin', '$http_referer'].includes(variable) || !op?.includes('~') || !operand) return [];
+      const at = { file: directive.file, line: directive.line };
       const flaw = originRegexFlaw(operand);
-      return flaw ? [{ file: directive.file, line: directive.line, message: `if (${variable} ${op} ${operand}): ${flaw}` }] : [];
+      if (flaw) return [{ ...at, message: `if (${variable} ${op} ${operand}): ${flaw}` }];
+      // The site is HTTPS, so its own pages send an https:// Origin/Referer; an http:// one
+      // comes from a plain-HTTP page a network attacker can answer for (no HSTS there).
+      const server = facts.servers.find((s) => chain.includes(s.directive));
+      if (!server || !isTls(server) || !acceptsPlainHttp(operand, op.includes('*'))) return [];
+      const https = replaceInLine(facts, directive.file, directive.line, 'https?:', 'https:');
+      return [
+        {
+          ...at,
+          severity: 'low',
+          message: `if (${variable} ${op} ${operand}): accepts an "http://" ${variable === '$http_origin' ? 'Origin' : 'Referer'} while this server serves HTTPS, so a plain-HTTP page (which anyone on the network can forge) passes; accept "https://" only`,
+          fix: https && { file: directive.file, edits: [https] },
+        },
+      ];
     });
   },
 };
+
+/** Does an anchored branch's scheme (what comes before "://") match "http"? */
+function acceptsPlainHttp(pattern: string, caseless: boolean): boolean {
+  return topLevelSplit(pattern).some((branch) => {
+    const scheme = /:(\\\/|\/){2}/.exec(branch);
+    if (!branch.startsWith('^') || !scheme) return false;
+    try {
+      return new RegExp(`${branch.slice(0, scheme.index)}$`, caseless ? 'i' : '').test('http');
+    } catch {
+      return false; // PCRE JavaScript cannot read: not judged
+    }
+  });
+}
 
 export const allowWithoutDeny: Rule = {
   id: 'allow-without-deny',

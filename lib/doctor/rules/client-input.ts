@@ -4,7 +4,9 @@
  * upstream URL) and SSRF (the client choosing the host or scheme proxy_pass connects to).
  */
 import type { Directive } from '../../nginx/parse.js';
-import type { DoctorFacts, Rule } from '../rule.js';
+import type { Hit } from '../finding.js';
+import { rewrite, type DoctorFacts, type Rule } from '../rule.js';
+import { DEFAULT_PORTS, reachedOn } from './host-header.js';
 import { canMatchNewline } from './regex.js';
 import { clientSources, isInternal, named, type Placed, type Source } from './variables.js';
 
@@ -89,10 +91,10 @@ export const hostSpoofing: Rule = {
   id: 'host-spoofing',
   severity: 'medium',
   title: 'Host sent upstream from an unchecked client value',
-  why: "Django builds absolute URLs (password-reset links) from the Host it receives; a Host taken from X-Forwarded-Host or a query argument is the client's choice, and ALLOWED_HOSTS is then the only thing standing between the client and those links.",
+  why: "Django builds absolute URLs (password-reset links) from the Host it receives; a Host taken from X-Forwarded-Host, a query argument or the client's own Host header ($http_host) is the client's choice, and ALLOWED_HOSTS is then the only thing standing between the client and those links.",
   check(facts) {
-    const strictHosts = allowedHostsStrict(facts);
-    return named(facts, 'proxy_set_header').flatMap((placed) => {
+    const hosts = allowedHosts(facts);
+    return named(facts, 'proxy_set_header').flatMap((placed): Hit[] => {
       const [name = '', value = ''] = placed.directive.args;
       if (name.toLowerCase() !== 'host') return [];
       const sources = clientSources(facts, placed, value).filter((s) => s.kind !== 'path' && s.kind !== 'request');
@@ -100,15 +102,32 @@ export const hostSpoofing: Rule = {
       const at = { file: placed.directive.file, line: placed.directive.line };
       if (others.length > 0) return [{ ...at, message: `proxy_set_header Host ${value}: Host comes from ${others[0]!.name}, which nginx does not check against server_name` }];
       if (sources.length === 0) return [];
-      // $http_host is the Host the client sent: Django checks it against ALLOWED_HOSTS (and keeps the
-      // port, which CSRF needs), and nginx itself when a catch-all server refuses unknown names.
-      // Unread settings: Django's own default refuses every Host not listed (ALLOWED_HOSTS = [] with
-      // DEBUG off), so only a "*" that doctor can see makes $http_host a defect.
-      if (strictHosts !== false || hostGated(facts, placed)) return [];
-      return [{ ...at, message: `proxy_set_header Host $http_host while ALLOWED_HOSTS accepts any host: the client's Host reaches Django unchecked` }];
+      // $http_host is the Host the client sent, port included: Django checks its name against
+      // ALLOWED_HOSTS, and nginx itself does when a catch-all server refuses unknown names.
+      if (hosts.strict === true || hostGated(facts, placed)) return [];
+      if (hosts.strict === false) return [{ ...at, message: `proxy_set_header Host $http_host while ALLOWED_HOSTS accepts any host: the client's Host reaches Django unchecked` }];
+      // Unknown ALLOWED_HOSTS. On a non-default port Django needs the port for its CSRF origin
+      // check ($host drops it; host-header-port suggests $http_host), and $host carries the same
+      // unchecked name, so nothing in nginx is safer: like $host, not reported. On 80/443 $host
+      // is Django's Host without the client's choice of port: hardening, with that fix.
+      if (!onDefaultPorts(facts, placed)) return [];
+      return [
+        {
+          ...at,
+          severity: 'low',
+          message: `proxy_set_header Host $http_host: ${hosts.where}, so doctor cannot tell whether Django refuses a Host that is not yours (the client's name and port go through as sent); safe when ALLOWED_HOSTS lists your host names without "*", or when nginx refuses other names (server_name with your names, and a default_server that returns 444); on port 80/443 $host drops the client's port`,
+          fix: { file: placed.directive.file, edits: [rewrite(facts, placed.directive, [name, '$host'])] },
+        },
+      ];
     });
   },
 };
+
+/** Every port the server is reached on is 80 or 443 (listen, and the ports compose publishes for nginx). */
+function onDefaultPorts(facts: DoctorFacts, placed: Placed): boolean {
+  const server = facts.servers.find((s) => placed.chain.includes(s.directive));
+  return server === undefined || reachedOn(facts, server).every((port) => DEFAULT_PORTS.includes(port));
+}
 
 /**
  * Does nginx refuse other hosts before this server? Its server_name lists exact names, and a
@@ -138,11 +157,18 @@ function refusingCatchAlls(facts: DoctorFacts): Directive[] {
   return found;
 }
 
-/** true: ALLOWED_HOSTS lists names, no "*"; false: it accepts any; undefined: unknown. */
-function allowedHostsStrict(facts: DoctorFacts): boolean | undefined {
-  const value = facts.django?.settings.get('ALLOWED_HOSTS')?.value;
-  if (value?.kind !== 'list') return undefined;
-  const hosts = value.items.flatMap((item) => (item.kind === 'str' ? [item.value] : []));
-  if (hosts.length !== value.items.length) return undefined; // from the environment: unknown
-  return !hosts.includes('*');
+/**
+ * What doctor knows of ALLOWED_HOSTS: strict (names, no "*"), any host ("*"), or unknown, with
+ * where it looked (said in the finding).
+ */
+function allowedHosts(facts: DoctorFacts): { strict?: boolean; where: string } {
+  if (!facts.django) return { where: 'doctor found no Django settings (no manage.py) to read ALLOWED_HOSTS from' };
+  const setting = facts.django.settings.get('ALLOWED_HOSTS');
+  const module = facts.django.settingsModule;
+  if (!setting) return { where: `doctor finds no ALLOWED_HOSTS in ${module}` };
+  const where = `${setting.file}:${setting.line}`;
+  const value = setting.value;
+  const hosts = value.kind === 'list' ? value.items.flatMap((item) => (item.kind === 'str' ? [item.value] : [])) : [];
+  if (value.kind !== 'list' || hosts.length !== value.items.length) return { where: `ALLOWED_HOSTS (${where}) is computed when Django starts (from the environment, say)` };
+  return { strict: !hosts.includes('*'), where: `ALLOWED_HOSTS (${where})` };
 }

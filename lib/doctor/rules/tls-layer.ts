@@ -16,7 +16,8 @@ import { setProxyHeader } from './proxy-headers.js';
 import { knownDjangoProxying } from './upstream.js';
 import { named } from './variables.js';
 
-const isTls = (server: Server) => own(server.directive, 'listen').some((d) => d.args.includes('ssl') || d.args.includes('quic') || d.args[0]?.endsWith(':443') || d.args[0] === '443');
+/** nginx ends TLS in this server (listen … ssl or quic, or port 443). */
+export const isTls = (server: Server) => own(server.directive, 'listen').some((d) => d.args.includes('ssl') || d.args.includes('quic') || d.args[0]?.endsWith(':443') || d.args[0] === '443');
 const isHsts = (d: Directive) => (d.args[0] ?? '').toLowerCase() === 'strict-transport-security';
 
 export const hstsWrongLayer: Rule = {
