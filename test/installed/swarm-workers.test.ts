@@ -261,6 +261,12 @@ describe('Celery workers on a single-node swarm', () => {
     const logs = spawnSync('docker', ['service', 'logs', '--raw', WORKER], { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
     const shutdown = `${logs.stdout}${logs.stderr}`.split('\n').filter((line) => /warm shutdown|restoring|unacknowledged/i.test(line));
     console.log(`the workers' shutdown lines: ${[...new Set(shutdown.map((line) => line.trim()))].join(' | ') || 'none'}`);
+    // Where a missing task may be: Redis's set of delivered, unacknowledged messages (kombu restores
+    // them after its visibility timeout), and how each worker task ended (killed, or stopped).
+    const [redis] = running('redis');
+    const unacked = (await dockerAsync(['exec', redis!, 'redis-cli', '-n', '0', 'HLEN', 'unacked'])).trim();
+    const ended = dockerOut('service', 'ps', '--no-trunc', '--format', '{{.Image}} {{.DesiredState}} {{.CurrentState}} {{.Error}}', WORKER);
+    console.log(`unacknowledged messages in Redis: ${unacked}; the worker tasks:\n${ended.replace(/127\.0\.0\.1:\d+\/\S+\/app:/g, '')}`);
     const doneIds = done.map((task) => task.n).sort((a, b) => a - b);
     const missing = enqueued.filter((n) => !doneIds.includes(n));
     expect(missing, `${missing.length} enqueued tasks never done`).toEqual([]);
