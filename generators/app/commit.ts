@@ -46,9 +46,10 @@ const settleModes = () =>
 
 /**
  * Runs the conflicter, lets `beforeWrite` adjust what was accepted (e.g. the manifest),
- * writes, and returns a signal that arrived during the write, for the caller to re-raise.
+ * writes, removes `remove` (absolute paths) with the same swap, and returns a signal that
+ * arrived during the write, for the caller to re-raise.
  */
-export async function commitAllOrNothing(env: CommitEnvironment, beforeWrite: (accepted: MemFsEditorFile[]) => void): Promise<NodeJS.Signals | undefined> {
+export async function commitAllOrNothing(env: CommitEnvironment, beforeWrite: (accepted: MemFsEditorFile[]) => void, remove: string[] = []): Promise<NodeJS.Signals | undefined> {
   const accepted: MemFsEditorFile[] = [];
   const collect = new Transform({
     objectMode: true,
@@ -68,6 +69,8 @@ export async function commitAllOrNothing(env: CommitEnvironment, beforeWrite: (a
   beforeWrite(accepted);
   const { heldSignal } = await writeAllOrNothing(
     accepted.filter((file) => file.contents).map((file) => ({ path: file.path, contents: file.contents!, mode: file.stat?.mode === undefined ? undefined : file.stat.mode & 0o7777 })),
+    {},
+    remove,
   );
   for (const file of accepted) {
     setCommittedFile(file);

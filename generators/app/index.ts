@@ -17,6 +17,7 @@ import { remoteStaticNotice } from '../../lib/config/remote-static.js';
 import { buildStepNotices, importWriteProblems } from '../../lib/config/build-steps.js';
 import { buildStackConfig, ConfigError, type StackConfig } from '../../lib/config/stack-config.js';
 import { tlsNotices } from '../../lib/model/features/tls-notices.js';
+import { serverNotices } from '../../lib/model/features/app-server.js';
 import { chooseProjectDir } from '../../lib/detect/project-dir.js';
 import { compareWithText, inspectSettings } from '../../lib/detect/inspect.js';
 import { detectionReport } from '../../lib/detect/report.js';
@@ -25,7 +26,7 @@ import { forcedCompose } from '../../lib/health/compose-cli.js';
 import { packageRoot } from '../../lib/package-root.js';
 import { readText } from '../../lib/read-text.js';
 import { explainDifference } from '../../lib/regen/explain-difference.js';
-import { answerChanges, detectedChanges, hashContent, isUserEdited, MANIFEST_KEY, regenerationAction, summarizeFacts, type Manifest } from '../../lib/regen/manifest.js';
+import { answerChanges, detectedChanges, hashContent, isUserEdited, MANIFEST_KEY, regenerationAction, staleFiles, summarizeFacts, type Manifest, type StaleFile } from '../../lib/regen/manifest.js';
 import { hardeningAdded } from '../../lib/regen/hardening-added.js';
 import { groupNotice } from '../../lib/detect/dependencies/groups.js';
 import { hasBlock, mergeLines, withoutBlock } from '../../lib/regen/merge-lines.js';
@@ -62,6 +63,8 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
   private generatedElsewhere = new Map<string, string>();
   /** Files left to Yeoman's conflict prompt: absolute path -> manifest entry before this run. */
   private asked = new Map<string, { file: string; storedHash: string | undefined }>();
+  /** Files the last generation wrote that this one does not: removed when still ours, else kept and named. */
+  private stale: StaleFile[] = [];
 
   constructor(args: string[], options: Options) {
     // allowDestinationOutsideRoot: in a monorepo the build context is the repository root, and
@@ -215,6 +218,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     const groups = installedFrom && groupNotice(installedFrom, this.stackConfig.dependencies.groups);
     if (groups) this._note(groups);
     for (const line of buildStepNotices(this.stackConfig)) this._note(line);
+    for (const line of serverNotices(this.facts, this.stackConfig)) this._note(line);
     // --tls files: the certificate and key are checked before anything is written.
     const tlsFiles = checkTlsFiles(this.destinationRoot(), this.answers);
     for (const line of [
@@ -316,6 +320,10 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
         this._markForce(this.destinationPath(GENERATED_FILES.gitignore));
       }
     }
+    this.stale = staleFiles(this.stored?.files, Object.keys(generatedHashes), (file) => this._readDisk(file));
+    for (const { file } of this.stale.filter((stale) => stale.action === 'keep')) {
+      this._note(`${file} is no longer part of the stack (nothing reads it now); kept, as you edited it: delete it when you no longer need it`);
+    }
     const updated = Object.keys(generatedHashes).filter((file) => this.stored?.files[file] !== undefined && this.stored.files[file] !== generatedHashes[file]);
     if (this.stored && updated.length > 0) this.log.writeln(`  files this changes: ${updated.join(', ')}`);
     const manifest: Manifest = { answers: this.answers, detected: summarizeFacts(this.facts), files: hashes };
@@ -396,7 +404,11 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
   }
 
   private async _commitAllOrNothing(): Promise<void> {
-    const heldSignal = await commitAllOrNothing(this.env as unknown as CommitEnvironment, (accepted) => this._forgetDeclined(accepted));
+    const unused = this.stale.filter((stale) => stale.action === 'remove').map((stale) => stale.file);
+    const dryRun = Boolean(this.options['dryRun']);
+    const remove = dryRun ? [] : unused.map((file) => this.destinationPath(file));
+    const heldSignal = await commitAllOrNothing(this.env as unknown as CommitEnvironment, (accepted) => this._forgetDeclined(accepted), remove);
+    for (const file of unused) this._note(`${dryRun ? 'would remove' : 'removed'} ${file}: no longer part of the stack, and unchanged since it was generated`);
     if (heldSignal) {
       this._note(`${heldSignal} received: the complete new set of files was written first; stopping now.`);
       process.kill(process.pid, heldSignal);

@@ -4,8 +4,12 @@
  * the health check and the benchmark all take them from here, so none of them retypes one.
  */
 
-/** uv projects: writes uv.lock's pins for the chosen groups as pip requirements in the builder stage (no uv needed). */
-export const UV_REQUIREMENTS_SCRIPT = 'docker/uv-requirements.py';
+/**
+ * The scripts that write a lock file's pins for the chosen groups as pip requirements in the
+ * builder stage, with Python's own tomllib: no uv, PDM or Poetry needed (nor PyPI to fetch them).
+ * Poetry's only for a lock that names each package's groups (Poetry 2); older ones use `poetry export`.
+ */
+export const LOCK_SCRIPTS = { uv: 'docker/uv-requirements.py', pdm: 'docker/pdm-requirements.py', poetry: 'docker/poetry-requirements.py' } as const;
 
 export const GENERATED_FILES = {
   compose: 'compose.yaml',
@@ -121,6 +125,8 @@ export interface StackVariable {
   /** Secrets are written to .env; the others are documented, commented out, in .env.example. */
   secret: boolean;
   doc: string;
+  /** The generated file that alone reads it: .env.example leaves it out when the app's command does not load that file. */
+  readBy?: string;
 }
 
 /** The variables the generated settings overlay and gunicorn.conf.py read: the templates take these names from here. */
@@ -140,9 +146,9 @@ export const ENVIRONMENT: readonly StackVariable[] = [
   { name: ENV_NAMES.debug, secret: false, doc: 'Off unless 1/true/yes/on. Never on in production.' },
   { name: ENV_NAMES.allowedHosts, secret: false, doc: 'Comma-separated; overrides the generated server names.' },
   { name: ENV_NAMES.csrfTrustedOrigins, secret: false, doc: 'Comma-separated origins with scheme (and port).' },
-  { name: ENV_NAMES.webConcurrency, secret: false, doc: 'gunicorn workers; overrides the generated default.' },
-  { name: ENV_NAMES.forwardedAllowIps, secret: false, doc: 'Proxies gunicorn trusts for X-Forwarded-*; default: the compose network.' },
-  { name: ENV_NAMES.gunicornLogLevel, secret: false, doc: 'gunicorn log level (debug, info, warning, error); default info.' },
+  { name: ENV_NAMES.webConcurrency, secret: false, readBy: GENERATED_FILES.gunicornConf, doc: 'gunicorn workers; overrides the generated default.' },
+  { name: ENV_NAMES.forwardedAllowIps, secret: false, readBy: GENERATED_FILES.gunicornConf, doc: 'Proxies gunicorn trusts for X-Forwarded-*; default: the compose network.' },
+  { name: ENV_NAMES.gunicornLogLevel, secret: false, readBy: GENERATED_FILES.gunicornConf, doc: 'gunicorn log level (debug, info, warning, error); default info.' },
 ];
 
 /** The variables .env may set, read with a default when unset or empty: compose passes all of .env, Swarm services these. */

@@ -3,6 +3,8 @@
  * queue, per RQ queue and per chosen Procfile process, at most one beat, the Procfile's release
  * one-shot, and the broker (a Redis service of the stack, or the URLs the settings read).
  */
+import { where, type Found } from '../detect/found.js';
+import type { UrlSetting } from '../detect/processes.js';
 import type { ProjectFacts } from '../detect/project.js';
 import IMAGES from './images.json' with { type: 'json' };
 import { parseMemory, type Limit } from './limits.js';
@@ -29,6 +31,11 @@ export interface RedisService {
   port: 6379;
   /** --redis-persistence: the append-only file in this volume. */
   volume?: typeof VOLUMES.redis;
+}
+
+export interface ProcessVariable {
+  name: string;
+  doc: string;
 }
 
 export interface ProcessesConfig {
@@ -58,6 +65,8 @@ export interface ProcessesConfig {
    * (absent when they set a literal URL).
    */
   brokerVariables: { celery?: string; rq?: string };
+  /** What .env may set for the workers, as .env.example lists it: what an empty one means, or that it must be set. */
+  environment: ProcessVariable[];
   /** Seconds a worker gets to finish its running tasks (a warm shutdown) before SIGKILL. */
   stopGracePeriod: number;
 }
@@ -100,29 +109,65 @@ export function processesConfig(answers: Answers, facts: ProjectFacts): Processe
     brokered && answers.broker === 'redis' ? { service: SERVICES.redis, image: IMAGES.redis, port: REDIS_PORT, ...(answers.redisPersistence ? { volume: VOLUMES.redis } : {}) } : undefined;
   if (!workers.length && !release) return undefined;
   const redisAt = (db: number) => `redis://${SERVICES.redis}:${REDIS_PORT}/${db}`;
+  const redisUrls = redis ? { celeryBroker: redisAt(0), celeryResults: redisAt(1), rq: redisAt(2) } : undefined;
   const rqOn = (answers.rqQueues?.length ?? 0) > 0;
   const brokerVariables = redis
     ? { ...(celeryOn ? { celery: `${celeryFacts!.prefix}BROKER_URL` } : {}), ...(rqOn ? { rq: RQ_URL_VARIABLE } : {}) }
     : { ...(celeryOn && celeryFacts!.broker?.value.env ? { celery: celeryFacts!.broker.value.env } : {}), ...(rqOn ? withValue('rq', detected.rq?.urls.find((url) => url.value.env)?.value.env) : {}) };
+  const celery = celeryOn
+    ? {
+        app: answers.celeryApp!,
+        prefix: celeryFacts!.prefix,
+        resultBackend: Boolean(celeryFacts!.resultBackend),
+        concurrency: Math.max(1, Math.floor((parseMemory(answers.workerMemory ?? '') ?? CHILD_MIB) / CHILD_MIB)),
+        ...(answers.celeryBeat ? { beat: { databaseScheduler: Boolean(celeryFacts!.databaseScheduler) } } : {}),
+      }
+    : undefined;
   return {
-    ...(celeryOn
-      ? {
-          celery: {
-            app: answers.celeryApp!,
-            prefix: celeryFacts!.prefix,
-            resultBackend: Boolean(celeryFacts!.resultBackend),
-            concurrency: Math.max(1, Math.floor((parseMemory(answers.workerMemory ?? '') ?? CHILD_MIB) / CHILD_MIB)),
-            ...(answers.celeryBeat ? { beat: { databaseScheduler: Boolean(celeryFacts!.databaseScheduler) } } : {}),
-          },
-        }
-      : {}),
-    ...(answers.rqQueues?.length ? { rq: { queues: answers.rqQueues } } : {}),
+    ...(celery ? { celery } : {}),
+    ...(rqOn ? { rq: { queues: answers.rqQueues! } } : {}),
     workers,
     ...(release ? { release: { command: release.command, source: `Procfile:${release.line}` } } : {}),
-    ...(redis ? { redis, redisUrls: { celeryBroker: redisAt(0), celeryResults: redisAt(1), rq: redisAt(2) } } : {}),
+    ...(redis ? { redis, redisUrls } : {}),
     brokerVariables,
+    environment: [
+      ...(celery ? celeryEnvironment(celery, brokerVariables.celery, redisUrls, celeryFacts!.broker) : []),
+      ...(rqOn
+        ? rqEnvironment(
+            brokerVariables.rq,
+            redisUrls,
+            detected.rq?.urls.find((url) => url.value.env),
+          )
+        : []),
+    ],
     stopGracePeriod: WORKER_STOP_GRACE_SECONDS,
   };
+}
+
+type RedisUrls = NonNullable<ProcessesConfig['redisUrls']>;
+
+/** What the overlay reads for Celery (templates/settings_docker.py.ejs), and the settings' broker variable with --broker external. */
+function celeryEnvironment(celery: NonNullable<ProcessesConfig['celery']>, broker: string | undefined, urls: RedisUrls | undefined, read: Found<UrlSetting> | undefined): ProcessVariable[] {
+  return [
+    ...(urls ? [{ name: broker!, doc: `Celery's broker URL; empty: the stack's Redis (${urls.celeryBroker}).` }] : externalBroker("Celery's broker", broker, read)),
+    ...(urls && celery.resultBackend ? [{ name: `${celery.prefix}RESULT_BACKEND`, doc: `Celery's result backend URL; empty: the stack's Redis (${urls.celeryResults}).` }] : []),
+    { name: `${celery.prefix}WORKER_CONCURRENCY`, doc: `Prefork children per Celery worker; empty: the settings' value, else ${celery.concurrency} (one per ${CHILD_MIB} MiB of --worker-memory).` },
+  ];
+}
+
+function rqEnvironment(broker: string | undefined, urls: RedisUrls | undefined, read: Found<UrlSetting> | undefined): ProcessVariable[] {
+  return urls ? [{ name: broker!, doc: `RQ's Redis URL, for every queue; empty: the stack's Redis (${urls.rq}).` }] : externalBroker("RQ's Redis", broker, read);
+}
+
+/**
+ * --broker external: the variable the settings read the broker from, which .env must set to an
+ * address the containers reach (the settings' own default is most often localhost, the container
+ * itself). None when the settings set a literal URL: nothing in .env changes it.
+ */
+function externalBroker(what: string, variable: string | undefined, read: Found<UrlSetting> | undefined): ProcessVariable[] {
+  if (!variable) return [];
+  const fallback = read?.value.url ? `; unset, your settings use ${read.value.url.replace(/\/\/[^@/]*@/, '//…@')}` : '';
+  return [{ name: variable, doc: `${what} URL (--broker external, read at ${read ? where(read) : 'your settings'}). Required: the broker's address as the containers reach it${fallback}.` }];
 }
 
 const withValue = <K extends string>(key: K, value: string | undefined) => (value ? ({ [key]: value } as Record<K, string>) : {});

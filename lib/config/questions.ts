@@ -2,6 +2,7 @@
  * The questions, in one table: each is a prompt, a CLI option and a stored answer, with a
  * default detected from the project (or taken from the stored answers on regeneration).
  */
+import { ASGI_SERVERS } from '../detect/asgi.js';
 import { dependencyFileProblem } from '../detect/dependencies/manifests.js';
 import { defaultGroupsAnswer } from '../detect/dependencies/groups.js';
 import { DEFAULT_PYTHON } from '../detect/dependencies/python-version.js';
@@ -216,7 +217,12 @@ export const QUESTIONS = [
     kind: 'string',
     message: 'App server: gunicorn (WSGI, sync workers), uvicorn (ASGI: gunicorn with uvicorn workers) or daphne (ASGI)',
     detect: (facts) => defaultAppServer(facts),
-    validate: (value) => ((APP_SERVERS as readonly (string | undefined)[]).includes(value) ? undefined : `"${value}" is not one of ${APP_SERVERS.join(', ')}`),
+    validate: (value) =>
+      (APP_SERVERS as readonly (string | undefined)[]).includes(value)
+        ? undefined
+        : (ASGI_SERVERS as readonly (string | undefined)[]).includes(value)
+          ? `${value} is not run by this generator (no test image has it, so it could not be proven): use uvicorn (gunicorn with uvicorn workers) or daphne, which serve the same ASGI application (docs/asgi.md)`
+          : `"${value}" is not one of ${APP_SERVERS.join(', ')}`,
     choices: () => [...APP_SERVERS],
     // Only an ASGI project is asked: a WSGI one keeps gunicorn, and its stored answers stay as they were.
     when: (_earlier, facts) => facts.asgi !== undefined,
@@ -258,7 +264,7 @@ export const QUESTIONS = [
     message: 'Dependency file to install from',
     detect: (facts) => facts.dependencies?.value.file,
     undetected: (facts) => facts.dependencyProblem,
-    validate: (value) => (value ? dependencyFileProblem(value) : 'name a dependency file (requirements.txt, pyproject.toml, poetry.lock, uv.lock or Pipfile.lock)'),
+    validate: (value) => (value ? dependencyFileProblem(value) : 'name a dependency file (requirements.txt, pyproject.toml, poetry.lock, uv.lock, pdm.lock or Pipfile.lock)'),
     choices: (facts) => facts.dependencyCandidates.map((spec) => spec.file),
   }),
   question('dependencyGroups', {

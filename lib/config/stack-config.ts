@@ -16,6 +16,7 @@ import {
   BACKUPS_DIR,
   COMPOSE_PROJECT_VARIABLE,
   DATABASE_URL_VARIABLE,
+  LOCK_SCRIPTS,
   OPTIONAL_VARIABLES,
   POSTGRES_DB_VARIABLE,
   POSTGRES_PASSWORD_VARIABLE,
@@ -189,7 +190,14 @@ export interface StackConfig {
   /** The build context and the Django folder inside it (lib/config/build-context.ts). */
   build: BuildContext;
   /** file and copy: relative to the build context's root. */
-  dependencies: DependencySpec & { copy: string[]; installGunicorn: boolean; /** Dependency groups installed with the main dependencies. */ groups: string[] };
+  dependencies: DependencySpec & {
+    copy: string[];
+    installGunicorn: boolean;
+    /** Dependency groups installed with the main dependencies. */
+    groups: string[];
+    /** Our script that exports the lock file's pins (LOCK_SCRIPTS), relative to the Django folder; none for pip, Pipenv and a Poetry 1 lock. */
+    lockScript?: string;
+  };
   /** Folders for STATICFILES_DIRS when the answer differs from the settings; undefined keeps the settings. */
   staticfilesDirs?: string[];
   appDir: string;
@@ -392,6 +400,7 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
       copy: dependencies.copy.map((file) => inContext(build, file)),
       installGunicorn: APP_SERVER_PACKAGES[answers.appServer ?? 'gunicorn'].includes('gunicorn') && !isRuntimeDependency(installed, 'gunicorn'),
       groups,
+      lockScript: lockScript(dependencies),
     },
     staticfilesDirs: dirsChanged ? answers.staticfilesDirs : undefined,
     appDir,
@@ -472,11 +481,13 @@ export function secretVariables(database: DatabaseChoice): string[] {
 }
 
 /**
- * The variables of .env.example that may be set or not (each has a documented default), less
- * those the project's own settings require: a set-but-empty one means the default too.
+ * The variables of .env.example that may be set or not (each has a documented default), the
+ * workers' among them, less those the project's own settings require: a set-but-empty one means
+ * the default too. Swarm passes exactly these (and the required ones) from .env to the services.
  */
-export function optionalVariables(config: Pick<StackConfig, 'settingsEnv'>): string[] {
-  return OPTIONAL_VARIABLES.filter((name) => !config.settingsEnv.some((read) => read.variable === name));
+export function optionalVariables(config: Pick<StackConfig, 'settingsEnv' | 'processes'>): string[] {
+  const names = [...OPTIONAL_VARIABLES, ...(config.processes?.environment ?? []).map((variable) => variable.name)];
+  return [...new Set(names)].filter((name) => !config.settingsEnv.some((read) => read.variable === name));
 }
 
 function swarmConfig(answers: Answers): SwarmConfig {
@@ -529,9 +540,22 @@ function tlsConfig(answers: Answers): Tls {
 }
 
 /** The file to add a driver to: a lock file is written from its manifest. */
-const MANIFEST_OF: Record<string, string> = { 'poetry.lock': 'pyproject.toml', 'uv.lock': 'pyproject.toml', 'Pipfile.lock': 'Pipfile' };
+const MANIFEST_OF: Record<string, string> = { 'poetry.lock': 'pyproject.toml', 'uv.lock': 'pyproject.toml', 'pdm.lock': 'pyproject.toml', 'Pipfile.lock': 'Pipfile' };
 
 /** --database postgres without a driver would build, then fail in migrate: stop before writing anything. */
+/** The script that exports this lock (LOCK_SCRIPTS): Poetry's needs each package's groups, which only Poetry 2 locks give. */
+function lockScript(dependencies: DependencyFacts): string | undefined {
+  switch (dependencies.manager) {
+    case 'uv':
+    case 'pdm':
+      return LOCK_SCRIPTS[dependencies.manager];
+    case 'poetry':
+      return dependencies.locked.length > 0 && dependencies.locked.every((entry) => entry.installedBy) ? LOCK_SCRIPTS.poetry : undefined;
+    default:
+      return undefined;
+  }
+}
+
 export function databaseProblem(choice: DatabaseChoice, dependencies: DependencyFacts): string | undefined {
   if (choice !== 'postgres' || postgresDriver(dependencies)) return undefined;
   const name = path.posix.basename(dependencies.file);

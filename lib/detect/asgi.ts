@@ -13,7 +13,7 @@ import { childrenOf, PythonSource, stringValue } from './python/tree.js';
 import { moduleFile, type Setting } from './settings.js';
 import { projectFiles } from './project-files.js';
 
-/** The ASGI servers this generator can run, in the order a default is picked. */
+/** The ASGI servers detected among the dependencies; hypercorn is not run (lib/model/features/app-server.ts says what replaces it). */
 export const ASGI_SERVERS = ['uvicorn', 'daphne', 'hypercorn'] as const;
 export type AsgiServer = (typeof ASGI_SERVERS)[number];
 

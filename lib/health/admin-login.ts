@@ -90,14 +90,22 @@ export function sameSitePath(location: string | undefined, origin: string): stri
 
 const isRedirect = (status: number) => status >= 300 && status < 400;
 
-export async function adminLoginRoundTrip(project: StackRuntime, port: number | Endpoint, host: string): Promise<LoginVerdict> {
+/**
+ * `answerWithinMs` bounds each request: the login POST hashes the password (PBKDF2, about a second
+ * of CPU), which on a loaded host takes longer than a probe's usual 10 s while the app is healthy;
+ * a request the stack's own timeouts still allow is not a failure.
+ */
+export async function adminLoginRoundTrip(project: StackRuntime, port: number | Endpoint, host: string, answerWithinMs: number): Promise<LoginVerdict> {
   const username = `healthcheck-${randomBytes(6).toString('hex')}@example.invalid`;
   const password = randomBytes(24).toString('base64url');
   const shell = await project.startExec(SERVICES.app, ['python', 'manage.py', 'shell', '-c', loginUserScript(username)], { timeoutMs: 120_000 });
   shell.write(`${password}\n`);
   const line = await shell.waitForLine((l) => l.startsWith(MARKER));
   const facts = line === undefined ? undefined : parseSetupOutput(line);
-  const verdict = facts && !('unrouted' in facts) ? await logInAndOut(port, host, facts, username, password).catch((error: Error): LoginVerdict => ({ ok: false, detail: error.message })) : undefined;
+  const verdict =
+    facts && !('unrouted' in facts)
+      ? await logInAndOut(port, host, facts, username, password, answerWithinMs).catch((error: Error): LoginVerdict => ({ ok: false, detail: error.message }))
+      : undefined;
   // Closing stdin ends the script's wait: it deletes the user and says so.
   const end = await shell.end();
   const last = end.timedOut ? 'timed out' : (end.output.trim().split('\n').at(-1) ?? '');
@@ -107,14 +115,14 @@ export async function adminLoginRoundTrip(project: StackRuntime, port: number | 
   return { ...verdict, ok: false, detail: `${verdict.detail}; the temporary superuser ${username} was not deleted (${last}): delete it with manage.py shell` };
 }
 
-async function logInAndOut(port: number | Endpoint, host: string, facts: AdminFacts, username: string, password: string): Promise<LoginVerdict> {
+async function logInAndOut(port: number | Endpoint, host: string, facts: AdminFacts, username: string, password: string, timeoutMs: number): Promise<LoginVerdict> {
   const secure = typeof port !== 'number' && port.tls !== undefined;
   const origin = `${secure ? 'https' : 'http'}://${host}`;
   const jar = new CookieJar(secure);
   const request = async (method: 'GET' | 'POST', path: string, fields?: Record<string, string>, referer?: string) => {
     const headers: Record<string, string> = { Host: host, ...jar.header() };
     if (fields) Object.assign(headers, { 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin, Referer: referer ?? `${origin}${path}` });
-    const response = await send(port, { method, path, headers, body: fields && formBody(fields) });
+    const response = await send(port, { method, path, headers, body: fields && formBody(fields), timeoutMs });
     jar.store(response);
     return response;
   };

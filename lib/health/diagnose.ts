@@ -10,6 +10,7 @@ import type { CheckId } from './check-result.js';
 import { tlsCauses, type TlsEvidence } from './diagnose-tls.js';
 import { asgiCauses } from './diagnose-asgi.js';
 import { lastLines } from './log-lines.js';
+import { serverProgram } from '../model/features/app-server.js';
 import { processCauses, type ProcessState } from './diagnose-processes.js';
 
 /** TlsEvidence: the check results, and with --tls acme the acme service's logs and tls-bootstrap's exit. */
@@ -85,7 +86,7 @@ export function diagnose(config: StackConfig, evidence: Evidence): string[] {
     causes.push(`Django rejected the Host header (400, DisallowedHost): ALLOWED_HOSTS does not include ${config.http.probeHost}. Set --server-names, or DJANGO_ALLOWED_HOSTS in .env.`);
   }
   if (app?.response?.status === 502 || app?.response?.status === 504 || /connect\(\) failed|upstream timed out|no live upstreams/.test(nginxLogs)) {
-    if (!importError) causes.push(`nginx answered 502: gunicorn is not answering. The app container is not up, or crashed; see \`${config.composeCommand} logs ${SERVICES.app}\`.`);
+    if (!importError) causes.push(`nginx answered 502: ${serverProgram(config)} is not answering. The app container is not up, or crashed; see \`${config.composeCommand} logs ${SERVICES.app}\`.`);
   }
   const staticCheck = failed('static-file');
   // The TLS check's probe of the ACME challenge path is a 404 by design: not a misplaced static file.

@@ -4,7 +4,8 @@
  *   1. stage: every file is written to a temporary sibling (same folder, so the rename
  *      below is atomic). Any failure removes the staged files and nothing is replaced.
  *   2. swap: each staged file is renamed over its target, with SIGINT/SIGTERM held
- *      back until the last rename is done.
+ *      back until the last rename is done; the files to remove (generated before, no longer
+ *      part of the stack) go in the same step, so an interruption cannot leave them half done.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -40,7 +41,7 @@ export interface WriteResult {
   heldSignal?: NodeJS.Signals;
 }
 
-export async function writeAllOrNothing(files: FileToWrite[], hooks: { afterRename?: (file: string) => void } = {}): Promise<WriteResult> {
+export async function writeAllOrNothing(files: FileToWrite[], hooks: { afterRename?: (file: string) => void } = {}, remove: string[] = []): Promise<WriteResult> {
   const staged: { temp: string; target: string }[] = [];
   const createdDirs: string[] = [];
   try {
@@ -78,6 +79,7 @@ export async function writeAllOrNothing(files: FileToWrite[], hooks: { afterRena
       fs.renameSync(temp, target);
       hooks.afterRename?.(target);
     }
+    for (const file of remove) fs.rmSync(file, { force: true });
     // A signal that came during the (synchronous) renames is delivered on the next turn of the
     // event loop: let it reach `hold` before the default behaviour is back.
     await new Promise((resolve) => setImmediate(resolve));

@@ -78,3 +78,24 @@ export function regenerationAction(input: { onDisk: string | undefined; storedHa
   if (storedHash !== undefined && hashContent(generated) === storedHash) return 'keep-edit';
   return input.yes ? 'beside' : 'ask';
 }
+
+/**
+ * A file the last generation wrote that this one does not (gunicorn.conf.py after a switch to
+ * daphne, stack.yaml after one back to compose):
+ * - remove: still as we wrote it (its hash is the recorded one): nothing of the user's is lost;
+ * - keep: edited since, so it is the user's now: left on disk, and the run says it is unused.
+ */
+export interface StaleFile {
+  file: string;
+  action: 'remove' | 'keep';
+}
+
+export function staleFiles(recorded: Record<string, string> | undefined, generatedNow: Iterable<string>, readDisk: (file: string) => string | Buffer | undefined): StaleFile[] {
+  const now = new Set(generatedNow);
+  return Object.entries(recorded ?? {}).flatMap(([file, hash]): StaleFile[] => {
+    if (now.has(file)) return [];
+    const onDisk = readDisk(file);
+    if (onDisk === undefined) return []; // already gone
+    return [{ file, action: isUserEdited(onDisk, hash) ? 'keep' : 'remove' }];
+  });
+}

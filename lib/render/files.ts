@@ -4,7 +4,7 @@
  */
 import { APP_UID, optionalVariables, secretVariables, type StackConfig } from '../config/stack-config.js';
 import { BUILDER_TOOLCHAIN } from '../detect/dependencies/system-packages.js';
-import { ENV_NAMES, ENVIRONMENT, FILE_VARIABLE_SUFFIX, GENERATED_FILES, NGINX_HEALTH_PATH, RELEASES_FILE, SERVICES, STATIC_RELEASES_DIR, UV_REQUIREMENTS_SCRIPT } from '../config/names.js';
+import { ENV_NAMES, ENVIRONMENT, FILE_VARIABLE_SUFFIX, GENERATED_FILES, NGINX_HEALTH_PATH, RELEASES_FILE, SERVICES, STATIC_RELEASES_DIR } from '../config/names.js';
 import { describeCondition } from '../detect/evaluate.js';
 import { inContext } from '../config/build-context.js';
 import { execForm, serverCommand } from '../model/features/app-server.js';
@@ -25,24 +25,28 @@ export function templateFiles(config: StackConfig): PlannedFile[] {
         appUid: APP_UID,
         entrypoint: `${config.appDir}/${GENERATED_FILES.entrypoint}`,
         toolchain: BUILDER_TOOLCHAIN,
-        uvScript: inContext(config.build, UV_REQUIREMENTS_SCRIPT),
+        lockScript: config.dependencies.lockScript && inContext(config.build, config.dependencies.lockScript),
         command: execForm(command),
       },
     },
-    ...(config.dependencies.manager === 'uv' ? [{ path: UV_REQUIREMENTS_SCRIPT, template: 'docker/uv-requirements.py.ejs', data: {} }] : []),
+    ...(config.dependencies.lockScript ? [{ path: config.dependencies.lockScript, template: `${config.dependencies.lockScript}.ejs`, data: {} }] : []),
     { path: config.build.dockerignore, template: 'dockerignore.ejs', data: { config, files: config.files, releasesFile: RELEASES_FILE, at: config.build.appPath ? `${config.build.appPath}/` : '' } },
     { path: GENERATED_FILES.nginxConf, template: 'nginx/default.conf.ejs', data: { config, services: SERVICES, role: 'compose', healthPath: NGINX_HEALTH_PATH, serving: nginxServing(config) } },
     // Only for a server that reads it: daphne has no use for gunicorn's settings.
     ...(command.includes(GENERATED_FILES.gunicornConf) ? [{ path: GENERATED_FILES.gunicornConf, template: 'gunicorn.conf.py.ejs', data: { config, env: ENV_NAMES } }] : []),
     { path: GENERATED_FILES.compressStatic, template: 'compress_static.py.ejs', data: { config, releasesDir: STATIC_RELEASES_DIR } },
     { path: GENERATED_FILES.staticReleases, template: 'static_releases.py.ejs', data: { releasesDir: STATIC_RELEASES_DIR, keep: config.keptReleases } },
-    { path: GENERATED_FILES.entrypoint, template: 'docker/entrypoint.sh.ejs', data: { variables: optionalVariables(config) } },
+    { path: GENERATED_FILES.entrypoint, template: 'docker/entrypoint.sh.ejs', data: { variables: optionalVariables(config), program: command[0] } },
     {
       path: config.overlayFile,
       template: 'settings_docker.py.ejs',
       data: { config, env: ENV_NAMES, pyString: JSON.stringify, fileSuffix: FILE_VARIABLE_SUFFIX, secretVariables: secretVariables(config.database.kind) },
     },
-    { path: config.files.envExample, template: 'env.example.ejs', data: { config, environment: ENVIRONMENT, describeCondition } },
+    {
+      path: config.files.envExample,
+      template: 'env.example.ejs',
+      data: { config, environment: ENVIRONMENT.filter((variable) => !variable.readBy || command.includes(variable.readBy)), describeCondition },
+    },
     ...(config.tls.mode === 'acme'
       ? [
           { path: GENERATED_FILES.tlsBootstrap, template: 'docker/tls-bootstrap.sh.ejs', data: { tls: config.tls } },

@@ -1,8 +1,9 @@
 /**
  * What the TLS mode decides in nginx's configuration, decided here once: the nginx templates
- * print these parts and never ask which mode is on.
+ * print these parts and never ask which mode is on. Also the program nginx proxies to, for its comments.
  */
 import type { StackConfig } from '../config/stack-config.js';
+import { serverProgram } from '../model/features/app-server.js';
 
 /** With TLS: the servers and directives HTTPS adds. */
 export interface NginxHttps {
@@ -26,14 +27,17 @@ export interface NginxServing {
   hsts: string;
   /** The scheme nginx tells the app, never the client's say. */
   forwardedProto: string;
+  /** What serves the app behind nginx (gunicorn, daphne), as the comments name it. */
+  appProgram: string;
 }
 
 /** acme's certificate variable: key and chain in one file. */
 const PEM_VARIABLE = '$tls_pem';
 
 export function nginxServing(config: StackConfig): NginxServing {
+  const appProgram = serverProgram(config);
   const tls = config.tls;
-  if (tls.mode === 'off') return { hsts: '', forwardedProto: '$scheme' };
+  if (tls.mode === 'off') return { hsts: '', forwardedProto: '$scheme', appProgram };
   const hsts = tls.hsts ? `add_header Strict-Transport-Security "max-age=${tls.hsts.maxAge}" always;` : '';
   const redirectTo = `https://$host${tls.httpsPort === 443 ? '' : `:${tls.httpsPort}`}$request_uri`;
   const https: NginxHttps =
@@ -47,5 +51,5 @@ export function nginxServing(config: StackConfig): NginxServing {
           redirectTo,
         }
       : { certificate: tls.nginxCert, certificateKey: tls.nginxKey, redirectAlso: '', redirectTo };
-  return { https, hsts, forwardedProto: 'https' };
+  return { https, hsts, forwardedProto: 'https', appProgram };
 }

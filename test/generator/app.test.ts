@@ -5,6 +5,7 @@ import helpers from 'yeoman-test';
 import { describe, expect, it } from 'vitest';
 import AppGenerator from '../../generators/app/index.js';
 import { packageRoot } from '../../lib/package-root.js';
+import { asgiOnly } from '../fixtures/asgi.js';
 import * as fixtures from '../fixtures/projects.js';
 import { parseDocument } from 'yaml';
 import { hashContent } from '../../lib/regen/manifest.js';
@@ -183,6 +184,16 @@ describe('yo django-static --yes', () => {
     expect(fs.readFileSync(file, 'utf8')).toContain('read_only: true');
     const third = run();
     expect(third.stdout + third.stderr).not.toContain('least privilege added');
+  });
+
+  it('says, with the line that names it, that hypercorn is replaced by gunicorn with uvicorn workers', () => {
+    const dir = fixtures.writeProject({ ...asgiOnly(), 'requirements.txt': 'Django>=4.2,<5.3\nhypercorn>=0.16\n' });
+    const result = spawnSync(process.execPath, [path.join(packageRoot(), 'dist', 'bin', 'cli.js'), '--yes', '--skip-health-check'], { cwd: dir, encoding: 'utf8' });
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout + result.stderr).toContain(
+      'note: your dependencies name hypercorn (requirements.txt:2), which the stack does not run: it serves mysite.asgi:application with gunicorn running uvicorn workers',
+    );
+    expect(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('"-k", "uvicorn.workers.UvicornWorker"');
   });
 
   it('refuses a directory that is not a Django project', async () => {

@@ -2,10 +2,13 @@
  * Regeneration over the whole fixture corpus: byte-identical re-runs, only affected files
  * change after a scripted settings change, and edits survive in both modes.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectProject } from '../../lib/detect/project.js';
+import { packageRoot } from '../../lib/package-root.js';
+import { channelsEcho } from '../fixtures/asgi.js';
 import * as fixtures from '../fixtures/projects.js';
 import { generate, generateInteractively } from './run.js';
 
@@ -77,5 +80,44 @@ describe.each(Object.entries(CORPUS))('%s', (_name, files) => {
     await generateInteractively(dir, 'write', { staticUrl: '/other/' });
     expect(fs.readFileSync(conf, 'utf8')).toContain('location /other/ {');
     expect(fs.readFileSync(dockerfile, 'utf8')).toMatch(/# hand edit\n$/);
+  });
+});
+
+describe('a file the stack no longer uses', () => {
+  // The CLI as installed (dist/), for what the run says.
+  const run = (dir: string, ...args: string[]) => {
+    const result = spawnSync(process.execPath, [path.join(packageRoot(), 'dist', 'bin', 'cli.js'), '--yes', '--skip-health-check', ...args], { cwd: dir, encoding: 'utf8' });
+    return { status: result.status, output: result.stdout + result.stderr };
+  };
+  const recorded = (dir: string) => Object.keys(JSON.parse(fs.readFileSync(path.join(dir, '.yo-rc.json'), 'utf8'))['generator-django-static'].manifest.files as object);
+
+  it('is removed when it is as generated (gunicorn.conf.py after a switch to daphne), and kept and named when edited', () => {
+    const dir = fixtures.writeProject(channelsEcho());
+    const conf = path.join(dir, 'gunicorn.conf.py');
+    expect(run(dir, '--app-server', 'uvicorn').status).toBe(0);
+    expect(fs.existsSync(conf)).toBe(true);
+
+    const dry = run(dir, '--app-server', 'daphne', '--dry-run');
+    expect(dry.output).toContain('would remove gunicorn.conf.py');
+    expect(fs.existsSync(conf)).toBe(true);
+
+    const daphne = run(dir, '--app-server', 'daphne');
+    expect(daphne.status, daphne.output).toBe(0);
+    expect(daphne.output).toContain('removed gunicorn.conf.py: no longer part of the stack, and unchanged since it was generated');
+    expect(fs.existsSync(conf)).toBe(false);
+    expect(recorded(dir)).not.toContain('gunicorn.conf.py');
+
+    // Back to uvicorn, then an edit: the next switch keeps the file, says so, and forgets it.
+    expect(run(dir, '--app-server', 'uvicorn').status).toBe(0);
+    fs.appendFileSync(conf, '# hand edit\n');
+    const kept = run(dir, '--app-server', 'daphne');
+    expect(kept.status, kept.output).toBe(0);
+    expect(kept.output).toContain('gunicorn.conf.py is no longer part of the stack (nothing reads it now); kept, as you edited it');
+    expect(fs.readFileSync(conf, 'utf8')).toMatch(/# hand edit\n$/);
+    expect(recorded(dir)).not.toContain('gunicorn.conf.py');
+    // Now the user's file: a later run leaves it alone and says nothing more of it.
+    const again = run(dir, '--app-server', 'daphne');
+    expect(again.output).not.toContain('gunicorn.conf.py');
+    expect(fs.readFileSync(conf, 'utf8')).toMatch(/# hand edit\n$/);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { literalRoute, routePrefix } from '../../lib/detect/asgi.js';
 import { asgiCauses } from '../../lib/health/diagnose-asgi.js';
+import { serverNotices } from '../../lib/model/features/app-server.js';
 import { detectProject } from '../../lib/detect/project.js';
 import { detectionReport } from '../../lib/detect/report.js';
 import { GENERATED_FILES, UVICORN_WORKER_CLASS } from '../../lib/config/names.js';
@@ -103,6 +104,40 @@ describe('ASGI answers and output', () => {
     expect(result.stderr).toMatch(/test is successful/);
     expect(result.status).toBe(0);
     expect(config.server.websocketProbe).toBe('/ws/echo/');
+  });
+
+  it('names the server that runs in every file a daphne stack is given, and documents no variable only gunicorn reads', () => {
+    const { output } = renderAll(channelsEcho(), { appServer: 'daphne' });
+    for (const [file, text] of output) {
+      // .dockerignore lists gunicorn.conf.py among the files the generator writes; the entrypoint
+      // unsets every empty optional variable of any server (unsetting one nobody reads changes nothing).
+      if (file === GENERATED_FILES.dockerignore || file === GENERATED_FILES.entrypoint) continue;
+      expect({ file, lines: text.split('\n').filter((line) => /gunicorn/i.test(line)) }).toEqual({ file, lines: [] });
+    }
+    expect(output.get(GENERATED_FILES.nginxConf)).toContain('proxies everything else to daphne.');
+    expect(output.get(GENERATED_FILES.nginxConf)).toContain("daphne sets no limit on a request's time");
+    expect(output.get(GENERATED_FILES.compose)).toContain('daphne is not answering');
+    // The uvicorn stack runs gunicorn, whose timeout does not end a request of an async worker.
+    const uvicorn = renderAll(channelsEcho()).output.get(GENERATED_FILES.nginxConf)!;
+    expect(uvicorn).toContain('proxies everything else to gunicorn.');
+    expect(uvicorn).toContain('restarts only a uvicorn worker that stops answering');
+  });
+
+  it('says that a project naming hypercorn is served by gunicorn with uvicorn workers instead, and refuses --app-server hypercorn with why', () => {
+    const files = { ...asgiOnly(), 'requirements.txt': 'Django>=4.2,<5.3\nhypercorn>=0.16\n' };
+    const root = writeProject(files);
+    const facts = detectProject(root);
+    expect(facts.asgi?.servers).toEqual([{ value: 'hypercorn', source: { file: 'requirements.txt', line: 2 } }]);
+    const { config } = renderAll(files);
+    expect(config.server.kind).toBe('uvicorn');
+    expect(serverNotices(facts, config)).toEqual([
+      'your dependencies name hypercorn (requirements.txt:2), which the stack does not run: it serves mysite.asgi:application with gunicorn running uvicorn workers (--app-server uvicorn), installed in the image. ' +
+        "Of the ASGI servers only uvicorn and daphne are run and checked end to end here; hypercorn's own settings (a hypercorn.toml, its command line) are not read (docs/asgi.md).",
+    ]);
+    expect(serverNotices(facts, renderAll(files, { appServer: 'daphne' }).config)[0]).toContain('it serves mysite.asgi:application with daphne (--app-server daphne), installed in the image.');
+    // A project that names no hypercorn hears nothing of it.
+    expect(serverNotices(detectProject(writeProject(asgiOnly())), renderAll(asgiOnly()).config)).toEqual([]);
+    expect(() => renderAll(files, { appServer: 'hypercorn' as never })).toThrow(/hypercorn is not run by this generator \(no test image has it/);
   });
 
   it('writes no websocket map or location for a WSGI project', () => {

@@ -1,5 +1,5 @@
 /**
- * Dependency groups (issue 21): uv's PEP 735 [dependency-groups] and Poetry's groups are read,
+ * Dependency groups (issue 21): PEP 735 [dependency-groups], Poetry's and PDM's groups are read,
  * the production ones chosen (and said why), --dependency-groups overrides, and a driver in a
  * chosen group is never reported missing.
  */
@@ -8,7 +8,7 @@ import { ConfigError } from '../../lib/config/stack-config.js';
 import { defaultGroups, groupNotice } from '../../lib/detect/dependencies/groups.js';
 import { detectProject } from '../../lib/detect/project.js';
 import { uvLock } from '../fixtures/corpus/parts.js';
-import { djangoWith } from '../fixtures/manifests.js';
+import { djangoWith, pdmGroups, poetryGroups } from '../fixtures/manifests.js';
 import { writeProject, type Files } from '../fixtures/projects.js';
 import { renderAll } from './helpers.js';
 
@@ -48,6 +48,77 @@ describe('reading groups', () => {
       ['dev', ['pytest']],
       ['deploy', ['gunicorn', 'psycopg']],
     ]);
+  });
+});
+
+describe('PDM (shapes of test/corpus/pdm.md)', () => {
+  const facts = () => detectProject(writeProject(pdmGroups())).dependencyCandidates[0]!;
+
+  it("pdm.lock wins over pyproject.toml; its groups are the extras, [dependency-groups] and [tool.pdm.dev-dependencies] (an editable path in PDM's form read without a warning)", () => {
+    const detected = detectProject(writeProject(pdmGroups()));
+    expect(detected.dependencyCandidates.map((candidate) => [candidate.manager, candidate.file])).toEqual([
+      ['pdm', 'pdm.lock'],
+      ['pip-pyproject', 'pyproject.toml'],
+    ]);
+    expect(detected.warnings).toEqual([]);
+    expect(facts().groups!.map((group) => [group.name, group.requirements.map((requirement) => requirement.name)])).toEqual([
+      ['deploy', ['gunicorn', 'psycopg']],
+      ['test', ['pytest']],
+      ['dev', ['tools']],
+    ]);
+    expect(facts().copy).toEqual(['pyproject.toml', 'pdm.lock', 'tools']);
+  });
+
+  it('the deploy extra is chosen (named for production); the script is given it; its driver counts', () => {
+    expect(defaultGroups(facts().groups!)).toEqual({ groups: ['deploy'], why: 'named for production' });
+    const { config, output } = renderAll(pdmGroups(), { database: 'postgres' });
+    expect(config.dependencies).toMatchObject({ manager: 'pdm', groups: ['deploy'], installGunicorn: false });
+    expect(output.get('Dockerfile')).toContain('COPY docker/pdm-requirements.py /tmp/pdm-requirements.py\nRUN python /tmp/pdm-requirements.py pdm.lock deploy > /tmp/requirements.txt');
+    expect(output.has('docker/pdm-requirements.py')).toBe(true);
+    expect(() => renderAll(pdmGroups(), { database: 'postgres', dependencyGroups: 'none' })).toThrow(
+      /--database postgres needs a PostgreSQL driver, and pdm\.lock has none: add psycopg\[binary\] \(or psycopg2-binary\) to pyproject\.toml/,
+    );
+  });
+});
+
+describe('Poetry: how the lock is exported', () => {
+  it('a Poetry 2 lock (groups on every package): docker/poetry-requirements.py with the prod group, no Poetry installed', () => {
+    const { config, output } = renderAll(poetryGroups(), { database: 'postgres' });
+    expect(config.dependencies).toMatchObject({ manager: 'poetry', groups: ['prod'], lockScript: 'docker/poetry-requirements.py', installGunicorn: false });
+    expect(output.get('Dockerfile')).toContain('COPY docker/poetry-requirements.py /tmp/poetry-requirements.py\nRUN python /tmp/poetry-requirements.py poetry.lock prod > /tmp/requirements.txt');
+    expect(output.get('Dockerfile')).not.toContain('pip install poetry');
+    // mysqlclient is locked only for the mysql extra: no MySQL packages.
+    expect(config.systemPackages.run).toEqual([]);
+  });
+
+  it('a Poetry 1 lock (no groups on its packages): poetry export, as before', () => {
+    const { config, output } = renderAll(poetryProject('[tool.poetry.group.deploy.dependencies]\ngunicorn = "^23"\n'));
+    expect(config.dependencies.lockScript).toBeUndefined();
+    expect(output.get('Dockerfile')).toContain('poetry export --only main,deploy');
+  });
+});
+
+describe('lock entries count only when the chosen groups install them', () => {
+  // Plain psycopg in the main dependencies loads the system libpq, unless psycopg-binary is installed beside it.
+  const poetryLock = (binaryGroups: string, optional = false) =>
+    `[[package]]\nname = "django"\nversion = "5.2"\noptional = false\ngroups = ["main"]\n\n[[package]]\nname = "psycopg"\nversion = "3.2.3"\noptional = false\ngroups = ["main"]\n\n[[package]]\nname = "psycopg-binary"\nversion = "3.2.3"\noptional = ${optional}\ngroups = [${binaryGroups}]\n`;
+  const project = (lock: string) =>
+    djangoWith({
+      'pyproject.toml':
+        '[tool.poetry]\nname = "site"\nversion = "1"\n\n[tool.poetry.dependencies]\npython = "^3.12"\ndjango = "^5.2"\npsycopg = "^3.2"\n\n[tool.poetry.group.test.dependencies]\npsycopg-binary = "^3.2"\n',
+      'poetry.lock': lock,
+    });
+
+  it('psycopg-binary locked for the test group only: the image needs libpq5 (it would not load without)', () => {
+    expect(renderAll(project(poetryLock('"test"')), { database: 'postgres' }).config.systemPackages.run).toContain('libpq5');
+  });
+
+  it('psycopg-binary locked for main, but only with an extra (optional): still libpq5', () => {
+    expect(renderAll(project(poetryLock('"main"', true)), { database: 'postgres' }).config.systemPackages.run).toContain('libpq5');
+  });
+
+  it('psycopg-binary locked for main: its own libpq, no libpq5', () => {
+    expect(renderAll(project(poetryLock('"main", "test"')), { database: 'postgres' }).config.systemPackages.run).not.toContain('libpq5');
   });
 });
 

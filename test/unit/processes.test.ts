@@ -71,6 +71,31 @@ describe('processes as services', () => {
     expect(config.processes?.redisUrls).toBeUndefined();
   });
 
+  it(".env.example shows the broker variable the diagnosis names: empty means the stack's Redis, and with --broker external it is required", () => {
+    const envExample = (files: fixtures.Files, options: Record<string, unknown> = {}) => {
+      const { config, output } = renderAll(files, options);
+      return { variables: config.processes!.brokerVariables, text: output.get('.env.example')! };
+    };
+    const celery = envExample(celeryRedis());
+    expect(celery.variables.celery).toBe('CELERY_BROKER_URL');
+    expect(celery.text).toContain("# Celery's broker URL; empty: the stack's Redis (redis://redis:6379/0).\n# CELERY_BROKER_URL=\n");
+    expect(celery.text).toContain('# CELERY_RESULT_BACKEND=\n');
+    const rq = envExample(rqProject());
+    expect(rq.variables.rq).toBe('RQ_REDIS_URL');
+    expect(rq.text).toContain("# RQ's Redis URL, for every queue; empty: the stack's Redis (redis://redis:6379/2).\n# RQ_REDIS_URL=\n");
+    // External: the settings' own variable, where they read it, and their default that a container cannot reach.
+    const external = envExample(celeryRedis(), { broker: 'external' });
+    expect(external.variables.celery).toBe('CELERY_BROKER_URL');
+    expect(external.text).toMatch(/# Celery's broker URL \(--broker external, read at mysite\/settings\.py:\d+\)\. Required: .*redis:\/\/localhost:6379\/0\.\n# CELERY_BROKER_URL=\n/);
+    expect(external.text).not.toContain('CELERY_RESULT_BACKEND');
+    const rqExternal = envExample(rqProject(), { broker: 'external' });
+    expect(rqExternal.variables.rq).toBe('REDIS_URL');
+    expect(rqExternal.text).toMatch(/# RQ's Redis URL \(--broker external, read at mysite\/settings\.py:\d+\)\. Required: .*\n# REDIS_URL=\n/);
+    // Swarm passes only the variables it lists from .env: the broker's is one of them.
+    const stack = buildSwarmStack(configOf(celeryRedis(), { target: 'swarm', database: 'external' }));
+    expect(Object.keys((stack.services['worker-celery']!['environment'] ?? {}) as Record<string, unknown>)).toContain('CELERY_BROKER_URL');
+  });
+
   it('Procfile: a service per process beside web, and release as a one-shot after migrate that the app waits for, `$` kept literal', () => {
     const files = procfileProject();
     files['Procfile'] += 'report: echo $HOME\n';

@@ -66,6 +66,12 @@ describe('uv-requirements.py', () => {
     expect(result.stderr.trim()).toBe('uv-requirements: uv.lock has no dependency group web (it has dev, prod)');
   });
 
+  it('a lock for other Pythons (its requires-python) stops the build instead of dropping packages by marker', () => {
+    const result = run(lock.replace('requires-python = ">=3.11"', 'requires-python = "==2.7.*"'));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^uv-requirements: uv\.lock was locked for Python ==2\.7\.\*, not this image's 3\.\d+\.\d+/);
+  });
+
   it('a git source: a direct reference to the locked commit, and no hashes (pip cannot check a git checkout)', () => {
     const git = `${HEADER}${registry('django', '5.2')}\n[[package]]\nname = "django-push"\nversion = "1.1"\nsource = { git = "https://example.org/mirror/django-push.git?rev=main#0123456789abcdef0123456789abcdef01234567" }\n${project('{ name = "django" },\n    { name = "django-push" }', 'dev = []\n')}`;
     expect(run(git).stdout).toBe('django==5.2\ndjango-push @ git+https://example.org/mirror/django-push.git@0123456789abcdef0123456789abcdef01234567\n');

@@ -1,5 +1,5 @@
 /**
- * Dependency groups (uv's PEP 735 [dependency-groups], Poetry's [tool.poetry.group.<name>]): which
+ * Dependency groups (PEP 735 [dependency-groups], Poetry's [tool.poetry.group.<name>], PDM's groups): which
  * ones a production image installs. A group named for production wins; otherwise the groups that
  * hold what the stack runs (gunicorn, uWSGI, a database driver), minus those named for development.
  */
@@ -36,10 +36,14 @@ export const groupNames = (answer: string): string[] =>
         .map((name) => name.trim())
         .filter(Boolean);
 
-/** What the install step installs with these groups: the runtime requirements plus theirs. */
+/**
+ * What the install step installs with these groups: the runtime requirements plus theirs, and
+ * only the lock entries the main dependencies or a chosen group install (when the lock says).
+ */
 export function withGroups(facts: DependencyFacts, names: readonly string[]): DependencyFacts {
   const chosen = (facts.groups ?? []).filter((group) => names.includes(group.name));
-  return chosen.length ? { ...facts, runtime: [...facts.runtime, ...chosen.flatMap((group) => group.requirements)] } : facts;
+  const locked = facts.locked.filter((entry) => !entry.installedBy || entry.installedBy.main || entry.installedBy.groups.some((group) => names.includes(group)));
+  return { ...facts, runtime: [...facts.runtime, ...chosen.flatMap((group) => group.requirements)], locked };
 }
 
 /** The default answer for a dependency file: its default groups, or 'none'. */

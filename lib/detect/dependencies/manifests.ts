@@ -9,13 +9,13 @@ import { normalizeName, pep508Requirement, readRequirementsTree, type Requiremen
 import { isTable, lineOfKey, lineOfValue, readToml, string, strings, table, type TomlFile, type TomlTable } from './toml.js';
 import { poetryConstraint } from './versions.js';
 
-/** A named group of a manifest ([dependency-groups], Poetry's groups): chosen at generation time. */
+/** A named group of a manifest ([dependency-groups], Poetry's groups, PDM's groups and extras): chosen at generation time. */
 export interface DependencyGroup {
   name: string;
   requirements: Requirement[];
 }
 
-export type DependencyManager = 'pip' | 'pip-pyproject' | 'poetry' | 'uv' | 'pipenv';
+export type DependencyManager = 'pip' | 'pip-pyproject' | 'poetry' | 'uv' | 'pdm' | 'pipenv';
 
 export interface DependencySpec {
   manager: DependencyManager;
@@ -27,6 +27,12 @@ export interface LockedPackage {
   name: string;
   version: string;
   source: { file: string; line?: number };
+  /**
+   * The groups that install it, when the lock says (poetry.lock, pdm.lock): `main` for the main
+   * dependencies (PDM's `default`), the group names otherwise. A lock entry none of the chosen
+   * groups installs (a dev-only psycopg-binary, an extra's mysqlclient) must not count as installed.
+   */
+  installedBy?: { main: boolean; groups: string[] };
 }
 
 /** A dependency file as read from the project: all StackConfig needs, so it reads no files. */
@@ -37,7 +43,7 @@ export interface DependencyFacts extends DependencySpec {
   runtime: Requirement[];
   /** Versions pinned by the manager's lock file, if it has one. */
   locked: LockedPackage[];
-  /** Dependency groups (uv, Poetry): installed only when chosen (lib/detect/dependencies/groups.ts). */
+  /** Dependency groups (uv, Poetry, PDM): installed only when chosen (lib/detect/dependencies/groups.ts). */
   groups?: DependencyGroup[];
 }
 
@@ -45,6 +51,7 @@ export interface DependencyFacts extends DependencySpec {
 const DEPENDENCY_FILES: [string, DependencyManager][] = [
   ['uv.lock', 'uv'],
   ['poetry.lock', 'poetry'],
+  ['pdm.lock', 'pdm'],
   ['Pipfile.lock', 'pipenv'],
   ['requirements/production.txt', 'pip'],
   ['requirements/prod.txt', 'pip'],
@@ -69,7 +76,7 @@ export function dependencyFileProblem(file: string): string | undefined {
   }
   return (dependencyFor(path.posix.basename(normal)) ?? dependencyFor(normal))
     ? undefined
-    : `unknown dependency file ${file}: expected a requirements *.txt file, pyproject.toml, poetry.lock, uv.lock or Pipfile.lock`;
+    : `unknown dependency file ${file}: expected a requirements *.txt file, pyproject.toml, poetry.lock, uv.lock, pdm.lock or Pipfile.lock`;
 }
 
 export interface DetectedDependencies {
@@ -162,6 +169,15 @@ function detectInFolder(root: string): DetectedDependencies {
   }
   return { candidates, warnings: project.warnings, problem };
 }
+/** A PDM requirement as PEP 508: PDM also takes `-e name @ url` and `${PROJECT_ROOT}` (the project's folder) in a URL. */
+const pdmRequirement = (entry: string): string => (entry.startsWith('-e ') ? entry.slice(3).trim() : entry).replaceAll('${PROJECT_ROOT}', '.');
+
+/** A lock's local source folder or file, normalized, relative to the lock's folder; none for the project itself or an absolute path. */
+function localSource(where: string | undefined): string[] {
+  const normal = where && path.posix.normalize(where.replaceAll('\\', '/'));
+  return normal && normal !== '.' && !path.posix.isAbsolute(normal) ? [normal.replace(/\/$/, '')] : [];
+}
+
 /** The project's manifests, each read and parsed once per detection; problems collected as warnings. */
 class ProjectFiles {
   readonly warnings: string[] = [];
@@ -186,6 +202,15 @@ class ProjectFiles {
           runtime: [...this.poetryDependencies(), ...this.projectDependencies()],
           locked: this.lockedPackages('poetry.lock'),
           groups: this.poetryGroups(),
+        };
+      case 'pdm':
+        // `pdm sync --prod` installs [project] dependencies; optional-dependencies, [dependency-groups] and [tool.pdm.dev-dependencies] are all groups (-G).
+        return {
+          ...spec,
+          copy: ['pyproject.toml', 'pdm.lock', ...this.pdmLocalSources()],
+          runtime: this.projectDependencies(true),
+          locked: this.lockedPackages('pdm.lock'),
+          groups: this.pdmGroups(),
         };
       case 'uv':
         // `uv sync --no-dev` installs [project] dependencies, not dependency-groups; path sources and workspace members are built from their folders.
@@ -220,12 +245,12 @@ class ProjectFiles {
     return this.tomlFiles.get(file)?.text ?? '';
   }
 
-  /** PEP 621 [project] dependencies (optional-dependencies are extras: not installed). */
-  private projectDependencies(): Requirement[] {
+  /** PEP 621 [project] dependencies (optional-dependencies are extras: not installed); `pdm`: PDM's own forms allowed. */
+  private projectDependencies(pdm = false): Requirement[] {
     const text = this.text('pyproject.toml');
     return strings(table(this.pyproject(), 'project')?.['dependencies']).flatMap((entry) => {
       const line = lineOfValue(text, `"${entry}"`, '[project]') ?? lineOfValue(text, `'${entry}'`, '[project]');
-      return pep508Requirement(entry, { file: 'pyproject.toml', line }, this.warnings) ?? [];
+      return pep508Requirement(pdm ? pdmRequirement(entry) : entry, { file: 'pyproject.toml', line }, this.warnings) ?? [];
     });
   }
 
@@ -250,6 +275,36 @@ class ProjectFiles {
         return pep508Requirement(entry, { file: 'pyproject.toml', line }, this.warnings) ?? [];
       }),
     }));
+  }
+
+  /**
+   * PDM's groups: [project.optional-dependencies] (PDM installs an extra as a group), then
+   * [dependency-groups] and the older [tool.pdm.dev-dependencies], whose lists PDM merges by name.
+   * A dev entry may be editable (`-e name @ file:///${PROJECT_ROOT}/../lib`): PDM's own forms,
+   * read as the requirement they name.
+   */
+  private pdmGroups(): DependencyGroup[] {
+    const text = this.text('pyproject.toml');
+    const read = (entries: unknown, section: string): Requirement[] =>
+      strings(entries).flatMap((entry) => {
+        const line = lineOfValue(text, `"${entry}"`, section) ?? lineOfValue(text, `'${entry}'`, section);
+        return pep508Requirement(pdmRequirement(entry), { file: 'pyproject.toml', line }, this.warnings) ?? [];
+      });
+    const byName = new Map<string, Requirement[]>();
+    const add = (name: string, requirements: Requirement[]) => byName.set(name, [...(byName.get(name) ?? []), ...requirements]);
+    for (const [name, entries] of Object.entries(table(this.pyproject(), 'project', 'optional-dependencies') ?? {})) add(name, read(entries, '[project.optional-dependencies]'));
+    for (const group of this.dependencyGroups()) add(group.name, group.requirements);
+    for (const [name, entries] of Object.entries(table(this.pyproject(), 'tool', 'pdm', 'dev-dependencies') ?? {})) add(name, read(entries, '[tool.pdm.dev-dependencies]'));
+    return [...byName].map(([name, requirements]) => ({ name, requirements }));
+  }
+
+  /** pdm.lock's local packages (`path = "../lib"`, editable or not), relative to the lock's folder: copied into the builder like uv's. */
+  private pdmLocalSources(): string[] {
+    const packages = this.toml('pdm.lock')?.['package'];
+    const local = (Array.isArray(packages) ? packages : []).flatMap((entry) => {
+      return localSource(isTable(entry) ? string(entry['path']) : undefined);
+    });
+    return this.existingSources('pdm.lock', local);
   }
 
   /** Poetry's [tool.poetry.group.<name>.dependencies], read like the main dependencies. */
@@ -289,15 +344,24 @@ class ProjectFiles {
     });
   }
 
-  /** poetry.lock / uv.lock: [[package]] name and version. */
+  /**
+   * poetry.lock / uv.lock / pdm.lock: [[package]] name and version, and for Poetry and PDM the
+   * groups that install it (`groups`; Poetry's `optional = true` entries come only with an extra,
+   * which the main install does not choose). uv.lock says it only through the graph.
+   */
   private lockedPackages(file: string): LockedPackage[] {
     const packages = this.toml(file)?.['package'];
     const text = this.text(file);
+    const main = file === 'pdm.lock' ? 'default' : 'main';
     return (Array.isArray(packages) ? packages : []).flatMap((entry) => {
       const name = isTable(entry) ? string(entry['name']) : undefined;
       const version = isTable(entry) ? string(entry['version']) : undefined;
-      if (!name || !version) return [];
-      return [{ name: normalizeName(name), version, source: { file, line: lineOfKey(text, 'name', undefined, name) } }];
+      if (!isTable(entry) || !name || !version) return [];
+      const locked: LockedPackage = { name: normalizeName(name), version, source: { file, line: lineOfKey(text, 'name', undefined, name) } };
+      if (file === 'uv.lock' || !Array.isArray(entry['groups'])) return [locked];
+      const groups = strings(entry['groups']);
+      const onlyWithExtra = entry['optional'] === true;
+      return [{ ...locked, installedBy: { main: groups.includes(main) && !onlyWithExtra, groups: groups.filter((group) => group !== main) } }];
     });
   }
 
@@ -310,12 +374,15 @@ class ProjectFiles {
     const packages = this.toml('uv.lock')?.['package'];
     const local = (Array.isArray(packages) ? packages : []).flatMap((entry) => {
       const source = isTable(entry) ? table(entry, 'source') : undefined;
-      const where = source && (string(source['directory']) ?? string(source['editable']) ?? string(source['path']));
-      const normal = where && path.posix.normalize(where.replaceAll('\\', '/'));
-      return normal && normal !== '.' && !path.posix.isAbsolute(normal) ? [normal.replace(/\/$/, '')] : [];
+      return localSource(source && (string(source['directory']) ?? string(source['editable']) ?? string(source['path'])));
     });
+    return this.existingSources('uv.lock', local);
+  }
+
+  /** A lock's local sources that are there, sorted; a warning for those that are not. */
+  private existingSources(lock: string, local: string[]): string[] {
     const missing = local.filter((where) => !fs.existsSync(path.join(this.root, where)));
-    if (missing.length) this.warnings.push(`uv.lock: local sources ${missing.join(', ')} are not there (the image build will fail): commit them, or lock without them`);
+    if (missing.length) this.warnings.push(`${lock}: local sources ${[...new Set(missing)].join(', ')} are not there (the image build will fail): commit them, or lock without them`);
     return [...new Set(local)].filter((where) => !missing.includes(where)).sort();
   }
 

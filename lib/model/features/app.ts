@@ -1,10 +1,10 @@
 /**
- * The app: gunicorn serving Django, from the project's own image. Also what the one-shots on
+ * The app: gunicorn or daphne serving Django, from the project's own image. Also what the one-shots on
  * the same image share (collectstatic, migrate): the image, the settings, the secrets.
  */
 import { optionalVariables, type StackConfig } from '../../config/stack-config.js';
 import { SERVICES } from '../../config/names.js';
-import { serverCommand } from './app-server.js';
+import { serverCommand, serverProgram } from './app-server.js';
 import type { Feature, Healthcheck, ModelContext, Service } from '../service.js';
 import { fileVariables, secretFiles } from '../secrets.js';
 import { postgresEnvironment } from './postgres.js';
@@ -47,7 +47,7 @@ export function appHealthcheckScript(config: StackConfig): string {
     `req = r.Request("http://127.0.0.1:${config.gunicorn.port}/", headers={"Host": "${config.http.probeHost}"${config.tls.mode === 'off' ? '' : ', "X-Forwarded-Proto": "https"'}})`,
     'try: status = r.build_opener(Stay).open(req, timeout=3).status',
     'except e.HTTPError as error: status = error.code',
-    'except OSError as error: sys.exit("gunicorn is not answering: %s" % error)',
+    `except OSError as error: sys.exit("${serverProgram(config)} is not answering: %s" % error)`,
     // Printed into the container's health log, where the health check's diagnosis reads it.
     `print("HTTP %d from Django for Host ${config.http.probeHost}" % status)`,
     'sys.exit(0 if status < 500 and status != 400 else 1)',

@@ -64,6 +64,12 @@ export_env() {
   if [ -n "$FORWARDED_ALLOW_IPS" ]; then export FORWARDED_ALLOW_IPS; else unset FORWARDED_ALLOW_IPS; fi
   if [ -z "${GUNICORN_LOG_LEVEL:-}" ]; then GUNICORN_LOG_LEVEL=$(env_value GUNICORN_LOG_LEVEL); fi
   if [ -n "$GUNICORN_LOG_LEVEL" ]; then export GUNICORN_LOG_LEVEL; else unset GUNICORN_LOG_LEVEL; fi
+  if [ -z "${CELERY_BROKER_URL:-}" ]; then CELERY_BROKER_URL=$(env_value CELERY_BROKER_URL); fi
+  if [ -n "$CELERY_BROKER_URL" ]; then export CELERY_BROKER_URL; else unset CELERY_BROKER_URL; fi
+  if [ -z "${CELERY_RESULT_BACKEND:-}" ]; then CELERY_RESULT_BACKEND=$(env_value CELERY_RESULT_BACKEND); fi
+  if [ -n "$CELERY_RESULT_BACKEND" ]; then export CELERY_RESULT_BACKEND; else unset CELERY_RESULT_BACKEND; fi
+  if [ -z "${CELERY_WORKER_CONCURRENCY:-}" ]; then CELERY_WORKER_CONCURRENCY=$(env_value CELERY_WORKER_CONCURRENCY); fi
+  if [ -n "$CELERY_WORKER_CONCURRENCY" ]; then export CELERY_WORKER_CONCURRENCY; else unset CELERY_WORKER_CONCURRENCY; fi
   :
 }
 

@@ -7,7 +7,7 @@
 # uncommented "WEB_CONCURRENCY=" in .env reaches the container as an empty string, and some
 # readers fail on one (gunicorn runs int(WEB_CONCURRENCY) before it reads gunicorn.conf.py).
 # So an empty one is unset here.
-for name in DJANGO_DEBUG DJANGO_ALLOWED_HOSTS DJANGO_CSRF_TRUSTED_ORIGINS WEB_CONCURRENCY FORWARDED_ALLOW_IPS GUNICORN_LOG_LEVEL; do
+for name in DJANGO_DEBUG DJANGO_ALLOWED_HOSTS DJANGO_CSRF_TRUSTED_ORIGINS WEB_CONCURRENCY FORWARDED_ALLOW_IPS GUNICORN_LOG_LEVEL CELERY_BROKER_URL CELERY_RESULT_BACKEND CELERY_WORKER_CONCURRENCY; do
   if [ -z "$(printenv "$name")" ]; then unset "$name"; fi
 done
 exec "$@"

@@ -16,6 +16,7 @@ import tomllib
 from pathlib import Path
 
 from pip._vendor.packaging.markers import Marker
+from pip._vendor.packaging.specifiers import SpecifierSet
 from pip._vendor.packaging.utils import canonicalize_name
 
 
@@ -34,6 +35,10 @@ def key(edge):
 def main(lock_file, groups):
     with open(lock_file, "rb") as handle:
         lock = tomllib.load(handle)
+    # Resolved for these Pythons only: elsewhere the markers would drop packages without a word.
+    here = ".".join(map(str, sys.version_info[:3]))
+    if "requires-python" in lock and here not in SpecifierSet(lock["requires-python"]):
+        sys.exit(f"uv-requirements: {lock_file} was locked for Python {lock['requires-python']}, not this image's {here}: choose a matching --python-version or re-lock")
     packages = lock.get("package", [])
     by_name = {}
     for package in packages:
