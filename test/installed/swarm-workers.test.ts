@@ -1,8 +1,8 @@
 /**
  * Celery workers on Docker Swarm, as a user meets them (issue 23): the installed package through
- * real yo, as the non-root user, on the Celery + Redis project (on the Python 3.11 stand-in:
- * onPython311 says why). `yo django-static --target swarm --yes --replicas 2` and `./swarm.sh up`
- * deploy it on a real single-node swarm: the worker runs 2 replicas, beat exactly 1, and
+ * real yo, as the non-root user, on the Celery + Redis project (Celery 5.5 and kombu 5.5 on the
+ * 3.12 stand-in, as PyPI gives them). `yo django-static --target swarm --yes --replicas 2` and
+ * `./swarm.sh up` deploy it on a real single-node swarm: the worker runs 2 replicas, beat exactly 1, and
  * `yo django-static:check` passes its task round trip. Then tasks are enqueued through the app
  * (POST /enqueue/<n>, one task each, kept enqueuing meanwhile) while `./swarm.sh up` rolls out a
  * new image whose task code changed: every task the app accepted is found done in the result
@@ -15,7 +15,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { send } from '../../lib/probe/http-probe.js';
 import { waitForConvergence } from '../../lib/health/swarm-converge.js';
-import { onPython311 } from '../e2e/stack.js';
 import { celeryCounted } from '../fixtures/processes.js';
 import { until } from '../fixtures/poll.js';
 import { dockerOut, joinSwarm, leaveSwarm, removeImages, removeStack, startRegistry, type Registry, type SwarmNode } from '../fixtures/swarm-engine.js';
@@ -161,7 +160,7 @@ function enqueueLoop() {
 }
 
 beforeAll(async () => {
-  dir = userProject(base, 'swarm-workers', onPython311(celeryCounted('v1')).files);
+  dir = userProject(base, 'swarm-workers', celeryCounted('v1'));
   node = joinSwarm();
   registry = await startRegistry(REGISTRY_PORT);
 });
@@ -192,7 +191,6 @@ describe('Celery workers on a single-node swarm', () => {
       `127.0.0.1:${REGISTRY_PORT}/${STACK}`,
       '--replicas',
       '2',
-      ...onPython311(celeryCounted('v1')).args,
     ]);
     expect(generated.status, generated.output).toBe(0);
     // Two gunicorn workers per replica, as a user sets it on a small machine (this one has 2 CPUs and runs other tests beside).
