@@ -14,6 +14,7 @@ import csv
 import email.parser
 import hashlib
 import io
+import os
 import re
 import shutil
 import sys
@@ -58,6 +59,60 @@ def record_line(name: str, data: bytes) -> list:
     return [name, f'sha256={digest}', str(len(data))]
 
 
+def write_wheel(out: Path, dist: str, version: str, tag: str, purelib: bool, files: list, metadata: bytes, extras: dict) -> Path:
+    """A wheel of these (arcname, bytes) files, with its dist-info (METADATA, WHEEL, RECORD and extras)."""
+    info = f'{dist}-{version}.dist-info'
+    wheel = out / f'{dist}-{version}-{tag}.whl'
+    records = []
+    with zipfile.ZipFile(wheel, 'w', zipfile.ZIP_DEFLATED) as archive:
+        def add(arcname: str, data: bytes) -> None:
+            archive.writestr(arcname, data)
+            records.append(record_line(arcname, data))
+        for arcname, data in files:
+            add(arcname, data)
+        add(f'{info}/METADATA', metadata)
+        add(f'{info}/WHEEL', f'Wheel-Version: 1.0\nGenerator: standin-wheelhouse\nRoot-Is-Purelib: {"true" if purelib else "false"}\nTag: {tag}\n'.encode())
+        for name, data in extras.items():
+            add(f'{info}/{name}', data)
+        text = io.StringIO()
+        csv.writer(text, lineterminator='\n').writerows([*records, [f'{info}/RECORD', '', '']])
+        archive.writestr(f'{info}/RECORD', text.getvalue())
+    return wheel
+
+
+def tzdata_wheel(root: Path, out: Path):
+    """PyPI's `tzdata` distribution, made from Debian's tzdata package (the same IANA database).
+
+    kombu 5.5 requires `tzdata` on every Python, and Debian does not package it as a Python
+    distribution: Debian's Python reads /usr/share/zoneinfo instead. PyPI's tzdata is the IANA
+    database as package data (tzdata/zoneinfo/<Area>/<Zone>, an __init__.py in every folder, a
+    `zones` list), versioned by release: 2026f is 2026.6. None when the root has no zoneinfo."""
+    zoneinfo = root / 'usr/share/zoneinfo'
+    version_line = (zoneinfo / 'tzdata.zi').read_text().splitlines()[0] if (zoneinfo / 'tzdata.zi').exists() else ''
+    match = re.fullmatch(r'# version (\d{4})([a-z])', version_line)
+    if not match:
+        return None
+    iana = match.group(1) + match.group(2)
+    version = f'{match.group(1)}.{ord(match.group(2)) - ord("a") + 1}'
+    def contents(path: Path) -> bytes:
+        """A file's bytes, its symlinks followed inside the root (Debian's links may be absolute)."""
+        while path.is_symlink():
+            target = Path(os.readlink(path))
+            path = root / str(target).lstrip('/') if target.is_absolute() else path.parent / target
+        return path.read_bytes() if path.is_file() else b''
+    # Every zone file and link (TZif data), but not Debian's extra posix/ and right/ trees.
+    zones = sorted(
+        str(path.relative_to(zoneinfo)) for path in zoneinfo.rglob('*')
+        if path.relative_to(zoneinfo).parts[0] not in ('posix', 'right', 'localtime') and not path.is_dir() and contents(path)[:4] == b'TZif'
+    )
+    files = [('tzdata/__init__.py', f'IANA_VERSION = "{iana}"\n'.encode()), ('tzdata/zones', ('\n'.join(zones) + '\n').encode())]
+    folders = {'tzdata/zoneinfo'} | {str(Path('tzdata/zoneinfo', zone).parent) for zone in zones}
+    files += [(f'{folder}/__init__.py', b'') for folder in sorted(folders)]
+    files += [(f'tzdata/zoneinfo/{zone}', contents(zoneinfo / zone)) for zone in zones]
+    metadata = f'Metadata-Version: 2.1\nName: tzdata\nVersion: {version}\nSummary: the IANA time zone database {iana}, from Debian\'s tzdata package\n'.encode()
+    return write_wheel(out, 'tzdata', version, 'py2.py3-none-any', True, files, metadata, {'top_level.txt': b'tzdata\n'})
+
+
 def main(root: Path, outdir: Path) -> None:
     site = root / SITE
     out = root / str(outdir).lstrip('/')
@@ -89,26 +144,14 @@ def main(root: Path, outdir: Path) -> None:
         abi = next((m.group(1) for f in payload for m in [re.search(r'cpython-(\d+)', f)] if m), None)
         tag = 'py3-none-any' if not compiled else f'cp{abi}-cp{abi}-linux_{arch}' if abi else f'{python_tag}-abi3-linux_{arch}'
         dist = re.sub(r'[-_.]+', '_', name)
-        info = f'{dist}-{version}.dist-info'
-        wheel = out / f'{dist}-{version}-{tag}.whl'
-        if wheel.exists():  # a stale egg-info beside the dist-info of the same distribution
+        if (out / f'{dist}-{version}-{tag}.whl').exists():  # a stale egg-info beside the dist-info of the same distribution
             continue
-        records = []
-        with zipfile.ZipFile(wheel, 'w', zipfile.ZIP_DEFLATED) as archive:
-            def add(arcname: str, data: bytes) -> None:
-                archive.writestr(arcname, data)
-                records.append(record_line(arcname, data))
-            for f in sorted(payload):
-                add(f, (site / f).read_bytes())
-            add(f'{info}/METADATA', metadata.as_string().encode())
-            add(f'{info}/WHEEL', f'Wheel-Version: 1.0\nGenerator: standin-wheelhouse\nRoot-Is-Purelib: {"false" if compiled else "true"}\nTag: {tag}\n'.encode())
-            for extra in ('entry_points.txt', 'top_level.txt'):
-                if (meta_dir / extra).exists():
-                    add(f'{info}/{extra}', (meta_dir / extra).read_bytes())
-            text = io.StringIO()
-            csv.writer(text, lineterminator='\n').writerows([*records, [f'{info}/RECORD', '', '']])
-            archive.writestr(f'{info}/RECORD', text.getvalue())
+        extras = {extra: (meta_dir / extra).read_bytes() for extra in ('entry_points.txt', 'top_level.txt') if (meta_dir / extra).exists()}
+        wheel = write_wheel(out, dist, version, tag, not compiled, [(f, (site / f).read_bytes()) for f in sorted(payload)], metadata.as_string().encode(), extras)
         print(wheel.name)
+    tzdata = tzdata_wheel(root, out)
+    if tzdata:
+        print(tzdata.name)
 
 
 if __name__ == '__main__':

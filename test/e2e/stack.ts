@@ -58,10 +58,9 @@ export function stacksFrom(firstPort: number) {
 }
 
 /**
- * A project for the Python 3.11 stand-in (bookworm, Django 3.2), with its arguments: for the
- * processes whose trixie packages the 3.12 stand-in cannot offer to pip (kombu 5.5 requires the
- * tzdata distribution, which Debian does not package; autobahn 23.1's metadata is one current pip
- * rejects), while PyPI offers both. The project's Django floor drops to 3.2, the version there.
+ * A project for the Python 3.11 stand-in (bookworm, Django 3.2), with its arguments: for daphne,
+ * whose trixie dependency autobahn 23.1 has metadata that current pip rejects (PyPI offers a
+ * newer one). The project's Django floor drops to 3.2, the version there.
  */
 export function onPython311(files: Record<string, string>): { files: Record<string, string>; args: string[] } {
   const requirements = files['requirements.txt'];

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { celeryRedis } from '../fixtures/processes.js';
-import { cli, onPython311, stacksFrom } from './stack.js';
+import { cli, stacksFrom } from './stack.js';
 
 const project = stacksFrom(19_640);
 
@@ -15,9 +15,8 @@ for (const compose of ['v2', 'v1'] as const) {
   describe(`fault: a worker that cannot reach its broker, Compose ${compose}`, () => {
     it('--broker external left at the settings default, localhost: the check fails and says where the URL is set and what to put there', () => {
       const name = `e2e-${compose}-nobroker`;
-      const celery = onPython311(celeryRedis()); // why: onPython311's comment
-      const { dir, base } = project(celery.files, name);
-      const run = cli(dir, [...base, ...celery.args, '--broker', 'external', '--down'], { DJANGO_STATIC_COMPOSE: compose });
+      const { dir, base } = project(celeryRedis(), name);
+      const run = cli(dir, [...base, '--broker', 'external', '--down'], { DJANGO_STATIC_COMPOSE: compose });
       expect(run.status, run.output).not.toBe(0);
       expect(run.output).toMatch(
         /^ {2}- worker-celery and beat cannot reach their broker at redis:\/\/localhost:6379\/0 \(worker-celery is [a-z, ]+; beat is [a-z, ]+\)\. localhost inside a container is that container itself/m,

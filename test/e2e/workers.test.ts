@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { celeryRedis, rqProject } from '../fixtures/processes.js';
 import { until } from '../fixtures/poll.js';
-import { cli, onPython311, stacksFrom } from './stack.js';
+import { cli, stacksFrom } from './stack.js';
 
 const project = stacksFrom(19_620);
 
@@ -43,10 +43,9 @@ for (const compose of ['v2', 'v1'] as const) {
   describe(`workers, Compose ${compose}`, () => {
     it('Celery + Redis: the task round trip passes, worker and beat are healthy, a beat-scheduled task runs', async () => {
       const name = `e2e-${compose}-celery`;
-      const celery = onPython311(celeryRedis()); // why: onPython311's comment
-      const { dir, base } = project(celery.files, name);
+      const { dir, base } = project(celeryRedis(), name);
       // 768m: three pool children, a count this test's host (2 CPUs) would not give by Celery's default.
-      const run = cli(dir, [...base, ...celery.args, '--worker-memory', '768m'], { DJANGO_STATIC_COMPOSE: compose });
+      const run = cli(dir, [...base, '--worker-memory', '768m'], { DJANGO_STATIC_COMPOSE: compose });
       expect(run.output).toMatch(/PASS {2}task round trip through the broker +celery celery: a task ran on a worker and its result came back/);
       expect(run.status, run.output).toBe(0);
       expect(health(name, 'worker-celery')).toBe('healthy');

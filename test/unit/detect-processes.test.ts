@@ -49,6 +49,35 @@ describe('detecting the processes a project runs', () => {
     expect(facts.warnings.join('\n')).toContain('--celery-app');
   });
 
+  it('warns when kombu is held below 5.3 on a Redis broker (tasks lost on a worker stop): pinned, capped or locked; not when newer is allowed, nor on RabbitMQ', () => {
+    const warning = (files: fixtures.Files) => detect(files).warnings.find((text) => text.includes('celery/kombu#1733'));
+    const withRequirements = (lines: string) => {
+      const files = celeryRedis();
+      files['requirements.txt'] += lines;
+      return files;
+    };
+    expect(warning(withRequirements('kombu==5.2.4\n'))).toMatch(/^kombu ==5\.2\.4 \[requirements\.txt:\d+\] loses a queued task .*kombu 5\.3\.0/);
+    expect(warning(withRequirements('kombu<5.3\n'))).toBeDefined();
+    expect(warning(withRequirements('kombu~=5.2.1\n'))).toBeDefined();
+    expect(warning(withRequirements('kombu==5.2.*\n'))).toBeDefined();
+    expect(warning(withRequirements('kombu>=5.2\n'))).toBeUndefined();
+    expect(warning(withRequirements('kombu~=5.2\n'))).toBeUndefined();
+    expect(warning(withRequirements('kombu==5.3.0\n'))).toBeUndefined();
+    expect(warning(withRequirements('kombu==5.*\n'))).toBeUndefined();
+    // celery alone does not hold kombu back (celery 5.2 allows kombu up to 6).
+    expect(warning(withRequirements('celery==5.2.7\n'))).toBeUndefined();
+    const onRabbit = withRequirements('kombu==5.2.4\n');
+    onRabbit['mysite/settings.py'] += 'CELERY_BROKER_URL = "amqp://guest@rabbit//"\n';
+    expect(warning(onRabbit)).toBeUndefined();
+    // A lock file's version decides, with its line.
+    const locked = celeryRedis();
+    delete locked['requirements.txt'];
+    locked['pyproject.toml'] = '[project]\nname = "x"\nversion = "1"\nrequires-python = ">=3.11"\ndependencies = ["Django>=4.2", "gunicorn", "celery>=5.2", "redis"]\n';
+    const lock = (kombu: string) => `version = 1\nrequires-python = ">=3.11"\n\n[[package]]\nname = "django"\nversion = "4.2.1"\n\n[[package]]\nname = "kombu"\nversion = "${kombu}"\n`;
+    expect(warning({ ...locked, 'uv.lock': lock('5.2.4') })).toMatch(/^kombu 5\.2\.4 \[uv\.lock:\d+\]/);
+    expect(warning({ ...locked, 'uv.lock': lock('5.5.3') })).toBeUndefined();
+  });
+
   it("reads django-rq's queues and their URLs", () => {
     const rq = detect(rqProject()).processes?.rq;
     expect(rq?.queues.value).toEqual(['default', 'low']);

@@ -2,7 +2,8 @@
 import type { Found } from '../found.js';
 import type { DependencyFacts } from './manifests.js';
 import { normalizeName } from './requirements.js';
-import { lowestAllowed } from './versions.js';
+import { compare } from '@renovatebot/pep440';
+import { cappedBelow, lowestAllowed } from './versions.js';
 
 /** Django's feature releases: a range is reported as the lowest of these it allows. */
 export const DJANGO_RELEASES = ['1.11', '2.0', '2.1', '2.2', '3.0', '3.1', '3.2', '4.0', '4.1', '4.2', '5.0', '5.1', '5.2', '6.0'] as const;
@@ -26,6 +27,19 @@ export function packageVersion(dependencies: DependencyFacts, name: string, rele
   if (!requirement.specifier) return { value: 'any version', source: requirement.source, note: 'no version specifier' };
   const lowest = lowestAllowed(requirement.ranges, releases);
   return lowest ? { value: lowest, source: requirement.source, note: `from "${requirement.specifier}"` } : undefined;
+}
+
+/**
+ * A package held below `limit`: locked at an older version, or a runtime requirement that
+ * allows nothing from `limit` on (`==5.2.4` from a pip freeze, `<5.3`). Undefined when the
+ * installer may pick `limit` or newer, or when the package is not named at all.
+ */
+export function heldBelow(dependencies: DependencyFacts, name: string, limit: string): Found<string> | undefined {
+  const wanted = normalizeName(name);
+  const locked = dependencies.locked.find((entry) => entry.name === wanted);
+  if (locked) return compare(locked.version, limit) < 0 ? { value: locked.version, source: locked.source } : undefined;
+  const requirement = dependencies.runtime.find((entry) => entry.name === wanted && entry.ranges.every((range) => cappedBelow(range, limit)));
+  return requirement ? { value: requirement.specifier, source: requirement.source } : undefined;
 }
 
 export const djangoVersion = (dependencies: DependencyFacts): Found<string> | undefined => packageVersion(dependencies, 'django', DJANGO_RELEASES);

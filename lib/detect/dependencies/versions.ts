@@ -97,3 +97,33 @@ function upperBound(numbers: number[], index: number): string {
   const length = Math.max(numbers.length, 2);
   return Array.from({ length }, (_, i) => (i < index ? numbers[i]! : i === index ? numbers[i]! + 1 : 0)).join('.');
 }
+
+/**
+ * Whether every version the range allows is below `limit`: one of its clauses caps it there
+ * (`<5.3`, `<=5.2.9`, `==5.2.4`, `==5.2.*`, `~=5.2.1`). A range with no such cap lets the
+ * installer pick a newer release.
+ */
+export function cappedBelow(range: Range, limit: string): boolean {
+  return range.some(({ operator, version }) => {
+    const wildcard = version.endsWith('.*');
+    const bare = wildcard ? version.slice(0, -2) : version;
+    if (valid(bare) === null) return false;
+    switch (operator) {
+      case '<':
+        return compare(bare, limit) <= 0;
+      case '<=':
+      case '===':
+        return compare(bare, limit) < 0;
+      case '==':
+        // ==5.* allows 5.3; ==5.2.* does not.
+        return wildcard ? compare(upperBound(bare.split('.').map(Number), bare.split('.').length - 1), limit) <= 0 : compare(bare, limit) < 0;
+      case '~=': {
+        // ~=5.2.1 is >=5.2.1,<5.3; ~=5.2 is >=5.2,<6.
+        const numbers = bare.split('.').map(Number);
+        return numbers.length > 1 && compare(upperBound(numbers, numbers.length - 2), limit) <= 0;
+      }
+      default:
+        return false;
+    }
+  });
+}
