@@ -12,13 +12,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { send } from '../../lib/probe/http-probe.js';
 import { waitForConvergence } from '../../lib/health/swarm-converge.js';
 import { celeryCounted } from '../fixtures/processes.js';
 import { until } from '../fixtures/poll.js';
-import { dockerOut, joinSwarm, leaveSwarm, removeImages, removeStack, startRegistry, type Registry, type SwarmNode } from '../fixtures/swarm-engine.js';
-import { asUserArgs, userProject } from './user.js';
+import { dockerOut, swarmStackForFile } from '../fixtures/swarm-engine.js';
+import { runAsUserAsync, userProject } from './user.js';
 
 const { base, prefix } = inject('installed');
 
@@ -37,21 +37,9 @@ const BACKLOG = 40;
 const ACCEPT_MS = 420_000;
 
 let dir: string;
-let node: SwarmNode | undefined;
-let registry: Registry | undefined;
 
-/** A command as the user, in the project, without blocking this process (the enqueue loop runs meanwhile). */
-function asUser(command: string[]): Promise<{ status: number; output: string; seconds: number }> {
-  const started = Date.now();
-  const [program, ...args] = asUserArgs(command, prefix);
-  return new Promise((resolve) => {
-    const child = spawn(program!, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('close', (status) => resolve({ status: status ?? 1, output, seconds: (Date.now() - started) / 1000 }));
-  });
-}
+/** A command as the user, in the project, without blocking this process. */
+const asUser = (command: string[]) => runAsUserAsync(command, { cwd: dir, prefix });
 
 /** A docker command's standard output, without blocking this process. */
 function dockerAsync(args: string[]): Promise<string> {
@@ -159,39 +147,14 @@ function enqueueLoop() {
   return { tally, stop };
 }
 
-beforeAll(async () => {
+const onSwarm = swarmStackForFile(STACK, PORT, REGISTRY_PORT);
+beforeAll(() => {
   dir = userProject(base, 'swarm-workers', celeryCounted('v1'));
-  node = joinSwarm();
-  registry = await startRegistry(REGISTRY_PORT);
-});
-
-afterAll(async () => {
-  try {
-    await removeStack(STACK);
-    removeImages(`127.0.0.1:${REGISTRY_PORT}/${STACK}/`, `${STACK}-`, `${STACK}/`, `${STACK}:`);
-  } finally {
-    registry?.stop();
-    if (node) leaveSwarm(node);
-  }
 });
 
 describe('Celery workers on a single-node swarm', () => {
   it('yo django-static --target swarm --yes --replicas 2 and ./swarm.sh up: the worker runs 2 replicas, beat 1, and the check passes the task round trip', async () => {
-    const generated = await asUser([
-      'yo',
-      'django-static',
-      '--target',
-      'swarm',
-      '--yes',
-      '--project-name',
-      STACK,
-      '--port',
-      String(PORT),
-      '--image-repository',
-      `127.0.0.1:${REGISTRY_PORT}/${STACK}`,
-      '--replicas',
-      '2',
-    ]);
+    const generated = await asUser(['yo', 'django-static', ...onSwarm, '--replicas', '2']);
     expect(generated.status, generated.output).toBe(0);
     // Two gunicorn workers per replica, as a user sets it on a small machine (this one has 2 CPUs and runs other tests beside).
     fs.appendFileSync(path.join(dir, '.env'), 'WEB_CONCURRENCY=2\n');

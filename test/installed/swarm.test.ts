@@ -13,18 +13,18 @@
  * start is diagnosed by name with its log line. The swarm (when this run made it), registry, stack, secrets, volumes and images
  * are all removed afterwards, on failure too.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { elementsNamed } from '../../lib/health/html-form.js';
 import { header, probe, type ProbeResponse } from '../../lib/probe/http-probe.js';
 import { waitForConvergence } from '../../lib/health/swarm-converge.js';
 import { NOTES_APP, withNotesApp } from '../fixtures/projects.js';
 import { SERVED_BY, swarmProject } from '../fixtures/swarm.js';
 import { until } from '../fixtures/poll.js';
-import { dockerOut, joinSwarm, leaveSwarm, removeImages, removeStack, startRegistry, type Registry, type SwarmNode } from '../fixtures/swarm-engine.js';
-import { asUserArgs, exists, read, userProject } from './user.js';
+import { dockerOut, swarmStackForFile } from '../fixtures/swarm-engine.js';
+import { exists, read, runAsUserAsync, userProject } from './user.js';
 
 const { base, prefix } = inject('installed');
 /**
@@ -41,21 +41,9 @@ const HOST = { Host: `localhost:${PORT}` };
 const APP = `${STACK}_app`;
 
 let dir: string;
-let node: SwarmNode | undefined;
-let registry: Registry | undefined;
 
-/** A command as the user, in the project, without blocking this process (the load loop runs meanwhile). */
-function asUser(command: string[]): Promise<{ status: number; output: string; seconds: number }> {
-  const started = Date.now();
-  const [program, ...args] = asUserArgs(command, prefix);
-  return new Promise((resolve) => {
-    const child = spawn(program!, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('close', (status) => resolve({ status: status ?? 1, output, seconds: (Date.now() - started) / 1000 }));
-  });
-}
+/** A command as the user, in the project, without blocking this process. */
+const asUser = (command: string[]) => runAsUserAsync(command, { cwd: dir, prefix });
 const swarmSh = (command: string) => asUser(['./swarm.sh', command]);
 
 const converged = async (timeoutMs = 240_000) => {
@@ -156,38 +144,14 @@ const scale = async (replicas: number) => {
 
 const runningApps = () => dockerOut('ps', '-q', '--filter', `label=com.docker.swarm.service.name=${APP}`).split('\n').filter(Boolean);
 
-beforeAll(async () => {
+const onSwarm = swarmStackForFile(STACK, PORT, REGISTRY_PORT);
+beforeAll(() => {
   dir = userProject(base, 'swarm', swarmProject('v1'));
-  node = joinSwarm();
-  registry = await startRegistry(REGISTRY_PORT);
-});
-
-afterAll(async () => {
-  try {
-    await removeStack(STACK);
-    removeImages(`127.0.0.1:${REGISTRY_PORT}/${STACK}/`, `${STACK}-`, `${STACK}/`, `${STACK}:`);
-  } finally {
-    registry?.stop();
-    if (node) leaveSwarm(node);
-  }
 });
 
 describe('--target swarm on a single-node swarm', () => {
   it('yo django-static --target swarm --yes writes stack.yaml and swarm.sh; ./swarm.sh up builds, pushes and deploys; yo django-static:check passes', async () => {
-    const generated = await asUser([
-      'yo',
-      'django-static',
-      '--target',
-      'swarm',
-      '--yes',
-      '--project-name',
-      STACK,
-      '--port',
-      String(PORT),
-      '--image-repository',
-      `127.0.0.1:${REGISTRY_PORT}/${STACK}`,
-      ...(BRIDGING ? [] : ['--keep-releases', '0']),
-    ]);
+    const generated = await asUser(['yo', 'django-static', ...onSwarm, ...(BRIDGING ? [] : ['--keep-releases', '0'])]);
     expect(generated.status, generated.output).toBe(0);
     // SQLite settings: the run says it chose PostgreSQL, and prints the commands it did not run.
     expect(generated.output).toMatch(/--target swarm: your settings use SQLite.*runs PostgreSQL/);

@@ -1,5 +1,5 @@
 /** Running the installed package as the non-root user `djstatic` (scripts/test-env.sh creates it). */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../../lib/package-root.js';
@@ -58,6 +58,19 @@ export function runAsUser(command: string[], options: { cwd: string; prefix: str
 }
 
 /** A project directory the user owns, under `base`. */
+/** A command as the user in `cwd`, without blocking this process (a load loop may run meanwhile). */
+export function runAsUserAsync(command: string[], options: { cwd: string; prefix: string }): Promise<{ status: number; output: string; seconds: number }> {
+  const started = Date.now();
+  const [program, ...args] = asUserArgs(command, options.prefix);
+  return new Promise((resolve) => {
+    const child = spawn(program!, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('close', (status) => resolve({ status: status ?? 1, output, seconds: (Date.now() - started) / 1000 }));
+  });
+}
+
 export function userProject(base: string, name: string, files: Files): string {
   const dir = writeProject(files, path.join(base, 'projects', name));
   execFileSync('chown', ['-R', `${USER}:`, path.join(base, 'projects')]);
