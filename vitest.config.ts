@@ -2,8 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * How many e2e files run at once: 1 (the default) unless DJANGO_STATIC_E2E_FILES says more. Their
- * ports and Compose project names are disjoint, and most of a file's time is spent waiting
- * (healthchecks, one-shots, polls), so 2 overlap those waits; more than the cores starve builds.
+ * ports and Compose project names are disjoint. The files are CPU-bound (image builds, Django
+ * start-ups): on 2 cores two at once each ran about twice as slowly (CONTRIBUTING.md), so more
+ * helps only on a machine with cores to spare.
  */
 const e2eFiles = Math.max(1, Number.parseInt(process.env['DJANGO_STATIC_E2E_FILES'] ?? '1', 10) || 1);
 
