@@ -25,8 +25,9 @@ export function refusals(root: string, answers: Partial<Answers>, facts: Project
   attempt(() => {
     // A postgres stack without a driver would fail in migrate.
     const dependencies = facts.dependencyCandidates.find((candidate) => candidate.file === answers.dependencies);
-    // The chosen dependency groups are installed too: a driver in one of them counts.
-    const noDriver = dependencies && answers.database && databaseProblem(answers.database, withGroups(dependencies, groupNames(answers.dependencyGroups ?? 'none')));
+    // The chosen dependency groups and extras are installed too: a driver in one of them counts.
+    const installed = dependencies && withGroups(dependencies, groupNames(answers.dependencyGroups ?? 'none'), groupNames(answers.dependencyExtras ?? 'none'));
+    const noDriver = installed && answers.database && databaseProblem(answers.database, installed);
     if (!noDriver) return;
     const swarmDefault = answers.target === 'swarm' && defaultDatabase(facts) === 'sqlite';
     lines.push(swarmDefault ? `${noDriver} (PostgreSQL is the default with --target swarm, whose replicas cannot share a SQLite file)` : noDriver);
