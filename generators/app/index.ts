@@ -28,7 +28,7 @@ import { readText } from '../../lib/read-text.js';
 import { explainDifference } from '../../lib/regen/explain-difference.js';
 import { answerChanges, detectedChanges, hashContent, isUserEdited, MANIFEST_KEY, regenerationAction, staleFiles, summarizeFacts, type Manifest, type StaleFile } from '../../lib/regen/manifest.js';
 import { hardeningAdded } from '../../lib/regen/hardening-added.js';
-import { groupNotice } from '../../lib/detect/dependencies/groups.js';
+import { extrasNotice, groupNotice } from '../../lib/detect/dependencies/groups.js';
 import { hasBlock, mergeLines, withoutBlock } from '../../lib/regen/merge-lines.js';
 import { buildCompose } from '../../lib/targets/compose/render.js';
 import { checkStack, targetOf } from '../../lib/targets/index.js';
@@ -217,6 +217,8 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     const installedFrom = this.facts.dependencyCandidates.find((candidate) => candidate.file === this.answers.dependencies);
     const groups = installedFrom && groupNotice(installedFrom, this.stackConfig.dependencies.groups);
     if (groups) this._note(groups);
+    const extras = installedFrom && extrasNotice(installedFrom, this.stackConfig.dependencies.extras);
+    if (extras) this._note(extras);
     for (const line of buildStepNotices(this.stackConfig)) this._note(line);
     for (const line of serverNotices(this.facts, this.stackConfig)) this._note(line);
     // --tls files: the certificate and key are checked before anything is written.

@@ -4,7 +4,7 @@
  */
 import { ASGI_SERVERS } from '../detect/asgi.js';
 import { dependencyFileProblem } from '../detect/dependencies/manifests.js';
-import { defaultGroupsAnswer } from '../detect/dependencies/groups.js';
+import { defaultExtrasAnswer, defaultGroupsAnswer } from '../detect/dependencies/groups.js';
 import { DEFAULT_PYTHON } from '../detect/dependencies/python-version.js';
 import type { ProjectFacts } from '../detect/project.js';
 import * as validate from './validators.js';
@@ -26,6 +26,8 @@ export interface Answers {
   dependencies: string;
   /** Dependency groups to install, comma-separated, or none: asked only when the dependency file has groups (uv, Poetry). */
   dependencyGroups?: string;
+  /** The project's optional extras to install, comma-separated, or none: asked only when it has extras (uv, Poetry, pyproject.toml). */
+  dependencyExtras?: string;
   /** Where the data lives: a SQLite file in a volume, a PostgreSQL service, or DATABASE_URL. */
   database: DatabaseChoice;
   /** Only asked (and stored) when production settings put static files on object storage or a CDN. */
@@ -277,6 +279,17 @@ export const QUESTIONS = [
     },
     validate: (value) => (GROUP_LIST.test(value) ? undefined : `"${value}" is not a comma-separated list of group names, or none`),
     when: (earlier, facts) => Boolean(chosenDependencyFile(facts, earlier)?.groups?.length),
+  }),
+  question('dependencyExtras', {
+    option: 'dependency-extras',
+    kind: 'string',
+    message: "The project's optional extras to install (comma-separated, or none)",
+    detect: (facts, earlier) => {
+      const file = chosenDependencyFile(facts, earlier);
+      return file ? defaultExtrasAnswer(file) : undefined;
+    },
+    validate: (value) => (GROUP_LIST.test(value) ? undefined : `"${value}" is not a comma-separated list of extra names, or none`),
+    when: (earlier, facts) => Boolean(chosenDependencyFile(facts, earlier)?.extras?.length),
   }),
   // Before the database: Swarm's replicas cannot share a SQLite file, so the target changes that default.
   question('target', {

@@ -25,8 +25,13 @@ export function refusals(root: string, answers: Partial<Answers>, facts: Project
   attempt(() => {
     // A postgres stack without a driver would fail in migrate.
     const dependencies = facts.dependencyCandidates.find((candidate) => candidate.file === answers.dependencies);
-    // The chosen dependency groups are installed too: a driver in one of them counts.
-    const noDriver = dependencies && answers.database && databaseProblem(answers.database, withGroups(dependencies, groupNames(answers.dependencyGroups ?? 'none')));
+    // The chosen dependency groups and extras are installed too: a driver in one of them counts.
+    const groups = groupNames(answers.dependencyGroups ?? 'none');
+    const extras = groupNames(answers.dependencyExtras ?? 'none');
+    // A name that is no group or extra is refused by StackConfig, with the names there are: not taken for a missing driver.
+    const has = (known: { name: string }[] | undefined) => (name: string) => (known ?? []).some((group) => group.name === name);
+    if (!dependencies || !groups.every(has(dependencies.groups)) || !extras.every(has(dependencies.extras))) return;
+    const noDriver = answers.database && databaseProblem(answers.database, withGroups(dependencies, groups, extras));
     if (!noDriver) return;
     const swarmDefault = answers.target === 'swarm' && defaultDatabase(facts) === 'sqlite';
     lines.push(swarmDefault ? `${noDriver} (PostgreSQL is the default with --target swarm, whose replicas cannot share a SQLite file)` : noDriver);

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { DependencySpec } from '../detect/dependencies/manifests.js';
-import type { DependencyFacts } from '../detect/dependencies/manifests.js';
+import type { DependencyFacts, DependencyGroup } from '../detect/dependencies/manifests.js';
 import { isRuntimeDependency, postgresDriver } from '../detect/dependencies/packages.js';
 import { systemPackages, type SystemPackages } from '../detect/dependencies/system-packages.js';
 import type { ProjectFacts } from '../detect/project.js';
@@ -195,6 +195,8 @@ export interface StackConfig {
     installGunicorn: boolean;
     /** Dependency groups installed with the main dependencies. */
     groups: string[];
+    /** The project's optional extras installed with them. */
+    extras: string[];
     /** Our script that exports the lock file's pins (LOCK_SCRIPTS), relative to the Django folder; none for pip, Pipenv and a Poetry 1 lock. */
     lockScript?: string;
   };
@@ -327,15 +329,12 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
     report('python-version', `installing from pyproject.toml reads it with tomllib, which needs Python 3.11 or later (not ${answers.pythonVersion}); choose 3.11+ or a requirements file`);
   }
   const groups = groupNames(answers.dependencyGroups ?? 'none');
-  const unknownGroups = groups.filter((name) => !(dependencies?.groups ?? []).some((group) => group.name === name));
-  if (dependencies && unknownGroups.length) {
-    const known = (dependencies.groups ?? []).map((group) => group.name);
-    report(
-      'dependency-groups',
-      `${unknownGroups.join(', ')}: no such dependency group in ${MANIFEST_OF[path.posix.basename(dependencies.file)] ?? dependencies.file} (${known.length ? `it has ${known.join(', ')}` : 'it has none'}); pass --dependency-groups with those, or none`,
-    );
+  const extras = groupNames(answers.dependencyExtras ?? 'none');
+  if (dependencies) {
+    report('dependency-groups', unknownNames('dependency group', groups, dependencies.groups, dependencies.file));
+    report('dependency-extras', unknownNames('optional extra', extras, dependencies.extras, dependencies.file));
   }
-  // What the install step installs: [project] dependencies plus the chosen groups.
+  // What the install step installs: [project] dependencies plus the chosen groups and extras.
   const unknownProcesses = (answers.procfileProcesses ?? []).filter((name) => !procfileExtras(facts).some((process) => process.name === name));
   if (unknownProcesses.length) {
     report(
@@ -347,7 +346,7 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
       })`,
     );
   }
-  const installed = dependencies && withGroups(dependencies, groups);
+  const installed = dependencies && withGroups(dependencies, groups, extras);
   if (installed) report('database', databaseProblem(answers.database, installed));
   if (problems.length || !dependencies || !installed) throw new ConfigError(problems);
   const driver = postgresDriver(installed)?.value;
@@ -400,6 +399,7 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
       copy: dependencies.copy.map((file) => inContext(build, file)),
       installGunicorn: APP_SERVER_PACKAGES[answers.appServer ?? 'gunicorn'].includes('gunicorn') && !isRuntimeDependency(installed, 'gunicorn'),
       groups,
+      extras,
       lockScript: lockScript(dependencies),
     },
     staticfilesDirs: dirsChanged ? answers.staticfilesDirs : undefined,
@@ -542,7 +542,15 @@ function tlsConfig(answers: Answers): Tls {
 /** The file to add a driver to: a lock file is written from its manifest. */
 const MANIFEST_OF: Record<string, string> = { 'poetry.lock': 'pyproject.toml', 'uv.lock': 'pyproject.toml', 'pdm.lock': 'pyproject.toml', 'Pipfile.lock': 'Pipfile' };
 
-/** --database postgres without a driver would build, then fail in migrate: stop before writing anything. */
+/** Names answered for --dependency-groups (--dependency-extras) that the manifest does not have, said with those it has. */
+function unknownNames(what: string, names: readonly string[], known: readonly DependencyGroup[] | undefined, file: string): string | undefined {
+  const unknown = names.filter((name) => !(known ?? []).some((group) => group.name === name));
+  if (unknown.length === 0) return undefined;
+  const has = (known ?? []).map((group) => group.name);
+  const option = what === 'dependency group' ? 'dependency-groups' : 'dependency-extras';
+  return `${unknown.join(', ')}: no such ${what} in ${MANIFEST_OF[path.posix.basename(file)] ?? file} (${has.length ? `it has ${has.join(', ')}` : 'it has none'}); pass --${option} with those, or none`;
+}
+
 /** The script that exports this lock (LOCK_SCRIPTS): Poetry's needs each package's groups, which only Poetry 2 locks give. */
 function lockScript(dependencies: DependencyFacts): string | undefined {
   switch (dependencies.manager) {
@@ -556,11 +564,18 @@ function lockScript(dependencies: DependencyFacts): string | undefined {
   }
 }
 
+/** --database postgres without a driver would build, then fail in migrate: stop before writing anything. */
 export function databaseProblem(choice: DatabaseChoice, dependencies: DependencyFacts): string | undefined {
   if (choice !== 'postgres' || postgresDriver(dependencies)) return undefined;
   const name = path.posix.basename(dependencies.file);
   const file = MANIFEST_OF[name] ? path.posix.join(path.posix.dirname(dependencies.file), MANIFEST_OF[name]) : dependencies.file;
-  return `--database postgres needs a PostgreSQL driver, and ${dependencies.file} has none: add psycopg[binary] (or psycopg2-binary) to ${file}`;
+  // An unchosen group or extra that has one: choosing it is the smaller change.
+  const holds = (group: DependencyGroup) => Boolean(postgresDriver({ ...dependencies, runtime: group.requirements, locked: [] }));
+  const choose = [
+    ...(dependencies.groups ?? []).filter(holds).map((group) => `--dependency-groups ${group.name}`),
+    ...(dependencies.extras ?? []).filter(holds).map((extra) => `--dependency-extras ${extra.name}`),
+  ];
+  return `--database postgres needs a PostgreSQL driver, and ${dependencies.file} has none${choose.length ? ` installed (pass ${choose.join(' or ')})` : ''}: add psycopg[binary] (or psycopg2-binary) to ${file}`;
 }
 
 function database(choice: DatabaseChoice, driver: 'psycopg' | 'psycopg2' | undefined): Database {

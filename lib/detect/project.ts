@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { read } from '../read-text.js';
 import { detectAsgi, type AsgiFacts } from './asgi.js';
-import { defaultGroups, withGroups } from './dependencies/groups.js';
+import { withDefaults } from './dependencies/groups.js';
 import { detectDependencies, type DependencyFacts, type DependencySpec } from './dependencies/manifests.js';
 import { djangoVersion, isRuntimeDependency, postgresDriver, type PostgresDriver } from './dependencies/packages.js';
 import { detectDatabase, type DatabaseFacts } from './database.js';
@@ -109,8 +109,8 @@ export function detectProject(root: string, options: { settingsModule?: string; 
   const dependencies = detectDependencies(root, options.startedIn);
   warnings.push(...dependencies.warnings);
   const first = dependencies.candidates[0];
-  // What the image installs by default: the main dependencies plus the groups chosen for production.
-  const spec = first && withGroups(first, defaultGroups(first.groups ?? []).groups);
+  // What the image installs by default: the main dependencies plus the groups and extras chosen for production.
+  const spec = first && withDefaults(first);
   const facts: ProjectFacts = {
     root,
     projectName: { value: composeName(path.basename(path.resolve(root))), source: { file: '(directory name)' } },

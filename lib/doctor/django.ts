@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AsgiFacts } from '../detect/asgi.js';
-import { defaultGroups, withGroups } from '../detect/dependencies/groups.js';
+import { withDefaults } from '../detect/dependencies/groups.js';
 import { detectProject, NotDjangoProjectError } from '../detect/project.js';
 import { moduleFile, readSettings, type Setting } from '../detect/settings.js';
 import type { Value } from '../detect/evaluate.js';
@@ -121,7 +121,7 @@ function readDjangoAt(root: string, compose?: ComposeFacts): DjangoFacts | undef
   };
   // The dependencies the image installs by default, as detection chooses them.
   const first = facts.dependencyCandidates[0];
-  const spec = first && withGroups(first, defaultGroups(first.groups ?? []).groups);
+  const spec = first && withDefaults(first);
   const uvicorn = spec?.runtime.find((entry) => entry.name === 'uvicorn');
   return {
     root,

@@ -10,18 +10,18 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { djangoWith } from '../fixtures/manifests.js';
 import { cli, stacksFrom } from './stack.js';
-import { findsModules, wheelhouse, type Wheels } from './wheelhouse.js';
+import { findsModules, uvLockedWheel, wheelhouse, type Wheels } from './wheelhouse.js';
 
 const project = stacksFrom(18_975);
 
 /** `local`: more [[package]] entries (path sources); `root`: the project's own dependencies. */
 function uvLock(wheels: Wheels, local = '', root = '{ name = "django" }'): string {
-  const locked = (name: string, dependencies: string[]) => {
-    const wheel = wheels.get(name);
-    if (!wheel) throw new Error(`the stand-in wheelhouse has no ${name}`);
-    const edges = dependencies.length ? `dependencies = [${dependencies.map((dependency) => `{ name = "${dependency}" }`).join(', ')}]\n` : '';
-    return `\n[[package]]\nname = "${name}"\nversion = "${wheel.version}"\nsource = { registry = "https://pypi.org/simple" }\n${edges}wheels = [\n    { url = "https://files.example/${wheel.file}", hash = "sha256:${wheel.sha256}", size = 1 },\n]\n`;
-  };
+  const locked = (name: string, dependencies: string[]) =>
+    uvLockedWheel(
+      wheels,
+      name,
+      dependencies.map((dependency) => `{ name = "${dependency}" }`),
+    );
   return [
     'version = 1\nrevision = 2\nrequires-python = ">=3.12"\n',
     locked('asgiref', []),

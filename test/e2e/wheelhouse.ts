@@ -1,7 +1,7 @@
 /**
  * The stand-in python image's wheelhouse, for lock files that name its own wheels (their hashes
  * computed now), and what the app container of a stack has installed: the lock-file e2e tests
- * (uv-groups, pdm-groups) share them.
+ * (uv-groups, uv-extras, pdm-groups) share them.
  */
 import { spawnSync } from 'node:child_process';
 import { expect } from 'vitest';
@@ -23,6 +23,14 @@ export function wheelhouse(): Wheels {
     wheels.set(name.toLowerCase().replace(/[_.]+/g, '-'), { version, file, sha256 });
   }
   return wheels;
+}
+
+/** A uv.lock [[package]] entry for a stand-in wheel, with its real hash; `edges`: its dependencies as uv writes them (`{ name = "x" }`). */
+export function uvLockedWheel(wheels: Wheels, name: string, edges: string[] = []): string {
+  const wheel = wheels.get(name);
+  if (!wheel) throw new Error(`the stand-in wheelhouse has no ${name}`);
+  const dependencies = edges.length ? `dependencies = [${edges.join(', ')}]\n` : '';
+  return `\n[[package]]\nname = "${name}"\nversion = "${wheel.version}"\nsource = { registry = "https://pypi.org/simple" }\n${dependencies}wheels = [\n    { url = "https://files.example/${wheel.file}", hash = "sha256:${wheel.sha256}", size = 1 },\n]\n`;
 }
 
 /** Whether the app container finds each module, as "True False …". */

@@ -76,7 +76,7 @@ describe('PDM (shapes of test/corpus/pdm.md)', () => {
     expect(output.get('Dockerfile')).toContain('COPY docker/pdm-requirements.py /tmp/pdm-requirements.py\nRUN python /tmp/pdm-requirements.py pdm.lock deploy > /tmp/requirements.txt');
     expect(output.has('docker/pdm-requirements.py')).toBe(true);
     expect(() => renderAll(pdmGroups(), { database: 'postgres', dependencyGroups: 'none' })).toThrow(
-      /--database postgres needs a PostgreSQL driver, and pdm\.lock has none: add psycopg\[binary\] \(or psycopg2-binary\) to pyproject\.toml/,
+      '--database postgres needs a PostgreSQL driver, and pdm.lock has none installed (pass --dependency-groups deploy): add psycopg[binary] (or psycopg2-binary) to pyproject.toml',
     );
   });
 });

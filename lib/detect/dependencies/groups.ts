@@ -1,7 +1,8 @@
 /**
- * Dependency groups (PEP 735 [dependency-groups], Poetry's [tool.poetry.group.<name>], PDM's groups): which
- * ones a production image installs. A group named for production wins; otherwise the groups that
- * hold what the stack runs (gunicorn, uWSGI, a database driver), minus those named for development.
+ * Dependency groups (PEP 735 [dependency-groups], Poetry's [tool.poetry.group.<name>], PDM's groups)
+ * and the project's own extras ([project.optional-dependencies], [tool.poetry.extras]): which ones a
+ * production image installs. Both are chosen alike: one named for production wins; otherwise those
+ * that hold what the stack runs (gunicorn, uWSGI, a database driver), minus those named for development.
  */
 import type { DependencyFacts, DependencyGroup } from './manifests.js';
 
@@ -13,13 +14,20 @@ export interface GroupChoice {
 
 const PRODUCTION_NAMES = new Set(['prod', 'production', 'deploy', 'deployment', 'release', 'server', 'web']);
 const DEVELOPMENT_NAMES = /^(dev|develop|development|test|tests|testing|lint|linting|docs|doc|typing|types|ci|debug|local|format|mypy)$/;
-const RUNS_THE_STACK = new Set(['gunicorn', 'uwsgi', 'psycopg', 'psycopg-binary', 'psycopg-c', 'psycopg2', 'psycopg2-binary', 'mysqlclient']);
+/** Extras that are alternatives or everything at once (`mysql` beside `postgres`, `all`): chosen by name only. */
+const ALTERNATIVE_NAMES = /^(mysql|mariadb|postgres|postgresql|pg|psycopg|psycopg2|sqlite|oracle|mssql|all|full)$/;
+const RUNS_THE_STACK = new Set(['gunicorn', 'uwsgi', 'uvicorn', 'psycopg', 'psycopg-binary', 'psycopg-c', 'psycopg2', 'psycopg2-binary', 'mysqlclient']);
 
 /** The groups a production image installs when no --dependency-groups says otherwise. */
-export function defaultGroups(groups: readonly DependencyGroup[]): GroupChoice {
+export const defaultGroups = (groups: readonly DependencyGroup[]): GroupChoice => defaultChoice(groups, DEVELOPMENT_NAMES);
+
+/** The extras it installs when no --dependency-extras says otherwise: as groups, but not one named for a single database or for all. */
+export const defaultExtras = (extras: readonly DependencyGroup[]): GroupChoice => defaultChoice(extras, new RegExp(`${DEVELOPMENT_NAMES.source}|${ALTERNATIVE_NAMES.source}`));
+
+function defaultChoice(groups: readonly DependencyGroup[], notForProduction: RegExp): GroupChoice {
   const named = groups.filter((group) => PRODUCTION_NAMES.has(group.name.toLowerCase()));
   if (named.length > 0) return { groups: named.map((group) => group.name), why: 'named for production' };
-  const holding = groups.filter((group) => !DEVELOPMENT_NAMES.test(group.name.toLowerCase()) && group.requirements.some((requirement) => RUNS_THE_STACK.has(requirement.name)));
+  const holding = groups.filter((group) => !notForProduction.test(group.name.toLowerCase()) && group.requirements.some((requirement) => RUNS_THE_STACK.has(requirement.name)));
   if (holding.length > 0) {
     const what = [...new Set(holding.flatMap((group) => group.requirements.map((requirement) => requirement.name).filter((name) => RUNS_THE_STACK.has(name))))];
     return { groups: holding.map((group) => group.name), why: `they hold ${what.join(', ')}` };
@@ -27,7 +35,7 @@ export function defaultGroups(groups: readonly DependencyGroup[]): GroupChoice {
   return { groups: [], why: groups.length ? 'none is named for production (prod, production, deploy) or holds gunicorn or a database driver' : 'there are none' };
 }
 
-/** The --dependency-groups answer as group names ('none': no group). */
+/** The --dependency-groups (--dependency-extras) answer as names ('none': none). */
 export const groupNames = (answer: string): string[] =>
   answer.trim() === 'none'
     ? []
@@ -37,25 +45,39 @@ export const groupNames = (answer: string): string[] =>
         .filter(Boolean);
 
 /**
- * What the install step installs with these groups: the runtime requirements plus theirs, and
- * only the lock entries the main dependencies or a chosen group install (when the lock says).
+ * What the install step installs with these groups and extras: the runtime requirements plus
+ * theirs, and only the lock entries the main dependencies, a chosen group or a chosen extra
+ * install (when the lock says).
  */
-export function withGroups(facts: DependencyFacts, names: readonly string[]): DependencyFacts {
-  const chosen = (facts.groups ?? []).filter((group) => names.includes(group.name));
-  const locked = facts.locked.filter((entry) => !entry.installedBy || entry.installedBy.main || entry.installedBy.groups.some((group) => names.includes(group)));
+export function withGroups(facts: DependencyFacts, names: readonly string[], extraNames: readonly string[] = []): DependencyFacts {
+  const chosen = [...(facts.groups ?? []).filter((group) => names.includes(group.name)), ...(facts.extras ?? []).filter((extra) => extraNames.includes(extra.name))];
+  const locked = facts.locked.filter(
+    (entry) =>
+      !entry.installedBy || entry.installedBy.main || entry.installedBy.groups.some((group) => names.includes(group)) || (entry.installedBy.extras ?? []).some((extra) => extraNames.includes(extra)),
+  );
   return { ...facts, runtime: [...facts.runtime, ...chosen.flatMap((group) => group.requirements)], locked };
 }
+
+/** What the install step installs when nothing is answered: the default groups and extras. */
+export const withDefaults = (facts: DependencyFacts): DependencyFacts => withGroups(facts, defaultGroups(facts.groups ?? []).groups, defaultExtras(facts.extras ?? []).groups);
 
 /** The default answer for a dependency file: its default groups, or 'none'. */
 export const defaultGroupsAnswer = (facts: DependencyFacts): string => defaultGroups(facts.groups ?? []).groups.join(',') || 'none';
 
-/** The run's line on the groups: which are installed and why, and how to choose others. */
-export function groupNotice(facts: DependencyFacts, chosen: readonly string[]): string | undefined {
-  const groups = facts.groups ?? [];
+/** The default answer for a dependency file's extras: its default extras, or 'none'. */
+export const defaultExtrasAnswer = (facts: DependencyFacts): string => defaultExtras(facts.extras ?? []).groups.join(',') || 'none';
+
+/** The run's line on the groups (or extras): which are installed and why, and how to choose others. */
+function choiceNotice(kind: 'groups' | 'extras', facts: DependencyFacts, chosen: readonly string[]): string | undefined {
+  const groups = (kind === 'groups' ? facts.groups : facts.extras) ?? [];
   if (groups.length === 0) return undefined;
-  const byDefault = defaultGroups(groups);
+  const byDefault = kind === 'groups' ? defaultGroups(groups) : defaultExtras(groups);
   const list = (names: readonly string[]) => (names.length ? names.join(', ') : 'none');
   const others = groups.map((group) => group.name).filter((name) => !chosen.includes(name));
   const why = chosen.join(',') === byDefault.groups.join(',') ? byDefault.why : `as answered; by default: ${list(byDefault.groups)}, ${byDefault.why}`;
-  return `dependency groups of ${facts.file}: installing ${list(chosen)} (${why}), not ${list(others)}; --dependency-groups <a,b> (or none) to choose`;
+  const what = kind === 'groups' ? 'dependency groups' : 'optional extras';
+  return `${what} of ${facts.file}: installing ${list(chosen)} (${why}), not ${list(others)}; --dependency-${kind} <a,b> (or none) to choose`;
 }
+
+export const groupNotice = (facts: DependencyFacts, chosen: readonly string[]): string | undefined => choiceNotice('groups', facts, chosen);
+export const extrasNotice = (facts: DependencyFacts, chosen: readonly string[]): string | undefined => choiceNotice('extras', facts, chosen);

@@ -29,10 +29,11 @@ export interface LockedPackage {
   source: { file: string; line?: number };
   /**
    * The groups that install it, when the lock says (poetry.lock, pdm.lock): `main` for the main
-   * dependencies (PDM's `default`), the group names otherwise. A lock entry none of the chosen
-   * groups installs (a dev-only psycopg-binary, an extra's mysqlclient) must not count as installed.
+   * dependencies (PDM's `default`), the group names otherwise; `extras`: the project's extras that
+   * name it (poetry.lock's [extras]). A lock entry none of the chosen groups or extras installs (a
+   * dev-only psycopg-binary, an unchosen extra's mysqlclient) must not count as installed.
    */
-  installedBy?: { main: boolean; groups: string[] };
+  installedBy?: { main: boolean; groups: string[]; extras?: string[] };
 }
 
 /** A dependency file as read from the project: all StackConfig needs, so it reads no files. */
@@ -45,6 +46,8 @@ export interface DependencyFacts extends DependencySpec {
   locked: LockedPackage[];
   /** Dependency groups (uv, Poetry, PDM): installed only when chosen (lib/detect/dependencies/groups.ts). */
   groups?: DependencyGroup[];
+  /** The project's own optional extras (uv, Poetry, pyproject.toml; PDM's are groups): installed only when chosen, like groups. */
+  extras?: DependencyGroup[];
 }
 
 /** Lock files win over loose specifications; production requirements over base ones. */
@@ -193,7 +196,7 @@ class ProjectFiles {
         return { ...spec, copy: [...tree.files, ...tree.localPaths.filter((local) => !tree.files.includes(local))], runtime: tree.requirements, locked: [] };
       }
       case 'pip-pyproject':
-        return { ...spec, copy: ['pyproject.toml'], runtime: this.projectDependencies(), locked: [] };
+        return { ...spec, copy: ['pyproject.toml'], runtime: this.projectDependencies(), locked: [], extras: this.projectExtras() };
       case 'poetry':
         // Poetry 2 also reads [project] dependencies; `--only main` leaves out every group.
         return {
@@ -202,6 +205,7 @@ class ProjectFiles {
           runtime: [...this.poetryDependencies(), ...this.projectDependencies()],
           locked: this.lockedPackages('poetry.lock'),
           groups: this.poetryGroups(),
+          extras: [...this.poetryExtras(), ...this.projectExtras()],
         };
       case 'pdm':
         // `pdm sync --prod` installs [project] dependencies; optional-dependencies, [dependency-groups] and [tool.pdm.dev-dependencies] are all groups (-G).
@@ -220,6 +224,7 @@ class ProjectFiles {
           runtime: this.projectDependencies(),
           locked: this.lockedPackages('uv.lock'),
           groups: this.dependencyGroups(),
+          extras: this.projectExtras(),
         };
       case 'pipenv':
         return { ...spec, copy: ['Pipfile', 'Pipfile.lock'], runtime: this.pipfilePackages(), locked: this.pipfileLocked() };
@@ -251,6 +256,27 @@ class ProjectFiles {
     return strings(table(this.pyproject(), 'project')?.['dependencies']).flatMap((entry) => {
       const line = lineOfValue(text, `"${entry}"`, '[project]') ?? lineOfValue(text, `'${entry}'`, '[project]');
       return pep508Requirement(pdm ? pdmRequirement(entry) : entry, { file: 'pyproject.toml', line }, this.warnings) ?? [];
+    });
+  }
+
+  /** PEP 621 [project.optional-dependencies]: the project's extras, each a list of PEP 508 strings. */
+  private projectExtras(): DependencyGroup[] {
+    const text = this.text('pyproject.toml');
+    return Object.entries(table(this.pyproject(), 'project', 'optional-dependencies') ?? {}).map(([name, entries]) => ({
+      name,
+      requirements: strings(entries).flatMap((entry) => {
+        const line = lineOfValue(text, `"${entry}"`, '[project.optional-dependencies]') ?? lineOfValue(text, `'${entry}'`, '[project.optional-dependencies]');
+        return pep508Requirement(entry, { file: 'pyproject.toml', line }, this.warnings) ?? [];
+      }),
+    }));
+  }
+
+  /** Poetry's [tool.poetry.extras]: each names optional ([tool.poetry.dependencies] `optional = true`) dependencies. */
+  private poetryExtras(): DependencyGroup[] {
+    const optional = this.poetryDependencies(['tool', 'poetry', 'dependencies'], true);
+    return Object.entries(table(this.pyproject(), 'tool', 'poetry', 'extras') ?? {}).map(([name, entries]) => {
+      const names = strings(entries).map(normalizeName);
+      return { name, requirements: optional.filter((requirement) => names.includes(requirement.name)) };
     });
   }
 
@@ -313,13 +339,13 @@ class ProjectFiles {
     return Object.keys(groups).map((name) => ({ name, requirements: this.poetryDependencies(['tool', 'poetry', 'group', name, 'dependencies']) }));
   }
 
-  /** [tool.poetry.dependencies]: "^4.2", { version = "^4.2", extras = [...] }, or a list of those; optional ones are extras. */
-  private poetryDependencies(at: string[] = ['tool', 'poetry', 'dependencies']): Requirement[] {
+  /** [tool.poetry.dependencies]: "^4.2", { version = "^4.2", extras = [...] }, or a list of those; optional ones (only those when `optional`) are extras'. */
+  private poetryDependencies(at: string[] = ['tool', 'poetry', 'dependencies'], optional = false): Requirement[] {
     const text = this.text('pyproject.toml');
     const dependencies = table(this.pyproject(), ...at) ?? {};
     return Object.entries(dependencies).flatMap(([name, value]) => {
       if (name === 'python') return [];
-      const constraints = (Array.isArray(value) ? value : [value]).filter((entry) => !(isTable(entry) && entry['optional'] === true));
+      const constraints = (Array.isArray(value) ? value : [value]).filter((entry) => (isTable(entry) && entry['optional'] === true) === optional);
       if (constraints.length === 0) return [];
       const versions = constraints.map((entry) => (isTable(entry) ? string(entry['version']) : string(entry)) ?? '*');
       const source = { file: 'pyproject.toml', line: lineOfKey(text, name, `[${at.join('.')}]`) };
@@ -347,12 +373,13 @@ class ProjectFiles {
   /**
    * poetry.lock / uv.lock / pdm.lock: [[package]] name and version, and for Poetry and PDM the
    * groups that install it (`groups`; Poetry's `optional = true` entries come only with an extra,
-   * which the main install does not choose). uv.lock says it only through the graph.
+   * whose names poetry.lock's [extras] table lists). uv.lock says it only through the graph.
    */
   private lockedPackages(file: string): LockedPackage[] {
     const packages = this.toml(file)?.['package'];
     const text = this.text(file);
     const main = file === 'pdm.lock' ? 'default' : 'main';
+    const extras = Object.entries(table(this.toml(file), 'extras') ?? {}).map(([extra, names]) => ({ extra, names: strings(names).map(normalizeName) }));
     return (Array.isArray(packages) ? packages : []).flatMap((entry) => {
       const name = isTable(entry) ? string(entry['name']) : undefined;
       const version = isTable(entry) ? string(entry['version']) : undefined;
@@ -361,7 +388,8 @@ class ProjectFiles {
       if (file === 'uv.lock' || !Array.isArray(entry['groups'])) return [locked];
       const groups = strings(entry['groups']);
       const onlyWithExtra = entry['optional'] === true;
-      return [{ ...locked, installedBy: { main: groups.includes(main) && !onlyWithExtra, groups: groups.filter((group) => group !== main) } }];
+      const byExtras = extras.filter((extra) => extra.names.includes(locked.name)).map((extra) => extra.extra);
+      return [{ ...locked, installedBy: { main: groups.includes(main) && !onlyWithExtra, groups: groups.filter((group) => group !== main), ...(byExtras.length ? { extras: byExtras } : {}) } }];
     });
   }
 

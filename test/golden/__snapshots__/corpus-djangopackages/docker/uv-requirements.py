@@ -1,9 +1,10 @@
 """
-Pinned pip requirements from uv.lock, without uv: the locked versions of [project].dependencies
-and the chosen dependency groups, for `pip wheel -r` in the Dockerfile's builder stage.
+Pinned pip requirements from uv.lock, without uv: the locked versions of [project].dependencies,
+the chosen dependency groups and the chosen extras of the project ([project.optional-dependencies]),
+for `pip wheel -r` in the Dockerfile's builder stage.
 Written by generator-django-static.
 
-    python uv-requirements.py uv.lock [group ...] > requirements.txt
+    python uv-requirements.py uv.lock [group ...] [--extra name ...] > requirements.txt
 
 Markers are evaluated here, in the image's own Python (the builder runs the same image as the
 app), so only what this platform needs is listed. Hashes are written when every package has
@@ -32,7 +33,7 @@ def key(edge):
     return canonicalize_name(edge["name"])
 
 
-def main(lock_file, groups):
+def main(lock_file, groups, extras):
     with open(lock_file, "rb") as handle:
         lock = tomllib.load(handle)
     # Resolved for these Pythons only: elsewhere the markers would drop packages without a word.
@@ -66,6 +67,11 @@ def main(lock_file, groups):
         if group not in dev:
             sys.exit(f"uv-requirements: {lock_file} has no dependency group {group} (it has {', '.join(sorted(dev)) or 'none'})")
         edges += dev[group]
+    optional = root.get("optional-dependencies", {})
+    for extra in extras:
+        if extra not in optional:
+            sys.exit(f"uv-requirements: {lock_file} has no extra {extra} of the project (it has {', '.join(sorted(optional)) or 'none'})")
+        edges += optional[extra]
 
     chosen = {}
     seen = set()
@@ -120,7 +126,21 @@ def main(lock_file, groups):
     print("\n".join(lines))
 
 
+def split_arguments(arguments):
+    """Groups, and the names after --extra."""
+    groups, extras = [], []
+    while arguments:
+        argument, *arguments = arguments
+        if argument == "--extra":
+            if not arguments:
+                sys.exit("uv-requirements: --extra needs a name")
+            extras.append(arguments.pop(0))
+        else:
+            groups.append(argument)
+    return groups, extras
+
+
 if __name__ == "__main__":
     if len(sys.argv) < 2:
         sys.exit(__doc__)
-    main(sys.argv[1], sys.argv[2:])
+    main(sys.argv[1], *split_arguments(sys.argv[2:]))
