@@ -9,7 +9,7 @@ import type { ProjectFacts } from '../detect/project.js';
 import { checkTlsFiles } from './tls-files.js';
 import { defaultDatabase, type Answers } from './questions.js';
 import { remoteStaticStop } from './remote-static.js';
-import { databaseProblem } from './stack-config.js';
+import { databaseProblem, unknownNames } from './stack-config.js';
 import { groupNames, withGroups } from '../detect/dependencies/groups.js';
 
 export function refusals(root: string, answers: Partial<Answers>, facts: ProjectFacts): string[] {
@@ -29,8 +29,7 @@ export function refusals(root: string, answers: Partial<Answers>, facts: Project
     const groups = groupNames(answers.dependencyGroups ?? 'none');
     const extras = groupNames(answers.dependencyExtras ?? 'none');
     // A name that is no group or extra is refused by StackConfig, with the names there are: not taken for a missing driver.
-    const has = (known: { name: string }[] | undefined) => (name: string) => (known ?? []).some((group) => group.name === name);
-    if (!dependencies || !groups.every(has(dependencies.groups)) || !extras.every(has(dependencies.extras))) return;
+    if (!dependencies || unknownNames('dependency-groups', groups, dependencies) || unknownNames('dependency-extras', extras, dependencies)) return;
     const noDriver = answers.database && databaseProblem(answers.database, withGroups(dependencies, groups, extras));
     if (!noDriver) return;
     const swarmDefault = answers.target === 'swarm' && defaultDatabase(facts) === 'sqlite';

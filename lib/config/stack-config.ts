@@ -331,8 +331,8 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
   const groups = groupNames(answers.dependencyGroups ?? 'none');
   const extras = groupNames(answers.dependencyExtras ?? 'none');
   if (dependencies) {
-    report('dependency-groups', unknownNames('dependency group', groups, dependencies.groups, dependencies.file));
-    report('dependency-extras', unknownNames('optional extra', extras, dependencies.extras, dependencies.file));
+    report('dependency-groups', unknownNames('dependency-groups', groups, dependencies));
+    report('dependency-extras', unknownNames('dependency-extras', extras, dependencies));
   }
   // What the install step installs: [project] dependencies plus the chosen groups and extras.
   const unknownProcesses = (answers.procfileProcesses ?? []).filter((name) => !procfileExtras(facts).some((process) => process.name === name));
@@ -543,12 +543,13 @@ function tlsConfig(answers: Answers): Tls {
 const MANIFEST_OF: Record<string, string> = { 'poetry.lock': 'pyproject.toml', 'uv.lock': 'pyproject.toml', 'pdm.lock': 'pyproject.toml', 'Pipfile.lock': 'Pipfile' };
 
 /** Names answered for --dependency-groups (--dependency-extras) that the manifest does not have, said with those it has. */
-function unknownNames(what: string, names: readonly string[], known: readonly DependencyGroup[] | undefined, file: string): string | undefined {
-  const unknown = names.filter((name) => !(known ?? []).some((group) => group.name === name));
+export function unknownNames(option: 'dependency-groups' | 'dependency-extras', names: readonly string[], dependencies: DependencyFacts): string | undefined {
+  const known = (option === 'dependency-groups' ? dependencies.groups : dependencies.extras) ?? [];
+  const unknown = names.filter((name) => !known.some((group) => group.name === name));
   if (unknown.length === 0) return undefined;
-  const has = (known ?? []).map((group) => group.name);
-  const option = what === 'dependency group' ? 'dependency-groups' : 'dependency-extras';
-  return `${unknown.join(', ')}: no such ${what} in ${MANIFEST_OF[path.posix.basename(file)] ?? file} (${has.length ? `it has ${has.join(', ')}` : 'it has none'}); pass --${option} with those, or none`;
+  const what = option === 'dependency-groups' ? 'dependency group' : 'optional extra';
+  const has = known.map((group) => group.name);
+  return `${unknown.join(', ')}: no such ${what} in ${MANIFEST_OF[path.posix.basename(dependencies.file)] ?? dependencies.file} (${has.length ? `it has ${has.join(', ')}` : 'it has none'}); pass --${option} with those, or none`;
 }
 
 /** The script that exports this lock (LOCK_SCRIPTS): Poetry's needs each package's groups, which only Poetry 2 locks give. */
