@@ -10,6 +10,7 @@
  * goes to the full CLI, so help and usage errors stay exactly Yeoman's and ours as before.
  */
 import fs from 'node:fs';
+import module from 'node:module';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import { exitOnUnsupportedNode } from '../lib/supported-node.js';
@@ -72,6 +73,10 @@ if (doctor) {
   process.stdout.write(outcome.output);
   process.exitCode = outcome.exitCode;
 } else {
+  // Compiling the 4 MB bundle is about a third of a generation run's CPU time; Node keeps the
+  // compiled code on disk for the next run (a quiet cache: it never throws, and Node's own
+  // NODE_COMPILE_CACHE and NODE_DISABLE_COMPILE_CACHE govern it, as TypeScript's tsc does).
+  module.enableCompileCache();
   await import('./run.js');
 }
 

@@ -4,8 +4,8 @@
  * server name goes in SNI and is what the certificate is verified against. Cookies are kept
  * the way a browser keeps them, for the login round trip.
  */
-import http from 'node:http';
-import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import { http, https } from './builtins.js';
 
 /** A published port on 127.0.0.1; with tls, HTTPS to it as the server name (SNI, verification). */
 export interface Endpoint {
@@ -49,7 +49,7 @@ export function send(target: number | Endpoint, { method, path: rawPath, headers
   const allHeaders = body === undefined ? headers : { ...headers, 'Content-Length': String(Buffer.byteLength(body)) };
   const options = { host, port, path: rawPath, method, headers: allHeaders, agent: false, timeout: timeoutMs } as const;
   return new Promise((resolve, reject) => {
-    const onResponse = (response: http.IncomingMessage) => {
+    const onResponse = (response: IncomingMessage) => {
       const chunks: Buffer[] = [];
       let size = 0;
       response.on('data', (chunk: Buffer) => {
@@ -66,7 +66,7 @@ export function send(target: number | Endpoint, { method, path: rawPath, headers
       });
       response.on('error', reject);
     };
-    const request = tls ? https.request({ ...options, servername: tls.servername, ...(tls.ca ? { ca: tls.ca } : {}) }, onResponse) : http.request(options, onResponse);
+    const request = tls ? https().request({ ...options, servername: tls.servername, ...(tls.ca ? { ca: tls.ca } : {}) }, onResponse) : http().request(options, onResponse);
     request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
     request.on('error', reject);
     request.end(body);

@@ -5,8 +5,7 @@
  * WebSocket cannot set Host, so the few lines of framing are done here.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
+import { http, https } from './builtins.js';
 import type { Duplex } from 'node:stream';
 import type { Endpoint } from './http-probe.js';
 
@@ -30,7 +29,7 @@ export function websocketRoundTrip(target: number | Endpoint, path: string, head
     headers: { ...headers, Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': key },
   } as const;
   return new Promise((resolve, reject) => {
-    const request = tls ? https.request({ ...options, servername: tls.servername, ...(tls.ca ? { ca: tls.ca } : {}) }) : http.request(options);
+    const request = tls ? https().request({ ...options, servername: tls.servername, ...(tls.ca ? { ca: tls.ca } : {}) }) : http().request(options);
     request.on('timeout', () => request.destroy(new Error(`no answer to the websocket handshake on ${path} within ${timeoutMs / 1000} s`)));
     request.on('error', reject);
     request.on('response', (response) => {
