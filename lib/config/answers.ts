@@ -112,8 +112,10 @@ function* answerSteps(options: ResolveOptions): Generator<AskRequest, Resolved, 
       if (question.when && !question.when(seen, facts)) {
         // Not asked here, but a value given for it is still checked: nonsense is never accepted silently.
         const given = cli === undefined ? undefined : check(cli);
+        const unused = given && 'value' in given ? question.notAsked?.(given.value as never, facts, seen) : undefined;
         // Its answer is not used, so what follows is not judged on a guess.
         if (given && 'error' in given) refuse(question, `--${question.option}: ${given.error}`, { needed: false });
+        else if (unused) refuse(question, `--${question.option}: ${unused}`, { needed: false });
         continue;
       }
 

@@ -4,7 +4,7 @@
  */
 import { ASGI_SERVERS } from '../detect/asgi.js';
 import { dependencyFileProblem } from '../detect/dependencies/manifests.js';
-import { defaultExtrasAnswer, defaultGroupsAnswer } from '../detect/dependencies/groups.js';
+import { defaultExtrasAnswer, defaultGroupsAnswer, groupNames, unknownNames } from '../detect/dependencies/groups.js';
 import { DEFAULT_PYTHON } from '../detect/dependencies/python-version.js';
 import type { ProjectFacts } from '../detect/project.js';
 import * as validate from './validators.js';
@@ -183,6 +183,8 @@ export interface Question<K extends keyof Answers = keyof Answers> {
   choices?: (facts: ProjectFacts) => string[];
   /** Only asked when this holds. */
   when?: (earlier: Partial<Answers>, facts: ProjectFacts) => boolean;
+  /** When `when` does not hold, why a value given for it anyway is refused; without this, a valid value is ignored. */
+  notAsked?: (value: Exclude<Answers[K], undefined>, facts: ProjectFacts, earlier: Partial<Answers>) => string | undefined;
   /** Answered, but prompted for only when this holds (otherwise the default is taken, as under --yes). */
   prompt?: (earlier: Partial<Answers>) => boolean;
 }
@@ -190,6 +192,11 @@ export interface Question<K extends keyof Answers = keyof Answers> {
 /** Group names as PEP 735 allows them (letters, digits, '.', '_', '-'), comma-separated; or none. */
 const GROUP_LIST = /^\s*(none|[A-Za-z0-9][A-Za-z0-9._-]*(\s*,\s*[A-Za-z0-9][A-Za-z0-9._-]*)*)\s*$/;
 const chosenDependencyFile = (facts: ProjectFacts, earlier: Partial<Answers>) => facts.dependencyCandidates.find((candidate) => candidate.file === earlier.dependencies);
+/** Group (extra) names given for a file that has none: refused, not dropped (a requirements file has neither). */
+const namesNotIn = (option: 'dependency-groups' | 'dependency-extras', value: string, facts: ProjectFacts, earlier: Partial<Answers>) => {
+  const file = chosenDependencyFile(facts, earlier);
+  return file && unknownNames(option, groupNames(value), file);
+};
 
 /** Django accepts "static/" and serves it as "/static/" (startproject writes it that way); a full URL stays as it is. */
 const rootedUrl = (url: string) => url.replace(/^(?!\/)(?!\w+:)/, '/');
@@ -279,6 +286,7 @@ export const QUESTIONS = [
     },
     validate: (value) => (GROUP_LIST.test(value) ? undefined : `"${value}" is not a comma-separated list of group names, or none`),
     when: (earlier, facts) => Boolean(chosenDependencyFile(facts, earlier)?.groups?.length),
+    notAsked: (value, facts, earlier) => namesNotIn('dependency-groups', value, facts, earlier),
   }),
   question('dependencyExtras', {
     option: 'dependency-extras',
@@ -290,6 +298,7 @@ export const QUESTIONS = [
     },
     validate: (value) => (GROUP_LIST.test(value) ? undefined : `"${value}" is not a comma-separated list of extra names, or none`),
     when: (earlier, facts) => Boolean(chosenDependencyFile(facts, earlier)?.extras?.length),
+    notAsked: (value, facts, earlier) => namesNotIn('dependency-extras', value, facts, earlier),
   }),
   // Before the database: Swarm's replicas cannot share a SQLite file, so the target changes that default.
   question('target', {

@@ -9,8 +9,8 @@ import type { ProjectFacts } from '../detect/project.js';
 import { checkTlsFiles } from './tls-files.js';
 import { defaultDatabase, type Answers } from './questions.js';
 import { remoteStaticStop } from './remote-static.js';
-import { databaseProblem, unknownNames } from './stack-config.js';
-import { groupNames, withGroups } from '../detect/dependencies/groups.js';
+import { databaseProblem } from './stack-config.js';
+import { groupNames, unknownNames, withGroups } from '../detect/dependencies/groups.js';
 
 export function refusals(root: string, answers: Partial<Answers>, facts: ProjectFacts): string[] {
   const lines: string[] = [];

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { DependencySpec } from '../detect/dependencies/manifests.js';
-import type { DependencyFacts, DependencyGroup } from '../detect/dependencies/manifests.js';
+import { MANIFEST_OF, type DependencyFacts, type DependencyGroup } from '../detect/dependencies/manifests.js';
 import { isRuntimeDependency, postgresDriver } from '../detect/dependencies/packages.js';
 import { systemPackages, type SystemPackages } from '../detect/dependencies/system-packages.js';
 import type { ProjectFacts } from '../detect/project.js';
@@ -31,7 +31,7 @@ import { APP_MEMORY, appMemoryMiB, parseMemory, serviceLimits, type Limit } from
 import { processesConfig, processLimits, type ProcessesConfig } from './processes.js';
 import { procfileExtras, QUESTIONS, type Answers, type DatabaseChoice } from './questions.js';
 import { composeCommand, STANDARD_FILES, type StackFiles } from './file-names.js';
-import { groupNames, withGroups } from '../detect/dependencies/groups.js';
+import { groupNames, unknownNames, withGroups } from '../detect/dependencies/groups.js';
 import { appDirOf, buildContext, inContext, type BuildContext } from './build-context.js';
 
 export interface Location {
@@ -540,17 +540,6 @@ function tlsConfig(answers: Answers): Tls {
 }
 
 /** The file to add a driver to: a lock file is written from its manifest. */
-const MANIFEST_OF: Record<string, string> = { 'poetry.lock': 'pyproject.toml', 'uv.lock': 'pyproject.toml', 'pdm.lock': 'pyproject.toml', 'Pipfile.lock': 'Pipfile' };
-
-/** Names answered for --dependency-groups (--dependency-extras) that the manifest does not have, said with those it has. */
-export function unknownNames(option: 'dependency-groups' | 'dependency-extras', names: readonly string[], dependencies: DependencyFacts): string | undefined {
-  const known = (option === 'dependency-groups' ? dependencies.groups : dependencies.extras) ?? [];
-  const unknown = names.filter((name) => !known.some((group) => group.name === name));
-  if (unknown.length === 0) return undefined;
-  const what = option === 'dependency-groups' ? 'dependency group' : 'optional extra';
-  const has = known.map((group) => group.name);
-  return `${unknown.join(', ')}: no such ${what} in ${MANIFEST_OF[path.posix.basename(dependencies.file)] ?? dependencies.file} (${has.length ? `it has ${has.join(', ')}` : 'it has none'}); pass --${option} with those, or none`;
-}
 
 /** The script that exports this lock (LOCK_SCRIPTS): Poetry's needs each package's groups, which only Poetry 2 locks give. */
 function lockScript(dependencies: DependencyFacts): string | undefined {

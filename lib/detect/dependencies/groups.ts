@@ -4,7 +4,8 @@
  * production image installs. Both are chosen alike: one named for production wins; otherwise those
  * that hold what the stack runs (gunicorn, uWSGI, a database driver), minus those named for development.
  */
-import type { DependencyFacts, DependencyGroup } from './manifests.js';
+import path from 'node:path';
+import { MANIFEST_OF, type DependencyFacts, type DependencyGroup } from './manifests.js';
 
 export interface GroupChoice {
   groups: string[];
@@ -81,3 +82,17 @@ function choiceNotice(kind: 'groups' | 'extras', facts: DependencyFacts, chosen:
 
 export const groupNotice = (facts: DependencyFacts, chosen: readonly string[]): string | undefined => choiceNotice('groups', facts, chosen);
 export const extrasNotice = (facts: DependencyFacts, chosen: readonly string[]): string | undefined => choiceNotice('extras', facts, chosen);
+
+/**
+ * Names answered for --dependency-groups (--dependency-extras) that the manifest does not have,
+ * said with those it has. A file with none is said so: the option is then not for this project.
+ */
+export function unknownNames(option: 'dependency-groups' | 'dependency-extras', names: readonly string[], dependencies: DependencyFacts): string | undefined {
+  const known = (option === 'dependency-groups' ? dependencies.groups : dependencies.extras) ?? [];
+  const unknown = names.filter((name) => !known.some((group) => group.name === name));
+  if (unknown.length === 0) return undefined;
+  const what = option === 'dependency-groups' ? 'dependency group' : 'optional extra';
+  const file = MANIFEST_OF[path.posix.basename(dependencies.file)] ?? dependencies.file;
+  if (known.length === 0) return `${unknown.join(', ')}: ${file} has no ${what}s to choose from; leave --${option} out (or pass none)`;
+  return `${unknown.join(', ')}: no such ${what} in ${file} (it has ${known.map((group) => group.name).join(', ')}); pass --${option} with those, or none`;
+}
