@@ -197,6 +197,8 @@ export interface StackConfig {
     groups: string[];
     /** The project's optional extras installed with them. */
     extras: string[];
+    /** Further extras those name through the project itself (`all = ["mysite[prod]"]`), installed too. */
+    ownExtras: string[];
     /** Our script that exports the lock file's pins (LOCK_SCRIPTS), relative to the Django folder; none for pip, Pipenv and a Poetry 1 lock. */
     lockScript?: string;
   };
@@ -400,6 +402,7 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
       installGunicorn: APP_SERVER_PACKAGES[answers.appServer ?? 'gunicorn'].includes('gunicorn') && !isRuntimeDependency(installed, 'gunicorn'),
       groups,
       extras,
+      ownExtras: [...new Set(dependencies.extras?.filter((extra) => extras.includes(extra.name)).flatMap((extra) => extra.includes ?? []))].filter((name) => !extras.includes(name)),
       lockScript: lockScript(dependencies),
     },
     staticfilesDirs: dirsChanged ? answers.staticfilesDirs : undefined,

@@ -12,7 +12,7 @@ import { defaultExtras, extrasNotice } from '../../lib/detect/dependencies/group
 import { detectProject } from '../../lib/detect/project.js';
 import * as paperlessNgx from '../fixtures/corpus/paperless-ngx.js';
 import { requirementNames, runLockScript } from '../fixtures/lock-scripts.js';
-import { djangoWith, pdmGroups, poetryExtras, uvExtras } from '../fixtures/manifests.js';
+import { djangoWith, pdmGroups, poetryExtras, uvExtras, uvExtrasIncludingOwn } from '../fixtures/manifests.js';
 import { writeProject } from '../fixtures/projects.js';
 import { renderAll, resolveForTest } from './helpers.js';
 
@@ -40,6 +40,19 @@ describe('reading extras', () => {
     expect(poetry.runtime.map((requirement) => requirement.name)).toEqual(['django']);
     expect(poetry.locked.find((entry) => entry.name === 'psycopg')?.installedBy).toEqual({ main: false, groups: [], extras: ['prod'] });
     expect(poetry.locked.find((entry) => entry.name === 'django')?.installedBy).toEqual({ main: true, groups: [] });
+  });
+
+  it("an extra or a group naming the project itself (mysite[prod,docs]) holds those extras' requirements, never a package mysite", () => {
+    const uv = facts(uvExtrasIncludingOwn());
+    expect(named(uv.extras)).toEqual([
+      ['all', ['gunicorn', 'psycopg', 'sphinx']],
+      ['docs', ['sphinx']],
+      ['prod', ['gunicorn', 'psycopg']],
+    ]);
+    expect(named(uv.groups)).toEqual([
+      ['test', ['pytest']],
+      ['deploy', ['gunicorn', 'psycopg']],
+    ]);
   });
 
   it('PDM: extras are groups already (pdm sync -G), so none is read as an extra', () => {
@@ -161,6 +174,22 @@ describe('the stack (pyproject.toml with pip)', () => {
     expect(printed.stderr).toBe('');
     expect(printed.stdout).toBe('django>=5.1\ngunicorn>=23\npsycopg[binary]>=3.2\n');
   });
+
+  it('an extra naming the project itself (all = my.site[server,docs] in the project My_Site): those extras are read too, and the entry is never a requirement pip would look for on an index', () => {
+    const files = djangoWith({
+      'pyproject.toml':
+        '[project]\nname = "My_Site"\nversion = "1"\ndependencies = ["django>=5.1"]\n\n[project.optional-dependencies]\nserver = ["gunicorn>=23", "psycopg[binary]>=3.2"]\ndocs = ["sphinx"]\nall = ["my.site[server,docs]", "sentry-sdk"]\ntest = ["pytest"]\n',
+    });
+    const { root, config, output } = renderAll(files, { database: 'postgres', dependencyExtras: 'all' });
+    expect(config.dependencies).toMatchObject({ manager: 'pip-pyproject', extras: ['all'], ownExtras: ['server', 'docs'], installGunicorn: false });
+    const command = output
+      .get('Dockerfile')!
+      .split('\n')
+      .find((line) => line.startsWith('RUN python -c'))!;
+    const printed = spawnSync('sh', ['-c', command.slice('RUN python'.length, command.indexOf(' > /tmp/requirements.txt')).replace(/^/, 'python3')], { cwd: root, encoding: 'utf8' });
+    expect(printed.stderr).toBe('');
+    expect(printed.stdout).toBe('django>=5.1\nsentry-sdk\ngunicorn>=23\npsycopg[binary]>=3.2\nsphinx\n');
+  });
 });
 
 describe('the lock scripts, run for real', () => {
@@ -170,6 +199,30 @@ describe('the lock scripts, run for real', () => {
     expect(result.stderr).toBe('');
     expect(requirementNames(result.stdout)).toEqual(['asgiref==3.8.1', 'django==5.1.4', 'gunicorn==23.0.0', 'packaging==24.2', 'psycopg==3.2.3', 'psycopg-c==3.2.3', 'sqlparse==0.5.3']);
     expect(requirementNames(runLockScript('uv-requirements.py', 'uv.lock', lock).stdout)).toEqual(['asgiref==3.8.1', 'django==5.1.4', 'sqlparse==0.5.3']);
+  });
+
+  it("uv-requirements.py: an extra or a group naming the project follows that project's extras, exactly as choosing those extras does; the project is not listed", () => {
+    const lock = uvExtrasIncludingOwn()['uv.lock']!;
+    const direct = runLockScript('uv-requirements.py', 'uv.lock', lock, '--extra', 'prod', '--extra', 'docs');
+    expect(requirementNames(direct.stdout)).toEqual([
+      'asgiref==3.8.1',
+      'django==5.1.4',
+      'gunicorn==23.0.0',
+      'packaging==24.2',
+      'psycopg==3.2.3',
+      'psycopg-c==3.2.3',
+      'sphinx==8.1.3',
+      'sqlparse==0.5.3',
+    ]);
+    for (const chosen of [
+      ['--extra', 'all'],
+      ['deploy', '--extra', 'docs'],
+    ]) {
+      const result = runLockScript('uv-requirements.py', 'uv.lock', lock, ...chosen);
+      expect(result.stderr).toBe('');
+      // The same lines, hashes included: a line for the project (mysite @ file:///...) has no hash and would turn off pip's checking of them all.
+      expect(result.stdout).toBe(direct.stdout);
+    }
   });
 
   it('uv-requirements.py --extra naming no extra: exit 1 with those there are', () => {

@@ -15,6 +15,8 @@ export const MANIFEST_OF: Readonly<Record<string, string>> = { 'poetry.lock': 'p
 export interface DependencyGroup {
   name: string;
   requirements: Requirement[];
+  /** Extras it names through the project itself (`mysite[prod]`), at any depth: their requirements are in `requirements`. */
+  includes?: string[];
 }
 
 export type DependencyManager = 'pip' | 'pip-pyproject' | 'poetry' | 'uv' | 'pdm' | 'pipenv';
@@ -50,6 +52,33 @@ export interface DependencyFacts extends DependencySpec {
   groups?: DependencyGroup[];
   /** The project's own optional extras (uv, Poetry, pyproject.toml; PDM's are groups): installed only when chosen, like groups. */
   extras?: DependencyGroup[];
+}
+
+/**
+ * A group or extra may name the project itself: `all = ["mysite[prod,docs]"]`, or uv's
+ * `uv add --dev ".[test]"`. That installs those extras' requirements (uv, pip and PDM follow it),
+ * never a package of the project's name from an index: each such entry is replaced by the
+ * requirements of the extras it names, followed once each (PDM's extras are among its groups).
+ */
+export function withOwnExtrasFollowed(facts: DependencyFacts, projectName: string | undefined): DependencyFacts {
+  if (!projectName) return facts;
+  const extras = facts.extras ?? facts.groups ?? [];
+  const follow = (requirements: Requirement[], seen: Set<string>): Requirement[] =>
+    requirements.flatMap((requirement) => {
+      if (requirement.name !== projectName) return [requirement];
+      const named = (requirement.extras ?? []).filter((extra) => !seen.has(extra));
+      named.forEach((extra) => seen.add(extra));
+      return named.flatMap((extra) => follow(extras.find((group) => normalizeName(group.name) === extra)?.requirements ?? [], seen));
+    });
+  // An extra that names itself adds nothing; a group of the same name as an extra is another list.
+  const followed = (groups: DependencyGroup[], areExtras: boolean) =>
+    groups.map((group) => {
+      const seen = new Set(areExtras ? [normalizeName(group.name)] : []);
+      const requirements = follow(group.requirements, seen);
+      const includes = extras.map((extra) => extra.name).filter((name) => seen.has(normalizeName(name)) && !(areExtras && name === group.name));
+      return { ...group, requirements, ...(includes.length ? { includes } : {}) };
+    });
+  return { ...facts, ...(facts.groups ? { groups: followed(facts.groups, !facts.extras) } : {}), ...(facts.extras ? { extras: followed(facts.extras, true) } : {}) };
 }
 
 /** Lock files win over loose specifications; production requirements over base ones. */
@@ -191,6 +220,16 @@ class ProjectFiles {
   constructor(private readonly root: string) {}
 
   facts(spec: DependencySpec): DependencyFacts {
+    return withOwnExtrasFollowed(this.factsAsWritten(spec), this.projectName());
+  }
+
+  /** The project's own name ([project], or Poetry 1's [tool.poetry]), normalized. */
+  private projectName(): string | undefined {
+    const name = string(table(this.pyproject(), 'project')?.['name']) ?? string(table(this.pyproject(), 'tool', 'poetry')?.['name']);
+    return name && normalizeName(name);
+  }
+
+  private factsAsWritten(spec: DependencySpec): DependencyFacts {
     switch (spec.manager) {
       case 'pip': {
         const tree = readRequirementsTree(this.root, spec.file);

@@ -84,7 +84,10 @@ def main(lock_file, groups, extras):
         if (id(package), extras) in seen:
             continue
         seen.add((id(package), extras))
-        chosen[canonicalize_name(package["name"])] = package
+        # An extra or group naming the project itself ("mysite[prod]") stands for those extras:
+        # the project's code is copied into the image, never installed as a package.
+        if package is not root:
+            chosen[canonicalize_name(package["name"])] = package
         edges += package.get("dependencies", [])
         for extra in extras:
             edges += package.get("optional-dependencies", {}).get(extra, [])
