@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import helpers from 'yeoman-test';
 import { describe, expect, it } from 'vitest';
@@ -184,6 +185,27 @@ describe('yo django-static --yes', () => {
     expect(fs.readFileSync(file, 'utf8')).toContain('read_only: true');
     const third = run();
     expect(third.stdout + third.stderr).not.toContain('least privilege added');
+  });
+
+  it("the bin keeps Node's compiled code in the user's own cache folder (XDG_CACHE_HOME), not the shared /tmp; NODE_DISABLE_COMPILE_CACHE writes none", () => {
+    const cacheHome = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'cache-home-'));
+    const run = (env: Record<string, string>) => {
+      const dir = fixtures.writeProject(fixtures.startproject());
+      const { NODE_COMPILE_CACHE: _, ...inherited } = process.env;
+      const result = spawnSync(process.execPath, [path.join(packageRoot(), 'dist', 'bin', 'cli.js'), '--yes', '--skip-health-check'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...inherited, XDG_CACHE_HOME: cacheHome, ...env },
+      });
+      expect(result.status, result.stdout + result.stderr).toBe(0);
+    };
+    const cache = path.join(cacheHome, 'generator-django-static', 'compile-cache');
+    run({ NODE_DISABLE_COMPILE_CACHE: '1' });
+    expect(fs.existsSync(cache)).toBe(false);
+    run({});
+    // One folder per Node version, holding an entry per compiled file (the bundle among them).
+    const entries = fs.readdirSync(cache).flatMap((version) => fs.readdirSync(path.join(cache, version)));
+    expect(entries.length).toBeGreaterThan(0);
   });
 
   it('says, with the line that names it, that hypercorn is replaced by gunicorn with uvicorn workers', () => {
