@@ -29,7 +29,7 @@ describe('pyproject.toml (PEP 621)', () => {
     expect(facts.pythonVersion).toMatchObject({ value: '3.12', source: { file: 'pyproject.toml', line: 4 } });
 
     const config = buildStackConfig(defaultAnswers(root), facts);
-    expect(config.dependencies).toEqual({ manager: 'pip-pyproject', file: 'pyproject.toml', copy: ['pyproject.toml'], installGunicorn: false, groups: [], extras: [] });
+    expect(config.dependencies).toEqual({ manager: 'pip-pyproject', file: 'pyproject.toml', copy: ['pyproject.toml'], installGunicorn: false, groups: [], extras: [], ownExtras: [] });
   });
 
   it('counts neither optional-dependencies nor dependency-groups as installed', () => {
@@ -191,7 +191,15 @@ describe('requirements files', () => {
     const { answers, facts } = await resolveAnswers({ facts: detected, cliValues: { dependencies: 'requirements/local.txt' }, warn: () => {} });
     fs.rmSync(path.join(root, 'requirements'), { recursive: true }); // StackConfig works from the facts alone
     const config = buildStackConfig(answers, facts);
-    expect(config.dependencies).toEqual({ manager: 'pip', file: 'requirements/local.txt', copy: ['requirements/local.txt', 'requirements/base.txt'], installGunicorn: true, groups: [], extras: [] });
+    expect(config.dependencies).toEqual({
+      manager: 'pip',
+      file: 'requirements/local.txt',
+      copy: ['requirements/local.txt', 'requirements/base.txt'],
+      installGunicorn: true,
+      groups: [],
+      extras: [],
+      ownExtras: [],
+    });
   });
 
   it('chooses the reported Django version from the specifier', () => {
