@@ -97,8 +97,13 @@ export function detectProject(root: string, options: { settingsModule?: string; 
   const named = options.settingsModule ? { value: options.settingsModule, source: { file: '--settings-module' } } : findSettingsModule(root);
   if (!named) throw new NotDjangoProjectError(root);
 
-  // An explicit --settings-module is taken as given; manage.py's choice may be upgraded to production.
-  const { chosen, candidates } = options.settingsModule ? { chosen: named, candidates: [named.value] } : preferProduction(root, named);
+  // An explicit --settings-module is taken as given; manage.py's choice may give way to the
+  // server's entry point's, and either may be upgraded to production.
+  const served = options.settingsModule ? undefined : servedSettings(root, named);
+  const preferred = options.settingsModule ? { chosen: named, candidates: [named.value] } : preferProduction(root, served ?? named);
+  const chosen = preferred.chosen;
+  // Interactive runs offer every production module beside manage.py's, and manage.py's own.
+  const candidates = [...new Set([...preferred.candidates, ...(served ? preferProduction(root, named).candidates : [])])];
   const read = readSettings(root, chosen.value);
   warnings.push(...read.warnings);
   const setting = (name: string) => read.settings.get(name);
@@ -238,6 +243,22 @@ function entryPoints(root: string): string[] {
   return projectFiles(root, 2)
     .filter((file) => file.name === 'wsgi.py' || file.name === 'asgi.py')
     .map((file) => file.relative);
+}
+
+/**
+ * gunicorn loads wsgi.py (uvicorn asgi.py), never manage.py. When the entry points name other
+ * settings than manage.py, one module that exists (Kiwi TCMS: manage.py tcms.settings.devel,
+ * tcms/wsgi.py tcms.settings.product), that is what the project serves in production.
+ */
+function servedSettings(root: string, named: Found<string>): Found<string> | undefined {
+  if (named.source?.file !== 'manage.py') return undefined;
+  const served = entryPoints(root).flatMap((file) => {
+    const text = read(root, file);
+    const found = text === undefined ? undefined : settingsModuleInPython(text);
+    return found && found.module !== named.value && moduleFile(root, found.module) ? [{ value: found.module, source: { file, line: found.line } }] : [];
+  });
+  if (new Set(served.map((entry) => entry.value)).size !== 1) return undefined;
+  return { ...served[0]!, note: `named by ${served[0]!.source.file}, which the server loads; manage.py names ${named.value}` };
 }
 
 /**

@@ -49,12 +49,34 @@ describe('detectProject', () => {
     expect(facts.whitenoise).toMatchObject({ value: true, source: { file: 'config/settings/production.py' } });
   });
 
-  it('says when prod and production are both there, and offers both', () => {
+  it('says when prod and production are both there, and offers both; wsgi.py naming one of them decides', () => {
     const files = fixtures.settingsPackage();
     files['config/settings/prod.py'] = 'from .base import *\n';
+    const named = detect(files);
+    expect(named.settingsModule).toMatchObject({ value: 'config.settings.production', source: { file: 'config/wsgi.py' } });
+    expect(named.settingsModule.note).toBe('named by config/wsgi.py, which the server loads; manage.py names config.settings.local');
+    expect(named.settingsCandidates).toEqual(['config.settings.production', 'config.settings.prod', 'config.settings.local']);
+    // wsgi.py naming manage.py's module says nothing: both production modules are candidates, and the note says so.
+    files['config/wsgi.py'] = files['config/wsgi.py']!.replace('config.settings.production', 'config.settings.local');
     const facts = detect(files);
     expect(facts.settingsCandidates).toEqual(['config.settings.production', 'config.settings.prod', 'config.settings.local']);
     expect(facts.settingsModule.note).toMatch(/ambiguous: config\.settings\.production and config\.settings\.prod both exist/);
+  });
+
+  it("a server entry point naming other settings than manage.py's: those are production's (manage.py devel, wsgi.py product)", () => {
+    const files = fixtures.settingsPackage();
+    files['manage.py'] = files['manage.py']!.replace('config.settings.local', 'config.settings.devel');
+    files['config/settings/devel.py'] = files['config/settings/local.py']!;
+    files['config/settings/product.py'] = files['config/settings/production.py']!;
+    delete files['config/settings/local.py'];
+    delete files['config/settings/production.py'];
+    files['config/wsgi.py'] = files['config/wsgi.py']!.replace('config.settings.production', 'config.settings.product');
+    const facts = detect(files);
+    expect(facts.settingsModule).toMatchObject({ value: 'config.settings.product', source: { file: 'config/wsgi.py' } });
+    expect(facts.settingsCandidates).toEqual(['config.settings.product', 'config.settings.devel']);
+    // One that does not exist is not taken.
+    files['config/wsgi.py'] = files['config/wsgi.py']!.replace('config.settings.product', 'config.settings.gone');
+    expect(detect(files).settingsModule.value).toBe('config.settings.devel');
   });
 
   it('reads python-decouple and os.path-style paths', () => {
