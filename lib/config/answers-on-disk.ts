@@ -23,7 +23,14 @@ export function answersOnDisk(root: string, answers: Answers): AnswerProblem[] {
     if (!moduleFile(root, module)) problems.push({ field, message: `${module} has no file ${module.replaceAll('.', '/')}.py in the project` });
   }
   for (const dir of answers.staticfilesDirs) {
-    if (!fs.existsSync(path.join(root, dir))) problems.push({ field: 'staticfiles-dirs', message: `${dir} does not exist in the project` });
+    if (!fs.existsSync(path.join(root, dir))) problems.push({ field: 'staticfiles-dirs', message: `${dir} does not exist in the project${madeByNpm(root, dir)}` });
   }
   return problems;
+}
+
+/** Why a missing node_modules is missing (wger's settings serve files from it): the image runs no Node build. */
+function madeByNpm(root: string, dir: string): string {
+  const packageJson = path.posix.join(path.posix.dirname(dir), 'package.json');
+  if (path.posix.basename(dir) !== 'node_modules' || !fs.existsSync(path.join(root, packageJson))) return '';
+  return `: \`npm install\` makes it (from ${packageJson}), and the stack has no Node build step (docs/known-limits.md); pass --staticfiles-dirs without it, and its files are not served`;
 }

@@ -71,6 +71,20 @@ describe('buildStackConfig', () => {
     ]);
   });
 
+  it('a node_modules the settings serve from, beside a package.json: says npm install makes it, which the stack does not run', () => {
+    const root = fixtures.writeProject({ ...fixtures.startproject(), 'frontend/package.json': '{}\n' });
+    const answers = { ...defaultAnswers(root), staticfilesDirs: ['frontend/node_modules', 'node_modules'] };
+    expect(answersOnDisk(root, answers)).toEqual([
+      {
+        field: 'staticfiles-dirs',
+        message:
+          'frontend/node_modules does not exist in the project: `npm install` makes it (from frontend/package.json), and the stack has no Node build step (docs/known-limits.md); pass --staticfiles-dirs without it, and its files are not served',
+      },
+      // No package.json beside it: nothing to say about npm.
+      { field: 'staticfiles-dirs', message: 'node_modules does not exist in the project' },
+    ]);
+  });
+
   it('lists every problem with the answers at once', () => {
     const root = fixtures.writeProject(fixtures.startproject());
     const answers = { ...defaultAnswers(root), port: 70000, dependencies: 'missing.txt', workers: 'many' };
