@@ -4,7 +4,7 @@
  * with the environment variable the URL comes from.
  */
 import type { Found } from './found.js';
-import { describe, describeCondition, type Branch, type Value } from './evaluate.js';
+import { describe, describeCondition, flattenBranches, type Branch, type Value } from './evaluate.js';
 import type { Setting } from './settings.js';
 
 export type DatabaseEngine = 'sqlite' | 'postgresql' | 'mysql' | 'other' | 'unknown';
@@ -130,7 +130,7 @@ function urlFromPartial(value: Extract<Value, { kind: 'unknown' }>): Pick<Databa
  * the branches that can be read agree on (unknown when they differ).
  */
 function fromBranches(branches: Branch[], read: (value: Value) => Read): Read {
-  const rows = flatten(branches).map((branch) => ({ branch, read: read(branch.value) }));
+  const rows = flattenBranches(branches).map((branch) => ({ branch, read: read(branch.value) }));
   const known = rows.flatMap(({ branch, read }) => ('facts' in read ? [{ branch, facts: read.facts }] : []));
   const engines = [...new Set(known.map(({ facts }) => facts.engine).filter((engine) => engine !== 'unknown'))];
   const engine: DatabaseEngine = engines.length === 1 ? engines[0]! : 'unknown';
@@ -146,11 +146,4 @@ function fromBranches(branches: Branch[], read: (value: Value) => Read): Read {
   }));
   if (!main) return { note: `DATABASES is set on branches that are not read (${rows.map(({ read }) => ('note' in read ? read.note : '')).join('; ')})` };
   return { facts: { ...main.facts, engine, branches: listed } };
-}
-
-/** A branch whose value was itself set on the branches of an earlier `if`: each of those, under both conditions. */
-function flatten(branches: Branch[]): Branch[] {
-  return branches.flatMap((branch) =>
-    branch.value.kind === 'unknown' && branch.value.branches ? flatten(branch.value.branches).map((inner) => ({ ...inner, when: [...inner.when, ...branch.when] })) : [branch],
-  );
 }

@@ -62,10 +62,43 @@ export interface EnvReader {
  * When a branch runs: an environment variable set or not (decidable once .env is known), or an
  * expression that holds or not (not decidable here).
  */
-export type Condition = { variable: string; set: boolean } | { expression: string; holds: boolean };
+export type Condition =
+  | { variable: string; set: boolean }
+  /**
+   * `byDefault`: whether the expression is true when the environment leaves `reads` unset (its
+   * value is an environment read with a default: `USE_S3 = env.bool("USE_S3", False)`).
+   */
+  | { expression: string; holds: boolean; byDefault?: boolean; reads?: string };
 
-export const negate = (condition: Condition): Condition =>
-  'variable' in condition ? { variable: condition.variable, set: !condition.set } : { expression: condition.expression, holds: !condition.holds };
+export const negate = (condition: Condition): Condition => ('variable' in condition ? { variable: condition.variable, set: !condition.set } : { ...condition, holds: !condition.holds });
+
+/** Whether a branch condition holds when the environment sets none of these variables; undefined when that cannot be said. */
+export function holdsWhenUnset(condition: Condition, setElsewhere: (variable: string) => boolean): boolean | undefined {
+  if ('variable' in condition) return setElsewhere(condition.variable) ? undefined : !condition.set;
+  if (condition.byDefault === undefined || condition.reads === undefined || setElsewhere(condition.reads)) return undefined;
+  return condition.holds === condition.byDefault;
+}
+
+/** A branch whose value was itself set on the branches of an earlier `if`: each of those, under both conditions. */
+export function flattenBranches(branches: Branch[]): Branch[] {
+  return branches.flatMap((branch) =>
+    branch.value.kind === 'unknown' && branch.value.branches ? flattenBranches(branch.value.branches).map((inner) => ({ ...inner, when: [...inner.when, ...branch.when] })) : [branch],
+  );
+}
+
+/**
+ * Of a value set on the branches of `if`s, the branch the code takes when the environment sets
+ * none of the variables their conditions read (`if USE_S3_STATIC_FILES:` with a default of
+ * False); undefined when a condition cannot be decided that way.
+ */
+export function branchWhenUnset(value: Value, setElsewhere: (variable: string) => boolean): Branch | undefined {
+  if (value.kind !== 'unknown' || !value.branches) return undefined;
+  const branches = flattenBranches(value.branches);
+  const verdicts = branches.map((branch) => branch.when.map((condition) => holdsWhenUnset(condition, setElsewhere)));
+  if (verdicts.some((conditions) => conditions.includes(undefined))) return undefined;
+  const taken = branches.filter((_, index) => verdicts[index]!.every(Boolean));
+  return taken.length === 1 ? taken[0] : undefined;
+}
 
 export function describeCondition(conditions: Condition[]): string {
   return conditions
@@ -398,8 +431,9 @@ export function conditionOf(test: SyntaxNode, cx: Context): Condition | boolean 
   if (check) return { variable: check.variable, set: !check.negated };
   const value = evaluate(test, cx);
   const truthy = truthiness(value);
-  if (truthy !== undefined && !(value.kind !== 'unknown' && 'env' in value && value.env)) return truthy;
-  return { expression: cx.python.textOf(test).replace(/\s+/g, ' '), holds: true };
+  const env = value.kind !== 'unknown' && 'env' in value ? value.env : undefined;
+  if (truthy !== undefined && !env) return truthy;
+  return { expression: cx.python.textOf(test).replace(/\s+/g, ' '), holds: true, ...(truthy !== undefined && env ? { byDefault: truthy, reads: env.variable } : {}) };
 }
 
 /** The variable of an environment read that gives None when it is not set (`os.environ.get("X")`). */

@@ -12,7 +12,7 @@ import { djangoVersion, isRuntimeDependency, postgresDriver, type PostgresDriver
 import { detectDatabase, type DatabaseFacts } from './database.js';
 import { databaseIndications, decideDatabase, type DatabaseDecision } from './database-choice.js';
 import { detectPythonVersion } from './dependencies/python-version.js';
-import { describe, writtenText, type TextPart, type Value } from './evaluate.js';
+import { branchWhenUnset, describe, describeCondition, writtenText, type TextPart, type Value } from './evaluate.js';
 import { where, type Found } from './found.js';
 import { settingsModuleInConfig, settingsModuleInPython } from './settings-module.js';
 import { detectProcesses, type ProcessFacts } from './processes.js';
@@ -106,10 +106,13 @@ export function detectProject(root: string, options: { settingsModule?: string; 
   const candidates = [...new Set([...preferred.candidates, ...(served ? preferProduction(root, named).candidates : [])])];
   const read = readSettings(root, chosen.value);
   warnings.push(...read.warnings);
-  const setting = (name: string) => read.settings.get(name);
+  const required = new Set(read.requiredEnv.map((entry) => entry.variable));
+  const byDefault = new Map(BY_DEFAULT.flatMap((name) => takenWhenUnset(read.settings.get(name), required).map((taken) => [name, taken] as const)));
+  const setting = (name: string) => byDefault.get(name)?.setting ?? read.settings.get(name);
+  const noted = (name: string, found: Found<string> | undefined) => (found && byDefault.has(name) ? { ...found, note: byDefault.get(name)!.note } : found);
   const staticStorage = storageBackend(setting('STORAGES'), setting('STATICFILES_STORAGE'));
   const remote = remoteStatic(staticStorage, setting('STATIC_URL'));
-  warnings.push(...unreadSettings(read.settings, remote ? ['STATIC_URL'] : []));
+  warnings.push(...unreadSettings(read.settings, [...(remote ? ['STATIC_URL'] : []), ...byDefault.keys()]));
 
   const dependencies = detectDependencies(root, options.startedIn);
   warnings.push(...dependencies.warnings);
@@ -131,11 +134,11 @@ export function detectProject(root: string, options: { settingsModule?: string; 
     hasGunicorn: spec ? isRuntimeDependency(spec, 'gunicorn') : false,
     database: detectDatabase(setting('DATABASES')),
     postgresDriver: spec ? postgresDriver(spec) : undefined,
-    staticUrl: remote ? undefined : stringSetting('STATIC_URL', setting('STATIC_URL'), warnings),
-    staticRoot: pathSetting(setting('STATIC_ROOT')),
+    staticUrl: remote ? undefined : noted('STATIC_URL', stringSetting('STATIC_URL', setting('STATIC_URL'), warnings)),
+    staticRoot: noted('STATIC_ROOT', pathSetting(setting('STATIC_ROOT'))),
     staticfilesDirs: pathListSetting(setting('STATICFILES_DIRS')),
-    mediaUrl: stringSetting('MEDIA_URL', setting('MEDIA_URL'), warnings),
-    mediaRoot: pathSetting(setting('MEDIA_ROOT')),
+    mediaUrl: noted('MEDIA_URL', stringSetting('MEDIA_URL', setting('MEDIA_URL'), warnings)),
+    mediaRoot: noted('MEDIA_ROOT', pathSetting(setting('MEDIA_ROOT'))),
     staticfilesStorage: staticStorage,
     remoteStatic: remote,
     requiredEnv: read.requiredEnv,
@@ -347,6 +350,27 @@ function listMentions(setting: Setting | undefined, needle: string, across: 'all
   if (!lists.every((value) => value.kind === 'list')) return undefined;
   const hit = across === 'all' ? lists.every(names) : lists.some(names);
   return { value: hit, source: { file: setting.file, line: setting.line } };
+}
+
+/** The static and media settings, read as the branch of an `if` the code takes when the environment sets none of its variables. */
+const BY_DEFAULT = ['STATIC_URL', 'STATIC_ROOT', 'MEDIA_URL', 'MEDIA_ROOT'];
+
+/**
+ * A setting set differently on the branches of an `if` whose conditions read the environment
+ * with a default (`if USE_S3_STATIC_FILES:`, wger's object-storage switch): the stack sets none
+ * of those variables, so the branch their defaults choose is the one it runs, said in a note.
+ * Not when a condition reads a variable the settings require (.env sets it), or cannot be decided.
+ */
+function takenWhenUnset(setting: Setting | undefined, required: ReadonlySet<string>): { setting: Setting; note: string }[] {
+  const branch = setting && branchWhenUnset(setting.value, (variable) => required.has(variable));
+  if (!setting || !branch) return [];
+  const when = describeCondition(branch.when);
+  return [
+    {
+      setting: { value: branch.value, file: branch.file, line: branch.line },
+      note: `${when ? `when ${when}, ` : ''}as with none of its variables set; set otherwise on other branches`,
+    },
+  ];
 }
 
 /** Settings whose unreadable values deserve a warning (their final values only). */

@@ -125,7 +125,7 @@ describe('environment variables the settings require', () => {
         variable: 'SENTRY_DSN',
         file: 'config/settings/production.py',
         line: files['config/settings/production.py']!.split('\n').indexOf('    SENTRY_DSN = env("SENTRY_DSN")') + 1,
-        when: [{ expression: 'env.bool("USE_SENTRY", default=False)', holds: true }],
+        when: [{ expression: 'env.bool("USE_SENTRY", default=False)', holds: true, byDefault: false, reads: 'USE_SENTRY' }],
       },
     ]);
   });

@@ -79,6 +79,42 @@ describe('detectProject', () => {
     expect(detect(files).settingsModule.value).toBe('config.settings.devel');
   });
 
+  it('static and media URLs switched by an environment flag with a default (an object-storage switch): the branch the defaults take, said so', () => {
+    const files = fixtures.startproject();
+    files['mysite/settings.py'] += [
+      'import os',
+      'USE_S3_MEDIA = os.environ.get("USE_S3_MEDIA", "false") == "true"',
+      'USE_S3_STATIC = os.environ.get("USE_S3_STATIC", "false") == "true"',
+      'MEDIA_URL = "/media/"',
+      'if USE_S3_MEDIA or USE_S3_STATIC:',
+      '    BUCKET = os.environ["BUCKET"]',
+      '    if USE_S3_STATIC:',
+      '        STATIC_URL = f"https://{BUCKET}.example/"',
+      '    if USE_S3_MEDIA:',
+      '        MEDIA_URL = "https://media.example/"',
+      '',
+    ].join('\n');
+    const facts = detect(files);
+    expect(facts.staticUrl).toMatchObject({ value: 'static/', note: 'when not `USE_S3_MEDIA or USE_S3_STATIC`, as with none of its variables set; set otherwise on other branches' });
+    expect(facts.mediaUrl).toMatchObject({ value: '/media/', note: expect.stringContaining('as with none of its variables set') });
+    expect(facts.remoteStatic).toBeUndefined();
+    expect(facts.warnings.filter((warning) => warning.includes('could not be read'))).toEqual([]);
+    // BUCKET is read only on the switched-on branch: not required by default.
+    expect(facts.requiredEnv.map((read) => read.variable)).toEqual(['BUCKET']);
+    expect(facts.requiredEnv[0]!.when).toBeDefined();
+  });
+
+  it('a switch on a variable the settings require (.env sets it), or one with no default, is not guessed: STATIC_URL stays unread', () => {
+    const base = fixtures.startproject();
+    // Required (read with no default elsewhere, so .env sets it), and read with no default at all.
+    for (const flag of ['CDN_MODE = os.environ["USE_CDN"]\nif os.environ.get("USE_CDN", "0") == "1"', 'if os.environ.get("USE_CDN") == "1"']) {
+      const files = { ...base, 'mysite/settings.py': `${base['mysite/settings.py']}import os\n${flag}:\n    STATIC_URL = "https://cdn.example/"\n` };
+      const facts = detect(files);
+      expect(facts.staticUrl).toBeUndefined();
+      expect(facts.warnings.join('\n')).toContain('STATIC_URL could not be read');
+    }
+  });
+
   it('reads python-decouple and os.path-style paths', () => {
     const facts = detect(fixtures.decoupleProject());
     expect(facts.staticUrl).toMatchObject({ value: '/static/', env: 'STATIC_URL' });
