@@ -229,9 +229,8 @@ export function composeName(directory: string): string {
 
 function findSettingsModule(root: string): Found<string> | undefined {
   for (const file of ['manage.py', ...entryPoints(root)]) {
-    const text = read(root, file);
-    const found = text === undefined ? undefined : settingsModuleInPython(text);
-    if (found) return { value: found.module, source: { file, line: found.line } };
+    const found = namedIn(root, file);
+    if (found) return found;
   }
   for (const file of ['.env', 'pytest.ini', 'setup.cfg', 'pyproject.toml', 'tox.ini']) {
     const text = read(root, file);
@@ -239,6 +238,46 @@ function findSettingsModule(root: string): Found<string> | undefined {
     if (found) return found;
   }
   return undefined;
+}
+
+/**
+ * The settings module a Python entry point names. One it builds with an f-string
+ * (`f"librephotos.settings.{environment}"`) is matched against the modules there are: the
+ * production one (production, prod) among several, or the only one.
+ */
+function namedIn(root: string, file: string): Found<string> | undefined {
+  const text = read(root, file);
+  const found = text === undefined ? undefined : settingsModuleInPython(text);
+  if (!found) return undefined;
+  const source = { file, line: found.line };
+  if ('module' in found) return { value: found.module, source };
+  const [before, after] = found.around;
+  const dot = before.lastIndexOf('.');
+  const fieldOf = (module: string) => module.slice(before.length, module.length - after.length);
+  const matching = modulesIn(root, before.slice(0, Math.max(dot, 0)))
+    .filter((module) => module.startsWith(before) && module.endsWith(after) && /^\w+$/.test(fieldOf(module)))
+    .sort();
+  const production = matching.filter((module) => PRODUCTION_NAMES.includes(fieldOf(module)));
+  const chosen = production.length === 1 ? production[0] : matching.length === 1 ? matching[0] : undefined;
+  if (!chosen) return undefined;
+  return { value: chosen, source, note: `${found.written} could be ${matching.join(', ')}: ${production.length === 1 ? 'the production one' : 'the only one'}` };
+}
+
+/** The modules of a package folder, dotted: `a.b` gives a.b.x for a/b/x.py and for a package a/b/x/. */
+function modulesIn(root: string, dotted: string): string[] {
+  const folder = dotted ? dotted.replaceAll('.', '/') : '.';
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(path.join(root, folder), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const prefix = dotted ? `${dotted}.` : '';
+  return entries.flatMap((entry) => {
+    if (entry.isFile() && entry.name.endsWith('.py') && entry.name !== '__init__.py') return [`${prefix}${entry.name.slice(0, -'.py'.length)}`];
+    if (entry.isDirectory() && fs.existsSync(path.join(root, folder, entry.name, '__init__.py'))) return [`${prefix}${entry.name}`];
+    return [];
+  });
 }
 
 /** wsgi.py / asgi.py up to two folders deep, the places startproject and cookiecutter use. */
@@ -256,12 +295,11 @@ function entryPoints(root: string): string[] {
 function servedSettings(root: string, named: Found<string>): Found<string> | undefined {
   if (named.source?.file !== 'manage.py') return undefined;
   const served = entryPoints(root).flatMap((file) => {
-    const text = read(root, file);
-    const found = text === undefined ? undefined : settingsModuleInPython(text);
-    return found && found.module !== named.value && moduleFile(root, found.module) ? [{ value: found.module, source: { file, line: found.line } }] : [];
+    const found = namedIn(root, file);
+    return found && found.value !== named.value && moduleFile(root, found.value) ? [found] : [];
   });
   if (new Set(served.map((entry) => entry.value)).size !== 1) return undefined;
-  return { ...served[0]!, note: `named by ${served[0]!.source.file}, which the server loads; manage.py names ${named.value}` };
+  return { ...served[0]!, note: `named by ${served[0]!.source?.file}, which the server loads; manage.py names ${named.value}` };
 }
 
 /**

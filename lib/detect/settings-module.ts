@@ -6,24 +6,39 @@
  */
 import { parse as parseToml } from 'smol-toml';
 import { lineOfKey } from './dependencies/toml.js';
-import { childrenOf, PythonSource, stringValue } from './python/tree.js';
+import { childrenOf, PythonSource, splitStringLiteral, stringValue } from './python/tree.js';
 import type { Found } from './found.js';
 
 const VARIABLE = 'DJANGO_SETTINGS_MODULE';
 const SETTERS = new Set(['os.environ.setdefault', 'environ.setdefault']);
 
-/** The module a Python entry point sets DJANGO_SETTINGS_MODULE to, with its line. */
-export function settingsModuleInPython(text: string): { module: string; line: number } | undefined {
+/**
+ * The module a Python entry point sets DJANGO_SETTINGS_MODULE to, with its line; or, for an
+ * f-string with one field (LibrePhotos: `f"librephotos.settings.{environment}"`), the text around
+ * that field, for the caller to match against the modules there are.
+ */
+export type NamedInPython = { module: string; line: number } | { around: [string, string]; written: string; line: number };
+
+export function settingsModuleInPython(text: string): NamedInPython | undefined {
   const python = new PythonSource(text);
-  let found: { module: string; line: number } | undefined;
+  let found: NamedInPython | undefined;
   python.iterate((node) => {
     if (found || node.name !== 'CallExpression') return found ? false : undefined;
     const [callee, args] = childrenOf(node.node);
     if (!callee || !args || !SETTERS.has(python.textOf(callee).replace(/\s+/g, ''))) return undefined;
-    const values = childrenOf(args).filter((child) => child.name === 'String');
-    if (values.length === 2 && stringValue(python.textOf(values[0]!)) === VARIABLE) {
-      found = { module: stringValue(python.textOf(values[1]!)), line: python.lineAt(node.from) };
+    const values = childrenOf(args).filter((child) => child.name === 'String' || child.name === 'FormatString');
+    if (values.length !== 2 || values[0]!.name !== 'String' || stringValue(python.textOf(values[0]!)) !== VARIABLE) return undefined;
+    const line = python.lineAt(node.from);
+    const value = values[1]!;
+    if (value.name === 'String') {
+      found = { module: stringValue(python.textOf(value)), line };
+      return undefined;
     }
+    const fields = childrenOf(value).filter((child) => child.name === 'FormatReplacement');
+    const { bodyStart, body } = splitStringLiteral(python.textOf(value));
+    if (fields.length !== 1) return undefined;
+    const start = value.from + bodyStart;
+    found = { around: [python.text.slice(start, fields[0]!.from), python.text.slice(fields[0]!.to, start + body.length)], written: python.textOf(value), line };
     return undefined;
   });
   return found;

@@ -79,6 +79,23 @@ describe('detectProject', () => {
     expect(detect(files).settingsModule.value).toBe('config.settings.devel');
   });
 
+  it('a settings module built with an f-string (f"site.settings.{environment}"): the production one of the modules there are, else the only one', () => {
+    const files = fixtures.settingsPackage();
+    const fString = 'import os\n\nif __name__ == "__main__":\n    environment = "production"\n    os.environ.setdefault("DJANGO_SETTINGS_MODULE", f"config.settings.{environment}")\n';
+    files['manage.py'] = fString;
+    files['config/wsgi.py'] = 'import os\n\nenvironment = "production"\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", f"config.settings.{environment}")\n';
+    const facts = detect(files);
+    expect(facts.settingsModule).toMatchObject({
+      value: 'config.settings.production',
+      source: { file: 'manage.py', line: 5 },
+      note: 'f"config.settings.{environment}" could be config.settings.base, config.settings.local, config.settings.production: the production one',
+    });
+    // No production module and several others: not guessed.
+    const ambiguous = { ...files, 'config/settings/live.py': files['config/settings/production.py']! };
+    delete ambiguous['config/settings/production.py'];
+    expect(() => detect(ambiguous)).toThrow(/does not look like a Django project/);
+  });
+
   it('static and media URLs switched by an environment flag with a default (an object-storage switch): the branch the defaults take, said so', () => {
     const files = fixtures.startproject();
     files['mysite/settings.py'] += [
