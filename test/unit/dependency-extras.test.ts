@@ -157,6 +157,12 @@ describe('the stack (Poetry)', () => {
   });
 });
 
+/** The Dockerfile's `RUN python -c "..."` that lists the requirements, run by the shell as the image's would; python3 stands in for the image's python. */
+function runRequirementsCommand(dockerfile: string, cwd: string) {
+  const command = dockerfile.split('\n').find((line) => line.startsWith('RUN python -c'))!;
+  return spawnSync('sh', ['-c', `python3${command.slice('RUN python'.length, command.indexOf(' > /tmp/requirements.txt'))}`], { cwd, encoding: 'utf8' });
+}
+
 describe('the stack (pyproject.toml with pip)', () => {
   it("the builder's requirements are [project].dependencies plus the chosen extra's, read by the Dockerfile's own command", () => {
     const files = djangoWith({
@@ -165,12 +171,7 @@ describe('the stack (pyproject.toml with pip)', () => {
     });
     const { root, config, output } = renderAll(files, { database: 'postgres' });
     expect(config.dependencies).toMatchObject({ manager: 'pip-pyproject', extras: ['server'], installGunicorn: false });
-    const command = output
-      .get('Dockerfile')!
-      .split('\n')
-      .find((line) => line.startsWith('RUN python -c'))!;
-    // The shell reads the quoted program as the image's would; python3 stands in for the image's python.
-    const printed = spawnSync('sh', ['-c', command.slice('RUN python'.length, command.indexOf(' > /tmp/requirements.txt')).replace(/^/, 'python3')], { cwd: root, encoding: 'utf8' });
+    const printed = runRequirementsCommand(output.get('Dockerfile')!, root);
     expect(printed.stderr).toBe('');
     expect(printed.stdout).toBe('django>=5.1\ngunicorn>=23\npsycopg[binary]>=3.2\n');
   });
@@ -182,11 +183,7 @@ describe('the stack (pyproject.toml with pip)', () => {
     });
     const { root, config, output } = renderAll(files, { database: 'postgres', dependencyExtras: 'all' });
     expect(config.dependencies).toMatchObject({ manager: 'pip-pyproject', extras: ['all'], ownExtras: ['server', 'docs'], installGunicorn: false });
-    const command = output
-      .get('Dockerfile')!
-      .split('\n')
-      .find((line) => line.startsWith('RUN python -c'))!;
-    const printed = spawnSync('sh', ['-c', command.slice('RUN python'.length, command.indexOf(' > /tmp/requirements.txt')).replace(/^/, 'python3')], { cwd: root, encoding: 'utf8' });
+    const printed = runRequirementsCommand(output.get('Dockerfile')!, root);
     expect(printed.stderr).toBe('');
     expect(printed.stdout).toBe('django>=5.1\nsentry-sdk\ngunicorn>=23\npsycopg[binary]>=3.2\nsphinx\n');
   });
