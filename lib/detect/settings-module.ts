@@ -4,6 +4,7 @@
  * it inside main()), or a DJANGO_SETTINGS_MODULE key in .env, pytest.ini/setup.cfg/tox.ini
  * (pytest-django) or pyproject.toml. Each file is read with a parser for its format.
  */
+import type { SyntaxNode } from '@lezer/common';
 import { parse as parseToml } from 'smol-toml';
 import { lineOfKey } from './dependencies/toml.js';
 import { childrenOf, PythonSource, splitStringLiteral, stringValue } from './python/tree.js';
@@ -26,10 +27,12 @@ export function settingsModuleInPython(text: string): NamedInPython | undefined 
     if (found || node.name !== 'CallExpression') return found ? false : undefined;
     const [callee, args] = childrenOf(node.node);
     if (!callee || !args || !SETTERS.has(python.textOf(callee).replace(/\s+/g, ''))) return undefined;
-    const values = childrenOf(args).filter((child) => child.name === 'String' || child.name === 'FormatString');
+    const values = childrenOf(args).filter((child) => child.name === 'String' || child.name === 'FormatString' || child.name === 'CallExpression');
     if (values.length !== 2 || values[0]!.name !== 'String' || stringValue(python.textOf(values[0]!)) !== VARIABLE) return undefined;
     const line = python.lineAt(node.from);
-    const value = values[1]!;
+    // unstract: setdefault(..., os.environ.get("DJANGO_SETTINGS_MODULE", "backend.settings.dev")): the default given.
+    const value = values[1]!.name === 'CallExpression' ? environmentDefault(python, values[1]!) : values[1]!;
+    if (!value) return undefined;
     if (value.name === 'String') {
       found = { module: stringValue(python.textOf(value)), line };
       return undefined;
@@ -42,6 +45,16 @@ export function settingsModuleInPython(text: string): NamedInPython | undefined 
     return undefined;
   });
   return found;
+}
+
+const GETTERS = new Set(['os.environ.get', 'os.getenv', 'environ.get']);
+
+/** The string default of `os.environ.get("X", "default")` (or os.getenv), as a node. */
+function environmentDefault(python: PythonSource, call: SyntaxNode): SyntaxNode | undefined {
+  const [callee, args] = childrenOf(call);
+  if (!callee || !args || !GETTERS.has(python.textOf(callee).replace(/\s+/g, ''))) return undefined;
+  const values = childrenOf(args).filter((child) => !['(', ')', ','].includes(child.name));
+  return values.length === 2 && values.every((child) => child.name === 'String') ? values[1] : undefined;
 }
 
 /** DJANGO_SETTINGS_MODULE in a configuration file, read by its format. */

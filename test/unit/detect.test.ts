@@ -91,9 +91,17 @@ describe('detectProject', () => {
       note: 'f"config.settings.{environment}" could be config.settings.base, config.settings.local, config.settings.production: the production one',
     });
     // No production module and several others: not guessed.
-    const ambiguous = { ...files, 'config/settings/live.py': files['config/settings/production.py']! };
+    const ambiguous: fixtures.Files = { ...files, 'config/settings/live.py': files['config/settings/production.py']! };
     delete ambiguous['config/settings/production.py'];
     expect(() => detect(ambiguous)).toThrow(/does not look like a Django project/);
+  });
+
+  it('a settings module given as the default of an environment read (setdefault(..., os.environ.get("DJANGO_SETTINGS_MODULE", "x"))): x', () => {
+    const files = fixtures.settingsPackage();
+    files['manage.py'] = 'import os\n\nos.environ.setdefault(\n    "DJANGO_SETTINGS_MODULE",\n    os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.local"),\n)\n';
+    const facts = detect(files);
+    expect(facts.settingsModule.value).toBe('config.settings.production'); // through wsgi.py, as with a plain string
+    expect(facts.settingsCandidates).toContain('config.settings.local');
   });
 
   it('static and media URLs switched by an environment flag with a default (an object-storage switch): the branch the defaults take, said so', () => {
