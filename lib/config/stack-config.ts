@@ -542,8 +542,6 @@ function tlsConfig(answers: Answers): Tls {
   };
 }
 
-/** The file to add a driver to: a lock file is written from its manifest. */
-
 /** The script that exports this lock (LOCK_SCRIPTS): Poetry's needs each package's groups, which only Poetry 2 locks give. */
 function lockScript(dependencies: DependencyFacts): string | undefined {
   switch (dependencies.manager) {

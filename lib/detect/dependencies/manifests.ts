@@ -9,8 +9,9 @@ import { normalizeName, pep508Requirement, readRequirementsTree, type Requiremen
 import { isTable, lineOfKey, lineOfValue, readToml, string, strings, table, type TomlFile, type TomlTable } from './toml.js';
 import { poetryConstraint } from './versions.js';
 
-/** The file a lock is written from, where its groups and extras are declared. */
+/** The file a lock is written from: where its groups and extras are declared, and a driver is added. */
 export const MANIFEST_OF: Readonly<Record<string, string>> = { 'poetry.lock': 'pyproject.toml', 'uv.lock': 'pyproject.toml', 'pdm.lock': 'pyproject.toml', 'Pipfile.lock': 'Pipfile' };
+
 /** A named group of a manifest ([dependency-groups], Poetry's groups, PDM's groups and extras): chosen at generation time. */
 export interface DependencyGroup {
   name: string;
