@@ -1,8 +1,13 @@
 /**
- * The package as users install it (see global-setup.ts), through both front doors:
- * `yo django-static` (real yo 7) and the package's own bin, as a non-root user, with stdin
- * not a terminal. Both must behave the same, say nothing of Yeoman's internals, and report
+ * The package as users install it (see global-setup.ts), through its front doors:
+ * `yo django-static` (real yo 7), the package's own bin, and `npx`, as a non-root user, with
+ * stdin not a terminal. All must behave the same, say nothing of Yeoman's internals, and report
  * a failure once, in our words, with exit status 1.
+ *
+ * npx is given the packed tarball (`npx --package <tarball> generator-django-static`): the
+ * package is not on the registry yet, and this is what `npx generator-django-static` does once it
+ * is: npm installs the package and its dependencies into its own cache, apart from the prefix
+ * where yo and the bin are, and runs the bin from there.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -15,11 +20,22 @@ import { exists, linkUserNode, read, runAsUser, userProject, type Run } from './
 
 const { base, prefix, tarball } = inject('installed');
 
+const NPX = ['npx', '--yes', `--package=${tarball}`, 'generator-django-static'] as const;
 const FRONT_DOORS = {
   yo: { app: ['yo', 'django-static'], check: ['yo', 'django-static:check'], doctor: ['yo', 'django-static:doctor'] },
   bin: { app: ['generator-django-static'], check: ['generator-django-static', 'check'], doctor: ['generator-django-static', 'doctor'] },
+  npx: { app: [...NPX], check: [...NPX, 'check'], doctor: [...NPX, 'doctor'] },
 } as const;
 type Door = keyof typeof FRONT_DOORS;
+
+// npx's first run installs the tarball's dependencies from the registry into the user's npm cache: minutes, once.
+beforeAll(() => {
+  const first = runAsUser([...NPX, '--help'], { cwd: base, prefix, timeoutMs: 600_000 });
+  expect(first.status, first.stdout + first.stderr).toBe(0);
+  // Not the prefix's copy: npx ran the one it installed itself.
+  const where = runAsUser(['npx', '--yes', `--package=${tarball}`, '-c', 'command -v generator-django-static'], { cwd: base, prefix });
+  expect(where.stdout.trim()).toMatch(/\/_npx\/[^/]+\/node_modules\/\.bin\/generator-django-static$/);
+}, 600_000);
 
 const OWN_DOCKERFILE = 'FROM python:3.12-slim\nCOPY . /srv\nCMD ["python", "/srv/manage.py", "runserver"]\n';
 const OWN_DOCKERIGNORE = '.venv\nnode_modules\n*.log\n';
@@ -88,7 +104,9 @@ describe('on Node 20 (end of life; below the engines range)', () => {
     for (const command of ['app', 'check', 'doctor'] as const) {
       const result = runAsUser([...FRONT_DOORS[door][command]], { cwd: dir, prefix, node: 'old' });
       expect(result.status, result.stdout + result.stderr).toBe(1);
-      expect(result.stderr).toBe(`error: generator-django-static needs Node ^22.18 or >=24.11; this is Node ${version}. Install a current Node LTS and run again.\n`);
+      // npm itself warns first under npx (EBADENGINE: it reads the same engines field); those lines are npm's, not ours.
+      const ours = door === 'npx' ? result.stderr.replace(/^npm warn .*\n/gm, '') : result.stderr;
+      expect(ours).toBe(`error: generator-django-static needs Node ^22.18 or >=24.11; this is Node ${version}. Install a current Node LTS and run again.\n`);
       expect(result.stdout).toBe('');
     }
     expect(fs.readdirSync(dir).sort()).toEqual(before);
