@@ -12,7 +12,7 @@ import { AnswerError, resolveAnswers, type Ask } from '../../lib/config/answers.
 import { refusals } from '../../lib/config/refusals.js';
 import { BACKUPS_DIR, GENERATED_FILES, RELEASES_FILE } from '../../lib/config/names.js';
 import { besideNotices, defaultProjectName, stackFiles, type StackFiles } from '../../lib/config/file-names.js';
-import { defaultDatabase, QUESTIONS, type Answers } from '../../lib/config/questions.js';
+import { defaultDatabase, QUESTIONS, serverPackages, type Answers } from '../../lib/config/questions.js';
 import { remoteStaticNotice } from '../../lib/config/remote-static.js';
 import { buildStepNotices, importWriteProblems } from '../../lib/config/build-steps.js';
 import { buildStackConfig, ConfigError, type StackConfig } from '../../lib/config/stack-config.js';
@@ -29,6 +29,7 @@ import { explainDifference } from '../../lib/regen/explain-difference.js';
 import { answerChanges, detectedChanges, hashContent, isUserEdited, MANIFEST_KEY, regenerationAction, staleFiles, summarizeFacts, type Manifest, type StaleFile } from '../../lib/regen/manifest.js';
 import { hardeningAdded } from '../../lib/regen/hardening-added.js';
 import { extrasNotice, groupNotice } from '../../lib/detect/dependencies/groups.js';
+import { buildInputs, reincluded } from '../../lib/regen/dockerignore.js';
 import { hasBlock, mergeLines, withoutBlock } from '../../lib/regen/merge-lines.js';
 import { buildCompose } from '../../lib/targets/compose/render.js';
 import { checkStack, targetOf } from '../../lib/targets/index.js';
@@ -215,9 +216,9 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     if (importWrites.length > 0) throw new AnswerError(importWrites);
     for (const line of besideNotices(this.stackConfig)) this._note(line);
     const installedFrom = this.facts.dependencyCandidates.find((candidate) => candidate.file === this.answers.dependencies);
-    const groups = installedFrom && groupNotice(installedFrom, this.stackConfig.dependencies.groups);
+    const groups = installedFrom && groupNotice(installedFrom, this.stackConfig.dependencies.groups, serverPackages(this.answers));
     if (groups) this._note(groups);
-    const extras = installedFrom && extrasNotice(installedFrom, this.stackConfig.dependencies.extras);
+    const extras = installedFrom && extrasNotice(installedFrom, this.stackConfig.dependencies.extras, serverPackages(this.answers));
     if (extras) this._note(extras);
     for (const line of buildStepNotices(this.stackConfig)) this._note(line);
     for (const line of serverNotices(this.facts, this.stackConfig)) this._note(line);
@@ -245,6 +246,8 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
 
   writing(): void {
     const config = this.stackConfig;
+    const planned = renderStack(config);
+    const inputs = buildInputs(config, planned);
     const hashes: Record<string, string> = {};
     const generatedHashes: Record<string, string> = {};
     const write = (file: string, render: (target: string) => void) => {
@@ -255,12 +258,16 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       const storedHash = this.stored?.files[file];
       // A project's own ignore file is merged: its lines stay, ours that it lacks are appended in a marked block.
       if (MERGEABLE.has(path.posix.basename(file)) && onDisk !== undefined && (hasBlock(onDisk) || isUserEdited(onDisk, storedHash))) {
-        const { content, added } = mergeLines(onDisk, generated);
+        const merged = mergeLines(onDisk, generated);
+        // An allowlist .dockerignore (`*`, then `!` lines) would keep our build inputs out of the context.
+        const letIn = file === config.build.dockerignore ? reincluded(merged.content, generated, inputs) : [];
+        const { content, added } = letIn.length ? mergeLines(onDisk, `${generated}${letIn.join('\n')}\n`) : merged;
         this.fs.write(target, content);
         if (content !== onDisk) {
           this._markForce(target);
           this._note(`merged ${file}: kept your lines, added ${added.length} the stack needs in a marked block at the end`);
         }
+        if (letIn.length) this._note(`${file} lets into the image only what it lists: re-included what the image needs (${letIn.join(', ')})`);
         hashes[file] = generatedHashes[file] = hashContent(content);
         return;
       }
@@ -297,7 +304,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       }
     };
 
-    for (const file of renderStack(config)) {
+    for (const file of planned) {
       if ('template' in file) write(file.path, (target) => this.fs.copyTpl(this.templatePath(file.template), target, file.data));
       else write(file.path, (target) => this.fs.write(target, file.content));
       if (file.mode) wantMode(this.fs.store.get(this.destinationPath(file.path)), file.mode);

@@ -37,4 +37,17 @@ describe('manifests in a parent folder', () => {
     const where = exec('sh', '-c', 'pwd; test -f /app/requirements.txt && test -f /app/src/manage.py && test ! -e /app/src/.env && test ! -e /app/.git && echo layout-ok');
     expect(`${where.stdout}${where.stderr}`).toBe('/app/src\nlayout-ok\n');
   });
+
+  it("the repository's own .dockerignore is an allowlist (`*`, then what may enter): the files of ours the image needs are let in, the image builds and the check passes", () => {
+    const name = 'e2e-src-allowlist';
+    const own = '*\n!/requirements.txt\n!/src/manage.py\n!/src/mysite\n';
+    const root = writeProject({ ...srcLayout(), '.dockerignore': own });
+    const src = path.join(root, 'src');
+    started.push({ dir: src, project: name });
+    const generated = cli(root, ['--yes', '--project-name', name, '--port', '18971']);
+    expect(generated.output).toMatch(/\.dockerignore lets into the image only what it lists: re-included what the image needs \(!src\/gunicorn\.conf\.py/);
+    expect(generated.output).toMatch(/PASS {2}static file from nginx/);
+    expect(generated.status, generated.output).toBe(0);
+    expect(fs.readFileSync(path.join(root, '.dockerignore'), 'utf8').startsWith(own)).toBe(true);
+  });
 });

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ENVIRONMENT } from '../../lib/config/names.js';
 import { BLOCK_START } from '../../lib/regen/merge-lines.js';
+import { matcher } from '../../lib/regen/dockerignore.js';
+import { cli } from '../e2e/stack.js';
 import * as fixtures from '../fixtures/projects.js';
 import { generate } from './run.js';
 
@@ -30,6 +32,27 @@ describe('a project with files of its own', () => {
     const first = { ignore, git: read(dir, '.gitignore') };
     await generate(dir);
     expect({ ignore: read(dir, '.dockerignore'), git: read(dir, '.gitignore') }).toEqual(first);
+  });
+
+  it('an allowlist .dockerignore (`*`, then what may enter): every file the build reads is let back in, and nothing the image never needs', async () => {
+    const files = fixtures.uvProject();
+    const own = '# only what the image needs\n*\n!/mysite\n!/manage.py\n!/pyproject.toml\n!/uv.lock\n';
+    files['.dockerignore'] = own;
+    const dir = fixtures.writeProject(files);
+    const result = cli(dir, ['--yes', '--skip-health-check']); // the built bin: the bundle reads the matcher's CommonJS module too
+    expect(result.status, result.output).toBe(0);
+    const merged = read(dir, '.dockerignore');
+    expect(merged.startsWith(own)).toBe(true);
+    // What Docker sends: the Dockerfile's COPY sources and every file of ours the image runs (Docker's matching rules).
+    const context = matcher(merged);
+    const copied = [...read(dir, 'Dockerfile').matchAll(/^COPY (?!--from)(\S+) /gm)].map((match) => match[1]!).filter((source) => source !== '.');
+    expect(copied).toEqual(['pyproject.toml', 'uv.lock', 'docker/uv-requirements.py']);
+    for (const file of [...copied, 'gunicorn.conf.py', 'docker/entrypoint.sh', 'docker/compress_static.py', 'mysite/settings_docker.py']) expect(context.ignores(file), file).toBe(false);
+    for (const file of ['compose.yaml', 'Dockerfile', 'nginx/default.conf', '.env']) expect(context.ignores(file), file).toBe(true);
+    expect(result.output).toContain('.dockerignore lets into the image only what it lists: re-included what the image needs (!docker/uv-requirements.py');
+
+    expect(cli(dir, ['--yes', '--skip-health-check']).status).toBe(0);
+    expect(read(dir, '.dockerignore')).toBe(merged);
   });
 
   it('keeps its own Dockerfile, writes ours as django-static.Dockerfile and builds with that one', async () => {
