@@ -9,7 +9,7 @@ import { DEFAULT_PYTHON } from '../detect/dependencies/python-version.js';
 import type { ProjectFacts } from '../detect/project.js';
 import * as validate from './validators.js';
 import IMAGES from './images.json' with { type: 'json' };
-import { APP_SERVERS, type AppServer } from './names.js';
+import { APP_SERVER_PACKAGES, APP_SERVERS, type AppServer } from './names.js';
 
 export interface Answers {
   projectName: string;
@@ -192,6 +192,8 @@ export interface Question<K extends keyof Answers = keyof Answers> {
 /** Group names as PEP 735 allows them (letters, digits, '.', '_', '-'), comma-separated; or none. */
 const GROUP_LIST = /^\s*(none|[A-Za-z0-9][A-Za-z0-9._-]*(\s*,\s*[A-Za-z0-9][A-Za-z0-9._-]*)*)\s*$/;
 const chosenDependencyFile = (facts: ProjectFacts, earlier: Partial<Answers>) => facts.dependencyCandidates.find((candidate) => candidate.file === earlier.dependencies);
+/** What the app server answered runs on (uvicorn for `uvicorn`): a group or extra holding it is installed by default. */
+export const serverPackages = (earlier: Partial<Answers>): readonly string[] => (earlier.appServer ? (APP_SERVER_PACKAGES[earlier.appServer as AppServer] ?? []) : []);
 /** Group (extra) names given for a file that has none: refused, not dropped (a requirements file has neither). */
 const namesNotIn = (option: 'dependency-groups' | 'dependency-extras', value: string, facts: ProjectFacts, earlier: Partial<Answers>) => {
   const file = chosenDependencyFile(facts, earlier);
@@ -282,7 +284,7 @@ export const QUESTIONS = [
     message: 'Dependency groups to install (comma-separated, or none)',
     detect: (facts, earlier) => {
       const file = chosenDependencyFile(facts, earlier);
-      return file ? defaultGroupsAnswer(file) : undefined;
+      return file ? defaultGroupsAnswer(file, serverPackages(earlier)) : undefined;
     },
     validate: (value) => (GROUP_LIST.test(value) ? undefined : `"${value}" is not a comma-separated list of group names, or none`),
     when: (earlier, facts) => Boolean(chosenDependencyFile(facts, earlier)?.groups?.length),
@@ -294,7 +296,7 @@ export const QUESTIONS = [
     message: "The project's optional extras to install (comma-separated, or none)",
     detect: (facts, earlier) => {
       const file = chosenDependencyFile(facts, earlier);
-      return file ? defaultExtrasAnswer(file) : undefined;
+      return file ? defaultExtrasAnswer(file, serverPackages(earlier)) : undefined;
     },
     validate: (value) => (GROUP_LIST.test(value) ? undefined : `"${value}" is not a comma-separated list of extra names, or none`),
     when: (earlier, facts) => Boolean(chosenDependencyFile(facts, earlier)?.extras?.length),

@@ -79,6 +79,35 @@ describe('choosing the production extras', () => {
     });
     expect(defaultExtras([extra('postgres', 'psycopg'), extra('sentry', 'sentry-sdk')]).groups).toEqual([]);
   });
+
+  it("beside one named for production, the one that holds the app server the main dependencies lack (umap's deploy and sync), never a development one", () => {
+    const extras = [extra('deploy', 'gunicorn', 'psycopg'), extra('sync', 'uvicorn', 'pydantic'), extra('test', 'daphne', 'uvicorn')];
+    expect(defaultExtras(extras, ['uvicorn'])).toEqual({ groups: ['deploy', 'sync'], why: 'named for production; sync for uvicorn, the app server' });
+    expect(defaultExtras(extras, ['daphne'])).toEqual({ groups: ['deploy'], why: 'named for production' });
+    expect(defaultExtras(extras).groups).toEqual(['deploy']);
+  });
+
+  it('through the answers: an ASGI project served by uvicorn installs the extra holding it, and says why', () => {
+    const files = djangoWith({
+      'pyproject.toml': [
+        '[project]',
+        'name = "mysite"',
+        'version = "0"',
+        'dependencies = ["django>=5.1", "psycopg>=3.2"]',
+        '[project.optional-dependencies]',
+        'deploy = ["gunicorn>=23"]',
+        'sync = ["uvicorn>=0.30", "pydantic>=2"]',
+        'test = ["pytest>=8"]',
+        '',
+      ].join('\n'),
+    });
+    files['mysite/settings.py'] += "ASGI_APPLICATION = 'mysite.asgi.application'\n";
+    const file = detectProject(writeProject(files)).dependencyCandidates[0]!;
+    const { config } = renderAll(files, { appServer: 'uvicorn' });
+    expect(config.dependencies.extras).toEqual(['deploy', 'sync']);
+    expect(extrasNotice(file, config.dependencies.extras, ['gunicorn', 'uvicorn'])).toContain('installing deploy, sync (named for production; sync for uvicorn, the app server)');
+    expect(renderAll(files, { appServer: 'gunicorn' }).config.dependencies.extras).toEqual(['deploy']);
+  });
 });
 
 describe('the stack (uv)', () => {
