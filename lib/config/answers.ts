@@ -134,7 +134,9 @@ function* answerSteps(options: ResolveOptions): Generator<AskRequest, Resolved, 
       }
 
       const detected = question.detect(facts, seen);
-      const storedAnswer = stored?.answers[question.name];
+      // Built on other settings than last time: what was read from the old ones no longer holds.
+      const otherSettings = stored !== undefined && answers.settingsModule !== stored.answers.settingsModule;
+      const storedAnswer = otherSettings && READ_FROM_SETTINGS.has(question.name) ? undefined : stored?.answers[question.name];
       const defaultValue = isTracked(question.name)
         ? regenerationDefault(storedAnswer, trackedValue(question.name, detectedBefore), trackedValue(question.name, detectedNow), detected)
         : (storedAnswer ?? detected);
@@ -180,6 +182,24 @@ function* answerSteps(options: ResolveOptions): Generator<AskRequest, Resolved, 
 }
 
 const SWARM_ANSWERS = ['replicas', 'imageRepository', 'swarmPorts'] as const satisfies readonly (keyof Answers)[];
+
+/**
+ * Answers whose default is read from the settings module (or the entry points and the Celery app
+ * beside it): a stored one is dropped when the run builds on another settings module.
+ */
+const READ_FROM_SETTINGS: ReadonlySet<keyof Answers> = new Set<keyof Answers>([
+  'wsgiApplication',
+  'asgiApplication',
+  'websocketPaths',
+  'staticUrl',
+  'staticfilesDirs',
+  'media',
+  'mediaUrl',
+  'celeryApp',
+  'celeryQueues',
+  'celeryBeat',
+  'rqQueues',
+]);
 
 /** Answers that mirror a detected value, so a change in the project since last time is noticed. */
 const TRACKED = ['settingsModule', 'dependencies', 'staticUrl', 'staticfilesDirs', 'media', 'mediaUrl'] as const;

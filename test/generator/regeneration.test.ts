@@ -121,3 +121,24 @@ describe('a file the stack no longer uses', () => {
     expect(fs.readFileSync(conf, 'utf8')).toMatch(/# hand edit\n$/);
   });
 });
+
+describe('built on another settings module than last time', () => {
+  it('what was read from the old settings (the WSGI application) is read again from the new ones, not kept from the store', async () => {
+    const files = fixtures.startproject();
+    // A second settings module, as bookwyrm's celerywyrm: it imports the first and names its own entry point.
+    files['worker/__init__.py'] = '';
+    files['worker/settings.py'] = 'from mysite.settings import *\n\nWSGI_APPLICATION = "worker.wsgi.application"\n';
+    files['worker/wsgi.py'] = files['mysite/wsgi.py']!.replace('mysite.settings', 'worker.settings');
+    const dir = fixtures.writeProject(files);
+    await generate(dir, { settingsModule: 'worker.settings' });
+    // yeoman-test stores under '*' (no package name); the bin under the package's name.
+    const stored = () => (Object.values(JSON.parse(fs.readFileSync(path.join(dir, '.yo-rc.json'), 'utf8')))[0] as { manifest: { answers: Record<string, unknown> } }).manifest.answers;
+    expect(stored()['wsgiApplication']).toBe('worker.wsgi.application');
+    await generate(dir, { settingsModule: 'mysite.settings' });
+    expect(stored()['wsgiApplication']).toBe('mysite.wsgi.application');
+    expect(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('mysite.wsgi:application');
+    // The same settings again: stored answers stand (an answer given once is kept).
+    await generate(dir, { wsgiApplication: 'mysite.wsgi.application' });
+    expect(stored()['wsgiApplication']).toBe('mysite.wsgi.application');
+  });
+});
