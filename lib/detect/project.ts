@@ -16,6 +16,7 @@ import { branchWhenUnset, describe, describeCondition, writtenText, type TextPar
 import { where, type Found } from './found.js';
 import { settingsModuleInConfig, settingsModuleInPython } from './settings-module.js';
 import { detectProcesses, type ProcessFacts } from './processes.js';
+import { nodeBuildWarning } from './node-build.js';
 import { moduleFile, readSettings, type ImportWrite, type RequiredEnv, type Setting } from './settings.js';
 import { projectFiles } from './project-files.js';
 
@@ -185,6 +186,8 @@ export function detectProject(root: string, options: { settingsModule?: string; 
       warnings.push(`STATICFILES_DIRS names ${dir}, which does not exist (${where(facts.staticfilesDirs)})`);
     }
   }
+  const nodeBuild = nodeBuildWarning(root, options.startedIn);
+  if (nodeBuild) warnings.push(nodeBuild);
   return facts;
 }
 

@@ -7,6 +7,7 @@ import { pickFromSpecifier } from '../../lib/detect/dependencies/python-version.
 import { detectProject, NotDjangoProjectError, sslRedirectWarning } from '../../lib/detect/project.js';
 import { topLevelStatements } from '../../lib/detect/python-source.js';
 import * as fixtures from '../fixtures/projects.js';
+import { srcLayout } from '../fixtures/src-layout.js';
 
 const detect = (files: fixtures.Files) => detectProject(fixtures.writeProject(files));
 
@@ -239,5 +240,26 @@ describe('python source reading', () => {
     expect(pickFromSpecifier('>=3.13')).toBe('3.14');
     expect(pickFromSpecifier('>=3.9,<3.12')).toBe('3.11');
     expect(pickFromSpecifier('<3.0')).toBeUndefined();
+  });
+});
+
+describe('a front end built by npm', () => {
+  const warningsOf = (files: fixtures.Files, startedIn?: string) => {
+    const dir = fixtures.writeProject(files);
+    return detectProject(startedIn ? path.join(dir, startedIn) : dir).warnings.filter((line) => line.includes('Node build'));
+  };
+
+  it('a package.json with a build script is said once, with where its output must come from; none without one', () => {
+    expect(warningsOf({ ...fixtures.startproject(), 'package.json': '{ "scripts": { "build": "vite build", "lint": "eslint ." } }\n' })).toEqual([
+      'package.json has a build script: the stack runs no Node build (docs/known-limits.md), so what `npm run build` makes (bundled scripts, styles) is in the image only if it is committed',
+    ]);
+    expect(warningsOf({ ...fixtures.startproject(), 'package.json': '{ "scripts": { "lint": "eslint ." } }\n' })).toEqual([]);
+    expect(warningsOf({ ...fixtures.startproject(), 'package.json': 'not json' })).toEqual([]);
+    expect(warningsOf(fixtures.startproject())).toEqual([]);
+  });
+
+  it('found from the Django folder up to the repository root (manage.py in src/)', () => {
+    const files = { ...srcLayout(), 'package.json': '{ "scripts": { "build": "rollup -c" } }\n' };
+    expect(warningsOf(files, 'src')[0]).toMatch(/^\.\.\/package\.json has a build script/);
   });
 });
