@@ -43,6 +43,11 @@ export interface Location {
   appDir: string;
   /** Where nginx mounts the volume: its docroot plus the URL, so `root` maps URL to file 1:1. */
   nginxDir: string;
+  /**
+   * Served only to the app's X-Accel-Redirect answers (nginx `internal`), never to a request
+   * for the URL itself, as the project's own nginx has it (its file:line).
+   */
+  internal?: string;
 }
 
 /**
@@ -410,7 +415,7 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
     nginxDocroot: NGINX_DOCROOT,
     static: location(answers.staticUrl, VOLUMES.static, '/srv/django/static'),
     keptReleases: answers.keepReleases,
-    media: answers.media ? location(answers.mediaUrl, VOLUMES.media, '/srv/django/media') : undefined,
+    media: answers.media ? { ...location(answers.mediaUrl, VOLUMES.media, '/srv/django/media'), ...(facts.privateMedia ? { internal: where(facts.privateMedia) } : {}) } : undefined,
     http: {
       port: answers.port,
       bind: answers.bind,

@@ -17,6 +17,7 @@ import { where, type Found } from './found.js';
 import { settingsModuleInConfig, settingsModuleInPython } from './settings-module.js';
 import { detectProcesses, type ProcessFacts } from './processes.js';
 import { nodeBuildWarning } from './node-build.js';
+import { internalMedia } from './private-media.js';
 import { moduleFile, readSettings, type ImportWrite, type RequiredEnv, type Setting } from './settings.js';
 import { projectFiles } from './project-files.js';
 
@@ -52,6 +53,8 @@ export interface ProjectFacts {
   staticRoot?: Found<string>;
   staticfilesDirs: Found<string[]>;
   mediaUrl?: Found<string>;
+  /** The project's own nginx serves MEDIA_URL only to the app's X-Accel-Redirect answers (private-media.ts). */
+  privateMedia?: Found<true>;
   mediaRoot?: Found<string>;
   staticfilesStorage?: Found<string>;
   /** Static files served from object storage or a CDN in production: this stack does not serve them. */
@@ -186,6 +189,8 @@ export function detectProject(root: string, options: { settingsModule?: string; 
       warnings.push(`STATICFILES_DIRS names ${dir}, which does not exist (${where(facts.staticfilesDirs)})`);
     }
   }
+  const privateMedia = internalMedia(root, facts.mediaUrl?.value);
+  if (privateMedia) facts.privateMedia = privateMedia;
   const nodeBuild = nodeBuildWarning(root, options.startedIn);
   if (nodeBuild) warnings.push(nodeBuild);
   return facts;

@@ -27,6 +27,7 @@ export function detectionReport(facts: ProjectFacts): string[] {
     line('STATIC_ROOT', facts.staticRoot),
     line('STATICFILES_DIRS', facts.staticfilesDirs),
     line('MEDIA_URL', facts.mediaUrl),
+    ...(facts.privateMedia ? [line('private uploads', facts.privateMedia, "internal: nginx serves MEDIA_URL only to the app's X-Accel-Redirect answers")] : []),
     line('static storage', facts.staticfilesStorage),
     ...remoteStaticLines(facts),
     ...(facts.whitenoise?.value ? ['  WhiteNoise is in MIDDLEWARE: nginx serves static files before a request reaches it, so it stays idle for them.'] : []),
