@@ -18,6 +18,7 @@ import { settingsModuleInConfig, settingsModuleInPython } from './settings-modul
 import { detectProcesses, type ProcessFacts } from './processes.js';
 import { moduleFile, readSettings, type ImportWrite, type RequiredEnv, type Setting } from './settings.js';
 import { projectFiles } from './project-files.js';
+import { djangoConfigurations, geoDjango, type UnsupportedShape } from './unsupported.js';
 
 export interface ProjectFacts {
   root: string;
@@ -66,6 +67,8 @@ export interface ProjectFacts {
   sslRedirect?: Found<true>;
   /** Celery, RQ and Procfile processes beside the web server (absent when there are none). */
   processes?: ProcessFacts;
+  /** Shapes this stack cannot run (GeoDjango, django-configurations): the run is refused with why. */
+  unsupported?: UnsupportedShape[];
   warnings: string[];
 }
 
@@ -176,6 +179,11 @@ export function detectProject(root: string, options: { settingsModule?: string; 
   }
   const processes = detectProcesses(root, chosen.value, setting, spec, warnings);
   if (processes) facts.processes = processes;
+  const unsupported = [
+    ...geoDjango(listMentions(setting('INSTALLED_APPS'), 'django.contrib.gis', 'any'), facts.database),
+    ...djangoConfigurations(root, ['manage.py', ...entryPoints(root), ...read.files]),
+  ];
+  if (unsupported.length > 0) facts.unsupported = unsupported;
   const sslRedirect = setting('SECURE_SSL_REDIRECT');
   if (sslRedirect && isTrue(sslRedirect.value)) {
     facts.sslRedirect = { value: true, source: { file: sslRedirect.file, line: sslRedirect.line }, ...(envOf(sslRedirect.value) ? { env: envOf(sslRedirect.value) } : {}) };
