@@ -18,7 +18,7 @@ import { settingsModuleInConfig, settingsModuleInPython } from './settings-modul
 import { detectProcesses, type ProcessFacts } from './processes.js';
 import { moduleFile, readSettings, type ImportWrite, type RequiredEnv, type Setting } from './settings.js';
 import { projectFiles } from './project-files.js';
-import { djangoConfigurations, geoDjango, type UnsupportedShape } from './unsupported.js';
+import { djangoConfigurations, geoDjango, moduleUnderSysPath, type UnsupportedShape } from './unsupported.js';
 
 export interface ProjectFacts {
   root: string;
@@ -182,6 +182,10 @@ export function detectProject(root: string, options: { settingsModule?: string; 
   const unsupported = [
     ...geoDjango(listMentions(setting('INSTALLED_APPS'), 'django.contrib.gis', 'any'), facts.database),
     ...djangoConfigurations(root, ['manage.py', ...entryPoints(root), ...read.files]),
+    ...moduleUnderSysPath(root, [
+      { role: 'settings module', module: chosen.value },
+      ...(facts.wsgiApplication ? [{ role: 'WSGI application module', module: facts.wsgiApplication.value.replace(/[.:]\w+$/, '') }] : []),
+    ]),
   ];
   if (unsupported.length > 0) facts.unsupported = unsupported;
   const sslRedirect = setting('SECURE_SSL_REDIRECT');
