@@ -8,7 +8,6 @@ import { read } from '../read-text.js';
 import type { DatabaseFacts } from './database.js';
 import { where, type Found } from './found.js';
 import { childrenOf, PythonSource } from './python/tree.js';
-import { locateModule } from './settings.js';
 
 export interface UnsupportedShape {
   /** What was found, with where: "django.contrib.gis in INSTALLED_APPS [app/settings.py:12]". */
@@ -74,24 +73,4 @@ function importedModules(python: PythonSource, children: SyntaxNode[]): string[]
     else if (!aliased) current.push(child);
   }
   return modules;
-}
-
-/**
- * A module found only in a folder manage.py puts on sys.path (ephios: src/). Detection reads it
- * there, but the image does not put that folder on the Python path yet: gunicorn, collectstatic
- * and migrate would not import it.
- */
-export function moduleUnderSysPath(root: string, modules: { role: string; module: string }[]): UnsupportedShape[] {
-  for (const { role, module } of modules) {
-    const located = locateModule(root, module);
-    if (!located?.folder) continue;
-    const { folder, file } = located;
-    return [
-      {
-        found: `the ${role} ${module} in ${file}, under ${folder.value}/, which manage.py puts on sys.path [${where(folder)}]`,
-        why: `a project whose modules are in a folder manage.py adds to sys.path is not supported yet: the image does not put ${folder.value}/ on the Python path, so gunicorn, collectstatic and migrate would not import it`,
-      },
-    ];
-  }
-  return [];
 }

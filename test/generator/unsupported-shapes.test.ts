@@ -90,32 +90,3 @@ describe('django-configurations', () => {
     expect(detectProject(fixtures.writeProject(files)).unsupported).toBeUndefined();
   });
 });
-
-/** manage.py at the top putting src/ on sys.path; the package (settings, wsgi) under src/. */
-function sourceFolderProject(insert = 'sys.path.insert(0, os.path.join(os.path.dirname(__file__), "src"))'): fixtures.Files {
-  const files: fixtures.Files = {};
-  for (const [file, text] of Object.entries(fixtures.startproject())) files[file === 'manage.py' || file === 'requirements.txt' ? file : `src/${file}`] = text;
-  files['manage.py'] = files['manage.py']!.replace('import sys\n', `import sys\nfrom pathlib import Path\n\n${insert}\n`);
-  return files;
-}
-
-describe('manage.py putting a folder on sys.path', () => {
-  it.each([['sys.path.insert(0, "src")'], ['sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "src"))'], ['sys.path.append(str(Path(__file__).resolve().parent / "src"))']])(
-    '%s: the settings are read from src/',
-    (insert) => {
-      const facts = detectProject(fixtures.writeProject(sourceFolderProject(insert)));
-      expect(facts.settingsFiles).toEqual(['src/mysite/settings.py']);
-      expect(facts.staticUrl?.value).toBe('static/');
-      expect(facts.wsgiApplication?.value).toBe('mysite.wsgi.application');
-    },
-  );
-
-  it('is refused in one line naming the folder, nothing written, and no option asked for', async () => {
-    const { problems, written } = await problemsOf(sourceFolderProject());
-    expect(problems).toEqual([
-      'a project whose modules are in a folder manage.py adds to sys.path is not supported yet: the image does not put src/ on the Python path, so gunicorn, collectstatic and migrate would not import it; ' +
-        'found the settings module mysite.settings in src/mysite/settings.py, under src/, which manage.py puts on sys.path [manage.py:6] (nothing written)',
-    ]);
-    expect(written).toBe(false);
-  });
-});
