@@ -22,6 +22,7 @@ export function refusals(root: string, answers: Partial<Answers>, facts: Project
     }
   };
   if (facts.remoteStatic && answers.remoteStatic === 'stop') lines.push(remoteStaticStop(facts));
+  for (const shape of facts.unsupported ?? []) lines.push(`${shape.why}; found ${shape.found} (nothing written)`);
   attempt(() => {
     // A postgres stack without a driver would fail in migrate.
     const dependencies = facts.dependencyCandidates.find((candidate) => candidate.file === answers.dependencies);

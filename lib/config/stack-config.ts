@@ -210,6 +210,8 @@ export interface StackConfig {
   /** Folders for STATICFILES_DIRS when the answer differs from the settings; undefined keeps the settings. */
   staticfilesDirs?: string[];
   appDir: string;
+  /** The folder manage.py puts on sys.path that holds the project's package (src/), in the image: the Dockerfile's PYTHONPATH. */
+  pythonPath?: string;
   nginxDocroot: string;
   static: Location;
   /**
@@ -366,7 +368,7 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
     appDir,
     nginxDir: NGINX_DOCROOT + url.replace(/\/$/, ''),
   });
-  const overlay = overlayFor(answers.settingsModule);
+  const overlay = overlayFor(answers.settingsModule, facts.sourceFolder?.value);
   const loopback = answers.bind.startsWith('127.');
   const acceptedHosts = [...new Set([...answers.serverNames, ...(loopback ? LOOPBACK_HOSTS : [])])];
   const probeHost = answers.serverNames[0]!.replace(/^\./, '');
@@ -412,6 +414,7 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
     },
     staticfilesDirs: dirsChanged ? answers.staticfilesDirs : undefined,
     appDir,
+    ...(facts.sourceFolder ? { pythonPath: path.posix.join(appDir, facts.sourceFolder.value) } : {}),
     nginxDocroot: NGINX_DOCROOT,
     static: location(answers.staticUrl, VOLUMES.static, '/srv/django/static'),
     keptReleases: answers.keepReleases,
@@ -595,13 +598,14 @@ function insideProject(dir: string | undefined): string[] {
 /**
  * The overlay sits beside the user's settings: mysite.settings -> mysite.settings_docker;
  * for a settings package (config.settings.production) beside the package: config.settings_docker.
+ * Under `sourceFolder` (src/) when the package is in a folder manage.py puts on sys.path.
  */
-export function overlayFor(settingsModule: string): { module: string; file: string } {
+export function overlayFor(settingsModule: string, sourceFolder?: string): { module: string; file: string } {
   const parts = settingsModule.split('.');
   const settingsIndex = parts.lastIndexOf('settings');
   const parent = settingsIndex >= 0 ? parts.slice(0, settingsIndex) : parts.slice(0, -1);
   const module = [...parent, 'settings_docker'].join('.');
-  return { module, file: `${module.replaceAll('.', '/')}.py` };
+  return { module, file: path.posix.join(sourceFolder ?? '.', `${module.replaceAll('.', '/')}.py`) };
 }
 
 /** With HTTPS on, only https origins: port 80 answers nothing but redirects and challenges. */

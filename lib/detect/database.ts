@@ -21,6 +21,8 @@ export interface DatabaseFacts {
   host?: string;
   /** DATABASES set differently on the branches of an `if`: each branch, where and when. */
   branches?: DatabaseBranch[];
+  /** A GeoDjango backend (PostGIS, SpatiaLite, ...), as written: the URL scheme or the ENGINE. */
+  spatial?: string;
 }
 
 export interface DatabaseBranch {
@@ -56,24 +58,34 @@ const URL_SCHEMES: Record<string, DatabaseEngine> = {
   mysqlgis: 'mysql',
 };
 
+/** GeoDjango's URL schemes (dj-database-url, django-environ): the same databases, with spatial extensions this stack does not run. */
+const SPATIAL_SCHEMES = new Set(['postgis', 'spatialite', 'mysqlgis', 'oraclegis']);
+
+/** GeoDjango's backends live under django.contrib.gis.db.backends; third-party ones are named after PostGIS or SpatiaLite. */
+export function isSpatialEngine(module: string): boolean {
+  const last = (module.split('.').at(-1) ?? '').toLowerCase();
+  return module.startsWith('django.contrib.gis.') || last.includes('postgis') || last.includes('spatialite');
+}
+
 export function engineOf(module: string): DatabaseEngine {
   const last = module.split('.').at(-1) ?? module;
   return ENGINE_MODULES.find(([name]) => name === last)?.[1] ?? 'other';
 }
 
 /** The database a URL names, read with the WHATWG URL parser: scheme -> engine, path -> name, and the host. */
-export function databaseFromUrl(url: string): Pick<DatabaseFacts, 'engine' | 'name' | 'host'> {
+export function databaseFromUrl(url: string): Pick<DatabaseFacts, 'engine' | 'name' | 'host' | 'spatial'> {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     return { engine: 'unknown' };
   }
-  const engine = URL_SCHEMES[parsed.protocol.replace(/:$/, '')] ?? 'other';
+  const scheme = parsed.protocol.replace(/:$/, '');
+  const engine = URL_SCHEMES[scheme] ?? 'other';
   // sqlite:////abs/file.db -> /abs/file.db, sqlite:///file.db -> file.db (dj-database-url's reading)
   const path = decodeURIComponent(parsed.pathname).slice(1);
   const host = engine === 'sqlite' ? '' : parsed.hostname;
-  return { engine, ...(path ? { name: path } : {}), ...(host ? { host } : {}) };
+  return { engine, ...(path ? { name: path } : {}), ...(host ? { host } : {}), ...(SPATIAL_SCHEMES.has(scheme) ? { spatial: `${scheme}://` } : {}) };
 }
 
 /** Hosts that name this machine or a database beside the app (a compose service): not a managed database elsewhere. */
@@ -116,7 +128,8 @@ function readDefault(fallback: Value): Read {
   const engine: DatabaseEngine = engineValue?.kind === 'str' ? engineOf(engineValue.value) : 'unknown';
   const name = nameValue?.kind === 'str' || nameValue?.kind === 'path' ? nameValue.value : undefined;
   const variable = engineValue?.kind === 'str' || engineValue?.kind === 'unknown' ? engineValue.env?.variable : undefined;
-  return { facts: { engine, form: 'dict', ...(name !== undefined ? { name } : {}), ...(variable ? { variable } : {}) } };
+  const spatial = engineValue?.kind === 'str' && isSpatialEngine(engineValue.value) ? engineValue.value : undefined;
+  return { facts: { engine, form: 'dict', ...(name !== undefined ? { name } : {}), ...(variable ? { variable } : {}), ...(spatial ? { spatial } : {}) } };
 }
 
 /** f"sqlite:///{BASE_DIR / 'db.sqlite3'}": the scheme is literal even when the rest is not. */
@@ -145,5 +158,7 @@ function fromBranches(branches: Branch[], read: (value: Value) => Read): Read {
     line: branch.line,
   }));
   if (!main) return { note: `DATABASES is set on branches that are not read (${rows.map(({ read }) => ('note' in read ? read.note : '')).join('; ')})` };
-  return { facts: { ...main.facts, engine, branches: listed } };
+  // A spatial backend on any branch is one this stack may meet.
+  const spatial = known.find(({ facts }) => facts.spatial)?.facts.spatial;
+  return { facts: { ...main.facts, engine, branches: listed, ...(spatial ? { spatial } : {}) } };
 }

@@ -18,8 +18,9 @@ import { settingsModuleInConfig, settingsModuleInPython } from './settings-modul
 import { detectProcesses, type ProcessFacts } from './processes.js';
 import { nodeBuildWarning } from './node-build.js';
 import { internalMedia } from './private-media.js';
-import { moduleFile, readSettings, type ImportWrite, type RequiredEnv, type Setting } from './settings.js';
+import { locateModule, moduleFile, readSettings, type ImportWrite, type RequiredEnv, type Setting } from './settings.js';
 import { projectFiles } from './project-files.js';
+import { djangoConfigurations, geoDjango, type UnsupportedShape } from './unsupported.js';
 
 export interface ProjectFacts {
   root: string;
@@ -70,6 +71,10 @@ export interface ProjectFacts {
   sslRedirect?: Found<true>;
   /** Celery, RQ and Procfile processes beside the web server (absent when there are none). */
   processes?: ProcessFacts;
+  /** The folder manage.py puts on sys.path (src) that holds the settings package: the image puts it on the Python path. */
+  sourceFolder?: Found<string>;
+  /** Shapes this stack cannot run (GeoDjango, django-configurations): the run is refused with why. */
+  unsupported?: UnsupportedShape[];
   warnings: string[];
 }
 
@@ -180,6 +185,13 @@ export function detectProject(root: string, options: { settingsModule?: string; 
   }
   const processes = detectProcesses(root, chosen.value, setting, spec, warnings);
   if (processes) facts.processes = processes;
+  const unsupported = [
+    ...geoDjango(listMentions(setting('INSTALLED_APPS'), 'django.contrib.gis', 'any'), facts.database),
+    ...djangoConfigurations(root, ['manage.py', ...entryPoints(root), ...read.files]),
+  ];
+  if (unsupported.length > 0) facts.unsupported = unsupported;
+  const sourceFolder = locateModule(root, chosen.value)?.folder;
+  if (sourceFolder) facts.sourceFolder = sourceFolder;
   const sslRedirect = setting('SECURE_SSL_REDIRECT');
   if (sslRedirect && isTrue(sslRedirect.value)) {
     facts.sslRedirect = { value: true, source: { file: sslRedirect.file, line: sslRedirect.line }, ...(envOf(sslRedirect.value) ? { env: envOf(sslRedirect.value) } : {}) };

@@ -13,6 +13,7 @@ export function detectionReport(facts: ProjectFacts): string[] {
   return [
     'Detected:',
     line('settings module', facts.settingsModule),
+    ...(facts.sourceFolder ? [line('source folder', { ...facts.sourceFolder, note: 'manage.py puts it on sys.path; the image sets PYTHONPATH to it' }, `${facts.sourceFolder.value}/`)] : []),
     line('WSGI application', facts.wsgiApplication),
     ...asgiLines(facts, line),
     line('Python', facts.pythonVersion),

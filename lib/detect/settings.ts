@@ -9,6 +9,8 @@ import type { SyntaxNode } from '@lezer/common';
 import { binop, conditionOf, describe, evaluate, negate, unknown, type Branch, type Condition, type Context, type Value } from './evaluate.js';
 import { moduleSteps, type Step } from './python-source.js';
 import { childrenOf, PythonSource } from './python/tree.js';
+import type { Found } from './found.js';
+import { managePyPathFolders } from './sys-path.js';
 
 export interface Setting {
   value: Value;
@@ -46,9 +48,21 @@ export interface SettingsRead {
 
 /** Project-relative path of a module's file, or undefined when it does not exist. */
 export function moduleFile(root: string, module: string): string | undefined {
+  return locateModule(root, module)?.file;
+}
+
+/**
+ * A module's file, beside manage.py or else in a folder manage.py puts on sys.path (then with
+ * that folder: the image must put it on the Python path too).
+ */
+export function locateModule(root: string, module: string): { file: string; folder?: Found<string> } | undefined {
   const base = module.split('.').join('/');
-  for (const candidate of [`${base}.py`, `${base}/__init__.py`]) {
-    if (fs.existsSync(path.join(root, candidate))) return candidate;
+  const inFolder = (dir: string) => [`${base}.py`, `${base}/__init__.py`].map((candidate) => path.posix.join(dir, candidate)).find((candidate) => fs.existsSync(path.join(root, candidate)));
+  const beside = inFolder('.');
+  if (beside) return { file: beside };
+  for (const folder of managePyPathFolders(root)) {
+    const file = inFolder(folder.value);
+    if (file) return { file, folder };
   }
   return undefined;
 }
