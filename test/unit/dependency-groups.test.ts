@@ -10,7 +10,7 @@ import { detectProject } from '../../lib/detect/project.js';
 import { uvLock } from '../fixtures/corpus/parts.js';
 import { djangoWith, pdmGroups, poetryGroups } from '../fixtures/manifests.js';
 import { writeProject, type Files } from '../fixtures/projects.js';
-import { renderAll } from './helpers.js';
+import { renderAll, runRequirementsCommand } from './helpers.js';
 
 const uvProject = (groups: string): Files =>
   djangoWith({
@@ -222,5 +222,26 @@ describe('the stack', () => {
     expect(groupNotice(facts, [])).toBe(
       'dependency groups of uv.lock: installing none (as answered; by default: prod, named for production), not dev, prod; --dependency-groups <a,b> (or none) to choose',
     );
+  });
+});
+
+describe('pyproject.toml with [dependency-groups] and no [project] (pip installs a group)', () => {
+  const files = djangoWith({
+    'pyproject.toml': '[dependency-groups]\nbase = ["django==5.2.1"]\nmain = [{ include-group = "base" }, "gunicorn==23.0.0", "psycopg[binary]==3.2.3"]\ndev = ["pytest"]\n',
+  });
+
+  it('is a dependency file: the group that holds gunicorn and the driver is chosen, its Django and driver count', () => {
+    const facts = detectProject(writeProject(files));
+    expect(facts.dependencies?.value).toEqual({ manager: 'pip-pyproject', file: 'pyproject.toml' });
+    expect(facts.djangoVersion?.value).toBe('5.2.1');
+    expect(facts.postgresDriver?.value).toEqual({ module: 'psycopg', system: 'none' });
+  });
+
+  it("the builder's requirements are the chosen groups', read by the Dockerfile's own command (include-group followed)", () => {
+    const { root, config, output } = renderAll(files, { database: 'postgres' });
+    expect(config.dependencies).toMatchObject({ manager: 'pip-pyproject', groups: ['main'], installGunicorn: false });
+    const printed = runRequirementsCommand(output.get('Dockerfile')!, root);
+    expect(printed.stderr).toBe('');
+    expect(printed.stdout).toBe('django==5.2.1\ngunicorn==23.0.0\npsycopg[binary]==3.2.3\n');
   });
 });

@@ -196,8 +196,8 @@ export function withDependencyFile<F extends { root: string; dependencyCandidate
 function detectInFolder(root: string): DetectedDependencies {
   const project = new ProjectFiles(root);
   const candidates = DEPENDENCY_FILES.filter(([file]) => fs.existsSync(path.join(root, file)))
-    // pyproject.toml only counts for pip when it lists [project] dependencies.
-    .filter(([, manager]) => manager !== 'pip-pyproject' || Array.isArray(table(project.pyproject(), 'project')?.['dependencies']))
+    // pyproject.toml only counts for pip when it lists [project] dependencies or PEP 735 [dependency-groups] (a project with no [project] table).
+    .filter(([, manager]) => manager !== 'pip-pyproject' || Array.isArray(table(project.pyproject(), 'project')?.['dependencies']) || table(project.pyproject(), 'dependency-groups') !== undefined)
     .map(([file, manager]) => project.facts({ manager, file }));
 
   let problem: string | undefined;
@@ -241,8 +241,11 @@ class ProjectFiles {
         this.warnings.push(...tree.warnings);
         return { ...spec, copy: [...tree.files, ...tree.localPaths.filter((local) => !tree.files.includes(local))], runtime: tree.requirements, locked: [] };
       }
-      case 'pip-pyproject':
-        return { ...spec, copy: ['pyproject.toml'], runtime: this.projectDependencies(), locked: [], extras: this.projectExtras() };
+      case 'pip-pyproject': {
+        // [dependency-groups] (PEP 735) are installed when chosen, read from pyproject.toml by the Dockerfile as [project] is.
+        const groups = this.dependencyGroups();
+        return { ...spec, copy: ['pyproject.toml'], runtime: this.projectDependencies(), locked: [], extras: this.projectExtras(), ...(groups.length ? { groups } : {}) };
+      }
       case 'poetry':
         // Poetry 2 also reads [project] dependencies; `--only main` leaves out every group.
         return {
