@@ -7,6 +7,7 @@ import type { DependencySpec } from '../detect/dependencies/manifests.js';
 import { MANIFEST_OF, type DependencyFacts, type DependencyGroup } from '../detect/dependencies/manifests.js';
 import { isRuntimeDependency, postgresDriver } from '../detect/dependencies/packages.js';
 import { systemPackages, type SystemPackages } from '../detect/dependencies/system-packages.js';
+import { lockedPythonProblem } from '../detect/dependencies/python-version.js';
 import type { ProjectFacts } from '../detect/project.js';
 import { where } from '../detect/found.js';
 import IMAGES from './images.json' with { type: 'json' };
@@ -337,6 +338,7 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
   if (dependencies?.manager === 'pip-pyproject' && Number(answers.pythonVersion.split('.')[1]) < 11) {
     report('python-version', `installing from pyproject.toml reads it with tomllib, which needs Python 3.11 or later (not ${answers.pythonVersion}); choose 3.11+ or a requirements file`);
   }
+  report('python-version', lockedPythonProblem(answers.pythonVersion, dependencies));
   const groups = groupNames(answers.dependencyGroups ?? 'none');
   const extras = groupNames(answers.dependencyExtras ?? 'none');
   if (dependencies) {

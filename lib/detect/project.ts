@@ -135,7 +135,7 @@ export function detectProject(root: string, options: { settingsModule?: string; 
     settingsCandidates: candidates,
     settingsFiles: read.files,
     wsgiApplication: wsgiApplication(root, chosen.value, setting('WSGI_APPLICATION')),
-    pythonVersion: detectPythonVersion(root),
+    pythonVersion: detectPythonVersion(root, spec),
     dependencies: spec ? { value: { manager: spec.manager, file: spec.file }, source: { file: spec.file } } : undefined,
     dependencyCandidates: dependencies.candidates,
     dependencyProblem: dependencies.problem,

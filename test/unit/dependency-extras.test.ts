@@ -4,7 +4,6 @@
  * --dependency-extras overrides and refuses a name that is no extra, the lock scripts install
  * exactly the chosen extras, and a driver in a chosen extra counts while an unchosen one's does not.
  */
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { buildStackConfig, ConfigError } from '../../lib/config/stack-config.js';
@@ -14,7 +13,7 @@ import * as paperlessNgx from '../fixtures/corpus/paperless-ngx.js';
 import { requirementNames, runLockScript } from '../fixtures/lock-scripts.js';
 import { djangoWith, pdmGroups, poetryExtras, uvExtras, uvExtrasIncludingOwn } from '../fixtures/manifests.js';
 import { writeProject } from '../fixtures/projects.js';
-import { renderAll, resolveForTest } from './helpers.js';
+import { renderAll, resolveForTest, runRequirementsCommand } from './helpers.js';
 
 const facts = (files: ReturnType<typeof uvExtras>) => detectProject(writeProject(files)).dependencyCandidates[0]!;
 const named = (groups: { name: string; requirements: { name: string }[] }[] | undefined) => groups?.map((group) => [group.name, group.requirements.map((requirement) => requirement.name)]);
@@ -185,12 +184,6 @@ describe('the stack (Poetry)', () => {
     expect(output.get('Dockerfile')).toContain('poetry export --only main --extras prod --format requirements.txt');
   });
 });
-
-/** The Dockerfile's `RUN python -c "..."` that lists the requirements, run by the shell as the image's would; python3 stands in for the image's python. */
-function runRequirementsCommand(dockerfile: string, cwd: string) {
-  const command = dockerfile.split('\n').find((line) => line.startsWith('RUN python -c'))!;
-  return spawnSync('sh', ['-c', `python3${command.slice('RUN python'.length, command.indexOf(' > /tmp/requirements.txt'))}`], { cwd, encoding: 'utf8' });
-}
 
 describe('the stack (pyproject.toml with pip)', () => {
   it("the builder's requirements are [project].dependencies plus the chosen extra's, read by the Dockerfile's own command", () => {

@@ -10,7 +10,7 @@ import { detectProject } from '../../lib/detect/project.js';
 import { uvLock } from '../fixtures/corpus/parts.js';
 import { djangoWith, pdmGroups, poetryGroups } from '../fixtures/manifests.js';
 import { writeProject, type Files } from '../fixtures/projects.js';
-import { renderAll } from './helpers.js';
+import { renderAll, runRequirementsCommand } from './helpers.js';
 
 const uvProject = (groups: string): Files =>
   djangoWith({
@@ -122,6 +122,53 @@ describe('lock entries count only when the chosen groups install them', () => {
   });
 });
 
+describe('uv.lock entries count only when the main dependencies or a chosen group or extra reach them', () => {
+  // psycopg built from source for production, its binary build for development only: both are in the lock.
+  const pyproject = `[project]\nname = "site"\nversion = "1"\ndependencies = ["django==5.2"]\n\n[project.optional-dependencies]\nfast = ["psycopg[binary]==3.2.3"]\n\n[dependency-groups]\ndev = ["psycopg[binary]==3.2.3"]\npostgres = ["psycopg[c]==3.2.3"]\n`;
+  const pkg = (name: string, rest = '') =>
+    `\n[[package]]\nname = "${name}"\nversion = "${name === 'site' ? '1' : name === 'django' ? '5.2' : '3.2.3'}"\nsource = { ${name === 'site' ? 'virtual = "."' : 'registry = "https://pypi.org/simple"'} }\n${rest}`;
+  const lock = [
+    'version = 1\nrequires-python = ">=3.12"\n',
+    pkg('django'),
+    pkg(
+      'psycopg',
+      'dependencies = [{ name = "tzdata", marker = "sys_platform == \'win32\'" }]\n\n[package.optional-dependencies]\nbinary = [{ name = "psycopg-binary" }]\nc = [{ name = "psycopg-c" }]\n',
+    ),
+    pkg('psycopg-binary'),
+    pkg('psycopg-c'),
+    pkg(
+      'site',
+      'dependencies = [{ name = "django" }]\n\n[package.optional-dependencies]\nfast = [{ name = "psycopg", extra = ["binary"] }]\n\n[package.dev-dependencies]\ndev = [{ name = "psycopg", extra = ["binary"] }]\npostgres = [{ name = "psycopg", extra = ["c"] }]\n',
+    ),
+    pkg('tzdata'),
+  ].join('');
+  const files = djangoWith({ 'pyproject.toml': pyproject, 'uv.lock': lock });
+
+  it('the lock says which installs each entry (a Windows-only edge reaches nothing)', () => {
+    const locked = detectProject(writeProject(files)).dependencyCandidates[0]!.locked;
+    expect(Object.fromEntries(locked.map((entry) => [entry.name, entry.installedBy]))).toEqual({
+      django: { main: true, groups: [] },
+      psycopg: { main: false, groups: ['dev', 'postgres'], extras: ['fast'] },
+      'psycopg-binary': { main: false, groups: ['dev'], extras: ['fast'] },
+      'psycopg-c': { main: false, groups: ['postgres'] },
+      site: { main: false, groups: [] },
+      tzdata: { main: false, groups: [] },
+    });
+  });
+
+  it("the postgres group only: psycopg-c is built (libpq-dev, libpq5), the dev group's psycopg-binary does not count", () => {
+    const { config } = renderAll(files, { database: 'postgres', dependencyExtras: 'none' });
+    expect(config.dependencies.groups).toEqual(['postgres']);
+    expect(config.systemPackages.build).toContain('libpq-dev');
+    expect(config.systemPackages.run).toContain('libpq5');
+  });
+
+  it('with the dev group or the fast extra too (chosen by default: it holds a driver), psycopg-binary is installed: its own libpq', () => {
+    expect(renderAll(files, { database: 'postgres', dependencyGroups: 'dev,postgres', dependencyExtras: 'none' }).config.systemPackages.run).not.toContain('libpq5');
+    expect(renderAll(files, { database: 'postgres' }).config.systemPackages.run).not.toContain('libpq5');
+  });
+});
+
 describe('choosing the production groups', () => {
   const group = (name: string, ...requirements: string[]) => ({
     name,
@@ -175,5 +222,26 @@ describe('the stack', () => {
     expect(groupNotice(facts, [])).toBe(
       'dependency groups of uv.lock: installing none (as answered; by default: prod, named for production), not dev, prod; --dependency-groups <a,b> (or none) to choose',
     );
+  });
+});
+
+describe('pyproject.toml with [dependency-groups] and no [project] (pip installs a group)', () => {
+  const files = djangoWith({
+    'pyproject.toml': '[dependency-groups]\nbase = ["django==5.2.1"]\nmain = [{ include-group = "base" }, "gunicorn==23.0.0", "psycopg[binary]==3.2.3"]\ndev = ["pytest"]\n',
+  });
+
+  it('is a dependency file: the group that holds gunicorn and the driver is chosen, its Django and driver count', () => {
+    const facts = detectProject(writeProject(files));
+    expect(facts.dependencies?.value).toEqual({ manager: 'pip-pyproject', file: 'pyproject.toml' });
+    expect(facts.djangoVersion?.value).toBe('5.2.1');
+    expect(facts.postgresDriver?.value).toEqual({ module: 'psycopg', system: 'none' });
+  });
+
+  it("the builder's requirements are the chosen groups', read by the Dockerfile's own command (include-group followed)", () => {
+    const { root, config, output } = renderAll(files, { database: 'postgres' });
+    expect(config.dependencies).toMatchObject({ manager: 'pip-pyproject', groups: ['main'], installGunicorn: false });
+    const printed = runRequirementsCommand(output.get('Dockerfile')!, root);
+    expect(printed.stderr).toBe('');
+    expect(printed.stdout).toBe('django==5.2.1\ngunicorn==23.0.0\npsycopg[binary]==3.2.3\n');
   });
 });

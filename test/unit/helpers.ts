@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { defaultAnswers as resolveDefaults, type Resolved } from '../../lib/config/answers.js';
 import type { Answers } from '../../lib/config/questions.js';
 import { buildStackConfig, type StackConfig } from '../../lib/config/stack-config.js';
@@ -26,4 +27,10 @@ export function renderAll(files: Files, overrides: Partial<Answers> = {}): { roo
   const { answers, facts } = resolveForTest(root, overrides);
   const config = buildStackConfig(answers, facts);
   return { root, config, output: materialize(renderStack(config)) };
+}
+
+/** The Dockerfile's `RUN python -c "..."` that lists the requirements, run by the shell as the image's would; python3 stands in for the image's python. */
+export function runRequirementsCommand(dockerfile: string, cwd: string) {
+  const command = dockerfile.split('\n').find((line) => line.startsWith('RUN python -c'))!;
+  return spawnSync('sh', ['-c', `python3${command.slice('RUN python'.length, command.indexOf(' > /tmp/requirements.txt'))}`], { cwd, encoding: 'utf8' });
 }

@@ -37,6 +37,11 @@ describe('the system packages table', () => {
     expect(packagesFor('psycopg2\nmysqlclient')).toEqual({ build: ['default-libmysqlclient-dev', 'libpq-dev', 'pkg-config'], run: ['libmariadb3', 'libpq5'] });
   });
 
+  it('python-ldap (also through django-auth-ldap) builds against OpenLDAP and SASL; python-magic loads libmagic (trixie names)', () => {
+    for (const line of ['python-ldap==3.4.4', 'django-auth-ldap>=4']) expect(packagesFor(line), line).toEqual({ build: ['libldap-dev', 'libsasl2-dev'], run: ['libldap2', 'libsasl2-2'] });
+    expect(packagesFor('python-magic')).toEqual({ build: [], run: ['libmagic1t64'] });
+  });
+
   it('classes the PostgreSQL driver the same way: psycopg[c] is built from source, not "with its own libpq"', () => {
     const driver = (line: string) => postgresDriver(facts(line).dependencyCandidates[0]!);
     expect(driver('psycopg[c,pool]')).toMatchObject({ value: { module: 'psycopg', system: 'build' }, note: 'psycopg-c, built from source: needs libpq-dev and a compiler' });

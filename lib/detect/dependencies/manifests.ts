@@ -7,6 +7,7 @@ import path from 'node:path';
 import { read } from '../../read-text.js';
 import { normalizeName, pep508Requirement, readRequirementsTree, type Requirement } from './requirements.js';
 import { isTable, lineOfKey, lineOfValue, readToml, string, strings, table, type TomlFile, type TomlTable } from './toml.js';
+import { uvInstalledBy } from './uv-lock.js';
 import { poetryConstraint } from './versions.js';
 
 /** The file a lock is written from: where its groups and extras are declared, and a driver is added. */
@@ -53,6 +54,8 @@ export interface DependencyFacts extends DependencySpec {
   groups?: DependencyGroup[];
   /** The project's own optional extras (uv, Poetry, pyproject.toml; PDM's are groups): installed only when chosen, like groups. */
   extras?: DependencyGroup[];
+  /** The Pythons the lock was resolved for (uv.lock's requires-python): the image's must be one of them. */
+  requiresPython?: { specifier: string; source: { file: string; line?: number } };
 }
 
 /**
@@ -165,7 +168,8 @@ export function detectDependencies(root: string, startedIn?: string): DetectedDe
 function relocated(facts: DependencyFacts, prefix: string): DependencyFacts {
   if (!prefix) return facts;
   const join = (file: string) => path.posix.join(prefix, file);
-  return { ...facts, file: join(facts.file), copy: facts.copy.map(join) };
+  const requiresPython = facts.requiresPython && { ...facts.requiresPython, source: { ...facts.requiresPython.source, file: join(facts.requiresPython.source.file) } };
+  return { ...facts, file: join(facts.file), copy: facts.copy.map(join), ...(requiresPython ? { requiresPython } : {}) };
 }
 
 /** A dependency file the user names (it may be none of the detected ones, e.g. ../requirements.txt); undefined when it does not exist. */
@@ -192,8 +196,8 @@ export function withDependencyFile<F extends { root: string; dependencyCandidate
 function detectInFolder(root: string): DetectedDependencies {
   const project = new ProjectFiles(root);
   const candidates = DEPENDENCY_FILES.filter(([file]) => fs.existsSync(path.join(root, file)))
-    // pyproject.toml only counts for pip when it lists [project] dependencies.
-    .filter(([, manager]) => manager !== 'pip-pyproject' || Array.isArray(table(project.pyproject(), 'project')?.['dependencies']))
+    // pyproject.toml only counts for pip when it lists [project] dependencies or PEP 735 [dependency-groups] (a project with no [project] table).
+    .filter(([, manager]) => manager !== 'pip-pyproject' || Array.isArray(table(project.pyproject(), 'project')?.['dependencies']) || table(project.pyproject(), 'dependency-groups') !== undefined)
     .map(([file, manager]) => project.facts({ manager, file }));
 
   let problem: string | undefined;
@@ -237,8 +241,11 @@ class ProjectFiles {
         this.warnings.push(...tree.warnings);
         return { ...spec, copy: [...tree.files, ...tree.localPaths.filter((local) => !tree.files.includes(local))], runtime: tree.requirements, locked: [] };
       }
-      case 'pip-pyproject':
-        return { ...spec, copy: ['pyproject.toml'], runtime: this.projectDependencies(), locked: [], extras: this.projectExtras() };
+      case 'pip-pyproject': {
+        // [dependency-groups] (PEP 735) are installed when chosen, read from pyproject.toml by the Dockerfile as [project] is.
+        const groups = this.dependencyGroups();
+        return { ...spec, copy: ['pyproject.toml'], runtime: this.projectDependencies(), locked: [], extras: this.projectExtras(), ...(groups.length ? { groups } : {}) };
+      }
       case 'poetry':
         // Poetry 2 also reads [project] dependencies; `--only main` leaves out every group.
         return {
@@ -267,6 +274,7 @@ class ProjectFiles {
           locked: this.lockedPackages('uv.lock'),
           groups: this.dependencyGroups(),
           extras: this.projectExtras(),
+          ...this.lockRequiresPython('uv.lock'),
         };
       case 'pipenv':
         return { ...spec, copy: ['Pipfile', 'Pipfile.lock'], runtime: this.pipfilePackages(), locked: this.pipfileLocked() };
@@ -415,10 +423,11 @@ class ProjectFiles {
   /**
    * poetry.lock / uv.lock / pdm.lock: [[package]] name and version, and for Poetry and PDM the
    * groups that install it (`groups`; Poetry's `optional = true` entries come only with an extra,
-   * whose names poetry.lock's [extras] table lists). uv.lock says it only through the graph.
+   * whose names poetry.lock's [extras] table lists). uv.lock says it only through the graph (uv-lock.ts).
    */
   private lockedPackages(file: string): LockedPackage[] {
     const packages = this.toml(file)?.['package'];
+    const uvGraph = file === 'uv.lock' ? uvInstalledBy(this.toml(file)) : undefined;
     const text = this.text(file);
     const main = file === 'pdm.lock' ? 'default' : 'main';
     const extras = Object.entries(table(this.toml(file), 'extras') ?? {}).map(([extra, names]) => ({ extra, names: strings(names).map(normalizeName) }));
@@ -427,12 +436,22 @@ class ProjectFiles {
       const version = isTable(entry) ? string(entry['version']) : undefined;
       if (!isTable(entry) || !name || !version) return [];
       const locked: LockedPackage = { name: normalizeName(name), version, source: { file, line: lineOfKey(text, 'name', undefined, name) } };
-      if (file === 'uv.lock' || !Array.isArray(entry['groups'])) return [locked];
+      if (file === 'uv.lock') {
+        const installedBy = uvGraph?.get(entry);
+        return [installedBy ? { ...locked, installedBy } : locked];
+      }
+      if (!Array.isArray(entry['groups'])) return [locked];
       const groups = strings(entry['groups']);
       const onlyWithExtra = entry['optional'] === true;
       const byExtras = extras.filter((extra) => extra.names.includes(locked.name)).map((extra) => extra.extra);
       return [{ ...locked, installedBy: { main: groups.includes(main) && !onlyWithExtra, groups: groups.filter((group) => group !== main), ...(byExtras.length ? { extras: byExtras } : {}) } }];
     });
+  }
+
+  /** A lock's top-level requires-python (uv.lock), as a DependencyFacts field. */
+  private lockRequiresPython(file: string): Pick<DependencyFacts, 'requiresPython'> {
+    const specifier = string(this.toml(file)?.['requires-python']);
+    return specifier ? { requiresPython: { specifier, source: { file, line: lineOfKey(this.text(file), 'requires-python') } } } : {};
   }
 
   /**

@@ -7,6 +7,8 @@
  * requirements (`git+https://…`, also hidden in lock files) can be fetched. The table adds the
  * headers a package compiles against (build) and the shared libraries its wheel then loads (run):
  * only `run` packages reach the image that runs. python:*-slim has Python's own headers.
+ * Runtime names are Debian trixie's, the release of the python:*-slim images (libldap2, not
+ * bookworm's libldap-2.5-0; libmagic1t64, not libmagic1).
  */
 import type { DependencyFacts } from './manifests.js';
 import { normalizeName } from './requirements.js';
@@ -91,6 +93,19 @@ export const SYSTEM_PACKAGES: SystemPackageRule[] = [
       installed.has('lxml')
         ? { build: ['libxml2-dev', 'libxslt1-dev'], run: ['libxml2', 'libxslt1.1'], why: 'lxml, when no wheel fits, is built from source and links libxml2 and libxslt' }
         : undefined,
+  },
+  {
+    package: 'python-ldap',
+    when: 'python-ldap, also through django-auth-ldap (sdist only)',
+    need: (installed) =>
+      installed.has('python-ldap') || installed.has('django-auth-ldap')
+        ? { build: ['libldap-dev', 'libsasl2-dev'], run: ['libldap2', 'libsasl2-2'], why: 'python-ldap (also through django-auth-ldap) is built from source and links OpenLDAP and SASL' }
+        : undefined,
+  },
+  {
+    package: 'python-magic',
+    when: 'python-magic',
+    need: (installed) => (installed.has('python-magic') ? { build: [], run: ['libmagic1t64'], why: 'python-magic loads libmagic at run time' } : undefined),
   },
 ];
 
