@@ -4,7 +4,7 @@
  * one-shot, and the broker (a Redis service of the stack, or the URLs the settings read).
  */
 import { where, type Found } from '../detect/found.js';
-import type { UrlSetting } from '../detect/processes.js';
+import { namedCeleryPrefix, type UrlSetting } from '../detect/processes.js';
 import type { ProjectFacts } from '../detect/project.js';
 import IMAGES from './images.json' with { type: 'json' };
 import { parseMemory, type Limit } from './limits.js';
@@ -92,9 +92,13 @@ export function processesConfig(answers: Answers, facts: ProjectFacts): Processe
   if (!detected) return undefined;
   const celeryFacts = detected.celery;
   const celeryOn = Boolean(celeryFacts && answers.celeryApp && answers.celeryApp !== 'none');
+  // The found app's prefix; an app --celery-app names elsewhere is read for its own (CELERY_ when it cannot be).
+  const foundApp = celeryFacts?.app?.value === answers.celeryApp ? celeryFacts?.app : undefined;
+  const celeryPrefix = celeryOn && !foundApp ? (namedCeleryPrefix(facts.root, answers.celeryApp!) ?? 'CELERY_') : celeryFacts?.prefix;
+  const celerySource = foundApp?.source?.file ?? '--celery-app';
   const workers: Worker[] = [];
   if (celeryOn) {
-    for (const queue of answers.celeryQueues ?? []) workers.push({ service: `worker-${serviceSafe(queue)}`, kind: 'celery', queue, source: celeryFacts!.app.source?.file ?? '--celery-app' });
+    for (const queue of answers.celeryQueues ?? []) workers.push({ service: `worker-${serviceSafe(queue)}`, kind: 'celery', queue, source: celerySource });
   }
   for (const queue of answers.rqQueues ?? []) workers.push({ service: `rq-${serviceSafe(queue)}`, kind: 'rq', queue, source: detected.rq?.queues.source?.file ?? '--rq-queues' });
   for (const name of answers.procfileProcesses ?? []) {
@@ -112,12 +116,12 @@ export function processesConfig(answers: Answers, facts: ProjectFacts): Processe
   const redisUrls = redis ? { celeryBroker: redisAt(0), celeryResults: redisAt(1), rq: redisAt(2) } : undefined;
   const rqOn = (answers.rqQueues?.length ?? 0) > 0;
   const brokerVariables = redis
-    ? { ...(celeryOn ? { celery: `${celeryFacts!.prefix}BROKER_URL` } : {}), ...(rqOn ? { rq: RQ_URL_VARIABLE } : {}) }
+    ? { ...(celeryOn ? { celery: `${celeryPrefix}BROKER_URL` } : {}), ...(rqOn ? { rq: RQ_URL_VARIABLE } : {}) }
     : { ...(celeryOn && celeryFacts!.broker?.value.env ? { celery: celeryFacts!.broker.value.env } : {}), ...(rqOn ? withValue('rq', detected.rq?.urls.find((url) => url.value.env)?.value.env) : {}) };
   const celery = celeryOn
     ? {
         app: answers.celeryApp!,
-        prefix: celeryFacts!.prefix,
+        prefix: celeryPrefix!,
         resultBackend: Boolean(celeryFacts!.resultBackend),
         concurrency: Math.max(1, Math.floor((parseMemory(answers.workerMemory ?? '') ?? CHILD_MIB) / CHILD_MIB)),
         ...(answers.celeryBeat ? { beat: { databaseScheduler: Boolean(celeryFacts!.databaseScheduler) } } : {}),

@@ -51,6 +51,22 @@ describe('processes as services', () => {
     expect(Object.keys(compose.services)).toEqual(['collectstatic', 'migrate', 'app', 'nginx', 'backup']);
   });
 
+  it("celery without a found app: no Celery service by default; --celery-app runs it, with the named module's prefix", () => {
+    const files = celeryRedis();
+    files['mysite/celery.py'] = '# empty\n';
+    files['mysite/__init__.py'] = '';
+    expect(Object.keys(buildCompose(configOf(files)).services)).toEqual(['collectstatic', 'migrate', 'app', 'nginx', 'backup']);
+    // A module the search does not look in (deeper than two folders, another file name).
+    files['apps/background/work/runner.py'] = 'from celery import Celery\n\nrunner = Celery("w")\nrunner.config_from_object("django.conf:settings", namespace="WORK")\n';
+    const named = renderAll(files, { celeryApp: 'apps.background.work.runner:runner' });
+    expect(named.config.processes?.workers.map((worker) => [worker.service, worker.source])).toEqual([['worker-celery', '--celery-app']]);
+    expect(buildCompose(named.config).services['worker-celery']!['command']).toContain('apps.background.work.runner:runner');
+    const overlay = named.output.get('mysite/settings_docker.py')!;
+    expect(overlay).toContain('WORK_BROKER_URL = os.environ.get("WORK_BROKER_URL")');
+    // A module that is not a file of the project (installed, or built at run time): Celery's default prefix.
+    expect(renderAll(files, { celeryApp: 'elsewhere.tasks:app' }).output.get('mysite/settings_docker.py')).toContain('CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL")');
+  });
+
   it('django-celery-beat: beat reads its schedule from the database', () => {
     const files = celeryRedis();
     files['mysite/settings.py'] += 'INSTALLED_APPS += ["django_celery_beat"]\n';
