@@ -13,6 +13,7 @@ import { heldBelow, isRuntimeDependency } from './dependencies/packages.js';
 import type { Value } from './evaluate.js';
 import { where, type Found } from './found.js';
 import { readProcfile, type ProcfileProcess } from './procfile.js';
+import { taskDecoratorQueues, type TaskQueues } from './celery-task-queues.js';
 import { projectFiles } from './project-files.js';
 import { moduleSteps } from './python-source.js';
 import { childrenOf, PythonSource, stringValue } from './python/tree.js';
@@ -32,8 +33,10 @@ export interface CeleryFacts {
   prefix: string;
   broker?: Found<UrlSetting>;
   resultBackend?: Found<UrlSetting>;
-  /** Queues the settings name (default queue, routes); ["celery"], Celery's default, when none. */
+  /** Queues the settings name (default queue, routes) and the task decorators do; ["celery"], Celery's default, when none. */
   queues: Found<string[]>;
+  /** The queues named in task decorators (`@app.task(queue="mail")`), each where first named. */
+  taskQueues?: Found<string>[];
   /** The entries of CELERY_BEAT_SCHEDULE. */
   beatSchedule?: Found<string[]>;
   /** django_celery_beat in INSTALLED_APPS: beat reads its schedule from the database. */
@@ -95,11 +98,24 @@ function celeryFacts(root: string, settingsModule: string, setting: SettingOf, d
   if (app?.namespaceUnread) warnings.push(`${app.file}:${app.line}: config_from_object's namespace is not a literal string: the settings' prefix is taken to be CELERY_`);
   const prefix = celeryPrefix(app?.namespace);
   const named = (key: string) => setting(prefix + key);
+  const decorators = taskDecoratorQueues(root);
+  if (decorators.unread.length) {
+    warnings.push(
+      `${decorators.unread.length} task decorator(s) name their queue with an expression not read (${decorators.unread.slice(0, 3).join(', ')}${decorators.unread.length > 3 ? ', ...' : ''}): add each such queue to --celery-queues, or its tasks are never run`,
+    );
+  }
+  const oldDefault = setting('CELERY_DEFAULT_QUEUE');
+  if (app?.namespace && oldDefault && !named('TASK_DEFAULT_QUEUE')) {
+    warnings.push(
+      `${oldDefault.file}:${oldDefault.line}: CELERY_DEFAULT_QUEUE is Celery's old name, which it ignores under config_from_object(namespace=...) [${app.file}:${app.line}]: tasks with no queue of their own go to ${prefix}TASK_DEFAULT_QUEUE's default, "celery"; rename it ${prefix}TASK_DEFAULT_QUEUE`,
+    );
+  }
   const facts: CeleryFacts = {
     ...(app ? { app: { value: `${app.module}:${app.variable}`, source: { file: app.file, line: app.line } } } : {}),
     prefix,
-    queues: celeryQueues(named('TASK_DEFAULT_QUEUE'), named('TASK_ROUTES')),
+    queues: celeryQueues(named('TASK_DEFAULT_QUEUE'), app?.namespace ? undefined : setting('CELERY_DEFAULT_QUEUE'), named('TASK_ROUTES'), decorators),
   };
+  if (decorators.queues.length) facts.taskQueues = decorators.queues;
   const broker = urlSetting(prefix + 'BROKER_URL', named('BROKER_URL'));
   if (broker) facts.broker = broker;
   if (!broker?.value.url?.startsWith('amqp')) warnings.push(...oldKombuOnRedis(dependencies));
@@ -218,12 +234,17 @@ function keywordArgument(python: PythonSource, args: SyntaxNode, keyword: string
   return undefined;
 }
 
-function celeryQueues(defaultQueue: Setting | undefined, routes: Setting | undefined): Found<string[]> {
+/**
+ * The queues tasks are sent to: the default queue (its old setting name too, which Celery reads
+ * only when config_from_object has no namespace), each route's, and each task decorator's.
+ */
+function celeryQueues(defaultQueue: Setting | undefined, oldDefaultQueue: Setting | undefined, routes: Setting | undefined, decorators: TaskQueues): Found<string[]> {
   const queues: string[] = [];
   let source: Found<string[]>['source'];
-  if (defaultQueue?.value.kind === 'str') {
-    queues.push(defaultQueue.value.value);
-    source = { file: defaultQueue.file, line: defaultQueue.line };
+  const named = defaultQueue ?? oldDefaultQueue;
+  if (named?.value.kind === 'str') {
+    queues.push(named.value.value);
+    source = { file: named.file, line: named.line };
   } else queues.push('celery');
   // CELERY_TASK_ROUTES = {"app.tasks.x": {"queue": "high"}}
   if (routes?.value.kind === 'dict') {
@@ -233,6 +254,8 @@ function celeryQueues(defaultQueue: Setting | undefined, routes: Setting | undef
     }
     source ??= { file: routes.file, line: routes.line };
   }
+  for (const queue of decorators.queues) if (!queues.includes(queue.value)) queues.push(queue.value);
+  source ??= decorators.queues[0]?.source;
   return source ? { value: queues, source } : { value: queues, note: "Celery's default queue" };
 }
 

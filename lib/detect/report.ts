@@ -85,6 +85,7 @@ function processLines({ processes }: ProjectFacts): string[] {
           line('Celery queues', celery.queues, celery.queues.value.join(', ')),
         ]
       : []),
+    ...(celery?.taskQueues ?? []).map((queue) => line('task queue', queue, queue.value)),
     ...(celery?.broker ? [line('Celery broker', celery.broker, url(celery.broker))] : []),
     ...(celery?.resultBackend ? [line('Celery results', celery.resultBackend, url(celery.resultBackend))] : []),
     ...(celery?.beatSchedule ? [line('beat schedule', celery.beatSchedule, celery.beatSchedule.value.join(', ') || '(entries not read)')] : []),

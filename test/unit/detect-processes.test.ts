@@ -35,6 +35,68 @@ describe('detecting the processes a project runs', () => {
     expect(celery?.broker?.value.url).toBe('amqp://guest@rabbit//');
   });
 
+  it("adds the queues task decorators name: literal, a module's constant, one imported; warns where one is not read", () => {
+    const files = celeryRedis();
+    files['mysite/queues.py'] = 'REPORTS = "reports"\n';
+    files['counter/tasks.py'] = `from celery import shared_task
+from django.conf import settings
+
+from mysite.celery import app
+from mysite.queues import REPORTS as REPORT_QUEUE
+
+MAIL = "mail"
+
+
+@shared_task(queue="slow")
+def tick():
+    return 1
+
+
+@app.task(bind=True, queue=MAIL)
+def send(self):
+    return 2
+
+
+@app.task(queue=REPORT_QUEUE)
+def report():
+    return 3
+
+
+@shared_task(queue=settings.OTHER_QUEUE)
+def other():
+    return 4
+
+
+@shared_task(queue="slow")
+def again():
+    return 5
+`;
+    const facts = detect(files);
+    const celery = facts.processes?.celery;
+    expect(celery?.queues.value).toEqual(['celery', 'slow', 'mail', 'reports']);
+    expect(celery?.taskQueues).toEqual([
+      { value: 'slow', source: { file: 'counter/tasks.py', line: 10 } },
+      { value: 'mail', source: { file: 'counter/tasks.py', line: 15 } },
+      { value: 'reports', source: { file: 'counter/tasks.py', line: 20 } },
+    ]);
+    expect(facts.warnings).toContain('1 task decorator(s) name their queue with an expression not read (counter/tasks.py:25): add each such queue to --celery-queues, or its tasks are never run');
+    expect(detectionReport(facts).join('\n')).toMatch(/task queue\s+mail\s+\[counter\/tasks\.py:15\]/);
+  });
+
+  it("reads Celery's old CELERY_DEFAULT_QUEUE where Celery does (no namespace), and warns where it ignores it (a namespace)", () => {
+    const files = celeryRedis();
+    files['mysite/settings.py'] += 'CELERY_DEFAULT_QUEUE = "low_priority"\n';
+    const namespaced = detect(files);
+    expect(namespaced.processes?.celery?.queues.value).toEqual(['celery']);
+    expect(namespaced.warnings.join('\n')).toMatch(
+      /^mysite\/settings\.py:\d+: CELERY_DEFAULT_QUEUE is Celery's old name, which it ignores under config_from_object\(namespace=\.\.\.\) \[mysite\/celery\.py:7\].*rename it CELERY_TASK_DEFAULT_QUEUE$/m,
+    );
+    files['mysite/celery.py'] = files['mysite/celery.py']!.replace(', namespace="CELERY"', '');
+    const plain = detect(files);
+    expect(plain.processes?.celery?.queues).toMatchObject({ value: ['low_priority'], source: { file: 'mysite/settings.py' } });
+    expect(plain.warnings.join('\n')).not.toContain('old name');
+  });
+
   it('reads django-celery-beat in INSTALLED_APPS', () => {
     const files = celeryRedis();
     files['mysite/settings.py'] += 'INSTALLED_APPS += ["django_celery_beat"]\n';
