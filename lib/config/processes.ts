@@ -44,6 +44,8 @@ export interface ProcessesConfig {
     app: string;
     /** The settings' prefix (config_from_object's namespace). */
     prefix: string;
+    /** The setting that runs tasks in the caller instead of the workers: the overlay turns it off. */
+    eagerSetting: string;
     /** The project has a result backend setting: the overlay points it at the stack's Redis too. */
     resultBackend: boolean;
     /** Prefork children of a worker when neither the project nor .env sets <PREFIX>WORKER_CONCURRENCY: one per CHILD_MIB of its memory bound. */
@@ -122,6 +124,8 @@ export function processesConfig(answers: Answers, facts: ProjectFacts): Processe
     ? {
         app: answers.celeryApp!,
         prefix: celeryPrefix!,
+        // Without a namespace Celery reads its old upper-case names from the Django settings.
+        eagerSetting: celeryPrefix ? `${celeryPrefix}TASK_ALWAYS_EAGER` : 'CELERY_ALWAYS_EAGER',
         resultBackend: Boolean(celeryFacts!.resultBackend),
         concurrency: Math.max(1, Math.floor((parseMemory(answers.workerMemory ?? '') ?? CHILD_MIB) / CHILD_MIB)),
         ...(answers.celeryBeat ? { beat: { databaseScheduler: Boolean(celeryFacts!.databaseScheduler) } } : {}),

@@ -46,6 +46,17 @@ describe('processes as services', () => {
     expect(renderAll(rqProject()).output.get('mysite/settings_docker.py')).not.toContain('WORKER_CONCURRENCY');
   });
 
+  it('turns eager tasks off when the stack runs workers (a project runs them in the web process without a broker), under its prefix', () => {
+    const files = celeryRedis();
+    files['mysite/settings.py'] += 'if not os.environ.get("CELERY_BROKER_URL"):\n    CELERY_TASK_ALWAYS_EAGER = True\n';
+    const overlay = renderAll(files).output.get('mysite/settings_docker.py')!;
+    expect(overlay).toMatch(/^CELERY_TASK_ALWAYS_EAGER = False$/m);
+    expect(overlay.indexOf('CELERY_TASK_ALWAYS_EAGER = False')).toBeGreaterThan(overlay.indexOf('import *'));
+    files['mysite/celery.py'] = files['mysite/celery.py']!.replace('namespace="CELERY"', 'namespace="TASKS"');
+    expect(renderAll(files).output.get('mysite/settings_docker.py')).toMatch(/^TASKS_TASK_ALWAYS_EAGER = False$/m);
+    expect(renderAll(files, { celeryApp: 'none' }).output.get('mysite/settings_docker.py')).not.toContain('ALWAYS_EAGER');
+  });
+
   it('--celery-app none runs no Celery service and no Redis', () => {
     const compose = buildCompose(configOf(celeryRedis(), { celeryApp: 'none' }));
     expect(Object.keys(compose.services)).toEqual(['collectstatic', 'migrate', 'app', 'nginx', 'backup']);
