@@ -183,6 +183,19 @@ const withValue = <K extends string>(key: K, value: string | undefined) => (valu
 /** A queue name as part of a service name: lower case, dots and underscores as dashes. */
 const serviceSafe = (name: string) => name.toLowerCase().replace(/[._]/g, '-');
 
+/**
+ * huey is refused, not run: djhuey opens its store when Django starts (a SqliteHuey file on the
+ * stack's read-only root stops collectstatic, migrate and the app), and no run_huey worker would
+ * run its tasks.
+ */
+export function hueyRefusal(huey: Found<string>): string {
+  return (
+    `huey (${huey.value} [${where(huey)}]) is not supported: djhuey opens its task store when Django starts, and a SqliteHuey file ` +
+    `on the stack's read-only root stops collectstatic, migrate and the app; nor does the stack run a run_huey worker for its tasks ` +
+    `(nothing written; docs/known-limits.md)`
+  );
+}
+
 /** Every service the processes add, for limits, privileges and the check. */
 export function processServices(processes: ProcessesConfig | undefined): string[] {
   if (!processes) return [];

@@ -52,6 +52,8 @@ export interface RqFacts {
 
 export interface ProcessFacts {
   celery?: CeleryFacts;
+  /** huey's Django integration: `huey.contrib.djhuey` in INSTALLED_APPS, or a HUEY setting (the generator refuses it). */
+  huey?: Found<string>;
   rq?: RqFacts;
   procfile?: Found<ProcfileProcess[]>;
 }
@@ -65,6 +67,8 @@ export function detectProcesses(root: string, settingsModule: string, setting: S
   if (celery) facts.celery = celery;
   const rq = rqFacts(setting, dependencies);
   if (rq) facts.rq = rq;
+  const huey = hueyFacts(setting);
+  if (huey) facts.huey = huey;
   const procfile = readProcfile(root);
   if (procfile) {
     warnings.push(...procfile.problems);
@@ -277,6 +281,17 @@ function rqFacts(setting: SettingOf, dependencies: DependencyFacts | undefined):
     if (url) urls.push({ value: urlOf(`RQ_QUEUES["${key.value}"]["URL"]`, url), source });
   }
   return { queues: { value: stringKeys(queues.value), source }, urls };
+}
+
+// ---------- huey ----------
+
+function hueyFacts(setting: SettingOf): Found<string> | undefined {
+  const apps = setting('INSTALLED_APPS');
+  if (apps?.value.kind === 'list' && apps.value.items.some((item) => item.kind === 'str' && item.value.startsWith('huey.contrib.djhuey'))) {
+    return { value: 'huey.contrib.djhuey in INSTALLED_APPS', source: { file: apps.file, line: apps.line } };
+  }
+  const huey = setting('HUEY');
+  return huey ? { value: 'HUEY', source: { file: huey.file, line: huey.line } } : undefined;
 }
 
 // ---------- values ----------
