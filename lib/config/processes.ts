@@ -4,7 +4,7 @@
  * one-shot, and the broker (a Redis service of the stack, or the URLs the settings read).
  */
 import { where, type Found } from '../detect/found.js';
-import type { UrlSetting } from '../detect/processes.js';
+import { namedCeleryPrefix, type UrlSetting } from '../detect/processes.js';
 import type { ProjectFacts } from '../detect/project.js';
 import IMAGES from './images.json' with { type: 'json' };
 import { parseMemory, type Limit } from './limits.js';
@@ -44,6 +44,8 @@ export interface ProcessesConfig {
     app: string;
     /** The settings' prefix (config_from_object's namespace). */
     prefix: string;
+    /** The setting that runs tasks in the caller instead of the workers: the overlay turns it off. */
+    eagerSetting: string;
     /** The project has a result backend setting: the overlay points it at the stack's Redis too. */
     resultBackend: boolean;
     /** Prefork children of a worker when neither the project nor .env sets <PREFIX>WORKER_CONCURRENCY: one per CHILD_MIB of its memory bound. */
@@ -92,9 +94,13 @@ export function processesConfig(answers: Answers, facts: ProjectFacts): Processe
   if (!detected) return undefined;
   const celeryFacts = detected.celery;
   const celeryOn = Boolean(celeryFacts && answers.celeryApp && answers.celeryApp !== 'none');
+  // The found app's prefix; an app --celery-app names elsewhere is read for its own (CELERY_ when it cannot be).
+  const foundApp = celeryFacts?.app?.value === answers.celeryApp ? celeryFacts?.app : undefined;
+  const celeryPrefix = celeryOn && !foundApp ? (namedCeleryPrefix(facts.root, answers.celeryApp!) ?? 'CELERY_') : celeryFacts?.prefix;
+  const celerySource = foundApp?.source?.file ?? '--celery-app';
   const workers: Worker[] = [];
   if (celeryOn) {
-    for (const queue of answers.celeryQueues ?? []) workers.push({ service: `worker-${serviceSafe(queue)}`, kind: 'celery', queue, source: celeryFacts!.app.source?.file ?? '--celery-app' });
+    for (const queue of answers.celeryQueues ?? []) workers.push({ service: `worker-${serviceSafe(queue)}`, kind: 'celery', queue, source: celerySource });
   }
   for (const queue of answers.rqQueues ?? []) workers.push({ service: `rq-${serviceSafe(queue)}`, kind: 'rq', queue, source: detected.rq?.queues.source?.file ?? '--rq-queues' });
   for (const name of answers.procfileProcesses ?? []) {
@@ -112,12 +118,14 @@ export function processesConfig(answers: Answers, facts: ProjectFacts): Processe
   const redisUrls = redis ? { celeryBroker: redisAt(0), celeryResults: redisAt(1), rq: redisAt(2) } : undefined;
   const rqOn = (answers.rqQueues?.length ?? 0) > 0;
   const brokerVariables = redis
-    ? { ...(celeryOn ? { celery: `${celeryFacts!.prefix}BROKER_URL` } : {}), ...(rqOn ? { rq: RQ_URL_VARIABLE } : {}) }
+    ? { ...(celeryOn ? { celery: `${celeryPrefix}BROKER_URL` } : {}), ...(rqOn ? { rq: RQ_URL_VARIABLE } : {}) }
     : { ...(celeryOn && celeryFacts!.broker?.value.env ? { celery: celeryFacts!.broker.value.env } : {}), ...(rqOn ? withValue('rq', detected.rq?.urls.find((url) => url.value.env)?.value.env) : {}) };
   const celery = celeryOn
     ? {
         app: answers.celeryApp!,
-        prefix: celeryFacts!.prefix,
+        prefix: celeryPrefix!,
+        // Without a namespace Celery reads its old upper-case names from the Django settings.
+        eagerSetting: celeryPrefix ? `${celeryPrefix}TASK_ALWAYS_EAGER` : 'CELERY_ALWAYS_EAGER',
         resultBackend: Boolean(celeryFacts!.resultBackend),
         concurrency: Math.max(1, Math.floor((parseMemory(answers.workerMemory ?? '') ?? CHILD_MIB) / CHILD_MIB)),
         ...(answers.celeryBeat ? { beat: { databaseScheduler: Boolean(celeryFacts!.databaseScheduler) } } : {}),
@@ -174,6 +182,19 @@ const withValue = <K extends string>(key: K, value: string | undefined) => (valu
 
 /** A queue name as part of a service name: lower case, dots and underscores as dashes. */
 const serviceSafe = (name: string) => name.toLowerCase().replace(/[._]/g, '-');
+
+/**
+ * huey is refused, not run: djhuey opens its store when Django starts (a SqliteHuey file on the
+ * stack's read-only root stops collectstatic, migrate and the app), and no run_huey worker would
+ * run its tasks.
+ */
+export function hueyRefusal(huey: Found<string>): string {
+  return (
+    `huey (${huey.value} [${where(huey)}]) is not supported: djhuey opens its task store when Django starts, and a SqliteHuey file ` +
+    `on the stack's read-only root stops collectstatic, migrate and the app; nor does the stack run a run_huey worker for its tasks ` +
+    `(nothing written; docs/known-limits.md)`
+  );
+}
 
 /** Every service the processes add, for limits, privileges and the check. */
 export function processServices(processes: ProcessesConfig | undefined): string[] {

@@ -555,7 +555,8 @@ export const QUESTIONS = [
     option: 'celery-app',
     kind: 'string',
     message: 'Celery app for the workers (celery -A module:attribute), or none for no Celery services',
-    detect: (facts) => facts.processes?.celery?.app.value,
+    // celery is a dependency but no app was found: no Celery services unless --celery-app names one.
+    detect: (facts) => (facts.processes?.celery ? (facts.processes.celery.app?.value ?? 'none') : undefined),
     validate: (value) => (value === 'none' || /^[A-Za-z_][\w.]*(:[A-Za-z_]\w*)?$/.test(value) ? undefined : `"${value}" is not a module:attribute (mysite.celery:app) or none`),
     when: (_earlier, facts) => Boolean(facts.processes?.celery),
   }),

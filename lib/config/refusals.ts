@@ -8,6 +8,7 @@ import { answersOnDisk } from './answers-on-disk.js';
 import type { ProjectFacts } from '../detect/project.js';
 import { checkTlsFiles } from './tls-files.js';
 import { defaultDatabase, type Answers } from './questions.js';
+import { hueyRefusal } from './processes.js';
 import { remoteStaticStop } from './remote-static.js';
 import { databaseProblem } from './stack-config.js';
 import { groupNames, unknownNames, withGroups } from '../detect/dependencies/groups.js';
@@ -23,6 +24,7 @@ export function refusals(root: string, answers: Partial<Answers>, facts: Project
   };
   if (facts.remoteStatic && answers.remoteStatic === 'stop') lines.push(remoteStaticStop(facts));
   for (const shape of facts.unsupported ?? []) lines.push(`${shape.why}; found ${shape.found} (nothing written)`);
+  if (facts.processes?.huey) lines.push(hueyRefusal(facts.processes.huey));
   attempt(() => {
     // A postgres stack without a driver would fail in migrate.
     const dependencies = facts.dependencyCandidates.find((candidate) => candidate.file === answers.dependencies);

@@ -13,9 +13,11 @@ import { heldBelow, isRuntimeDependency } from './dependencies/packages.js';
 import type { Value } from './evaluate.js';
 import { where, type Found } from './found.js';
 import { readProcfile, type ProcfileProcess } from './procfile.js';
+import { taskDecoratorQueues, type TaskQueues } from './celery-task-queues.js';
+import { projectFiles } from './project-files.js';
 import { moduleSteps } from './python-source.js';
 import { childrenOf, PythonSource, stringValue } from './python/tree.js';
-import type { Setting } from './settings.js';
+import { moduleFile, type Setting } from './settings.js';
 
 /** A URL setting: its literal value where the code has one, and the environment variable that overrides it. */
 export interface UrlSetting {
@@ -25,14 +27,16 @@ export interface UrlSetting {
 }
 
 export interface CeleryFacts {
-  /** celery -A's argument: module:attribute of the Celery instance. */
-  app: Found<string>;
+  /** celery -A's argument: module:attribute of the Celery instance; absent when celery is a dependency but no instance was found (--celery-app names it). */
+  app?: Found<string>;
   /** The prefix of its settings (config_from_object's namespace): CELERY_ by default. */
   prefix: string;
   broker?: Found<UrlSetting>;
   resultBackend?: Found<UrlSetting>;
-  /** Queues the settings name (default queue, routes); ["celery"], Celery's default, when none. */
+  /** Queues the settings name (default queue, routes) and the task decorators do; ["celery"], Celery's default, when none. */
   queues: Found<string[]>;
+  /** The queues named in task decorators (`@app.task(queue="mail")`), each where first named. */
+  taskQueues?: Found<string>[];
   /** The entries of CELERY_BEAT_SCHEDULE. */
   beatSchedule?: Found<string[]>;
   /** django_celery_beat in INSTALLED_APPS: beat reads its schedule from the database. */
@@ -48,6 +52,8 @@ export interface RqFacts {
 
 export interface ProcessFacts {
   celery?: CeleryFacts;
+  /** huey's Django integration: `huey.contrib.djhuey` in INSTALLED_APPS, or a HUEY setting (the generator refuses it). */
+  huey?: Found<string>;
   rq?: RqFacts;
   procfile?: Found<ProcfileProcess[]>;
 }
@@ -61,6 +67,8 @@ export function detectProcesses(root: string, settingsModule: string, setting: S
   if (celery) facts.celery = celery;
   const rq = rqFacts(setting, dependencies);
   if (rq) facts.rq = rq;
+  const huey = hueyFacts(setting);
+  if (huey) facts.huey = huey;
   const procfile = readProcfile(root);
   if (procfile) {
     warnings.push(...procfile.problems);
@@ -78,22 +86,40 @@ interface CeleryApp {
   line: number;
   /** config_from_object(..., namespace="X"): the settings' prefix. */
   namespace?: string;
+  /** config_from_object's namespace is an expression not read (an environment value). */
+  namespaceUnread?: true;
 }
 
 function celeryFacts(root: string, settingsModule: string, setting: SettingOf, dependencies: DependencyFacts | undefined, warnings: string[]): CeleryFacts | undefined {
   const app = findCeleryApp(root, settingsModule);
   const installed = dependencies ? isRuntimeDependency(dependencies, 'celery') : false;
-  if (!app) {
-    if (installed) warnings.push(`celery is a dependency, but no module-level Celery(...) was found beside the settings; pass --celery-app module:attribute to run workers`);
-    return undefined;
-  }
-  const prefix = app.namespace === undefined ? 'CELERY_' : app.namespace ? `${app.namespace}_` : '';
+  if (!app && !installed) return undefined;
+  // Without an app the facts are still read (with Celery's default prefix): --celery-app can name one.
+  if (!app)
+    warnings.push(
+      `celery is a dependency, but no module-level Celery(...) was found beside the settings nor in a package's celery.py or celery_app.py; pass --celery-app module:attribute to run workers`,
+    );
+  if (app?.namespaceUnread) warnings.push(`${app.file}:${app.line}: config_from_object's namespace is not a literal string: the settings' prefix is taken to be CELERY_`);
+  const prefix = celeryPrefix(app?.namespace);
   const named = (key: string) => setting(prefix + key);
+  const decorators = taskDecoratorQueues(root);
+  if (decorators.unread.length) {
+    warnings.push(
+      `${decorators.unread.length} task decorator(s) name their queue with an expression not read (${decorators.unread.slice(0, 3).join(', ')}${decorators.unread.length > 3 ? ', ...' : ''}): add each such queue to --celery-queues, or its tasks are never run`,
+    );
+  }
+  const oldDefault = setting('CELERY_DEFAULT_QUEUE');
+  if (app?.namespace && oldDefault && !named('TASK_DEFAULT_QUEUE')) {
+    warnings.push(
+      `${oldDefault.file}:${oldDefault.line}: CELERY_DEFAULT_QUEUE is Celery's old name, which it ignores under config_from_object(namespace=...) [${app.file}:${app.line}]: tasks with no queue of their own go to ${prefix}TASK_DEFAULT_QUEUE's default, "celery"; rename it ${prefix}TASK_DEFAULT_QUEUE`,
+    );
+  }
   const facts: CeleryFacts = {
-    app: { value: `${app.module}:${app.variable}`, source: { file: app.file, line: app.line } },
+    ...(app ? { app: { value: `${app.module}:${app.variable}`, source: { file: app.file, line: app.line } } } : {}),
     prefix,
-    queues: celeryQueues(named('TASK_DEFAULT_QUEUE'), named('TASK_ROUTES')),
+    queues: celeryQueues(named('TASK_DEFAULT_QUEUE'), app?.namespace ? undefined : setting('CELERY_DEFAULT_QUEUE'), named('TASK_ROUTES'), decorators),
   };
+  if (decorators.queues.length) facts.taskQueues = decorators.queues;
   const broker = urlSetting(prefix + 'BROKER_URL', named('BROKER_URL'));
   if (broker) facts.broker = broker;
   if (!broker?.value.url?.startsWith('amqp')) warnings.push(...oldKombuOnRedis(dependencies));
@@ -123,9 +149,12 @@ function oldKombuOnRedis(dependencies: DependencyFacts | undefined): string[] {
   ];
 }
 
+const celeryPrefix = (namespace: string | undefined) => (namespace === undefined ? 'CELERY_' : namespace ? `${namespace}_` : '');
+
 /**
  * Where projects keep the Celery app: a module of the package that holds the settings
- * (mysite/celery.py, config/celery_app.py), the `proj.celery` Celery's docs show.
+ * (mysite/celery.py, config/celery_app.py), the `proj.celery` Celery's docs show; else a
+ * celery.py or celery_app.py in another package (tubearchivist's task/celery.py).
  */
 function findCeleryApp(root: string, settingsModule: string): CeleryApp | undefined {
   const packages = new Set<string>();
@@ -142,22 +171,47 @@ function findCeleryApp(root: string, settingsModule: string): CeleryApp | undefi
     // celery.py and celery_app.py first, as Celery's own lookup (-A proj tries proj.celery).
     files.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
     for (const name of files) {
-      const file = path.posix.join(...pkg.split('.'), name);
-      const text = read(root, file);
-      if (text === undefined || !text.includes('Celery')) continue;
-      const module = name === '__init__.py' ? pkg : `${pkg}.${name.replace(/\.py$/, '')}`;
-      const found = celeryInstance(new PythonSource(text));
-      if (found) return { module, file, ...found };
+      const found = appIn(root, path.posix.join(...pkg.split('.'), name));
+      if (found) return found;
     }
+  }
+  const elsewhere = projectFiles(root, 2).filter((file) => file.folders.length && rank(file.name) < 2 && !packages.has(file.folders.join('.')));
+  for (const file of elsewhere.sort((a, b) => rank(a.name) - rank(b.name))) {
+    const found = appIn(root, file.relative);
+    if (found) return found;
   }
   return undefined;
 }
 
 const rank = (name: string) => (name === 'celery.py' ? 0 : name === 'celery_app.py' ? 1 : 2);
 
+/** The Celery app a module file holds, with the module's dotted name. */
+function appIn(root: string, file: string): CeleryApp | undefined {
+  const text = read(root, file);
+  if (text === undefined || !text.includes('Celery')) return undefined;
+  const module = file
+    .replace(/(\/__init__)?\.py$/, '')
+    .split('/')
+    .join('.');
+  const found = celeryInstance(new PythonSource(text));
+  return found && { module, file, ...found };
+}
+
+/**
+ * The settings' prefix of the app --celery-app names (module:attribute), read from its module as
+ * for a found app; undefined when that module is not a file of the project or holds no Celery(...).
+ */
+export function namedCeleryPrefix(root: string, app: string): string | undefined {
+  const file = moduleFile(root, app.split(':')[0]!);
+  const found = file && appIn(root, file);
+  return found ? celeryPrefix(found.namespace) : undefined;
+}
+
+type Instance = Pick<CeleryApp, 'variable' | 'line' | 'namespace' | 'namespaceUnread'>;
+
 /** `app = Celery(...)` (or celery.Celery) at module level, and its config_from_object namespace. */
-function celeryInstance(python: PythonSource): { variable: string; line: number; namespace?: string } | undefined {
-  let instance: { variable: string; line: number; namespace?: string } | undefined;
+function celeryInstance(python: PythonSource): Instance | undefined {
+  let instance: Instance | undefined;
   for (const step of moduleSteps(python)) {
     if (step.kind === 'assign' && !instance && step.value.name === 'CallExpression') {
       const callee = python.textOf(childrenOf(step.value)[0]!);
@@ -166,31 +220,35 @@ function celeryInstance(python: PythonSource): { variable: string; line: number;
     if (step.kind === 'call' && instance) {
       const [callee, args] = childrenOf(step.call);
       if (callee && args && python.textOf(callee) === `${instance.variable}.config_from_object`) {
-        const namespace = keywordString(python, args, 'namespace');
-        if (namespace !== undefined) instance.namespace = namespace;
+        const namespace = keywordArgument(python, args, 'namespace');
+        if (namespace?.name === 'String') instance.namespace = stringValue(python.textOf(namespace));
+        else if (namespace) instance.namespaceUnread = true;
       }
     }
   }
   return instance;
 }
 
-/** The string given for a keyword argument: `namespace="CELERY"`. */
-function keywordString(python: PythonSource, args: SyntaxNode, keyword: string): string | undefined {
+/** The expression given for a keyword argument: `namespace="CELERY"`. */
+function keywordArgument(python: PythonSource, args: SyntaxNode, keyword: string): SyntaxNode | undefined {
   const children = childrenOf(args);
   for (let i = 0; i + 2 < children.length; i++) {
-    if (children[i]!.name === 'VariableName' && python.textOf(children[i]!) === keyword && children[i + 1]!.name === 'AssignOp' && children[i + 2]!.name === 'String') {
-      return stringValue(python.textOf(children[i + 2]!));
-    }
+    if (children[i]!.name === 'VariableName' && python.textOf(children[i]!) === keyword && children[i + 1]!.name === 'AssignOp') return children[i + 2];
   }
   return undefined;
 }
 
-function celeryQueues(defaultQueue: Setting | undefined, routes: Setting | undefined): Found<string[]> {
+/**
+ * The queues tasks are sent to: the default queue (its old setting name too, which Celery reads
+ * only when config_from_object has no namespace), each route's, and each task decorator's.
+ */
+function celeryQueues(defaultQueue: Setting | undefined, oldDefaultQueue: Setting | undefined, routes: Setting | undefined, decorators: TaskQueues): Found<string[]> {
   const queues: string[] = [];
   let source: Found<string[]>['source'];
-  if (defaultQueue?.value.kind === 'str') {
-    queues.push(defaultQueue.value.value);
-    source = { file: defaultQueue.file, line: defaultQueue.line };
+  const named = defaultQueue ?? oldDefaultQueue;
+  if (named?.value.kind === 'str') {
+    queues.push(named.value.value);
+    source = { file: named.file, line: named.line };
   } else queues.push('celery');
   // CELERY_TASK_ROUTES = {"app.tasks.x": {"queue": "high"}}
   if (routes?.value.kind === 'dict') {
@@ -200,6 +258,8 @@ function celeryQueues(defaultQueue: Setting | undefined, routes: Setting | undef
     }
     source ??= { file: routes.file, line: routes.line };
   }
+  for (const queue of decorators.queues) if (!queues.includes(queue.value)) queues.push(queue.value);
+  source ??= decorators.queues[0]?.source;
   return source ? { value: queues, source } : { value: queues, note: "Celery's default queue" };
 }
 
@@ -221,6 +281,17 @@ function rqFacts(setting: SettingOf, dependencies: DependencyFacts | undefined):
     if (url) urls.push({ value: urlOf(`RQ_QUEUES["${key.value}"]["URL"]`, url), source });
   }
   return { queues: { value: stringKeys(queues.value), source }, urls };
+}
+
+// ---------- huey ----------
+
+function hueyFacts(setting: SettingOf): Found<string> | undefined {
+  const apps = setting('INSTALLED_APPS');
+  if (apps?.value.kind === 'list' && apps.value.items.some((item) => item.kind === 'str' && item.value.startsWith('huey.contrib.djhuey'))) {
+    return { value: 'huey.contrib.djhuey in INSTALLED_APPS', source: { file: apps.file, line: apps.line } };
+  }
+  const huey = setting('HUEY');
+  return huey ? { value: 'HUEY', source: { file: huey.file, line: huey.line } } : undefined;
 }
 
 // ---------- values ----------

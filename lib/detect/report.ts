@@ -81,7 +81,13 @@ function processLines({ processes }: ProjectFacts): string[] {
   const url = (found: Found<{ url?: string; env?: string }>) => found.value.url ?? `from $${found.value.env ?? '?'}`;
   const { celery, rq, procfile } = processes;
   return [
-    ...(celery ? [line('Celery app', celery.app, celery.app.value), line('Celery queues', celery.queues, celery.queues.value.join(', '))] : []),
+    ...(celery
+      ? [
+          celery.app ? line('Celery app', celery.app, celery.app.value) : `  ${'Celery app'.padEnd(18)} not found (--celery-app names it)`,
+          line('Celery queues', celery.queues, celery.queues.value.join(', ')),
+        ]
+      : []),
+    ...(celery?.taskQueues ?? []).map((queue) => line('task queue', queue, queue.value)),
     ...(celery?.broker ? [line('Celery broker', celery.broker, url(celery.broker))] : []),
     ...(celery?.resultBackend ? [line('Celery results', celery.resultBackend, url(celery.resultBackend))] : []),
     ...(celery?.beatSchedule ? [line('beat schedule', celery.beatSchedule, celery.beatSchedule.value.join(', ') || '(entries not read)')] : []),

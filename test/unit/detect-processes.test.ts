@@ -30,9 +30,71 @@ describe('detecting the processes a project runs', () => {
     files['mysite/celery_app.py'] = 'import celery\n\nworker = celery.Celery("x")\nworker.config_from_object("django.conf:settings", namespace="TASKS")\n';
     files['mysite/settings.py'] += 'TASKS_TASK_ROUTES = {"counter.tasks.add": {"queue": "math"}}\nTASKS_BROKER_URL = "amqp://guest@rabbit//"\n';
     const celery = detect(files).processes?.celery;
-    expect(celery?.app.value).toBe('mysite.celery_app:worker');
+    expect(celery?.app?.value).toBe('mysite.celery_app:worker');
     expect(celery?.queues.value).toEqual(['celery', 'math']);
     expect(celery?.broker?.value.url).toBe('amqp://guest@rabbit//');
+  });
+
+  it("adds the queues task decorators name: literal, a module's constant, one imported; warns where one is not read", () => {
+    const files = celeryRedis();
+    files['mysite/queues.py'] = 'REPORTS = "reports"\n';
+    files['counter/tasks.py'] = `from celery import shared_task
+from django.conf import settings
+
+from mysite.celery import app
+from mysite.queues import REPORTS as REPORT_QUEUE
+
+MAIL = "mail"
+
+
+@shared_task(queue="slow")
+def tick():
+    return 1
+
+
+@app.task(bind=True, queue=MAIL)
+def send(self):
+    return 2
+
+
+@app.task(queue=REPORT_QUEUE)
+def report():
+    return 3
+
+
+@shared_task(queue=settings.OTHER_QUEUE)
+def other():
+    return 4
+
+
+@shared_task(queue="slow")
+def again():
+    return 5
+`;
+    const facts = detect(files);
+    const celery = facts.processes?.celery;
+    expect(celery?.queues.value).toEqual(['celery', 'slow', 'mail', 'reports']);
+    expect(celery?.taskQueues).toEqual([
+      { value: 'slow', source: { file: 'counter/tasks.py', line: 10 } },
+      { value: 'mail', source: { file: 'counter/tasks.py', line: 15 } },
+      { value: 'reports', source: { file: 'counter/tasks.py', line: 20 } },
+    ]);
+    expect(facts.warnings).toContain('1 task decorator(s) name their queue with an expression not read (counter/tasks.py:25): add each such queue to --celery-queues, or its tasks are never run');
+    expect(detectionReport(facts).join('\n')).toMatch(/task queue\s+mail\s+\[counter\/tasks\.py:15\]/);
+  });
+
+  it("reads Celery's old CELERY_DEFAULT_QUEUE where Celery does (no namespace), and warns where it ignores it (a namespace)", () => {
+    const files = celeryRedis();
+    files['mysite/settings.py'] += 'CELERY_DEFAULT_QUEUE = "low_priority"\n';
+    const namespaced = detect(files);
+    expect(namespaced.processes?.celery?.queues.value).toEqual(['celery']);
+    expect(namespaced.warnings.join('\n')).toMatch(
+      /^mysite\/settings\.py:\d+: CELERY_DEFAULT_QUEUE is Celery's old name, which it ignores under config_from_object\(namespace=\.\.\.\) \[mysite\/celery\.py:7\].*rename it CELERY_TASK_DEFAULT_QUEUE$/m,
+    );
+    files['mysite/celery.py'] = files['mysite/celery.py']!.replace(', namespace="CELERY"', '');
+    const plain = detect(files);
+    expect(plain.processes?.celery?.queues).toMatchObject({ value: ['low_priority'], source: { file: 'mysite/settings.py' } });
+    expect(plain.warnings.join('\n')).not.toContain('old name');
   });
 
   it('reads django-celery-beat in INSTALLED_APPS', () => {
@@ -41,12 +103,35 @@ describe('detecting the processes a project runs', () => {
     expect(detect(files).processes?.celery?.databaseScheduler?.value).toBe(true);
   });
 
-  it('warns when celery is installed but no Celery(...) app is found', () => {
+  it('warns when celery is installed but no Celery(...) app is found, and still reads its settings (--celery-app can name the app)', () => {
     const files = celeryRedis();
     files['mysite/celery.py'] = '# empty\n';
     const facts = detect(files);
-    expect(facts.processes?.celery).toBeUndefined();
+    expect(facts.processes?.celery?.app).toBeUndefined();
+    expect(facts.processes?.celery).toMatchObject({ prefix: 'CELERY_', queues: { value: ['celery'] } });
+    expect(facts.processes?.celery?.broker?.value.url).toBe('redis://localhost:6379/0');
     expect(facts.warnings.join('\n')).toContain('--celery-app');
+    expect(detectionReport(facts).join('\n')).toMatch(/Celery app\s+not found \(--celery-app names it\)/);
+  });
+
+  it("finds the app in another package's celery.py when none is beside the settings, the settings' package first", () => {
+    const files = celeryRedis();
+    files['mysite/celery.py'] = '# empty\n';
+    files['jobs/__init__.py'] = '';
+    files['jobs/celery.py'] = 'from celery import Celery\n\nqueue_app = Celery("jobs")\nqueue_app.config_from_object("django.conf:settings", namespace="JOBS")\n';
+    const celery = detect(files).processes?.celery;
+    expect(celery?.app).toEqual({ value: 'jobs.celery:queue_app', source: { file: 'jobs/celery.py', line: 3 } });
+    expect(celery?.prefix).toBe('JOBS_');
+    // One beside the settings wins over another package's.
+    expect(detect({ ...celeryRedis(), 'jobs/celery.py': files['jobs/celery.py']! }).processes?.celery?.app?.value).toBe('mysite.celery:app');
+  });
+
+  it("warns when config_from_object's namespace is not a literal string", () => {
+    const files = celeryRedis();
+    files['mysite/celery.py'] = 'import os\nfrom celery import Celery\n\napp = Celery("x")\napp.config_from_object("django.conf:settings", namespace=os.environ.get("NS", "CELERY"))\n';
+    const facts = detect(files);
+    expect(facts.processes?.celery?.prefix).toBe('CELERY_');
+    expect(facts.warnings).toContain("mysite/celery.py:4: config_from_object's namespace is not a literal string: the settings' prefix is taken to be CELERY_");
   });
 
   it('warns when kombu is held below 5.3 on a Redis broker (tasks lost on a worker stop): pinned, capped or locked; not when newer is allowed, nor on RabbitMQ', () => {

@@ -46,9 +46,36 @@ describe('processes as services', () => {
     expect(renderAll(rqProject()).output.get('mysite/settings_docker.py')).not.toContain('WORKER_CONCURRENCY');
   });
 
+  it('turns eager tasks off when the stack runs workers (a project runs them in the web process without a broker), under its prefix', () => {
+    const files = celeryRedis();
+    files['mysite/settings.py'] += 'if not os.environ.get("CELERY_BROKER_URL"):\n    CELERY_TASK_ALWAYS_EAGER = True\n';
+    const overlay = renderAll(files).output.get('mysite/settings_docker.py')!;
+    expect(overlay).toMatch(/^CELERY_TASK_ALWAYS_EAGER = False$/m);
+    expect(overlay.indexOf('CELERY_TASK_ALWAYS_EAGER = False')).toBeGreaterThan(overlay.indexOf('import *'));
+    files['mysite/celery.py'] = files['mysite/celery.py']!.replace('namespace="CELERY"', 'namespace="TASKS"');
+    expect(renderAll(files).output.get('mysite/settings_docker.py')).toMatch(/^TASKS_TASK_ALWAYS_EAGER = False$/m);
+    expect(renderAll(files, { celeryApp: 'none' }).output.get('mysite/settings_docker.py')).not.toContain('ALWAYS_EAGER');
+  });
+
   it('--celery-app none runs no Celery service and no Redis', () => {
     const compose = buildCompose(configOf(celeryRedis(), { celeryApp: 'none' }));
     expect(Object.keys(compose.services)).toEqual(['collectstatic', 'migrate', 'app', 'nginx', 'backup']);
+  });
+
+  it("celery without a found app: no Celery service by default; --celery-app runs it, with the named module's prefix", () => {
+    const files = celeryRedis();
+    files['mysite/celery.py'] = '# empty\n';
+    files['mysite/__init__.py'] = '';
+    expect(Object.keys(buildCompose(configOf(files)).services)).toEqual(['collectstatic', 'migrate', 'app', 'nginx', 'backup']);
+    // A module the search does not look in (deeper than two folders, another file name).
+    files['apps/background/work/runner.py'] = 'from celery import Celery\n\nrunner = Celery("w")\nrunner.config_from_object("django.conf:settings", namespace="WORK")\n';
+    const named = renderAll(files, { celeryApp: 'apps.background.work.runner:runner' });
+    expect(named.config.processes?.workers.map((worker) => [worker.service, worker.source])).toEqual([['worker-celery', '--celery-app']]);
+    expect(buildCompose(named.config).services['worker-celery']!['command']).toContain('apps.background.work.runner:runner');
+    const overlay = named.output.get('mysite/settings_docker.py')!;
+    expect(overlay).toContain('WORK_BROKER_URL = os.environ.get("WORK_BROKER_URL")');
+    // A module that is not a file of the project (installed, or built at run time): Celery's default prefix.
+    expect(renderAll(files, { celeryApp: 'elsewhere.tasks:app' }).output.get('mysite/settings_docker.py')).toContain('CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL")');
   });
 
   it('django-celery-beat: beat reads its schedule from the database', () => {

@@ -88,6 +88,10 @@ DATABASES = {
 # count: one per 256 MiB of it (--worker-memory), unless the project's settings or .env set it.
 CELERY_WORKER_CONCURRENCY = int(os.environ.get("CELERY_WORKER_CONCURRENCY") or globals().get("CELERY_WORKER_CONCURRENCY") or 2)
 
+# Tasks go through the broker to the workers: a project that runs them in the calling process
+# when it has no broker (eager) would leave the workers idle and run every task in the web app.
+CELERY_TASK_ALWAYS_EAGER = False
+
 # Workers: the stack's Redis ("redis" service, never published) is their broker.
 # A URL set in the environment (.env) is used instead.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "redis://redis:6379/0"
