@@ -3,7 +3,6 @@
  * health check are plain modules in lib/; this class wires options, prompts and this.fs to them.
  */
 import '../supported-node.js'; // first: on an old Node, one line instead of Yeoman's stack trace
-import fs from 'node:fs';
 import path from 'node:path';
 import { setConflicterStatus } from '@yeoman/conflicter';
 import type { MemFsEditorFile } from 'mem-fs-editor';
@@ -12,7 +11,7 @@ import Generator, { type BaseOptions } from 'yeoman-generator';
 import { AnswerError, resolveAnswers, type Ask } from '../../lib/config/answers.js';
 import { refusals } from '../../lib/config/refusals.js';
 import { BACKUPS_DIR, GENERATED_FILES, RELEASES_FILE } from '../../lib/config/names.js';
-import { besideNotices, defaultProjectName, stackFiles, type StackFiles } from '../../lib/config/file-names.js';
+import { besideNotices, defaultProjectName, isProjectFile, stackFiles, type StackFiles } from '../../lib/config/file-names.js';
 import { defaultDatabase, QUESTIONS, type Answers } from '../../lib/config/questions.js';
 import { remoteStaticNotice } from '../../lib/config/remote-static.js';
 import { buildStepNotices, importWriteProblems } from '../../lib/config/build-steps.js';
@@ -101,7 +100,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     await this._findProjectDir();
     const settingsOption = this.options['settingsModule'];
     this.stored = this.config.get(MANIFEST_KEY) as Manifest | undefined;
-    this.files = stackFiles((file) => fs.existsSync(this.destinationPath(file)), Object.keys(this.stored?.files ?? {}));
+    this.files = stackFiles(isProjectFile(this.destinationRoot()), Object.keys(this.stored?.files ?? {}));
     this.facts = this._detect(typeof settingsOption === 'string' ? settingsOption : undefined);
     for (const line of detectionReport(this.facts)) this.log.writeln(line);
     if (this.options['inspect']) await this._inspect();

@@ -7,6 +7,8 @@
  * when the last generation did not write it (it is not in the manifest). The choice sticks: a
  * name the last generation wrote is used again.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Found } from '../detect/found.js';
 import { BESIDE_PROJECT_FILES, DEFAULT_COMPOSE_FILES, GENERATED_FILES, type MovableFile } from './names.js';
 
@@ -38,6 +40,12 @@ export function stackFiles(exists: (file: string) => boolean, written: readonly 
   }
   return files;
 }
+
+/** stackFiles' `exists` for a project folder: a file of theirs (a folder in the way is no file to keep: the write stops, writing nothing). */
+export const isProjectFile =
+  (root: string) =>
+  (file: string): boolean =>
+    fs.statSync(path.join(root, file), { throwIfNoEntry: false })?.isFile() ?? false;
 
 /**
  * The compose command as printed to the user. Beside a project's own compose file it names ours
