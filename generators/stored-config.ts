@@ -2,9 +2,7 @@
  * The StackConfig of a project generated earlier, rebuilt from the answers `yo django-static`
  * stored in .yo-rc.json: what `check` and `rollback` run against is what was generated.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { stackFiles } from '../lib/config/file-names.js';
+import { isProjectFile, stackFiles } from '../lib/config/file-names.js';
 import type { Answers } from '../lib/config/questions.js';
 import { buildStackConfig, ConfigError, type StackConfig } from '../lib/config/stack-config.js';
 import { answersOnDisk } from '../lib/config/answers-on-disk.js';
@@ -19,11 +17,7 @@ export function storedStackConfig(root: string, stored: Manifest | undefined, ta
     const onDisk = answersOnDisk(root, answers);
     if (onDisk.length > 0) throw new ConfigError(onDisk);
     const facts = withDependencyFile(detectProject(root, { settingsModule: answers.settingsModule }), answers.dependencies);
-    return buildStackConfig(
-      answers,
-      facts,
-      stackFiles((file) => fs.existsSync(path.join(root, file)), Object.keys(stored.files)),
-    );
+    return buildStackConfig(answers, facts, stackFiles(isProjectFile(root), Object.keys(stored.files)));
   } catch (error) {
     if (error instanceof ConfigError) throw new Error(`the stored answers are no longer valid for this project:\n${error.message}`, { cause: error });
     throw error;

@@ -4,7 +4,7 @@
  * written all-or-nothing (lib/regen/atomic-write.ts).
  */
 import { Transform } from 'node:stream';
-import { createConflicterTransform, createYoResolveTransform, forceYoFiles } from '@yeoman/conflicter';
+import { createConflicterTransform, createYoResolveTransform, forceYoFiles, setConflicterStatus } from '@yeoman/conflicter';
 import type { MemFsEditorFile } from 'mem-fs-editor';
 import { clearFileState, isFilePending, setCommittedFile } from 'mem-fs-editor/state';
 import fs from 'node:fs';
@@ -45,6 +45,20 @@ const settleModes = () =>
   });
 
 /**
+ * A file marked to be written without a question (.yo-rc.json by forceYoFiles, ours by
+ * _markForce) that is not on disk yet is new: logged `create`, not `force`, which reads as if
+ * something had been overwritten.
+ */
+const newIsCreated = () =>
+  new Transform({
+    objectMode: true,
+    transform(file: MemFsEditorFile & { conflicter?: string }, _encoding, callback) {
+      if (file.conflicter === 'force' && !fs.existsSync(file.path)) setConflicterStatus(file as never, 'create');
+      callback(null, file);
+    },
+  });
+
+/**
  * Runs the conflicter, lets `beforeWrite` adjust what was accepted (e.g. the manifest),
  * writes, removes `remove` (absolute paths) with the same swap, and returns a signal that
  * arrived during the write, for the caller to re-raise.
@@ -62,6 +76,7 @@ export async function commitAllOrNothing(env: CommitEnvironment, beforeWrite: (a
     { filter: (file: MemFsEditorFile) => isFilePending(file) || file.path.endsWith('.yo-resolve') },
     createYoResolveTransform(),
     forceYoFiles(),
+    newIsCreated(),
     settleModes(),
     createConflicterTransform(env.adapter as never, env.conflicterOptions),
     collect,

@@ -3,15 +3,15 @@
  * health check are plain modules in lib/; this class wires options, prompts and this.fs to them.
  */
 import '../supported-node.js'; // first: on an old Node, one line instead of Yeoman's stack trace
-import fs from 'node:fs';
 import path from 'node:path';
 import { setConflicterStatus } from '@yeoman/conflicter';
 import type { MemFsEditorFile } from 'mem-fs-editor';
+import { clearFileState } from 'mem-fs-editor/state';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { AnswerError, resolveAnswers, type Ask } from '../../lib/config/answers.js';
 import { refusals } from '../../lib/config/refusals.js';
 import { BACKUPS_DIR, GENERATED_FILES, RELEASES_FILE } from '../../lib/config/names.js';
-import { besideNotices, defaultProjectName, stackFiles, type StackFiles } from '../../lib/config/file-names.js';
+import { besideNotices, defaultProjectName, isProjectFile, stackFiles, type StackFiles } from '../../lib/config/file-names.js';
 import { defaultDatabase, QUESTIONS, serverPackages, type Answers } from '../../lib/config/questions.js';
 import { remoteStaticNotice } from '../../lib/config/remote-static.js';
 import { buildStepNotices, importWriteProblems } from '../../lib/config/build-steps.js';
@@ -58,8 +58,8 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
   private files!: StackFiles;
   /** The folder the run started from (a repository root above the Django folder): manifests are looked for up to it. */
   private startedIn: string | undefined;
-  /** Generated files the user had edited (or had before), written beside as <file>.new instead, with what differs. */
-  private sidecars: { file: string; differences: string[] }[] = [];
+  /** Generated files the user had edited (or had before), written beside as <file>.new instead, with what differs; `theirs`: never written by us. */
+  private sidecars: { file: string; differences: string[]; theirs: boolean }[] = [];
   /** Generated content that is not going to its own path (kept edits, .new files): validated all the same. */
   private generatedElsewhere = new Map<string, string>();
   /** Files left to Yeoman's conflict prompt: absolute path -> manifest entry before this run. */
@@ -101,7 +101,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     await this._findProjectDir();
     const settingsOption = this.options['settingsModule'];
     this.stored = this.config.get(MANIFEST_KEY) as Manifest | undefined;
-    this.files = stackFiles((file) => fs.existsSync(this.destinationPath(file)), Object.keys(this.stored?.files ?? {}));
+    this.files = stackFiles(isProjectFile(this.destinationRoot()), Object.keys(this.stored?.files ?? {}));
     this.facts = this._detect(typeof settingsOption === 'string' ? settingsOption : undefined);
     for (const line of detectionReport(this.facts)) this.log.writeln(line);
     if (this.options['inspect']) await this._inspect();
@@ -214,7 +214,6 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     }
     const importWrites = importWriteProblems(this.facts, this.stackConfig);
     if (importWrites.length > 0) throw new AnswerError(importWrites);
-    for (const line of besideNotices(this.stackConfig)) this._note(line);
     const installedFrom = this.facts.dependencyCandidates.find((candidate) => candidate.file === this.answers.dependencies);
     const groups = installedFrom && groupNotice(installedFrom, this.stackConfig.dependencies.groups, serverPackages(this.answers));
     if (groups) this._note(groups);
@@ -289,21 +288,26 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
           this.asked.set(target, { file, storedHash });
           break;
         case 'keep-edit':
-          this.fs.write(target, onDisk!);
+          this._keepOnDisk(target, onDisk!);
           this.generatedElsewhere.set(file, generated);
           this._note(`kept your edits to ${file} (what the generator writes there has not changed)`);
           break;
         case 'beside':
-          this.fs.write(target, onDisk!);
+          this._keepOnDisk(target, onDisk!);
           this.fs.write(`${target}.new`, generated);
           this._markForce(`${target}.new`);
           this.generatedElsewhere.set(file, generated);
-          this.sidecars.push({ file, differences: explainDifference(file, onDisk!, generated) });
+          this.sidecars.push({ file, differences: explainDifference(file, onDisk!, generated), theirs: storedHash === undefined });
           restoreHash(hashes, file, storedHash);
           break;
       }
     };
 
+    for (const line of besideNotices(
+      config,
+      planned.map((file) => file.path),
+    ))
+      this._note(line);
     for (const file of planned) {
       if ('template' in file) write(file.path, (target) => this.fs.copyTpl(this.templatePath(file.template), target, file.data));
       else write(file.path, (target) => this.fs.write(target, file.content));
@@ -326,7 +330,7 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       const { content } = mergeLines(existing ?? '', gitignoreRules(ignoresEnvFile(existing === undefined ? undefined : withoutBlock(existing))));
       if (content !== (existing ?? '')) {
         this.fs.write(this.destinationPath(GENERATED_FILES.gitignore), content);
-        this._markForce(this.destinationPath(GENERATED_FILES.gitignore));
+        if (existing !== undefined) this._markForce(this.destinationPath(GENERATED_FILES.gitignore));
       }
     }
     this.stale = staleFiles(this.stored?.files, Object.keys(generatedHashes), (file) => this._readDisk(file));
@@ -353,9 +357,9 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
     }
     if (this.sidecars.length > 0) {
       const list = this.sidecars.map(({ file, differences }) => [`  ${file} -> ${file}.new`, ...differences.map((line) => `      ${line}`)].join('\n')).join('\n');
-      throw new Error(
-        `these files are yours (written or edited by hand), so ours were written beside them:\n${list}\n` + 'Merge them (or delete the .new files), or re-run with --force to overwrite.',
-      );
+      // --force overwrites an edit of a file we wrote; a file that was the project's before we ever ran, never.
+      const force = this.sidecars.some((sidecar) => !sidecar.theirs) ? ', or re-run with --force to overwrite the ones we wrote earlier' : '';
+      throw new Error(`these files are yours (written or edited by hand), so ours were written beside them:\n${list}\n` + `Merge them (or delete the .new files)${force}.`);
     }
     // A file kept with the user's edits (conflict prompt: "do not overwrite") can break the chain.
     const onDisk = checkInvariants(this.stackConfig, (file) => readText(this.destinationPath(file)));
@@ -435,6 +439,12 @@ export default class DjangoStaticGenerator extends Generator<Record<string, unkn
       if (manifest) for (const [, { file, storedHash }] of declined) restoreHash(manifest.files, file, storedHash);
     }
     yoRc.contents = Buffer.from(`${JSON.stringify(content, null, 2)}\n`);
+  }
+
+  /** Leaves a file as it is on disk: out of the commit, so Yeoman neither writes nor logs it ("identical" would be untrue). */
+  private _keepOnDisk(absolutePath: string, onDisk: string): void {
+    this.fs.write(absolutePath, onDisk); // later reads in this run see what stays
+    clearFileState(this.fs.store.get(absolutePath));
   }
 
   private _markForce(absolutePath: string): void {

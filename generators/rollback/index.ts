@@ -5,7 +5,6 @@
  */
 import '../supported-node.js'; // first: on an old Node, one line instead of Yeoman's stack trace
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { GENERATED_FILES } from '../../lib/config/names.js';
 import { MANIFEST_KEY, type Manifest } from '../../lib/regen/manifest.js';
 import { ACROSS_MIGRATIONS_FLAG } from '../../lib/release/migrations.js';
 import { rollbackCompose } from '../../lib/targets/compose/rollback.js';
@@ -26,7 +25,7 @@ export default class RollbackGenerator extends Generator<Record<string, unknown>
 
   async default(): Promise<void> {
     const config = storedStackConfig(this.destinationRoot(), this.config.get(MANIFEST_KEY) as Manifest | undefined, undefined);
-    if (config.target === 'swarm') throw new Error(`on Swarm, roll back with \`./${GENERATED_FILES.swarmScript} rollback\`: it returns app, static and workers to the previous images together`);
+    if (config.target === 'swarm') throw new Error(`on Swarm, roll back with \`./${config.files.swarmScript} rollback\`: it returns app, static and workers to the previous images together`);
     const result = await rollbackCompose({
       config,
       cwd: this.destinationRoot(),

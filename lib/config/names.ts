@@ -46,17 +46,35 @@ export const GENERATED_FILES = {
   nginxStaticConf: 'nginx/static.conf',
 } as const;
 
+const BESIDE_MARK = 'django-static';
+
 /**
- * Our names for the files a project often has of its own. When it has one, ours goes under the
- * name here instead, so nothing of theirs is replaced and nothing they run changes: Compose v2
- * reads compose.yaml before docker-compose.yml, so a compose.yaml of ours beside their
- * docker-compose.yml would silently become what their own `docker compose up` runs.
+ * Our name for a generated file when the project has its own file at that path (its own
+ * docker/entrypoint.sh, gunicorn.conf.py, compose file): ours goes under this name, so nothing
+ * of theirs is replaced and nothing they run changes. Compose v2 reads compose.yaml before
+ * docker-compose.yml, so a compose.yaml of ours beside their docker-compose.yml would silently
+ * become what their own `docker compose up` runs. The mark goes before the extensions, where
+ * editors and tools still recognise the kind: compose.django-static.yaml,
+ * gunicorn.django-static.conf.py, .env.django-static.example, django-static.Dockerfile.
  */
-export const BESIDE_PROJECT_FILES = {
-  compose: 'compose.django-static.yaml',
-  dockerfile: 'django-static.Dockerfile',
-  envExample: '.env.django-static.example',
-} as const;
+export function besideName(file: string): string {
+  const slash = file.lastIndexOf('/');
+  const [folder, base] = [file.slice(0, slash + 1), file.slice(slash + 1)];
+  const dot = base.indexOf('.', 1); // a leading dot is part of the name (.env.example)
+  return dot === -1 ? `${folder}${BESIDE_MARK}.${base}` : `${folder}${base.slice(0, dot)}.${BESIDE_MARK}${base.slice(dot)}`;
+}
+
+/**
+ * The generated files a project's own file never shares a path with: .env, .gitignore and
+ * .dockerignore are merged with theirs instead (the secrets file only gains missing keys).
+ */
+export const MERGED_FILES = ['env', 'gitignore', 'dockerignore'] as const satisfies readonly (keyof typeof GENERATED_FILES)[];
+export type MovableFile = Exclude<keyof typeof GENERATED_FILES, (typeof MERGED_FILES)[number]>;
+
+/** Each movable file's name beside a project's own one. */
+export const BESIDE_PROJECT_FILES = Object.fromEntries(
+  (Object.keys(GENERATED_FILES) as (keyof typeof GENERATED_FILES)[]).filter((kind) => !(MERGED_FILES as readonly string[]).includes(kind)).map((kind) => [kind, besideName(GENERATED_FILES[kind])]),
+) as Record<MovableFile, string>;
 
 /** The files Compose looks for by default, in its order (lib/doctor reads the same list). */
 export const DEFAULT_COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'] as const;
@@ -126,7 +144,7 @@ export interface StackVariable {
   secret: boolean;
   doc: string;
   /** The generated file that alone reads it: .env.example leaves it out when the app's command does not load that file. */
-  readBy?: string;
+  readBy?: keyof typeof GENERATED_FILES;
 }
 
 /** The variables the generated settings overlay and gunicorn.conf.py read: the templates take these names from here. */
@@ -146,9 +164,9 @@ export const ENVIRONMENT: readonly StackVariable[] = [
   { name: ENV_NAMES.debug, secret: false, doc: 'Off unless 1/true/yes/on. Never on in production.' },
   { name: ENV_NAMES.allowedHosts, secret: false, doc: 'Comma-separated; overrides the generated server names.' },
   { name: ENV_NAMES.csrfTrustedOrigins, secret: false, doc: 'Comma-separated origins with scheme (and port).' },
-  { name: ENV_NAMES.webConcurrency, secret: false, readBy: GENERATED_FILES.gunicornConf, doc: 'gunicorn workers; overrides the generated default.' },
-  { name: ENV_NAMES.forwardedAllowIps, secret: false, readBy: GENERATED_FILES.gunicornConf, doc: 'Proxies gunicorn trusts for X-Forwarded-*; default: the compose network.' },
-  { name: ENV_NAMES.gunicornLogLevel, secret: false, readBy: GENERATED_FILES.gunicornConf, doc: 'gunicorn log level (debug, info, warning, error); default info.' },
+  { name: ENV_NAMES.webConcurrency, secret: false, readBy: 'gunicornConf', doc: 'gunicorn workers; overrides the generated default.' },
+  { name: ENV_NAMES.forwardedAllowIps, secret: false, readBy: 'gunicornConf', doc: 'Proxies gunicorn trusts for X-Forwarded-*; default: the compose network.' },
+  { name: ENV_NAMES.gunicornLogLevel, secret: false, readBy: 'gunicornConf', doc: 'gunicorn log level (debug, info, warning, error); default info.' },
 ];
 
 /** The variables .env may set, read with a default when unset or empty: compose passes all of .env, Swarm services these. */

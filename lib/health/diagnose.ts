@@ -3,7 +3,7 @@
  * containers' logs, the probes and the files on disk say. Pure: all evidence is passed in.
  */
 import { limitOf } from '../config/limits.js';
-import { DATABASE_URL_VARIABLE, GENERATED_FILES, POSTGRES_PASSWORD_VARIABLE, SERVICES } from '../config/names.js';
+import { DATABASE_URL_VARIABLE, POSTGRES_PASSWORD_VARIABLE, SERVICES } from '../config/names.js';
 import type { StackConfig } from '../config/stack-config.js';
 import type { Problem } from '../validate/invariants.js';
 import type { CheckId } from './check-result.js';
@@ -118,7 +118,7 @@ export function diagnose(config: StackConfig, evidence: Evidence): string[] {
   const privileges = failed('least-privilege');
   if (privileges) {
     causes.push(
-      `A container runs with more privilege than the stack grants: ${privileges.detail}. ${config.target === 'swarm' ? GENERATED_FILES.stack : GENERATED_FILES.compose} was edited by hand (or predates these settings): generate again to restore them, ` +
+      `A container runs with more privilege than the stack grants: ${privileges.detail}. ${config.target === 'swarm' ? config.files.stack : config.files.compose} was edited by hand (or predates these settings): generate again to restore them, ` +
         'or, if the project truly needs one loosened, see "Loosening one" in docs/least-privilege.md of generator-django-static for how and what it costs.',
     );
   }

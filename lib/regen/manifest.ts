@@ -65,17 +65,22 @@ export function answerChanges(before: Partial<Answers> | undefined, now: Answers
 
 /**
  * What to do with one generated file on a (re-)run:
- * - write: new, still ours, identical anyway, or --force;
+ * - write: new, still ours, identical anyway, or an edit of ours under --force;
  * - keep-edit: the user edited it, but our output has not changed since: nothing to merge;
  * - beside: --yes and an edit to protect: write <file>.new instead;
  * - ask: interactive, an edit to protect: Yeoman's conflict prompt with the diff.
+ * A file we never wrote (no stored hash) is the project's own: --force does not overwrite it.
+ * stackFiles (lib/config/file-names.ts) names ours apart from it, so this is the rare file
+ * that could not move (the settings overlay) or whose other name is taken too.
  */
 export type RegenerationAction = 'write' | 'keep-edit' | 'beside' | 'ask';
 
 export function regenerationAction(input: { onDisk: string | undefined; storedHash: string | undefined; generated: string; yes: boolean; force: boolean }): RegenerationAction {
   const { onDisk, storedHash, generated } = input;
-  if (onDisk === undefined || !isUserEdited(onDisk, storedHash) || onDisk === generated || input.force) return 'write';
-  if (storedHash !== undefined && hashContent(generated) === storedHash) return 'keep-edit';
+  if (onDisk === undefined || onDisk === generated) return 'write';
+  if (storedHash === undefined) return input.yes || input.force ? 'beside' : 'ask';
+  if (!isUserEdited(onDisk, storedHash) || input.force) return 'write';
+  if (hashContent(generated) === storedHash) return 'keep-edit';
   return input.yes ? 'beside' : 'ask';
 }
 

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { COMPOSE_PROJECT_VARIABLE, POSTGRES_PASSWORD_VARIABLE, SECRET_KEY_VARIABLE } from '../config/names.js';
+import { envNamesProject } from '../config/file-names.js';
 import { stackEnvironment, type StackConfig } from '../config/stack-config.js';
 import { describeCondition, type Condition } from '../detect/evaluate.js';
 
@@ -19,8 +20,7 @@ export function newDatabasePassword(): string {
 
 export function requiredEnv(config: StackConfig): Record<string, () => string> {
   return {
-    // Beside a project's own compose file, .env must not name the project: their `docker compose` reads it too.
-    ...(config.files.projectCompose ? {} : { [COMPOSE_PROJECT_VARIABLE]: () => config.projectName }),
+    ...(envNamesProject(config.files) ? { [COMPOSE_PROJECT_VARIABLE]: () => config.projectName } : {}),
     [SECRET_KEY_VARIABLE]: newSecretKey,
     // Read by initdb on the db volume's first start only: changing it later does not change the database's password.
     ...(config.database.kind === 'postgres' ? { [POSTGRES_PASSWORD_VARIABLE]: newDatabasePassword } : {}),

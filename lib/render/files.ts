@@ -4,7 +4,8 @@
  */
 import { APP_UID, optionalVariables, secretVariables, type StackConfig } from '../config/stack-config.js';
 import { BUILDER_TOOLCHAIN } from '../detect/dependencies/system-packages.js';
-import { ENV_NAMES, ENVIRONMENT, FILE_VARIABLE_SUFFIX, GENERATED_FILES, NGINX_HEALTH_PATH, RELEASES_FILE, SERVICES, STATIC_RELEASES_DIR } from '../config/names.js';
+import { envNamesProject } from '../config/file-names.js';
+import { COMPOSE_PROJECT_VARIABLE, ENV_NAMES, ENVIRONMENT, FILE_VARIABLE_SUFFIX, NGINX_HEALTH_PATH, RELEASES_FILE, SERVICES, STATIC_RELEASES_DIR } from '../config/names.js';
 import { describeCondition } from '../detect/evaluate.js';
 import { inContext } from '../config/build-context.js';
 import { execForm, serverCommand } from '../model/features/app-server.js';
@@ -23,7 +24,7 @@ export function templateFiles(config: StackConfig): PlannedFile[] {
       data: {
         config,
         appUid: APP_UID,
-        entrypoint: `${config.appDir}/${GENERATED_FILES.entrypoint}`,
+        entrypoint: `${config.appDir}/${config.files.entrypoint}`,
         toolchain: BUILDER_TOOLCHAIN,
         lockScript: config.dependencies.lockScript && inContext(config.build, config.dependencies.lockScript),
         command: execForm(command),
@@ -31,12 +32,12 @@ export function templateFiles(config: StackConfig): PlannedFile[] {
     },
     ...(config.dependencies.lockScript ? [{ path: config.dependencies.lockScript, template: `${config.dependencies.lockScript}.ejs`, data: {} }] : []),
     { path: config.build.dockerignore, template: 'dockerignore.ejs', data: { config, files: config.files, releasesFile: RELEASES_FILE, at: config.build.appPath ? `${config.build.appPath}/` : '' } },
-    { path: GENERATED_FILES.nginxConf, template: 'nginx/default.conf.ejs', data: { config, services: SERVICES, role: 'compose', healthPath: NGINX_HEALTH_PATH, serving: nginxServing(config) } },
+    { path: config.files.nginxConf, template: 'nginx/default.conf.ejs', data: { config, services: SERVICES, role: 'compose', healthPath: NGINX_HEALTH_PATH, serving: nginxServing(config) } },
     // Only for a server that reads it: daphne has no use for gunicorn's settings.
-    ...(command.includes(GENERATED_FILES.gunicornConf) ? [{ path: GENERATED_FILES.gunicornConf, template: 'gunicorn.conf.py.ejs', data: { config, env: ENV_NAMES } }] : []),
-    { path: GENERATED_FILES.compressStatic, template: 'compress_static.py.ejs', data: { config, releasesDir: STATIC_RELEASES_DIR } },
-    { path: GENERATED_FILES.staticReleases, template: 'static_releases.py.ejs', data: { releasesDir: STATIC_RELEASES_DIR, keep: config.keptReleases } },
-    { path: GENERATED_FILES.entrypoint, template: 'docker/entrypoint.sh.ejs', data: { variables: optionalVariables(config), program: command[0] } },
+    ...(command.includes(config.files.gunicornConf) ? [{ path: config.files.gunicornConf, template: 'gunicorn.conf.py.ejs', data: { config, env: ENV_NAMES } }] : []),
+    { path: config.files.compressStatic, template: 'compress_static.py.ejs', data: { config, releasesDir: STATIC_RELEASES_DIR } },
+    { path: config.files.staticReleases, template: 'static_releases.py.ejs', data: { releasesDir: STATIC_RELEASES_DIR, keep: config.keptReleases } },
+    { path: config.files.entrypoint, template: 'docker/entrypoint.sh.ejs', data: { variables: optionalVariables(config), program: command[0] } },
     {
       path: config.overlayFile,
       template: 'settings_docker.py.ejs',
@@ -45,13 +46,20 @@ export function templateFiles(config: StackConfig): PlannedFile[] {
     {
       path: config.files.envExample,
       template: 'env.example.ejs',
-      data: { config, environment: ENVIRONMENT.filter((variable) => !variable.readBy || command.includes(variable.readBy)), describeCondition },
+      data: {
+        config,
+        environment: ENVIRONMENT.filter((variable) => !variable.readBy || command.includes(config.files[variable.readBy])),
+        describeCondition,
+        namesProject: envNamesProject(config.files),
+        projectVariable: COMPOSE_PROJECT_VARIABLE,
+        composeCommand: config.composeCommand,
+      },
     },
     ...(config.tls.mode === 'acme'
       ? [
-          { path: GENERATED_FILES.tlsBootstrap, template: 'docker/tls-bootstrap.sh.ejs', data: { tls: config.tls } },
-          { path: GENERATED_FILES.nginxStart, template: 'docker/nginx-start.sh.ejs', data: { tls: config.tls, tlsBootstrap: SERVICES.tlsBootstrap } },
-          { path: GENERATED_FILES.acmeScript, template: 'docker/acme.sh.ejs', data: { tls: config.tls } },
+          { path: config.files.tlsBootstrap, template: 'docker/tls-bootstrap.sh.ejs', data: { tls: config.tls } },
+          { path: config.files.nginxStart, template: 'docker/nginx-start.sh.ejs', data: { tls: config.tls, tlsBootstrap: SERVICES.tlsBootstrap } },
+          { path: config.files.acmeScript, template: 'docker/acme.sh.ejs', data: { tls: config.tls } },
         ]
       : []),
   ];

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Location, StackConfig } from '../config/stack-config.js';
 import type { Value } from '../detect/evaluate.js';
 import { moduleNames } from '../detect/settings.js';
-import { GENERATED_FILES, SERVICES } from '../config/names.js';
+import { SERVICES } from '../config/names.js';
 import { parseCompose } from '../compose/read.js';
 import { NginxSyntaxError } from '../nginx/parse.js';
 import { autoindexesOn } from '../nginx/rules.js';
@@ -25,12 +25,12 @@ export type FileReader = (path: string) => string | undefined;
 export function checkInvariants(config: StackConfig, read: FileReader): Problem[] {
   const problems: Problem[] = [];
   const composeText = read(config.files.compose);
-  const nginxText = read(GENERATED_FILES.nginxConf);
+  const nginxText = read(config.files.nginxConf);
   const overlayText = read(config.overlayFile);
   if (composeText === undefined || nginxText === undefined || overlayText === undefined) {
     for (const [file, text] of [
       [config.files.compose, composeText],
-      [GENERATED_FILES.nginxConf, nginxText],
+      [config.files.nginxConf, nginxText],
       [config.overlayFile, overlayText],
     ] as const) {
       if (text === undefined) problems.push({ file, message: 'is missing' });
@@ -43,7 +43,7 @@ export function checkInvariants(config: StackConfig, read: FileReader): Problem[
     parseNginx(nginxText);
   } catch (error) {
     if (!(error instanceof NginxSyntaxError)) throw error;
-    problems.push({ file: GENERATED_FILES.nginxConf, message: `line ${error.line}: ${error.reason}` });
+    problems.push({ file: config.files.nginxConf, message: `line ${error.line}: ${error.reason}` });
     return problems;
   }
   const mounts = volumeMounts(composeText, config.files.compose);
@@ -55,14 +55,14 @@ export function checkInvariants(config: StackConfig, read: FileReader): Problem[
     ['MEDIA', config.media],
   ] as const) {
     if (!location) continue;
-    checkLocation(kind, location, { mounts, overlay, locations, overlayFile: config.overlayFile, composeFile: config.files.compose }, problems);
+    checkLocation(kind, location, { mounts, overlay, locations, overlayFile: config.overlayFile, composeFile: config.files.compose, nginxFile: config.files.nginxConf }, problems);
   }
   if (config.database.kind === 'sqlite') checkSqlite(config.database, mounts, overlayText, { overlayFile: config.overlayFile, composeFile: config.files.compose }, problems);
   for (const location of locations) {
-    for (const message of location.problems) problems.push({ file: GENERATED_FILES.nginxConf, message });
+    for (const message of location.problems) problems.push({ file: config.files.nginxConf, message });
   }
   for (const autoindex of autoindexesOn(parseNginx(nginxText))) {
-    problems.push({ file: GENERATED_FILES.nginxConf, message: `line ${autoindex.line}: autoindex on lists every static file to anyone` });
+    problems.push({ file: config.files.nginxConf, message: `line ${autoindex.line}: autoindex on lists every static file to anyone` });
   }
   return problems;
 }
@@ -70,11 +70,11 @@ export function checkInvariants(config: StackConfig, read: FileReader): Problem[
 function checkLocation(
   kind: 'STATIC' | 'MEDIA',
   expected: Location,
-  found: { mounts: Map<string, Map<string, string>>; overlay: Map<string, string>; locations: ReturnType<typeof fileLocations>; overlayFile: string; composeFile: string },
+  found: { mounts: Map<string, Map<string, string>>; overlay: Map<string, string>; locations: ReturnType<typeof fileLocations>; overlayFile: string; composeFile: string; nginxFile: string },
   problems: Problem[],
 ): void {
   const compose = found.composeFile;
-  const nginxConf = GENERATED_FILES.nginxConf;
+  const nginxConf = found.nginxFile;
   const root = found.overlay.get(`${kind}_ROOT`);
   const url = found.overlay.get(`${kind}_URL`);
   if (root !== expected.appDir) {

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import fs from 'node:fs';
 import { BESIDE_PROJECT_FILES } from '../../lib/config/names.js';
-import { coexistingProject } from '../fixtures/coexistence.js';
+import { coexistingProject, PROJECT_OWN_SCRIPTS } from '../fixtures/coexistence.js';
 import { startproject, type Files } from '../fixtures/projects.js';
 import { exists, linkUserNode, read, runAsUser, userProject, type Run } from './user.js';
 
@@ -215,8 +215,8 @@ describe('real stacks through the installed package', () => {
     expect(response.status, `GET ${url}`).toBeLessThan(400);
   });
 
-  it('beside its own docker-compose.yml: our stack runs from compose.django-static.yaml under its own name, and the check passes', () => {
-    const dir = project(coexistingProject());
+  it('beside its own docker-compose.yml, entrypoint, gunicorn.conf.py and nginx/default.conf: our stack runs from ours under their other names, and the check passes', () => {
+    const dir = project({ ...coexistingProject(), ...PROJECT_OWN_SCRIPTS });
     const name = 'djs-installed-beside';
     started.push({ dir, name });
     const generated = run('bin', 'app', dir, ['--yes', '--project-name', name, '--port', '18303', '--skip-health-check']);

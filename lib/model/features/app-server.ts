@@ -3,7 +3,7 @@
  * sync workers for WSGI; for ASGI, gunicorn with uvicorn's worker class, or daphne. An ASGI
  * application under a sync worker cannot answer a request, so the worker class is never left out.
  */
-import { APP_SERVERS, GENERATED_FILES, UVICORN_WORKER_CLASS } from '../../config/names.js';
+import { APP_SERVERS, UVICORN_WORKER_CLASS } from '../../config/names.js';
 import type { StackConfig } from '../../config/stack-config.js';
 import { where } from '../../detect/found.js';
 import type { ProjectFacts } from '../../detect/project.js';
@@ -11,10 +11,10 @@ import type { ProjectFacts } from '../../detect/project.js';
 export function serverCommand(config: StackConfig): string[] {
   switch (config.server.kind) {
     case 'gunicorn':
-      return ['gunicorn', '--config', GENERATED_FILES.gunicornConf, config.wsgiApp];
+      return ['gunicorn', '--config', config.files.gunicornConf, config.wsgiApp];
     case 'uvicorn':
       // gunicorn.conf.py still sets the workers, timeouts and trusted proxies; uvicorn's worker reads them.
-      return ['gunicorn', '--config', GENERATED_FILES.gunicornConf, '-k', UVICORN_WORKER_CLASS, config.wsgiApp];
+      return ['gunicorn', '--config', config.files.gunicornConf, '-k', UVICORN_WORKER_CLASS, config.wsgiApp];
     case 'daphne':
       // One process; only nginx reaches the port, so its X-Forwarded-For is trusted.
       return ['daphne', '--bind', '0.0.0.0', '--port', String(config.gunicorn.port), '--proxy-headers', config.wsgiApp];

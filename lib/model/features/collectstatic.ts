@@ -2,7 +2,7 @@
  * collectstatic: the static files, collected into a volume the app reads and nginx serves. A
  * target that bakes them into a release image (Swarm) collects them while building instead.
  */
-import { GENERATED_FILES, SERVICES } from '../../config/names.js';
+import { SERVICES } from '../../config/names.js';
 import type { StackConfig } from '../../config/stack-config.js';
 import type { Feature, Service } from '../service.js';
 import { staticMounts } from './static-volume.js';
@@ -26,11 +26,7 @@ export const collectstatic: Feature = {
         ...appBase(context),
         // One-shot: fills the static volume, precompresses for nginx's gzip_static, then records
         // the release's manifest (earlier releases' files stay until a passing check prunes them).
-        command: [
-          'sh',
-          '-c',
-          `${collectCommand(config)} && python ${GENERATED_FILES.compressStatic} ${config.static.appDir} && python ${GENERATED_FILES.staticReleases} record ${config.static.appDir}`,
-        ],
+        command: ['sh', '-c', `${collectCommand(config)} && python ${config.files.compressStatic} ${config.static.appDir} && python ${config.files.staticReleases} record ${config.static.appDir}`],
         mounts: staticMounts(config, traits, config.static.appDir, false),
         lifecycle: 'one-shot',
       },

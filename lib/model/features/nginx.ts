@@ -3,7 +3,7 @@
  * rest to the app. Where the static files are baked into a release image, a second nginx (the
  * static service) serves them behind the front.
  */
-import { CONTAINER, GENERATED_FILES, NGINX_HEALTH_PATH, SERVICES } from '../../config/names.js';
+import { CONTAINER, NGINX_HEALTH_PATH, SERVICES } from '../../config/names.js';
 import type { StackConfig } from '../../config/stack-config.js';
 import type { Feature, Healthcheck, Schedule, Service } from '../service.js';
 import { staticMounts } from './static-volume.js';
@@ -30,7 +30,7 @@ export const nginx: Feature = {
     const front: Service = {
       // The stock image: nothing of a release is in it, so a deploy leaves it running.
       image: { kind: 'stock', ref: config.nginxImage },
-      config: { file: `./${traits.bakesStatic ? GENERATED_FILES.nginxFrontConf : GENERATED_FILES.nginxConf}`, target: CONTAINER.nginxConf },
+      config: { file: `./${traits.bakesStatic ? config.files.nginxFrontConf : config.files.nginxConf}`, target: CONTAINER.nginxConf },
       dependsOn: { [SERVICES.app]: 'healthy', ...tls.dependsOn },
       ports: [{ container: CONTAINER.httpPort, published: config.http.port }, ...tls.ports],
       mounts: [...staticMounts(config, traits, config.static.nginxDir, true), ...mediaMounts(config, 'nginx'), ...tls.mounts],

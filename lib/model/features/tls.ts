@@ -4,7 +4,8 @@
  * every service (hardening, say) applies to these too.
  */
 import type { StackConfig, Tls } from '../../config/stack-config.js';
-import { CONTAINER, CONTAINER_SCRIPTS, GENERATED_FILES, SERVICES } from '../../config/names.js';
+import { CONTAINER, CONTAINER_SCRIPTS, SERVICES } from '../../config/names.js';
+import type { StackFiles } from '../../config/file-names.js';
 import type { Dependency, Feature, Mount, Port, Service } from '../service.js';
 
 type AcmeTls = Extract<Tls, { mode: 'acme' }>;
@@ -31,7 +32,7 @@ export function nginxTlsParts(config: StackConfig): { ports: Port[]; mounts: Mou
       // Read-write: nginx's start gives the folder and the PEM its workers' group.
       { type: 'volume', source: tls.certsVolume, target: tls.nginxCertsDir },
       { type: 'volume', source: tls.webrootVolume, target: tls.webroot, readOnly: true },
-      { type: 'bind', source: `./${GENERATED_FILES.nginxStart}`, target: CONTAINER_SCRIPTS.nginxStart, readOnly: true },
+      { type: 'bind', source: `./${config.files.nginxStart}`, target: CONTAINER_SCRIPTS.nginxStart, readOnly: true },
     ],
     // A certificate exists before nginx starts: HTTPS answers (with the throwaway) from the first handshake.
     dependsOn: { [SERVICES.tlsBootstrap]: 'completed' },
@@ -44,7 +45,7 @@ export function nginxTlsParts(config: StackConfig): { ports: Port[]; mounts: Mou
 }
 
 /** One-shot: the throwaway certificate, with the app image's openssl (the official nginx image has none). */
-function bootstrapService(tls: AcmeTls): Service {
+function bootstrapService(tls: AcmeTls, files: StackFiles): Service {
   return {
     image: { kind: 'app' },
     // root, as the acme service: a new volume's folder is root's, and both write there with no capabilities.
@@ -52,13 +53,13 @@ function bootstrapService(tls: AcmeTls): Service {
     command: ['/bin/sh', CONTAINER_SCRIPTS.tlsBootstrap],
     mounts: [
       { type: 'volume', source: tls.certsVolume, target: tls.acmeCertsDir },
-      { type: 'bind', source: `./${GENERATED_FILES.tlsBootstrap}`, target: CONTAINER_SCRIPTS.tlsBootstrap, readOnly: true },
+      { type: 'bind', source: `./${files.tlsBootstrap}`, target: CONTAINER_SCRIPTS.tlsBootstrap, readOnly: true },
     ],
     lifecycle: 'one-shot',
   };
 }
 
-function acmeService(tls: AcmeTls): Service {
+function acmeService(tls: AcmeTls, files: StackFiles): Service {
   return {
     image: { kind: 'stock', ref: tls.image },
     // The image's entrypoint is lego itself; the script runs it (first certificate, then renewals).
@@ -69,7 +70,7 @@ function acmeService(tls: AcmeTls): Service {
     mounts: [
       { type: 'volume', source: tls.certsVolume, target: tls.acmeCertsDir },
       { type: 'volume', source: tls.webrootVolume, target: tls.webroot },
-      { type: 'bind', source: `./${GENERATED_FILES.acmeScript}`, target: CONTAINER_SCRIPTS.acme, readOnly: true },
+      { type: 'bind', source: `./${files.acmeScript}`, target: CONTAINER_SCRIPTS.acme, readOnly: true },
       ...(tls.caFile ? [{ type: 'bind', source: hostPath(tls.caFile), target: tls.caInContainer, readOnly: true } as const] : []),
     ],
     // No Docker socket: nginx reads the certificate file on each handshake, so nothing needs reloading.
@@ -87,7 +88,7 @@ export const tls: Feature = {
   services({ config }): Record<string, Service> {
     const tls = config.tls;
     if (tls.mode !== 'acme') return {};
-    return { [SERVICES.tlsBootstrap]: bootstrapService(tls), [SERVICES.acme]: acmeService(tls) };
+    return { [SERVICES.tlsBootstrap]: bootstrapService(tls, config.files), [SERVICES.acme]: acmeService(tls, config.files) };
   },
   volumes: ({ config }) => (config.tls.mode === 'acme' ? [config.tls.certsVolume, config.tls.webrootVolume] : []),
 };

@@ -1,5 +1,4 @@
 /** What a --target swarm run says: what Swarm cannot honour, and the commands that deploy (the generator starts nothing). */
-import { GENERATED_FILES } from '../../config/names.js';
 import type { DatabaseChoice } from '../../config/questions.js';
 import type { StackConfig } from '../../config/stack-config.js';
 
@@ -16,12 +15,12 @@ export function swarmNotices(config: StackConfig, { settingsDatabase }: { settin
   // Swarm publishes ports without a host address: --bind applies to compose.yaml only.
   if (config.http.bind !== '0.0.0.0') {
     notes.push(
-      `--target swarm: nginx's port ${config.http.port} is published on every interface of each node (0.0.0.0 and ::); --bind ${config.http.bind} applies to ${GENERATED_FILES.compose} only. Firewall the port if it must stay private`,
+      `--target swarm: nginx's port ${config.http.port} is published on every interface of each node (0.0.0.0 and ::); --bind ${config.http.bind} applies to ${config.files.compose} only. Firewall the port if it must stay private`,
     );
   }
   if (swarm.portMode === 'host') {
     notes.push(
-      `--swarm-ports host: one front nginx per node binds the port, so a change to ${GENERATED_FILES.nginxFrontConf} stops the old task before the new one starts (a gap of a few seconds); releases roll the app and static services without one`,
+      `--swarm-ports host: one front nginx per node binds the port, so a change to ${config.files.nginxFrontConf} stops the old task before the new one starts (a gap of a few seconds); releases roll the app and static services without one`,
     );
   }
   return notes;
@@ -30,12 +29,12 @@ export function swarmNotices(config: StackConfig, { settingsDatabase }: { settin
 /** After writing: what to run, in order. */
 export function swarmNextSteps(config: StackConfig): string[] {
   const swarm = config.swarm!;
-  const script = `./${GENERATED_FILES.swarmScript}`;
+  const script = `./${config.files.swarmScript}`;
   return [
-    `Wrote ${GENERATED_FILES.stack} and ${script} for Docker Swarm; nothing was started. Next, on a swarm manager:`,
+    `Wrote ${config.files.stack} and ${script} for Docker Swarm; nothing was started. Next, on a swarm manager:`,
     `  ${script} build       # the app and static images, tagged with the git revision`,
     `  ${script} push        # to ${swarm.imageRepository} (a registry every node can pull from)`,
-    `  ${script} deploy      # Swarm secrets from .env, then docker stack deploy -c ${GENERATED_FILES.stack} ${swarm.stackName}`,
+    `  ${script} deploy      # Swarm secrets from .env, then docker stack deploy -c ${config.files.stack} ${swarm.stackName}`,
     '  yo django-static:check   # waits for the services to converge, then probes the published port',
     `(${script} up does build, push and deploy; ${script} down removes the stack and keeps its volumes and secrets.)`,
   ];
