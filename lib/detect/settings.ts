@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SyntaxNode } from '@lezer/common';
-import { binop, conditionOf, describe, evaluate, negate, unknown, type Branch, type Condition, type Context, type Value } from './evaluate.js';
+import { binop, conditionOf, describe, evaluate, importedReaderClass, negate, unknown, type Branch, type Condition, type Context, type Value } from './evaluate.js';
 import { moduleSteps, type Step } from './python-source.js';
 import { childrenOf, PythonSource } from './python/tree.js';
 
@@ -212,7 +212,7 @@ class SettingsReader {
         continue;
       }
       const names = moduleFile(this.root, resolved) ? this.readModule(resolved) : undefined;
-      const value = names?.get(imported);
+      const value = names ? names.get(imported) : importedReaderClass(resolved, imported);
       if (value) this.assign(run, bound, value, step.line);
     }
   }
