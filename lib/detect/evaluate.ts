@@ -640,6 +640,8 @@ function call(node: SyntaxNode, cx: Context): Value {
   if (object?.kind === 'str' && method && STRING_METHODS[cx.python.textOf(method)] && args.args.length === 0) {
     return { ...object, value: STRING_METHODS[cx.python.textOf(method)]!(object.value) };
   }
+  // DIRECTORIES.values(): a dict's values, keys or (key, value) pairs as a list
+  if (object?.kind === 'dict' && method && args.args.length === 0 && DICT_VIEWS[cx.python.textOf(method)]) return { kind: 'list', items: object.entries.map(DICT_VIEWS[cx.python.textOf(method)]!) };
   if (name === undefined) return unknown('call not understood');
 
   if (name === 'Path' || name === 'pathlib.Path' || name === 'os.path.join' || name === 'PurePath') {
@@ -682,6 +684,12 @@ function call(node: SyntaxNode, cx: Context): Value {
 }
 
 const READER_NAMES: Record<EnvLibrary, string> = { environ: 'a django-environ', environs: 'an environs', decouple: 'a python-decouple' };
+
+const DICT_VIEWS: Record<string, (entry: [Value, Value]) => Value> = {
+  values: ([, value]) => value,
+  keys: ([key]) => key,
+  items: (entry) => ({ kind: 'list', items: [...entry] }),
+};
 
 const STRING_METHODS: Record<string, (text: string) => string> = {
   lower: (text) => text.toLowerCase(),

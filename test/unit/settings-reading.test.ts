@@ -74,3 +74,63 @@ describe('environment readers: where each library takes its default', () => {
     expect(requiredOf(read)).toEqual([]);
   });
 });
+
+describe('folders created at import inside for, with, try and if bodies', () => {
+  const header = 'import os\nfrom pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent\n';
+  const writesOf = (text: string) => settingsOf(`${header}${text}`).importWrites.map((write) => ({ path: write.path, line: write.line }));
+  const lineOf = (text: string, needle: string) => `${header}${text}`.split('\n').findIndex((line) => line.includes(needle)) + 1;
+
+  it('a loop over a tuple of settings it can read: one write per item, at the loop body line', () => {
+    const text = 'DATA_DIR = BASE_DIR / "data"\nLOG_DIR = DATA_DIR / "logs"\nfor directory in (DATA_DIR, LOG_DIR):\n    directory.mkdir(parents=True, exist_ok=True)\n';
+    const line = lineOf(text, 'directory.mkdir');
+    expect(writesOf(text)).toEqual([
+      { path: 'data', line },
+      { path: 'data/logs', line },
+    ]);
+  });
+
+  it('a loop over a dict of settings with .values(), with os.makedirs', () => {
+    const text =
+      'DIRECTORIES = {"DATA": os.path.join(BASE_DIR, "data"), "MEDIA": os.path.join(BASE_DIR, "media")}\nfor directory in DIRECTORIES.values():\n    os.makedirs(directory, exist_ok=True)\n';
+    expect(writesOf(text).map((write) => write.path)).toEqual(['data', 'media']);
+  });
+
+  it('a loop item that cannot be read, or a loop over something that cannot be read: a write whose path is not read', () => {
+    const text =
+      'LOG_DIR = Path(config.get("filesystem", "logs"))\nfor directory in (BASE_DIR / "data", LOG_DIR):\n    directory.mkdir(parents=True, exist_ok=True)\nfor name in list_folders():\n    os.makedirs(name)\n';
+    expect(writesOf(text)).toEqual([
+      { path: 'data', line: lineOf(text, 'directory.mkdir') },
+      { path: undefined, line: lineOf(text, 'directory.mkdir') },
+      { path: undefined, line: lineOf(text, 'os.makedirs(name)') },
+    ]);
+  });
+
+  it('with bodies, try bodies whose handlers do not catch OSError, their handlers, and an if inside a loop', () => {
+    const text = [
+      'with open(BASE_DIR / "x") as handle:',
+      '    os.makedirs(BASE_DIR / "from-with")',
+      'try:',
+      '    os.makedirs(BASE_DIR / "from-try")',
+      'except ImportError:',
+      '    os.makedirs(BASE_DIR / "from-handler")',
+      'for name in ("a", "b"):',
+      '    if not os.path.exists(BASE_DIR / name):',
+      '        os.makedirs(BASE_DIR / name)',
+      '',
+    ].join('\n');
+    expect(writesOf(text).map((write) => write.path)).toEqual(['from-with', 'from-try', 'from-handler', 'a', 'b']);
+  });
+
+  it.each([['except OSError:'], ['except (ValueError, OSError) as error:'], ['except Exception:'], ['except:']])('a try body whose handler catches a failed write (%s) is harmless', (handler) => {
+    expect(writesOf(`try:\n    os.makedirs(BASE_DIR / "logs")\n${handler}\n    pass\n`)).toEqual([]);
+  });
+
+  it('what a loop, with or try body sets or reads stays out of the settings and the required variables', () => {
+    const read = settingsOf(
+      `${header}try:\n    from .local import *\n    SECRET_KEY = os.environ["SECRET_KEY"]\nexcept (ImportError, KeyError):\n    pass\nfor name in ("a",):\n    STATIC_ROOT = os.environ["LOOP_VAR"]\n`,
+      { 'site/local.py': 'LOCAL_ONLY = True\n' },
+    );
+    expect([...read.settings.keys()]).toEqual(['BASE_DIR']);
+    expect(read.requiredEnv).toEqual([]);
+  });
+});
