@@ -5,8 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { describe as describeValue } from '../../lib/detect/evaluate.js';
+import { detectProject } from '../../lib/detect/project.js';
 import { readSettings } from '../../lib/detect/settings.js';
-import { writeProject, type Files } from '../fixtures/projects.js';
+import { entryPoint } from '../../lib/demo/startproject.js';
+import { startproject, writeProject, type Files } from '../fixtures/projects.js';
 
 /** Settings of one module `site/settings.py`, read as the generator reads them. */
 const settingsOf = (text: string, extra: Files = {}) => readSettings(writeProject({ 'site/__init__.py': '', 'site/settings.py': text, ...extra }), 'site.settings');
@@ -132,5 +134,30 @@ describe('folders created at import inside for, with, try and if bodies', () => 
     );
     expect([...read.settings.keys()]).toEqual(['BASE_DIR']);
     expect(read.requiredEnv).toEqual([]);
+  });
+});
+
+describe('the settings the server serves, when entry points disagree', () => {
+  /** startproject, plus a second package with its own settings and entry points (a Celery-only worker package). */
+  const withWorkerPackage = (): Files => ({
+    ...startproject(),
+    'worker/__init__.py': '',
+    'worker/settings.py': 'from mysite.settings import *\nINSTALLED_APPS = ["django.contrib.admin"]\n',
+    'worker/wsgi.py': entryPoint('wsgi', 'worker.settings'),
+    'worker/asgi.py': entryPoint('asgi', 'worker.settings'),
+  });
+
+  it("another package's own wsgi.py does not override manage.py when manage.py's package agrees with it", () => {
+    expect(detectProject(writeProject(withWorkerPackage())).settingsModule).toEqual({ value: 'mysite.settings', source: { file: 'manage.py', line: expect.any(Number) } });
+  });
+
+  it('no entry point agrees with manage.py, two other modules: the one WSGI_APPLICATION names', () => {
+    const files = withWorkerPackage();
+    files['mysite/served.py'] = 'from mysite.settings import *\nDEBUG = False\n';
+    files['mysite/wsgi.py'] = entryPoint('wsgi', 'mysite.served');
+    files['mysite/asgi.py'] = entryPoint('asgi', 'mysite.served');
+    files['manage.py'] = files['manage.py']!.replace('mysite.settings', 'mysite.dev');
+    files['mysite/dev.py'] = 'from mysite.settings import *\n';
+    expect(detectProject(writeProject(files)).settingsModule).toMatchObject({ value: 'mysite.served', source: { file: 'mysite/wsgi.py' } });
   });
 });
