@@ -25,3 +25,18 @@ describe('folders created in a loop when the settings are imported', () => {
     ]);
   });
 });
+
+describe('one run names every problem', () => {
+  it('an application not detected does not hide a settings module with no file', async () => {
+    // ephios' shape: manage.py names a module the reader does not find, and no wsgi.py is found.
+    const files = fixtures.startproject();
+    delete files['mysite/wsgi.py'];
+    delete files['mysite/asgi.py'];
+    files['manage.py'] = fixtures.manage('mysite.nope');
+    const failure = await failureOf(fixtures.writeProject(files), { staticUrl: '/static/' });
+    expect(failure).toBeInstanceOf(AnswerError);
+    expect((failure as AnswerError).problems).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^--wsgi-application: WSGI application could not be detected/), '--settings-module: mysite.nope has no file mysite/nope.py in the project']),
+    );
+  });
+});
