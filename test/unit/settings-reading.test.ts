@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { describe as describeValue } from '../../lib/detect/evaluate.js';
 import { detectProject } from '../../lib/detect/project.js';
+import { detectionReport } from '../../lib/detect/report.js';
+import { celeryRedis } from '../fixtures/processes.js';
 import { readSettings } from '../../lib/detect/settings.js';
 import { entryPoint } from '../../lib/demo/startproject.js';
 import { startproject, writeProject, type Files } from '../fixtures/projects.js';
@@ -159,5 +161,15 @@ describe('the settings the server serves, when entry points disagree', () => {
     files['manage.py'] = files['manage.py']!.replace('mysite.settings', 'mysite.dev');
     files['mysite/dev.py'] = 'from mysite.settings import *\n';
     expect(detectProject(writeProject(files)).settingsModule).toMatchObject({ value: 'mysite.served', source: { file: 'mysite/wsgi.py' } });
+  });
+});
+
+describe('the report', () => {
+  it('a Celery broker that is neither a URL nor a variable is said to be not read, with why, never `from $?`', () => {
+    const files = celeryRedis();
+    files['mysite/settings.py'] = files['mysite/settings.py']!.replace(/CELERY_BROKER_URL = .*/, 'CELERY_BROKER_URL = site_config.get("celery", "broker")');
+    const report = detectionReport(detectProject(writeProject(files))).join('\n');
+    expect(report).toMatch(/Celery broker +not read: the setting is neither a URL in the code nor an environment variable the reader follows +\[mysite\/settings\.py:\d+\]/);
+    expect(report).not.toContain('$?');
   });
 });
