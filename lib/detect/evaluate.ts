@@ -636,6 +636,8 @@ function call(node: SyntaxNode, cx: Context): Value {
   const args = argList ? evaluateArguments(argList, cx) : { args: [], kwargs: new Map<string, Value>() };
 
   if (object?.kind === 'path' && ['resolve', 'absolute', 'expanduser'].includes(cx.python.textOf(method!))) return object;
+  // BASE_DIR.joinpath("static", "css") is BASE_DIR / "static" / "css"
+  if (object?.kind === 'path' && cx.python.textOf(method!) === 'joinpath' && args.kwargs.size === 0) return args.args.reduce<Value>((acc, arg) => binop('/', acc, arg), object);
   // "True".lower(), os.environ.get("X", "/static/").strip(): the text changes, the source stays.
   if (object?.kind === 'str' && method && STRING_METHODS[cx.python.textOf(method)] && args.args.length === 0) {
     return { ...object, value: STRING_METHODS[cx.python.textOf(method)]!(object.value) };

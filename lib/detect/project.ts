@@ -377,7 +377,10 @@ function pathListSetting(setting: Setting | undefined): Found<string[]> {
   if (setting.value.kind !== 'list') return { value: [], source, note: `not read: ${describe(setting.value)}` };
   // Entries may be (prefix, path) tuples.
   const paths = setting.value.items.map((item: Value) => (item.kind === 'list' ? item.items[1] : item));
-  return { value: paths.flatMap((item) => (item && (item.kind === 'path' || item.kind === 'str') ? [item.value] : [])), source };
+  const read = (item: Value | undefined): item is Extract<Value, { kind: 'path' | 'str' }> => item?.kind === 'path' || item?.kind === 'str';
+  // An entry that cannot be read is named, not dropped: its files would not be served.
+  const unread = paths.filter((item) => !read(item)).map((item) => (item ? describe(item) : '(an empty entry)'));
+  return { value: paths.filter(read).map((item) => item.value), source, ...(unread.length ? { note: `not read, so not served: ${unread.join('; ')}` } : {}) };
 }
 
 function storageBackend(storages: Setting | undefined, legacy: Setting | undefined): Found<string> | undefined {

@@ -99,9 +99,9 @@ describe('folders created at import inside for, with, try and if bodies', () => 
     expect(writesOf(text).map((write) => write.path)).toEqual(['data', 'media']);
   });
 
-  it('a loop item that cannot be read, or a loop over something that cannot be read: a write whose path is not read', () => {
+  it('loop items that cannot be read (said once), or a loop over something that cannot be read: a write whose path is not read', () => {
     const text =
-      'LOG_DIR = Path(config.get("filesystem", "logs"))\nfor directory in (BASE_DIR / "data", LOG_DIR):\n    directory.mkdir(parents=True, exist_ok=True)\nfor name in list_folders():\n    os.makedirs(name)\n';
+      'LOG_DIR = Path(config.get("filesystem", "logs"))\nfor directory in (BASE_DIR / "data", LOG_DIR, LOG_DIR / "archive"):\n    directory.mkdir(parents=True, exist_ok=True)\nfor name in list_folders():\n    os.makedirs(name)\n';
     expect(writesOf(text)).toEqual([
       { path: 'data', line: lineOf(text, 'directory.mkdir') },
       { path: undefined, line: lineOf(text, 'directory.mkdir') },
@@ -171,5 +171,15 @@ describe('the report', () => {
     const report = detectionReport(detectProject(writeProject(files))).join('\n');
     expect(report).toMatch(/Celery broker +not read: the setting is neither a URL in the code nor an environment variable the reader follows +\[mysite\/settings\.py:\d+\]/);
     expect(report).not.toContain('$?');
+  });
+});
+
+describe('STATICFILES_DIRS entries', () => {
+  it('BASE_DIR.joinpath(...) reads like BASE_DIR / ...; an entry that cannot be read is named in the report, not dropped', () => {
+    const files = startproject();
+    files['mysite/settings.py'] += '\nSTATICFILES_DIRS = (BASE_DIR.joinpath("static"), BASE_DIR.joinpath("assets", "css"), frontend_build_dir())\n';
+    const facts = detectProject(writeProject(files));
+    expect(facts.staticfilesDirs.value).toEqual(['static', 'assets/css']);
+    expect(detectionReport(facts).join('\n')).toMatch(/STATICFILES_DIRS +static, assets\/css +\[mysite\/settings\.py:\d+\] \(not read, so not served: \(frontend_build_dir\(\) is not understood\)\)/);
   });
 });
