@@ -327,7 +327,10 @@ class SettingsReader {
   private recordWrite(run: ModuleRun, call: SyntaxNode, line: number, cx: Context): boolean {
     const { name, args } = callParts(run.python, call);
     const write = importWrite(name, call, args, cx);
-    if (write) this.result.importWrites.push({ ...write, file: run.file, line });
+    const recorded = write && { ...write, file: run.file, line };
+    // A loop over several folders not read: one write whose path is not read, said once.
+    const same = (other: ImportWrite) => other.file === recorded?.file && other.line === line && other.path === recorded.path && other.what === recorded.what;
+    if (recorded && !this.result.importWrites.some(same)) this.result.importWrites.push(recorded);
     return write !== undefined;
   }
 
