@@ -6,23 +6,27 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Answers } from './questions.js';
 import { moduleFile } from '../detect/settings.js';
-import { servedApplication } from './stack-config.js';
 
 export interface AnswerProblem {
   field: string;
   message: string;
 }
 
-export function answersOnDisk(root: string, answers: Answers): AnswerProblem[] {
+/**
+ * Each answer given is checked on its own: one missing (an application not detected under
+ * --yes) is reported as missing elsewhere, and does not hide a problem with the others.
+ */
+export function answersOnDisk(root: string, answers: Partial<Answers>): AnswerProblem[] {
   const problems: AnswerProblem[] = [];
-  const served = servedApplication(answers).replace(/[.:]\w+$/, '');
+  const gunicorn = (answers.appServer ?? 'gunicorn') === 'gunicorn';
+  const served = gunicorn ? answers.wsgiApplication : answers.asgiApplication;
   for (const [field, module] of [
     ['settings-module', answers.settingsModule],
-    [(answers.appServer ?? 'gunicorn') === 'gunicorn' ? 'wsgi-application' : 'asgi-application', served],
+    [gunicorn ? 'wsgi-application' : 'asgi-application', served?.replace(/[.:]\w+$/, '')],
   ] as const) {
-    if (!moduleFile(root, module)) problems.push({ field, message: `${module} has no file ${module.replaceAll('.', '/')}.py in the project` });
+    if (module !== undefined && !moduleFile(root, module)) problems.push({ field, message: `${module} has no file ${module.replaceAll('.', '/')}.py in the project` });
   }
-  for (const dir of answers.staticfilesDirs) {
+  for (const dir of answers.staticfilesDirs ?? []) {
     if (!fs.existsSync(path.join(root, dir))) problems.push({ field: 'staticfiles-dirs', message: `${dir} does not exist in the project${madeByNpm(root, dir)}` });
   }
   return problems;

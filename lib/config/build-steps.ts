@@ -5,7 +5,7 @@
  */
 import type { ProjectFacts } from '../detect/project.js';
 import { SERVICES } from './names.js';
-import type { StackConfig } from './stack-config.js';
+import { importWriteInContainer, type StackConfig } from './stack-config.js';
 
 export function buildStepNotices(config: StackConfig): string[] {
   return [
@@ -20,7 +20,7 @@ export function buildStepNotices(config: StackConfig): string[] {
 /** A folder created at import whose path cannot be read (or lies above the project): it would fail on the read-only root. */
 export function importWriteProblems(facts: ProjectFacts, config: StackConfig): string[] {
   return facts.importWrites
-    .filter((write) => !config.importWrites.some((placed) => placed.source === `${write.file}:${write.line}`))
+    .filter((write) => importWriteInContainer(write, config.appDir) === undefined)
     .map(
       (write) =>
         `${write.file}:${write.line}: ${write.what}${write.path ? ` at ${write.path}` : ' whose path is not read'} when the settings are imported; ` +

@@ -38,9 +38,7 @@ export function refusals(root: string, answers: Partial<Answers>, facts: Project
     const swarmDefault = answers.target === 'swarm' && defaultDatabase(facts) === 'sqlite';
     lines.push(swarmDefault ? `${noDriver} (PostgreSQL is the default with --target swarm, whose replicas cannot share a SQLite file)` : noDriver);
   });
-  attempt(() => {
-    for (const problem of answersOnDisk(root, answers as Answers)) lines.push(`--${problem.field}: ${problem.message}`);
-  });
+  for (const problem of answersOnDisk(root, answers)) lines.push(`--${problem.field}: ${problem.message}`);
   attempt(() => lines.push(...checkTlsFiles(root, answers as Answers).problems.map((problem) => `${problem} (nothing written)`)));
   return lines;
 }

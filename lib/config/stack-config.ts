@@ -9,6 +9,7 @@ import { isRuntimeDependency, postgresDriver } from '../detect/dependencies/pack
 import { systemPackages, type SystemPackages } from '../detect/dependencies/system-packages.js';
 import { lockedPythonProblem } from '../detect/dependencies/python-version.js';
 import type { ProjectFacts } from '../detect/project.js';
+import type { ImportWrite } from '../detect/settings.js';
 import { where } from '../detect/found.js';
 import IMAGES from './images.json' with { type: 'json' };
 import type { Condition } from '../detect/evaluate.js';
@@ -475,12 +476,19 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
  * cannot be read, or lies in a volume the stack mounts, needs nothing or cannot be helped here.
  */
 function writableAtImport(facts: ProjectFacts, appDir: string): { path: string; source: string }[] {
-  return facts.importWrites.flatMap((write) => {
-    if (write.path === undefined || write.path.startsWith('(')) return [];
-    const container = write.path.startsWith('/') ? write.path : path.posix.join(appDir, write.path);
-    if (container.split('/').includes('..')) return [];
-    return [{ path: container, source: `${write.file}:${write.line}` }];
+  const placed = facts.importWrites.flatMap((write) => {
+    const container = importWriteInContainer(write, appDir);
+    return container ? [{ path: container, source: `${write.file}:${write.line}` }] : [];
   });
+  // A loop may create one folder twice: one tmpfs each.
+  return placed.filter((write, index) => placed.findIndex((other) => other.path === write.path) === index);
+}
+
+/** Where a folder created at import lies in the container; undefined when its path is not read or lies above the project. */
+export function importWriteInContainer(write: ImportWrite, appDir: string): string | undefined {
+  if (write.path === undefined || write.path.startsWith('(')) return undefined;
+  const container = write.path.startsWith('/') ? write.path : path.posix.join(appDir, write.path);
+  return container.split('/').includes('..') ? undefined : container;
 }
 
 /** The variables that hold secrets: Swarm secrets under --target swarm, read from files by the overlay. */

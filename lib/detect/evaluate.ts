@@ -3,7 +3,8 @@
  * environment defaults, walking @lezer/python syntax nodes without running anything:
  *   "literal", f"{BASE}/x", BASE_DIR / "x", os.path.join(BASE_DIR, "x"), str(...),
  *   Path(__file__).resolve().parent.parent, os.path.dirname(os.path.abspath(__file__)),
- *   os.environ.get("X", "d"), os.getenv("X", "d"), env("X", default="d"), env.str(...),
+ *   os.environ.get("X", "d"), os.getenv("X", "d"), env("X", default="d"), env.str(...) (django-environ
+ *   and environs, each with its own positional default),
  *   config("X", default="d"), `A if "X" in os.environ else B`, `env("X", default=None) or B`,
  *   dj_database_url.config(default="d", env="X") and dj_database_url.parse(x) (as the URL text),
  *   lists, tuples and dicts of those.
@@ -41,9 +42,13 @@ export type Value =
       branches?: Branch[];
       /** An environment reader object: django-environ's `environ.Env()`, python-decouple's `AutoConfig()`. */
       reader?: EnvReader;
+      /** A reader class imported by name (`from environs import Env`): what calling it makes. */
+      readerClass?: EnvLibrary;
       /** A module of the project bound by name (`from . import configuration`): its names. */
       module?: Map<string, Value>;
     };
+
+export type EnvLibrary = 'environ' | 'environs' | 'decouple';
 
 export interface Branch {
   when: Condition[];
@@ -53,7 +58,8 @@ export interface Branch {
 }
 
 export interface EnvReader {
-  library: 'environ' | 'decouple';
+  /** django-environ (`environ`), environs, or python-decouple: they put a positional default in different places. */
+  library: EnvLibrary;
   /** django-environ's `Env(DEBUG=(bool, False))`: variables with a default given once for all reads. */
   defaults: Map<string, Value>;
 }
@@ -509,9 +515,29 @@ const NONE_GETTERS = new Set(['os.environ.get', 'os.getenv', 'environ.get', 'get
 const RAISING_GETTERS = new Set([
   'config',
   'decouple.config',
-  ...['', '.str', '.bool', '.int', '.float', '.list', '.tuple', '.dict', '.path', '.url', '.db', '.db_url', '.cache', '.cache_url', '.email', '.email_url', '.search_url', '.json'].map(
-    (method) => `env${method}`,
-  ),
+  ...[
+    '',
+    '.str',
+    '.bool',
+    '.int',
+    '.float',
+    '.list',
+    '.tuple',
+    '.dict',
+    '.path',
+    '.url',
+    '.db',
+    '.db_url',
+    '.cache',
+    '.cache_url',
+    '.email',
+    '.email_url',
+    '.search_url',
+    '.json',
+    '.dj_db_url',
+    '.dj_cache_url',
+    '.dj_email_url',
+  ].map((method) => `env${method}`),
 ]);
 const isEnvGetter = (name: string) => NONE_GETTERS.has(name) || RAISING_GETTERS.has(name);
 
@@ -539,18 +565,22 @@ function evaluateArguments(argList: SyntaxNode, cx: Context): Arguments {
   return result;
 }
 
+/** django-environ's readers that take a cast before the default: `env(var, cast, default)`, `env.list(var, cast, default)`. */
+const CAST_BEFORE_DEFAULT = new Set(['env', 'env.list', 'env.tuple', 'env.dict']);
+
 /** The variable and default of an environment getter call. */
 function envRead(name: string, { args, kwargs }: Arguments, reader?: EnvReader): { variable: string; fallback?: Value } | undefined {
   const method = name.split('.').at(-1)!;
-  const named = kwargs.get('var');
+  const named = kwargs.get('var') ?? kwargs.get('name'); // django-environ's keyword; environs'
   const variable = args[0]?.kind === 'str' ? args[0].value : named?.kind === 'str' ? named.value : args.length === 0 && !named ? URL_DEFAULT_VARIABLES[method] : undefined;
   if (!variable) return undefined;
+  // django-environ puts a cast before the default in env(), env.list(), env.tuple(), env.dict();
+  // environs (`env("X", "d")`, `env.list("X", [])`), os.environ.get, getenv, config and the
+  // other readers take the default second.
+  const positional = reader?.library !== 'environs' && CAST_BEFORE_DEFAULT.has(name) ? args[2] : args[1];
   const preset = reader?.defaults.get(variable);
-  if (preset && !args[2] && !kwargs.has('default')) return { variable, fallback: preset };
-  // django-environ's env(var, cast, default): the default is the third positional argument;
-  // everywhere else (os.environ.get, getenv, config, env.str, ...) it is the second.
-  const fallback = (name === 'env' ? args[2] : args[1]) ?? kwargs.get('default');
-  return { variable, fallback };
+  if (preset && !positional && !kwargs.has('default')) return { variable, fallback: preset };
+  return { variable, fallback: positional ?? kwargs.get('default') };
 }
 
 /**
@@ -563,12 +593,39 @@ function calleeName(callee: SyntaxNode, cx: Context): { name: string | undefined
   const [head, ...rest] = name.split('.');
   const bound = cx.scope.names.get(head!);
   if (bound?.kind !== 'unknown' || !bound.reader) return { name };
-  if (bound.reader.library === 'environ') return { name: ['env', ...rest].join('.'), reader: bound.reader };
+  if (bound.reader.library !== 'decouple') return { name: ['env', ...rest].join('.'), reader: bound.reader };
   return rest.length === 0 ? { name: 'config', reader: bound.reader } : { name };
 }
 
-const ENVIRON_READERS = new Set(['environ.Env', 'Env', 'environs.Env', 'environ.FileAwareEnv', 'FileAwareEnv']);
-const DECOUPLE_READERS = new Set(['AutoConfig', 'decouple.AutoConfig', 'Config', 'decouple.Config']);
+/**
+ * The classes that make an environment reader. A bare `Env()` or `FileAwareEnv()` whose import
+ * was not read is taken as django-environ's; `from environs import Env` binds the name to environs'.
+ */
+const READER_CLASSES: Record<string, EnvLibrary> = {
+  'environ.Env': 'environ',
+  'environ.FileAwareEnv': 'environ',
+  Env: 'environ',
+  FileAwareEnv: 'environ',
+  'environs.Env': 'environs',
+  'environs.FileAwareEnv': 'environs',
+  AutoConfig: 'decouple',
+  'decouple.AutoConfig': 'decouple',
+  Config: 'decouple',
+  'decouple.Config': 'decouple',
+};
+const READER_MODULES = new Set(['environ', 'environs', 'decouple']);
+
+/** `from environs import Env` (or django-environ's, python-decouple's): the name bound to that reader class. */
+export function importedReaderClass(module: string, imported: string): Value | undefined {
+  const library = READER_MODULES.has(module) ? READER_CLASSES[`${module}.${imported}`] : undefined;
+  return library && { kind: 'unknown', reason: `${module}.${imported} is a class`, readerClass: library };
+}
+
+function readerLibrary(name: string, cx: Context): EnvLibrary | undefined {
+  const bound = cx.scope.names.get(name);
+  if (bound?.kind === 'unknown' && bound.readerClass) return bound.readerClass;
+  return Object.hasOwn(READER_CLASSES, name) ? READER_CLASSES[name] : undefined;
+}
 
 function call(node: SyntaxNode, cx: Context): Value {
   const [callee, argList] = childrenOf(node);
@@ -579,10 +636,14 @@ function call(node: SyntaxNode, cx: Context): Value {
   const args = argList ? evaluateArguments(argList, cx) : { args: [], kwargs: new Map<string, Value>() };
 
   if (object?.kind === 'path' && ['resolve', 'absolute', 'expanduser'].includes(cx.python.textOf(method!))) return object;
+  // BASE_DIR.joinpath("static", "css") is BASE_DIR / "static" / "css"
+  if (object?.kind === 'path' && cx.python.textOf(method!) === 'joinpath' && args.kwargs.size === 0) return args.args.reduce<Value>((acc, arg) => binop('/', acc, arg), object);
   // "True".lower(), os.environ.get("X", "/static/").strip(): the text changes, the source stays.
   if (object?.kind === 'str' && method && STRING_METHODS[cx.python.textOf(method)] && args.args.length === 0) {
     return { ...object, value: STRING_METHODS[cx.python.textOf(method)]!(object.value) };
   }
+  // DIRECTORIES.values(): a dict's values, keys or (key, value) pairs as a list
+  if (object?.kind === 'dict' && method && args.args.length === 0 && DICT_VIEWS[cx.python.textOf(method)]) return { kind: 'list', items: object.entries.map(DICT_VIEWS[cx.python.textOf(method)]!) };
   if (name === undefined) return unknown('call not understood');
 
   if (name === 'Path' || name === 'pathlib.Path' || name === 'os.path.join' || name === 'PurePath') {
@@ -594,13 +655,13 @@ function call(node: SyntaxNode, cx: Context): Value {
   if (['os.path.abspath', 'os.path.realpath', 'os.path.normpath', 'str', 'os.fspath'].includes(name)) {
     return args.args[0] ?? unknown(`${name}() without argument`);
   }
-  if (name && ENVIRON_READERS.has(name)) {
-    // Env(DEBUG=(bool, False)): the default is the second item of each (cast, default) pair.
+  const library = readerLibrary(name, cx);
+  if (library) {
+    // django-environ's Env(DEBUG=(bool, False)): the default is the second item of each (cast, default) pair.
     const defaults = new Map<string, Value>();
-    for (const [variable, scheme] of args.kwargs) if (scheme.kind === 'list' && scheme.items[1]) defaults.set(variable, scheme.items[1]);
-    return { kind: 'unknown', reason: 'a django-environ reader', reader: { library: 'environ', defaults } };
+    if (library === 'environ') for (const [variable, scheme] of args.kwargs) if (scheme.kind === 'list' && scheme.items[1]) defaults.set(variable, scheme.items[1]);
+    return { kind: 'unknown', reason: `${READER_NAMES[library]} reader`, reader: { library, defaults } };
   }
-  if (name && DECOUPLE_READERS.has(name)) return { kind: 'unknown', reason: 'a python-decouple reader', reader: { library: 'decouple', defaults: new Map() } };
   if (name === 'getattr' && args.args[0]?.kind === 'unknown' && args.args[0].module && args.args[1]?.kind === 'str') {
     return args.args[0].module.get(args.args[1].value) ?? args.args[2] ?? unknown(`${args.args[1].value} is not set in that module`);
   }
@@ -623,6 +684,14 @@ function call(node: SyntaxNode, cx: Context): Value {
   }
   return unknown(`${name}() is not understood`);
 }
+
+const READER_NAMES: Record<EnvLibrary, string> = { environ: 'a django-environ', environs: 'an environs', decouple: 'a python-decouple' };
+
+const DICT_VIEWS: Record<string, (entry: [Value, Value]) => Value> = {
+  values: ([, value]) => value,
+  keys: ([key]) => key,
+  items: (entry) => ({ kind: 'list', items: [...entry] }),
+};
 
 const STRING_METHODS: Record<string, (text: string) => string> = {
   lower: (text) => text.toLowerCase(),

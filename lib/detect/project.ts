@@ -308,18 +308,35 @@ function entryPoints(root: string): string[] {
 }
 
 /**
- * gunicorn loads wsgi.py (uvicorn asgi.py), never manage.py. When the entry points name other
- * settings than manage.py, one module that exists (Kiwi TCMS: manage.py tcms.settings.devel,
- * tcms/wsgi.py tcms.settings.product), that is what the project serves in production.
+ * gunicorn loads wsgi.py (uvicorn asgi.py), never manage.py. When no entry point names
+ * manage.py's settings and they name one other module that exists (Kiwi TCMS: manage.py
+ * tcms.settings.devel, tcms/wsgi.py tcms.settings.product), that is what the project serves in
+ * production. An entry point that agrees with manage.py keeps its module: another package's own
+ * wsgi.py (bookwyrm's Celery-only celerywyrm/) is a secondary one. Several other modules: the
+ * one whose entry point manage.py's settings name in WSGI_APPLICATION/ASGI_APPLICATION, if any.
  */
 function servedSettings(root: string, named: Found<string>): Found<string> | undefined {
   if (named.source?.file !== 'manage.py') return undefined;
-  const served = entryPoints(root).flatMap((file) => {
-    const found = namedIn(root, file);
-    return found && found.value !== named.value && moduleFile(root, found.value) ? [found] : [];
+  const found = entryPoints(root).flatMap((file) => {
+    const entry = namedIn(root, file);
+    return entry && moduleFile(root, entry.value) ? [entry] : [];
   });
-  if (new Set(served.map((entry) => entry.value)).size !== 1) return undefined;
-  return { ...served[0]!, note: `named by ${served[0]!.source?.file}, which the server loads; manage.py names ${named.value}` };
+  if (found.some((entry) => entry.value === named.value)) return undefined;
+  const distinct = [...new Set(found.map((entry) => entry.value))];
+  const served = distinct.length === 1 ? found[0] : distinct.length > 1 ? namedByApplication(root, named.value, found) : undefined;
+  return served && { ...served, note: `named by ${served.source?.file}, which the server loads; manage.py names ${named.value}` };
+}
+
+/** Of several entry points, the one a settings module names as its WSGI_APPLICATION or ASGI_APPLICATION. */
+function namedByApplication(root: string, module: string, entries: Found<string>[]): Found<string> | undefined {
+  const settings = readSettings(root, module).settings;
+  const files = ['WSGI_APPLICATION', 'ASGI_APPLICATION'].flatMap((name) => {
+    const value = settings.get(name)?.value;
+    const file = value?.kind === 'str' ? moduleFile(root, value.value.replace(/\.\w+$/, '')) : undefined;
+    return file ? [file] : [];
+  });
+  const chosen = entries.filter((entry) => files.includes(entry.source?.file ?? ''));
+  return new Set(chosen.map((entry) => entry.value)).size === 1 ? chosen[0] : undefined;
 }
 
 /**
@@ -380,7 +397,10 @@ function pathListSetting(setting: Setting | undefined): Found<string[]> {
   if (setting.value.kind !== 'list') return { value: [], source, note: `not read: ${describe(setting.value)}` };
   // Entries may be (prefix, path) tuples.
   const paths = setting.value.items.map((item: Value) => (item.kind === 'list' ? item.items[1] : item));
-  return { value: paths.flatMap((item) => (item && (item.kind === 'path' || item.kind === 'str') ? [item.value] : [])), source };
+  const read = (item: Value | undefined): item is Extract<Value, { kind: 'path' | 'str' }> => item?.kind === 'path' || item?.kind === 'str';
+  // An entry that cannot be read is named, not dropped: its files would not be served.
+  const unread = paths.filter((item) => !read(item)).map((item) => (item ? describe(item) : '(an empty entry)'));
+  return { value: paths.filter(read).map((item) => item.value), source, ...(unread.length ? { note: `not read, so not served: ${unread.join('; ')}` } : {}) };
 }
 
 function storageBackend(storages: Setting | undefined, legacy: Setting | undefined): Found<string> | undefined {

@@ -1,7 +1,9 @@
 /**
  * The module-level statements of a Python settings file, read from its @lezer/python syntax
  * tree. Nothing here imports or runs user code. Only module-level statements count: code in
- * `if`/`def`/`class`/`try`/`with` blocks is conditional, so a value set there is not "the" value.
+ * `if`/`def`/`class`/`try`/`with` blocks is conditional, so a value set there is not "the" value
+ * (`if` branches are read with their conditions; `for`, `with` and `try` bodies only for the
+ * folders they create at import).
  */
 import type { SyntaxNode } from '@lezer/common';
 import { childrenOf, containsError, PythonSource, unparenthesized } from './python/tree.js';
@@ -57,7 +59,14 @@ export type Step =
   /** Any other call made for its effect (`include(...)`, `os.environ.setdefault(...)`, `os.makedirs(...)`). */
   | { kind: 'call'; call: SyntaxNode; line: number }
   /** `raise ...`: the settings stop importing here. */
-  | { kind: 'raise'; line: number };
+  | { kind: 'raise'; line: number }
+  /** `for X in items:` (and its `else`): read for the folders its bodies create, once per item. */
+  | { kind: 'for'; target?: string; iterable: SyntaxNode; bodies: SyntaxNode[]; line: number }
+  /**
+   * `with` and `try` bodies, read for the folders they create. `guarded`: a `try` body whose
+   * handlers catch OSError, so a write that fails on a read-only disk does no harm.
+   */
+  | { kind: 'block'; bodies: { body: SyntaxNode; guarded: boolean }[]; line: number };
 
 export type Mutation = 'insert' | 'append' | 'extend' | 'update';
 const MUTATIONS = new Set<string>(['insert', 'append', 'extend', 'update']);
@@ -81,6 +90,20 @@ function stepOf(python: PythonSource, node: SyntaxNode, line: number): Step | un
       return ifStep(python, children, line);
     case 'RaiseStatement':
       return { kind: 'raise', line };
+    case 'ForStatement': {
+      const targets = children.slice(
+        1,
+        children.findIndex((child) => child.name === 'in'),
+      );
+      const iterable = children[children.findIndex((child) => child.name === 'in') + 1];
+      if (!iterable) return undefined;
+      const target = targets.length === 1 && targets[0]!.name === 'VariableName' ? python.textOf(targets[0]!) : undefined;
+      return { kind: 'for', ...(target ? { target } : {}), iterable, bodies: children.filter((child) => child.name === 'Body'), line };
+    }
+    case 'WithStatement':
+      return { kind: 'block', bodies: children.filter((child) => child.name === 'Body').map((body) => ({ body, guarded: false })), line };
+    case 'TryStatement':
+      return tryStep(python, children, line);
     case 'AssignStatement': {
       // targets and values alternate around '=': A = B = value; a TypeDef annotates a target
       const parts = children.filter((child) => child.name !== 'TypeDef');
@@ -158,4 +181,21 @@ function ifStep(python: PythonSource, children: SyntaxNode[], line: number): Ste
     else test = child;
   }
   return { kind: 'if', branches, line };
+}
+
+/** Exceptions that a failed mkdir on a read-only disk raises (EROFS, EACCES), under the names a handler may catch. */
+const CATCHES_OS_ERRORS = new Set(['OSError', 'IOError', 'EnvironmentError', 'Exception', 'BaseException']);
+
+/** try/except/else/finally: the `try` body is guarded when a handler catches OSError (or a bare `except:`). */
+function tryStep(python: PythonSource, children: SyntaxNode[], line: number): Step {
+  const handlers = children.flatMap((child, index) => (child.name === 'except' ? [children[index + 1]] : []));
+  const catches = (node: SyntaxNode | undefined): boolean => {
+    if (!node || node.name === 'Body') return true; // bare `except:`
+    if (node.name === 'TupleExpression' || node.name === 'ParenthesizedExpression')
+      return childrenOf(node).some((item) => item.name !== ',' && item.name !== '(' && item.name !== ')' && catches(item));
+    return CATCHES_OS_ERRORS.has(python.textOf(node).replace(/^builtins\./, ''));
+  };
+  const guarded = handlers.some(catches);
+  const bodies = children.flatMap((child, index) => (child.name === 'Body' ? [{ body: child, guarded: guarded && index === 1 }] : []));
+  return { kind: 'block', bodies, line };
 }

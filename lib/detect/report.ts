@@ -78,7 +78,9 @@ function processLines({ processes }: ProjectFacts): string[] {
     const env = found.env ? `, or $${found.env}` : '';
     return `  ${label.padEnd(18)} ${show}  [${where(found)}${env}]${found.note ? ` (${found.note})` : ''}`;
   };
-  const url = (found: Found<{ url?: string; env?: string }>) => found.value.url ?? `from $${found.value.env ?? '?'}`;
+  // Neither a URL nor a variable (pretalx: `config.get("celery", "broker")`): said, not shown as `$?`.
+  const url = (found: Found<{ url?: string; env?: string }>) =>
+    found.value.url ?? (found.value.env ? `from $${found.value.env}` : 'not read: the setting is neither a URL in the code nor an environment variable the reader follows');
   const { celery, rq, procfile } = processes;
   return [
     ...(celery

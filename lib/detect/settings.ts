@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SyntaxNode } from '@lezer/common';
-import { binop, conditionOf, describe, evaluate, negate, unknown, type Branch, type Condition, type Context, type Value } from './evaluate.js';
+import { binop, conditionOf, describe, evaluate, importedReaderClass, negate, unknown, type Branch, type Condition, type Context, type Value } from './evaluate.js';
 import { moduleSteps, type Step } from './python-source.js';
 import { childrenOf, PythonSource } from './python/tree.js';
 import type { Found } from './found.js';
@@ -102,6 +102,11 @@ interface ModuleRun {
   lines: Map<string, { file: string; line: number }>;
   /** Only the outermost run records settings; a branch reports its assignments to the `if`. */
   record: boolean;
+  /**
+   * A `for`, `with` or `try` body, read only for the folders it creates: what it sets, imports
+   * and reads from the environment leaves the module as it was (its values are conditional).
+   */
+  writesOnly?: true;
 }
 
 class SettingsReader {
@@ -158,7 +163,7 @@ class SettingsReader {
       scope: { file: run.moduleFile, names: run.names },
       when: run.when,
       envDefaults: run.envDefaults,
-      onRequired: (read) => this.required({ ...read, file: run.file }),
+      ...(run.writesOnly ? {} : { onRequired: (read: Omit<RequiredEnv, 'file'>) => this.required({ ...read, file: run.file }) }),
     };
   }
 
@@ -179,7 +184,14 @@ class SettingsReader {
   private run(steps: Step[], run: ModuleRun): { raised: boolean } {
     const cx = this.context(run);
     for (const step of steps) {
+      if (run.writesOnly && (step.kind === 'star-import' || step.kind === 'from-import')) continue;
       switch (step.kind) {
+        case 'for':
+          this.loop(run, step);
+          break;
+        case 'block':
+          for (const { body, guarded } of step.bodies) if (!guarded) this.run(moduleSteps(run.python, body), this.blockRun(run));
+          break;
         case 'star-import': {
           // The imported module recorded its own settings, with their files and lines.
           for (const [name, value] of this.importedNames(run, step.module) ?? []) {
@@ -198,7 +210,8 @@ class SettingsReader {
         case 'raise':
           return { raised: true };
         case 'call':
-          this.effect(run, step.call, step.line, cx);
+          if (run.writesOnly) this.recordWrite(run, step.call, step.line, cx);
+          else this.effect(run, step.call, step.line, cx);
           break;
         default: {
           const value = step.broken ? unknown(`syntax error in the statement at line ${step.line}`) : stepValue(step, cx);
@@ -207,6 +220,27 @@ class SettingsReader {
       }
     }
     return { raised: false };
+  }
+
+  /** A block's own copy of the names, read for its writes only. */
+  private blockRun(run: ModuleRun, names = new Map(run.names)): ModuleRun {
+    return { ...run, names, lines: new Map(), envDefaults: new Map(run.envDefaults), record: false, writesOnly: true };
+  }
+
+  /**
+   * `for directory in (BASE_DIR, LOG_DIR): directory.mkdir()`: the body once per item of a
+   * sequence that can be read, else once with the loop variable unknown (its writes then have
+   * no path, and are refused rather than guessed).
+   */
+  private loop(run: ModuleRun, step: Extract<Step, { kind: 'for' }>): void {
+    const items = evaluate(step.iterable, { ...this.context(run), onRequired: undefined });
+    const source = run.python.textOf(step.iterable).replace(/\s+/g, ' ');
+    const values = items.kind === 'list' ? items.items : [unknown(`${step.target ?? 'the loop variable'} takes each item of \`${source}\`, which is not read (${describe(items)})`)];
+    for (const value of values) {
+      const names = new Map(run.names);
+      if (step.target) names.set(step.target, value);
+      for (const body of step.bodies) this.run(moduleSteps(run.python, body), this.blockRun(run, names));
+    }
   }
 
   /** The names of a project module an import names, or undefined for a package outside the project. */
@@ -226,7 +260,7 @@ class SettingsReader {
         continue;
       }
       const names = moduleFile(this.root, resolved) ? this.readModule(resolved) : undefined;
-      const value = names?.get(imported);
+      const value = names ? names.get(imported) : importedReaderClass(resolved, imported);
       if (value) this.assign(run, bound, value, step.line);
     }
   }
@@ -252,7 +286,7 @@ class SettingsReader {
       const { raised } = this.run(branchSteps, { ...run, names, lines, when, envDefaults: new Map(run.envDefaults), record: false });
       if (raised) {
         // `if not X: raise`: X is required wherever this statement runs.
-        if (typeof condition === 'object' && 'variable' in condition && !condition.set) {
+        if (!run.writesOnly && typeof condition === 'object' && 'variable' in condition && !condition.set) {
           this.required({ variable: condition.variable, file: run.file, line: branch.line, ...(run.when.length + earlier.length ? { when: [...run.when, ...earlier] } : {}) });
         }
       } else {
@@ -293,21 +327,25 @@ class SettingsReader {
    * and the ones that write to the disk at import.
    */
   private effect(run: ModuleRun, call: SyntaxNode, line: number, cx: Context): void {
-    const [callee, argList] = childrenOf(call);
-    const name = callee ? run.python.textOf(callee).replace(/\s+/g, '') : '';
-    const args = argList ? childrenOf(argList).filter((child) => !['(', ')', ','].includes(child.name)) : [];
+    const { name, args } = callParts(run.python, call);
     if (name === 'include' || name === 'split_settings.tools.include') return this.include(run, args, line, cx);
     if (name === 'os.environ.setdefault' || name === 'environ.setdefault') {
       const [variable, value] = args.map((arg) => evaluate(arg, cx));
       if (variable?.kind === 'str' && value) run.envDefaults.set(variable.value, value);
       return;
     }
+    if (!this.recordWrite(run, call, line, cx)) evaluate(call, cx); // environment reads in any other call still count
+  }
+
+  /** A call that creates a folder at import: recorded; false for any other call. */
+  private recordWrite(run: ModuleRun, call: SyntaxNode, line: number, cx: Context): boolean {
+    const { name, args } = callParts(run.python, call);
     const write = importWrite(name, call, args, cx);
-    if (write) {
-      this.result.importWrites.push({ ...write, file: run.file, line });
-      return;
-    }
-    evaluate(call, cx); // environment reads in any other call still count
+    const recorded = write && { ...write, file: run.file, line };
+    // A loop over several folders not read: one write whose path is not read, said once.
+    const same = (other: ImportWrite) => other.file === recorded?.file && other.line === line && other.path === recorded.path && other.what === recorded.what;
+    if (recorded && !this.result.importWrites.some(same)) this.result.importWrites.push(recorded);
+    return write !== undefined;
   }
 
   /** django-split-settings: each file (glob patterns allowed, optional(...) may be missing) runs in these names. */
@@ -360,6 +398,13 @@ function globFiles(root: string, pattern: string): string[] {
     .filter((entry) => matcher.test(entry))
     .sort()
     .map((entry) => path.posix.join(dir, entry));
+}
+
+/** A call's callee as written (without spaces) and its argument nodes. */
+function callParts(python: PythonSource, call: SyntaxNode): { name: string; args: SyntaxNode[] } {
+  const [callee, argList] = childrenOf(call);
+  const name = callee ? python.textOf(callee).replace(/\s+/g, '') : '';
+  return { name, args: argList ? childrenOf(argList).filter((child) => !['(', ')', ','].includes(child.name)) : [] };
 }
 
 /** os.makedirs(X), os.mkdir(X), Path(X).mkdir(...): a folder created when the settings are imported. */
