@@ -478,7 +478,9 @@ export function buildStackConfig(answers: Answers, facts: ProjectFacts, files: S
 function writableAtImport(facts: ProjectFacts, appDir: string): { path: string; source: string }[] {
   const placed = facts.importWrites.flatMap((write) => {
     const container = importWriteInContainer(write, appDir);
-    return container ? [{ path: container, source: `${write.file}:${write.line}` }] : [];
+    // The app's folder and those above it are in every image (mkdir finds them): a tmpfs there would hide the code.
+    const holdsApp = container !== undefined && (container === appDir || appDir.startsWith(`${container.replace(/\/$/, '')}/`));
+    return container && !holdsApp ? [{ path: container, source: `${write.file}:${write.line}` }] : [];
   });
   // A loop may create one folder twice: one tmpfs each.
   return placed.filter((write, index) => placed.findIndex((other) => other.path === write.path) === index);

@@ -9,6 +9,7 @@ import { detectionReport } from '../../lib/detect/report.js';
 import { sslRedirectWarning } from '../../lib/detect/project.js';
 import * as forms from '../fixtures/settings-forms.js';
 import { writeProject, type Files } from '../fixtures/projects.js';
+import { renderAll } from './helpers.js';
 
 const detect = (files: Files) => detectProject(writeProject(files));
 /** 1-based line of the first line of `file` that contains `text`. */
@@ -174,6 +175,18 @@ describe('declared build steps', () => {
     const facts = detect(files);
     expect(facts.compressOffline).toEqual({ value: true, source: { file: 'mysite/settings.py', line: lineOf(files, 'mysite/settings.py', 'COMPRESS_OFFLINE') } });
     expect(facts.importWrites).toEqual([{ path: 'logs', what: 'os.makedirs() creates a folder', file: 'mysite/settings.py', line: lineOf(files, 'mysite/settings.py', 'os.makedirs') }]);
+  });
+});
+
+describe('folders created at import, in the container', () => {
+  it("the project's own folder (BASE_DIR.mkdir) gets no tmpfs: it is in the image, and a tmpfs would hide the code; logs/ does", () => {
+    const files = forms.offlineCompressor();
+    files['mysite/settings.py'] += '\nBASE_DIR.mkdir(exist_ok=True)\nos.makedirs(BASE_DIR.parent, exist_ok=True)\n';
+    const facts = detect(files);
+    expect(facts.importWrites.map((write) => write.path)).toEqual(expect.arrayContaining(['logs']));
+    expect(facts.importWrites.length).toBeGreaterThanOrEqual(2);
+    const { config } = renderAll(files);
+    expect(config.importWrites.map((write) => write.path)).toEqual([`${config.appDir}/logs`]);
   });
 });
 
