@@ -10,7 +10,7 @@ import { read } from '../read-text.js';
 import type { Found } from './found.js';
 import { projectFiles } from './project-files.js';
 import { moduleSteps } from './python-source.js';
-import { childrenOf, PythonSource, stringValue } from './python/tree.js';
+import { childrenOf, keywordArgument, PythonSource, stringValue } from './python/tree.js';
 import { moduleFile, resolveImport } from './settings.js';
 
 export interface TaskQueues {
@@ -52,11 +52,7 @@ function taskQueueArgument(python: PythonSource, decorator: SyntaxNode): SyntaxN
   if (args?.name !== 'ArgList') return undefined;
   const callee = python.text.slice(children[1]!.from, args.from).trim().split('.').at(-1);
   if (callee !== 'task' && callee !== 'shared_task') return undefined;
-  const parts = childrenOf(args);
-  for (let i = 0; i + 2 < parts.length; i++) {
-    if (parts[i]!.name === 'VariableName' && python.textOf(parts[i]!) === 'queue' && parts[i + 1]!.name === 'AssignOp') return parts[i + 2];
-  }
-  return undefined;
+  return keywordArgument(python, args, 'queue');
 }
 
 /** Module-level `NAME = "text"` of the project's modules, and the names they import from one another. */

@@ -6,7 +6,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SyntaxNode } from '@lezer/common';
 import { read } from '../read-text.js';
 import type { DependencyFacts } from './dependencies/manifests.js';
 import { heldBelow, isRuntimeDependency } from './dependencies/packages.js';
@@ -16,7 +15,7 @@ import { readProcfile, type ProcfileProcess } from './procfile.js';
 import { taskDecoratorQueues, type TaskQueues } from './celery-task-queues.js';
 import { projectFiles } from './project-files.js';
 import { moduleSteps } from './python-source.js';
-import { childrenOf, PythonSource, stringValue } from './python/tree.js';
+import { childrenOf, keywordArgument, PythonSource, stringValue } from './python/tree.js';
 import { moduleFile, type Setting } from './settings.js';
 
 /** A URL setting: its literal value where the code has one, and the environment variable that overrides it. */
@@ -227,15 +226,6 @@ function celeryInstance(python: PythonSource): Instance | undefined {
     }
   }
   return instance;
-}
-
-/** The expression given for a keyword argument: `namespace="CELERY"`. */
-function keywordArgument(python: PythonSource, args: SyntaxNode, keyword: string): SyntaxNode | undefined {
-  const children = childrenOf(args);
-  for (let i = 0; i + 2 < children.length; i++) {
-    if (children[i]!.name === 'VariableName' && python.textOf(children[i]!) === keyword && children[i + 1]!.name === 'AssignOp') return children[i + 2];
-  }
-  return undefined;
 }
 
 /**

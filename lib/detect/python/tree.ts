@@ -161,3 +161,12 @@ export function stringValue(literal: string): string {
   const { prefix, body } = splitStringLiteral(literal);
   return prefix.includes('r') ? body : unescapePython(body);
 }
+
+/** The expression given for a keyword argument in an ArgList: `namespace="CELERY"`, `queue=MAIL`. */
+export function keywordArgument(python: PythonSource, args: SyntaxNode, keyword: string): SyntaxNode | undefined {
+  const children = childrenOf(args);
+  for (let i = 0; i + 2 < children.length; i++) {
+    if (children[i]!.name === 'VariableName' && python.textOf(children[i]!) === keyword && children[i + 1]!.name === 'AssignOp') return children[i + 2];
+  }
+  return undefined;
+}
