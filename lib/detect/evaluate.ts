@@ -12,7 +12,7 @@
  */
 import path from 'node:path';
 import type { SyntaxNode } from '@lezer/common';
-import { childrenOf, containsError, PythonSource, splitStringLiteral, stringValue, unescapePython, unparenthesized } from './python/tree.js';
+import { argumentNodes, childrenOf, containsError, PythonSource, splitStringLiteral, stringValue, unescapePython, unparenthesized } from './python/tree.js';
 
 /** Where an environment-provided value came from. */
 export interface EnvSource {
@@ -547,7 +547,7 @@ interface Arguments {
 }
 
 function evaluateArguments(argList: SyntaxNode, cx: Context): Arguments {
-  const children = childrenOf(argList).filter((child) => !['(', ')', ','].includes(child.name));
+  const children = argumentNodes(argList);
   const result: Arguments = { args: [], kwargs: new Map() };
   if (children.some((child) => child.name === 'for')) return { ...result, args: [unknown('a generator argument')] };
   for (let i = 0; i < children.length; i++) {

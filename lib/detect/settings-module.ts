@@ -7,7 +7,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import { parse as parseToml } from 'smol-toml';
 import { lineOfKey } from './dependencies/toml.js';
-import { childrenOf, PythonSource, splitStringLiteral, stringValue } from './python/tree.js';
+import { argumentNodes, childrenOf, PythonSource, splitStringLiteral, stringValue } from './python/tree.js';
 import type { Found } from './found.js';
 
 const VARIABLE = 'DJANGO_SETTINGS_MODULE';
@@ -53,7 +53,7 @@ const GETTERS = new Set(['os.environ.get', 'os.getenv', 'environ.get']);
 function environmentDefault(python: PythonSource, call: SyntaxNode): SyntaxNode | undefined {
   const [callee, args] = childrenOf(call);
   if (!callee || !args || !GETTERS.has(python.textOf(callee).replace(/\s+/g, ''))) return undefined;
-  const values = childrenOf(args).filter((child) => !['(', ')', ','].includes(child.name));
+  const values = argumentNodes(args);
   return values.length === 2 && values.every((child) => child.name === 'String') ? values[1] : undefined;
 }
 

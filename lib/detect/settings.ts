@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { SyntaxNode } from '@lezer/common';
 import { binop, conditionOf, describe, evaluate, importedReaderClass, negate, unknown, type Branch, type Condition, type Context, type Value } from './evaluate.js';
 import { moduleSteps, type Step } from './python-source.js';
-import { childrenOf, PythonSource } from './python/tree.js';
+import { argumentNodes, childrenOf, PythonSource } from './python/tree.js';
 import type { Found } from './found.js';
 import { managePyPathFolders } from './sys-path.js';
 
@@ -404,7 +404,7 @@ function globFiles(root: string, pattern: string): string[] {
 function callParts(python: PythonSource, call: SyntaxNode): { name: string; args: SyntaxNode[] } {
   const [callee, argList] = childrenOf(call);
   const name = callee ? python.textOf(callee).replace(/\s+/g, '') : '';
-  return { name, args: argList ? childrenOf(argList).filter((child) => !['(', ')', ','].includes(child.name)) : [] };
+  return { name, args: argList ? argumentNodes(argList) : [] };
 }
 
 /** os.makedirs(X), os.mkdir(X), Path(X).mkdir(...): a folder created when the settings are imported. */
@@ -444,9 +444,7 @@ function stepValue(step: ValueStep, cx: Context): Value {
 
 /** `.insert(i, x)`, `.append(x)` and `.extend(xs)` on a list setting read earlier, `.update(d)` on a dict. */
 function mutate(previous: Value | undefined, step: Extract<ValueStep, { kind: 'mutate' }>, cx: Context): Value {
-  const args = childrenOf(step.args)
-    .filter((child) => !['(', ')', ','].includes(child.name))
-    .map((child) => evaluate(child, cx));
+  const args = argumentNodes(step.args).map((child) => evaluate(child, cx));
   const fail = unknown(`${step.name}.${step.method} on a value that is not understood`);
   const [first, second] = args;
   if (step.method === 'update') return previous?.kind === 'dict' && first?.kind === 'dict' && args.length === 1 ? binop('|', previous, first) : fail;

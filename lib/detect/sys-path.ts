@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { SyntaxNode } from '@lezer/common';
 import { read } from '../read-text.js';
 import type { Found } from './found.js';
-import { childrenOf, PythonSource, stringValue, unparenthesized } from './python/tree.js';
+import { argumentNodes, childrenOf, PythonSource, stringValue, unparenthesized } from './python/tree.js';
 
 /** manage.py's own folder, as Python code writes it. */
 const HERE = new Set(
@@ -32,7 +32,7 @@ export function managePyPathFolders(root: string): Found<string>[] {
     const [callee, args] = childrenOf(node.node);
     const method = callee && python.textOf(callee).replace(/\s+/g, '');
     if (!args || (method !== 'sys.path.insert' && method !== 'sys.path.append')) return undefined;
-    const values = childrenOf(args).filter((child) => !['(', ')', ','].includes(child.name));
+    const values = argumentNodes(args);
     const folder = folderOf(python, method === 'sys.path.insert' ? values[1] : values[0]);
     const relative = folder === undefined ? undefined : path.posix.normalize(folder);
     if (relative && relative !== '.' && !relative.startsWith('..') && !relative.startsWith('/')) {
@@ -58,7 +58,7 @@ function folderOf(python: PythonSource, node: SyntaxNode | undefined): string | 
   }
   if (node.name !== 'CallExpression') return undefined;
   const [callee, args] = childrenOf(node);
-  const values = args ? childrenOf(args).filter((child) => !['(', ')', ','].includes(child.name)) : [];
+  const values = args ? argumentNodes(args) : [];
   const name = callee && compact(callee);
   if (name === 'str' && values.length === 1) return folderOf(python, values[0]);
   if (name !== 'os.path.join' || values.length < 2) return undefined;

@@ -170,3 +170,8 @@ export function keywordArgument(python: PythonSource, args: SyntaxNode, keyword:
   }
   return undefined;
 }
+
+/** The arguments of an ArgList (or the items of a bracketed list), without the brackets and commas. */
+export function argumentNodes(args: SyntaxNode): SyntaxNode[] {
+  return childrenOf(args).filter((child) => !['(', ')', ','].includes(child.name));
+}
